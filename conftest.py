@@ -1,0 +1,75 @@
+"""Shared pytest fixtures: fast hashing, a clean cache, and factories for the domain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from ketenregie.tests_support.factories import (
+    CaseFactory,
+    HouseFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_clean(settings: Any) -> None:
+    # Argon2 is the production hasher (asserted in its own test); tests need speed.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+
+
+@pytest.fixture
+def house(db: None) -> Any:
+    return HouseFactory()
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., Any]:
+    def make(*roles: Any, house: Any = None, organisation: Any = None, **kw: Any) -> Any:
+        return UserFactory(roles=[(r, house) for r in roles], organisation=organisation, **kw)
+
+    return make
+
+
+@pytest.fixture
+def case_with_team(db: None, house: Any) -> dict[str, Any]:
+    """A running PGA case with a procesregisseur, casusregisseur, adviseur and former member."""
+    from ketenregie.accounts.roles import Role
+    from ketenregie.cases.models import CaseRole
+    from ketenregie.cases.workflow import Status
+    from ketenregie.core.timeutil import today
+
+    org = OrganisationFactory()
+    case = CaseFactory(house=house, status=Status.IN_UITVOERING)
+    regisseur = UserFactory(roles=[(Role.PROCESREGISSEUR, house)])
+    casus = UserFactory(roles=[(Role.PROFESSIONAL, None)], organisation=org)
+    adviser = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    former = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    outsider = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    start = today() - dt.timedelta(days=60)
+    MembershipFactory(case=case, user=regisseur, role=CaseRole.PROCESREGISSEUR, valid_from=start)
+    MembershipFactory(case=case, user=casus, role=CaseRole.CASUSREGISSEUR, valid_from=start)
+    MembershipFactory(case=case, user=adviser, role=CaseRole.ADVISEUR, valid_from=start)
+    MembershipFactory(
+        case=case,
+        user=former,
+        role=CaseRole.BETROKKEN_PARTNER,
+        valid_from=start,
+        valid_to=today() - dt.timedelta(days=1),
+    )
+    return {
+        "case": case,
+        "regisseur": regisseur,
+        "casus": casus,
+        "adviser": adviser,
+        "former": former,
+        "outsider": outsider,
+        "org": org,
+    }

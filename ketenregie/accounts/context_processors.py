@@ -1,0 +1,22 @@
+"""Navigation flags for the base template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from ketenregie.accounts.access import can_manage_accounts, can_read_audit, can_work_with_cases
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"perms_nav": {}}
+    return {
+        "perms_nav": {
+            "can_cases": can_work_with_cases(user),
+            "can_audit": can_read_audit(user),
+            "can_manage": can_manage_accounts(user),
+        }
+    }

@@ -1,0 +1,135 @@
+"""Forms for the functioneel beheerder's pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ketenregie.accounts.models import House, HousePartner, Organisation, Region, User
+from ketenregie.accounts.roles import Role
+from ketenregie.core.forms import StyledFormMixin, TimeInput
+
+# Roles held for one house; the others apply everywhere.
+HOUSE_SCOPED_ROLES = (Role.TRIAGEVOORZITTER, Role.PROCESREGISSEUR, Role.MANAGER)
+
+
+class VersionedForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or []}
+
+
+class RegionForm(VersionedForm):
+    class Meta:
+        model = Region
+        fields = ["name"]
+
+
+class OrganisationForm(VersionedForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "domain", "region", "is_active"]
+
+
+class HouseForm(VersionedForm):
+    partner_organisations = forms.ModelMultipleChoiceField(
+        label=_("Ketenpartners van dit huis"),
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fixed_partners = forms.ModelMultipleChoiceField(
+        label=_("Vaste triagepartners"),
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Deze partners zitten bij elke integrale triage."),
+    )
+
+    class Meta:
+        model = House
+        fields = [
+            "name",
+            "code",
+            "kind",
+            "region",
+            "triage_weekday",
+            "triage_start",
+            "triage_end",
+            "cutoff_weekday",
+            "cutoff_time",
+        ]
+        widgets = {
+            "triage_start": TimeInput(),
+            "triage_end": TimeInput(),
+            "cutoff_time": TimeInput(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            links = list(HousePartner.objects.filter(house=self.instance))
+            self.initial["partner_organisations"] = [link.organisation_id for link in links]
+            self.initial["fixed_partners"] = [
+                link.organisation_id for link in links if link.is_fixed_triage_partner
+            ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("triage_start"), data.get("triage_end")
+        if start and end and end <= start:
+            self.add_error("triage_end", _("De triage moet eindigen na het begintijdstip."))
+        return data
+
+
+def role_choices() -> list[tuple[str, str]]:
+    choices = [(f"{r.value}|", str(r.label)) for r in Role if r not in HOUSE_SCOPED_ROLES]
+    for house in House.objects.order_by("name"):
+        choices += [(f"{r.value}|{house.pk}", f"{r.label} · {house.name}") for r in HOUSE_SCOPED_ROLES]
+    return choices
+
+
+class UserForm(VersionedForm):
+    roles = forms.MultipleChoiceField(
+        label=_("Rollen"), choices=role_choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    password = forms.CharField(
+        label=_("Nieuw wachtwoord"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "Minimaal 12 tekens. Bij een nieuw account verplicht; de gebruiker stelt bij de "
+            "eerste keer inloggen de authenticator-app in."
+        ),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "organisation", "job_title", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].required = True
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        if self.instance.pk and not self.is_bound:
+            self.initial["roles"] = [
+                f"{r.role}|{r.house_id or ''}" for r in self.instance.role_assignments.all()
+            ]
+        if not self.instance.pk:
+            self.fields["password"].required = True
+
+    def role_keys(self) -> list[tuple[str, int | None]]:
+        out = []
+        for key in self.cleaned_data.get("roles", []):
+            role, _sep, house = key.partition("|")
+            out.append((role, int(house) if house else None))
+        return out

@@ -1,0 +1,173 @@
+"""Regions, houses (ZVH or local PGA), partner organisations, users and their roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ketenregie.accounts.roles import Role
+from ketenregie.core.models import VersionedModel
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("maandag")
+    TUESDAY = 1, _("dinsdag")
+    WEDNESDAY = 2, _("woensdag")
+    THURSDAY = 3, _("donderdag")
+    FRIDAY = 4, _("vrijdag")
+    SATURDAY = 5, _("zaterdag")
+    SUNDAY = 6, _("zondag")
+
+
+class Domain(models.TextChoices):
+    ZORG = "zorg", _("Zorg")
+    VEILIGHEID = "veiligheid", _("Veiligheid")
+    JUSTITIE = "justitie", _("Justitie")
+    SOCIAAL = "sociaal_domein", _("Sociaal domein")
+    ONDERWIJS = "onderwijs", _("Onderwijs")
+    WONEN = "wonen", _("Wonen")
+    WERK_INKOMEN = "werk_inkomen", _("Werk en inkomen")
+
+
+class Region(VersionedModel):
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("regio")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class House(VersionedModel):
+    class Kind(models.TextChoices):
+        ZVH = "zvh", _("Zorg- en Veiligheidshuis")
+        LOCAL_PGA = "local_pga", _("Lokale PGA")
+
+    name = models.CharField(_("naam"), max_length=150, unique=True)
+    code = models.CharField(
+        _("code"), max_length=10, unique=True, help_text=_("Korte code voor casusnummers.")
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("regio"), on_delete=models.PROTECT, related_name="houses"
+    )
+    triage_weekday = models.PositiveSmallIntegerField(
+        _("triagedag"), choices=Weekday.choices, default=Weekday.THURSDAY
+    )
+    triage_start = models.TimeField(_("triage begint"), default=dt.time(13, 0))
+    triage_end = models.TimeField(_("triage eindigt"), default=dt.time(14, 30))
+    cutoff_weekday = models.PositiveSmallIntegerField(
+        _("aanmelddeadline: dag"), choices=Weekday.choices, default=Weekday.THURSDAY
+    )
+    cutoff_time = models.TimeField(_("aanmelddeadline: tijd"), default=dt.time(16, 0))
+    partners = models.ManyToManyField(
+        "Organisation", through="HousePartner", related_name="houses", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("huis")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(triage_end__gt=models.F("triage_start")),
+                name="house_triage_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(VersionedModel):
+    name = models.CharField(_("naam"), max_length=150, unique=True)
+    domain = models.CharField(_("domein"), max_length=20, choices=Domain.choices)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("regio"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text=_("Leeg voor landelijke organisaties."),
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("ketenpartner")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HousePartner(models.Model):
+    """An organisation working with a house; fixed partners sit at every triage."""
+
+    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="partner_links")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="house_links"
+    )
+    is_fixed_triage_partner = models.BooleanField(_("vaste triagepartner"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["house", "organisation"], name="unique_house_partner")
+        ]
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    job_title = models.CharField(_("functie"), max_length=120, blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    # Marks generated demo accounts: only these may have their TOTP code printed.
+    is_demo = models.BooleanField(default=False, editable=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("gebruiker")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class RoleAssignment(models.Model):
+    """A role a user holds, optionally for one house (e.g. triagevoorzitter at house X)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("rol"), max_length=30, choices=Role.choices)
+    house = models.ForeignKey(
+        House,
+        verbose_name=_("huis"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "house"], name="unique_role_assignment"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(house__isnull=True),
+                name="unique_role_assignment_no_house",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} ({self.house or '-'})"

@@ -1,0 +1,28 @@
+"""Roles a person can hold in Ketenregie, and what each role may do.
+
+Roles are a short capability list (DOMAIN.md section 1), not a permission per screen.
+Roles on a single case (casusregisseur, adviseur, ...) live in cases.models.CaseRole.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    AANMELDER = "aanmelder", _("Aanmelder")
+    TRIAGEVOORZITTER = "triagevoorzitter", _("Triagevoorzitter")
+    PROCESREGISSEUR = "procesregisseur", _("Procesregisseur")
+    PROFESSIONAL = "professional", _("Ketenpartner-professional")
+    MANAGER = "manager", _("Manager / coördinator")
+    BEHEERDER = "beheerder", _("Functioneel beheerder")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer (FG)")
+    BELEID = "beleid", _("Bestuur en beleid")
+
+
+# Roles that work with case content. Everyone logs in with TOTP (see
+# RequireMfaMiddleware); these roles are the reason it is non-negotiable.
+CASE_WORK_ROLES = frozenset(
+    {Role.AANMELDER, Role.TRIAGEVOORZITTER, Role.PROCESREGISSEUR, Role.PROFESSIONAL}
+)

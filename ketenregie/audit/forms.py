@@ -1,0 +1,34 @@
+"""Search form for the privacy officer's audit trail page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ketenregie.accounts.models import Organisation
+from ketenregie.core.forms import DateInput, StyledFormMixin
+
+
+class AuditSearchForm(StyledFormMixin, forms.Form):
+    person = forms.CharField(
+        label=_("Betrokkene"), required=False, help_text=_("Achternaam of BSN"), max_length=100
+    )
+    case = forms.CharField(label=_("Casusnummer"), required=False, max_length=30)
+    user = forms.CharField(label=_("Gebruikersnaam"), required=False, max_length=150)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label=_("Alle"),
+    )
+    date_from = forms.DateField(label=_("Vanaf"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("De einddatum ligt voor de begindatum."))
+        return data

@@ -1,0 +1,50 @@
+"""Searching the audit trail (privacy officer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ketenregie.audit.models import AuditEvent
+from ketenregie.cases.models import Case, Person
+from ketenregie.core.bsn import normalise_bsn
+
+
+def search_events(
+    *,
+    person: str = "",
+    case: str = "",
+    user: str = "",
+    organisation: Any = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.all()
+    if person:
+        digits = normalise_bsn(person)
+        people = Person.objects.filter(
+            Q(bsn=digits) if digits.isdigit() else Q(achternaam__icontains=person.strip())
+        ).values_list("pk", flat=True)
+        person_ids = list(people[:500])
+        case_ids = list(Case.objects.filter(person_id__in=person_ids).values_list("pk", flat=True))
+        qs = qs.filter(
+            Q(case_id__in=case_ids)
+            | Q(object_type="cases.person", object_id__in=[str(p) for p in person_ids])
+        )
+    if case:
+        ids = list(Case.objects.filter(code__iexact=case.strip()).values_list("pk", flat=True))
+        qs = qs.filter(case_id__in=ids)
+    if user:
+        qs = qs.filter(actor_label__iexact=user.strip())
+    if organisation:
+        qs = qs.filter(actor_organisation=organisation)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(occurred_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz))
+    if date_to:
+        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        qs = qs.filter(occurred_at__lt=end)
+    return qs.select_related("actor", "actor_organisation").order_by("-seq")

@@ -1,0 +1,39 @@
+"""The privacy officer's audit trail search."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+
+from ketenregie.accounts.access import can_read_audit
+from ketenregie.audit import services as audit
+from ketenregie.audit.forms import AuditSearchForm
+from ketenregie.audit.queries import search_events
+from ketenregie.core.http import AuthedRequest
+
+
+@login_required
+def audit_search(request: AuthedRequest) -> HttpResponse:
+    if not can_read_audit(request.user):
+        raise PermissionDenied
+    form = AuditSearchForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        page = Paginator(search_events(**filters), 50).get_page(request.GET.get("page"))
+        audit.record(
+            "audit.searched",
+            actor=request.user,
+            purpose="toezicht gegevensbescherming",
+            data={"filters": {k: str(v) for k, v in filters.items()}},
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return TemplateResponse(
+        request,
+        "audit/search.html",
+        {"form": form, "page": page, "querystring": query.urlencode()},
+    )

@@ -1,0 +1,82 @@
+"""Need-to-know access to cases: the one definition of who sees which case, and how.
+
+`visible_cases(user)` is the only road to a case anywhere in the product. Each case it
+returns carries `full_access`: False means the viewer may see it only pseudonymised
+(an adviseur). `get_case_for` answers "not found" and "not allowed" with the same 404.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from ketenregie.accounts.models import RoleAssignment
+from ketenregie.accounts.roles import Role
+from ketenregie.cases.models import Case, CaseMembership, CaseRole
+from ketenregie.cases.workflow import INTAKE_STATUSES
+from ketenregie.core.timeutil import today
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ketenregie.accounts.models import User
+
+
+def active_memberships(user: User) -> QuerySet[CaseMembership]:
+    """Memberships that give `user` access today: personal, or through their organisation."""
+    day = today()
+    who = Q(user_id=user.pk)
+    if user.organisation_id is not None:
+        who |= Q(user__isnull=True, organisation_id=user.organisation_id)
+    return CaseMembership.objects.filter(who, valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+
+
+def _chair_condition(user: User) -> Q:
+    # Triage chairs screen referrals of their own houses before anyone is on a team.
+    chair_houses = RoleAssignment.objects.filter(
+        user_id=user.pk, role=Role.TRIAGEVOORZITTER
+    ).values("house_id")
+    return Q(house_id__in=chair_houses, status__in=INTAKE_STATUSES)
+
+
+def visible_cases(user: User | AnonymousUser) -> QuerySet[Case]:
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    memberships = active_memberships(user)  # type: ignore[arg-type]
+    member = Exists(memberships.filter(case_id=OuterRef("pk")))
+    full_member = Exists(
+        memberships.filter(case_id=OuterRef("pk")).exclude(role=CaseRole.ADVISEUR)
+    )
+    chair = _chair_condition(user)  # type: ignore[arg-type]
+    return Case.objects.filter(member | chair).annotate(
+        full_access=ExpressionWrapper(full_member | chair, output_field=BooleanField())
+    )
+
+
+def get_case_for(user: User | AnonymousUser, case_id: Any) -> Case:
+    try:
+        return visible_cases(user).select_related("person", "house", "house__region").get(
+            pk=int(case_id)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Casus niet gevonden") from exc
+
+
+def case_roles_of(user: User, case: Case) -> set[str]:
+    """The viewer's active roles on this case (personal and organisation-wide)."""
+    return set(active_memberships(user).filter(case_id=case.pk).values_list("role", flat=True))
+
+
+def can_manage_case(user: User, case: Case) -> bool:
+    """Team and person data are managed by the case's active procesregisseur."""
+    if not getattr(case, "full_access", False):
+        return False
+    return (
+        active_memberships(user)
+        .filter(case_id=case.pk, role=CaseRole.PROCESREGISSEUR, user_id=user.pk)
+        .exists()
+    )

@@ -1,0 +1,115 @@
+"""Input parsing for person data, case teams and the case list filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ketenregie.accounts.models import House, Organisation, User
+from ketenregie.cases.models import CaseRole, EscalationLevel, Person
+from ketenregie.cases.workflow import Phase
+from ketenregie.core.bsn import normalise_bsn, validate_bsn
+from ketenregie.core.forms import DateInput, StyledFormMixin
+from ketenregie.core.timeutil import today
+
+
+class PersonForm(StyledFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    bsn = forms.CharField(
+        label=_("BSN"),
+        required=False,
+        max_length=11,
+        help_text=_("9 cijfers; laat leeg als het BSN niet bekend is."),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "voornamen",
+            "tussenvoegsel",
+            "achternaam",
+            "geboortedatum",
+            "bsn",
+            "straat",
+            "postcode",
+            "woonplaats",
+            "gemeente",
+            "telefoon",
+            "email",
+        ]
+        widgets = {"geboortedatum": DateInput()}
+
+    def clean_bsn(self) -> str | None:
+        raw = self.cleaned_data.get("bsn") or ""
+        if not raw.strip():
+            return None
+        value = normalise_bsn(raw)
+        validate_bsn(value)
+        return value
+
+    def clean_geboortedatum(self) -> Any:
+        value = self.cleaned_data.get("geboortedatum")
+        if value and value > today():
+            raise forms.ValidationError(_("De geboortedatum ligt in de toekomst."))
+        return value
+
+    def validate_unique(self) -> None:
+        # Uniqueness (BSN) is checked by the service under the same rules, with one message.
+        return None
+
+
+class MembershipForm(StyledFormMixin, forms.Form):
+    role = forms.ChoiceField(label=_("Rol in de casus"), choices=CaseRole.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie"), queryset=Organisation.objects.filter(is_active=True)
+    )
+    user = forms.ModelChoiceField(
+        label=_("Persoon"),
+        queryset=User.objects.filter(is_active=True).select_related("organisation"),
+        required=False,
+        help_text=_("Leeg laten om de hele organisatie toe te voegen."),
+    )
+    valid_from = forms.DateField(label=_("Vanaf"), widget=DateInput())
+    valid_to = forms.DateField(
+        label=_("Tot en met"), widget=DateInput(), required=False, help_text=_("Leeg: doorlopend.")
+    )
+    note = forms.CharField(label=_("Toelichting"), required=False, max_length=300)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("De einddatum ligt voor de begindatum."))
+        return data
+
+
+class EndMembershipForm(StyledFormMixin, forms.Form):
+    valid_to = forms.DateField(label=_("Laatste dag in deze rol"), widget=DateInput())
+    note = forms.CharField(label=_("Toelichting"), required=False, max_length=300)
+
+
+class CaseFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(
+        label=_("Zoeken"),
+        required=False,
+        max_length=100,
+        help_text=_("Casusnummer of naam van de betrokkene"),
+    )
+    house = forms.ModelChoiceField(
+        label=_("Huis"), queryset=House.objects.all(), required=False, empty_label=_("Alle")
+    )
+    phase = forms.ChoiceField(
+        label=_("Fase"), choices=[("", _("Alle")), *Phase.choices], required=False
+    )
+    level = forms.TypedChoiceField(
+        label=_("Escalatieniveau"),
+        choices=[("", _("Alle")), *EscalationLevel.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    my_role = forms.ChoiceField(
+        label=_("Mijn rol"), choices=[("", _("Alle")), *CaseRole.choices], required=False
+    )

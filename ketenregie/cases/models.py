@@ -1,0 +1,202 @@
+"""Persons (betrokkenen), households, cases, their status history and case teams."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ketenregie.accounts.models import House, Organisation
+from ketenregie.cases.workflow import PHASE_OF, Phase, Status
+from ketenregie.core.bsn import validate_bsn
+from ketenregie.core.models import VersionedModel
+
+
+class Person(VersionedModel):
+    voornamen = models.CharField(_("voornamen"), max_length=200)
+    tussenvoegsel = models.CharField(_("tussenvoegsel"), max_length=30, blank=True)
+    achternaam = models.CharField(_("achternaam"), max_length=200)
+    geboortedatum = models.DateField(_("geboortedatum"), null=True, blank=True)
+    # Stored as NULL when unknown so the unique constraint ignores missing numbers.
+    bsn = models.CharField(
+        _("BSN"), max_length=9, null=True, blank=True, unique=True, validators=[validate_bsn]
+    )
+    straat = models.CharField(_("straat en huisnummer"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    woonplaats = models.CharField(_("woonplaats"), max_length=100, blank=True)
+    gemeente = models.CharField(_("gemeente"), max_length=100, blank=True)
+    telefoon = models.CharField(_("telefoon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("betrokkene")
+        indexes = [models.Index(fields=["achternaam", "geboortedatum"], name="person_name_dob")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(bsn=""), name="person_bsn_null_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.voornamen, self.tussenvoegsel, self.achternaam) if p)
+
+
+class Household(models.Model):
+    name = models.CharField(_("omschrijving"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("huishouden")
+
+    def __str__(self) -> str:
+        return self.name or f"Huishouden {self.pk}"
+
+
+class HouseholdMember(models.Model):
+    class Relation(models.TextChoices):
+        BETROKKENE = "betrokkene", _("Betrokkene zelf")
+        PARTNER = "partner", _("Partner")
+        KIND = "kind", _("Kind")
+        OUDER = "ouder", _("Ouder / verzorger")
+        BROER_ZUS = "broer_zus", _("Broer of zus")
+        HUISGENOOT = "huisgenoot", _("Huisgenoot")
+        OVERIG = "overig", _("Overig familielid")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="households")
+    relation = models.CharField(
+        _("relatie tot betrokkene"), max_length=20, choices=Relation.choices
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["household", "person"], name="unique_household_member")
+        ]
+
+
+class EscalationLevel(models.IntegerChoices):
+    LEVEL_1 = 1, _("1 · regulier")
+    LEVEL_2 = 2, _("2 · zorgen, afstemming nodig")
+    LEVEL_3 = 3, _("3 · onveilig, ketenbrede samenwerking")
+    LEVEL_4 = 4, _("4 · niet zelfredzaam, procesregie PGA")
+    LEVEL_5 = 5, _("5 · maatschappelijke onrust, burgemeester")
+
+
+class Case(VersionedModel):
+    code = models.CharField(_("casusnummer"), max_length=30, unique=True)
+    house = models.ForeignKey(
+        House, verbose_name=_("huis"), on_delete=models.PROTECT, related_name="cases"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("betrokkene"), on_delete=models.PROTECT, related_name="cases"
+    )
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("huishouden"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices)
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalatieniveau"), choices=EscalationLevel.choices, default=EscalationLevel.LEVEL_3
+    )
+    created_at = models.DateTimeField(_("aangemaakt"))
+    status_changed_at = models.DateTimeField(_("status gewijzigd"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-status_changed_at", "-pk"]
+        verbose_name = _("casus")
+        indexes = [
+            models.Index(fields=["house", "status"], name="case_house_status"),
+            models.Index(fields=["status_changed_at"], name="case_status_changed"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(escalation_level__gte=1, escalation_level__lte=5),
+                name="case_escalation_level_1_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def phase(self) -> Phase:
+        return PHASE_OF[Status(self.status)]
+
+
+class StatusChange(models.Model):
+    """Append-only status history of a case (the timeline's backbone)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=30, choices=Status.choices)
+    reason = models.TextField(_("reden"), blank=True)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+
+class CaseRole(models.TextChoices):
+    PROCESREGISSEUR = "procesregisseur", _("Procesregisseur")
+    CASUSREGISSEUR = "casusregisseur", _("Casusregisseur")
+    BETROKKEN_PARTNER = "betrokken_partner", _("Betrokken partner")
+    ADVISEUR = "adviseur", _("Adviseur (gepseudonimiseerd)")
+    AANMELDER = "aanmelder", _("Aanmelder")
+
+
+class CaseMembership(models.Model):
+    """Who holds which role on a case, and when. Inclusive dates; open end is ongoing.
+
+    A membership names a user, or only an organisation (then every user of that
+    organisation is on the team for that period).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persoon"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        related_name="case_memberships",
+    )
+    role = models.CharField(_("rol in de casus"), max_length=30, choices=CaseRole.choices)
+    valid_from = models.DateField(_("vanaf"))
+    valid_to = models.DateField(_("tot en met"), null=True, blank=True)
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["valid_from", "pk"]
+        indexes = [
+            models.Index(fields=["user", "valid_from"], name="membership_user"),
+            models.Index(fields=["organisation", "valid_from"], name="membership_org"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="membership_period_valid",
+            )
+        ]
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

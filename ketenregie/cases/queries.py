@@ -1,0 +1,122 @@
+"""Reads about cases that pages need: list filtering, team history, the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from ketenregie.audit.models import AuditEvent
+from ketenregie.cases.access import active_memberships, visible_cases
+from ketenregie.cases.models import Case, CaseMembership, StatusChange
+from ketenregie.cases.workflow import PHASE_OF, Phase, Status
+
+if TYPE_CHECKING:
+    from ketenregie.accounts.models import User
+
+# What an adviseur (pseudonymised view) may see of the trail: team and status only.
+PSEUDONYMISED_ACTIONS = ("case.created", "team.member_added", "team.member_ended")
+READ_ACTION_PREFIXES = ("case.viewed",)
+TIMELINE_LIMIT = 200
+
+ACTION_LABELS = {
+    "case.created": "Casus aangemaakt",
+    "case.viewed": "Casus ingezien",
+    "case.escalation_changed": "Escalatieniveau gewijzigd",
+    "case.status_changed": "Status gewijzigd",
+    "person.updated": "Persoonsgegevens gewijzigd",
+    "team.member_added": "Teamlid toegevoegd",
+    "team.member_ended": "Teamlidmaatschap beëindigd",
+}
+
+
+def filter_cases(
+    user: User,
+    *,
+    q: str = "",
+    house: Any = None,
+    phase: str = "",
+    level: int | None = None,
+    my_role: str = "",
+) -> QuerySet[Case]:
+    qs = visible_cases(user).select_related("person", "house")
+    if q:
+        # Names match only where the viewer may see names: searching must not reveal
+        # who is behind a pseudonymised case.
+        name = (
+            Q(person__achternaam__icontains=q)
+            | Q(person__voornamen__icontains=q)
+            | Q(person__bsn=q.replace(" ", ""))
+        )
+        qs = qs.filter(Q(code__icontains=q) | (Q(full_access=True) & name))
+    if house:
+        qs = qs.filter(house=house)
+    if phase:
+        qs = qs.filter(status__in=[s for s, p in PHASE_OF.items() if p == Phase(phase)])
+    if level:
+        qs = qs.filter(escalation_level=level)
+    if my_role:
+        qs = qs.filter(
+            Exists(active_memberships(user).filter(case_id=OuterRef("pk"), role=my_role))
+        )
+    return qs.order_by("-status_changed_at", "-pk")
+
+
+def team_history(case: Case) -> list[CaseMembership]:
+    return list(
+        CaseMembership.objects.filter(case=case)
+        .select_related("user", "organisation")
+        .order_by("valid_from", "pk")
+    )
+
+
+@dataclass
+class TimelineEntry:
+    when: dt.datetime
+    title: str
+    actor: str = ""
+    organisation: str = ""
+    detail: str = ""
+    kind: str = "change"
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+def timeline(case: Case, *, full_access: bool, include_reads: bool) -> list[TimelineEntry]:
+    entries: list[TimelineEntry] = []
+    for sc in StatusChange.objects.filter(case=case).select_related("changed_by"):
+        title = (
+            f"Status: {Status(sc.to_status).label}"
+            if not sc.from_status
+            else f"Status: {Status(sc.from_status).label} → {Status(sc.to_status).label}"
+        )
+        entries.append(
+            TimelineEntry(
+                when=sc.changed_at,
+                title=title,
+                actor=str(sc.changed_by or "systeem"),
+                detail=sc.reason if full_access else "",
+                kind="status",
+            )
+        )
+    events = AuditEvent.objects.filter(case_id=case.pk).exclude(action="case.status_changed")
+    if not full_access:
+        events = events.filter(action__in=PSEUDONYMISED_ACTIONS)
+    elif not include_reads:
+        events = events.exclude(action__in=READ_ACTION_PREFIXES)
+    for ev in events.select_related("actor", "actor_organisation").order_by("-seq")[
+        :TIMELINE_LIMIT
+    ]:
+        entries.append(
+            TimelineEntry(
+                when=ev.occurred_at,
+                title=ACTION_LABELS.get(ev.action, ev.action),
+                actor=str(ev.actor or ev.actor_label or "systeem"),
+                organisation=str(ev.actor_organisation or ""),
+                kind="read" if ev.action in READ_ACTION_PREFIXES else "change",
+                changes=(ev.data.get("wijzigingen", {}) if full_access else {}),
+            )
+        )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries

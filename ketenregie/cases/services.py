@@ -1,0 +1,260 @@
+"""Every write to persons, cases, status and case teams: locked, checked, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketenregie.audit import services as audit
+from ketenregie.cases.models import Case, CaseMembership, CaseRole, Person, StatusChange
+from ketenregie.cases.workflow import Status, ensure_allowed
+from ketenregie.core.bsn import normalise_bsn
+from ketenregie.core.services import create_audited, snapshot, update_audited
+
+if TYPE_CHECKING:
+    from ketenregie.accounts.models import House, Organisation, User
+
+PERSON_FIELDS = [
+    "voornamen",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "bsn",
+    "straat",
+    "postcode",
+    "woonplaats",
+    "gemeente",
+    "telefoon",
+    "email",
+]
+
+
+def _clean_person_values(values: dict[str, Any]) -> dict[str, Any]:
+    out = {k: values.get(k) for k in PERSON_FIELDS if k in values}
+    if "bsn" in out:
+        out["bsn"] = normalise_bsn(out["bsn"] or "") or None
+    for key in PERSON_FIELDS:
+        if key in out and out[key] is None and key not in ("bsn", "geboortedatum"):
+            out[key] = ""
+    geboortedatum = out.get("geboortedatum")
+    if geboortedatum and geboortedatum > timezone.localdate():
+        raise ValidationError({"geboortedatum": _("De geboortedatum ligt in de toekomst.")})
+    bsn = out.get("bsn")
+    if bsn:
+        clash = Person.objects.filter(bsn=bsn)
+        if values.get("_exclude_pk"):
+            clash = clash.exclude(pk=values["_exclude_pk"])
+        if clash.exists():
+            raise ValidationError(
+                {"bsn": _("Er is al een betrokkene met dit BSN geregistreerd.")}
+            )
+    return out
+
+
+@transaction.atomic
+def create_person(*, actor: User | None, values: dict[str, Any]) -> Person:
+    clean = _clean_person_values(values)
+    return create_audited(Person, actor=actor, action="person.created", values=clean)
+
+
+@transaction.atomic
+def update_person(
+    person: Person,
+    *,
+    actor: User,
+    values: dict[str, Any],
+    expected_version: int,
+    case_id: int | None = None,
+) -> Person:
+    clean = _clean_person_values({**values, "_exclude_pk": person.pk})
+    return update_audited(
+        person,
+        actor=actor,
+        action="person.updated",
+        values=clean,
+        expected_version=expected_version,
+        case_id=case_id,
+    )
+
+
+def next_case_code(house: House, year: int) -> str:
+    prefix = f"{house.code}-{year}-"
+    last = (
+        Case.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True)
+    ).first()
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:05d}"
+
+
+@transaction.atomic
+def create_case(
+    *,
+    actor: User | None,
+    house: House,
+    person: Person,
+    status: Status = Status.CONCEPT,
+    escalation_level: int = 3,
+) -> Case:
+    now = timezone.now()
+    case = create_audited(
+        Case,
+        actor=actor,
+        action="case.created",
+        values={
+            "code": next_case_code(house, timezone.localdate().year),
+            "house": house,
+            "person": person,
+            "status": status,
+            "escalation_level": escalation_level,
+            "created_at": now,
+            "status_changed_at": now,
+            "created_by": actor,
+        },
+        audit_values=False,
+    )
+    StatusChange.objects.create(
+        case=case, from_status="", to_status=status, changed_at=now, changed_by=actor
+    )
+    return case
+
+
+@transaction.atomic
+def change_status(case: Case, *, to: Status, actor: User, reason: str = "") -> Case:
+    """Move a case to `to`; history and audit in the same transaction."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    current = Status(locked.status)
+    ensure_allowed(current, to, reason)
+    now = timezone.now()
+    locked.status = to
+    locked.status_changed_at = now
+    locked.version += 1
+    locked.save(update_fields=["status", "status_changed_at", "version"])
+    StatusChange.objects.create(
+        case=locked,
+        from_status=current,
+        to_status=to,
+        reason=reason,
+        changed_at=now,
+        changed_by=actor,
+    )
+    audit.record(
+        "case.status_changed",
+        actor=actor,
+        case_id=locked.pk,
+        obj=locked,
+        data={"wijzigingen": {"status": {"voor": current.value, "na": to.value}}, "reden": reason},
+    )
+    return locked
+
+
+@transaction.atomic
+def change_escalation_level(case: Case, *, level: int, actor: User, reason: str) -> Case:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Geef aan waarom het escalatieniveau wijzigt.")})
+    return update_audited(
+        case,
+        actor=actor,
+        action="case.escalation_changed",
+        values={"escalation_level": level},
+        case_id=case.pk,
+    )
+
+
+def _overlaps(qs: Any, start: dt.date, end: dt.date | None) -> Any:
+    # Two inclusive periods overlap when each starts on or before the other ends.
+    qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    if end is not None:
+        qs = qs.filter(valid_from__lte=end)
+    return qs
+
+
+@transaction.atomic
+def add_membership(
+    case: Case,
+    *,
+    actor: User | None,
+    role: CaseRole,
+    organisation: Organisation,
+    user: User | None = None,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    note: str = "",
+) -> CaseMembership:
+    # Locking the case serialises team changes, so two procesregisseurs cannot slip in.
+    Case.objects.select_for_update().get(pk=case.pk)
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError({"valid_to": _("De einddatum ligt voor de begindatum.")})
+    if user is not None and user.organisation_id != organisation.pk:
+        raise ValidationError({"user": _("Deze persoon werkt niet bij de gekozen organisatie.")})
+    if role == CaseRole.PROCESREGISSEUR:
+        if user is None:
+            raise ValidationError(
+                {"user": _("Een procesregisseur is altijd een persoon, niet een organisatie.")}
+            )
+        clash = _overlaps(
+            CaseMembership.objects.filter(case_id=case.pk, role=CaseRole.PROCESREGISSEUR),
+            valid_from,
+            valid_to,
+        ).first()
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "role": _(
+                        "Deze casus heeft in die periode al een procesregisseur (%(wie)s). "
+                        "Beëindig eerst die rol of kies een latere begindatum."
+                    )
+                    % {"wie": clash.user}
+                }
+            )
+    same = _overlaps(
+        CaseMembership.objects.filter(
+            case_id=case.pk, role=role, organisation_id=organisation.pk, user=user
+        ),
+        valid_from,
+        valid_to,
+    )
+    if same.exists():
+        raise ValidationError(
+            {"role": _("Deze persoon of organisatie heeft deze rol al in die periode.")}
+        )
+    values = {
+        "case": case,
+        "user": user,
+        "organisation": organisation,
+        "role": role,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "note": note,
+    }
+    return create_audited(
+        CaseMembership, actor=actor, action="team.member_added", values=values, case_id=case.pk
+    )
+
+
+@transaction.atomic
+def end_membership(
+    membership: CaseMembership, *, actor: User, valid_to: dt.date, note: str = ""
+) -> CaseMembership:
+    Case.objects.select_for_update().get(pk=membership.case_id)
+    if valid_to < membership.valid_from:
+        raise ValidationError({"valid_to": _("De einddatum ligt voor de begindatum.")})
+    values: dict[str, Any] = {"valid_to": valid_to}
+    if note:
+        values["note"] = note
+    return update_audited(
+        membership,
+        actor=actor,
+        action="team.member_ended",
+        values=values,
+        case_id=membership.case_id,
+    )
+
+
+def membership_snapshot(m: CaseMembership) -> dict[str, Any]:
+    return snapshot(m, ["user", "organisation", "role", "valid_from", "valid_to"])

@@ -1,0 +1,191 @@
+"""Case pages: the list, the detail with its timeline, person data and the case team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from ketenregie.accounts.access import can_work_with_cases
+from ketenregie.audit import services as audit
+from ketenregie.cases import services
+from ketenregie.cases.access import can_manage_case, case_roles_of, get_case_for
+from ketenregie.cases.forms import CaseFilterForm, EndMembershipForm, MembershipForm, PersonForm
+from ketenregie.cases.models import Case, CaseMembership, CaseRole
+from ketenregie.cases.queries import filter_cases, team_history, timeline
+from ketenregie.core.http import AuthedRequest
+from ketenregie.core.timeutil import age_band, today
+
+
+def _require_case_work(request: AuthedRequest) -> None:
+    if not can_work_with_cases(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def case_list(request: AuthedRequest) -> HttpResponse:
+    _require_case_work(request)
+    form = CaseFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    page = Paginator(filter_cases(request.user, **filters), 25).get_page(request.GET.get("page"))
+    shown = [c.pk for c in page.object_list]
+    audit.record(
+        "case.searched" if filters.get("q") else "case.list_viewed",
+        actor=request.user,
+        purpose="casusoverzicht",
+        data={
+            "filters": {k: str(v) for k, v in filters.items()},
+            "getoond": shown,
+        },
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": query.urlencode(),
+        "today": today(),
+    }
+    template = "cases/list.html#results" if request.htmx else "cases/list.html"
+    return TemplateResponse(request, template, context)
+
+
+def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
+    full = bool(case.full_access)  # type: ignore[attr-defined]
+    include_reads = request.GET.get("inzage") == "1"
+    return {
+        "case": case,
+        "full_access": full,
+        "age_band": age_band(case.person.geboortedatum),
+        "team": team_history(case),
+        "timeline": timeline(case, full_access=full, include_reads=include_reads),
+        "include_reads": include_reads,
+        "can_manage": can_manage_case(request.user, case),
+        "my_roles": sorted(CaseRole(r).label for r in case_roles_of(request.user, case)),
+        "today": today(),
+    }
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = get_case_for(request.user, case_id)
+    full = bool(case.full_access)  # type: ignore[attr-defined]
+    audit.record(
+        "case.viewed",
+        actor=request.user,
+        case_id=case.pk,
+        obj=case,
+        purpose="casusregie",
+        data={"weergave": "volledig" if full else "gepseudonimiseerd"},
+    )
+    context = _detail_context(request, case)
+    template = "cases/detail.html#timeline" if request.htmx else "cases/detail.html"
+    return TemplateResponse(request, template, context)
+
+
+def _managed_case(request: AuthedRequest, case_id: int) -> Case:
+    case = get_case_for(request.user, case_id)
+    if not can_manage_case(request.user, case):
+        raise PermissionDenied
+    return case
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = _managed_case(request, case_id)
+    person = case.person
+    if request.method == "POST":
+        form = PersonForm(request.POST, instance=person)
+        if form.is_valid():
+            values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                services.update_person(
+                    person,
+                    actor=request.user,
+                    values=values,
+                    expected_version=form.cleaned_data.get("version") or person.version,
+                    case_id=case.pk,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("De persoonsgegevens zijn opgeslagen."))
+                return redirect("case_detail", case_id=case.pk)
+    else:
+        form = PersonForm(instance=person, initial={"version": person.version})
+    return TemplateResponse(request, "cases/person_form.html", {"case": case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_add(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = _managed_case(request, case_id)
+    if request.method == "POST":
+        form = MembershipForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.add_membership(
+                    case,
+                    actor=request.user,
+                    role=CaseRole(data["role"]),
+                    organisation=data["organisation"],
+                    user=data["user"],
+                    valid_from=data["valid_from"],
+                    valid_to=data["valid_to"],
+                    note=data["note"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Het teamlid is toegevoegd."))
+                return redirect("case_detail", case_id=case.pk)
+    else:
+        form = MembershipForm(initial={"valid_from": today()})
+    return TemplateResponse(request, "cases/team_form.html", {"case": case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_end(request: AuthedRequest, case_id: int, membership_id: int) -> HttpResponse:
+    case = _managed_case(request, case_id)
+    membership = get_object_or_404(
+        CaseMembership.objects.select_related("user", "organisation"), pk=membership_id, case=case
+    )
+    if request.method == "POST":
+        form = EndMembershipForm(request.POST)
+        if form.is_valid():
+            try:
+                services.end_membership(
+                    membership,
+                    actor=request.user,
+                    valid_to=form.cleaned_data["valid_to"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Het teamlidmaatschap is beëindigd."))
+                return redirect("case_detail", case_id=case.pk)
+    else:
+        form = EndMembershipForm(initial={"valid_to": today()})
+    return TemplateResponse(
+        request,
+        "cases/team_end_form.html",
+        {"case": case, "form": form, "membership": membership},
+    )
+

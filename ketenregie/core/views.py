@@ -1,0 +1,65 @@
+"""Health check and the personal dashboard."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+
+from ketenregie.accounts.access import can_work_with_cases, roles_of
+from ketenregie.accounts.roles import Role
+from ketenregie.audit import services as audit
+from ketenregie.cases.access import active_memberships, visible_cases
+from ketenregie.cases.workflow import INTAKE_STATUSES, PHASE_OF, Phase
+from ketenregie.core.http import AuthedRequest
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@login_required
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    context: dict[str, object] = {"roles": sorted(Role(r).label for r in roles_of(user))}
+    if can_work_with_cases(user):
+        mine = (
+            visible_cases(user)
+            .filter(Exists(active_memberships(user).filter(case_id=OuterRef("pk"))))
+            .select_related("person", "house")
+            .order_by("-status_changed_at")
+        )
+        per_status = dict(mine.order_by().values_list("status").annotate(n=Count("pk")))
+        per_phase = {p: 0 for p in Phase}
+        for status, n in per_status.items():
+            per_phase[PHASE_OF[status]] += n
+        recent = list(mine[:10])
+        context.update(
+            {
+                "my_cases": recent,
+                "phase_counts": [(p.label, p.value, per_phase[p]) for p in Phase],
+                "to_screen": visible_cases(user)
+                .filter(status__in=INTAKE_STATUSES, full_access=True)
+                .count()
+                if Role.TRIAGEVOORZITTER in roles_of(user)
+                else None,
+            }
+        )
+        if recent:
+            audit.record(
+                "case.list_viewed",
+                actor=user,
+                purpose="dashboard",
+                data={"getoond": [c.pk for c in recent]},
+            )
+    return TemplateResponse(request, "core/dashboard.html", context)

@@ -1,0 +1,447 @@
+"""Builds the demo data set and scale data through one generator.
+
+`load_demo` makes the reference data (regions, houses, partners, demo users with real
+TOTP) and about 150 cases; `generate_scale` reuses the same case generator with bulk
+inserts for 100,000+ cases. Everything is fictitious; BSNs come only from the RvIG
+test range and stay empty once that range is used up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import generate_totp_secret
+from allauth.mfa.utils import encrypt
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ketenregie.accounts.models import House, HousePartner, Organisation, Region, RoleAssignment, User
+from ketenregie.accounts.roles import Role
+from ketenregie.audit.services import PendingEvent, record_many
+from ketenregie.cases.models import (
+    Case,
+    CaseMembership,
+    CaseRole,
+    Household,
+    HouseholdMember,
+    Person,
+    StatusChange,
+)
+from ketenregie.cases.workflow import Status
+from ketenregie.core.bsn import reserved_test_bsns
+from ketenregie.demo import reference as ref
+
+# The path each status is reached by, from a draft referral.
+PATHS: dict[Status, list[Status]] = {
+    Status.CONCEPT: [Status.CONCEPT],
+    Status.AANGEMELD: [Status.CONCEPT, Status.AANGEMELD],
+    Status.VERRIJKING: [Status.CONCEPT, Status.AANGEMELD, Status.VERRIJKING],
+    Status.GEAGENDEERD: [Status.CONCEPT, Status.AANGEMELD, Status.VERRIJKING, Status.GEAGENDEERD],
+    Status.DOORVERWEZEN: [Status.CONCEPT, Status.AANGEMELD, Status.DOORVERWEZEN],
+}
+_pga = [Status.CONCEPT, Status.AANGEMELD, Status.VERRIJKING, Status.GEAGENDEERD]
+PATHS[Status.GEEN_PGA] = [*_pga, Status.GEEN_PGA]
+PATHS[Status.PGA_GESTART] = [*_pga, Status.PGA_GESTART]
+PATHS[Status.IN_UITVOERING] = [*PATHS[Status.PGA_GESTART], Status.IN_UITVOERING]
+PATHS[Status.VOORLOPIG_AFGESLOTEN] = [*PATHS[Status.IN_UITVOERING], Status.VOORLOPIG_AFGESLOTEN]
+PATHS[Status.AFGESLOTEN] = [*PATHS[Status.IN_UITVOERING], Status.AFGESLOTEN]
+PATHS[Status.OPGESCHAALD] = [*PATHS[Status.IN_UITVOERING], Status.OPGESCHAALD]
+
+REASONS = {
+    Status.GEEN_PGA: "Geen meervoudige problematiek; advies: aanmelden bij het wijkteam.",
+    Status.DOORVERWEZEN: "Valt onder een lopend overleg; doorverwezen naar dat overleg.",
+    Status.OPGESCHAALD: "Lokale aanpak loopt vast; politie en justitie blijven zwaar betrokken.",
+}
+
+# Weighted spread of statuses so every phase is well represented.
+STATUS_WEIGHTS: list[tuple[Status, int]] = [
+    (Status.CONCEPT, 4),
+    (Status.AANGEMELD, 8),
+    (Status.VERRIJKING, 7),
+    (Status.GEAGENDEERD, 7),
+    (Status.GEEN_PGA, 6),
+    (Status.DOORVERWEZEN, 4),
+    (Status.PGA_GESTART, 12),
+    (Status.IN_UITVOERING, 35),
+    (Status.VOORLOPIG_AFGESLOTEN, 6),
+    (Status.AFGESLOTEN, 8),
+    (Status.OPGESCHAALD, 3),
+]
+PGA_STATUSES = {
+    Status.PGA_GESTART,
+    Status.IN_UITVOERING,
+    Status.VOORLOPIG_AFGESLOTEN,
+    Status.AFGESLOTEN,
+    Status.OPGESCHAALD,
+}
+
+
+def load_reference_data() -> dict[str, str]:
+    """Create regions, houses, organisations and demo users; return {username: secret}."""
+    regions = {name: Region.objects.create(name=name) for name in ref.REGIONS}
+    houses: dict[str, House] = {}
+    for code, name, kind, region, _places in ref.HOUSES:
+        houses[code] = House.objects.create(
+            code=code, name=name, kind=kind, region=regions[region]
+        )
+    orgs: dict[str, Organisation] = {}
+    for key, name, domain, region, fixed_at in ref.ORGANISATIONS:
+        org = Organisation.objects.create(
+            name=name, domain=domain, region=regions[region] if region else None
+        )
+        orgs[key] = org
+        for code, house in houses.items():
+            in_region = region is None or house.region.name == region
+            if code in fixed_at or in_region:
+                HousePartner.objects.create(
+                    house=house, organisation=org, is_fixed_triage_partner=code in fixed_at
+                )
+    secrets: dict[str, str] = {}
+    for username, first, last, org_key, title, roles in ref.USERS:
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@demo.ketenregie.invalid",
+            organisation=orgs[org_key],
+            job_title=title,
+            is_demo=True,
+        )
+        user.set_password(ref.DEMO_PASSWORD)
+        user.save()
+        for role, house_code in roles:
+            RoleAssignment.objects.create(
+                user=user, role=role, house=houses[house_code] if house_code else None
+            )
+        secret = generate_totp_secret()
+        Authenticator.objects.create(
+            user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)}
+        )
+        secrets[username] = secret
+    record_many(
+        PendingEvent(action="demo.reference_loaded", data={"gebruikers": len(secrets)})
+        for _ in range(1)
+    )
+    return secrets
+
+
+@dataclass
+class Cast:
+    """Who works where, looked up once per generation run."""
+
+    houses: list[House]
+    places: dict[int, list[str]]
+    procesregisseurs: dict[int, list[User]]
+    referrers: list[User]
+    professionals: list[User]
+    advisers: list[User]
+    org_partners: dict[int, list[Organisation]]
+
+    @classmethod
+    def load(cls) -> Cast:
+        houses = list(House.objects.select_related("region").order_by("code"))
+        by_code = {code: places for code, _n, _k, _r, places in ref.HOUSES}
+        roles = list(RoleAssignment.objects.select_related("user", "user__organisation"))
+        pr: dict[int, list[User]] = {h.pk: [] for h in houses}
+        referrers: list[User] = []
+        professionals: list[User] = []
+        for ra in roles:
+            if ra.role == Role.PROCESREGISSEUR and ra.house_id:
+                pr[ra.house_id].append(ra.user)
+            elif ra.role == Role.AANMELDER:
+                referrers.append(ra.user)
+            elif ra.role == Role.PROFESSIONAL:
+                professionals.append(ra.user)
+        advisers = [u for u in professionals if "adviseur" in u.job_title.lower()]
+        professionals = [u for u in professionals if u not in advisers]
+        org_partners: dict[int, list[Organisation]] = {h.pk: [] for h in houses}
+        for link in HousePartner.objects.select_related("organisation"):
+            org_partners[link.house_id].append(link.organisation)
+        return cls(
+            houses=houses,
+            places={h.pk: by_code.get(h.code, ["Heerlen"]) for h in houses},
+            procesregisseurs=pr,
+            referrers=sorted(referrers, key=lambda u: u.username),
+            professionals=sorted(professionals, key=lambda u: u.username),
+            advisers=advisers,
+            org_partners=org_partners,
+        )
+
+
+def _bsn_supply() -> Iterator[str | None]:
+    used = set(Person.objects.exclude(bsn=None).values_list("bsn", flat=True))
+    for bsn in reserved_test_bsns():
+        if bsn not in used:
+            yield bsn
+    while True:
+        yield None
+
+
+def _person(rng: random.Random, bsn: str | None, place: str, today: dt.date) -> Person:
+    birth = today - dt.timedelta(days=rng.randint(16 * 365, 70 * 365))
+    return Person(
+        voornamen=rng.choice(ref.FIRST_NAMES),
+        tussenvoegsel=rng.choice(ref.PREFIXES),
+        achternaam=rng.choice(ref.LAST_NAMES),
+        geboortedatum=birth,
+        bsn=bsn,
+        straat=f"{rng.choice(ref.STREETS)} {rng.randint(1, 180)}",
+        postcode=f"{rng.randint(6000, 6499)} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}"
+        f"{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}",
+        woonplaats=place,
+        gemeente=place,
+        telefoon=f"06-{rng.randint(10000000, 99999999)}",
+    )
+
+
+def generate_cases(
+    n: int,
+    *,
+    seed: int = 2026,
+    chunk: int = 2000,
+    progress: Callable[[int], None] | None = None,
+    with_households: bool = True,
+) -> int:
+    """Generate `n` cases with persons, teams, status histories and audit events."""
+    rng = random.Random(seed)
+    cast = Cast.load()
+    bsns = _bsn_supply()
+    now = timezone.now()
+    today = timezone.localdate()
+    statuses = [s for s, _w in STATUS_WEIGHTS]
+    weights = [w for _s, w in STATUS_WEIGHTS]
+    counters: dict[int, int] = {}
+    year = today.year
+    for house in cast.houses:
+        prefix = f"{house.code}-{year}-"
+        last = Case.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
+        counters[house.pk] = int(last.rsplit("-", 1)[1]) if last else 0
+    done = 0
+    while done < n:
+        size = min(chunk, n - done)
+        with transaction.atomic():
+            _generate_chunk(
+                size, rng, cast, bsns, now, today, statuses, weights, counters, year,
+                with_households,
+            )
+        done += size
+        if progress:
+            progress(size)
+    return done
+
+
+def _generate_chunk(
+    size: int,
+    rng: random.Random,
+    cast: Cast,
+    bsns: Iterator[str | None],
+    now: dt.datetime,
+    today: dt.date,
+    statuses: list[Status],
+    weights: list[int],
+    counters: dict[int, int],
+    year: int,
+    with_households: bool,
+) -> None:
+    plans = []
+    persons = []
+    for _ in range(size):
+        house = rng.choice(cast.houses)
+        status = rng.choices(statuses, weights)[0]
+        if status == Status.OPGESCHAALD and house.kind != House.Kind.LOCAL_PGA:
+            status = Status.AFGESLOTEN
+        place = rng.choice(cast.places[house.pk])
+        persons.append(_person(rng, next(bsns), place, today))
+        plans.append((house, status))
+    Person.objects.bulk_create(persons, batch_size=1000)
+
+    cases: list[Case] = []
+    timings: list[list[dt.datetime]] = []
+    for (house, status), person in zip(plans, persons, strict=True):
+        path = PATHS[status]
+        start = now - dt.timedelta(days=rng.randint(len(path) * 7, 720), hours=rng.randint(0, 9))
+        times = [start]
+        for _ in path[1:]:
+            times.append(min(times[-1] + dt.timedelta(days=rng.randint(1, 30)), now))
+        counters[house.pk] += 1
+        level = rng.choice([3, 3, 3, 4, 4, 5]) if status in PGA_STATUSES else rng.randint(1, 5)
+        cases.append(
+            Case(
+                code=f"{house.code}-{year}-{counters[house.pk]:05d}",
+                house=house,
+                person=person,
+                status=status,
+                escalation_level=level,
+                created_at=times[0],
+                status_changed_at=times[-1],
+                created_by=None,
+            )
+        )
+        timings.append(times)
+    Case.objects.bulk_create(cases, batch_size=1000)
+
+    changes: list[StatusChange] = []
+    members: list[CaseMembership] = []
+    events: list[PendingEvent] = []
+    households: list[tuple[Household, list[HouseholdMember]]] = []
+    for case, times in zip(cases, timings, strict=True):
+        status = Status(case.status)
+        path = PATHS[status]
+        referrer = rng.choice(cast.referrers)
+        regisseurs = cast.procesregisseurs.get(case.house_id) or [referrer]
+        regisseur = rng.choice(regisseurs)
+        case.created_by = referrer
+        start_day = timezone.localdate(times[0])
+        members.append(
+            CaseMembership(
+                case=case,
+                user=referrer,
+                organisation_id=referrer.organisation_id,
+                role=CaseRole.AANMELDER,
+                valid_from=start_day,
+            )
+        )
+        events.append(
+            PendingEvent(
+                action="case.created",
+                actor=referrer,
+                case_id=case.pk,
+                object_type="cases.case",
+                object_id=str(case.pk),
+                occurred_at=times[0],
+            )
+        )
+        prev = ""
+        for st, when in zip(path, times, strict=True):
+            actor = referrer if st in (Status.CONCEPT, Status.AANGEMELD) else regisseur
+            reason = REASONS.get(st, "")
+            changes.append(
+                StatusChange(
+                    case=case,
+                    from_status=prev,
+                    to_status=st,
+                    reason=reason,
+                    changed_at=when,
+                    changed_by=actor,
+                )
+            )
+            if prev:
+                events.append(
+                    PendingEvent(
+                        action="case.status_changed",
+                        actor=actor,
+                        case_id=case.pk,
+                        object_type="cases.case",
+                        object_id=str(case.pk),
+                        occurred_at=when,
+                        data={"wijzigingen": {"status": {"voor": prev, "na": st.value}},
+                              "reden": reason},
+                    )
+                )
+            prev = st.value
+        if status in PGA_STATUSES:
+            pga_start = timezone.localdate(times[path.index(Status.PGA_GESTART)])
+            closed = status in (Status.AFGESLOTEN, Status.OPGESCHAALD)
+            end = timezone.localdate(times[-1]) if closed else None
+            team_users = rng.sample(cast.professionals, k=min(3, len(cast.professionals)))
+            members.append(
+                CaseMembership(
+                    case=case, user=regisseur, organisation_id=regisseur.organisation_id,
+                    role=CaseRole.PROCESREGISSEUR, valid_from=pga_start, valid_to=end,
+                )
+            )
+            casus = team_users[0]
+            handover = status == Status.IN_UITVOERING and rng.random() < 0.25
+            if handover:
+                # A casusregisseur who left and handed over to a successor.
+                switch = pga_start + (today - pga_start) // 2
+                members.append(
+                    CaseMembership(
+                        case=case, user=casus, organisation_id=casus.organisation_id,
+                        role=CaseRole.CASUSREGISSEUR, valid_from=pga_start,
+                        valid_to=switch - dt.timedelta(days=1),
+                        note="Rol overgedragen wegens andere functie.",
+                    )
+                )
+                casus = team_users[1]
+                pga_start_casus = switch
+            else:
+                pga_start_casus = pga_start
+            members.append(
+                CaseMembership(
+                    case=case, user=casus, organisation_id=casus.organisation_id,
+                    role=CaseRole.CASUSREGISSEUR, valid_from=pga_start_casus, valid_to=end,
+                )
+            )
+            for partner in team_users[1:] if not handover else team_users[2:]:
+                members.append(
+                    CaseMembership(
+                        case=case, user=partner, organisation_id=partner.organisation_id,
+                        role=CaseRole.BETROKKEN_PARTNER, valid_from=pga_start, valid_to=end,
+                    )
+                )
+            partner_orgs = cast.org_partners.get(case.house_id) or []
+            if partner_orgs and rng.random() < 0.5:
+                org = rng.choice(partner_orgs)
+                members.append(
+                    CaseMembership(
+                        case=case, user=None, organisation_id=org.pk,
+                        role=CaseRole.BETROKKEN_PARTNER, valid_from=pga_start, valid_to=end,
+                    )
+                )
+            if cast.advisers and rng.random() < 0.3:
+                adviser = rng.choice(cast.advisers)
+                members.append(
+                    CaseMembership(
+                        case=case, user=adviser, organisation_id=adviser.organisation_id,
+                        role=CaseRole.ADVISEUR, valid_from=pga_start, valid_to=end,
+                    )
+                )
+        if with_households and rng.random() < 0.3:
+            hh = Household(name=f"Huishouden {case.code}")
+            extra = [
+                _person(rng, None, case.person.woonplaats, today)
+                for _ in range(rng.randint(1, 3))
+            ]
+            households.append((hh, [HouseholdMember(person=case.person, relation="betrokkene")]
+                               + [HouseholdMember(person=p, relation=rng.choice(
+                                   ["partner", "kind", "kind", "ouder", "huisgenoot"]))
+                                  for p in extra]))
+            case.household = hh
+    for m in members:
+        events.append(
+            PendingEvent(
+                action="team.member_added",
+                actor=None,
+                case_id=m.case.pk,
+                object_type="cases.casemembership",
+                occurred_at=timezone.make_aware(
+                    dt.datetime.combine(m.valid_from, dt.time(9, 0))
+                ),
+                data={"na": {"rol": m.role, "gebruiker": m.user_id,
+                             "organisatie": m.organisation_id}},
+            )
+        )
+    StatusChange.objects.bulk_create(changes, batch_size=2000)
+    CaseMembership.objects.bulk_create(members, batch_size=2000)
+    if households:
+        Household.objects.bulk_create([hh for hh, _m in households], batch_size=1000)
+        Person.objects.bulk_create(
+            [m.person for _hh, ms in households for m in ms[1:]], batch_size=1000
+        )
+        rows = []
+        for hh, ms in households:
+            for m in ms:
+                m.household = hh
+                rows.append(m)
+        HouseholdMember.objects.bulk_create(rows, batch_size=2000)
+        Case.objects.bulk_update(
+            [c for c in cases if c.household is not None], ["household"], batch_size=1000
+        )
+    Case.objects.bulk_update(cases, ["created_by"], batch_size=1000)
+    record_many(events)

@@ -1,0 +1,33 @@
+"""`manage.py load_demo`: the fictitious demo data set (only into an empty database)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from ketenregie.accounts.models import User
+from ketenregie.demo.generator import generate_cases, load_reference_data
+
+
+class Command(BaseCommand):
+    help = "Laadt de fictieve demodata (regio's, huizen, partners, gebruikers, casussen)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cases", type=int, default=150)
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Niets doen als er al gebruikers zijn."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if User.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("Demodata al aanwezig; niets geladen.")
+                return
+            self.stderr.write("De database is niet leeg; demodata niet geladen.")
+            raise SystemExit(1)
+        with transaction.atomic():
+            load_reference_data()
+            n = generate_cases(options["cases"], seed=2026)
+        self.stdout.write(f"Demodata geladen: {User.objects.count()} gebruikers, {n} casussen.")

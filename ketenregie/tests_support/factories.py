@@ -1,0 +1,125 @@
+"""factory-boy factories with lifecycle traits, used by the tests (not by demo data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+from allauth.mfa.models import Authenticator
+from django.utils import timezone
+
+from ketenregie.accounts.models import Domain, House, Organisation, Region, RoleAssignment, User
+from ketenregie.cases.models import Case, CaseMembership, CaseRole, Person, StatusChange
+from ketenregie.cases.workflow import Status
+from ketenregie.core.bsn import reserved_test_bsns
+
+_BSNS = list(reserved_test_bsns())
+
+
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
+    class Meta:
+        model = Region
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Regio {n}")
+
+
+class HouseFactory(factory.django.DjangoModelFactory[House]):
+    class Meta:
+        model = House
+
+    name = factory.Sequence(lambda n: f"Zorg- en Veiligheidshuis Test {n}")
+    code = factory.Sequence(lambda n: f"T{n:03d}")
+    kind = House.Kind.ZVH
+    region = factory.SubFactory(RegionFactory)
+
+    class Params:
+        local_pga = factory.Trait(kind=House.Kind.LOCAL_PGA)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Ketenpartner {n}")
+    domain = Domain.ZORG
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"gebruiker{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Gebruiker {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    password = factory.django.Password("Test-wachtwoord-123!")
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        for role, house in extracted or []:
+            RoleAssignment.objects.create(user=self, role=role, house=house)
+
+    @factory.post_generation
+    def totp(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        # Every real user has TOTP; pass totp=False for a user who has not set it up.
+        if extracted is not False:
+            Authenticator.objects.create(
+                user=self, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+            )
+
+    @classmethod
+    def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
+        if kwargs.get("organisation") is None:
+            kwargs["organisation"] = OrganisationFactory()
+        return super()._create(model_class, *args, **kwargs)
+
+
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
+    class Meta:
+        model = Person
+
+    voornamen = "Jan"
+    tussenvoegsel = "van der"
+    achternaam = factory.Sequence(lambda n: f"Testpersoon{n}")
+    geboortedatum = dt.date(1990, 5, 17)
+    bsn = factory.Sequence(lambda n: _BSNS[n % len(_BSNS)])
+    gemeente = "Heerlen"
+    woonplaats = "Heerlen"
+
+
+class CaseFactory(factory.django.DjangoModelFactory[Case]):
+    class Meta:
+        model = Case
+
+    code = factory.Sequence(lambda n: f"TST-2026-{n:05d}")
+    house = factory.SubFactory(HouseFactory)
+    person = factory.SubFactory(PersonFactory)
+    status = Status.IN_UITVOERING
+    escalation_level = 3
+    created_at = factory.LazyFunction(timezone.now)
+    status_changed_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        referral = factory.Trait(status=Status.AANGEMELD)
+        closed = factory.Trait(status=Status.AFGESLOTEN)
+
+    @factory.post_generation
+    def history(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        StatusChange.objects.create(
+            case=self, from_status="", to_status=self.status, changed_at=self.created_at
+        )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory[CaseMembership]):
+    class Meta:
+        model = CaseMembership
+
+    case = factory.SubFactory(CaseFactory)
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.LazyAttribute(lambda o: o.user.organisation if o.user else None)
+    role = CaseRole.BETROKKEN_PARTNER
+    valid_from = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    valid_to = None

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The whole test suite on SQLite and then on a private PostgreSQL 15 cluster under var/.
+# Installs what is missing (chromium for the browser journeys, libharfbuzz for PDFs) and
+# always stops the cluster, also when tests fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+UV="python3 -m uv"
+
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ]; then
+    echo "Installeren: ${need[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "Ontbrekend: ${need[*]}. Installeer met: sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+fi
+
+PG_BIN=/usr/lib/postgresql/15/bin
+if [ ! -x "$PG_BIN/initdb" ]; then
+  echo "PostgreSQL 15 ontbreekt; installeren: apt-get install -y postgresql-15" >&2
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+  else
+    exit 1
+  fi
+fi
+
+echo "== Lint en migraties"
+$UV run ruff check .
+$UV run python manage.py makemigrations --check --dry-run >/dev/null
+
+echo "== Tests op SQLite"
+status=0
+$UV run pytest "$@" || status=$?
+
+echo "== Tests op PostgreSQL 15"
+PGDIR="$(pwd)/var/pgtest"
+rm -rf "$PGDIR"
+mkdir -p "$PGDIR"
+as_pg=()
+if [ "$(id -u)" = "0" ]; then
+  chown postgres:postgres "$PGDIR"
+  as_pg=(runuser -u postgres --)
+fi
+chmod 700 "$PGDIR"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+cleanup() { "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+"${as_pg[@]}" "$PG_BIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+"${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" \
+  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $PGDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" -w start >/dev/null
+pg_status=0
+DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/ketenregie" $UV run pytest "$@" || pg_status=$?
+
+echo "== Uitslag: SQLite exit $status, PostgreSQL exit $pg_status"
+[ $status -eq 0 ] && [ $pg_status -eq 0 ]

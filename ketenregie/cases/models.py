@@ -108,7 +108,7 @@ class Case(VersionedModel):
     created_at = models.DateTimeField(_("aangemaakt"))
     status_changed_at = models.DateTimeField(_("status gewijzigd"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:

@@ -93,6 +93,7 @@ class PersonFactory(factory.django.DjangoModelFactory[Person]):
 class CaseFactory(factory.django.DjangoModelFactory[Case]):
     class Meta:
         model = Case
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"TST-2026-{n:05d}")
     house = factory.SubFactory(HouseFactory)

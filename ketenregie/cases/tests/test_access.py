@@ -1,0 +1,100 @@
+"""visible_cases: members see, advisers see pseudonymised, others see nothing (404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.http import Http404
+
+from ketenregie.accounts.roles import Role
+from ketenregie.cases.access import get_case_for, visible_cases
+from ketenregie.cases.models import CaseRole
+from ketenregie.cases.workflow import Status
+from ketenregie.core.timeutil import today
+from ketenregie.tests_support.factories import (
+    CaseFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_members_see_full_advisers_pseudonymised(case_with_team: dict[str, Any]) -> None:
+    case = case_with_team["case"]
+    assert get_case_for(case_with_team["regisseur"], case.pk).full_access is True
+    assert get_case_for(case_with_team["casus"], case.pk).full_access is True
+    assert get_case_for(case_with_team["adviser"], case.pk).full_access is False
+
+
+@pytest.mark.parametrize("who", ["former", "outsider"])
+def test_former_members_and_outsiders_get_404(case_with_team: dict[str, Any], who: str) -> None:
+    with pytest.raises(Http404):
+        get_case_for(case_with_team[who], case_with_team["case"].pk)
+
+
+def test_missing_case_and_forbidden_case_look_the_same(case_with_team: dict[str, Any]) -> None:
+    outsider = case_with_team["outsider"]
+    for case_id in (case_with_team["case"].pk, 999_999, "abc"):
+        with pytest.raises(Http404):
+            get_case_for(outsider, case_id)
+
+
+def test_access_ends_after_the_last_day() -> None:
+    case = CaseFactory()
+    user = UserFactory()
+    last = today() + dt.timedelta(days=3)
+    MembershipFactory(case=case, user=user, valid_to=last)
+    assert visible_cases(user).filter(pk=case.pk).exists()
+    with time_machine.travel(dt.datetime.combine(last + dt.timedelta(days=1), dt.time(12))):
+        assert not visible_cases(user).filter(pk=case.pk).exists()
+
+
+def test_future_membership_gives_no_access_yet() -> None:
+    case = CaseFactory()
+    user = UserFactory()
+    MembershipFactory(case=case, user=user, valid_from=today() + dt.timedelta(days=1))
+    assert not visible_cases(user).exists()
+
+
+def test_organisation_membership_covers_its_users() -> None:
+    org = OrganisationFactory()
+    case = CaseFactory()
+    MembershipFactory(case=case, user=None, organisation=org)
+    colleague = UserFactory(organisation=org)
+    assert visible_cases(colleague).get().pk == case.pk
+    assert not visible_cases(UserFactory()).exists()
+
+
+def test_triage_chair_sees_referrals_of_own_house_only(house: Any) -> None:
+    chair = UserFactory(roles=[(Role.TRIAGEVOORZITTER, house)])
+    mine = CaseFactory(house=house, status=Status.AANGEMELD)
+    CaseFactory(house=house, status=Status.CONCEPT)  # a draft stays with its author
+    CaseFactory(house=house, status=Status.IN_UITVOERING)  # a running PGA: team only
+    CaseFactory(status=Status.AANGEMELD)  # another house
+    assert [c.pk for c in visible_cases(chair)] == [mine.pk]
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.BELEID, Role.PRIVACY_OFFICER, Role.BEHEERDER])
+def test_steering_roles_see_no_cases(role: Role, house: Any) -> None:
+    CaseFactory(house=house)
+    assert not visible_cases(UserFactory(roles=[(role, house)])).exists()
+
+
+def test_adviser_and_partner_on_same_case_gets_full_access() -> None:
+    case = CaseFactory()
+    user = UserFactory()
+    MembershipFactory(case=case, user=user, role=CaseRole.ADVISEUR)
+    MembershipFactory(case=case, user=user, role=CaseRole.BETROKKEN_PARTNER)
+    assert visible_cases(user).get().full_access is True
+    assert visible_cases(user).count() == 1
+
+
+def test_inactive_user_sees_nothing(case_with_team: dict[str, Any]) -> None:
+    user = case_with_team["regisseur"]
+    user.is_active = False
+    assert not visible_cases(user).exists()

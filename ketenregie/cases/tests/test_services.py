@@ -1,0 +1,139 @@
+"""Person and case-team services: validation, concurrency and audit in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from ketenregie.audit.models import AuditEvent
+from ketenregie.cases import services
+from ketenregie.cases.models import CaseMembership, CaseRole, Person
+from ketenregie.core.errors import ConcurrentEditError
+from ketenregie.core.timeutil import today
+from ketenregie.tests_support.factories import CaseFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_person_audits_and_normalises_bsn() -> None:
+    actor = UserFactory()
+    person = services.create_person(
+        actor=actor,
+        values={"voornamen": "Kees", "achternaam": "Proef", "bsn": "9999 9001 9"},
+    )
+    assert person.bsn == "999990019"
+    ev = AuditEvent.objects.get(action="person.created")
+    assert ev.object_id == str(person.pk) and ev.actor_id == actor.pk
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"bsn": "123456789"}, "bsn"),
+        ({"geboortedatum": dt.date.today() + dt.timedelta(days=2)}, "geboortedatum"),
+    ],
+)
+def test_bad_person_input_saves_nothing(values: dict[str, object], field: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        services.create_person(
+            actor=None, values={"voornamen": "A", "achternaam": "B", **values}
+        )
+    assert field in err.value.message_dict
+    assert not Person.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_second_person_with_same_bsn_is_refused() -> None:
+    PersonFactory(bsn="999990019")
+    with pytest.raises(ValidationError) as err:
+        services.create_person(
+            actor=None, values={"voornamen": "A", "achternaam": "B", "bsn": "999990019"}
+        )
+    assert "al een betrokkene met dit BSN" in str(err.value.message_dict["bsn"])
+
+
+def test_update_person_records_before_and_after() -> None:
+    person = PersonFactory(achternaam="Oud")
+    actor = UserFactory()
+    services.update_person(
+        person, actor=actor, values={"achternaam": "Nieuw"}, expected_version=person.version
+    )
+    person.refresh_from_db()
+    assert person.achternaam == "Nieuw" and person.version == 2
+    ev = AuditEvent.objects.get(action="person.updated")
+    assert ev.data["wijzigingen"] == {"achternaam": {"voor": "Oud", "na": "Nieuw"}}
+
+
+def test_concurrent_person_edit_is_refused() -> None:
+    person = PersonFactory(achternaam="Start")
+    stale_version = person.version
+    services.update_person(
+        person, actor=None, values={"achternaam": "Eerste"}, expected_version=stale_version
+    )
+    with pytest.raises(ConcurrentEditError):
+        services.update_person(
+            person, actor=None, values={"achternaam": "Tweede"}, expected_version=stale_version
+        )
+    person.refresh_from_db()
+    assert person.achternaam == "Eerste"
+
+
+def test_only_one_procesregisseur_at_a_time() -> None:
+    case = CaseFactory()
+    first, second = UserFactory(), UserFactory()
+    start = today() - dt.timedelta(days=10)
+    services.add_membership(
+        case, actor=first, role=CaseRole.PROCESREGISSEUR, organisation=first.organisation,
+        user=first, valid_from=start,
+    )
+    with pytest.raises(ValidationError) as err:
+        services.add_membership(
+            case, actor=first, role=CaseRole.PROCESREGISSEUR, organisation=second.organisation,
+            user=second, valid_from=today(),
+        )
+    assert "role" in err.value.message_dict
+    assert CaseMembership.objects.filter(case=case).count() == 1
+
+
+def test_successor_procesregisseur_after_handover_is_allowed() -> None:
+    case = CaseFactory()
+    first, second = UserFactory(), UserFactory()
+    start = today() - dt.timedelta(days=10)
+    m = services.add_membership(
+        case, actor=first, role=CaseRole.PROCESREGISSEUR, organisation=first.organisation,
+        user=first, valid_from=start,
+    )
+    services.end_membership(m, actor=first, valid_to=today() - dt.timedelta(days=1))
+    services.add_membership(
+        case, actor=first, role=CaseRole.PROCESREGISSEUR, organisation=second.organisation,
+        user=second, valid_from=today(),
+    )
+    assert CaseMembership.objects.filter(case=case, role=CaseRole.PROCESREGISSEUR).count() == 2
+    actions = list(AuditEvent.objects.filter(case_id=case.pk).values_list("action", flat=True))
+    assert actions == ["team.member_added", "team.member_ended", "team.member_added"]
+
+
+def test_period_that_ends_before_it_starts_is_refused() -> None:
+    case = CaseFactory()
+    user = UserFactory()
+    with pytest.raises(ValidationError) as err:
+        services.add_membership(
+            case, actor=user, role=CaseRole.BETROKKEN_PARTNER, organisation=user.organisation,
+            user=user, valid_from=today(), valid_to=today() - dt.timedelta(days=1),
+        )
+    assert "valid_to" in err.value.message_dict
+    assert not CaseMembership.objects.exists()
+
+
+def test_create_case_numbers_per_house_and_year() -> None:
+    person = PersonFactory()
+    from ketenregie.tests_support.factories import HouseFactory
+
+    house = HouseFactory(code="ABC")
+    a = services.create_case(actor=None, house=house, person=person)
+    b = services.create_case(actor=None, house=house, person=person)
+    year = today().year
+    assert (a.code, b.code) == (f"ABC-{year}-00001", f"ABC-{year}-00002")
+    assert a.status_changes.count() == 1

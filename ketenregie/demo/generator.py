@@ -356,7 +356,11 @@ def _generate_chunk(
                 )
             )
             casus = team_users[0]
-            handover = status == Status.IN_UITVOERING and rng.random() < 0.25
+            handover = (
+                status == Status.IN_UITVOERING
+                and (today - pga_start).days >= 4
+                and rng.random() < 0.25
+            )
             if handover:
                 # A casusregisseur who left and handed over to a successor.
                 switch = pga_start + (today - pga_start) // 2

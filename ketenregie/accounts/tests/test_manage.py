@@ -1,0 +1,132 @@
+"""Functioneel beheer pages: regions, houses with partners, organisations, users with roles."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ketenregie.accounts.models import House, HousePartner, Organisation, Region, RoleAssignment, User
+from ketenregie.accounts.roles import Role
+from ketenregie.audit.models import AuditEvent
+from ketenregie.tests_support.factories import HouseFactory, OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client: Client) -> Client:
+    client.force_login(UserFactory(roles=[(Role.BEHEERDER, None)]))
+    return client
+
+
+def test_create_house_with_fixed_partners(admin_client: Client) -> None:
+    region = Region.objects.create(name="Testregio")
+    police, care = OrganisationFactory(name="Politie test"), OrganisationFactory(name="GGZ test")
+    resp = admin_client.post(
+        reverse("manage_create", args=["huizen"]),
+        {
+            "name": "ZVH Testhuis",
+            "code": "TST",
+            "kind": House.Kind.ZVH,
+            "region": region.pk,
+            "triage_weekday": 3,
+            "triage_start": "13:00",
+            "triage_end": "14:30",
+            "cutoff_weekday": 3,
+            "cutoff_time": "16:00",
+            "partner_organisations": [care.pk],
+            "fixed_partners": [police.pk],
+        },
+    )
+    assert resp.status_code == 302, resp.content.decode()[-3000:]
+    house = House.objects.get(code="TST")
+    links = {link.organisation_id: link.is_fixed_triage_partner for link in HousePartner.objects.filter(house=house)}
+    assert links == {police.pk: True, care.pk: False}
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"house.created", "house.partners_changed"} <= actions
+
+
+def test_house_with_end_before_start_keeps_input(admin_client: Client) -> None:
+    region = Region.objects.create(name="Testregio")
+    resp = admin_client.post(
+        reverse("manage_create", args=["huizen"]),
+        {
+            "name": "ZVH Fout",
+            "code": "FOUT",
+            "kind": House.Kind.ZVH,
+            "region": region.pk,
+            "triage_weekday": 3,
+            "triage_start": "15:00",
+            "triage_end": "14:00",
+            "cutoff_weekday": 3,
+            "cutoff_time": "16:00",
+        },
+    )
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "eindigen na het begintijdstip" in html
+    assert 'value="ZVH Fout"' in html
+    assert not House.objects.filter(code="FOUT").exists()
+
+
+def test_create_user_with_roles_and_edit_it(admin_client: Client) -> None:
+    house = HouseFactory()
+    org = OrganisationFactory()
+    resp = admin_client.post(
+        reverse("manage_create", args=["gebruikers"]),
+        {
+            "username": "nieuwe.regisseur",
+            "first_name": "Nieuwe",
+            "last_name": "Regisseur",
+            "email": "n@example.invalid",
+            "organisation": org.pk,
+            "is_active": "on",
+            "roles": [f"procesregisseur|{house.pk}", "professional|"],
+            "password": "Een-goed-wachtwoord-2026",
+        },
+    )
+    assert resp.status_code == 302, resp.content.decode()[-2000:]
+    user = User.objects.get(username="nieuwe.regisseur")
+    assert user.check_password("Een-goed-wachtwoord-2026")
+    assert set(RoleAssignment.objects.filter(user=user).values_list("role", "house_id")) == {
+        ("procesregisseur", house.pk),
+        ("professional", None),
+    }
+    ev = AuditEvent.objects.get(action="user.roles_changed")
+    assert ev.data["na"] == sorted([f"procesregisseur@{house.pk}", "professional@-"])
+    edit = admin_client.get(reverse("manage_edit", args=["gebruikers", user.pk])).content.decode()
+    assert f'value="procesregisseur|{house.pk}"' in edit and "checked" in edit
+
+
+def test_weak_password_is_refused_with_dutch_message(admin_client: Client) -> None:
+    org = OrganisationFactory()
+    resp = admin_client.post(
+        reverse("manage_create", args=["gebruikers"]),
+        {
+            "username": "zwak",
+            "first_name": "Z",
+            "last_name": "W",
+            "organisation": org.pk,
+            "password": "kort",
+        },
+    )
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "te kort" in html and 'value="zwak"' in html
+    assert not User.objects.filter(username="zwak").exists()
+
+
+def test_concurrent_edit_of_organisation_is_refused(admin_client: Client) -> None:
+    org = OrganisationFactory(name="Oud")
+    url = reverse("manage_edit", args=["organisaties", org.pk])
+    data = {"name": "Eerste", "domain": org.domain, "is_active": "on", "version": org.version}
+    assert admin_client.post(url, data).status_code == 302
+    resp = admin_client.post(url, {**data, "name": "Tweede"})
+    html = resp.content.decode()
+    assert "Iemand anders heeft dit gegeven intussen gewijzigd" in html and 'value="Tweede"' in html
+    org.refresh_from_db()
+    assert org.name == "Eerste"
+    assert Organisation.objects.count() >= 1
+
+
+def test_unknown_kind_is_404(admin_client: Client) -> None:
+    assert admin_client.get("/beheer/onbekend/").status_code == 404

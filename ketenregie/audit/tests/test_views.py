@@ -1,0 +1,40 @@
+"""The privacy officer's audit search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ketenregie.accounts.roles import Role
+from ketenregie.audit.models import AuditEvent
+from ketenregie.tests_support.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_by_person_case_user_and_dates(client: Client, case_with_team: dict[str, Any]) -> None:
+    case = case_with_team["case"]
+    reader = case_with_team["regisseur"]
+    client.force_login(reader)
+    client.get(reverse("case_detail", args=[case.pk]))
+    client.logout()
+    fg = UserFactory(roles=[(Role.PRIVACY_OFFICER, None)])
+    client.force_login(fg)
+    url = reverse("audit_search")
+    for query in (
+        {"person": case.person.achternaam},
+        {"person": case.person.bsn},
+        {"case": case.code},
+        {"user": reader.username},
+        {"organisation": reader.organisation_id},
+    ):
+        html = client.get(url, query).content.decode()
+        assert "case.viewed" in html and reader.username in html, query
+    html = client.get(url, {"case": case.code, "date_from": "2001-01-01", "date_to": "2001-01-02"})
+    assert "0 gebeurtenissen" in html.content.decode()
+    bad = client.get(url, {"date_from": "2026-02-02", "date_to": "2026-01-01"}).content.decode()
+    assert "De einddatum ligt voor de begindatum" in bad
+    assert AuditEvent.objects.filter(action="audit.searched", actor=fg).count() == 6

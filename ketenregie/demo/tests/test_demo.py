@@ -1,0 +1,61 @@
+"""The demo data set: coverage of roles, houses, statuses and levels; fictitious BSNs."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from ketenregie.accounts.models import House, Region, RoleAssignment, User
+from ketenregie.accounts.roles import Role
+from ketenregie.audit.verify import verify_chain
+from ketenregie.cases.models import Case, CaseMembership, CaseRole, HouseholdMember, Person
+from ketenregie.cases.workflow import Status
+from ketenregie.core.bsn import is_valid_bsn
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_covers_everything() -> None:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert Region.objects.count() == 2
+    assert sorted(House.objects.values_list("kind", flat=True)) == ["local_pga", "zvh", "zvh"]
+    assert 20 <= User.objects.count() <= 30
+    assert set(RoleAssignment.objects.values_list("role", flat=True)) == {r.value for r in Role}
+    assert Case.objects.count() == 150
+    assert set(Case.objects.values_list("status", flat=True)) == {s.value for s in Status}
+    assert set(Case.objects.values_list("escalation_level", flat=True)) == {1, 2, 3, 4, 5}
+    assert set(CaseMembership.objects.values_list("role", flat=True)) == {r.value for r in CaseRole}
+    assert CaseMembership.objects.filter(valid_to__isnull=False).exists()  # team changes
+    assert HouseholdMember.objects.exists()
+    bsns = list(Person.objects.exclude(bsn=None).values_list("bsn", flat=True))
+    assert bsns and all(b.startswith("99999") and is_valid_bsn(b) for b in bsns)
+    checked, problem = verify_chain()
+    assert problem is None and checked > 500
+    # Opgeschaald exists only for the local PGA.
+    assert not Case.objects.filter(status=Status.OPGESCHAALD, house__kind="zvh").exists()
+
+
+def test_demo_logins_print_otpauth_for_every_user() -> None:
+    call_command("load_demo", "--cases", "5", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("demo_logins", stdout=out)
+    text = out.getvalue()
+    assert text.count("otpauth://totp/Ketenregie:") == User.objects.count()
+
+
+def test_load_demo_refuses_a_non_empty_database_unless_if_empty() -> None:
+    call_command("load_demo", "--cases", "3", stdout=io.StringIO())
+    call_command("load_demo", "--if-empty", stdout=io.StringIO())
+    assert Case.objects.count() == 3
+    with pytest.raises(SystemExit):
+        call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_generate_scale_adds_cases_with_a_valid_chain() -> None:
+    call_command("generate_scale", "--cases", "1200", "--chunk", "500", "-v", "0", stdout=io.StringIO())
+    assert Case.objects.count() == 1200
+    assert verify_chain()[1] is None
+    assert Case.objects.values("code").distinct().count() == 1200

@@ -1,0 +1,198 @@
+"""The permission matrix: every role x every protected page and action x relation to the case.
+
+Each later page, action and export adds a row to ENDPOINTS; `expected` says who may use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ketenregie.accounts.roles import CASE_WORK_ROLES, Role
+from ketenregie.cases.models import CaseMembership, CaseRole
+from ketenregie.core.timeutil import today
+from ketenregie.tests_support.factories import (
+    CaseFactory,
+    HouseFactory,
+    MembershipFactory,
+    UserFactory,
+)
+
+RELATIONS = ("member", "adviseur", "non-member", "former")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    url: Callable[[dict[str, Any]], str]
+    expected: Callable[[Role, str], int]
+    data: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+
+
+def _case_page(role: Role, relation: str) -> int:
+    return 200 if relation in ("member", "adviseur") else 404
+
+
+def _manage_case(role: Role, relation: str) -> int:
+    if relation not in ("member", "adviseur"):
+        return 404
+    return 200 if (relation == "member" and role == Role.PROCESREGISSEUR) else 403
+
+
+def _only(role_needed: Role) -> Callable[[Role, str], int]:
+    return lambda role, relation: 200 if role == role_needed else 403
+
+
+def _case_work(role: Role, relation: str) -> int:
+    return 200 if role in CASE_WORK_ROLES else 403
+
+
+def _post_manage_case(role: Role, relation: str) -> int:
+    # A valid POST redirects (302) when allowed.
+    code = _manage_case(role, relation)
+    return 302 if code == 200 else code
+
+
+ENDPOINTS = [
+    Endpoint("dashboard", "get", lambda c: reverse("dashboard"), lambda r, rel: 200),
+    Endpoint("case_list", "get", lambda c: reverse("case_list"), _case_work),
+    Endpoint("case_detail", "get", lambda c: reverse("case_detail", args=[c["case"].pk]), _case_page),
+    Endpoint(
+        "person_edit", "get", lambda c: reverse("person_edit", args=[c["case"].pk]), _manage_case
+    ),
+    Endpoint(
+        "person_edit",
+        "post",
+        lambda c: reverse("person_edit", args=[c["case"].pk]),
+        _post_manage_case,
+        data=lambda c: {
+            "voornamen": "Nieuwe",
+            "achternaam": "Naam",
+            "version": c["case"].person.version,
+        },
+    ),
+    Endpoint("team_add", "get", lambda c: reverse("team_add", args=[c["case"].pk]), _manage_case),
+    Endpoint(
+        "team_add",
+        "post",
+        lambda c: reverse("team_add", args=[c["case"].pk]),
+        _post_manage_case,
+        data=lambda c: {
+            "role": CaseRole.BETROKKEN_PARTNER,
+            "organisation": c["spare"].organisation_id,
+            "user": c["spare"].pk,
+            "valid_from": today().isoformat(),
+        },
+    ),
+    Endpoint(
+        "team_end",
+        "get",
+        lambda c: reverse("team_end", args=[c["case"].pk, c["ending"].pk]),
+        _manage_case,
+    ),
+    Endpoint(
+        "team_end",
+        "post",
+        lambda c: reverse("team_end", args=[c["case"].pk, c["ending"].pk]),
+        _post_manage_case,
+        data=lambda c: {"valid_to": today().isoformat()},
+    ),
+    Endpoint("audit_search", "get", lambda c: reverse("audit_search") + "?user=x", _only(Role.PRIVACY_OFFICER)),
+    Endpoint("manage_index", "get", lambda c: reverse("manage_index"), _only(Role.BEHEERDER)),
+    *[
+        Endpoint(
+            f"manage_list_{kind}",
+            "get",
+            (lambda k: lambda c: reverse("manage_list", args=[k]))(kind),
+            _only(Role.BEHEERDER),
+        )
+        for kind in ("regios", "huizen", "organisaties", "gebruikers")
+    ],
+    Endpoint(
+        "manage_create", "get", lambda c: reverse("manage_create", args=["regios"]), _only(Role.BEHEERDER)
+    ),
+    Endpoint(
+        "manage_create",
+        "post",
+        lambda c: reverse("manage_create", args=["regios"]),
+        lambda r, rel: 302 if r == Role.BEHEERDER else 403,
+        data=lambda c: {"name": "Nieuwe regio"},
+    ),
+    Endpoint(
+        "manage_edit",
+        "get",
+        lambda c: reverse("manage_edit", args=["huizen", c["case"].house_id]),
+        _only(Role.BEHEERDER),
+    ),
+]
+
+
+def _world(role: Role, relation: str) -> dict[str, Any]:
+    house = HouseFactory()
+    case = CaseFactory(house=house)
+    user = UserFactory(roles=[(role, house if role in (Role.TRIAGEVOORZITTER, Role.PROCESREGISSEUR, Role.MANAGER) else None)])
+    start = today() - dt.timedelta(days=30)
+    case_role = {
+        Role.PROCESREGISSEUR: CaseRole.PROCESREGISSEUR,
+        Role.AANMELDER: CaseRole.AANMELDER,
+    }.get(role, CaseRole.BETROKKEN_PARTNER)
+    if relation == "member":
+        MembershipFactory(case=case, user=user, role=case_role, valid_from=start)
+    elif relation == "adviseur":
+        MembershipFactory(case=case, user=user, role=CaseRole.ADVISEUR, valid_from=start)
+    elif relation == "former":
+        MembershipFactory(
+            case=case, user=user, role=case_role, valid_from=start,
+            valid_to=today() - dt.timedelta(days=1),
+        )
+    ending = MembershipFactory(case=case, role=CaseRole.BETROKKEN_PARTNER, valid_from=start)
+    return {"case": case, "user": user, "spare": UserFactory(), "ending": ending}
+
+
+CASES = list(itertools.product(Role, RELATIONS, range(len(ENDPOINTS))))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "relation", "index"),
+    CASES,
+    ids=[f"{r.value}-{rel}-{ENDPOINTS[i].name}-{ENDPOINTS[i].method}" for r, rel, i in CASES],
+)
+def test_matrix(client: Client, role: Role, relation: str, index: int) -> None:
+    endpoint = ENDPOINTS[index]
+    world = _world(role, relation)
+    client.force_login(world["user"])
+    url = endpoint.url(world)
+    if endpoint.method == "get":
+        resp = client.get(url)
+    else:
+        resp = client.post(url, endpoint.data(world) if endpoint.data else {})
+    expected = endpoint.expected(role, relation)
+    assert resp.status_code == expected, (endpoint.name, endpoint.method, role, relation)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("index", range(len(ENDPOINTS)), ids=[e.name + "-" + e.method for e in ENDPOINTS])
+def test_anonymous_is_sent_to_login(client: Client, index: int) -> None:
+    endpoint = ENDPOINTS[index]
+    world = _world(Role.PROFESSIONAL, "member")
+    url = endpoint.url(world)
+    resp = client.get(url) if endpoint.method == "get" else client.post(url, {})
+    assert resp.status_code == 302 and reverse("account_login") in resp["Location"]
+
+
+@pytest.mark.django_db
+def test_user_without_totp_must_set_it_up_first(client: Client) -> None:
+    user = UserFactory(roles=[(Role.PROFESSIONAL, None)], totp=False)
+    client.force_login(user)
+    resp = client.get(reverse("case_list"))
+    assert resp.status_code == 302 and resp["Location"] == reverse("mfa_activate_totp")
+    assert CaseMembership.objects.count() == 0

@@ -28,7 +28,6 @@ DEBUG = env_bool("DJANGO_DEBUG")
 DEMO_MODE = env_bool("KETENREGIE_DEMO")
 
 
-
 def _local_secret_key() -> str:
     """A random key generated once per installation and kept in var/ (never in the repo).
 

@@ -93,7 +93,9 @@ class HouseForm(VersionedForm):
 def role_choices() -> list[tuple[str, str]]:
     choices = [(f"{r.value}|", str(r.label)) for r in Role if r not in HOUSE_SCOPED_ROLES]
     for house in House.objects.order_by("name"):
-        choices += [(f"{r.value}|{house.pk}", f"{r.label} · {house.name}") for r in HOUSE_SCOPED_ROLES]
+        choices += [
+            (f"{r.value}|{house.pk}", f"{r.label} · {house.name}") for r in HOUSE_SCOPED_ROLES
+        ]
     return choices
 
 
@@ -113,7 +115,15 @@ class UserForm(VersionedForm):
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "organisation", "job_title", "is_active"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "organisation",
+            "job_title",
+            "is_active",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

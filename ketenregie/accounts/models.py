@@ -119,6 +119,9 @@ class HousePartner(models.Model):
             models.UniqueConstraint(fields=["house", "organisation"], name="unique_house_partner")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id}@{self.house_id}"
+
 
 class User(AbstractUser):
     organisation = models.ForeignKey(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import models, transaction
@@ -12,18 +12,15 @@ from ketenregie.accounts.models import (
     House,
     HousePartner,
     Organisation,
-    Region,
     RoleAssignment,
     User,
 )
 from ketenregie.audit import services as audit
 from ketenregie.core.services import create_audited, update_audited
 
-M = TypeVar("M", bound=models.Model)
-
 
 @transaction.atomic
-def save_record(
+def save_record[M: models.Model](
     model: type[M],
     *,
     actor: User,

@@ -57,6 +57,9 @@ class AuditEvent(models.Model):
         verbose_name = _("auditgebeurtenis")
         indexes = [models.Index(fields=["actor", "occurred_at"], name="audit_actor_time")]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("Audit events are append-only.")
@@ -64,9 +67,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("Audit events are append-only.")
-
-    def __str__(self) -> str:
-        return f"#{self.seq} {self.action}"
 
 
 class AuditChainHead(models.Model):
@@ -78,3 +78,6 @@ class AuditChainHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"kop #{self.seq}"

@@ -52,6 +52,8 @@ def verify_chain(chunk_size: int = 5000) -> tuple[int, ChainProblem | None]:
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.seq != checked or head.hash != prev_hash):
         return checked, ChainProblem(
-            head.seq, None, f"keten eindigt bij {checked}, kop verwacht {head.seq} (einde verwijderd)"
+            head.seq,
+            None,
+            f"keten eindigt bij {checked}, kop verwacht {head.seq} (einde verwijderd)",
         )
     return checked, None

@@ -48,9 +48,7 @@ def visible_cases(user: User | AnonymousUser) -> QuerySet[Case]:
         return Case.objects.none()
     memberships = active_memberships(user)  # type: ignore[arg-type]
     member = Exists(memberships.filter(case_id=OuterRef("pk")))
-    full_member = Exists(
-        memberships.filter(case_id=OuterRef("pk")).exclude(role=CaseRole.ADVISEUR)
-    )
+    full_member = Exists(memberships.filter(case_id=OuterRef("pk")).exclude(role=CaseRole.ADVISEUR))
     chair = _chair_condition(user)  # type: ignore[arg-type]
     return Case.objects.filter(member | chair).annotate(
         full_access=ExpressionWrapper(full_member | chair, output_field=BooleanField())
@@ -59,8 +57,10 @@ def visible_cases(user: User | AnonymousUser) -> QuerySet[Case]:
 
 def get_case_for(user: User | AnonymousUser, case_id: Any) -> Case:
     try:
-        return visible_cases(user).select_related("person", "house", "house__region").get(
-            pk=int(case_id)
+        return (
+            visible_cases(user)
+            .select_related("person", "house", "house__region")
+            .get(pk=int(case_id))
         )
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("Casus niet gevonden") from exc

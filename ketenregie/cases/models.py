@@ -76,6 +76,9 @@ class HouseholdMember(models.Model):
             models.UniqueConstraint(fields=["household", "person"], name="unique_household_member")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person_id} ({self.relation})"
+
 
 class EscalationLevel(models.IntegerChoices):
     LEVEL_1 = 1, _("1 · regulier")
@@ -148,6 +151,9 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["changed_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
 
 class CaseRole(models.TextChoices):
     PROCESREGISSEUR = "procesregisseur", _("Procesregisseur")
@@ -197,6 +203,9 @@ class CaseMembership(models.Model):
                 name="membership_period_valid",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.user_id or self.organisation_id}"
 
     def is_active_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

@@ -51,9 +51,7 @@ def _clean_person_values(values: dict[str, Any]) -> dict[str, Any]:
         if values.get("_exclude_pk"):
             clash = clash.exclude(pk=values["_exclude_pk"])
         if clash.exists():
-            raise ValidationError(
-                {"bsn": _("Er is al een betrokkene met dit BSN geregistreerd.")}
-            )
+            raise ValidationError({"bsn": _("Er is al een betrokkene met dit BSN geregistreerd.")})
     return out
 
 
@@ -86,7 +84,9 @@ def update_person(
 def next_case_code(house: House, year: int) -> str:
     prefix = f"{house.code}-{year}-"
     last = (
-        Case.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True)
+        Case.objects.filter(code__startswith=prefix)
+        .order_by("-code")
+        .values_list("code", flat=True)
     ).first()
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:05d}"

@@ -188,4 +188,3 @@ def team_end(request: AuthedRequest, case_id: int, membership_id: int) -> HttpRe
         "cases/team_end_form.html",
         {"case": case, "form": form, "membership": membership},
     )
-

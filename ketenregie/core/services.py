@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -17,8 +17,6 @@ from ketenregie.core.errors import ConcurrentEditError
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
-
-M = TypeVar("M", bound=models.Model)
 
 
 def _jsonable(value: Any) -> Any:
@@ -38,7 +36,7 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     return out
 
 
-def create_audited(
+def create_audited[M: models.Model](
     model: type[M],
     *,
     actor: User | None,
@@ -56,7 +54,7 @@ def create_audited(
     return instance
 
 
-def update_audited(
+def update_audited[M: models.Model](
     instance: M,
     *,
     actor: User | None,

@@ -20,7 +20,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from ketenregie.accounts.models import House, HousePartner, Organisation, Region, RoleAssignment, User
+from ketenregie.accounts.models import (
+    House,
+    HousePartner,
+    Organisation,
+    Region,
+    RoleAssignment,
+    User,
+)
 from ketenregie.accounts.roles import Role
 from ketenregie.audit.services import PendingEvent, record_many
 from ketenregie.cases.models import (
@@ -86,9 +93,7 @@ def load_reference_data() -> dict[str, str]:
     regions = {name: Region.objects.create(name=name) for name in ref.REGIONS}
     houses: dict[str, House] = {}
     for code, name, kind, region, _places in ref.HOUSES:
-        houses[code] = House.objects.create(
-            code=code, name=name, kind=kind, region=regions[region]
-        )
+        houses[code] = House.objects.create(code=code, name=name, kind=kind, region=regions[region])
     orgs: dict[str, Organisation] = {}
     for key, name, domain, region, fixed_at in ref.ORGANISATIONS:
         org = Organisation.objects.create(
@@ -226,7 +231,16 @@ def generate_cases(
         size = min(chunk, n - done)
         with transaction.atomic():
             _generate_chunk(
-                size, rng, cast, bsns, now, today, statuses, weights, counters, year,
+                size,
+                rng,
+                cast,
+                bsns,
+                now,
+                today,
+                statuses,
+                weights,
+                counters,
+                year,
                 with_households,
             )
         done += size
@@ -339,8 +353,10 @@ def _generate_chunk(
                         object_type="cases.case",
                         object_id=str(case.pk),
                         occurred_at=when,
-                        data={"wijzigingen": {"status": {"voor": prev, "na": st.value}},
-                              "reden": reason},
+                        data={
+                            "wijzigingen": {"status": {"voor": prev, "na": st.value}},
+                            "reden": reason,
+                        },
                     )
                 )
             prev = st.value
@@ -351,8 +367,12 @@ def _generate_chunk(
             team_users = rng.sample(cast.professionals, k=min(3, len(cast.professionals)))
             members.append(
                 CaseMembership(
-                    case=case, user=regisseur, organisation_id=regisseur.organisation_id,
-                    role=CaseRole.PROCESREGISSEUR, valid_from=pga_start, valid_to=end,
+                    case=case,
+                    user=regisseur,
+                    organisation_id=regisseur.organisation_id,
+                    role=CaseRole.PROCESREGISSEUR,
+                    valid_from=pga_start,
+                    valid_to=end,
                 )
             )
             casus = team_users[0]
@@ -366,8 +386,11 @@ def _generate_chunk(
                 switch = pga_start + (today - pga_start) // 2
                 members.append(
                     CaseMembership(
-                        case=case, user=casus, organisation_id=casus.organisation_id,
-                        role=CaseRole.CASUSREGISSEUR, valid_from=pga_start,
+                        case=case,
+                        user=casus,
+                        organisation_id=casus.organisation_id,
+                        role=CaseRole.CASUSREGISSEUR,
+                        valid_from=pga_start,
                         valid_to=switch - dt.timedelta(days=1),
                         note="Rol overgedragen wegens andere functie.",
                     )
@@ -378,15 +401,23 @@ def _generate_chunk(
                 pga_start_casus = pga_start
             members.append(
                 CaseMembership(
-                    case=case, user=casus, organisation_id=casus.organisation_id,
-                    role=CaseRole.CASUSREGISSEUR, valid_from=pga_start_casus, valid_to=end,
+                    case=case,
+                    user=casus,
+                    organisation_id=casus.organisation_id,
+                    role=CaseRole.CASUSREGISSEUR,
+                    valid_from=pga_start_casus,
+                    valid_to=end,
                 )
             )
             for partner in team_users[1:] if not handover else team_users[2:]:
                 members.append(
                     CaseMembership(
-                        case=case, user=partner, organisation_id=partner.organisation_id,
-                        role=CaseRole.BETROKKEN_PARTNER, valid_from=pga_start, valid_to=end,
+                        case=case,
+                        user=partner,
+                        organisation_id=partner.organisation_id,
+                        role=CaseRole.BETROKKEN_PARTNER,
+                        valid_from=pga_start,
+                        valid_to=end,
                     )
                 )
             partner_orgs = cast.org_partners.get(case.house_id) or []
@@ -394,28 +425,44 @@ def _generate_chunk(
                 org = rng.choice(partner_orgs)
                 members.append(
                     CaseMembership(
-                        case=case, user=None, organisation_id=org.pk,
-                        role=CaseRole.BETROKKEN_PARTNER, valid_from=pga_start, valid_to=end,
+                        case=case,
+                        user=None,
+                        organisation_id=org.pk,
+                        role=CaseRole.BETROKKEN_PARTNER,
+                        valid_from=pga_start,
+                        valid_to=end,
                     )
                 )
             if cast.advisers and rng.random() < 0.3:
                 adviser = rng.choice(cast.advisers)
                 members.append(
                     CaseMembership(
-                        case=case, user=adviser, organisation_id=adviser.organisation_id,
-                        role=CaseRole.ADVISEUR, valid_from=pga_start, valid_to=end,
+                        case=case,
+                        user=adviser,
+                        organisation_id=adviser.organisation_id,
+                        role=CaseRole.ADVISEUR,
+                        valid_from=pga_start,
+                        valid_to=end,
                     )
                 )
         if with_households and rng.random() < 0.3:
             hh = Household(name=f"Huishouden {case.code}")
             extra = [
-                _person(rng, None, case.person.woonplaats, today)
-                for _ in range(rng.randint(1, 3))
+                _person(rng, None, case.person.woonplaats, today) for _ in range(rng.randint(1, 3))
             ]
-            households.append((hh, [HouseholdMember(person=case.person, relation="betrokkene")]
-                               + [HouseholdMember(person=p, relation=rng.choice(
-                                   ["partner", "kind", "kind", "ouder", "huisgenoot"]))
-                                  for p in extra]))
+            households.append(
+                (
+                    hh,
+                    [HouseholdMember(person=case.person, relation="betrokkene")]
+                    + [
+                        HouseholdMember(
+                            person=p,
+                            relation=rng.choice(["partner", "kind", "kind", "ouder", "huisgenoot"]),
+                        )
+                        for p in extra
+                    ],
+                )
+            )
             case.household = hh
     for m in members:
         events.append(
@@ -424,11 +471,10 @@ def _generate_chunk(
                 actor=None,
                 case_id=m.case.pk,
                 object_type="cases.casemembership",
-                occurred_at=timezone.make_aware(
-                    dt.datetime.combine(m.valid_from, dt.time(9, 0))
-                ),
-                data={"na": {"rol": m.role, "gebruiker": m.user_id,
-                             "organisatie": m.organisation_id}},
+                occurred_at=timezone.make_aware(dt.datetime.combine(m.valid_from, dt.time(9, 0))),
+                data={
+                    "na": {"rol": m.role, "gebruiker": m.user_id, "organisatie": m.organisation_id}
+                },
             )
         )
     StatusChange.objects.bulk_create(changes, batch_size=2000)

@@ -64,7 +64,9 @@ def _post_manage_case(role: Role, relation: str) -> int:
 ENDPOINTS = [
     Endpoint("dashboard", "get", lambda c: reverse("dashboard"), lambda r, rel: 200),
     Endpoint("case_list", "get", lambda c: reverse("case_list"), _case_work),
-    Endpoint("case_detail", "get", lambda c: reverse("case_detail", args=[c["case"].pk]), _case_page),
+    Endpoint(
+        "case_detail", "get", lambda c: reverse("case_detail", args=[c["case"].pk]), _case_page
+    ),
     Endpoint(
         "person_edit", "get", lambda c: reverse("person_edit", args=[c["case"].pk]), _manage_case
     ),
@@ -105,7 +107,12 @@ ENDPOINTS = [
         _post_manage_case,
         data=lambda c: {"valid_to": today().isoformat()},
     ),
-    Endpoint("audit_search", "get", lambda c: reverse("audit_search") + "?user=x", _only(Role.PRIVACY_OFFICER)),
+    Endpoint(
+        "audit_search",
+        "get",
+        lambda c: reverse("audit_search") + "?user=x",
+        _only(Role.PRIVACY_OFFICER),
+    ),
     Endpoint("manage_index", "get", lambda c: reverse("manage_index"), _only(Role.BEHEERDER)),
     *[
         Endpoint(
@@ -117,7 +124,10 @@ ENDPOINTS = [
         for kind in ("regios", "huizen", "organisaties", "gebruikers")
     ],
     Endpoint(
-        "manage_create", "get", lambda c: reverse("manage_create", args=["regios"]), _only(Role.BEHEERDER)
+        "manage_create",
+        "get",
+        lambda c: reverse("manage_create", args=["regios"]),
+        _only(Role.BEHEERDER),
     ),
     Endpoint(
         "manage_create",
@@ -138,7 +148,16 @@ ENDPOINTS = [
 def _world(role: Role, relation: str) -> dict[str, Any]:
     house = HouseFactory()
     case = CaseFactory(house=house)
-    user = UserFactory(roles=[(role, house if role in (Role.TRIAGEVOORZITTER, Role.PROCESREGISSEUR, Role.MANAGER) else None)])
+    user = UserFactory(
+        roles=[
+            (
+                role,
+                house
+                if role in (Role.TRIAGEVOORZITTER, Role.PROCESREGISSEUR, Role.MANAGER)
+                else None,
+            )
+        ]
+    )
     start = today() - dt.timedelta(days=30)
     case_role = {
         Role.PROCESREGISSEUR: CaseRole.PROCESREGISSEUR,
@@ -150,7 +169,10 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
         MembershipFactory(case=case, user=user, role=CaseRole.ADVISEUR, valid_from=start)
     elif relation == "former":
         MembershipFactory(
-            case=case, user=user, role=case_role, valid_from=start,
+            case=case,
+            user=user,
+            role=case_role,
+            valid_from=start,
             valid_to=today() - dt.timedelta(days=1),
         )
     ending = MembershipFactory(case=case, role=CaseRole.BETROKKEN_PARTNER, valid_from=start)
@@ -180,7 +202,9 @@ def test_matrix(client: Client, role: Role, relation: str, index: int) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("index", range(len(ENDPOINTS)), ids=[e.name + "-" + e.method for e in ENDPOINTS])
+@pytest.mark.parametrize(
+    "index", range(len(ENDPOINTS)), ids=[e.name + "-" + e.method for e in ENDPOINTS]
+)
 def test_anonymous_is_sent_to_login(client: Client, index: int) -> None:
     endpoint = ENDPOINTS[index]
     world = _world(Role.PROFESSIONAL, "member")

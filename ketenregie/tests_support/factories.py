@@ -67,7 +67,9 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
         # Every real user has TOTP; pass totp=False for a user who has not set it up.
         if extracted is not False:
             Authenticator.objects.create(
-                user=self, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}
+                user=self,
+                type=Authenticator.Type.TOTP,
+                data={"secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"},
             )
 
     @classmethod

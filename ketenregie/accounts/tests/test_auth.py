@@ -57,7 +57,11 @@ def test_login_is_rate_limited(client: Client) -> None:
     for _ in range(5):
         _login(client, user.username, "fout-wachtwoord")
     resp = client.post(reverse("account_login"), {"login": user.username, "password": PASSWORD})
-    assert resp.status_code == 429 or "Te veel" in resp.content.decode() or "te veel" in resp.content.decode()
+    assert (
+        resp.status_code == 429
+        or "Te veel" in resp.content.decode()
+        or "te veel" in resp.content.decode()
+    )
     assert client.get(reverse("case_list")).status_code == 302
 
 

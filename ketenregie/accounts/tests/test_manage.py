@@ -6,7 +6,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ketenregie.accounts.models import House, HousePartner, Organisation, Region, RoleAssignment, User
+from ketenregie.accounts.models import (
+    House,
+    HousePartner,
+    Organisation,
+    Region,
+    RoleAssignment,
+    User,
+)
 from ketenregie.accounts.roles import Role
 from ketenregie.audit.models import AuditEvent
 from ketenregie.tests_support.factories import HouseFactory, OrganisationFactory, UserFactory
@@ -41,7 +48,10 @@ def test_create_house_with_fixed_partners(admin_client: Client) -> None:
     )
     assert resp.status_code == 302, resp.content.decode()[-3000:]
     house = House.objects.get(code="TST")
-    links = {link.organisation_id: link.is_fixed_triage_partner for link in HousePartner.objects.filter(house=house)}
+    links = {
+        link.organisation_id: link.is_fixed_triage_partner
+        for link in HousePartner.objects.filter(house=house)
+    }
     assert links == {police.pk: True, care.pk: False}
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"house.created", "house.partners_changed"} <= actions

@@ -15,7 +15,9 @@ from ketenregie.tests_support.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_search_by_person_case_user_and_dates(client: Client, case_with_team: dict[str, Any]) -> None:
+def test_search_by_person_case_user_and_dates(
+    client: Client, case_with_team: dict[str, Any]
+) -> None:
     case = case_with_team["case"]
     reader = case_with_team["regisseur"]
     client.force_login(reader)

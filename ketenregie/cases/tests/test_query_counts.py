@@ -35,10 +35,13 @@ def _build(n: int) -> dict[str, Any]:
         # Team size grows with n on the first case: detail cost must not follow it.
         MembershipFactory(case=case, user=others[i % 3], role=CaseRole.BETROKKEN_PARTNER)
         cases.append(case)
-    for i in range(n):
+    for _ in range(n):
         MembershipFactory(
-            case=cases[0], user=UserFactory(), role=CaseRole.BETROKKEN_PARTNER,
-            valid_from=today() - dt.timedelta(days=40), valid_to=today() - dt.timedelta(days=1),
+            case=cases[0],
+            user=UserFactory(),
+            role=CaseRole.BETROKKEN_PARTNER,
+            valid_from=today() - dt.timedelta(days=40),
+            valid_to=today() - dt.timedelta(days=1),
         )
     return {"user": user, "case": cases[0]}
 

@@ -32,14 +32,12 @@ def test_create_person_audits_and_normalises_bsn() -> None:
     ("values", "field"),
     [
         ({"bsn": "123456789"}, "bsn"),
-        ({"geboortedatum": dt.date.today() + dt.timedelta(days=2)}, "geboortedatum"),
+        ({"geboortedatum": today() + dt.timedelta(days=2)}, "geboortedatum"),
     ],
 )
 def test_bad_person_input_saves_nothing(values: dict[str, object], field: str) -> None:
     with pytest.raises(ValidationError) as err:
-        services.create_person(
-            actor=None, values={"voornamen": "A", "achternaam": "B", **values}
-        )
+        services.create_person(actor=None, values={"voornamen": "A", "achternaam": "B", **values})
     assert field in err.value.message_dict
     assert not Person.objects.exists()
     assert not AuditEvent.objects.exists()
@@ -85,13 +83,21 @@ def test_only_one_procesregisseur_at_a_time() -> None:
     first, second = UserFactory(), UserFactory()
     start = today() - dt.timedelta(days=10)
     services.add_membership(
-        case, actor=first, role=CaseRole.PROCESREGISSEUR, organisation=first.organisation,
-        user=first, valid_from=start,
+        case,
+        actor=first,
+        role=CaseRole.PROCESREGISSEUR,
+        organisation=first.organisation,
+        user=first,
+        valid_from=start,
     )
     with pytest.raises(ValidationError) as err:
         services.add_membership(
-            case, actor=first, role=CaseRole.PROCESREGISSEUR, organisation=second.organisation,
-            user=second, valid_from=today(),
+            case,
+            actor=first,
+            role=CaseRole.PROCESREGISSEUR,
+            organisation=second.organisation,
+            user=second,
+            valid_from=today(),
         )
     assert "role" in err.value.message_dict
     assert CaseMembership.objects.filter(case=case).count() == 1
@@ -102,13 +108,21 @@ def test_successor_procesregisseur_after_handover_is_allowed() -> None:
     first, second = UserFactory(), UserFactory()
     start = today() - dt.timedelta(days=10)
     m = services.add_membership(
-        case, actor=first, role=CaseRole.PROCESREGISSEUR, organisation=first.organisation,
-        user=first, valid_from=start,
+        case,
+        actor=first,
+        role=CaseRole.PROCESREGISSEUR,
+        organisation=first.organisation,
+        user=first,
+        valid_from=start,
     )
     services.end_membership(m, actor=first, valid_to=today() - dt.timedelta(days=1))
     services.add_membership(
-        case, actor=first, role=CaseRole.PROCESREGISSEUR, organisation=second.organisation,
-        user=second, valid_from=today(),
+        case,
+        actor=first,
+        role=CaseRole.PROCESREGISSEUR,
+        organisation=second.organisation,
+        user=second,
+        valid_from=today(),
     )
     assert CaseMembership.objects.filter(case=case, role=CaseRole.PROCESREGISSEUR).count() == 2
     actions = list(AuditEvent.objects.filter(case_id=case.pk).values_list("action", flat=True))
@@ -120,8 +134,13 @@ def test_period_that_ends_before_it_starts_is_refused() -> None:
     user = UserFactory()
     with pytest.raises(ValidationError) as err:
         services.add_membership(
-            case, actor=user, role=CaseRole.BETROKKEN_PARTNER, organisation=user.organisation,
-            user=user, valid_from=today(), valid_to=today() - dt.timedelta(days=1),
+            case,
+            actor=user,
+            role=CaseRole.BETROKKEN_PARTNER,
+            organisation=user.organisation,
+            user=user,
+            valid_from=today(),
+            valid_to=today() - dt.timedelta(days=1),
         )
     assert "valid_to" in err.value.message_dict
     assert not CaseMembership.objects.exists()

@@ -22,7 +22,9 @@ def login(client: Client, user: Any) -> Client:
     return client
 
 
-def test_detail_shows_person_team_and_timeline(client: Client, case_with_team: dict[str, Any]) -> None:
+def test_detail_shows_person_team_and_timeline(
+    client: Client, case_with_team: dict[str, Any]
+) -> None:
     case = case_with_team["case"]
     resp = login(client, case_with_team["regisseur"]).get(reverse("case_detail", args=[case.pk]))
     html = resp.content.decode()
@@ -62,7 +64,9 @@ def test_timeline_htmx_fragment(client: Client, case_with_team: dict[str, Any]) 
 def test_list_htmx_fragment_and_search(client: Client, case_with_team: dict[str, Any]) -> None:
     case = case_with_team["case"]
     c = login(client, case_with_team["regisseur"])
-    resp = c.get(reverse("case_list") + f"?q={case.person.achternaam}", headers={"HX-Request": "true"})
+    resp = c.get(
+        reverse("case_list") + f"?q={case.person.achternaam}", headers={"HX-Request": "true"}
+    )
     html = resp.content.decode()
     assert html.lstrip().startswith('<div id="results">') and case.code in html
     assert AuditEvent.objects.filter(action="case.searched").count() == 1
@@ -177,9 +181,7 @@ def test_team_add_and_end(client: Client, case_with_team: dict[str, Any]) -> Non
     )
     assert resp.status_code == 302
     m = CaseMembership.objects.get(case=case, user=outsider)
-    resp = c.post(
-        reverse("team_end", args=[case.pk, m.pk]), {"valid_to": today().isoformat()}
-    )
+    resp = c.post(reverse("team_end", args=[case.pk, m.pk]), {"valid_to": today().isoformat()})
     assert resp.status_code == 302
     m.refresh_from_db()
     assert m.valid_to == today()

@@ -55,7 +55,9 @@ def test_load_demo_refuses_a_non_empty_database_unless_if_empty() -> None:
 
 
 def test_generate_scale_adds_cases_with_a_valid_chain() -> None:
-    call_command("generate_scale", "--cases", "1200", "--chunk", "500", "-v", "0", stdout=io.StringIO())
+    call_command(
+        "generate_scale", "--cases", "1200", "--chunk", "500", "-v", "0", stdout=io.StringIO()
+    )
     assert Case.objects.count() == 1200
     assert verify_chain()[1] is None
     assert Case.objects.values("code").distinct().count() == 1200

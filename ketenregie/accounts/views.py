@@ -137,7 +137,9 @@ def manage_index(request: AuthedRequest) -> HttpResponse:
 @login_required
 def manage_list(request: AuthedRequest, kind: str) -> HttpResponse:
     res = _resource(request, kind)
-    qs = res.model._default_manager.select_related(*res.select_related).order_by("pk")
+    qs = res.model._default_manager.order_by("pk")
+    if res.select_related:
+        qs = qs.select_related(*res.select_related)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [
         (

@@ -83,7 +83,28 @@ class TimelineEntry:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-def timeline(case: Case, *, full_access: bool, include_reads: bool) -> list[TimelineEntry]:
+def _team_detail(action: str, object_id: str, team: dict[str, CaseMembership]) -> str:
+    m = team.get(object_id)
+    if m is None or not action.startswith("team."):
+        return ""
+    who = m.user.get_full_name() if m.user else f"{m.organisation.name} (hele organisatie)"
+    if action == "team.member_ended" and m.valid_to:
+        return f"{m.get_role_display()}: {who}, t/m {m.valid_to:%d-%m-%Y}"
+    return f"{m.get_role_display()}: {who}, vanaf {m.valid_from:%d-%m-%Y}"
+
+
+def timeline(
+    case: Case,
+    *,
+    full_access: bool,
+    include_reads: bool,
+    team: list[CaseMembership] | None = None,
+) -> list[TimelineEntry]:
+    """Status history and the audit events the viewer may see, newest first.
+
+    `team` (already loaded for the page) names who joined or left, without extra queries.
+    """
+    members = {str(m.pk): m for m in team or []}
     entries: list[TimelineEntry] = []
     for sc in StatusChange.objects.filter(case=case).select_related("changed_by"):
         title = (
@@ -114,6 +135,7 @@ def timeline(case: Case, *, full_access: bool, include_reads: bool) -> list[Time
                 title=ACTION_LABELS.get(ev.action, ev.action),
                 actor=str(ev.actor or ev.actor_label or "systeem"),
                 organisation=str(ev.actor_organisation or ""),
+                detail=_team_detail(ev.action, ev.object_id, members),
                 kind="read" if ev.action in READ_ACTION_PREFIXES else "change",
                 changes=(ev.data.get("wijzigingen", {}) if full_access else {}),
             )

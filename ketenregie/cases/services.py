@@ -256,5 +256,9 @@ def end_membership(
     )
 
 
-def membership_snapshot(m: CaseMembership) -> dict[str, Any]:
-    return snapshot(m, ["user", "organisation", "role", "valid_from", "valid_to"])
+MEMBERSHIP_FIELDS = ["case", "user", "organisation", "role", "valid_from", "valid_to", "note"]
+
+
+def membership_values(m: CaseMembership) -> dict[str, Any]:
+    """The audited shape of a team membership (the same for services and generated data)."""
+    return snapshot(m, MEMBERSHIP_FIELDS)

@@ -65,12 +65,13 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
     full = bool(case.full_access)  # type: ignore[attr-defined]
     include_reads = request.GET.get("inzage") == "1"
+    team = team_history(case)
     return {
         "case": case,
         "full_access": full,
         "age_band": age_band(case.person.geboortedatum),
-        "team": team_history(case),
-        "timeline": timeline(case, full_access=full, include_reads=include_reads),
+        "team": team,
+        "timeline": timeline(case, full_access=full, include_reads=include_reads, team=team),
         "include_reads": include_reads,
         "can_manage": can_manage_case(request.user, case),
         "my_roles": sorted(CaseRole(r).label for r in case_roles_of(request.user, case)),

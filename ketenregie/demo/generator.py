@@ -39,6 +39,7 @@ from ketenregie.cases.models import (
     Person,
     StatusChange,
 )
+from ketenregie.cases.services import membership_values
 from ketenregie.cases.workflow import Status
 from ketenregie.core.bsn import reserved_test_bsns
 from ketenregie.demo import reference as ref
@@ -303,7 +304,9 @@ def _generate_chunk(
     members: list[CaseMembership] = []
     events: list[PendingEvent] = []
     households: list[tuple[Household, list[HouseholdMember]]] = []
+    adders: list[User | None] = []
     for case, times in zip(cases, timings, strict=True):
+        first_member = len(members)
         status = Status(case.status)
         path = PATHS[status]
         referrer = rng.choice(cast.referrers)
@@ -445,6 +448,9 @@ def _generate_chunk(
                         valid_to=end,
                     )
                 )
+        # The referrer is on the team from the referral; the procesregisseur adds the rest.
+        adders.append(referrer)
+        adders.extend([regisseur] * (len(members) - first_member - 1))
         if with_households and rng.random() < 0.3:
             hh = Household(name=f"Huishouden {case.code}")
             extra = [
@@ -464,21 +470,20 @@ def _generate_chunk(
                 )
             )
             case.household = hh
-    for m in members:
+    StatusChange.objects.bulk_create(changes, batch_size=2000)
+    CaseMembership.objects.bulk_create(members, batch_size=2000)
+    for m, added_by in zip(members, adders, strict=True):
         events.append(
             PendingEvent(
                 action="team.member_added",
-                actor=None,
+                actor=added_by,
                 case_id=m.case.pk,
                 object_type="cases.casemembership",
+                object_id=str(m.pk),
                 occurred_at=timezone.make_aware(dt.datetime.combine(m.valid_from, dt.time(9, 0))),
-                data={
-                    "na": {"rol": m.role, "gebruiker": m.user_id, "organisatie": m.organisation_id}
-                },
+                data={"na": membership_values(m)},
             )
         )
-    StatusChange.objects.bulk_create(changes, batch_size=2000)
-    CaseMembership.objects.bulk_create(members, batch_size=2000)
     if households:
         Household.objects.bulk_create([hh for hh, _m in households], batch_size=1000)
         Person.objects.bulk_create(

@@ -1,0 +1,111 @@
+"""Foundation journeys in the browser: MFA login, case timeline, need-to-know access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from playwright.sync_api import Page, expect
+
+from e2e.conftest import assert_accessible, log_in, shot
+from ketenregie.accounts.models import User
+from ketenregie.cases.access import active_memberships
+from ketenregie.cases.models import Case, CaseRole
+
+
+def _case_where(username: str, role: CaseRole) -> Case:
+    user = User.objects.get(username=username)
+    ids = active_memberships(user).filter(role=role).values("case_id")
+    return Case.objects.filter(pk__in=ids).order_by("pk").first()  # type: ignore[return-value]
+
+
+def test_procesregisseur_logs_in_with_totp_and_sees_timeline(page: Page, demo: Any) -> None:
+    base = demo.url
+    page.goto(f"{base}/accounts/login/")
+    assert_accessible(page)
+    shot(page, "01-login")
+    log_in(page, base, "pr.parkstad")
+    assert_accessible(page)
+    shot(page, "02-dashboard")
+
+    case = _case_where("pr.parkstad", CaseRole.PROCESREGISSEUR)
+    page.get_by_role("link", name="Casussen", exact=True).first.click()
+    expect(page.get_by_role("heading", name="Casussen")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Zoeken").fill(case.code)
+    page.get_by_role("button", name="Filteren").click()
+    expect(page.get_by_text("1 casus gevonden")).to_be_visible()
+    shot(page, "03-case-list")
+    page.get_by_role("link", name=case.code).click()
+
+    expect(page.get_by_role("heading", name=f"Casus {case.code}")).to_be_visible()
+    expect(page.get_by_text(case.person.full_name)).to_be_visible()
+    timeline = page.locator("#timeline")
+    expect(timeline).to_contain_text("Status")
+    expect(page.get_by_role("heading", name="Casusteam")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "04-case-detail")
+
+    # htmx: ticking "inzage" swaps only the timeline and shows the read just made.
+    page.get_by_label("Toon ook wie de casus heeft ingezien").check()
+    expect(timeline.get_by_text("Casus ingezien").first).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Casus {case.code}")).to_have_count(1)
+    shot(page, "05-case-timeline-reads")
+
+
+def test_outsider_gets_404_and_adviser_sees_pseudonymised(page: Page, demo: Any) -> None:
+    base = demo.url
+    case = _case_where("ggz.psychiater", CaseRole.ADVISEUR)
+    assert case is not None
+    outsider = User.objects.get(username="woon.consulent")
+    assert not active_memberships(outsider).filter(case_id=case.pk).exists()
+
+    log_in(page, base, "woon.consulent")
+    response = page.goto(f"{base}/casussen/{case.pk}/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_text(case.person.achternaam)).to_have_count(0)
+    shot(page, "06-outsider-404")
+    page.get_by_role("button", name="Uitloggen").click()
+
+    log_in(page, base, "ggz.psychiater")
+    page.goto(f"{base}/casussen/{case.pk}/")
+    expect(page.get_by_role("heading", name=f"Casus {case.code}")).to_be_visible()
+    expect(page.get_by_text("gepseudonimiseerd", exact=False).first).to_be_visible()
+    body = page.locator("main").inner_text()
+    person = case.person
+    for secret in filter(None, [person.achternaam, person.bsn, person.straat, person.telefoon]):
+        assert secret not in body, secret
+    assert_accessible(page)
+    shot(page, "07-adviser-pseudonymised")
+
+
+def test_privacy_officer_and_beheerder_pages(page: Page, demo: Any) -> None:
+    base = demo.url
+    case = Case.objects.filter(~Q(person__bsn=None)).first()
+    assert case is not None
+    log_in(page, base, "fg")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Audittrail").click()
+    page.get_by_label("Casusnummer").fill(case.code)
+    page.get_by_role("button", name="Zoeken").click()
+    expect(page.get_by_text("case.created").first).to_be_visible()
+    assert_accessible(page)
+    shot(page, "08-audit-search")
+    response = page.goto(f"{base}/casussen/{case.pk}/")
+    assert response is not None and response.status == 404
+    page.goto(f"{base}/")
+    page.get_by_role("button", name="Uitloggen").click()
+
+    log_in(page, base, "beheer")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Beheer").click()
+    page.get_by_role("link", name="Huizen").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Wijzigen Lokale PGA Venlo").click()
+    expect(page.get_by_label("Vaste triagepartners")).to_have_count(0)  # a group, see legend
+    expect(page.get_by_text("Vaste triagepartners")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "09-manage-house")
+    page.get_by_label("Triage eindigt").fill("12:00")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("De triage moet eindigen na het begintijdstip.")).to_be_visible()
+    expect(page.get_by_label("Naam")).to_have_value("Lokale PGA Venlo")
+    shot(page, "10-manage-house-error")

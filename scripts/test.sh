@@ -31,6 +31,8 @@ fi
 
 echo "== Lint en migraties"
 $UV run ruff check .
+$UV run ruff format --check . >/dev/null
+$UV run mypy . | tail -1
 $UV run python manage.py makemigrations --check --dry-run >/dev/null
 
 echo "== Tests op SQLite"

@@ -18,8 +18,9 @@ def roles_of(user: User | AnonymousUser) -> frozenset[str]:
         return frozenset()
     cached: frozenset[str] | None = getattr(user, "_ketenregie_roles", None)
     if cached is None:
-        cached = frozenset(user.role_assignments.values_list("role", flat=True))  # type: ignore[union-attr]
-        user._ketenregie_roles = cached  # type: ignore[union-attr]
+        cached = frozenset(user.role_assignments.values_list("role", flat=True))
+        # Cached on the request's user object: the nav and the views ask several times.
+        setattr(user, "_ketenregie_roles", cached)  # noqa: B010
     return cached
 
 

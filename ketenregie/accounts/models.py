@@ -65,9 +65,6 @@ class House(VersionedModel):
         _("aanmelddeadline: dag"), choices=Weekday.choices, default=Weekday.THURSDAY
     )
     cutoff_time = models.TimeField(_("aanmelddeadline: tijd"), default=dt.time(16, 0))
-    partners = models.ManyToManyField(
-        "Organisation", through="HousePartner", related_name="houses", blank=True
-    )
 
     class Meta:
         ordering = ["name"]

@@ -46,10 +46,10 @@ def _chair_condition(user: User) -> Q:
 def visible_cases(user: User | AnonymousUser) -> QuerySet[Case]:
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
-    memberships = active_memberships(user)  # type: ignore[arg-type]
+    memberships = active_memberships(user)
     member = Exists(memberships.filter(case_id=OuterRef("pk")))
     full_member = Exists(memberships.filter(case_id=OuterRef("pk")).exclude(role=CaseRole.ADVISEUR))
-    chair = _chair_condition(user)  # type: ignore[arg-type]
+    chair = _chair_condition(user)
     return Case.objects.filter(member | chair).annotate(
         full_access=ExpressionWrapper(full_member | chair, output_field=BooleanField())
     )

@@ -15,7 +15,7 @@ from ketenregie.core.forms import DateInput, StyledFormMixin
 from ketenregie.core.timeutil import today
 
 
-class PersonForm(StyledFormMixin, forms.ModelForm):
+class PersonForm(StyledFormMixin, forms.ModelForm[Person]):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     bsn = forms.CharField(
         label=_("BSN"),

@@ -48,9 +48,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             {
                 "my_cases": recent,
                 "phase_counts": [(p.label, p.value, per_phase[p]) for p in Phase],
-                "to_screen": visible_cases(user)
-                .filter(status__in=INTAKE_STATUSES, full_access=True)
-                .count()
+                "to_screen": visible_cases(user).filter(status__in=INTAKE_STATUSES).count()
                 if Role.TRIAGEVOORZITTER in roles_of(user)
                 else None,
             }

@@ -96,13 +96,13 @@ def load_reference_data() -> dict[str, str]:
     for code, name, kind, region, _places in ref.HOUSES:
         houses[code] = House.objects.create(code=code, name=name, kind=kind, region=regions[region])
     orgs: dict[str, Organisation] = {}
-    for key, name, domain, region, fixed_at in ref.ORGANISATIONS:
+    for key, name, domain, org_region, fixed_at in ref.ORGANISATIONS:
         org = Organisation.objects.create(
-            name=name, domain=domain, region=regions[region] if region else None
+            name=name, domain=domain, region=regions[org_region] if org_region else None
         )
         orgs[key] = org
         for code, house in houses.items():
-            in_region = region is None or house.region.name == region
+            in_region = org_region is None or house.region.name == org_region
             if code in fixed_at or in_region:
                 HousePartner.objects.create(
                     house=house, organisation=org, is_fixed_triage_partner=code in fixed_at
@@ -177,6 +177,11 @@ class Cast:
             advisers=advisers,
             org_partners=org_partners,
         )
+
+
+def _org(user: User) -> int:
+    assert user.organisation_id is not None, "demo users always work for an organisation"
+    return user.organisation_id
 
 
 def _bsn_supply() -> Iterator[str | None]:
@@ -318,7 +323,7 @@ def _generate_chunk(
             CaseMembership(
                 case=case,
                 user=referrer,
-                organisation_id=referrer.organisation_id,
+                organisation_id=_org(referrer),
                 role=CaseRole.AANMELDER,
                 valid_from=start_day,
             )
@@ -372,7 +377,7 @@ def _generate_chunk(
                 CaseMembership(
                     case=case,
                     user=regisseur,
-                    organisation_id=regisseur.organisation_id,
+                    organisation_id=_org(regisseur),
                     role=CaseRole.PROCESREGISSEUR,
                     valid_from=pga_start,
                     valid_to=end,
@@ -391,7 +396,7 @@ def _generate_chunk(
                     CaseMembership(
                         case=case,
                         user=casus,
-                        organisation_id=casus.organisation_id,
+                        organisation_id=_org(casus),
                         role=CaseRole.CASUSREGISSEUR,
                         valid_from=pga_start,
                         valid_to=switch - dt.timedelta(days=1),
@@ -406,7 +411,7 @@ def _generate_chunk(
                 CaseMembership(
                     case=case,
                     user=casus,
-                    organisation_id=casus.organisation_id,
+                    organisation_id=_org(casus),
                     role=CaseRole.CASUSREGISSEUR,
                     valid_from=pga_start_casus,
                     valid_to=end,
@@ -417,7 +422,7 @@ def _generate_chunk(
                     CaseMembership(
                         case=case,
                         user=partner,
-                        organisation_id=partner.organisation_id,
+                        organisation_id=_org(partner),
                         role=CaseRole.BETROKKEN_PARTNER,
                         valid_from=pga_start,
                         valid_to=end,
@@ -442,7 +447,7 @@ def _generate_chunk(
                     CaseMembership(
                         case=case,
                         user=adviser,
-                        organisation_id=adviser.organisation_id,
+                        organisation_id=_org(adviser),
                         role=CaseRole.ADVISEUR,
                         valid_from=pga_start,
                         valid_to=end,
@@ -489,11 +494,11 @@ def _generate_chunk(
         Person.objects.bulk_create(
             [m.person for _hh, ms in households for m in ms[1:]], batch_size=1000
         )
-        rows = []
+        rows: list[HouseholdMember] = []
         for hh, ms in households:
-            for m in ms:
-                m.household = hh
-                rows.append(m)
+            for hm in ms:
+                hm.household = hh
+                rows.append(hm)
         HouseholdMember.objects.bulk_create(rows, batch_size=2000)
         Case.objects.bulk_update(
             [c for c in cases if c.household is not None], ["household"], batch_size=1000

@@ -76,7 +76,8 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     def _create(cls, model_class: type[User], *args: Any, **kwargs: Any) -> User:
         if kwargs.get("organisation") is None:
             kwargs["organisation"] = OrganisationFactory()
-        return super()._create(model_class, *args, **kwargs)
+        user: User = super()._create(model_class, *args, **kwargs)
+        return user
 
 
 class PersonFactory(factory.django.DjangoModelFactory[Person]):

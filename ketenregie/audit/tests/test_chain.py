@@ -44,7 +44,7 @@ def test_edited_event_is_named() -> None:
 def test_edited_data_is_detected() -> None:
     events = _five_events()
     _sql("UPDATE {table} SET data = %s WHERE id = %s", ['{"n": 99, "tekst": "x"}', events[1].pk])
-    assert verify_chain()[1].seq == 2  # type: ignore[union-attr]
+    assert verify_chain()[1].seq == 2
 
 
 def test_deleted_event_is_detected() -> None:

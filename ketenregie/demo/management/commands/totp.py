@@ -18,7 +18,7 @@ def current_code(user: User) -> str:
     auth = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     period = getattr(settings, "MFA_TOTP_PERIOD", 30)
     counter = int(time.time()) // period
-    return format_hotp_value(hotp_value(decrypt(auth.data["secret"]), counter))
+    return str(format_hotp_value(hotp_value(decrypt(auth.data["secret"]), counter)))
 
 
 class Command(BaseCommand):

@@ -7,6 +7,7 @@ Callers are services (in the same transaction as the change they record) and vie
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -113,6 +114,24 @@ def record(
             )
         ]
     )
+
+
+def term_digest(term: str) -> str:
+    """SHA-256 of a normalised search term.
+
+    Search terms often are names or BSNs; the permanent trail keeps only their digest, so
+    the privacy officer can still check "did anyone search for X" by hashing X.
+    """
+    normal = " ".join(str(term).lower().split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def search_filters(filters: Mapping[str, Any], personal: tuple[str, ...]) -> dict[str, str]:
+    """Filters as audit data, with personal search terms replaced by their digest."""
+    return {
+        (f"{k}_sha256" if k in personal else k): (term_digest(v) if k in personal else str(v))
+        for k, v in filters.items()
+    }
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

@@ -28,7 +28,7 @@ def audit_search(request: AuthedRequest) -> HttpResponse:
             "audit.searched",
             actor=request.user,
             purpose="toezicht gegevensbescherming",
-            data={"filters": {k: str(v) for k, v in filters.items()}},
+            data={"filters": audit.search_filters(filters, personal=("person",))},
         )
     query = request.GET.copy()
     query.pop("page", None)

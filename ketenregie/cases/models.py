@@ -45,6 +45,33 @@ class Person(VersionedModel):
         return " ".join(p for p in (self.voornamen, self.tussenvoegsel, self.achternaam) if p)
 
 
+class PersonVersion(models.Model):
+    """The values of a person's data at each version, kept beside the audit trail.
+
+    The trail is permanent and hash-chained; person data must be deletable (a referral
+    that is not put on the agenda, retention). So audit events about a person name the
+    version and carry the SHA-256 of its values, and the values live here, deleted with
+    the person.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    values = models.JSONField()
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["person", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version"], name="unique_person_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} v{self.version}"
+
+
 class Household(models.Model):
     name = models.CharField(_("omschrijving"), max_length=150, blank=True)
 

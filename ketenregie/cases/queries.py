@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.access import active_memberships, visible_cases
-from ketenregie.cases.models import Case, CaseMembership, StatusChange
+from ketenregie.cases.models import Case, CaseMembership, PersonVersion, StatusChange
 from ketenregie.cases.workflow import PHASE_OF, Phase, Status
 
 if TYPE_CHECKING:
@@ -83,6 +83,15 @@ class TimelineEntry:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
+def _changes(ev: AuditEvent, versions: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    if ev.action.startswith("person.") and "versie" in ev.data:
+        now = versions.get(ev.data["versie"], {})
+        before = versions.get(ev.data["versie"] - 1, {})
+        return {f: {"voor": before.get(f), "na": now.get(f)} for f in ev.data.get("velden", [])}
+    changes: dict[str, Any] = ev.data.get("wijzigingen", {})
+    return changes
+
+
 def _team_detail(action: str, object_id: str, team: dict[str, CaseMembership]) -> str:
     m = team.get(object_id)
     if m is None or not action.startswith("team."):
@@ -105,6 +114,11 @@ def timeline(
     `team` (already loaded for the page) names who joined or left, without extra queries.
     """
     members = {str(m.pk): m for m in team or []}
+    versions: dict[int, dict[str, Any]] = {}
+    if full_access:
+        versions = {
+            v.version: v.values for v in PersonVersion.objects.filter(person_id=case.person_id)
+        }
     entries: list[TimelineEntry] = []
     for sc in StatusChange.objects.filter(case=case).select_related("changed_by"):
         title = (
@@ -137,7 +151,7 @@ def timeline(
                 organisation=str(ev.actor_organisation or ""),
                 detail=_team_detail(ev.action, ev.object_id, members),
                 kind="read" if ev.action in READ_ACTION_PREFIXES else "change",
-                changes=(ev.data.get("wijzigingen", {}) if full_access else {}),
+                changes=_changes(ev, versions) if full_access else {},
             )
         )
     entries.sort(key=lambda e: e.when, reverse=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -12,9 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketenregie.audit import services as audit
-from ketenregie.cases.models import Case, CaseMembership, CaseRole, Person, StatusChange
+from ketenregie.cases.models import (
+    Case,
+    CaseMembership,
+    CaseRole,
+    Person,
+    PersonVersion,
+    StatusChange,
+)
 from ketenregie.cases.workflow import Status, ensure_allowed
 from ketenregie.core.bsn import normalise_bsn
+from ketenregie.core.errors import ConcurrentEditError
 from ketenregie.core.services import create_audited, snapshot, update_audited
 
 if TYPE_CHECKING:
@@ -55,10 +65,44 @@ def _clean_person_values(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _values_digest(values: dict[str, Any]) -> str:
+    payload = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _record_person_version(
+    person: Person, *, actor: User | None, action: str, fields: list[str], case_id: int | None
+) -> None:
+    values = snapshot(person, PERSON_FIELDS)
+    PersonVersion.objects.create(
+        person=person,
+        version=person.version,
+        values=values,
+        changed_at=timezone.now(),
+        changed_by=actor,
+    )
+    audit.record(
+        action,
+        actor=actor,
+        case_id=case_id,
+        obj=person,
+        data={"versie": person.version, "velden": fields, "sha256": _values_digest(values)},
+    )
+
+
 @transaction.atomic
-def create_person(*, actor: User | None, values: dict[str, Any]) -> Person:
+def create_person(
+    *, actor: User | None, values: dict[str, Any], case_id: int | None = None
+) -> Person:
     clean = _clean_person_values(values)
-    return create_audited(Person, actor=actor, action="person.created", values=clean)
+    person = Person(**clean)
+    person.full_clean()
+    person.save()
+    filled = [k for k in PERSON_FIELDS if getattr(person, k) not in (None, "")]
+    _record_person_version(
+        person, actor=actor, action="person.created", fields=filled, case_id=case_id
+    )
+    return person
 
 
 @transaction.atomic
@@ -70,15 +114,24 @@ def update_person(
     expected_version: int,
     case_id: int | None = None,
 ) -> Person:
+    """Change person data; the audit event names the changed fields, PersonVersion the values."""
     clean = _clean_person_values({**values, "_exclude_pk": person.pk})
-    return update_audited(
-        person,
-        actor=actor,
-        action="person.updated",
-        values=clean,
-        expected_version=expected_version,
-        case_id=case_id,
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.version != expected_version:
+        raise ConcurrentEditError()
+    before = snapshot(locked, list(clean))
+    for name, value in clean.items():
+        setattr(locked, name, value)
+    changed = [k for k, v in snapshot(locked, list(clean)).items() if before[k] != v]
+    if not changed:
+        return locked
+    locked.full_clean(exclude=[f for f in PERSON_FIELDS if f not in changed])
+    locked.version += 1
+    locked.save(update_fields=[*changed, "version"])
+    _record_person_version(
+        locked, actor=actor, action="person.updated", fields=changed, case_id=case_id
     )
+    return locked
 
 
 def next_case_code(house: House, year: int) -> str:

@@ -46,7 +46,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         actor=request.user,
         purpose="casusoverzicht",
         data={
-            "filters": {k: str(v) for k, v in filters.items()},
+            "filters": audit.search_filters(filters, personal=("q",)),
             "getoond": shown,
         },
     )

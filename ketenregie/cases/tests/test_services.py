@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases import services
-from ketenregie.cases.models import CaseMembership, CaseRole, Person
+from ketenregie.cases.models import CaseMembership, CaseRole, Person, PersonVersion
 from ketenregie.core.errors import ConcurrentEditError
 from ketenregie.core.timeutil import today
 from ketenregie.tests_support.factories import CaseFactory, PersonFactory, UserFactory
@@ -53,7 +53,7 @@ def test_second_person_with_same_bsn_is_refused() -> None:
 
 
 def test_update_person_records_before_and_after() -> None:
-    person = PersonFactory(achternaam="Oud")
+    person = services.create_person(actor=None, values={"voornamen": "A", "achternaam": "Oud"})
     actor = UserFactory()
     services.update_person(
         person, actor=actor, values={"achternaam": "Nieuw"}, expected_version=person.version
@@ -61,7 +61,11 @@ def test_update_person_records_before_and_after() -> None:
     person.refresh_from_db()
     assert person.achternaam == "Nieuw" and person.version == 2
     ev = AuditEvent.objects.get(action="person.updated")
-    assert ev.data["wijzigingen"] == {"achternaam": {"voor": "Oud", "na": "Nieuw"}}
+    assert ev.data["velden"] == ["achternaam"] and ev.data["versie"] == 2
+    # The values live beside the trail (deletable with the person), hashed into the event.
+    v1, v2 = PersonVersion.objects.filter(person=person).order_by("version")
+    assert (v1.values["achternaam"], v2.values["achternaam"]) == ("Oud", "Nieuw")
+    assert "Nieuw" not in str(ev.data) and len(ev.data["sha256"]) == 64
 
 
 def test_concurrent_person_edit_is_refused() -> None:

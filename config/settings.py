@@ -32,7 +32,7 @@ DEBUG = env_bool("DJANGO_DEBUG")
 DEMO_MODE = env_bool("KETENREGIE_DEMO")
 
 
-def _local_secret_key() -> str:
+def _local_secret_key(name: str) -> str:
     """A random key generated once per installation and kept in var/ (never in the repo).
 
     Production sets DJANGO_SECRET_KEY; this keeps a fresh clone working without ever
@@ -40,7 +40,19 @@ def _local_secret_key() -> str:
     """
     import secrets
 
-    path = VAR_DIR / "secret_key"
+    if (
+        os.environ.get("DATABASE_URL")
+        and not os.environ.get("PYTEST_VERSION")
+        and not env_bool("DJANGO_DEBUG")
+        and not env_bool("KETENREGIE_DEMO")
+    ):
+        # A shared database means several app servers: they must share their keys.
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "Zet DJANGO_SECRET_KEY en KETENREGIE_AUDIT_KEY bij gebruik van DATABASE_URL."
+        )
+    path = VAR_DIR / name
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50))
@@ -48,7 +60,9 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local_secret_key()
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local_secret_key("secret_key")
+# Key of the audit hash chain (HMAC); kept out of the database on purpose.
+KETENREGIE_AUDIT_KEY = os.environ.get("KETENREGIE_AUDIT_KEY") or _local_secret_key("audit_key")
 
 ALLOWED_HOSTS = [
     h.strip()
@@ -71,6 +85,7 @@ INSTALLED_APPS = [
     "ketenregie.accounts",
     "ketenregie.audit",
     "ketenregie.cases",
+    "ketenregie.intake",
     "ketenregie.demo",
 ]
 
@@ -226,5 +241,15 @@ LOGGING = {
 }
 
 KETENREGIE_PAGE_SIZE = 25
+KETENREGIE_BASE_URL = os.environ.get("KETENREGIE_BASE_URL", "http://127.0.0.1:8000")
+KETENREGIE_ATTACHMENT_ROOT = Path(
+    os.environ.get("KETENREGIE_ATTACHMENT_ROOT", VAR_DIR / "attachments")
+)
+KETENREGIE_MAX_ATTACHMENT_BYTES = int(os.environ.get("KETENREGIE_MAX_ATTACHMENT_MB", "10")) * (
+    1024 * 1024
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Enrichment answers are due this many hours before the triage starts.
+KETENREGIE_ENRICHMENT_HOURS_BEFORE_TRIAGE = 24
 
 FORM_RENDERER = "ketenregie.core.forms.UtrechtFormRenderer"

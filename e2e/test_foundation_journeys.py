@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.conftest import assert_accessible, log_in, shot
 from ketenregie.accounts.models import User
-from ketenregie.cases.access import active_memberships
+from ketenregie.cases.access import active_memberships, visible_cases
 from ketenregie.cases.models import Case, CaseRole
 
 
@@ -55,7 +55,8 @@ def test_procesregisseur_logs_in_with_totp_and_sees_timeline(page: Page, demo: A
 
 def test_outsider_gets_404_and_adviser_sees_pseudonymised(page: Page, demo: Any) -> None:
     base = demo.url
-    case = _case_where("ggz.psychiater", CaseRole.ADVISEUR)
+    adviser = User.objects.get(username="ggz.psychiater")
+    case = visible_cases(adviser).filter(full_access=False).order_by("pk").first()
     assert case is not None
     outsider = User.objects.get(username="woon.consulent")
     assert not active_memberships(outsider).filter(case_id=case.pk).exists()

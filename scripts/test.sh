@@ -31,8 +31,8 @@ fi
 
 echo "== Lint en migraties"
 $UV run ruff check .
-$UV run ruff format --check . >/dev/null
-$UV run mypy . | tail -1
+$UV run ruff format --check .
+$UV run mypy .
 $UV run python manage.py makemigrations --check --dry-run >/dev/null
 
 echo "== Tests op SQLite"
@@ -40,9 +40,8 @@ status=0
 $UV run pytest "$@" || status=$?
 
 echo "== Tests op PostgreSQL 15"
-PGDIR="$(pwd)/var/pgtest"
-rm -rf "$PGDIR"
-mkdir -p "$PGDIR"
+# Under /tmp, not the clone: the postgres user must be able to reach it.
+PGDIR="$(mktemp -d /tmp/ketenregie-pg.XXXXXX)"
 as_pg=()
 if [ "$(id -u)" = "0" ]; then
   chown postgres:postgres "$PGDIR"
@@ -50,7 +49,10 @@ if [ "$(id -u)" = "0" ]; then
 fi
 chmod 700 "$PGDIR"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-cleanup() { "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true; }
+cleanup() {
+  "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PGDIR"
+}
 trap cleanup EXIT
 "${as_pg[@]}" "$PG_BIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" \

@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from ketenregie.accounts.models import (
     House,
@@ -79,6 +81,13 @@ def save_house(
     return house
 
 
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+
+
 def _role_keys(user: User) -> set[tuple[str, int | None]]:
     return {(r.role, r.house_id) for r in RoleAssignment.objects.filter(user=user)}
 
@@ -96,7 +105,7 @@ def save_user(
     if instance is None:
         user = User(**values)
         if password:
-            validate_password(password, user)
+            _check_password(password, user)
             user.set_password(password)
         else:
             user.set_unusable_password()
@@ -117,12 +126,18 @@ def save_user(
             expected_version=expected_version,
         )
         if password:
-            validate_password(password, user)
+            _check_password(password, user)
             user.set_password(password)
             user.save(update_fields=["password"])
             audit.record("user.password_set", actor=actor, obj=user)
     before = _role_keys(user)
     after = set(roles)
+    if before != after and instance is not None and instance.pk == actor.pk:
+        # Granting oneself a role (say triage chair) would open case data: another
+        # administrator must do it.
+        raise ValidationError(
+            {"roles": _("U kunt uw eigen rollen niet wijzigen; vraag een andere beheerder.")}
+        )
     if before != after:
         RoleAssignment.objects.filter(user=user).delete()
         RoleAssignment.objects.bulk_create(

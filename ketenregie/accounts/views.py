@@ -168,7 +168,11 @@ def manage_edit(request: AuthedRequest, kind: str, pk: int | None = None) -> Htt
         try:
             res.save(form, request.user, instance)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            current = getattr(instance, "version", None)
+            if instance is not None:
+                instance.refresh_from_db()
+                current = getattr(instance, "version", None)
+            form.add_service_error(exc, current_version=current)
         else:
             messages.success(request, _("Opgeslagen."))
             return redirect("manage_list", kind=kind)

@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+from functools import cache
 from typing import Any
 
+from django.conf import settings
+
 GENESIS_HASH = "0" * 64
+
+
+@cache
+def audit_key() -> bytes:
+    """The HMAC key of the chain, kept outside the database.
+
+    With a plain hash, anyone able to write to the database could recompute the whole
+    chain after tampering; with a key they also need the application's secret.
+    """
+    key = settings.KETENREGIE_AUDIT_KEY
+    return key.encode("utf-8") if isinstance(key, str) else bytes(key)
 
 
 def canonical_time(value: dt.datetime) -> str:
@@ -47,4 +62,4 @@ def event_hash(
         separators=(",", ":"),
         ensure_ascii=False,
     )
-    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+    return hmac.new(audit_key(), (prev_hash + payload).encode("utf-8"), hashlib.sha256).hexdigest()

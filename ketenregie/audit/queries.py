@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ketenregie.audit.models import AuditEvent
+from ketenregie.audit.services import term_digest
 from ketenregie.cases.models import Case, Person
 from ketenregie.core.bsn import normalise_bsn
 
@@ -30,9 +31,13 @@ def search_events(
         ).values_list("pk", flat=True)
         person_ids = list(people[:500])
         case_ids = list(Case.objects.filter(person_id__in=person_ids).values_list("pk", flat=True))
+        # Searches for this person are stored as keyed digests of the term.
+        digest = term_digest(person)
         qs = qs.filter(
             Q(case_id__in=case_ids)
             | Q(object_type="cases.person", object_id__in=[str(p) for p in person_ids])
+            | Q(data__filters__q_sha256=digest)
+            | Q(data__filters__person_sha256=digest)
         )
     if case:
         ids = list(Case.objects.filter(code__iexact=case.strip()).values_list("pk", flat=True))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from ketenregie.audit.chain import GENESIS_HASH, event_hash
+from ketenregie.audit.chain import GENESIS_HASH, audit_key, event_hash
 from ketenregie.audit.models import AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
@@ -123,7 +124,8 @@ def term_digest(term: str) -> str:
     the privacy officer can still check "did anyone search for X" by hashing X.
     """
     normal = " ".join(str(term).lower().split())
-    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+    # Keyed: an unkeyed hash of a BSN could be reversed by trying every number.
+    return hmac.new(audit_key(), normal.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def search_filters(filters: Mapping[str, Any], personal: tuple[str, ...]) -> dict[str, str]:

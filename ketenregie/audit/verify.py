@@ -50,6 +50,8 @@ def verify_chain(chunk_size: int = 5000) -> tuple[int, ChainProblem | None]:
         expected_seq += 1
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None and checked:
+        return checked, ChainProblem(None, None, "kop van de keten ontbreekt (verwijderd)")
     if head is not None and (head.seq != checked or head.hash != prev_hash):
         return checked, ChainProblem(
             head.seq,

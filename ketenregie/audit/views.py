@@ -24,6 +24,8 @@ def audit_search(request: AuthedRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         page = Paginator(search_events(**filters), 50).get_page(request.GET.get("page"))
+        # Evaluate before recording this search, which may itself match the filters.
+        page.object_list = list(page.object_list)
         audit.record(
             "audit.searched",
             actor=request.user,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from ketenregie.accounts.access import can_work_with_cases
 from ketenregie.accounts.models import RoleAssignment
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.models import Case, CaseMembership, CaseRole
@@ -44,14 +45,27 @@ def _chair_condition(user: User) -> Q:
 
 
 def visible_cases(user: User | AnonymousUser) -> QuerySet[Case]:
+    """Cases the user may open; `full_access` False means pseudonymised (adviseur).
+
+    Only case-work roles see cases at all: a manager, policy maker, privacy officer or
+    administrator whose organisation is on a team still sees no case pages. A personal
+    adviseur role wins over an organisation-wide membership: the adviser is named as
+    such, so the organisation's access does not lift the pseudonymisation for them.
+    """
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
+    if not can_work_with_cases(user):
+        return Case.objects.none()
     memberships = active_memberships(user)
-    member = Exists(memberships.filter(case_id=OuterRef("pk")))
-    full_member = Exists(memberships.filter(case_id=OuterRef("pk")).exclude(role=CaseRole.ADVISEUR))
+    on_case = memberships.filter(case_id=OuterRef("pk"))
+    member = Exists(on_case)
+    personal_full = Exists(on_case.filter(user_id=user.pk).exclude(role=CaseRole.ADVISEUR))
+    personal_adviser = Exists(on_case.filter(user_id=user.pk, role=CaseRole.ADVISEUR))
+    org_full = Exists(on_case.filter(user__isnull=True).exclude(role=CaseRole.ADVISEUR))
     chair = _chair_condition(user)
+    full = personal_full | (org_full & ~personal_adviser) | chair
     return Case.objects.filter(member | chair).annotate(
-        full_access=ExpressionWrapper(full_member | chair, output_field=BooleanField())
+        full_access=ExpressionWrapper(full, output_field=BooleanField())
     )
 
 

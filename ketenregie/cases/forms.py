@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, Organisation, User
+from ketenregie.accounts.roles import CASE_WORK_ROLES
 from ketenregie.cases.models import CaseRole, EscalationLevel, Person
 from ketenregie.cases.workflow import Phase
 from ketenregie.core.bsn import normalise_bsn, validate_bsn
@@ -16,7 +17,7 @@ from ketenregie.core.timeutil import today
 
 
 class PersonForm(StyledFormMixin, forms.ModelForm[Person]):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
     bsn = forms.CharField(
         label=_("BSN"),
         required=False,
@@ -67,7 +68,12 @@ class MembershipForm(StyledFormMixin, forms.Form):
     )
     user = forms.ModelChoiceField(
         label=_("Persoon"),
-        queryset=User.objects.filter(is_active=True).select_related("organisation"),
+        # Only people whose role is case work can be put on a team.
+        queryset=User.objects.filter(
+            is_active=True, role_assignments__role__in=list(CASE_WORK_ROLES)
+        )
+        .distinct()
+        .select_related("organisation"),
         required=False,
         help_text=_("Leeg laten om de hele organisatie toe te voegen."),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -107,6 +108,24 @@ class HouseholdMember(models.Model):
         return f"{self.person_id} ({self.relation})"
 
 
+class LifeDomain(models.Model):
+    """A life domain (leefgebied) for problems and scores; the list is configuration.
+
+    The default list is the Zelfredzaamheid-Matrix (ZRM 2017), 13 domains.
+    """
+
+    name = models.CharField(_("leefgebied"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("leefgebied")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class EscalationLevel(models.IntegerChoices):
     LEVEL_1 = 1, _("1 · regulier")
     LEVEL_2 = 2, _("2 · zorgen, afstemming nodig")
@@ -163,8 +182,16 @@ class Case(VersionedModel):
         return PHASE_OF[Status(self.status)]
 
 
+class NoUpdateQuerySet(models.QuerySet["StatusChange"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Status history is append-only.")
+
+
 class StatusChange(models.Model):
-    """Append-only status history of a case (the timeline's backbone)."""
+    """Append-only status history of a case (the timeline's backbone).
+
+    Rows are never changed; they go only with their case (deletion, retention).
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
@@ -175,11 +202,18 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    objects = NoUpdateQuerySet.as_manager()
+
     class Meta:
         ordering = ["changed_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Status history is append-only.")
+        super().save(*args, **kwargs)
 
 
 class CaseRole(models.TextChoices):

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketenregie.audit import services as audit
+from ketenregie.audit.chain import audit_key
 from ketenregie.cases.models import (
     Case,
     CaseMembership,
@@ -67,7 +69,8 @@ def _clean_person_values(values: dict[str, Any]) -> dict[str, Any]:
 
 def _values_digest(values: dict[str, Any]) -> str:
     payload = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    # Keyed, so the digest left in the trail cannot confirm a guessed person's data.
+    return hmac.new(audit_key(), payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _record_person_version(
@@ -97,7 +100,14 @@ def create_person(
     clean = _clean_person_values(values)
     person = Person(**clean)
     person.full_clean()
-    person.save()
+    try:
+        # Savepoint: a concurrent insert of the same BSN surfaces as a form error.
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"bsn": _("Er is al een betrokkene met dit BSN geregistreerd.")}
+        ) from exc
     filled = [k for k in PERSON_FIELDS if getattr(person, k) not in (None, "")]
     _record_person_version(
         person, actor=actor, action="person.created", fields=filled, case_id=case_id
@@ -135,6 +145,7 @@ def update_person(
 
 
 def next_case_code(house: House, year: int) -> str:
+    """The next free number; the caller holds the house row lock, so two creates queue."""
     prefix = f"{house.code}-{year}-"
     last = (
         Case.objects.filter(code__startswith=prefix)
@@ -155,6 +166,7 @@ def create_case(
     escalation_level: int = 3,
 ) -> Case:
     now = timezone.now()
+    type(house).objects.select_for_update().get(pk=house.pk)
     case = create_audited(
         Case,
         actor=actor,
@@ -169,7 +181,6 @@ def create_case(
             "status_changed_at": now,
             "created_by": actor,
         },
-        audit_values=False,
     )
     StatusChange.objects.create(
         case=case, from_status="", to_status=status, changed_at=now, changed_by=actor
@@ -216,6 +227,7 @@ def change_escalation_level(case: Case, *, level: int, actor: User, reason: str)
         action="case.escalation_changed",
         values={"escalation_level": level},
         case_id=case.pk,
+        extra={"reden": reason},
     )
 
 
@@ -295,8 +307,21 @@ def end_membership(
     membership: CaseMembership, *, actor: User, valid_to: dt.date, note: str = ""
 ) -> CaseMembership:
     Case.objects.select_for_update().get(pk=membership.case_id)
-    if valid_to < membership.valid_from:
+    current = CaseMembership.objects.get(pk=membership.pk)
+    if valid_to < current.valid_from:
         raise ValidationError({"valid_to": _("De einddatum ligt voor de begindatum.")})
+    # Only shortening: extending an ended role could overlap a successor (two
+    # procesregisseurs) or give a former member access again. A new period is a new row.
+    if current.valid_to is not None and valid_to > current.valid_to:
+        raise ValidationError(
+            {
+                "valid_to": _(
+                    "Deze rol eindigt al op %(datum)s. Een beëindigde rol verlengt u niet; "
+                    "voeg zo nodig een nieuwe periode toe."
+                )
+                % {"datum": current.valid_to.strftime("%d-%m-%Y")}
+            }
+        )
     values: dict[str, Any] = {"valid_to": valid_to}
     if note:
         values["note"] = note

@@ -26,6 +26,11 @@ from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import age_band, today
 
 
+def _fragment(request: AuthedRequest) -> bool:
+    # A history restore wants the whole page, not the fragment.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
 def _require_case_work(request: AuthedRequest) -> None:
     if not can_work_with_cases(request.user):
         raise PermissionDenied
@@ -58,7 +63,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         "querystring": query.urlencode(),
         "today": today(),
     }
-    template = "cases/list.html#results" if request.htmx else "cases/list.html"
+    template = "cases/list.html#results" if _fragment(request) else "cases/list.html"
     return TemplateResponse(request, template, context)
 
 
@@ -93,7 +98,7 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
         data={"weergave": "volledig" if full else "gepseudonimiseerd"},
     )
     context = _detail_context(request, case)
-    template = "cases/detail.html#timeline" if request.htmx else "cases/detail.html"
+    template = "cases/detail.html#timeline" if _fragment(request) else "cases/detail.html"
     return TemplateResponse(request, template, context)
 
 
@@ -118,16 +123,24 @@ def person_edit(request: AuthedRequest, case_id: int) -> HttpResponse:
                     person,
                     actor=request.user,
                     values=values,
-                    expected_version=form.cleaned_data.get("version") or person.version,
+                    expected_version=form.cleaned_data["version"],
                     case_id=case.pk,
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                person.refresh_from_db(fields=["version"])
+                form.add_service_error(exc, current_version=person.version)
             else:
                 messages.success(request, _("De persoonsgegevens zijn opgeslagen."))
                 return redirect("case_detail", case_id=case.pk)
     else:
         form = PersonForm(instance=person, initial={"version": person.version})
+        audit.record(
+            "person.viewed",
+            actor=request.user,
+            case_id=case.pk,
+            obj=person,
+            purpose="persoonsgegevens wijzigen",
+        )
     return TemplateResponse(request, "cases/person_form.html", {"case": case, "form": form})
 
 

@@ -12,8 +12,9 @@ class ConcurrentEditError(ValidationError):
     def __init__(self) -> None:
         super().__init__(
             _(
-                "Iemand anders heeft dit gegeven intussen gewijzigd. Uw invoer is bewaard; "
-                "bekijk de actuele gegevens en sla opnieuw op."
+                "Iemand anders heeft dit gegeven opgeslagen nadat u het opende. Uw invoer "
+                "staat hieronder en is niet opgeslagen. Kijk in een ander tabblad wat er "
+                "veranderd is; opnieuw opslaan vervangt daarna de wijziging van de ander."
             ),
             code="concurrent_edit",
         )

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+
+from ketenregie.core.errors import ConcurrentEditError
 
 
 class UtrechtFormRenderer(DjangoTemplates):
@@ -27,6 +30,7 @@ class StyledFormMixin:
     """Adds Utrecht classes and aria-invalid to widgets; keeps typed input on errors."""
 
     fields: dict[str, forms.Field]
+    data: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -43,6 +47,24 @@ class StyledFormMixin:
         for name in getattr(self, "errors", {}):
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)  # type: ignore[misc]
+        for name in getattr(self, "_errors", None) or {}:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+    def add_service_error(self, error: ValidationError, current_version: int | None = None) -> None:
+        """Show a service's error on the form; after a concurrent edit, take the new version.
+
+        The typed input stays; a deliberate second save then replaces the other change
+        instead of failing forever on the stale version.
+        """
+        if isinstance(error, ConcurrentEditError) and current_version is not None:
+            data = self.data.copy()
+            data["version"] = str(current_version)
+            self.data = data
+        self.add_error(None, error)
 
 
 class DateInput(forms.DateInput):

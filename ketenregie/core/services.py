@@ -62,6 +62,7 @@ def update_audited[M: models.Model](
     values: Mapping[str, Any],
     expected_version: int | None = None,
     case_id: int | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> M:
     """Lock, check the version, apply changed fields, save them and audit the diff.
 
@@ -87,5 +88,11 @@ def update_audited[M: models.Model](
         locked.version += 1  # type: ignore[attr-defined]
         changed.append("version")
     locked.save(update_fields=[model._meta.get_field(n).name for n in changed])
-    audit.record(action, actor=actor, case_id=case_id, obj=locked, data={"wijzigingen": changes})
+    audit.record(
+        action,
+        actor=actor,
+        case_id=case_id,
+        obj=locked,
+        data={"wijzigingen": changes, **(extra or {})},
+    )
     return locked

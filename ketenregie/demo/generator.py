@@ -37,11 +37,13 @@ from ketenregie.cases.models import (
     Household,
     HouseholdMember,
     Person,
+    PersonVersion,
     StatusChange,
 )
-from ketenregie.cases.services import membership_values
+from ketenregie.cases.services import PERSON_FIELDS, membership_values
 from ketenregie.cases.workflow import Status
 from ketenregie.core.bsn import reserved_test_bsns
+from ketenregie.core.services import snapshot
 from ketenregie.demo import reference as ref
 
 # The path each status is reached by, from a draft referral.
@@ -184,6 +186,16 @@ def _org(user: User) -> int:
     return user.organisation_id
 
 
+def _first_versions(persons: list[Person], now: dt.datetime) -> None:
+    PersonVersion.objects.bulk_create(
+        (
+            PersonVersion(person=p, version=1, values=snapshot(p, PERSON_FIELDS), changed_at=now)
+            for p in persons
+        ),
+        batch_size=1000,
+    )
+
+
 def _bsn_supply() -> Iterator[str | None]:
     used = set(Person.objects.exclude(bsn=None).values_list("bsn", flat=True))
     for bsn in reserved_test_bsns():
@@ -279,6 +291,7 @@ def _generate_chunk(
         persons.append(_person(rng, next(bsns), place, today))
         plans.append((house, status))
     Person.objects.bulk_create(persons, batch_size=1000)
+    _first_versions(persons, now)
 
     cases: list[Case] = []
     timings: list[list[dt.datetime]] = []
@@ -491,9 +504,9 @@ def _generate_chunk(
         )
     if households:
         Household.objects.bulk_create([hh for hh, _m in households], batch_size=1000)
-        Person.objects.bulk_create(
-            [m.person for _hh, ms in households for m in ms[1:]], batch_size=1000
-        )
+        extra_people = [m.person for _hh, ms in households for m in ms[1:]]
+        Person.objects.bulk_create(extra_people, batch_size=1000)
+        _first_versions(extra_people, now)
         rows: list[HouseholdMember] = []
         for hh, ms in households:
             for hm in ms:

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from ketenregie.accounts.roles import CASE_WORK_ROLES, Role
 from ketenregie.cases.models import CaseMembership, CaseRole
+from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
 from ketenregie.tests_support.factories import (
     CaseFactory,
@@ -25,7 +26,10 @@ from ketenregie.tests_support.factories import (
     UserFactory,
 )
 
-RELATIONS = ("member", "adviseur", "non-member", "former")
+# member: personal role on the case; org-member: the user's organisation is on the team;
+# adviseur: personal adviser role; chair: triage chair of the house (case in intake).
+RELATIONS = ("member", "org-member", "adviseur", "chair", "non-member", "former")
+SEES_CASE = ("member", "org-member", "adviseur", "chair")
 
 
 @dataclass(frozen=True)
@@ -37,12 +41,19 @@ class Endpoint:
     data: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
+def _sees(role: Role, relation: str) -> bool:
+    # Only case-work roles see cases at all; a chair only by holding the chair role.
+    if role not in CASE_WORK_ROLES or relation not in SEES_CASE:
+        return False
+    return relation != "chair" or role == Role.TRIAGEVOORZITTER
+
+
 def _case_page(role: Role, relation: str) -> int:
-    return 200 if relation in ("member", "adviseur") else 404
+    return 200 if _sees(role, relation) else 404
 
 
 def _manage_case(role: Role, relation: str) -> int:
-    if relation not in ("member", "adviseur"):
+    if not _sees(role, relation):
         return 404
     return 200 if (relation == "member" and role == Role.PROCESREGISSEUR) else 403
 
@@ -67,6 +78,13 @@ ENDPOINTS = [
     Endpoint(
         "case_detail", "get", lambda c: reverse("case_detail", args=[c["case"].pk]), _case_page
     ),
+    Endpoint(
+        "case_detail_htmx",
+        "htmx",
+        lambda c: reverse("case_detail", args=[c["case"].pk]) + "?inzage=1",
+        _case_page,
+    ),
+    Endpoint("case_list_htmx", "htmx", lambda c: reverse("case_list") + "?q=x", _case_work),
     Endpoint(
         "person_edit", "get", lambda c: reverse("person_edit", args=[c["case"].pk]), _manage_case
     ),
@@ -147,17 +165,10 @@ ENDPOINTS = [
 
 def _world(role: Role, relation: str) -> dict[str, Any]:
     house = HouseFactory()
-    case = CaseFactory(house=house)
-    user = UserFactory(
-        roles=[
-            (
-                role,
-                house
-                if role in (Role.TRIAGEVOORZITTER, Role.PROCESREGISSEUR, Role.MANAGER)
-                else None,
-            )
-        ]
-    )
+    status = Status.AANGEMELD if relation == "chair" else Status.IN_UITVOERING
+    case = CaseFactory(house=house, status=status)
+    scoped = role in (Role.TRIAGEVOORZITTER, Role.PROCESREGISSEUR, Role.MANAGER)
+    user = UserFactory(roles=[(role, house if scoped else None)])
     start = today() - dt.timedelta(days=30)
     case_role = {
         Role.PROCESREGISSEUR: CaseRole.PROCESREGISSEUR,
@@ -165,6 +176,14 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     }.get(role, CaseRole.BETROKKEN_PARTNER)
     if relation == "member":
         MembershipFactory(case=case, user=user, role=case_role, valid_from=start)
+    elif relation == "org-member":
+        MembershipFactory(
+            case=case,
+            user=None,
+            organisation=user.organisation,
+            role=CaseRole.BETROKKEN_PARTNER,
+            valid_from=start,
+        )
     elif relation == "adviseur":
         MembershipFactory(case=case, user=user, role=CaseRole.ADVISEUR, valid_from=start)
     elif relation == "former":
@@ -175,8 +194,10 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
             valid_from=start,
             valid_to=today() - dt.timedelta(days=1),
         )
+    # "chair": no membership; the case is in intake at the user's house.
     ending = MembershipFactory(case=case, role=CaseRole.BETROKKEN_PARTNER, valid_from=start)
-    return {"case": case, "user": user, "spare": UserFactory(), "ending": ending}
+    spare = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    return {"case": case, "user": user, "spare": spare, "ending": ending}
 
 
 CASES = list(itertools.product(Role, RELATIONS, range(len(ENDPOINTS))))
@@ -195,6 +216,8 @@ def test_matrix(client: Client, role: Role, relation: str, index: int) -> None:
     url = endpoint.url(world)
     if endpoint.method == "get":
         resp = client.get(url)
+    elif endpoint.method == "htmx":
+        resp = client.get(url, headers={"HX-Request": "true"})
     else:
         resp = client.post(url, endpoint.data(world) if endpoint.data else {})
     expected = endpoint.expected(role, relation)
@@ -209,7 +232,7 @@ def test_anonymous_is_sent_to_login(client: Client, index: int) -> None:
     endpoint = ENDPOINTS[index]
     world = _world(Role.PROFESSIONAL, "member")
     url = endpoint.url(world)
-    resp = client.get(url) if endpoint.method == "get" else client.post(url, {})
+    resp = client.get(url) if endpoint.method in ("get", "htmx") else client.post(url, {})
     assert resp.status_code == 302 and reverse("account_login") in resp["Location"]
 
 

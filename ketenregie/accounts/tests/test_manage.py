@@ -132,7 +132,10 @@ def test_concurrent_edit_of_organisation_is_refused(admin_client: Client) -> Non
     assert admin_client.post(url, data).status_code == 302
     resp = admin_client.post(url, {**data, "name": "Tweede"})
     html = resp.content.decode()
-    assert "Iemand anders heeft dit gegeven intussen gewijzigd" in html and 'value="Tweede"' in html
+    assert (
+        "Iemand anders heeft dit gegeven opgeslagen nadat u het opende" in html
+        and 'value="Tweede"' in html
+    )
     org.refresh_from_db()
     assert org.name == "Eerste"
     assert Organisation.objects.count() >= 1

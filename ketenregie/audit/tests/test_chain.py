@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from ketenregie.audit import services as audit
-from ketenregie.audit.models import AuditEvent
+from ketenregie.audit.models import AuditChainHead, AuditEvent
 from ketenregie.audit.verify import verify_chain
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -88,3 +88,23 @@ def test_bulk_path_continues_the_chain() -> None:
     _five_events()
     audit.record_many(audit.PendingEvent(action="bulk", data={"i": i}) for i in range(2500))
     assert verify_chain() == (2505, None)
+
+
+def test_deleted_head_with_tail_is_detected() -> None:
+    events = _five_events()
+    _sql("DELETE FROM {table} WHERE id = %s", [events[4].pk])
+    AuditChainHead.objects.all().delete()
+    problem = verify_chain()[1]
+    assert problem is not None and "kop" in problem.reason
+
+
+def test_chain_is_keyed(settings: object) -> None:
+    from ketenregie.audit.chain import audit_key
+
+    _five_events()
+    audit_key.cache_clear()
+    try:
+        settings.KETENREGIE_AUDIT_KEY = "een-andere-sleutel"
+        assert verify_chain()[1] is not None  # recomputing without the key fails
+    finally:
+        audit_key.cache_clear()

@@ -46,7 +46,7 @@ def test_missing_case_and_forbidden_case_look_the_same(case_with_team: dict[str,
 
 def test_access_ends_after_the_last_day() -> None:
     case = CaseFactory()
-    user = UserFactory()
+    user = UserFactory(roles=[(Role.PROFESSIONAL, None)])
     last = today() + dt.timedelta(days=3)
     MembershipFactory(case=case, user=user, valid_to=last)
     assert visible_cases(user).filter(pk=case.pk).exists()
@@ -56,7 +56,7 @@ def test_access_ends_after_the_last_day() -> None:
 
 def test_future_membership_gives_no_access_yet() -> None:
     case = CaseFactory()
-    user = UserFactory()
+    user = UserFactory(roles=[(Role.PROFESSIONAL, None)])
     MembershipFactory(case=case, user=user, valid_from=today() + dt.timedelta(days=1))
     assert not visible_cases(user).exists()
 
@@ -65,9 +65,9 @@ def test_organisation_membership_covers_its_users() -> None:
     org = OrganisationFactory()
     case = CaseFactory()
     MembershipFactory(case=case, user=None, organisation=org)
-    colleague = UserFactory(organisation=org)
+    colleague = UserFactory(organisation=org, roles=[(Role.PROFESSIONAL, None)])
     assert visible_cases(colleague).get().pk == case.pk
-    assert not visible_cases(UserFactory()).exists()
+    assert not visible_cases(UserFactory(roles=[(Role.PROFESSIONAL, None)])).exists()
 
 
 def test_triage_chair_sees_referrals_of_own_house_only(house: Any) -> None:
@@ -87,7 +87,7 @@ def test_steering_roles_see_no_cases(role: Role, house: Any) -> None:
 
 def test_adviser_and_partner_on_same_case_gets_full_access() -> None:
     case = CaseFactory()
-    user = UserFactory()
+    user = UserFactory(roles=[(Role.PROFESSIONAL, None)])
     MembershipFactory(case=case, user=user, role=CaseRole.ADVISEUR)
     MembershipFactory(case=case, user=user, role=CaseRole.BETROKKEN_PARTNER)
     assert visible_cases(user).get().full_access is True
@@ -98,3 +98,24 @@ def test_inactive_user_sees_nothing(case_with_team: dict[str, Any]) -> None:
     user = case_with_team["regisseur"]
     user.is_active = False
     assert not visible_cases(user).exists()
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.BELEID, Role.PRIVACY_OFFICER, Role.BEHEERDER])
+def test_steering_roles_see_nothing_even_when_their_organisation_is_on_the_team(
+    role: Role, house: Any
+) -> None:
+    org = OrganisationFactory()
+    case = CaseFactory(house=house)
+    MembershipFactory(case=case, user=None, organisation=org)
+    assert not visible_cases(UserFactory(roles=[(role, house)], organisation=org)).exists()
+
+
+def test_personal_adviser_role_wins_over_organisation_membership() -> None:
+    org = OrganisationFactory()
+    case = CaseFactory()
+    adviser = UserFactory(organisation=org, roles=[(Role.PROFESSIONAL, None)])
+    MembershipFactory(case=case, user=None, organisation=org)
+    MembershipFactory(case=case, user=adviser, role=CaseRole.ADVISEUR)
+    assert visible_cases(adviser).get().full_access is False
+    colleague = UserFactory(organisation=org, roles=[(Role.PROFESSIONAL, None)])
+    assert visible_cases(colleague).get().full_access is True

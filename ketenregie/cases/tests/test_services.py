@@ -160,3 +160,47 @@ def test_create_case_numbers_per_house_and_year() -> None:
     year = today().year
     assert (a.code, b.code) == (f"ABC-{year}-00001", f"ABC-{year}-00002")
     assert a.status_changes.count() == 1
+
+
+def test_an_ended_role_cannot_be_extended() -> None:
+    case = CaseFactory()
+    first, second = UserFactory(), UserFactory()
+    m = services.add_membership(
+        case,
+        actor=first,
+        role=CaseRole.PROCESREGISSEUR,
+        organisation=first.organisation,
+        user=first,
+        valid_from=today() - dt.timedelta(days=10),
+    )
+    services.end_membership(m, actor=first, valid_to=today() - dt.timedelta(days=1))
+    services.add_membership(
+        case,
+        actor=first,
+        role=CaseRole.PROCESREGISSEUR,
+        organisation=second.organisation,
+        user=second,
+        valid_from=today(),
+    )
+    with pytest.raises(ValidationError) as err:
+        services.end_membership(m, actor=first, valid_to=today() + dt.timedelta(days=300))
+    assert "verlengt u niet" in str(err.value.message_dict["valid_to"])
+
+
+def test_escalation_change_records_its_reason() -> None:
+    case = CaseFactory(escalation_level=3)
+    services.change_escalation_level(case, level=4, actor=UserFactory(), reason="Nieuwe dreiging")
+    ev = AuditEvent.objects.get(action="case.escalation_changed")
+    assert ev.data["reden"] == "Nieuwe dreiging"
+    assert ev.data["wijzigingen"]["escalation_level"] == {"voor": 3, "na": 4}
+
+
+def test_status_history_cannot_be_changed() -> None:
+    from ketenregie.cases.models import StatusChange
+
+    case = CaseFactory()
+    row = StatusChange.objects.filter(case=case).get()
+    with pytest.raises(PermissionError):
+        row.save()
+    with pytest.raises(PermissionError):
+        StatusChange.objects.filter(case=case).update(reason="x")

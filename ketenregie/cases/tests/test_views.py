@@ -127,7 +127,7 @@ def test_person_edit_conflict_keeps_input(client: Client, case_with_team: dict[s
     assert ok.status_code == 302
     resp = c.post(url, {"voornamen": "Tweede", "achternaam": "Versie", "version": stale})
     html = resp.content.decode()
-    assert "Iemand anders heeft dit gegeven intussen gewijzigd" in html
+    assert "Iemand anders heeft dit gegeven opgeslagen nadat u het opende" in html
     assert 'value="Tweede"' in html
     case.person.refresh_from_db()
     assert case.person.voornamen == "Eerste"

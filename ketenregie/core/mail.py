@@ -1,0 +1,49 @@
+"""Outgoing e-mail: a subject, a short neutral text and a link; never case content.
+
+Mail is sent after the transaction commits. A failed send is logged and does not undo
+the write it belongs to: the product itself (feedback, task lists) stays the record.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.KETENREGIE_BASE_URL.rstrip('/')}{path}"
+
+
+def send_link_mail(
+    recipients: Iterable[str],
+    *,
+    subject: str,
+    text: str,
+    path: str,
+    ics: bytes | None = None,
+) -> None:
+    """Queue a link-only e-mail for after commit. `text` must hold no personal data."""
+    to = sorted({r for r in recipients if r})
+    if not to:
+        return
+    body = (
+        f"{text}\n\nBekijk het in Ketenregie (inloggen vereist):\n{absolute_url(path)}\n\n"
+        "Dit bericht bevat bewust geen persoonsgegevens. Stuur het niet door."
+    )
+
+    def send() -> None:
+        message = EmailMessage(subject=f"Ketenregie: {subject}", body=body, to=to)
+        if ics is not None:
+            message.attach("uitnodiging.ics", ics, "text/calendar; method=REQUEST")
+        try:
+            message.send()
+        except Exception:  # noqa: BLE001 - a mail failure must not undo the committed write
+            log.exception("E-mail niet verzonden: %s", subject)
+
+    transaction.on_commit(send)

@@ -1,0 +1,350 @@
+"""Referral, screening, enrichment (bekendheidscheck) and the weekly integral triage."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ketenregie.accounts.models import House, Organisation
+from ketenregie.cases.models import Case, EscalationLevel, LifeDomain
+from ketenregie.core.models import VersionedModel
+
+
+class CriteriaSet(models.Model):
+    """The inclusion criteria of one house, as data.
+
+    Rule ALL_OF_A_GROUP: met when every criterion of at least one group is ticked
+    (landelijk kader: (1 and 2 and 3) or 4). Rule AT_LEAST: met when at least
+    `min_count` criteria are ticked (local PGA: 2 of 3).
+    """
+
+    class Rule(models.TextChoices):
+        ALL_OF_A_GROUP = "all_of_a_group", _("Alle criteria van minstens één groep")
+        AT_LEAST = "at_least", _("Minstens een aantal criteria")
+
+    house = models.OneToOneField(House, on_delete=models.CASCADE, related_name="criteria_set")
+    name = models.CharField(_("naam"), max_length=150)
+    rule = models.CharField(_("regel"), max_length=20, choices=Rule.choices)
+    min_count = models.PositiveSmallIntegerField(_("minimum aantal"), default=1)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    text = models.TextField(_("criterium"))
+    group = models.PositiveSmallIntegerField(_("groep"), default=1)
+
+    class Meta:
+        ordering = ["criteria_set", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "number"], name="unique_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:40]}"
+
+
+class TriageMeeting(models.Model):
+    """One weekly integral triage of a house (created on demand from its configuration)."""
+
+    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="triage_meetings")
+    date = models.DateField(_("datum"))
+    starts_at = models.DateTimeField(_("begint"))
+    ends_at = models.DateTimeField(_("eindigt"))
+    cancelled = models.BooleanField(_("vervallen"), default=False)
+    cancel_reason = models.CharField(_("reden vervallen"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["house", "date"], name="unique_triage_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Triage {self.house.code} {self.date:%d-%m-%Y}"
+
+
+class Referral(VersionedModel):
+    """The referral (aanmelding) behind a case, with everything the form asks."""
+
+    class Urgency(models.TextChoices):
+        NORMAAL = "normaal", _("Normaal")
+        HOOG = "hoog", _("Hoog: binnen twee weken bespreken")
+        ACUUT = "acuut", _("Acuut: direct contact opnemen")
+
+    class Informed(models.TextChoices):
+        YES = "ja", _("Ja, de betrokkene is geïnformeerd")
+        NO = "nee", _("Nee, (nog) niet geïnformeerd")
+
+    class RejectCategory(models.TextChoices):
+        OTHER_REGION = "andere_regio", _("Hoort in een andere regio")
+        CRITERIA = "criteria", _("Voldoet niet aan de criteria")
+        EXISTING_MEETING = "bestaand_overleg", _("Wordt al in een ander overleg besproken")
+        OTHER = "overig", _("Overig")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="referral")
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals"
+    )
+    reason = models.TextField(_("aanleiding"), blank=True)
+    urgency = models.CharField(
+        _("urgentie"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAAL
+    )
+    meeting_goal = models.TextField(_("doel van de casusbespreking"), blank=True)
+    suggested_partners = models.TextField(_("partners om uit te nodigen"), blank=True)
+    other_meetings = models.TextField(_("andere overleggen waar de casus speelt"), blank=True)
+    informed = models.CharField(
+        _("betrokkene geïnformeerd"), max_length=5, choices=Informed.choices, blank=True
+    )
+    informed_how = models.TextField(_("hoe geïnformeerd, of waarom niet"), blank=True)
+    meets_criteria = models.BooleanField(_("voldoet aan de criteria"), default=False)
+    accountability_confirmed_at = models.DateTimeField(null=True, blank=True)
+    accountability_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    triage_meeting = models.ForeignKey(
+        TriageMeeting, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    screened_at = models.DateTimeField(null=True, blank=True)
+    referred_to = models.CharField(_("doorverwezen naar"), max_length=200, blank=True)
+    proposed_level = models.PositiveSmallIntegerField(
+        _("voorgesteld escalatieniveau"), choices=EscalationLevel.choices, null=True, blank=True
+    )
+    proposed_level_reasoning = models.TextField(_("weging de-escalatiemodel"), blank=True)
+
+    def __str__(self) -> str:
+        return f"Aanmelding {self.case.code}"
+
+
+class ReferralProblem(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="problems")
+    domain = models.ForeignKey(LifeDomain, on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(_("probleem"))
+
+    class Meta:
+        ordering = ["domain__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "domain"], name="unique_problem_domain")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain}"
+
+
+class ReferralCriterion(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="criteria")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    explanation = models.TextField(_("toelichting"))
+
+    class Meta:
+        ordering = ["criterion__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "criterion"], name="unique_ref_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.number}"
+
+
+def attachment_storage() -> FileSystemStorage:
+    """Attachments live outside the web root and are served only through the access gate."""
+    return FileSystemStorage(location=settings.KETENREGIE_ATTACHMENT_ROOT, base_url=None)
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    # Never the uploaded name: that may contain a person's name.
+    return f"{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, storage=attachment_storage)
+    original_name = models.CharField(_("bestandsnaam"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class RejectionCount(models.Model):
+    """The only trace of a referral that was not put on the agenda: an anonymous count."""
+
+    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(_("week (maandag)"))
+    category = models.CharField(max_length=20, choices=Referral.RejectCategory.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["house", "week", "category"], name="unique_rejection_count"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.house_id} {self.week} {self.category}: {self.count}"
+
+
+class LegalBasis(models.TextChoices):
+    """AVG article 6 grounds (legitimate interest is not for public bodies)."""
+
+    CONSENT = "toestemming", _("Toestemming (art. 6 lid 1a)")
+    CONTRACT = "overeenkomst", _("Overeenkomst (art. 6 lid 1b)")
+    LEGAL_OBLIGATION = "wettelijke_plicht", _("Wettelijke verplichting (art. 6 lid 1c)")
+    VITAL_INTEREST = "vitaal_belang", _("Vitaal belang (art. 6 lid 1d)")
+    PUBLIC_TASK = "publieke_taak", _("Taak van algemeen belang / openbaar gezag (art. 6 lid 1e)")
+    LEGITIMATE_INTEREST = "gerechtvaardigd_belang", _("Gerechtvaardigd belang (art. 6 lid 1f)")
+
+
+class SpecialCategoryException(models.TextChoices):
+    NONE = "", _("Geen bijzondere of strafrechtelijke gegevens")
+    EXPLICIT_CONSENT = "uitdrukkelijke_toestemming", _("Uitdrukkelijke toestemming (art. 9 lid 2a)")
+    VITAL_INTEREST = "vitaal_belang", _("Vitaal belang (art. 9 lid 2c)")
+    SUBSTANTIAL_PUBLIC_INTEREST = (
+        "zwaarwegend_algemeen_belang",
+        _("Zwaarwegend algemeen belang, wettelijke grondslag (art. 9 lid 2g, WGS)"),
+    )
+    HEALTH_CARE = "zorg", _("Gezondheidszorg (art. 9 lid 2h)")
+    CRIMINAL_DATA_LAW = (
+        "strafrechtelijk_wet",
+        _("Strafrechtelijke gegevens bij wet (art. 10, UAVG)"),
+    )
+
+
+class SecrecyGround(models.TextChoices):
+    NOT_APPLICABLE = "", _("Geen beroepsgeheim van toepassing")
+    EXPLICIT_CONSENT = "toestemming", _("Uitdrukkelijke toestemming van betrokkene")
+    LEGAL_DUTY = "wettelijke_plicht", _("Wettelijke plicht of meldrecht")
+    CONFLICT_OF_DUTIES = "conflict_van_plichten", _("Conflict van plichten")
+
+
+class EnrichmentRequest(VersionedModel):
+    """A bekendheidscheck at one fixed partner: is this person known, and what is relevant?"""
+
+    class Answer(models.TextChoices):
+        KNOWN = "bekend", _("Bekend")
+        UNKNOWN = "niet_bekend", _("Niet bekend")
+        LISTEN_ONLY = "alleen_luisteren", _("Alleen luisteren (beroepsgeheim)")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="enrichment")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="enrichment_requests"
+    )
+    requested_at = models.DateTimeField()
+    deadline = models.DateTimeField(_("antwoorden vóór"))
+    answer = models.CharField(_("antwoord"), max_length=20, choices=Answer.choices, blank=True)
+    summary = models.TextField(_("samenvatting relevante informatie"), blank=True)
+    legal_basis = models.CharField(
+        _("grondslag (AVG art. 6)"), max_length=30, choices=LegalBasis.choices, blank=True
+    )
+    special_category = models.CharField(
+        _("bijzondere persoonsgegevens (AVG art. 9/10)"),
+        max_length=30,
+        choices=SpecialCategoryException.choices,
+        blank=True,
+    )
+    secrecy_ground = models.CharField(
+        _("doorbreking beroepsgeheim"), max_length=30, choices=SecrecyGround.choices, blank=True
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["referral", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "organisation"], name="unique_enrichment_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Bekendheidscheck {self.organisation_id} / {self.referral_id}"
+
+
+class AgendaItem(models.Model):
+    """A referral on a triage agenda: a 20-minute slot, attendance and the outcome."""
+
+    class Outcome(models.TextChoices):
+        NO_PGA = "geen_pga", _("Geen PGA (advies aan aanmelder)")
+        START_PGA = "start_pga", _("Start PGA")
+        REFER = "doorverwijzen", _("Doorverwijzen")
+        MOVED = "verplaatst", _("Verplaatst naar volgende triage")
+
+    meeting = models.ForeignKey(TriageMeeting, on_delete=models.PROTECT, related_name="items")
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField()
+    referrer_present = models.BooleanField(null=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    advice = models.TextField(_("advies aan de aanmelder"), blank=True)
+    note = models.TextField(_("notitie"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} #{self.position}"
+
+
+class Invitee(models.Model):
+    """Who is invited to the first case meeting, decided at triage."""
+
+    class Justification(models.TextChoices):
+        FIXED = "vaste_partner", _("Vaste triagepartner")
+        EXPERTISE = "expertise", _("Benodigde expertise")
+        LEGAL_TASK = "wettelijke_taak", _("Relevante wettelijke of publieke taak")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="invitees")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incidental = models.BooleanField(default=False)
+    justification = models.CharField(max_length=20, choices=Justification.choices)
+    explanation = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "organisation"], name="unique_invitee")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} ({self.justification})"
+
+
+class Feedback(models.Model):
+    """A terugmelding to the referrer. Survives deletion of the referral (plain case id)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback"
+    )
+    case_id = models.BigIntegerField(null=True, blank=True)
+    case_code = models.CharField(max_length=30)
+    message = models.TextField()
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_code}: {self.message[:40]}"

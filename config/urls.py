@@ -6,6 +6,7 @@ from ketenregie.accounts import views as accounts_views
 from ketenregie.audit import views as audit_views
 from ketenregie.cases import views as case_views
 from ketenregie.core import views as core_views
+from ketenregie.intake import views as intake_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -19,6 +20,45 @@ urlpatterns = [
         "casussen/<int:case_id>/team/<int:membership_id>/beeindigen/",
         case_views.team_end,
         name="team_end",
+    ),
+    path("aanmelden/", intake_views.referral_start, name="referral_start"),
+    path("aanmelden/<int:house_id>/", intake_views.referral_create, name="referral_create"),
+    path("aanmelden/<int:house_id>/criteria/", intake_views.criteria_check, name="criteria_check"),
+    path("aanmeldingen/", intake_views.my_referrals, name="my_referrals"),
+    path("aanmeldingen/<int:case_id>/", intake_views.referral_detail, name="referral_detail"),
+    path("aanmeldingen/<int:case_id>/wijzigen/", intake_views.referral_edit, name="referral_edit"),
+    path(
+        "aanmeldingen/<int:case_id>/screenen/", intake_views.referral_screen, name="referral_screen"
+    ),
+    path(
+        "aanmeldingen/<int:case_id>/agenderen/",
+        intake_views.referral_agenda,
+        name="referral_agenda",
+    ),
+    path(
+        "bijlagen/<int:attachment_id>/",
+        intake_views.attachment_download,
+        name="attachment_download",
+    ),
+    path("screening/", intake_views.screening_list, name="screening_list"),
+    path("bekendheidscheck/", intake_views.enrichment_list, name="enrichment_list"),
+    path(
+        "bekendheidscheck/<int:request_id>/",
+        intake_views.enrichment_answer,
+        name="enrichment_answer",
+    ),
+    path("triage/", intake_views.triage_list, name="triage_list"),
+    path("triage/<int:meeting_id>/", intake_views.triage_detail, name="triage_detail"),
+    path("triage/<int:meeting_id>/vervalt/", intake_views.triage_cancel, name="triage_cancel"),
+    path(
+        "triage/agendapunt/<int:item_id>/aanwezigheid/",
+        intake_views.triage_attendance,
+        name="triage_attendance",
+    ),
+    path(
+        "triage/agendapunt/<int:item_id>/uitkomst/",
+        intake_views.triage_outcome,
+        name="triage_outcome",
     ),
     path("audittrail/", audit_views.audit_search, name="audit_search"),
     path("beheer/", accounts_views.manage_index, name="manage_index"),

@@ -6,17 +6,27 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from ketenregie.accounts.access import can_manage_accounts, can_read_audit, can_work_with_cases
+from ketenregie.accounts.access import (
+    can_manage_accounts,
+    can_read_audit,
+    can_work_with_cases,
+    roles_of,
+)
+from ketenregie.accounts.roles import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"perms_nav": {}}
+    roles = roles_of(user)
     return {
         "perms_nav": {
             "can_cases": can_work_with_cases(user),
             "can_audit": can_read_audit(user),
             "can_manage": can_manage_accounts(user),
+            "can_refer": Role.AANMELDER in roles,
+            "is_chair": Role.TRIAGEVOORZITTER in roles,
+            "can_enrich": Role.PROFESSIONAL in roles,
         }
     }

@@ -34,13 +34,20 @@ class StyledFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """Give every widget its Utrecht class; forms call it again after adding fields."""
         for field in self.fields.values():
             widget = field.widget
+            if widget.attrs.get("data-styled"):
+                continue
             css = next(
                 (c for t, c in WIDGET_CLASSES.items() if type(widget) is t),
                 "utrecht-textbox utrecht-textbox--html-input",
             )
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            widget.attrs["data-styled"] = "1"
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

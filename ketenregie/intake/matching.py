@@ -94,22 +94,46 @@ class Match:
 
 def possible_duplicates(person: Person) -> list[Match]:
     """Other persons who may be the same, with their earlier or running cases."""
-    anchor = Q(geboortedatum=person.geboortedatum) if person.geboortedatum else Q(pk__in=[])
-    if person.bsn:
-        anchor |= Q(bsn=person.bsn)
-    candidates = list(Person.objects.filter(anchor).exclude(pk=person.pk)[:200])
-    matches: list[Person] = []
-    reasons: dict[int, str] = {}
-    for other in candidates:
-        if person.bsn and other.bsn == person.bsn:
-            reasons[other.pk] = "zelfde BSN"
-            matches.append(other)
-        elif names_match(person, other):
-            reasons[other.pk] = "naam en geboortedatum komen overeen"
-            matches.append(other)
+    return duplicates_for([person]).get(person.pk, [])
+
+
+def duplicates_for(people: list[Person]) -> dict[int, list[Match]]:
+    """Possible duplicates for several persons in a fixed number of queries."""
+    births = {p.geboortedatum for p in people if p.geboortedatum}
+    bsns = {p.bsn for p in people if p.bsn}
+    if not births and not bsns:
+        return {}
+    own = {p.pk for p in people}
+    candidates = list(
+        Person.objects.filter(Q(geboortedatum__in=births) | Q(bsn__in=bsns)).exclude(pk__in=own)
+    )
+    found: dict[int, list[tuple[Person, str]]] = {}
+    for person in people:
+        for other in candidates:
+            if person.bsn and other.bsn == person.bsn:
+                found.setdefault(person.pk, []).append((other, "zelfde BSN"))
+            elif (
+                person.geboortedatum
+                and other.geboortedatum == person.geboortedatum
+                and names_match(person, other)
+            ):
+                found.setdefault(person.pk, []).append(
+                    (other, "naam en geboortedatum komen overeen")
+                )
+    matched = {o.pk for pairs in found.values() for o, _r in pairs}
     cases: dict[int, list[Case]] = {}
     for case in (
-        Case.objects.filter(person__in=matches).select_related("house").order_by("-created_at")
+        Case.objects.filter(person_id__in=matched | own)
+        .select_related("house")
+        .order_by("-created_at")
     ):
         cases.setdefault(case.person_id, []).append(case)
-    return [Match(p, reasons[p.pk], cases.get(p.pk, [])) for p in matches]
+    result: dict[int, list[Match]] = {}
+    for person in people:
+        matches = [Match(o, reason, cases.get(o.pk, [])) for o, reason in found.get(person.pk, [])]
+        # The same person record (a known BSN) with more than this one case.
+        if len(cases.get(person.pk, [])) > 1:
+            matches.insert(0, Match(person, "al bekend in Ketenregie", cases[person.pk]))
+        if matches:
+            result[person.pk] = matches
+    return result

@@ -1,0 +1,319 @@
+"""Input parsing for referral, screening, enrichment answers and triage decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ketenregie.accounts.models import House, Organisation, User
+from ketenregie.accounts.roles import Role
+from ketenregie.cases.forms import PersonForm
+from ketenregie.cases.models import EscalationLevel, HouseholdMember, LifeDomain
+from ketenregie.core.forms import DateInput, StyledFormMixin
+from ketenregie.intake.models import (
+    AgendaItem,
+    CriteriaSet,
+    EnrichmentRequest,
+    Invitee,
+    LegalBasis,
+    Referral,
+    SecrecyGround,
+    SpecialCategoryException,
+)
+
+
+class ReferralPersonForm(PersonForm):
+    version = None  # type: ignore[assignment]
+
+    class Meta(PersonForm.Meta):
+        fields = [f for f in PersonForm.Meta.fields if f != "email"]
+
+
+class HouseholdMemberForm(StyledFormMixin, forms.Form):
+    voornamen = forms.CharField(label=_("Voornamen"), max_length=200, required=False)
+    tussenvoegsel = forms.CharField(label=_("Tussenvoegsel"), max_length=30, required=False)
+    achternaam = forms.CharField(label=_("Achternaam"), max_length=200, required=False)
+    geboortedatum = forms.DateField(label=_("Geboortedatum"), required=False, widget=DateInput())
+    relation = forms.ChoiceField(
+        label=_("Relatie tot betrokkene"),
+        choices=[("", "---------")]
+        + [c for c in HouseholdMember.Relation.choices if c[0] != "betrokkene"],
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        filled = any(data.get(k) for k in ("voornamen", "achternaam", "geboortedatum"))
+        if filled:
+            if not data.get("achternaam"):
+                self.add_error("achternaam", _("Vul de achternaam in."))
+            if not data.get("relation"):
+                self.add_error("relation", _("Kies de relatie tot de betrokkene."))
+        return data
+
+
+HouseholdFormSet = forms.formset_factory(HouseholdMemberForm, extra=3, max_num=8)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ReferralForm(StyledFormMixin, forms.Form):
+    """Everything about the referral except the person and household (own forms)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Aanleiding"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Wat is er aan de hand, en waarom nu?"),
+    )
+    urgency = forms.ChoiceField(label=_("Urgentie"), choices=Referral.Urgency.choices)
+    meeting_goal = forms.CharField(
+        label=_("Doel van de casusbespreking"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    suggested_partners = forms.CharField(
+        label=_("Partners die volgens u moeten aansluiten"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Organisatie en contactpersoon; alleen wie voor deze casus nodig is."),
+    )
+    other_meetings = forms.CharField(
+        label=_("Andere overleggen waar deze casus al besproken wordt"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    informed = forms.ChoiceField(
+        label=_("Is de betrokkene geïnformeerd over deze aanmelding?"),
+        choices=Referral.Informed.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    informed_how = forms.CharField(
+        label=_("Hoe geïnformeerd, of waarom (nog) niet"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    attachments = MultipleFileField(
+        label=_("Bijlagen"),
+        required=False,
+        help_text=_(
+            "Alleen PDF of afbeeldingen (PNG, JPEG). Bij een fout kiest u het bestand opnieuw."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Ik ben als aanmelder verantwoordelijk voor de kwaliteit en juistheid van deze "
+            "aanmelding (WGS)."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, house: House, criteria_set: CriteriaSet, **kwargs: Any) -> None:
+        self.house = house
+        self.criteria_set = criteria_set
+        self.domains = list(LifeDomain.objects.filter(is_active=True))
+        self.criteria = list(criteria_set.criteria.all())
+        super().__init__(*args, **kwargs)
+        for d in self.domains:
+            self.fields[f"problem_{d.pk}"] = forms.CharField(
+                label=d.name, required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+        for c in self.criteria:
+            self.fields[f"crit_{c.pk}"] = forms.BooleanField(
+                label=f"{c.number}. {c.text}", required=False
+            )
+            self.fields[f"crit_{c.pk}_uitleg"] = forms.CharField(
+                label=_("Toelichting bij criterium %(n)s") % {"n": c.number},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.style_fields()
+
+    def problem_fields(self) -> list[forms.BoundField]:
+        return [self[f"problem_{d.pk}"] for d in self.domains]
+
+    def criterion_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"crit_{c.pk}"], self[f"crit_{c.pk}_uitleg"]) for c in self.criteria]
+
+    def detail_fields(self) -> list[forms.BoundField]:
+        names = ["reason", "urgency", "meeting_goal", "suggested_partners", "other_meetings"]
+        return [self[n] for n in names]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for c in self.criteria:
+            if data.get(f"crit_{c.pk}") and not (data.get(f"crit_{c.pk}_uitleg") or "").strip():
+                self.add_error(
+                    f"crit_{c.pk}_uitleg", _("Licht toe waarom dit criterium van toepassing is.")
+                )
+        return data
+
+    def problems(self) -> dict[int, str]:
+        return {d.pk: self.cleaned_data.get(f"problem_{d.pk}", "") for d in self.domains}
+
+    def ticked(self) -> dict[int, str]:
+        return {
+            c.pk: self.cleaned_data.get(f"crit_{c.pk}_uitleg", "")
+            for c in self.criteria
+            if self.cleaned_data.get(f"crit_{c.pk}")
+        }
+
+
+class ScreeningForm(StyledFormMixin, forms.Form):
+    DECISIONS = [
+        ("approve", _("Goedkeuren voor verrijking (bekendheidscheck bij de vaste partners)")),
+        ("reject", _("Niet agenderen: aanmelder informeren en aanmelding verwijderen")),
+        ("refer", _("Doorverwijzen naar een andere regio of een bestaand overleg")),
+    ]
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label=_("Besluit"), choices=DECISIONS, widget=forms.RadioSelect)
+    category = forms.ChoiceField(
+        label=_("Reden (bij niet agenderen)"),
+        choices=[("", "---------"), *Referral.RejectCategory.choices],
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Toelichting reden"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    advice = forms.CharField(
+        label=_("Advies aan de aanmelder"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    referred_to = forms.CharField(label=_("Doorverwezen naar"), max_length=200, required=False)
+
+
+class AgendaForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    proposed_level = forms.TypedChoiceField(
+        label=_("Voorgesteld escalatieniveau (de-escalatiemodel)"),
+        choices=[("", "---------"), *EscalationLevel.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    reasoning = forms.CharField(
+        label=_("Weging van de antwoorden"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class EnrichmentAnswerForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.ChoiceField(
+        label=_("Is de betrokkene bij uw organisatie bekend?"),
+        choices=EnrichmentRequest.Answer.choices,
+        widget=forms.RadioSelect,
+    )
+    summary = forms.CharField(
+        label=_("Samenvatting van wat relevant is"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Deel alleen wat nodig is voor de triage (doelbinding)."),
+    )
+    legal_basis = forms.ChoiceField(
+        label=_("Grondslag voor het delen (AVG art. 6)"),
+        choices=[("", "---------"), *LegalBasis.choices],
+        required=False,
+        help_text=_("Een convenant of privacyreglement is geen grondslag."),
+    )
+    special_category = forms.ChoiceField(
+        label=_("Bijzondere of strafrechtelijke gegevens: uitzondering"),
+        choices=SpecialCategoryException.choices,
+        required=False,
+    )
+    secrecy_ground = forms.ChoiceField(
+        label=_("Beroepsgeheim: grond om het te doorbreken"),
+        choices=SecrecyGround.choices,
+        required=False,
+    )
+
+
+class AttendanceForm(StyledFormMixin, forms.Form):
+    present = forms.TypedChoiceField(
+        label=_("Aanmelder aanwezig"),
+        choices=[("1", _("Aanwezig")), ("0", _("Afwezig"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Notitie"), required=False, max_length=500)
+
+
+class OutcomeForm(StyledFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"),
+        choices=[c for c in AgendaItem.Outcome.choices if c[0] != AgendaItem.Outcome.MOVED],
+        widget=forms.RadioSelect,
+    )
+    advice = forms.CharField(
+        label=_("Advies aan de aanmelder (bij geen PGA)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    referred_to = forms.CharField(label=_("Doorverwezen naar"), max_length=200, required=False)
+    procesregisseur = forms.ModelChoiceField(
+        label=_("Procesregisseur (bij start PGA)"), queryset=User.objects.none(), required=False
+    )
+    fixed_invitees = forms.ModelMultipleChoiceField(
+        label=_("Vaste partners uitnodigen voor het eerste casusoverleg"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, house: House, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["procesregisseur"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            is_active=True,
+            role_assignments__role=Role.PROCESREGISSEUR,
+            role_assignments__house=house,
+        ).distinct()
+        self.fields["fixed_invitees"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            Q(house_links__house=house, house_links__is_fixed_triage_partner=True)
+        )
+        self.other_orgs = Organisation.objects.filter(is_active=True).exclude(
+            house_links__house=house, house_links__is_fixed_triage_partner=True
+        )
+        for i in range(3):
+            self.fields[f"inc_{i}_org"] = forms.ModelChoiceField(
+                label=_("Incidentele deelnemer %(n)d") % {"n": i + 1},
+                queryset=self.other_orgs,
+                required=False,
+            )
+            self.fields[f"inc_{i}_why"] = forms.ChoiceField(
+                label=_("Rechtvaardiging"),
+                choices=[("", "---------")]
+                + [c for c in Invitee.Justification.choices if c[0] != "vaste_partner"],
+                required=False,
+            )
+            self.fields[f"inc_{i}_text"] = forms.CharField(
+                label=_("Toelichting"), required=False, max_length=300
+            )
+        self.style_fields()
+
+    def incidental_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (self[f"inc_{i}_org"], self[f"inc_{i}_why"], self[f"inc_{i}_text"]) for i in range(3)
+        ]
+
+
+class CancelForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reden"), max_length=200)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import generate_totp_secret
@@ -36,6 +36,7 @@ from ketenregie.cases.models import (
     CaseRole,
     Household,
     HouseholdMember,
+    LifeDomain,
     Person,
     PersonVersion,
     StatusChange,
@@ -45,6 +46,19 @@ from ketenregie.cases.workflow import Status
 from ketenregie.core.bsn import reserved_test_bsns
 from ketenregie.core.services import snapshot
 from ketenregie.demo import reference as ref
+from ketenregie.intake import schedule
+from ketenregie.intake.criteria import ensure_default_criteria
+from ketenregie.intake.models import (
+    AgendaItem,
+    Criterion,
+    EnrichmentRequest,
+    Feedback,
+    Referral,
+    ReferralCriterion,
+    ReferralProblem,
+    TriageMeeting,
+)
+from ketenregie.intake.services import meeting_on
 
 # The path each status is reached by, from a draft referral.
 PATHS: dict[Status, list[Status]] = {
@@ -81,6 +95,30 @@ STATUS_WEIGHTS: list[tuple[Status, int]] = [
     (Status.VOORLOPIG_AFGESLOTEN, 6),
     (Status.AFGESLOTEN, 8),
     (Status.OPGESCHAALD, 3),
+]
+RECENT_STATUSES = {Status.CONCEPT, Status.AANGEMELD, Status.VERRIJKING, Status.GEAGENDEERD}
+AFTER_TRIAGE = {
+    Status.GEEN_PGA,
+    Status.PGA_GESTART,
+    Status.IN_UITVOERING,
+    Status.VOORLOPIG_AFGESLOTEN,
+    Status.AFGESLOTEN,
+    Status.OPGESCHAALD,
+}
+REFERRAL_REASONS = [
+    "Herhaaldelijk meldingen van overlast en bedreiging van buren; zorgen over verwaarlozing.",
+    "Escalerende ruzies thuis, politie meerdere keren ter plaatse; kinderen in het gezin.",
+    "Verward gedrag in de openbare ruimte, zorg wordt afgehouden, dreigende huisuitzetting.",
+    "Jongere betrokken bij diefstallen en drugsrunnen; school meldt langdurig verzuim.",
+    "Na detentie geen woonplek en geen inkomen; eerder geweld richting hulpverleners.",
+]
+PROBLEM_TEXTS = [
+    "Forse schulden, beslaglegging op inkomen.",
+    "Dreigende ontruiming wegens huurachterstand en overlast.",
+    "Wisselend contact met de GGZ, geen vaste behandelaar.",
+    "Dagelijks middelengebruik, eerder afgebroken behandeling.",
+    "Meerdere politiecontacten, lopende zaken bij het OM.",
+    "Geen dagbesteding, weinig steunend netwerk.",
 ]
 PGA_STATUSES = {
     Status.PGA_GESTART,
@@ -149,6 +187,24 @@ class Cast:
     professionals: list[User]
     advisers: list[User]
     org_partners: dict[int, list[Organisation]]
+    domains: list[LifeDomain] = field(default_factory=list)
+    criteria: dict[int, list[Criterion]] = field(default_factory=dict)
+    fixed: dict[int, list[int]] = field(default_factory=dict)
+    meetings: dict[tuple[int, dt.date], TriageMeeting] = field(default_factory=dict)
+    positions: dict[int, int] = field(default_factory=dict)
+
+    def meeting(self, house: House, day: dt.date) -> TriageMeeting:
+        key = (house.pk, day)
+        if key not in self.meetings:
+            self.meetings[key] = meeting_on(house, day)
+        return self.meetings[key]
+
+    def next_position(self, meeting: TriageMeeting) -> int:
+        if meeting.pk not in self.positions:
+            last = AgendaItem.objects.filter(meeting=meeting).aggregate(m=Max("position"))["m"]
+            self.positions[meeting.pk] = last or 0
+        self.positions[meeting.pk] += 1
+        return self.positions[meeting.pk]
 
     @classmethod
     def load(cls) -> Cast:
@@ -170,7 +226,14 @@ class Cast:
         org_partners: dict[int, list[Organisation]] = {h.pk: [] for h in houses}
         for link in HousePartner.objects.select_related("organisation"):
             org_partners[link.house_id].append(link.organisation)
+        criteria = {h.pk: list(ensure_default_criteria(h).criteria.all()) for h in houses}
+        fixed: dict[int, list[int]] = {h.pk: [] for h in houses}
+        for link in HousePartner.objects.filter(is_fixed_triage_partner=True):
+            fixed[link.house_id].append(link.organisation_id)
         return cls(
+            domains=list(LifeDomain.objects.filter(is_active=True)),
+            criteria=criteria,
+            fixed=fixed,
             houses=houses,
             places={h.pk: by_code.get(h.code, ["Heerlen"]) for h in houses},
             procesregisseurs=pr,
@@ -184,6 +247,144 @@ class Cast:
 def _org(user: User) -> int:
     assert user.organisation_id is not None, "demo users always work for an organisation"
     return user.organisation_id
+
+
+def _intake_records(
+    cases: list[Case],
+    timings: list[list[dt.datetime]],
+    rng: random.Random,
+    cast: Cast,
+    now: dt.datetime,
+    today: dt.date,
+) -> None:
+    """Referral, criteria, problems, enrichment, agenda and feedback behind every case."""
+    referrals: list[Referral] = []
+    for case, times in zip(cases, timings, strict=True):
+        status = Status(case.status)
+        submitted = times[1] if len(times) > 1 else None
+        meeting = None
+        if submitted is not None:
+            day = schedule.first_triage_date(case.house, submitted)
+            if status in RECENT_STATUSES:
+                while day < today:
+                    day += dt.timedelta(days=7)
+            meeting = cast.meeting(case.house, day)
+        after = status in AFTER_TRIAGE or status == Status.GEAGENDEERD
+        referrals.append(
+            Referral(
+                case=case,
+                referrer=case.created_by,
+                reason=rng.choice(REFERRAL_REASONS),
+                urgency=rng.choice(["normaal", "normaal", "hoog"]),
+                meeting_goal="Gezamenlijk beeld en één plan van aanpak.",
+                suggested_partners="Wijkteam, GGZ",
+                other_meetings="",
+                informed=rng.choice(["ja", "nee"]),
+                informed_how="Mondeling door de wijkagent."
+                if rng.random() < 0.6
+                else "Nog niet: eerst afstemmen met de procesregisseur.",
+                meets_criteria=rng.random() < 0.85,
+                submitted_at=submitted,
+                accountability_confirmed_at=submitted,
+                accountability_confirmed_by=case.created_by if submitted else None,
+                triage_meeting=meeting,
+                screened_at=times[2] if len(times) > 2 else None,
+                referred_to="Zorg- en Veiligheidshuis in een andere regio"
+                if status == Status.DOORVERWEZEN
+                else "",
+                proposed_level=case.escalation_level if after else None,
+                proposed_level_reasoning="Meerdere partners bekend; ketenbrede aanpak nodig."
+                if after
+                else "",
+            )
+        )
+    Referral.objects.bulk_create(referrals, batch_size=1000)
+    problems: list[ReferralProblem] = []
+    ticks: list[ReferralCriterion] = []
+    requests: list[EnrichmentRequest] = []
+    items: list[AgendaItem] = []
+    feedback: list[Feedback] = []
+    for referral in referrals:
+        case = referral.case
+        status = Status(case.status)
+        for domain in rng.sample(cast.domains, k=min(3, len(cast.domains))):
+            problems.append(
+                ReferralProblem(
+                    referral=referral, domain=domain, description=rng.choice(PROBLEM_TEXTS)
+                )
+            )
+        criteria = cast.criteria.get(case.house_id, [])
+        chosen = criteria[:3] if referral.meets_criteria else criteria[:1]
+        for criterion in chosen:
+            ticks.append(
+                ReferralCriterion(
+                    referral=referral, criterion=criterion, explanation="Zie aanleiding."
+                )
+            )
+        if referral.submitted_at is None:
+            continue
+        feedback.append(
+            Feedback(
+                recipient_id=referral.referrer_id,
+                case_id=case.pk,
+                case_code=case.code,
+                message="Uw aanmelding is ontvangen.",
+                created_at=referral.submitted_at,
+            )
+        )
+        enriched = (
+            status == Status.VERRIJKING or status == Status.GEAGENDEERD or (status in AFTER_TRIAGE)
+        )
+        if enriched and referral.triage_meeting is not None:
+            deadline = referral.triage_meeting.starts_at - dt.timedelta(hours=24)
+            for org_id in cast.fixed.get(case.house_id, []):
+                answered = status != Status.VERRIJKING or rng.random() < 0.5
+                known = rng.random() < 0.6
+                requests.append(
+                    EnrichmentRequest(
+                        referral=referral,
+                        organisation_id=org_id,
+                        requested_at=referral.screened_at or referral.submitted_at,
+                        deadline=deadline,
+                        answer=("bekend" if known else "niet_bekend") if answered else "",
+                        summary="Bekend sinds vorig jaar; contact loopt moeizaam."
+                        if answered and known
+                        else "",
+                        legal_basis="publieke_taak" if answered and known else "",
+                        special_category="zwaarwegend_algemeen_belang"
+                        if answered and known
+                        else "",
+                        answered_at=now if answered else None,
+                    )
+                )
+        if referral.triage_meeting is not None and (
+            status == Status.GEAGENDEERD or status in AFTER_TRIAGE
+        ):
+            meeting = referral.triage_meeting
+            position = cast.next_position(meeting)
+            outcome = ""
+            if status == Status.GEEN_PGA:
+                outcome = AgendaItem.Outcome.NO_PGA
+            elif status in AFTER_TRIAGE:
+                outcome = AgendaItem.Outcome.START_PGA
+            items.append(
+                AgendaItem(
+                    meeting=meeting,
+                    referral=referral,
+                    position=position,
+                    referrer_present=True if outcome else None,
+                    outcome=outcome,
+                    advice="Aanmelden bij het lokale wijkteam voor schuldhulp."
+                    if outcome == AgendaItem.Outcome.NO_PGA
+                    else "",
+                    decided_at=meeting.starts_at if outcome else None,
+                )
+            )
+    ReferralProblem.objects.bulk_create(problems, batch_size=2000)
+    ReferralCriterion.objects.bulk_create(ticks, batch_size=2000)
+    EnrichmentRequest.objects.bulk_create(requests, batch_size=2000)
+    AgendaItem.objects.bulk_create(items, batch_size=2000)
+    Feedback.objects.bulk_create(feedback, batch_size=2000)
 
 
 def _first_versions(persons: list[Person], now: dt.datetime) -> None:
@@ -297,10 +498,19 @@ def _generate_chunk(
     timings: list[list[dt.datetime]] = []
     for (house, status), person in zip(plans, persons, strict=True):
         path = PATHS[status]
-        start = now - dt.timedelta(days=rng.randint(len(path) * 7, 720), hours=rng.randint(0, 9))
+        if status in RECENT_STATUSES:
+            # Referrals still in intake were made in the last days: they wait for the
+            # coming triage.
+            start = now - dt.timedelta(hours=rng.randint(len(path) * 6, 24 * 8))
+            step = dt.timedelta(hours=rng.randint(1, 12))
+        else:
+            start = now - dt.timedelta(
+                days=rng.randint(len(path) * 7, 720), hours=rng.randint(0, 9)
+            )
+            step = dt.timedelta(days=rng.randint(1, 30))
         times = [start]
         for _ in path[1:]:
-            times.append(min(times[-1] + dt.timedelta(days=rng.randint(1, 30)), now))
+            times.append(min(times[-1] + step, now))
         counters[house.pk] += 1
         level = rng.choice([3, 3, 3, 4, 4, 5]) if status in PGA_STATUSES else rng.randint(1, 5)
         cases.append(
@@ -517,4 +727,5 @@ def _generate_chunk(
             [c for c in cases if c.household is not None], ["household"], batch_size=1000
         )
     Case.objects.bulk_update(cases, ["created_by"], batch_size=1000)
+    _intake_records(cases, timings, rng, cast, now, today)
     record_many(events)

@@ -79,10 +79,11 @@ def names_match(a: Person, b: Person) -> bool:
         return True
     if fa & fb:
         return True
-    # Initials only ("J." against "Jan").
-    return {n[0] for n in fa} & {n[0] for n in fb} == {n[0] for n in fa} and all(
-        len(n) == 1 for n in fa
-    )
+    # Initials only ("J." against "Jan"), either way round.
+    ia, ib = {n[0] for n in fa}, {n[0] for n in fb}
+    if all(len(n) == 1 for n in fa) and ia <= ib:
+        return True
+    return all(len(n) == 1 for n in fb) and ib <= ia
 
 
 @dataclass

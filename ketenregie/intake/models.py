@@ -157,9 +157,25 @@ class ReferralCriterion(models.Model):
         return f"{self.criterion.number}"
 
 
+class AttachmentStorage(FileSystemStorage):
+    """Attachments live outside the web root and are served only through the access gate.
+
+    The location is read from settings on every use, so tests and deployments can move it.
+    """
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.KETENREGIE_ATTACHMENT_ROOT)
+
+    @property
+    def location(self) -> str:
+        import os
+
+        return os.path.abspath(self.base_location)
+
+
 def attachment_storage() -> FileSystemStorage:
-    """Attachments live outside the web root and are served only through the access gate."""
-    return FileSystemStorage(location=settings.KETENREGIE_ATTACHMENT_ROOT, base_url=None)
+    return AttachmentStorage()
 
 
 def _attachment_path(instance: Attachment, filename: str) -> str:

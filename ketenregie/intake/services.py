@@ -403,7 +403,7 @@ def _submit(referral: Referral, actor: User) -> None:
             "triage_meeting",
         ]
     )
-    case_services.change_status(case, to=Status.AANGEMELD, actor=actor)
+    referral.case = case_services.change_status(case, to=Status.AANGEMELD, actor=actor)
     audit.record(
         "referral.submitted",
         actor=actor,
@@ -461,7 +461,7 @@ def approve_for_enrichment(case: Case, *, actor: User, expected_version: int) ->
     now = timezone.now()
     referral.screened_by, referral.screened_at = actor, now
     _bump(referral, "screened_by", "screened_at")
-    case_services.change_status(referral.case, to=Status.VERRIJKING, actor=actor)
+    referral.case = case_services.change_status(referral.case, to=Status.VERRIJKING, actor=actor)
     meeting = referral.triage_meeting or meeting_for_submission(referral.case.house, now)
     deadline = meeting.starts_at - dt.timedelta(
         hours=settings.KETENREGIE_ENRICHMENT_HOURS_BEFORE_TRIAGE
@@ -517,7 +517,9 @@ def refer_elsewhere(
     referral = _locked_referral(case, status, expected_version)
     referral.referred_to = to.strip()
     _bump(referral, "referred_to")
-    case_services.change_status(referral.case, to=Status.DOORVERWEZEN, actor=actor, reason=to)
+    referral.case = case_services.change_status(
+        referral.case, to=Status.DOORVERWEZEN, actor=actor, reason=to
+    )
     _feedback(
         referral,
         _("Uw aanmelding is doorverwezen naar: %(naar)s.") % {"naar": referral.referred_to},
@@ -738,7 +740,7 @@ def put_on_agenda(
     if meeting is None or meeting.cancelled or meeting.date < today():
         meeting = meeting_for_submission(referral.case.house, timezone.now())
     item = _add_to_agenda(referral, meeting)
-    case_services.change_status(referral.case, to=Status.GEAGENDEERD, actor=actor)
+    referral.case = case_services.change_status(referral.case, to=Status.GEAGENDEERD, actor=actor)
     open_requests = EnrichmentRequest.objects.filter(referral=referral, answer="").count()
     audit.record(
         "referral.put_on_agenda",

@@ -19,9 +19,10 @@ from ketenregie.tests_support.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_clean(settings: Any) -> None:
+def _fast_and_clean(settings: Any, tmp_path: Any) -> None:
     # Argon2 is the production hasher (asserted in its own test); tests need speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.KETENREGIE_ATTACHMENT_ROOT = tmp_path / "bijlagen"
     cache.clear()
 
 

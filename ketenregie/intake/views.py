@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ketenregie.accounts.access import has_role
 from ketenregie.accounts.models import House
+from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
 from ketenregie.cases.access import get_case_for, visible_cases
 from ketenregie.cases.models import Case
@@ -406,13 +408,13 @@ def screening_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def enrichment_list(request: AuthedRequest) -> HttpResponse:
+    if not has_role(request.user, Role.PROFESSIONAL):
+        raise PermissionDenied
     requests = list(
         visible_requests(request.user)
         .select_related("referral__case__person", "referral__case__house", "organisation")
         .order_by("answered_at", "deadline")
     )
-    if not requests and not request.user.organisation_id:
-        raise PermissionDenied
     audit.record(
         "enrichment.list_viewed",
         actor=request.user,

@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
 from django.urls import reverse
 
 from ketenregie.accounts.roles import CASE_WORK_ROLES, Role
 from ketenregie.cases.models import CaseMembership, CaseRole
 from ketenregie.cases.workflow import Status
+from ketenregie.intake.models import AgendaItem, Attachment, EnrichmentRequest, Referral
+from ketenregie.intake.services import meeting_on
 from ketenregie.core.timeutil import today
 from ketenregie.tests_support.factories import (
     CaseFactory,
@@ -72,6 +76,38 @@ def _post_manage_case(role: Role, relation: str) -> int:
     return 302 if code == 200 else code
 
 
+def _role_only(needed: Role, ok: int = 200) -> Callable[[Role, str], int]:
+    return lambda role, relation: ok if role == needed else 403
+
+
+def _chair_item(ok: int) -> Callable[[Role, str], int]:
+    return lambda role, relation: ok if role == Role.TRIAGEVOORZITTER else 404
+
+
+def _full_case(role: Role, relation: str) -> int:
+    # Attachments: only with full access (not for an adviser).
+    return 200 if _sees(role, relation) and relation != "adviseur" else 404
+
+
+def _draft(role: Role, relation: str) -> int:
+    return 403 if _sees(role, relation) else 404
+
+
+def _screen(role: Role, relation: str) -> int:
+    if not _sees(role, relation):
+        return 404
+    if role != Role.TRIAGEVOORZITTER:
+        return 403
+    # Only the intake-status case can be screened; on a running case the form says why not.
+    return 302 if relation == "chair" else 200
+
+
+def _agenda(role: Role, relation: str) -> int:
+    if not _sees(role, relation):
+        return 404
+    return 200 if role == Role.TRIAGEVOORZITTER else 403
+
+
 ENDPOINTS = [
     Endpoint("dashboard", "get", lambda c: reverse("dashboard"), lambda r, rel: 200),
     Endpoint("case_list", "get", lambda c: reverse("case_list"), _case_work),
@@ -124,6 +160,99 @@ ENDPOINTS = [
         lambda c: reverse("team_end", args=[c["case"].pk, c["ending"].pk]),
         _post_manage_case,
         data=lambda c: {"valid_to": today().isoformat()},
+    ),
+    Endpoint(
+        "referral_start", "get", lambda c: reverse("referral_start"), _role_only(Role.AANMELDER)
+    ),
+    Endpoint(
+        "referral_create",
+        "get",
+        lambda c: reverse("referral_create", args=[c["case"].house_id]),
+        _role_only(Role.AANMELDER),
+    ),
+    Endpoint(
+        "criteria_check",
+        "post",
+        lambda c: reverse("criteria_check", args=[c["case"].house_id]),
+        _role_only(Role.AANMELDER),
+        data=lambda c: {},
+    ),
+    Endpoint("my_referrals", "get", lambda c: reverse("my_referrals"), _role_only(Role.AANMELDER)),
+    Endpoint(
+        "referral_detail",
+        "get",
+        lambda c: reverse("referral_detail", args=[c["case"].pk]),
+        _case_page,
+    ),
+    Endpoint(
+        "referral_edit", "get", lambda c: reverse("referral_edit", args=[c["case"].pk]), _draft
+    ),
+    Endpoint(
+        "referral_screen",
+        "post",
+        lambda c: reverse("referral_screen", args=[c["case"].pk]),
+        _screen,
+        data=lambda c: {"decision": "approve", "version": c["referral"].version},
+    ),
+    Endpoint(
+        "referral_agenda",
+        "post",
+        lambda c: reverse("referral_agenda", args=[c["case"].pk]),
+        _agenda,
+        data=lambda c: {"version": c["referral"].version, "proposed_level": "3", "reasoning": "x"},
+    ),
+    Endpoint(
+        "attachment_download",
+        "get",
+        lambda c: reverse("attachment_download", args=[c["attachment"].pk]),
+        _full_case,
+    ),
+    Endpoint(
+        "screening_list",
+        "get",
+        lambda c: reverse("screening_list"),
+        _role_only(Role.TRIAGEVOORZITTER),
+    ),
+    Endpoint(
+        "triage_list", "get", lambda c: reverse("triage_list"), _role_only(Role.TRIAGEVOORZITTER)
+    ),
+    Endpoint(
+        "triage_detail",
+        "get",
+        lambda c: reverse("triage_detail", args=[c["item"].meeting_id]),
+        _role_only(Role.TRIAGEVOORZITTER),
+    ),
+    Endpoint(
+        "triage_cancel",
+        "post",
+        lambda c: reverse("triage_cancel", args=[c["item"].meeting_id]),
+        _role_only(Role.TRIAGEVOORZITTER, 302),
+        data=lambda c: {"reason": "feestdag"},
+    ),
+    Endpoint(
+        "triage_outcome",
+        "get",
+        lambda c: reverse("triage_outcome", args=[c["item"].pk]),
+        _chair_item(200),
+    ),
+    Endpoint(
+        "triage_attendance",
+        "post",
+        lambda c: reverse("triage_attendance", args=[c["item"].pk]),
+        _chair_item(302),
+        data=lambda c: {"present": "1"},
+    ),
+    Endpoint(
+        "enrichment_list",
+        "get",
+        lambda c: reverse("enrichment_list"),
+        _role_only(Role.PROFESSIONAL),
+    ),
+    Endpoint(
+        "enrichment_answer",
+        "get",
+        lambda c: reverse("enrichment_answer", args=[c["request"].pk]),
+        lambda role, relation: 200 if role == Role.PROFESSIONAL else 404,
     ),
     Endpoint(
         "audit_search",
@@ -197,7 +326,39 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     # "chair": no membership; the case is in intake at the user's house.
     ending = MembershipFactory(case=case, role=CaseRole.BETROKKEN_PARTNER, valid_from=start)
     spare = UserFactory(roles=[(Role.PROFESSIONAL, None)])
-    return {"case": case, "user": user, "spare": spare, "ending": ending}
+    # Intake objects around the case: its referral with an attachment, a triage item,
+    # and an enrichment request to the user's organisation on another case.
+    referral = Referral.objects.create(case=case, referrer=spare)
+    attachment = Attachment(
+        referral=referral,
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=8,
+        sha256="0" * 64,
+        uploaded_by=spare,
+        uploaded_at=timezone.now(),
+    )
+    attachment.file.save("bijlage", ContentFile(b"%PDF-1.4"), save=False)
+    attachment.save()
+    meeting = meeting_on(house, today() + dt.timedelta(days=7))
+    item = AgendaItem.objects.create(meeting=meeting, referral=referral, position=1)
+    enrich_case = CaseFactory(house=house, status=Status.VERRIJKING)
+    request = EnrichmentRequest.objects.create(
+        referral=Referral.objects.create(case=enrich_case, referrer=spare),
+        organisation=user.organisation,
+        requested_at=timezone.now(),
+        deadline=timezone.now() + dt.timedelta(days=2),
+    )
+    return {
+        "case": case,
+        "user": user,
+        "spare": spare,
+        "ending": ending,
+        "referral": referral,
+        "attachment": attachment,
+        "item": item,
+        "request": request,
+    }
 
 
 CASES = list(itertools.product(Role, RELATIONS, range(len(ENDPOINTS))))

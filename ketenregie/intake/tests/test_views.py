@@ -1,0 +1,223 @@
+"""Intake pages through the test client: forms keep input, htmx fragment, role pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from ketenregie.audit.models import AuditEvent
+from ketenregie.cases.models import Case, LifeDomain
+from ketenregie.cases.workflow import Status
+from ketenregie.intake import services
+from ketenregie.intake.models import AgendaItem, EnrichmentRequest, Referral
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_data(intake: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    domain = LifeDomain.objects.order_by("order").first()
+    assert domain is not None
+    crit = intake["criteria"]
+    data = {
+        "p-voornamen": "Getypte",
+        "p-achternaam": "Aanmeldpersoon",
+        "p-geboortedatum": "1990-01-02",
+        "p-bsn": "",
+        "hh-TOTAL_FORMS": "3",
+        "hh-INITIAL_FORMS": "0",
+        "hh-MIN_NUM_FORMS": "0",
+        "hh-MAX_NUM_FORMS": "8",
+        "reason": "Getypte aanleiding",
+        "urgency": "normaal",
+        "informed": "ja",
+        "informed_how": "Mondeling",
+        f"problem_{domain.pk}": "Getypt probleem",
+        f"crit_{crit[0].pk}": "on",
+        f"crit_{crit[0].pk}_uitleg": "uitleg",
+    }
+    data.update(extra)
+    return data
+
+
+def test_start_page_shows_houses_and_triage_date(client: Client, intake: dict[str, Any]) -> None:
+    client.force_login(intake["referrer"])
+    html = client.get(reverse("referral_start")).content.decode()
+    assert intake["house"].name in html and "bespreken op" in html
+
+
+def test_submit_without_confirmation_keeps_everything(
+    client: Client, intake: dict[str, Any]
+) -> None:
+    client.force_login(intake["referrer"])
+    url = reverse("referral_create", args=[intake["house"].pk])
+    resp = client.post(url, _post_data(intake, submit="1"))
+    html = resp.content.decode()
+    assert resp.status_code == 200
+    assert "Bevestig dat u verantwoordelijk bent" in html
+    assert 'value="Getypte"' in html and "Getypte aanleiding" in html and "Getypt probleem" in html
+    assert not Case.objects.exists()
+
+
+def test_bad_bsn_and_bad_attachment_show_dutch_errors(
+    client: Client, intake: dict[str, Any]
+) -> None:
+    client.force_login(intake["referrer"])
+    url = reverse("referral_create", args=[intake["house"].pk])
+    resp = client.post(url, _post_data(intake, **{"p-bsn": "123456789", "draft": "1"}))
+    assert "11-proef" in resp.content.decode()
+    bad = SimpleUploadedFile("script.pdf", b"#!/bin/sh\necho", "application/pdf")
+    resp = client.post(url, {**_post_data(intake, draft="1"), "attachments": [bad]})
+    html = resp.content.decode()
+    assert "geen PDF of afbeelding" in html and 'value="Getypte"' in html
+    assert not Case.objects.exists()
+
+
+def test_submit_shows_triage_date_and_detail(client: Client, intake: dict[str, Any]) -> None:
+    client.force_login(intake["referrer"])
+    url = reverse("referral_create", args=[intake["house"].pk])
+    resp = client.post(url, _post_data(intake, submit="1", confirm="on"), follow=True)
+    html = resp.content.decode()
+    referral = Referral.objects.get()
+    assert referral.case.status == Status.AANGEMELD
+    assert "Aanmelding ingediend" in html and 'id="triage-date"' in html
+    assert "voldoet niet aan de criteria" in html  # only criterion 1 ticked
+    # The referrer does not see enrichment answers.
+    assert "Bekendheidscheck" not in html.split("<main")[1]
+
+
+def test_draft_then_edit_then_submit(client: Client, intake: dict[str, Any]) -> None:
+    client.force_login(intake["referrer"])
+    url = reverse("referral_create", args=[intake["house"].pk])
+    client.post(url, _post_data(intake, draft="1"))
+    case = Case.objects.get()
+    assert case.status == Status.CONCEPT
+    edit = reverse("referral_edit", args=[case.pk])
+    page = client.get(edit).content.decode()
+    assert "Getypte aanleiding" in page
+    version = Referral.objects.get().version
+    resp = client.post(edit, _post_data(intake, submit="1", confirm="on", version=version))
+    assert resp.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.AANGEMELD
+
+
+def test_criteria_htmx_fragment(client: Client, intake: dict[str, Any]) -> None:
+    client.force_login(intake["referrer"])
+    crit = intake["criteria"]
+    url = reverse("criteria_check", args=[intake["house"].pk])
+    met = client.post(url, {f"crit_{c.pk}": "on" for c in crit[:3]}, headers={"HX-Request": "true"})
+    assert met.content.decode().lstrip().startswith('<div id="criteria-status"')
+    assert "voldoen aan de regel" in met.content.decode()
+    not_met = client.post(url, {f"crit_{crit[0].pk}": "on"}, headers={"HX-Request": "true"})
+    assert "(nog) niet" in not_met.content.decode()
+
+
+def test_chair_screens_with_duplicates_audited(
+    client: Client, intake: dict[str, Any], submitted: Referral
+) -> None:
+    client.force_login(intake["chair"])
+    listing = client.get(reverse("screening_list")).content.decode()
+    assert submitted.case.code in listing
+    html = client.get(reverse("referral_detail", args=[submitted.case_id])).content.decode()
+    assert "Mogelijke dubbelen" in html and "Screening: besluit" in html
+    assert AuditEvent.objects.filter(action="intake.duplicates_viewed").exists()
+    resp = client.post(
+        reverse("referral_screen", args=[submitted.case_id]),
+        {
+            "decision": "reject",
+            "version": submitted.version,
+            "category": "",
+            "reason": "",
+            "advice": "",
+        },
+    )
+    html = resp.content.decode()
+    assert (
+        resp.status_code == 200
+        and "Kies een reden" in html
+        and "Geef de aanmelder een advies" in html
+    )
+    resp = client.post(
+        reverse("referral_screen", args=[submitted.case_id]),
+        {"decision": "approve", "version": submitted.version},
+    )
+    assert resp.status_code == 302
+    assert EnrichmentRequest.objects.filter(referral=submitted).count() == 2
+
+
+def test_partner_answers_enrichment_with_legal_basis(
+    client: Client, intake: dict[str, Any], submitted: Referral
+) -> None:
+    services.approve_for_enrichment(
+        submitted.case, actor=intake["chair"], expected_version=submitted.version
+    )
+    req = EnrichmentRequest.objects.get(referral=submitted, organisation=intake["police"])
+    client.force_login(intake["police_user"])
+    listing = client.get(reverse("enrichment_list")).content.decode()
+    assert submitted.case.code in listing and "Overlast" not in listing  # no referral content
+    url = reverse("enrichment_answer", args=[req.pk])
+    resp = client.post(
+        url, {"version": req.version, "answer": "bekend", "summary": "Getypte samenvatting"}
+    )
+    html = resp.content.decode()
+    assert "grondslag" in html and "Getypte samenvatting" in html
+    resp = client.post(
+        url,
+        {
+            "version": req.version,
+            "answer": "bekend",
+            "summary": "Getypte samenvatting",
+            "legal_basis": "publieke_taak",
+        },
+    )
+    assert resp.status_code == 302
+    # Another organisation's user cannot open it.
+    client.force_login(intake["care_user"])
+    assert client.get(url).status_code == 404
+
+
+def test_triage_pages(client: Client, intake: dict[str, Any], submitted: Referral) -> None:
+    referral = services.approve_for_enrichment(
+        submitted.case, actor=intake["chair"], expected_version=submitted.version
+    )
+    item = services.put_on_agenda(
+        referral.case,
+        actor=intake["chair"],
+        expected_version=referral.version,
+        proposed_level=3,
+        reasoning="Weging.",
+    )
+    client.force_login(intake["chair"])
+    listing = client.get(reverse("triage_list")).content.decode()
+    assert item.meeting.date.strftime("%Y") in listing
+    detail = client.get(reverse("triage_detail", args=[item.meeting_id])).content.decode()
+    assert submitted.case.code in detail and "Politie test" in detail
+    client.post(reverse("triage_attendance", args=[item.pk]), {"present": "1"})
+    resp = client.post(
+        reverse("triage_outcome", args=[item.pk]),
+        {"outcome": "start_pga", "fixed_invitees": [intake["police"].pk]},
+    )
+    assert "Kies de procesregisseur" in resp.content.decode()
+    resp = client.post(
+        reverse("triage_outcome", args=[item.pk]),
+        {
+            "outcome": "start_pga",
+            "procesregisseur": intake["regisseur"].pk,
+            "fixed_invitees": [intake["police"].pk],
+        },
+    )
+    assert resp.status_code == 302
+    assert AgendaItem.objects.get(pk=item.pk).outcome == "start_pga"
+    assert Case.objects.get(pk=submitted.case_id).status == Status.PGA_GESTART
+
+
+def test_my_referrals_shows_feedback(
+    client: Client, intake: dict[str, Any], submitted: Referral
+) -> None:
+    client.force_login(intake["referrer"])
+    html = client.get(reverse("my_referrals")).content.decode()
+    assert "Uw aanmelding is ontvangen" in html and submitted.case.code in html

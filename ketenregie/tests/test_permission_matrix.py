@@ -14,15 +14,15 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from ketenregie.accounts.roles import CASE_WORK_ROLES, Role
 from ketenregie.cases.models import CaseMembership, CaseRole
 from ketenregie.cases.workflow import Status
+from ketenregie.core.timeutil import today
 from ketenregie.intake.models import AgendaItem, Attachment, EnrichmentRequest, Referral
 from ketenregie.intake.services import meeting_on
-from ketenregie.core.timeutil import today
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,

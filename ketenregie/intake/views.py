@@ -530,6 +530,8 @@ def triage_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         .select_related("referral__case__person", "referral__referrer__organisation", "decided_by")
         .order_by("position")
     )
+    for item in items:
+        item.meeting = meeting  # the slot times read it; no query per item
     partners = meeting.house.partner_links.filter(is_fixed_triage_partner=True).select_related(
         "organisation"
     )

@@ -53,7 +53,7 @@ def _count(client: Client, url: str) -> int:
     ],
 )
 def test_flat(client: Client, intake: dict[str, Any], who: str, page: str) -> None:
-    counts = []
+    counts: list[int] = []
     for n in (5, 40):
         _fill(intake, n if not counts else n - 5)
         client.force_login(intake[who])

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ketenregie.audit.chain import GENESIS_HASH, audit_key, event_hash
 from ketenregie.audit.models import AuditChainHead, AuditEvent
+from ketenregie.core.bulk import insert_rows
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
@@ -83,10 +84,10 @@ def record_many(events: Iterable[PendingEvent], *, batch_size: int = 2000) -> in
         batch.append(row)
         count += 1
         if len(batch) >= batch_size:
-            AuditEvent.objects.bulk_create(batch)
+            insert_rows(AuditEvent, batch)
             batch.clear()
     if batch:
-        AuditEvent.objects.bulk_create(batch)
+        insert_rows(AuditEvent, batch)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
     return count

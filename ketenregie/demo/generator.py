@@ -44,6 +44,7 @@ from ketenregie.cases.models import (
 from ketenregie.cases.services import PERSON_FIELDS, membership_values
 from ketenregie.cases.workflow import Status
 from ketenregie.core.bsn import reserved_test_bsns
+from ketenregie.core.bulk import insert_rows
 from ketenregie.core.services import snapshot
 from ketenregie.demo import reference as ref
 from ketenregie.intake import schedule
@@ -380,20 +381,20 @@ def _intake_records(
                     decided_at=meeting.starts_at if outcome else None,
                 )
             )
-    ReferralProblem.objects.bulk_create(problems, batch_size=2000)
-    ReferralCriterion.objects.bulk_create(ticks, batch_size=2000)
-    EnrichmentRequest.objects.bulk_create(requests, batch_size=2000)
-    AgendaItem.objects.bulk_create(items, batch_size=2000)
-    Feedback.objects.bulk_create(feedback, batch_size=2000)
+    insert_rows(ReferralProblem, problems)
+    insert_rows(ReferralCriterion, ticks)
+    insert_rows(EnrichmentRequest, requests)
+    insert_rows(AgendaItem, items)
+    insert_rows(Feedback, feedback)
 
 
 def _first_versions(persons: list[Person], now: dt.datetime) -> None:
-    PersonVersion.objects.bulk_create(
+    insert_rows(
+        PersonVersion,
         (
             PersonVersion(person=p, version=1, values=snapshot(p, PERSON_FIELDS), changed_at=now)
             for p in persons
         ),
-        batch_size=1000,
     )
 
 
@@ -698,7 +699,7 @@ def _generate_chunk(
                 )
             )
             case.household = hh
-    StatusChange.objects.bulk_create(changes, batch_size=2000)
+    insert_rows(StatusChange, changes)
     CaseMembership.objects.bulk_create(members, batch_size=2000)
     for m, added_by in zip(members, adders, strict=True):
         events.append(
@@ -722,7 +723,7 @@ def _generate_chunk(
             for hm in ms:
                 hm.household = hh
                 rows.append(hm)
-        HouseholdMember.objects.bulk_create(rows, batch_size=2000)
+        insert_rows(HouseholdMember, rows)
         Case.objects.bulk_update(
             [c for c in cases if c.household is not None], ["household"], batch_size=1000
         )

@@ -31,7 +31,17 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    context: dict[str, object] = {"roles": sorted(Role(r).label for r in roles_of(user))}
+    roles = roles_of(user)
+    context: dict[str, object] = {"roles": sorted(Role(r).label for r in roles)}
+    # Work waiting for this user, per role: feedback, enrichment requests.
+    if Role.AANMELDER in roles:
+        from ketenregie.intake.models import Feedback
+
+        context["unread_feedback"] = Feedback.objects.filter(recipient=user, read_at=None).count()
+    if Role.PROFESSIONAL in roles:
+        from ketenregie.intake.access import visible_requests
+
+        context["open_requests"] = visible_requests(user).filter(answer="").count()
     if can_work_with_cases(user):
         mine = (
             visible_cases(user)

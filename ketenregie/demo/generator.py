@@ -730,3 +730,39 @@ def _generate_chunk(
     Case.objects.bulk_update(cases, ["created_by"], batch_size=1000)
     _intake_records(cases, timings, rng, cast, now, today)
     record_many(events)
+
+
+def plant_possible_duplicates() -> int:
+    """Make some new referrals look like earlier persons, as screeners meet them daily.
+
+    Per house, the first two referrals in screening get the date of birth of a person with
+    a closed case there, and a Dutch variant of that name (prefix fused, ij as y).
+    """
+    planted = 0
+    for house in House.objects.all():
+        earlier = list(
+            Case.objects.filter(house=house, status=Status.AFGESLOTEN)
+            .select_related("person")
+            .order_by("pk")[:2]
+        )
+        fresh = list(
+            Case.objects.filter(house=house, status=Status.AANGEMELD)
+            .select_related("person")
+            .order_by("pk")[:2]
+        )
+        for old, new in zip(earlier, fresh, strict=False):
+            person = new.person
+            surname = f"{old.person.tussenvoegsel}{old.person.achternaam}".replace(" ", "")
+            person.voornamen = old.person.voornamen
+            person.tussenvoegsel = ""
+            person.achternaam = surname[:1].upper() + surname[1:].replace("ij", "y")
+            person.geboortedatum = old.person.geboortedatum
+            person.bsn = None
+            person.save(
+                update_fields=["voornamen", "tussenvoegsel", "achternaam", "geboortedatum", "bsn"]
+            )
+            PersonVersion.objects.filter(person=person).update(
+                values=snapshot(person, PERSON_FIELDS)
+            )
+            planted += 1
+    return planted

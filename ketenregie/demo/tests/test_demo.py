@@ -61,3 +61,22 @@ def test_generate_scale_adds_cases_with_a_valid_chain() -> None:
     assert Case.objects.count() == 1200
     assert verify_chain()[1] is None
     assert Case.objects.values("code").distinct().count() == 1200
+
+
+def test_demo_has_intake_in_every_state_and_a_coming_triage_agenda() -> None:
+    from ketenregie.core.timeutil import today
+    from ketenregie.intake.matching import duplicates_for
+    from ketenregie.intake.models import AgendaItem, EnrichmentRequest, Referral
+
+    call_command("load_demo", stdout=io.StringIO())
+    assert Referral.objects.count() == Case.objects.count()
+    for status in (Status.CONCEPT, Status.AANGEMELD, Status.VERRIJKING, Status.GEAGENDEERD):
+        assert Referral.objects.filter(case__status=status).exists(), status
+    assert EnrichmentRequest.objects.filter(answer="").exists()
+    assert EnrichmentRequest.objects.exclude(answer="").exists()
+    coming = AgendaItem.objects.filter(meeting__date__gte=today(), outcome="")
+    assert coming.exists()
+    fresh = [
+        c.person for c in Case.objects.filter(status=Status.AANGEMELD).select_related("person")
+    ]
+    assert duplicates_for(fresh), "the demo shows screeners a possible duplicate"

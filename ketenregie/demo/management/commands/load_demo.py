@@ -8,7 +8,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from ketenregie.accounts.models import User
-from ketenregie.demo.generator import generate_cases, load_reference_data
+from ketenregie.demo.generator import (
+    generate_cases,
+    load_reference_data,
+    plant_possible_duplicates,
+)
 
 
 class Command(BaseCommand):
@@ -30,4 +34,5 @@ class Command(BaseCommand):
         with transaction.atomic():
             load_reference_data()
             n = generate_cases(options["cases"], seed=2026)
+            plant_possible_duplicates()
         self.stdout.write(f"Demodata geladen: {User.objects.count()} gebruikers, {n} casussen.")

@@ -60,6 +60,11 @@ urlpatterns = [
         intake_views.triage_outcome,
         name="triage_outcome",
     ),
+    path(
+        "casussen/<int:case_id>/team/<int:membership_id>/overdragen/",
+        case_views.team_handover,
+        name="team_handover",
+    ),
     path("audittrail/", audit_views.audit_search, name="audit_search"),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
     path("beheer/<slug:kind>/", accounts_views.manage_list, name="manage_list"),

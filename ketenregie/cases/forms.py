@@ -119,3 +119,22 @@ class CaseFilterForm(StyledFormMixin, forms.Form):
     my_role = forms.ChoiceField(
         label=_("Mijn rol"), choices=[("", _("Alle")), *CaseRole.choices], required=False
     )
+
+
+class HandoverForm(StyledFormMixin, forms.Form):
+    successor = forms.ModelChoiceField(
+        label=_("Opvolger"),
+        queryset=User.objects.filter(
+            is_active=True, role_assignments__role__in=list(CASE_WORK_ROLES)
+        )
+        .distinct()
+        .select_related("organisation"),
+        help_text=_("De opvolger krijgt vanaf de overdrachtsdatum dezelfde rol."),
+    )
+    from_date = forms.DateField(label=_("Overdracht per"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Overdrachtsnotitie"),
+        required=False,
+        max_length=300,
+        help_text=_("Bijvoorbeeld: reden van vertrek, wat de opvolger moet weten."),
+    )

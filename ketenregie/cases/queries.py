@@ -17,7 +17,12 @@ if TYPE_CHECKING:
     from ketenregie.accounts.models import User
 
 # What an adviseur (pseudonymised view) may see of the trail: team and status only.
-PSEUDONYMISED_ACTIONS = ("case.created", "team.member_added", "team.member_ended")
+PSEUDONYMISED_ACTIONS = (
+    "case.created",
+    "team.member_added",
+    "team.member_ended",
+    "team.handed_over",
+)
 READ_ACTION_PREFIXES = ("case.viewed",)
 TIMELINE_LIMIT = 200
 
@@ -29,6 +34,7 @@ ACTION_LABELS = {
     "person.updated": "Persoonsgegevens gewijzigd",
     "team.member_added": "Teamlid toegevoegd",
     "team.member_ended": "Teamlidmaatschap beëindigd",
+    "team.handed_over": "Rol overgedragen",
 }
 
 

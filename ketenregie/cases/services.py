@@ -334,6 +334,60 @@ def end_membership(
     )
 
 
+@transaction.atomic
+def hand_over(
+    membership: CaseMembership,
+    *,
+    actor: User,
+    successor: User,
+    from_date: dt.date,
+    note: str = "",
+) -> CaseMembership:
+    """Hand a role actively to a named successor from a date.
+
+    The holder's period ends the day before; the successor holds the same role from that
+    date, so the history shows who held it when and the former holder loses access.
+    """
+    Case.objects.select_for_update().get(pk=membership.case_id)
+    current = CaseMembership.objects.select_related("organisation").get(pk=membership.pk)
+    errors: dict[str, str] = {}
+    if current.valid_to is not None and current.valid_to < from_date:
+        errors["from_date"] = _("Deze rol is dan al beëindigd.")
+    if from_date <= current.valid_from:
+        errors["from_date"] = _("De overdracht moet na de begindatum van de huidige rol liggen.")
+    if successor.pk == current.user_id:
+        errors["successor"] = _("Kies een andere persoon dan de huidige houder.")
+    if successor.organisation is None:
+        errors["successor"] = _("De opvolger hoort bij geen organisatie.")
+    if errors:
+        raise ValidationError(errors)
+    end_membership(current, actor=actor, valid_to=from_date - dt.timedelta(days=1), note=note)
+    assert successor.organisation is not None
+    new = add_membership(
+        current.case,
+        actor=actor,
+        role=CaseRole(current.role),
+        organisation=successor.organisation,
+        user=successor,
+        valid_from=from_date,
+        valid_to=current.valid_to,
+        note=note,
+    )
+    audit.record(
+        "team.handed_over",
+        actor=actor,
+        case_id=current.case_id,
+        obj=new,
+        data={
+            "rol": current.role,
+            "van": current.user_id,
+            "naar": successor.pk,
+            "per": from_date.isoformat(),
+        },
+    )
+    return new
+
+
 MEMBERSHIP_FIELDS = ["case", "user", "organisation", "role", "valid_from", "valid_to", "note"]
 
 

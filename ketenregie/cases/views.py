@@ -19,7 +19,13 @@ from ketenregie.accounts.access import can_work_with_cases
 from ketenregie.audit import services as audit
 from ketenregie.cases import services
 from ketenregie.cases.access import can_manage_case, case_roles_of, get_case_for
-from ketenregie.cases.forms import CaseFilterForm, EndMembershipForm, MembershipForm, PersonForm
+from ketenregie.cases.forms import (
+    CaseFilterForm,
+    EndMembershipForm,
+    HandoverForm,
+    MembershipForm,
+    PersonForm,
+)
 from ketenregie.cases.models import Case, CaseMembership, CaseRole
 from ketenregie.cases.queries import filter_cases, team_history, timeline
 from ketenregie.core.http import AuthedRequest
@@ -200,5 +206,43 @@ def team_end(request: AuthedRequest, case_id: int, membership_id: int) -> HttpRe
     return TemplateResponse(
         request,
         "cases/team_end_form.html",
+        {"case": case, "form": form, "membership": membership},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_handover(request: AuthedRequest, case_id: int, membership_id: int) -> HttpResponse:
+    """The holder of a role, or the procesregisseur, hands it to a named successor."""
+    case = get_case_for(request.user, case_id)
+    membership = get_object_or_404(
+        CaseMembership.objects.select_related("user", "organisation"), pk=membership_id, case=case
+    )
+    is_holder = membership.user_id == request.user.pk and bool(case.full_access)  # type: ignore[attr-defined]
+    if not (is_holder or can_manage_case(request.user, case)):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = HandoverForm(request.POST)
+        if form.is_valid():
+            try:
+                services.hand_over(
+                    membership,
+                    actor=request.user,
+                    successor=form.cleaned_data["successor"],
+                    from_date=form.cleaned_data["from_date"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _("De rol is overgedragen."))
+                if is_holder and not can_manage_case(request.user, case):
+                    return redirect("dashboard")
+                return redirect("case_detail", case_id=case.pk)
+    else:
+        form = HandoverForm(initial={"from_date": today()})
+    return TemplateResponse(
+        request,
+        "cases/team_handover_form.html",
         {"case": case, "form": form, "membership": membership},
     )

@@ -162,6 +162,12 @@ ENDPOINTS = [
         data=lambda c: {"valid_to": today().isoformat()},
     ),
     Endpoint(
+        "team_handover",
+        "get",
+        lambda c: reverse("team_handover", args=[c["case"].pk, c["ending"].pk]),
+        _manage_case,
+    ),
+    Endpoint(
         "referral_start", "get", lambda c: reverse("referral_start"), _role_only(Role.AANMELDER)
     ),
     Endpoint(

@@ -204,3 +204,36 @@ def test_status_history_cannot_be_changed() -> None:
         row.save()
     with pytest.raises(PermissionError):
         StatusChange.objects.filter(case=case).update(reason="x")
+
+
+def test_hand_over_to_a_named_successor() -> None:
+    import time_machine
+
+    from ketenregie.accounts.roles import Role
+    from ketenregie.cases.access import visible_cases
+
+    case = CaseFactory()
+    holder = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    successor = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    m = services.add_membership(
+        case,
+        actor=holder,
+        role=CaseRole.CASUSREGISSEUR,
+        organisation=holder.organisation,
+        user=holder,
+        valid_from=today() - dt.timedelta(days=20),
+    )
+    per = today() + dt.timedelta(days=3)
+    with pytest.raises(ValidationError):
+        services.hand_over(m, actor=holder, successor=holder, from_date=per)
+    new = services.hand_over(
+        m, actor=holder, successor=successor, from_date=per, note="Nieuwe baan"
+    )
+    m.refresh_from_db()
+    assert m.valid_to == per - dt.timedelta(days=1) and new.valid_from == per
+    assert new.role == CaseRole.CASUSREGISSEUR and new.user == successor
+    assert AuditEvent.objects.filter(action="team.handed_over", case_id=case.pk).exists()
+    assert visible_cases(holder).filter(pk=case.pk).exists()  # until the day before
+    with time_machine.travel(dt.datetime.combine(per, dt.time(10))):
+        assert not visible_cases(holder).filter(pk=case.pk).exists()
+        assert visible_cases(successor).filter(pk=case.pk).exists()

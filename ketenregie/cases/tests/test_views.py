@@ -185,3 +185,24 @@ def test_team_add_and_end(client: Client, case_with_team: dict[str, Any]) -> Non
     assert resp.status_code == 302
     m.refresh_from_db()
     assert m.valid_to == today()
+
+
+def test_holder_hands_over_own_role(client: Client, case_with_team: dict[str, Any]) -> None:
+    case = case_with_team["case"]
+    holder = case_with_team["casus"]
+    m = CaseMembership.objects.get(case=case, user=holder)
+    c = login(client, holder)
+    url = reverse("team_handover", args=[case.pk, m.pk])
+    assert c.get(url).status_code == 200
+    bad = c.post(url, {"successor": holder.pk, "from_date": today().isoformat(), "note": "getypt"})
+    assert "andere persoon" in bad.content.decode() and "getypt" in bad.content.decode()
+    successor = case_with_team["outsider"]
+    resp = c.post(
+        url,
+        {"successor": successor.pk, "from_date": (today() + dt.timedelta(days=1)).isoformat()},
+    )
+    assert resp.status_code == 302
+    assert CaseMembership.objects.get(case=case, user=successor).role == CaseRole.CASUSREGISSEUR
+    # Someone else's role: not for a plain team member.
+    other = CaseMembership.objects.get(case=case, user=case_with_team["regisseur"])
+    assert c.get(reverse("team_handover", args=[case.pk, other.pk])).status_code == 403

@@ -57,16 +57,17 @@ def can_see_enrichment(user: User, case: Case) -> bool:
     """
     if case.status in INTAKE_STATUSES and is_chair_of(user, case.house):
         return True
-    if PHASE_OF[Status(case.status)] in (Phase.VOORTRAJECT, Phase.CASUISTIEK):
-        from ketenregie.cases.access import active_memberships
+    if not getattr(case, "full_access", False):
+        return False
+    if PHASE_OF[Status(case.status)] not in (Phase.VOORTRAJECT, Phase.CASUISTIEK):
+        return False
+    from ketenregie.cases.access import active_memberships
 
-        return (
-            active_memberships(user)
-            .filter(case_id=case.pk)
-            .exclude(role__in=[CaseRole.ADVISEUR, CaseRole.AANMELDER])
-            .exists()
-        )
-    return False
+    mine = active_memberships(user).filter(case_id=case.pk)
+    # Named as adviser or as referrer: no answers, whatever the organisation's role.
+    if mine.filter(user_id=user.pk, role__in=[CaseRole.ADVISEUR, CaseRole.AANMELDER]).exists():
+        return False
+    return mine.exclude(role__in=[CaseRole.ADVISEUR, CaseRole.AANMELDER]).exists()
 
 
 def visible_requests(user: User | AnonymousUser) -> QuerySet[EnrichmentRequest]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from ketenregie.cases.models import Case, Person
+from ketenregie.cases.workflow import Status
 
 PREFIX_WORDS = {
     "van",
@@ -93,15 +94,23 @@ class Match:
     cases: list[Case]
 
 
-def possible_duplicates(person: Person) -> list[Match]:
+def possible_duplicates(person: Person, claimed_bsn: str = "") -> list[Match]:
     """Other persons who may be the same, with their earlier or running cases."""
-    return duplicates_for([person]).get(person.pk, [])
+    claimed = {person.pk: claimed_bsn} if claimed_bsn else {}
+    return duplicates_for([person], claimed).get(person.pk, [])
 
 
-def duplicates_for(people: list[Person]) -> dict[int, list[Match]]:
-    """Possible duplicates for several persons in a fixed number of queries."""
+def duplicates_for(
+    people: list[Person], claimed: dict[int, str] | None = None
+) -> dict[int, list[Match]]:
+    """Possible duplicates for several persons in a fixed number of queries.
+
+    `claimed` maps a person to the BSN their referral typed when another record holds it.
+    Drafts of other referrers are not shown: they belong to their author alone.
+    """
+    claimed = claimed or {}
     births = {p.geboortedatum for p in people if p.geboortedatum}
-    bsns = {p.bsn for p in people if p.bsn}
+    bsns = {p.bsn or claimed.get(p.pk, "") for p in people} - {""}
     if not births and not bsns:
         return {}
     own = {p.pk for p in people}
@@ -110,8 +119,9 @@ def duplicates_for(people: list[Person]) -> dict[int, list[Match]]:
     )
     found: dict[int, list[tuple[Person, str]]] = {}
     for person in people:
+        bsn = person.bsn or claimed.get(person.pk, "")
         for other in candidates:
-            if person.bsn and other.bsn == person.bsn:
+            if bsn and other.bsn == bsn:
                 found.setdefault(person.pk, []).append((other, "zelfde BSN"))
             elif (
                 person.geboortedatum
@@ -125,6 +135,7 @@ def duplicates_for(people: list[Person]) -> dict[int, list[Match]]:
     cases: dict[int, list[Case]] = {}
     for case in (
         Case.objects.filter(person_id__in=matched | own)
+        .exclude(status=Status.CONCEPT)
         .select_related("house")
         .order_by("-created_at")
     ):

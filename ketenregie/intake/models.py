@@ -105,6 +105,8 @@ class Referral(VersionedModel):
     )
     informed_how = models.TextField(_("hoe geïnformeerd, of waarom niet"), blank=True)
     meets_criteria = models.BooleanField(_("voldoet aan de criteria"), default=False)
+    # A BSN typed by the referrer that another person record already holds (see ADR 5).
+    claimed_bsn = models.CharField(_("opgegeven BSN (al bekend)"), max_length=9, blank=True)
     accountability_confirmed_at = models.DateTimeField(null=True, blank=True)
     accountability_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

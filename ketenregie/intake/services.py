@@ -209,30 +209,28 @@ def _store_attachments(
         )
 
 
-def _person_for(actor: User, values: dict[str, Any], person: Person | None) -> Person:
-    """The referred person: a known BSN links to the known person, whose stored data is
-    not overwritten (only empty fields are filled)."""
+def _person_for(actor: User, values: dict[str, Any], person: Person | None) -> tuple[Person, str]:
+    """The referral's own person record, and the BSN it claims if that BSN is known.
+
+    A referral never links to (or changes) a person another case recorded: the referrer
+    would see that case's data. A BSN that is already registered is kept on the
+    referral as claimed; the screener sees the match among the possible duplicates.
+    """
+    values = dict(values)
+    claimed = ""
     bsn = values.get("bsn")
-    if person is None and bsn:
-        known = Person.objects.filter(bsn=bsn).first()
-        if known is not None:
-            fill = {k: v for k, v in values.items() if v and not getattr(known, k)}
-            if fill:
-                return case_services.update_person(
-                    known, actor=actor, values=fill, expected_version=known.version
-                )
-            return known
+    if bsn:
+        clash = Person.objects.filter(bsn=bsn)
+        if person is not None:
+            clash = clash.exclude(pk=person.pk)
+        if clash.exists():
+            claimed, values["bsn"] = bsn, None
     if person is None:
-        return case_services.create_person(actor=actor, values=values)
-    shared = Case.objects.filter(person=person).count() > 1
-    if shared:
-        fill = {k: v for k, v in values.items() if v and not getattr(person, k)}
-        values = fill
-    if not values:
-        return person
-    return case_services.update_person(
+        return case_services.create_person(actor=actor, values=values), claimed
+    updated = case_services.update_person(
         person, actor=actor, values=values, expected_version=person.version
     )
+    return updated, claimed
 
 
 def _household(case: Case, members: list[dict[str, Any]], actor: User) -> None:
@@ -330,10 +328,13 @@ def _save_referral(
         if errors:
             raise ValidationError(errors)
     if case is None:
-        person = _person_for(actor, data.person, None)
+        person, claimed = _person_for(actor, data.person, None)
         case = case_services.create_case(actor=actor, house=house, person=person)
         referral = Referral.objects.create(
-            case=case, referrer=actor, **{k: data.values.get(k, "") or "" for k in REFERRAL_FIELDS}
+            case=case,
+            referrer=actor,
+            claimed_bsn=claimed,
+            **{k: data.values.get(k, "") or "" for k in REFERRAL_FIELDS},
         )
         if actor.organisation is None:
             raise ValidationError(
@@ -363,7 +364,10 @@ def _save_referral(
         referral = Referral.objects.select_for_update().get(case=locked)
         if expected_version is not None and referral.version != expected_version:
             raise ConcurrentEditError()
-        _person_for(actor, data.person, locked.person)
+        _person, claimed = _person_for(actor, data.person, locked.person)
+        if claimed != referral.claimed_bsn:
+            referral.claimed_bsn = claimed
+            referral.save(update_fields=["claimed_bsn"])
         changed = [
             k for k in REFERRAL_FIELDS if getattr(referral, k) != (data.values.get(k, "") or "")
         ]

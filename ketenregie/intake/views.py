@@ -256,7 +256,8 @@ def referral_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
             purpose="triage" if chair else "casusregie",
         )
     if chair and case.status in (Status.AANGEMELD, Status.VERRIJKING):
-        matches = duplicates_for([case.person]).get(case.person_id, [])
+        claimed = {case.person_id: referral.claimed_bsn} if referral.claimed_bsn else {}
+        matches = duplicates_for([case.person], claimed).get(case.person_id, [])
         for m in matches:
             m.cases = [c for c in m.cases if c.pk != case.pk]
         context["duplicates"] = [m for m in matches if m.cases or m.person.pk != case.person_id]
@@ -380,7 +381,8 @@ def screening_list(request: AuthedRequest) -> HttpResponse:
         )
         .order_by("referral__submitted_at")
     )
-    dupes = duplicates_for([c.person for c in cases])
+    claimed = {c.person_id: c.referral.claimed_bsn for c in cases if c.referral.claimed_bsn}
+    dupes = duplicates_for([c.person for c in cases], claimed)
     rows = [
         (
             c,

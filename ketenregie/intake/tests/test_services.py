@@ -393,7 +393,13 @@ def test_rejection_keeps_a_person_another_case_holds(intake: dict[str, Any]) -> 
         submit=True,
         confirmed=True,
     )
-    assert referral.case.person_id == known.pk  # linked, not duplicated
+    # Not linked: the referrer must not see (or change) what another case recorded.
+    assert referral.case.person_id != known.pk and referral.case.person.bsn is None
+    assert referral.claimed_bsn == "999990032"
+    from ketenregie.intake.matching import possible_duplicates
+
+    matches = possible_duplicates(referral.case.person, referral.claimed_bsn)
+    assert [(m.person.pk, m.reason) for m in matches][0] == (known.pk, "zelfde BSN")
     services.reject_referral(
         referral.case,
         actor=intake["chair"],
@@ -402,8 +408,10 @@ def test_rejection_keeps_a_person_another_case_holds(intake: dict[str, Any]) -> 
         reason="Geen meervoudige problematiek.",
         advice="Wijkteam.",
     )
-    hits = _tables_containing("Persoonsma")
-    assert set(hits) <= {"cases.Person", "cases.PersonVersion"}
+    for needle in ("Persoonsma", "999990032"):
+        assert set(_tables_containing(needle)) <= {"cases.Person", "cases.PersonVersion"}
+    known.refresh_from_db()
+    assert known.version == 1  # the referral changed nothing of the known person
     assert Person.objects.filter(pk=known.pk).exists() and Case.objects.filter(pk=other.pk).exists()
 
 

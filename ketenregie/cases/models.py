@@ -216,6 +216,47 @@ class StatusChange(models.Model):
         super().save(*args, **kwargs)
 
 
+class EscalationChange(models.Model):
+    """History of escalation level changes: who decided, why, on which criteria.
+
+    The reason is free text and may name people, so it lives here (deleted with the
+    case) and not in the permanent audit trail.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
+    from_level = models.PositiveSmallIntegerField(choices=EscalationLevel.choices)
+    to_level = models.PositiveSmallIntegerField(choices=EscalationLevel.choices)
+    reason = models.TextField(_("reden"))
+    criteria = models.JSONField(_("toegepaste criteria"), default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_level} -> {self.to_level}"
+
+
+class CaseNumber(models.Model):
+    """The last case number per house and year: numbers are never given out twice,
+    also not after a referral was deleted."""
+
+    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["house", "year"], name="unique_case_number_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.house_id}/{self.year}: {self.last}"
+
+
 class CaseRole(models.TextChoices):
     PROCESREGISSEUR = "procesregisseur", _("Procesregisseur")
     CASUSREGISSEUR = "casusregisseur", _("Casusregisseur")

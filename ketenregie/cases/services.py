@@ -19,7 +19,9 @@ from ketenregie.audit.chain import audit_key
 from ketenregie.cases.models import (
     Case,
     CaseMembership,
+    CaseNumber,
     CaseRole,
+    EscalationChange,
     Person,
     PersonVersion,
     StatusChange,
@@ -145,15 +147,16 @@ def update_person(
 
 
 def next_case_code(house: House, year: int) -> str:
-    """The next free number; the caller holds the house row lock, so two creates queue."""
-    prefix = f"{house.code}-{year}-"
-    last = (
-        Case.objects.filter(code__startswith=prefix)
-        .order_by("-code")
-        .values_list("code", flat=True)
-    ).first()
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:05d}"
+    """The next number from the house's counter (row-locked, never reused)."""
+    counter, _created = CaseNumber.objects.select_for_update().get_or_create(house=house, year=year)
+    if counter.last == 0:
+        # First use of the counter: continue after codes made without it (bulk data).
+        prefix = f"{house.code}-{year}-"
+        codes = Case.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        counter.last = max((int(c.rsplit("-", 1)[1]) for c in codes), default=0)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{house.code}-{year}-{counter.last:05d}"
 
 
 @transaction.atomic
@@ -166,7 +169,6 @@ def create_case(
     escalation_level: int = 3,
 ) -> Case:
     now = timezone.now()
-    type(house).objects.select_for_update().get(pk=house.pk)
     case = create_audited(
         Case,
         actor=actor,
@@ -212,23 +214,43 @@ def change_status(case: Case, *, to: Status, actor: User, reason: str = "") -> C
         actor=actor,
         case_id=locked.pk,
         obj=locked,
-        data={"wijzigingen": {"status": {"voor": current.value, "na": to.value}}, "reden": reason},
+        # The reason is free text (it may name people): it stays in the deletable history.
+        data={
+            "wijzigingen": {"status": {"voor": current.value, "na": to.value}},
+            "reden_vastgelegd": bool(reason.strip()),
+        },
     )
     return locked
 
 
 @transaction.atomic
-def change_escalation_level(case: Case, *, level: int, actor: User, reason: str) -> Case:
+def change_escalation_level(
+    case: Case, *, level: int, actor: User, reason: str, criteria: list[str] | None = None
+) -> Case:
+    """Change the level; the history row keeps reason and criteria, the audit the fact."""
     if not reason.strip():
         raise ValidationError({"reason": _("Geef aan waarom het escalatieniveau wijzigt.")})
-    return update_audited(
-        case,
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    before = locked.escalation_level
+    updated = update_audited(
+        locked,
         actor=actor,
         action="case.escalation_changed",
         values={"escalation_level": level},
         case_id=case.pk,
-        extra={"reden": reason},
+        extra={"criteria": list(criteria or [])},
     )
+    if before != level:
+        EscalationChange.objects.create(
+            case=updated,
+            from_level=before,
+            to_level=level,
+            reason=reason.strip(),
+            criteria=list(criteria or []),
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )
+    return updated
 
 
 def _overlaps(qs: Any, start: dt.date, end: dt.date | None) -> Any:

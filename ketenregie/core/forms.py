@@ -71,7 +71,12 @@ class StyledFormMixin:
             data = self.data.copy()
             data["version"] = str(current_version)
             self.data = data
-        self.add_error(None, error)
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        # Errors for fields this form does not have still reach the page, at the top.
+        for name, errors in error.error_dict.items():
+            self.add_error(name if name in self.fields else None, errors)
 
 
 class DateInput(forms.DateInput):

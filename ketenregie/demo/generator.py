@@ -33,6 +33,7 @@ from ketenregie.audit.services import PendingEvent, record_many
 from ketenregie.cases.models import (
     Case,
     CaseMembership,
+    CaseNumber,
     CaseRole,
     Household,
     HouseholdMember,
@@ -446,6 +447,8 @@ def generate_cases(
         prefix = f"{house.code}-{year}-"
         last = Case.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
         counters[house.pk] = int(last.rsplit("-", 1)[1]) if last else 0
+        used = CaseNumber.objects.filter(house=house, year=year).values_list("last", flat=True)
+        counters[house.pk] = max([counters[house.pk], *used])
     done = 0
     while done < n:
         size = min(chunk, n - done)
@@ -466,6 +469,11 @@ def generate_cases(
         done += size
         if progress:
             progress(size)
+    # The product's own numbering continues after the generated codes.
+    for house in cast.houses:
+        CaseNumber.objects.update_or_create(
+            house=house, year=year, defaults={"last": counters[house.pk]}
+        )
     return done
 
 

@@ -54,6 +54,8 @@ from ketenregie.intake.models import (
 )
 
 SLOT_MINUTES = 20
+# Domains whose organisations are public bodies: no "legitimate interest" ground for them.
+PUBLIC_DOMAINS = frozenset({"veiligheid", "justitie", "sociaal_domein"})
 
 ALLOWED_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "application/pdf"),
@@ -115,11 +117,20 @@ def next_open_meeting(meeting: TriageMeeting) -> TriageMeeting:
     return meeting_on(meeting.house, day)
 
 
+def next_meeting_after_now(house: House) -> TriageMeeting:
+    """The first triage of the house that has not started and is not cancelled."""
+    now = timezone.now()
+    day = today() + dt.timedelta(days=(house.triage_weekday - today().weekday()) % 7)
+    cancelled = _cancelled_dates(house)
+    while day in cancelled or schedule.triage_window(house, day)[0] <= now:
+        day += dt.timedelta(days=7)
+    return meeting_on(house, day)
+
+
 def upcoming_meetings(house: House, weeks: int = 6) -> list[TriageMeeting]:
     """The coming triage dates of a house, created on demand from its configuration."""
-    first = schedule.first_triage_date(house, timezone.now() - dt.timedelta(days=7))
-    while first < today():
-        first += dt.timedelta(days=7)
+    # From today's meeting on (it stays listed while outcomes are recorded).
+    first = today() + dt.timedelta(days=(house.triage_weekday - today().weekday()) % 7)
     return [meeting_on(house, first + dt.timedelta(days=7 * i)) for i in range(weeks)]
 
 
@@ -471,7 +482,8 @@ def approve_for_enrichment(case: Case, *, actor: User, expected_version: int) ->
         hours=settings.KETENREGIE_ENRICHMENT_HOURS_BEFORE_TRIAGE
     )
     if deadline < now:
-        deadline = now + dt.timedelta(hours=4)
+        # Approved late: half of the time left before the triage, never after it starts.
+        deadline = now + (meeting.starts_at - now) / 2 if meeting.starts_at > now else now
     partners = list(
         HousePartner.objects.filter(
             house=referral.case.house, is_fixed_triage_partner=True
@@ -658,6 +670,18 @@ def answer_enrichment(
         errors["legal_basis"] = _(
             "Informatie delen mag alleen met een grondslag: kies de grondslag (AVG art. 6)."
         )
+    from ketenregie.accounts.models import Domain
+
+    if summary.strip() and locked.organisation.domain == Domain.ZORG and not secrecy_ground:
+        errors["secrecy_ground"] = _(
+            "Een zorgpartner met beroepsgeheim deelt alleen met uitdrukkelijke toestemming, "
+            "een wettelijke plicht of bij een conflict van plichten: kies de grond."
+        )
+    if legal_basis == "gerechtvaardigd_belang" and locked.organisation.domain in PUBLIC_DOMAINS:
+        errors["legal_basis"] = _(
+            "Gerechtvaardigd belang is geen grondslag voor overheidsorganisaties (AVG art. 6 "
+            "lid 1, laatste alinea)."
+        )
     if answer == EnrichmentRequest.Answer.KNOWN and not summary.strip():
         errors["summary"] = _("Vat samen wat relevant is, of kies ‘alleen luisteren’.")
     if errors:
@@ -689,6 +713,11 @@ def answer_enrichment(
 
 
 def _add_to_agenda(referral: Referral, meeting: TriageMeeting) -> AgendaItem:
+    # Lock the meeting: two cases added at once get distinct slots, and a meeting
+    # cancelled a moment ago is not used.
+    meeting = TriageMeeting.objects.select_for_update().select_related("house").get(pk=meeting.pk)
+    if meeting.cancelled:
+        meeting = next_open_meeting(meeting)
     last = AgendaItem.objects.filter(meeting=meeting).aggregate(m=Max("position"))["m"] or 0
     item = AgendaItem.objects.create(meeting=meeting, referral=referral, position=last + 1)
     referral.triage_meeting = meeting
@@ -741,8 +770,8 @@ def put_on_agenda(
     referral.proposed_level_reasoning = reasoning.strip()
     _bump(referral, "proposed_level", "proposed_level_reasoning")
     meeting = referral.triage_meeting
-    if meeting is None or meeting.cancelled or meeting.date < today():
-        meeting = meeting_for_submission(referral.case.house, timezone.now())
+    if meeting is None or meeting.cancelled or meeting.starts_at <= timezone.now():
+        meeting = next_meeting_after_now(referral.case.house)
     item = _add_to_agenda(referral, meeting)
     referral.case = case_services.change_status(referral.case, to=Status.GEAGENDEERD, actor=actor)
     open_requests = EnrichmentRequest.objects.filter(referral=referral, answer="").count()
@@ -855,6 +884,7 @@ def decide_outcome(
     fixed_invitees: Iterable[Organisation] = (),
     incidental: Iterable[IncidentalInvitee] = (),
 ) -> AgendaItem:
+    fixed_invitees = list(fixed_invitees)
     locked = _locked_item(item)
     errors: dict[str, str] = {}
     if locked.referrer_present is not True:
@@ -867,6 +897,11 @@ def decide_outcome(
     if outcome == AgendaItem.Outcome.START_PGA:
         if procesregisseur is None:
             errors["procesregisseur"] = _("Kies de procesregisseur die de PGA start.")
+        elif procesregisseur.organisation is None:
+            errors["procesregisseur"] = _("Deze procesregisseur hoort bij geen organisatie.")
+        chosen = [o.pk for o in fixed_invitees] + [i.organisation.pk for i in incidental]
+        if len(chosen) != len(set(chosen)):
+            errors["incidental"] = _("Nodig elke organisatie maar één keer uit.")
         for inv in incidental:
             if (
                 inv.justification
@@ -972,7 +1007,19 @@ def cancel_meeting(meeting: TriageMeeting, *, actor: User, reason: str) -> Triag
         data={"datum": locked.date.isoformat(), "reden": reason.strip()},
     )
     nxt = next_open_meeting(locked)
-    for ref in Referral.objects.filter(triage_meeting=locked, agenda_items__isnull=True):
+    waiting = Referral.objects.filter(
+        triage_meeting=locked,
+        agenda_items__isnull=True,
+        case__status__in=[Status.AANGEMELD, Status.VERRIJKING],
+    ).select_related("case", "referrer")
+    for ref in waiting:
+        audit.record(
+            "triage.moved",
+            actor=actor,
+            case_id=ref.case_id,
+            obj=ref,
+            data={"van": locked.date.isoformat(), "naar": nxt.date.isoformat()},
+        )
         ref.triage_meeting = nxt
         ref.save(update_fields=["triage_meeting"])
         _feedback(
@@ -981,9 +1028,18 @@ def cancel_meeting(meeting: TriageMeeting, *, actor: User, reason: str) -> Triag
             % {"oud": locked.date.strftime("%d-%m-%Y"), "nieuw": _format_meeting(nxt)},
             subject=_("triage verplaatst"),
         )
-    for item in AgendaItem.objects.filter(meeting=locked, outcome="").select_related(
-        "referral__case", "referral__referrer"
+    for item in (
+        AgendaItem.objects.select_for_update()
+        .filter(meeting=locked, outcome="")
+        .select_related("referral__case", "referral__referrer")
     ):
+        audit.record(
+            "triage.moved",
+            actor=actor,
+            case_id=item.referral.case_id,
+            obj=item,
+            data={"van": locked.date.isoformat(), "naar": nxt.date.isoformat()},
+        )
         item.outcome = AgendaItem.Outcome.MOVED
         item.decided_by, item.decided_at = actor, timezone.now()
         item.note = _("Triage vervallen: %(reden)s") % {"reden": reason.strip()}

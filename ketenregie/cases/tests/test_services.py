@@ -191,8 +191,24 @@ def test_escalation_change_records_its_reason() -> None:
     case = CaseFactory(escalation_level=3)
     services.change_escalation_level(case, level=4, actor=UserFactory(), reason="Nieuwe dreiging")
     ev = AuditEvent.objects.get(action="case.escalation_changed")
-    assert ev.data["reden"] == "Nieuwe dreiging"
     assert ev.data["wijzigingen"]["escalation_level"] == {"voor": 3, "na": 4}
+    # The free-text reason is kept in the deletable history, not the permanent trail.
+    assert "Nieuwe dreiging" not in str(ev.data)
+    from ketenregie.cases.models import EscalationChange
+
+    change = EscalationChange.objects.get(case=case)
+    assert (change.from_level, change.to_level, change.reason) == (3, 4, "Nieuwe dreiging")
+
+
+def test_case_numbers_are_never_reused() -> None:
+    from ketenregie.tests_support.factories import HouseFactory
+
+    house = HouseFactory(code="NUM")
+    first = services.create_case(actor=None, house=house, person=PersonFactory())
+    code = first.code
+    first.delete()
+    second = services.create_case(actor=None, house=house, person=PersonFactory())
+    assert second.code != code and second.code.endswith("00002")
 
 
 def test_status_history_cannot_be_changed() -> None:

@@ -30,6 +30,7 @@ from ketenregie.accounts.models import (
 )
 from ketenregie.accounts.roles import Role
 from ketenregie.audit.services import PendingEvent, record_many
+from ketenregie.cases.defaults import ensure_life_domains
 from ketenregie.cases.models import (
     Case,
     CaseMembership,
@@ -133,6 +134,7 @@ PGA_STATUSES = {
 
 def load_reference_data() -> dict[str, str]:
     """Create regions, houses, organisations and demo users; return {username: secret}."""
+    ensure_life_domains()
     regions = {name: Region.objects.create(name=name) for name in ref.REGIONS}
     houses: dict[str, House] = {}
     for code, name, kind, region, _places in ref.HOUSES:

@@ -128,11 +128,16 @@ class ReferralForm(StyledFormMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, house: House, criteria_set: CriteriaSet, **kwargs: Any) -> None:
+        editing = bool(kwargs.get("initial", {}).get("version")) or bool(
+            args and args[0] and args[0].get("version")
+        )
         self.house = house
         self.criteria_set = criteria_set
         self.domains = list(LifeDomain.objects.filter(is_active=True))
         self.criteria = list(criteria_set.criteria.all())
         super().__init__(*args, **kwargs)
+        # Editing a saved draft: the version guards against a lost update.
+        self.fields["version"].required = editing
         for d in self.domains:
             self.fields[f"problem_{d.pk}"] = forms.CharField(
                 label=d.name, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -294,7 +299,7 @@ class OutcomeForm(StyledFormMixin, forms.Form):
         )
         for i in range(3):
             self.fields[f"inc_{i}_org"] = forms.ModelChoiceField(
-                label=_("Incidentele deelnemer %(n)d") % {"n": i + 1},
+                label=_("Organisatie"),
                 queryset=self.other_orgs,
                 required=False,
             )

@@ -114,13 +114,14 @@ def duplicates_for(
     if not births and not bsns:
         return {}
     own = {p.pk for p in people}
-    candidates = list(
-        Person.objects.filter(Q(geboortedatum__in=births) | Q(bsn__in=bsns)).exclude(pk__in=own)
-    )
+    # Other new referrals of the same person count too: only the person itself is skipped.
+    candidates = list(Person.objects.filter(Q(geboortedatum__in=births) | Q(bsn__in=bsns)))
     found: dict[int, list[tuple[Person, str]]] = {}
     for person in people:
         bsn = person.bsn or claimed.get(person.pk, "")
         for other in candidates:
+            if other.pk == person.pk:
+                continue
             if bsn and other.bsn == bsn:
                 found.setdefault(person.pk, []).append((other, "zelfde BSN"))
             elif (

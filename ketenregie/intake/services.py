@@ -442,7 +442,7 @@ def _format_meeting(meeting: TriageMeeting) -> str:
     from django.utils.formats import date_format
 
     start = timezone.localtime(meeting.starts_at)
-    return f"{date_format(start, 'l j F Y')} om {start:%H:%M}"
+    return f"{date_format(start, 'l j F Y')} om {start:%H:%M} uur"
 
 
 # ---------------------------------------------------------------- screening

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -70,7 +70,7 @@ def referral_start(request: AuthedRequest) -> HttpResponse:
     rows = []
     now = timezone.now()
     for house in houses:
-        day = schedule.first_triage_date(house, now)
+        day = services.meeting_for_submission(house, now).date
         rows.append((house, day, schedule.cutoff_after(house, now)))
     return TemplateResponse(request, "intake/referral_start.html", {"rows": rows})
 
@@ -128,7 +128,11 @@ def _referral_page(request: AuthedRequest, house: House, case: Case | None) -> H
                     confirmed=bool(form.cleaned_data.get("confirm")),
                 )
             except ValidationError as exc:
-                _spread_errors(exc, person_form, form)
+                current = case.referral.version if case is not None else None
+                if case is not None:
+                    case.referral.refresh_from_db(fields=["version"])
+                    current = case.referral.version
+                _spread_errors(exc, person_form, form, current)
             else:
                 if submit:
                     meeting = referral.triage_meeting
@@ -151,14 +155,16 @@ def _referral_page(request: AuthedRequest, house: House, case: Case | None) -> H
         "form": form,
         "criteria_set": cset,
         "criteria_met": is_met(cset, form.criteria, ticked),
-        "triage_date": schedule.next_triage_date(house, timezone.now(), set()),
+        "triage_date": services.meeting_for_submission(house, timezone.now()).date,
     }
     return TemplateResponse(request, "intake/referral_form.html", context)
 
 
-def _spread_errors(exc: ValidationError, person_form: Any, form: Any) -> None:
+def _spread_errors(
+    exc: ValidationError, person_form: Any, form: Any, current_version: int | None = None
+) -> None:
     if not hasattr(exc, "error_dict"):
-        form.add_service_error(exc)
+        form.add_service_error(exc, current_version=current_version)
         return
     for field, errors in exc.error_dict.items():
         target = person_form if field in person_form.fields else form
@@ -415,7 +421,7 @@ def enrichment_list(request: AuthedRequest) -> HttpResponse:
     requests = list(
         visible_requests(request.user)
         .select_related("referral__case__person", "referral__case__house", "organisation")
-        .order_by("answered_at", "deadline")
+        .order_by(F("answered_at").asc(nulls_first=True), "deadline")
     )
     audit.record(
         "enrichment.list_viewed",
@@ -538,6 +544,12 @@ def triage_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         "organisation"
     )
     slots = [(item, services.slot_of(item)) for item in items]
+    # Names only for cases the chair may still see (after the triage they leave intake).
+    visible = set(
+        visible_cases(request.user)
+        .filter(pk__in=[i.referral.case_id for i in items])
+        .values_list("pk", flat=True)
+    )
     audit.record(
         "triage.agenda_viewed",
         actor=request.user,
@@ -554,6 +566,7 @@ def triage_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "partners": [p.organisation for p in partners],
             "holiday": schedule.holiday_name(meeting.date),
             "attendance_form": AttendanceForm(),
+            "visible": visible,
         },
     )
 

@@ -2,27 +2,11 @@
 
 from django.db import migrations
 
-ZRM_DOMAINS = [
-    "Financiën",
-    "Werk & opleiding",
-    "Tijdsbesteding",
-    "Huisvesting",
-    "Huiselijke relaties",
-    "Geestelijke gezondheid",
-    "Lichamelijke gezondheid",
-    "Middelengebruik",
-    "Basale ADL",
-    "Instrumentele ADL",
-    "Sociaal netwerk",
-    "Maatschappelijke participatie",
-    "Justitie",
-]
+from ketenregie.cases.defaults import ensure_life_domains
 
 
 def seed(apps, schema_editor):
-    LifeDomain = apps.get_model("cases", "LifeDomain")
-    for order, name in enumerate(ZRM_DOMAINS, start=1):
-        LifeDomain.objects.get_or_create(name=name, defaults={"order": order})
+    ensure_life_domains(apps.get_model("cases", "LifeDomain"))
 
 
 class Migration(migrations.Migration):

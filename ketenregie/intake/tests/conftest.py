@@ -9,6 +9,7 @@ import pytest
 
 from ketenregie.accounts.models import Domain, HousePartner
 from ketenregie.accounts.roles import Role
+from ketenregie.cases.defaults import ensure_life_domains
 from ketenregie.cases.models import LifeDomain
 from ketenregie.intake import services
 from ketenregie.intake.criteria import ensure_default_criteria
@@ -17,6 +18,8 @@ from ketenregie.tests_support.factories import HouseFactory, OrganisationFactory
 
 @pytest.fixture
 def intake(db: None) -> dict[str, Any]:
+    # Seeded by a migration, but a transactional test's flush may have removed them.
+    ensure_life_domains()
     house = HouseFactory()
     police = OrganisationFactory(name="Politie test", domain=Domain.VEILIGHEID)
     care = OrganisationFactory(name="GGZ test", domain=Domain.ZORG)

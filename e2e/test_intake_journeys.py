@@ -552,9 +552,7 @@ def test_journey_3_chair_runs_the_weekly_triage(page: Page, demo: Any) -> None:
     for name in fixed:  # all fixed partners are proposed
         expect(page.get_by_label(name, exact=True)).to_be_checked()
     incidental = page.get_by_role("group", name="Incidentele deelnemer 1")
-    incidental.get_by_label("Organisatie").select_option(
-        label="Woningcorporatie Zuid (demo)"
-    )
+    incidental.get_by_label("Organisatie").select_option(label="Woningcorporatie Zuid (demo)")
     incidental.get_by_label("Rechtvaardiging").select_option("expertise")
     incidental.get_by_label("Toelichting").fill("Huurachterstand en dreigende ontruiming.")
     page.get_by_role("button", name="Uitkomst vastleggen").click()

@@ -168,6 +168,47 @@ ENDPOINTS = [
         _manage_case,
     ),
     Endpoint(
+        "pga_informing",
+        "get",
+        lambda c: reverse("pga_informing", args=[c["case"].pk]),
+        lambda role, relation: (
+            403 if _sees(role, relation) and relation == "adviseur" else _case_page(role, relation)
+        ),
+    ),
+    Endpoint(
+        "pga_letter", "get", lambda c: reverse("pga_letter", args=[c["case"].pk]), _manage_case
+    ),
+    Endpoint(
+        "pga_informing_record",
+        "post",
+        lambda c: reverse("pga_informing_record", args=[c["case"].pk]),
+        _post_manage_case,
+        data=lambda c: {
+            "kind": "uitgesteld",
+            "postponed_reason": "Onderzoek loopt",
+            "review_date": (today() + dt.timedelta(days=10)).isoformat(),
+        },
+    ),
+    Endpoint(
+        "pga_start_conversation",
+        "post",
+        lambda c: reverse("pga_start_conversation", args=[c["case"].pk]),
+        _post_manage_case,
+        data=lambda c: {
+            "outcome": "gevoerd",
+            "on_date": today().isoformat(),
+            "own_view": "Eigen kijk",
+            "attempts": "1",
+        },
+    ),
+    Endpoint(
+        "pga_execute",
+        "post",
+        lambda c: reverse("pga_execute", args=[c["case"].pk]),
+        _post_manage_case,
+        data=lambda c: {},
+    ),
+    Endpoint(
         "referral_start", "get", lambda c: reverse("referral_start"), _role_only(Role.AANMELDER)
     ),
     Endpoint(

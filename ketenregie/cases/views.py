@@ -87,6 +87,13 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         "include_reads": include_reads,
         "can_manage": can_manage_case(request.user, case),
         "pga_phase": case.status in (Status.PGA_GESTART, Status.IN_UITVOERING),
+        "closable": case.status
+        in (
+            Status.PGA_GESTART,
+            Status.IN_UITVOERING,
+            Status.VOORLOPIG_AFGESLOTEN,
+            Status.AFGESLOTEN,
+        ),
         "my_roles": sorted(CaseRole(r).label for r in case_roles_of(request.user, case)),
         "today": today(),
     }

@@ -96,3 +96,89 @@ class LetterTemplate(VersionedModel):
 
     def __str__(self) -> str:
         return f"Brief {self.house}"
+
+
+class Signal(models.Model):
+    """A signal on a case: acute unsafety, an action that cannot be done, or a change."""
+
+    class Kind(models.TextChoices):
+        ACUTE_UNSAFETY = "acute_onveiligheid", _("Acute onveiligheid")
+        ACTION_IMPOSSIBLE = "actie_onuitvoerbaar", _("Afspraak of actie niet uitvoerbaar")
+        CHANGE = "verandering", _("Verandering die het plan raakt")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="signals")
+    kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
+    text = models.TextField(_("toelichting"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    resolution = models.TextField(_("afhandeling"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.kind}"
+
+
+class Closing(models.Model):
+    """Closing (or provisionally closing) a case with a warm handover to regular care."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closings")
+    provisional = models.BooleanField(_("voorlopig"), default=False)
+    decided_with = models.TextField(_("besloten met"))
+    handover_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("warme overdracht aan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handover_note = models.TextField(_("overdrachtsnotitie"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["closed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {'voorlopig ' if self.provisional else ''}afgesloten"
+
+
+class ClosingConversation(models.Model):
+    """The eindgesprek: the reason for closing explained and the person's feedback."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closing_conversations")
+    on_date = models.DateField(_("datum"))
+    reason_explained = models.BooleanField(_("reden van afsluiten uitgelegd"), default=False)
+    feedback = models.TextField(_("feedback van de betrokkene"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Eindgesprek {self.case_id}"
+
+
+class Transfer(models.Model):
+    """A local PGA case escalated to a Zorg- en Veiligheidshuis: purpose and legal basis."""
+
+    from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers_out")
+    to_case_id = models.BigIntegerField()
+    to_house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="+")
+    purpose = models.TextField(_("doel van de overdracht"))
+    legal_basis = models.CharField(_("grondslag"), max_length=30)
+    transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    transferred_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.from_case_id} -> {self.to_case_id}"

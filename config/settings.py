@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ketenregie.audit",
     "ketenregie.cases",
     "ketenregie.intake",
+    "ketenregie.pga",
     "ketenregie.demo",
 ]
 

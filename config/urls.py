@@ -7,6 +7,7 @@ from ketenregie.audit import views as audit_views
 from ketenregie.cases import views as case_views
 from ketenregie.core import views as core_views
 from ketenregie.intake import views as intake_views
+from ketenregie.pga import views as pga_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -65,6 +66,34 @@ urlpatterns = [
         case_views.team_handover,
         name="team_handover",
     ),
+    path("casussen/<int:case_id>/start/", pga_views.informing_page, name="pga_informing"),
+    path(
+        "casussen/<int:case_id>/start/informeren/",
+        pga_views.informing_record,
+        name="pga_informing_record",
+    ),
+    path(
+        "casussen/<int:case_id>/start/startgesprek/",
+        pga_views.start_conversation_record,
+        name="pga_start_conversation",
+    ),
+    path("casussen/<int:case_id>/start/uitvoering/", pga_views.pga_execute, name="pga_execute"),
+    path("casussen/<int:case_id>/informatiebrief.pdf", pga_views.letter, name="pga_letter"),
+    path("casussen/<int:case_id>/afsluiten/", pga_views.closing_page, name="pga_closing"),
+    path("casussen/<int:case_id>/signaal/", pga_views.signal_raise, name="pga_signal"),
+    path(
+        "casussen/<int:case_id>/signaal/<int:signal_id>/afhandelen/",
+        pga_views.signal_resolve,
+        name="pga_signal_resolve",
+    ),
+    path("casussen/<int:case_id>/afsluiten/besluit/", pga_views.close, name="pga_close"),
+    path(
+        "casussen/<int:case_id>/afsluiten/eindgesprek/",
+        pga_views.closing_conversation,
+        name="pga_closing_conversation",
+    ),
+    path("casussen/<int:case_id>/heropenen/", pga_views.reopen, name="pga_reopen"),
+    path("casussen/<int:case_id>/opschalen/", pga_views.escalate, name="pga_escalate"),
     path("audittrail/", audit_views.audit_search, name="audit_search"),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
     path("beheer/<slug:kind>/", accounts_views.manage_list, name="manage_list"),

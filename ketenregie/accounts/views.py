@@ -34,7 +34,8 @@ from ketenregie.accounts.models import House, Organisation, Region, User
 from ketenregie.core.http import AuthedRequest
 
 
-def _save_region_or_org(form: VersionedForm, actor: User, instance: Any) -> Any:
+def save_simple(form: VersionedForm, actor: User, instance: Any) -> Any:
+    """Save a record whose form fields map one to one onto the model (audited)."""
     return services.save_record(
         type(form.instance),
         actor=actor,
@@ -78,7 +79,7 @@ class Resource:
 
 
 RESOURCES: dict[str, Resource] = {
-    "regios": Resource(Region, RegionForm, _save_region_or_org, "Regio's", (("name", "Naam"),)),
+    "regios": Resource(Region, RegionForm, save_simple, "Regio's", (("name", "Naam"),)),
     "huizen": Resource(
         House,
         HouseForm,
@@ -96,7 +97,7 @@ RESOURCES: dict[str, Resource] = {
     "organisaties": Resource(
         Organisation,
         OrganisationForm,
-        _save_region_or_org,
+        save_simple,
         "Ketenpartners",
         (("name", "Naam"), ("get_domain_display", "Domein"), ("region", "Regio")),
         ("region",),

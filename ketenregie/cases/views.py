@@ -28,6 +28,7 @@ from ketenregie.cases.forms import (
 )
 from ketenregie.cases.models import Case, CaseMembership, CaseRole
 from ketenregie.cases.queries import filter_cases, team_history, timeline
+from ketenregie.cases.workflow import Status
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import age_band, today
 
@@ -85,6 +86,14 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         "timeline": timeline(case, full_access=full, include_reads=include_reads, team=team),
         "include_reads": include_reads,
         "can_manage": can_manage_case(request.user, case),
+        "pga_phase": case.status in (Status.PGA_GESTART, Status.IN_UITVOERING),
+        "closable": case.status
+        in (
+            Status.PGA_GESTART,
+            Status.IN_UITVOERING,
+            Status.VOORLOPIG_AFGESLOTEN,
+            Status.AFGESLOTEN,
+        ),
         "my_roles": sorted(CaseRole(r).label for r in case_roles_of(request.user, case)),
         "today": today(),
     }

@@ -38,6 +38,10 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         from ketenregie.intake.models import Feedback
 
         context["unread_feedback"] = Feedback.objects.filter(recipient=user, read_at=None).count()
+    if Role.PROCESREGISSEUR in roles:
+        from ketenregie.pga.queries import due_informing_reviews
+
+        context["due_reviews"] = due_informing_reviews(user)
     if Role.PROFESSIONAL in roles:
         from ketenregie.intake.access import visible_requests
 

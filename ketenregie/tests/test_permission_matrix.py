@@ -168,6 +168,108 @@ ENDPOINTS = [
         _manage_case,
     ),
     Endpoint(
+        "pga_informing",
+        "get",
+        lambda c: reverse("pga_informing", args=[c["case"].pk]),
+        lambda role, relation: (
+            403 if _sees(role, relation) and relation == "adviseur" else _case_page(role, relation)
+        ),
+    ),
+    Endpoint(
+        "pga_letter", "get", lambda c: reverse("pga_letter", args=[c["case"].pk]), _manage_case
+    ),
+    Endpoint(
+        "pga_informing_record",
+        "post",
+        lambda c: reverse("pga_informing_record", args=[c["case"].pk]),
+        _post_manage_case,
+        data=lambda c: {
+            "kind": "uitgesteld",
+            "postponed_reason": "Onderzoek loopt",
+            "review_date": (today() + dt.timedelta(days=10)).isoformat(),
+        },
+    ),
+    Endpoint(
+        "pga_start_conversation",
+        "post",
+        lambda c: reverse("pga_start_conversation", args=[c["case"].pk]),
+        _post_manage_case,
+        data=lambda c: {
+            "outcome": "gevoerd",
+            "on_date": today().isoformat(),
+            "own_view": "Eigen kijk",
+            "attempts": "1",
+        },
+    ),
+    Endpoint(
+        "pga_execute",
+        "post",
+        lambda c: reverse("pga_execute", args=[c["case"].pk]),
+        _post_manage_case,
+        data=lambda c: {},
+    ),
+    Endpoint(
+        "pga_closing",
+        "get",
+        lambda c: reverse("pga_closing", args=[c["case"].pk]),
+        lambda role, relation: (
+            403 if _sees(role, relation) and relation == "adviseur" else _case_page(role, relation)
+        ),
+    ),
+    Endpoint(
+        "pga_signal",
+        "post",
+        lambda c: reverse("pga_signal", args=[c["case"].pk]),
+        lambda role, relation: (
+            (403 if relation == "adviseur" else 302)
+            if _sees(role, relation) and relation != "chair"
+            else (200 if _sees(role, relation) else 404)
+        ),
+        data=lambda c: {"kind": "verandering", "text": "Verhuisd"},
+    ),
+    Endpoint(
+        "pga_close",
+        "post",
+        lambda c: reverse("pga_close", args=[c["case"].pk]),
+        _post_manage_case,
+        data=lambda c: {
+            "provisional": "1",
+            "decided_with": "Team",
+            "handover_organisation": c["spare"].organisation_id,
+            "handover_note": "Wijkteam",
+        },
+    ),
+    Endpoint(
+        "pga_closing_conversation",
+        "post",
+        lambda c: reverse("pga_closing_conversation", args=[c["case"].pk]),
+        _post_manage_case,
+        data=lambda c: {"on_date": today().isoformat(), "reason_explained": "on"},
+    ),
+    Endpoint(
+        "pga_reopen",
+        "post",
+        lambda c: reverse("pga_reopen", args=[c["case"].pk]),
+        lambda role, relation: (
+            200 if _manage_case(role, relation) == 200 else _manage_case(role, relation)
+        ),
+        data=lambda c: {"reason": "Terugval"},
+    ),
+    Endpoint(
+        "pga_escalate",
+        "post",
+        lambda c: reverse("pga_escalate", args=[c["case"].pk]),
+        lambda role, relation: (
+            200 if _manage_case(role, relation) == 200 else _manage_case(role, relation)
+        ),
+        data=lambda c: {
+            "to_house": c["case"].house_id,
+            "summary": "x",
+            "purpose": "x",
+            "legal_basis": "publieke_taak",
+        },
+    ),
+    Endpoint(
         "referral_start", "get", lambda c: reverse("referral_start"), _role_only(Role.AANMELDER)
     ),
     Endpoint(

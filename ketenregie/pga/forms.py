@@ -1,0 +1,142 @@
+"""Forms for informing the person, the start conversation and the letter template."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ketenregie.accounts.forms import VersionedForm
+from ketenregie.accounts.models import House, Organisation
+from ketenregie.core.forms import DateInput, StyledFormMixin
+from ketenregie.intake.models import LegalBasis
+from ketenregie.pga.models import Informing, LetterTemplate, Signal, StartConversation
+
+
+class InformingForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Is de betrokkene geïnformeerd?"),
+        choices=Informing.Kind.choices,
+        widget=forms.RadioSelect,
+    )
+    on_date = forms.DateField(label=_("Datum geïnformeerd"), required=False, widget=DateInput())
+    by_whom = forms.CharField(
+        label=_("Door wie"),
+        required=False,
+        max_length=150,
+        help_text=_("Bijvoorbeeld: de wijkagent, namens de burgemeester."),
+    )
+    method = forms.ChoiceField(
+        label=_("Hoe"), choices=[("", "---------"), *Informing.Method.choices], required=False
+    )
+    postponed_reason = forms.CharField(
+        label=_("Reden van uitstel"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    review_date = forms.DateField(
+        label=_("Uitstel herbeoordelen op"), required=False, widget=DateInput()
+    )
+    note = forms.CharField(label=_("Toelichting"), required=False, max_length=500)
+
+
+class StartConversationForm(StyledFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Startgesprek"), choices=StartConversation.Outcome.choices, widget=forms.RadioSelect
+    )
+    on_date = forms.DateField(label=_("Datum"), widget=DateInput())
+    explained_why = forms.BooleanField(label=_("Uitgelegd: waarom de PGA"), required=False)
+    explained_approach = forms.BooleanField(
+        label=_("Uitgelegd: wat de PGA betekent"), required=False
+    )
+    explained_data = forms.BooleanField(
+        label=_("Uitgelegd: welke gegevens worden gedeeld"), required=False
+    )
+    explained_rights = forms.BooleanField(
+        label=_("Uitgelegd: zijn of haar rechten"), required=False
+    )
+    own_view = forms.CharField(
+        label=_("Eigen kijk van de betrokkene op oorzaken en oplossingen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    attempts = forms.IntegerField(
+        label=_("Aantal uitnodigingen"), min_value=1, max_value=20, initial=1
+    )
+
+
+class LetterTemplateForm(VersionedForm):
+    class Meta:
+        model = LetterTemplate
+        fields = ["house", "letterhead", "body", "signatory_name", "signatory_title"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+        help_texts = {
+            "body": _("U kunt gebruiken: {naam}, {casusnummer}, {huis} en {datum}."),
+        }
+
+
+class SignalForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Soort signaal"), choices=Signal.Kind.choices)
+    text = forms.CharField(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveSignalForm(StyledFormMixin, forms.Form):
+    resolution = forms.CharField(label=_("Afhandeling"), max_length=500)
+
+
+class CloseForm(StyledFormMixin, forms.Form):
+    provisional = forms.TypedChoiceField(
+        label=_("Afsluiten"),
+        choices=[("0", _("Afsluiten")), ("1", _("Voorlopig afsluiten"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+    )
+    decided_with = forms.CharField(
+        label=_("Besloten met"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("De casusregisseur en de partners die hebben ingestemd."),
+    )
+    handover_organisation = forms.ModelChoiceField(
+        label=_("Warme overdracht aan"),
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+        help_text=_("De reguliere zorg, bijvoorbeeld het lokale (wijk)team."),
+    )
+    handover_note = forms.CharField(
+        label=_("Overdrachtsnotitie"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ClosingConversationForm(StyledFormMixin, forms.Form):
+    on_date = forms.DateField(label=_("Datum eindgesprek"), widget=DateInput())
+    reason_explained = forms.BooleanField(
+        label=_("De reden van afsluiten is uitgelegd"), required=False
+    )
+    feedback = forms.CharField(
+        label=_("Feedback van de betrokkene"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class ReopenForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reden om te heropenen"), max_length=500, required=False)
+
+
+class EscalateForm(StyledFormMixin, forms.Form):
+    to_house = forms.ModelChoiceField(
+        label=_("Zorg- en Veiligheidshuis"),
+        queryset=House.objects.filter(kind=House.Kind.ZVH),
+    )
+    summary = forms.CharField(
+        label=_("Samenvatting voor het ontvangende huis"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    purpose = forms.CharField(
+        label=_("Doel van de overdracht"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    legal_basis = forms.ChoiceField(
+        label=_("Grondslag (AVG art. 6)"),
+        choices=[("", "---------"), *LegalBasis.choices],
+        required=False,
+    )

@@ -1,0 +1,35 @@
+"""Reads for the PGA start: tasks that come due."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import OuterRef, Subquery
+
+from ketenregie.cases.access import active_memberships, visible_cases
+from ketenregie.cases.models import CaseRole
+from ketenregie.core.timeutil import today
+from ketenregie.pga.models import Informing
+
+if TYPE_CHECKING:
+    from ketenregie.accounts.models import User
+
+
+def due_informing_reviews(user: User) -> list[Informing]:
+    """Postponed informing whose review date has come, on cases the user directs.
+
+    Only the newest informing record of a case counts: once the person is informed,
+    the task is gone.
+    """
+    latest = Informing.objects.filter(case=OuterRef("case")).order_by("-recorded_at", "-pk")
+    directed = active_memberships(user).filter(role=CaseRole.PROCESREGISSEUR, user_id=user.pk)
+    return list(
+        Informing.objects.filter(
+            kind=Informing.Kind.POSTPONED,
+            review_date__lte=today(),
+            case__in=visible_cases(user).filter(pk__in=directed.values("case_id")),
+            pk=Subquery(latest.values("pk")[:1]),
+        )
+        .select_related("case")
+        .order_by("review_date")
+    )

@@ -1,0 +1,432 @@
+"""Writes of the PGA start: informing the person, the start conversation, execution."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketenregie.audit import services as audit
+from ketenregie.cases import services as case_services
+from ketenregie.cases.models import Case
+from ketenregie.cases.workflow import Status
+from ketenregie.pga.models import Informing, LetterTemplate, Signal, StartConversation
+
+if TYPE_CHECKING:
+    from ketenregie.accounts.models import House, User
+
+DEFAULT_LETTER = (
+    "Geachte {naam},\n\n"
+    "Met deze brief informeren wij u dat uw situatie is aangemeld bij {huis}. Verschillende "
+    "organisaties werken daar samen om u en uw omgeving te helpen en om de veiligheid te "
+    "verbeteren. Dat heet een persoonsgerichte aanpak.\n\n"
+    "Voor deze aanpak wisselen de betrokken organisaties gegevens over u uit, alleen voor "
+    "dit doel en niet meer dan nodig. Dit gebeurt op grond van de Wet gegevensverwerking "
+    "door samenwerkingsverbanden (WGS).\n\n"
+    "Wij nodigen u uit voor een gesprek, zodat u ook uw eigen kijk op de situatie en op "
+    "oplossingen kunt geven.\n\n"
+    "U heeft het recht te vragen welke gegevens over u zijn vastgelegd en wie ze heeft "
+    "ingezien, en onjuiste gegevens te laten verbeteren. Noem daarbij het kenmerk "
+    "{casusnummer}.\n\n"
+    "Met vriendelijke groet,"
+)
+
+
+def letter_template_for(house: House) -> LetterTemplate:
+    template = LetterTemplate.objects.filter(house=house).first()
+    if template is None:
+        template = LetterTemplate.objects.create(
+            house=house,
+            letterhead=house.name,
+            body=DEFAULT_LETTER,
+            signatory_name="De burgemeester",
+            signatory_title="Burgemeester",
+        )
+    return template
+
+
+def _require_status(case: Case, *allowed: Status) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status not in allowed:
+        raise ValidationError(
+            _("Dit kan niet bij een casus met status ‘%(status)s’.")
+            % {"status": Status(locked.status).label}
+        )
+    return locked
+
+
+@transaction.atomic
+def record_informing(
+    case: Case,
+    *,
+    actor: User,
+    kind: str,
+    on_date: dt.date | None = None,
+    by_whom: str = "",
+    method: str = "",
+    postponed_reason: str = "",
+    review_date: dt.date | None = None,
+    note: str = "",
+) -> Informing:
+    locked = _require_status(case, Status.PGA_GESTART, Status.IN_UITVOERING)
+    errors: dict[str, str] = {}
+    if kind == Informing.Kind.INFORMED:
+        if on_date is None:
+            errors["on_date"] = _("Vul de datum in waarop de betrokkene is geïnformeerd.")
+        elif on_date > timezone.localdate():
+            errors["on_date"] = _("Deze datum ligt in de toekomst.")
+        if not by_whom.strip():
+            errors["by_whom"] = _("Vul in wie de betrokkene heeft geïnformeerd.")
+        if not method:
+            errors["method"] = _("Kies hoe de betrokkene is geïnformeerd.")
+    elif kind == Informing.Kind.POSTPONED:
+        if not postponed_reason.strip():
+            errors["postponed_reason"] = _("Geef de reden waarom informeren wordt uitgesteld.")
+        if review_date is None:
+            errors["review_date"] = _("Kies de datum waarop het uitstel wordt herbeoordeeld.")
+        elif review_date <= timezone.localdate():
+            errors["review_date"] = _("De herbeoordeling moet in de toekomst liggen.")
+    else:
+        errors["kind"] = _("Kies geïnformeerd of uitgesteld.")
+    if errors:
+        raise ValidationError(errors)
+    record = Informing.objects.create(
+        case=locked,
+        kind=kind,
+        on_date=on_date if kind == Informing.Kind.INFORMED else None,
+        by_whom=by_whom.strip(),
+        method=method if kind == Informing.Kind.INFORMED else "",
+        postponed_reason=postponed_reason.strip(),
+        review_date=review_date if kind == Informing.Kind.POSTPONED else None,
+        note=note.strip(),
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    audit.record(
+        "pga.informing_recorded",
+        actor=actor,
+        case_id=locked.pk,
+        obj=record,
+        purpose="informeren betrokkene (WGS)",
+        data={
+            "soort": kind,
+            "methode": record.method,
+            "herbeoordelen": record.review_date.isoformat() if record.review_date else None,
+        },
+    )
+    return record
+
+
+@transaction.atomic
+def record_start_conversation(
+    case: Case, *, actor: User, values: dict[str, Any]
+) -> StartConversation:
+    locked = _require_status(case, Status.PGA_GESTART, Status.IN_UITVOERING)
+    outcome = values.get("outcome")
+    errors: dict[str, str] = {}
+    on_date = values.get("on_date")
+    if on_date is None:
+        errors["on_date"] = _("Vul de datum in.")
+    elif on_date > timezone.localdate():
+        errors["on_date"] = _("Deze datum ligt in de toekomst.")
+    if outcome == StartConversation.Outcome.NO_RESPONSE:
+        written = Informing.objects.filter(
+            case=locked,
+            kind=Informing.Kind.INFORMED,
+            method__in=[Informing.Method.LETTER_IN_PERSON, Informing.Method.LETTER_POST],
+        ).exists()
+        if not written:
+            errors["outcome"] = _(
+                "Zonder reactie verder gaan mag alleen als de betrokkene schriftelijk is "
+                "geïnformeerd. Leg dat eerst vast."
+            )
+        if (values.get("attempts") or 0) < 2:
+            errors["attempts"] = _("Verder gaan zonder reactie vraagt herhaalde uitnodigingen.")
+    elif outcome == StartConversation.Outcome.HELD:
+        if not (values.get("own_view") or "").strip():
+            errors["own_view"] = _(
+                "Noteer de eigen kijk van de betrokkene op oorzaken en oplossingen."
+            )
+    else:
+        errors["outcome"] = _("Kies of het gesprek is gevoerd of dat er geen reactie kwam.")
+    if errors or outcome is None or on_date is None:
+        raise ValidationError(errors)
+    record = StartConversation.objects.create(
+        case=locked,
+        outcome=outcome,
+        on_date=on_date,
+        explained_why=bool(values.get("explained_why")),
+        explained_approach=bool(values.get("explained_approach")),
+        explained_data=bool(values.get("explained_data")),
+        explained_rights=bool(values.get("explained_rights")),
+        own_view=(values.get("own_view") or "").strip(),
+        attempts=values.get("attempts") or 1,
+        enforcement_focus=outcome == StartConversation.Outcome.NO_RESPONSE,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    audit.record(
+        "pga.start_conversation_recorded",
+        actor=actor,
+        case_id=locked.pk,
+        obj=record,
+        data={"uitkomst": outcome, "handhaving": record.enforcement_focus},
+    )
+    return record
+
+
+@transaction.atomic
+def start_execution(case: Case, *, actor: User) -> Case:
+    """From the start phase to case meetings: the person is informed (or informing is
+    postponed with a reason) and the start conversation or non-response is recorded."""
+    locked = _require_status(case, Status.PGA_GESTART)
+    errors = []
+    if not Informing.objects.filter(case=locked).exists():
+        errors.append(_("Leg eerst vast hoe de betrokkene is geïnformeerd, of waarom dat wacht."))
+    if not StartConversation.objects.filter(case=locked).exists():
+        errors.append(_("Leg eerst het startgesprek vast, of dat er geen reactie kwam."))
+    if errors:
+        raise ValidationError(errors)
+    return case_services.change_status(locked, to=Status.IN_UITVOERING, actor=actor)
+
+
+def _notify_directors(case: Case, *, subject: str, text: str) -> None:
+    """Link-only mail to the case's casusregisseur and procesregisseur."""
+    from ketenregie.cases.models import CaseMembership, CaseRole
+    from ketenregie.core.mail import send_link_mail
+
+    day = timezone.localdate()
+    emails = (
+        CaseMembership.objects.filter(
+            case=case,
+            role__in=[CaseRole.CASUSREGISSEUR, CaseRole.PROCESREGISSEUR],
+            user__isnull=False,
+            valid_from__lte=day,
+        )
+        .exclude(valid_to__lt=day)
+        .values_list("user__email", flat=True)
+    )
+    from django.urls import reverse
+
+    send_link_mail(emails, subject=subject, text=text, path=reverse("pga_closing", args=[case.pk]))
+
+
+@transaction.atomic
+def raise_signal(case: Case, *, actor: User, kind: str, text: str) -> Signal:
+    locked = _require_status(
+        case, Status.PGA_GESTART, Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN
+    )
+    errors = {}
+    if kind not in Signal.Kind.values:
+        errors["kind"] = _("Kies de soort signaal.")
+    if not text.strip():
+        errors["text"] = _("Beschrijf het signaal.")
+    if errors:
+        raise ValidationError(errors)
+    signal = Signal.objects.create(
+        case=locked, kind=kind, text=text.strip(), raised_by=actor, raised_at=timezone.now()
+    )
+    audit.record(
+        "pga.signal_raised", actor=actor, case_id=locked.pk, obj=signal, data={"soort": kind}
+    )
+    _notify_directors(
+        locked,
+        subject=_("nieuw signaal bij een casus"),
+        text=_("Er is een signaal afgegeven bij casus %(code)s.") % {"code": locked.code},
+    )
+    return signal
+
+
+@transaction.atomic
+def resolve_signal(signal: Signal, *, actor: User, resolution: str) -> Signal:
+    locked = Signal.objects.select_for_update().get(pk=signal.pk)
+    if locked.resolved_at is not None:
+        raise ValidationError(_("Dit signaal is al afgehandeld."))
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Beschrijf hoe het signaal is afgehandeld.")})
+    locked.resolution = resolution.strip()
+    locked.resolved_by, locked.resolved_at = actor, timezone.now()
+    locked.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    audit.record("pga.signal_resolved", actor=actor, case_id=locked.case_id, obj=locked)
+    return locked
+
+
+@transaction.atomic
+def close_case(
+    case: Case,
+    *,
+    actor: User,
+    provisional: bool,
+    decided_with: str,
+    handover_organisation: Any,
+    handover_note: str,
+) -> Case:
+    """Close (or provisionally close) with a warm handover; blocked by acute unsafety."""
+    from ketenregie.pga.models import Closing
+
+    allowed = (
+        (Status.IN_UITVOERING,)
+        if provisional
+        else (
+            Status.IN_UITVOERING,
+            Status.VOORLOPIG_AFGESLOTEN,
+        )
+    )
+    locked = _require_status(case, *allowed)
+    errors: dict[str, str] = {}
+    if Signal.objects.filter(
+        case=locked, kind=Signal.Kind.ACUTE_UNSAFETY, resolved_at__isnull=True
+    ).exists():
+        errors["decided_with"] = _(
+            "Afsluiten kan niet: er staat een signaal van acute onveiligheid open. Handel dat "
+            "eerst af."
+        )
+    if not decided_with.strip():
+        errors["decided_with"] = _(
+            "Leg vast met wie (casusregisseur en partners) tot afsluiten is besloten."
+        )
+    if handover_organisation is None:
+        errors["handover_organisation"] = _("Kies aan wie warm wordt overgedragen.")
+    if not handover_note.strip():
+        errors["handover_note"] = _("Schrijf de overdrachtsnotitie voor de reguliere zorg.")
+    if errors:
+        raise ValidationError(errors)
+    Closing.objects.create(
+        case=locked,
+        provisional=provisional,
+        decided_with=decided_with.strip(),
+        handover_organisation=handover_organisation,
+        handover_note=handover_note.strip(),
+        closed_by=actor,
+        closed_at=timezone.now(),
+    )
+    target = Status.VOORLOPIG_AFGESLOTEN if provisional else Status.AFGESLOTEN
+    updated = case_services.change_status(locked, to=target, actor=actor)
+    audit.record(
+        "pga.closed",
+        actor=actor,
+        case_id=locked.pk,
+        obj=locked,
+        data={"voorlopig": provisional, "overdracht_aan": handover_organisation.pk},
+    )
+    return updated
+
+
+@transaction.atomic
+def record_closing_conversation(
+    case: Case, *, actor: User, on_date: Any, reason_explained: bool, feedback: str
+) -> Any:
+    from ketenregie.pga.models import ClosingConversation
+
+    locked = _require_status(
+        case, Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN, Status.AFGESLOTEN
+    )
+    errors = {}
+    if on_date is None or on_date > timezone.localdate():
+        errors["on_date"] = _("Vul een datum in die niet in de toekomst ligt.")
+    if not reason_explained:
+        errors["reason_explained"] = _(
+            "In het eindgesprek wordt de reden van afsluiten uitgelegd; vink aan als dat "
+            "is gebeurd."
+        )
+    if errors:
+        raise ValidationError(errors)
+    record = ClosingConversation.objects.create(
+        case=locked,
+        on_date=on_date,
+        reason_explained=True,
+        feedback=feedback.strip(),
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    audit.record("pga.closing_conversation_recorded", actor=actor, case_id=locked.pk, obj=record)
+    return record
+
+
+@transaction.atomic
+def reopen_case(case: Case, *, actor: User, reason: str) -> Case:
+    locked = _require_status(case, Status.AFGESLOTEN, Status.VOORLOPIG_AFGESLOTEN)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Geef de reden om de casus te heropenen.")})
+    return case_services.change_status(locked, to=Status.IN_UITVOERING, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def escalate_to_zvh(
+    case: Case, *, actor: User, to_house: House, summary: str, purpose: str, legal_basis: str
+) -> Case:
+    """A local PGA case that gets stuck goes to a Zorg- en Veiligheidshuis as a referral."""
+    from ketenregie.accounts.models import House as HouseModel
+    from ketenregie.cases.models import CaseRole
+    from ketenregie.intake.models import LegalBasis, Referral
+    from ketenregie.intake.services import meeting_for_submission
+    from ketenregie.pga.models import Transfer
+
+    locked = _require_status(case, Status.IN_UITVOERING)
+    errors: dict[str, str] = {}
+    if locked.house.kind != HouseModel.Kind.LOCAL_PGA:
+        errors["to_house"] = _("Alleen een casus van een lokale PGA wordt opgeschaald.")
+    if to_house.kind != HouseModel.Kind.ZVH:
+        errors["to_house"] = _("Kies een Zorg- en Veiligheidshuis.")
+    if not summary.strip():
+        errors["summary"] = _("Vat de casus samen voor het ontvangende huis.")
+    if not purpose.strip():
+        errors["purpose"] = _("Geef het doel van de overdracht (doelbinding).")
+    if legal_basis not in LegalBasis.values:
+        errors["legal_basis"] = _("Kies de grondslag voor het delen.")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    new_case = case_services.create_case(
+        actor=actor,
+        house=to_house,
+        person=locked.person,
+        status=Status.AANGEMELD,
+        escalation_level=locked.escalation_level,
+    )
+    meeting = meeting_for_submission(to_house, now)
+    Referral.objects.create(
+        case=new_case,
+        referrer=actor,
+        reason=summary.strip(),
+        meeting_goal=purpose.strip(),
+        informed="ja",
+        informed_how=_("Betrokkene is geïnformeerd binnen de lokale PGA."),
+        meets_criteria=True,
+        submitted_at=now,
+        accountability_confirmed_at=now,
+        accountability_confirmed_by=actor,
+        triage_meeting=meeting,
+    )
+    assert actor.organisation is not None
+    case_services.add_membership(
+        new_case,
+        actor=actor,
+        role=CaseRole.AANMELDER,
+        organisation=actor.organisation,
+        user=actor,
+        valid_from=timezone.localdate(),
+    )
+    Transfer.objects.create(
+        from_case=locked,
+        to_case_id=new_case.pk,
+        to_house=to_house,
+        purpose=purpose.strip(),
+        legal_basis=legal_basis,
+        transferred_by=actor,
+        transferred_at=now,
+    )
+    audit.record(
+        "pga.escalated_to_zvh",
+        actor=actor,
+        case_id=locked.pk,
+        obj=locked,
+        purpose=purpose.strip()[:120],
+        data={"naar_huis": to_house.pk, "nieuwe_casus": new_case.pk, "grondslag": legal_basis},
+    )
+    case_services.change_status(locked, to=Status.OPGESCHAALD, actor=actor, reason=purpose)
+    return new_case

@@ -94,6 +94,7 @@ urlpatterns = [
     ),
     path("casussen/<int:case_id>/heropenen/", pga_views.reopen, name="pga_reopen"),
     path("casussen/<int:case_id>/opschalen/", pga_views.escalate, name="pga_escalate"),
+    path("casussen/<int:case_id>/escalatieniveau/", case_views.escalation, name="case_escalation"),
     path("audittrail/", audit_views.audit_search, name="audit_search"),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
     path("beheer/<slug:kind>/", accounts_views.manage_list, name="manage_list"),

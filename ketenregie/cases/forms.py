@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.accounts.roles import CASE_WORK_ROLES
-from ketenregie.cases.models import CaseRole, EscalationLevel, Person
+from ketenregie.cases.models import CaseRole, EscalationCriterion, EscalationLevel, Person
 from ketenregie.cases.workflow import Phase
 from ketenregie.core.bsn import normalise_bsn, validate_bsn
 from ketenregie.core.forms import DateInput, StyledFormMixin
@@ -138,3 +138,27 @@ class HandoverForm(StyledFormMixin, forms.Form):
         max_length=300,
         help_text=_("Bijvoorbeeld: reden van vertrek, wat de opvolger moet weten."),
     )
+
+
+class EscalationForm(StyledFormMixin, forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("Nieuw escalatieniveau"), choices=EscalationLevel.choices, coerce=int
+    )
+    criteria = forms.ModelMultipleChoiceField(
+        label=_("Criteria van de regiekaart die gelden"),
+        queryset=EscalationCriterion.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, current_level: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].queryset = EscalationCriterion.objects.filter(  # type: ignore[attr-defined]
+            is_active=True, from_level=current_level
+        ).order_by("direction", "order")
+        self.fields["criteria"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda c: f"{c.get_direction_display()}: {c.text}"
+        )

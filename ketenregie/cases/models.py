@@ -240,6 +240,31 @@ class EscalationChange(models.Model):
         return f"{self.case_id}: {self.from_level} -> {self.to_level}"
 
 
+class EscalationCriterion(models.Model):
+    """A criterion of the escalation map (regiekaart) to move a case up or down a level.
+
+    Configuration data; the defaults condense seed 002 section 5.
+    """
+
+    class Direction(models.TextChoices):
+        UP = "op", _("Opschalen")
+        DOWN = "af", _("Afschalen")
+
+    direction = models.CharField(_("richting"), max_length=2, choices=Direction.choices)
+    from_level = models.PositiveSmallIntegerField(
+        _("vanaf niveau"), choices=EscalationLevel.choices
+    )
+    text = models.TextField(_("criterium"))
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["from_level", "direction", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} vanaf {self.from_level}: {self.text[:40]}"
+
+
 class CaseNumber(models.Model):
     """The last case number per house and year: numbers are never given out twice,
     also not after a referral was deleted."""

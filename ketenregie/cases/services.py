@@ -22,6 +22,7 @@ from ketenregie.cases.models import (
     CaseNumber,
     CaseRole,
     EscalationChange,
+    EscalationCriterion,
     Person,
     PersonVersion,
     StatusChange,
@@ -225,20 +226,49 @@ def change_status(case: Case, *, to: Status, actor: User, reason: str = "") -> C
 
 @transaction.atomic
 def change_escalation_level(
-    case: Case, *, level: int, actor: User, reason: str, criteria: list[str] | None = None
+    case: Case,
+    *,
+    level: int,
+    actor: User,
+    reason: str,
+    criterion_ids: list[int] | None = None,
 ) -> Case:
-    """Change the level; the history row keeps reason and criteria, the audit the fact."""
+    """Change the level; the history row keeps reason and the criteria that applied.
+
+    With `criterion_ids` (the escalation page) at least one criterion of the map must
+    apply, for the right direction and the current level. Without (the triage sets the
+    first level) only a reason is needed.
+    """
+    errors: dict[str, str] = {}
     if not reason.strip():
-        raise ValidationError({"reason": _("Geef aan waarom het escalatieniveau wijzigt.")})
+        errors["reason"] = _("Geef aan waarom het escalatieniveau wijzigt.")
     locked = Case.objects.select_for_update().get(pk=case.pk)
     before = locked.escalation_level
+    texts: list[str] = []
+    if criterion_ids is not None:
+        if level == before:
+            errors["level"] = _("Kies een ander niveau dan het huidige.")
+        direction = "op" if level > before else "af"
+        chosen = list(
+            EscalationCriterion.objects.filter(
+                pk__in=criterion_ids, is_active=True, direction=direction, from_level=before
+            )
+        )
+        if not chosen or len(chosen) != len(set(criterion_ids)):
+            errors["criteria"] = _(
+                "Kies de criteria van de regiekaart die gelden voor %(richting)s vanaf "
+                "niveau %(niveau)d."
+            ) % {"richting": "opschalen" if direction == "op" else "afschalen", "niveau": before}
+        texts = [c.text for c in chosen]
+    if errors:
+        raise ValidationError(errors)
     updated = update_audited(
         locked,
         actor=actor,
         action="case.escalation_changed",
         values={"escalation_level": level},
         case_id=case.pk,
-        extra={"criteria": list(criteria or [])},
+        extra={"criteria": sorted(criterion_ids or [])},
     )
     if before != level:
         EscalationChange.objects.create(
@@ -246,7 +276,7 @@ def change_escalation_level(
             from_level=before,
             to_level=level,
             reason=reason.strip(),
-            criteria=list(criteria or []),
+            criteria=texts,
             decided_by=actor,
             decided_at=timezone.now(),
         )

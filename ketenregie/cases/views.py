@@ -22,11 +22,12 @@ from ketenregie.cases.access import can_manage_case, case_roles_of, get_case_for
 from ketenregie.cases.forms import (
     CaseFilterForm,
     EndMembershipForm,
+    EscalationForm,
     HandoverForm,
     MembershipForm,
     PersonForm,
 )
-from ketenregie.cases.models import Case, CaseMembership, CaseRole
+from ketenregie.cases.models import Case, CaseMembership, CaseRole, EscalationChange
 from ketenregie.cases.queries import filter_cases, team_history, timeline
 from ketenregie.cases.workflow import Status
 from ketenregie.core.http import AuthedRequest
@@ -254,4 +255,30 @@ def team_handover(request: AuthedRequest, case_id: int, membership_id: int) -> H
         request,
         "cases/team_handover_form.html",
         {"case": case, "form": form, "membership": membership},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def escalation(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """The procesregisseur changes the escalation level, naming the criteria that apply."""
+    case = _managed_case(request, case_id)
+    form = EscalationForm(request.POST or None, current_level=case.escalation_level)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_escalation_level(
+                case,
+                level=form.cleaned_data["level"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                criterion_ids=[c.pk for c in form.cleaned_data["criteria"]],
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Het escalatieniveau is gewijzigd."))
+            return redirect("case_detail", case_id=case.pk)
+    history = list(EscalationChange.objects.filter(case=case).select_related("decided_by"))
+    return TemplateResponse(
+        request, "cases/escalation.html", {"case": case, "form": form, "history": history}
     )

@@ -30,7 +30,7 @@ from ketenregie.accounts.models import (
 )
 from ketenregie.accounts.roles import Role
 from ketenregie.audit.services import PendingEvent, record_many
-from ketenregie.cases.defaults import ensure_life_domains
+from ketenregie.cases.defaults import ensure_escalation_criteria, ensure_life_domains
 from ketenregie.cases.models import (
     Case,
     CaseMembership,
@@ -135,6 +135,7 @@ PGA_STATUSES = {
 def load_reference_data() -> dict[str, str]:
     """Create regions, houses, organisations and demo users; return {username: secret}."""
     ensure_life_domains()
+    ensure_escalation_criteria()
     regions = {name: Region.objects.create(name=name) for name in ref.REGIONS}
     houses: dict[str, House] = {}
     for code, name, kind, region, _places in ref.HOUSES:

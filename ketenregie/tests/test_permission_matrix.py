@@ -270,6 +270,12 @@ ENDPOINTS = [
         },
     ),
     Endpoint(
+        "case_escalation",
+        "get",
+        lambda c: reverse("case_escalation", args=[c["case"].pk]),
+        _manage_case,
+    ),
+    Endpoint(
         "referral_start", "get", lambda c: reverse("referral_start"), _role_only(Role.AANMELDER)
     ),
     Endpoint(

@@ -253,3 +253,28 @@ def test_hand_over_to_a_named_successor() -> None:
     with time_machine.travel(dt.datetime.combine(per, dt.time(10))):
         assert not visible_cases(holder).filter(pk=case.pk).exists()
         assert visible_cases(successor).filter(pk=case.pk).exists()
+
+
+def test_escalation_with_criteria_of_the_map() -> None:
+    from ketenregie.cases.defaults import ensure_escalation_criteria
+    from ketenregie.cases.models import EscalationChange, EscalationCriterion
+
+    ensure_escalation_criteria()
+    case = CaseFactory(escalation_level=3)
+    actor = UserFactory()
+    up = EscalationCriterion.objects.filter(direction="op", from_level=3).first()
+    down = EscalationCriterion.objects.filter(direction="af", from_level=3).first()
+    assert up is not None and down is not None
+    with pytest.raises(ValidationError) as err:
+        services.change_escalation_level(
+            case, level=4, actor=actor, reason="Dreiging", criterion_ids=[down.pk]
+        )
+    assert "criteria" in err.value.message_dict  # a down-criterion cannot lift the level
+    with pytest.raises(ValidationError):
+        services.change_escalation_level(case, level=4, actor=actor, reason="x", criterion_ids=[])
+    services.change_escalation_level(
+        case, level=4, actor=actor, reason="Dreiging", criterion_ids=[up.pk]
+    )
+    change = EscalationChange.objects.get(case=case)
+    assert change.criteria == [up.text] and change.decided_by == actor
+    assert AuditEvent.objects.get(action="case.escalation_changed").data["criteria"] == [up.pk]

@@ -206,3 +206,24 @@ def test_holder_hands_over_own_role(client: Client, case_with_team: dict[str, An
     # Someone else's role: not for a plain team member.
     other = CaseMembership.objects.get(case=case, user=case_with_team["regisseur"])
     assert c.get(reverse("team_handover", args=[case.pk, other.pk])).status_code == 403
+
+
+def test_escalation_page_keeps_input(client: Client, case_with_team: dict[str, Any]) -> None:
+    from ketenregie.cases.defaults import ensure_escalation_criteria
+    from ketenregie.cases.models import EscalationCriterion
+
+    ensure_escalation_criteria()
+    case = case_with_team["case"]
+    c = login(client, case_with_team["regisseur"])
+    url = reverse("case_escalation", args=[case.pk])
+    page = c.get(url).content.decode()
+    assert "Opschalen:" in page and "Afschalen:" in page
+    resp = c.post(url, {"level": "4", "reason": "Getypte toelichting"})
+    html = resp.content.decode()
+    assert "Kies de criteria van de regiekaart" in html and "Getypte toelichting" in html
+    up = EscalationCriterion.objects.filter(direction="op", from_level=3).first()
+    assert up is not None
+    resp = c.post(url, {"level": "4", "reason": "Dreiging", "criteria": [up.pk]})
+    assert resp.status_code == 302
+    case.refresh_from_db()
+    assert case.escalation_level == 4

@@ -31,7 +31,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo-logins (wachtwoord voor alle accounts: {DEMO_PASSWORD})")
         self.stdout.write(
             "Inloggen vraagt daarna een TOTP-code: scan de otpauth-URI in een authenticator-app, "
-            "of vraag de huidige code op met:\n  python3 -m uv run python manage.py totp GEBRUIKERSNAAM"
+            "of vraag de huidige code op met:\n"
+            "  python3 -m uv run python manage.py totp GEBRUIKERSNAAM"
         )
         for user in users:
             roles = ", ".join(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -333,6 +332,3 @@ class CaseMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.user_id or self.organisation_id}"
-
-    def is_active_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

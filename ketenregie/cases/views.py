@@ -30,6 +30,7 @@ from ketenregie.cases.forms import (
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, EscalationChange
 from ketenregie.cases.queries import filter_cases, team_history, timeline
 from ketenregie.cases.workflow import Status
+from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import age_band, today
 
@@ -166,24 +167,22 @@ def team_add(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = _managed_case(request, case_id)
     if request.method == "POST":
         form = MembershipForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.add_membership(
-                    case,
-                    actor=request.user,
-                    role=CaseRole(data["role"]),
-                    organisation=data["organisation"],
-                    user=data["user"],
-                    valid_from=data["valid_from"],
-                    valid_to=data["valid_to"],
-                    note=data["note"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Het teamlid is toegevoegd."))
-                return redirect("case_detail", case_id=case.pk)
+        data = form.cleaned_data if form.is_valid() else None
+        if data is not None and apply_service(
+            form,
+            lambda: services.add_membership(
+                case,
+                actor=request.user,
+                role=CaseRole(data["role"]),
+                organisation=data["organisation"],
+                user=data["user"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+                note=data["note"],
+            ),
+        ):
+            messages.success(request, _("Het teamlid is toegevoegd."))
+            return redirect("case_detail", case_id=case.pk)
     else:
         form = MembershipForm(initial={"valid_from": today()})
     return TemplateResponse(request, "cases/team_form.html", {"case": case, "form": form})
@@ -198,19 +197,17 @@ def team_end(request: AuthedRequest, case_id: int, membership_id: int) -> HttpRe
     )
     if request.method == "POST":
         form = EndMembershipForm(request.POST)
-        if form.is_valid():
-            try:
-                services.end_membership(
-                    membership,
-                    actor=request.user,
-                    valid_to=form.cleaned_data["valid_to"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Het teamlidmaatschap is beëindigd."))
-                return redirect("case_detail", case_id=case.pk)
+        if form.is_valid() and apply_service(
+            form,
+            lambda: services.end_membership(
+                membership,
+                actor=request.user,
+                valid_to=form.cleaned_data["valid_to"],
+                note=form.cleaned_data["note"],
+            ),
+        ):
+            messages.success(request, _("Het teamlidmaatschap is beëindigd."))
+            return redirect("case_detail", case_id=case.pk)
     else:
         form = EndMembershipForm(initial={"valid_to": today()})
     return TemplateResponse(
@@ -233,22 +230,20 @@ def team_handover(request: AuthedRequest, case_id: int, membership_id: int) -> H
         raise PermissionDenied
     if request.method == "POST":
         form = HandoverForm(request.POST)
-        if form.is_valid():
-            try:
-                services.hand_over(
-                    membership,
-                    actor=request.user,
-                    successor=form.cleaned_data["successor"],
-                    from_date=form.cleaned_data["from_date"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(request, _("De rol is overgedragen."))
-                if is_holder and not can_manage_case(request.user, case):
-                    return redirect("dashboard")
-                return redirect("case_detail", case_id=case.pk)
+        if form.is_valid() and apply_service(
+            form,
+            lambda: services.hand_over(
+                membership,
+                actor=request.user,
+                successor=form.cleaned_data["successor"],
+                from_date=form.cleaned_data["from_date"],
+                note=form.cleaned_data["note"],
+            ),
+        ):
+            messages.success(request, _("De rol is overgedragen."))
+            if is_holder and not can_manage_case(request.user, case):
+                return redirect("dashboard")
+            return redirect("case_detail", case_id=case.pk)
     else:
         form = HandoverForm(initial={"from_date": today()})
     return TemplateResponse(
@@ -264,20 +259,22 @@ def escalation(request: AuthedRequest, case_id: int) -> HttpResponse:
     """The procesregisseur changes the escalation level, naming the criteria that apply."""
     case = _managed_case(request, case_id)
     form = EscalationForm(request.POST or None, current_level=case.escalation_level)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_escalation_level(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and apply_service(
+            form,
+            lambda: services.change_escalation_level(
                 case,
                 level=form.cleaned_data["level"],
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 criterion_ids=[c.pk for c in form.cleaned_data["criteria"]],
-            )
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Het escalatieniveau is gewijzigd."))
-            return redirect("case_detail", case_id=case.pk)
+            ),
+        )
+    ):
+        messages.success(request, _("Het escalatieniveau is gewijzigd."))
+        return redirect("case_detail", case_id=case.pk)
     history = list(EscalationChange.objects.filter(case=case).select_related("decided_by"))
     return TemplateResponse(
         request, "cases/escalation.html", {"case": case, "form": form, "history": history}

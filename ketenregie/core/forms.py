@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -77,6 +78,24 @@ class StyledFormMixin:
         # Errors for fields this form does not have still reach the page, at the top.
         for name, errors in error.error_dict.items():
             self.add_error(name if name in self.fields else None, errors)
+
+
+def apply_service(
+    form: StyledFormMixin,
+    action: Callable[[], object],
+    current_version: Callable[[], int | None] | None = None,
+) -> bool:
+    """Run a service call for a valid form; on a ValidationError show it on the form.
+
+    Returns True when the write succeeded. The one place where views turn service errors
+    into Dutch messages on the page (and take the new version after a concurrent edit).
+    """
+    try:
+        action()
+    except ValidationError as exc:
+        form.add_service_error(exc, current_version() if current_version else None)
+        return False
+    return True
 
 
 class DateInput(forms.DateInput):

@@ -258,10 +258,19 @@ def _household(case: Case, members: list[dict[str, Any]], actor: User) -> None:
     for member in members:
         relation = member.pop("relation")
         person = case_services.create_person(actor=actor, values=member, case_id=case.pk)
-        HouseholdMember.objects.create(household=case.household, person=person, relation=relation)
+        hm = HouseholdMember.objects.create(
+            household=case.household, person=person, relation=relation
+        )
+        audit.record(
+            "household.member_added",
+            actor=actor,
+            case_id=case.pk,
+            obj=hm,
+            data={"persoon": person.pk, "relatie": relation},
+        )
 
 
-def _referral_content(referral: Referral, data: ReferralInput) -> None:
+def _referral_content(referral: Referral, data: ReferralInput, actor: User) -> None:
     ReferralProblem.objects.filter(referral=referral).delete()
     ReferralProblem.objects.bulk_create(
         ReferralProblem(referral=referral, domain_id=domain_id, description=text)
@@ -276,6 +285,18 @@ def _referral_content(referral: Referral, data: ReferralInput) -> None:
     cset = ensure_default_criteria(referral.case.house)
     referral.meets_criteria = is_met(cset, list(cset.criteria.all()), data.criteria.keys())
     referral.save(update_fields=["meets_criteria"])
+    # Which domains and criteria, not the free text (it may name people).
+    audit.record(
+        "referral.content_saved",
+        actor=actor,
+        case_id=referral.case_id,
+        obj=referral,
+        data={
+            "leefgebieden": sorted(d for d, t in data.problems.items() if t.strip()),
+            "criteria": sorted(data.criteria),
+            "voldoet": referral.meets_criteria,
+        },
+    )
 
 
 def _submit_errors(data: ReferralInput) -> dict[str, str]:
@@ -395,7 +416,7 @@ def _save_referral(
         )
         case = locked
     _household(case, [dict(m) for m in data.household], actor)
-    _referral_content(referral, data)
+    _referral_content(referral, data, actor)
     _store_attachments(referral, data.files, actor, written)
     if submit:
         _submit(referral, actor)

@@ -50,7 +50,6 @@ from ketenregie.intake.models import (
     Attachment,
     EnrichmentRequest,
     Feedback,
-    Invitee,
     Referral,
     TriageMeeting,
 )
@@ -525,9 +524,7 @@ def triage_list(request: AuthedRequest) -> HttpResponse:
                 [(m, counts.get(m.pk, 0), schedule.holiday_name(m.date)) for m in meetings],
             )
         )
-    return TemplateResponse(
-        request, "intake/triage_list.html", {"rows": rows, "cancel_form": CancelForm()}
-    )
+    return TemplateResponse(request, "intake/triage_list.html", {"rows": rows})
 
 
 @login_required
@@ -565,7 +562,6 @@ def triage_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "slots": slots,
             "partners": [p.organisation for p in partners],
             "holiday": schedule.holiday_name(meeting.date),
-            "attendance_form": AttendanceForm(),
             "visible": visible,
         },
     )
@@ -642,7 +638,7 @@ def triage_outcome(request: AuthedRequest, item_id: int) -> HttpResponse:
     return TemplateResponse(
         request,
         "intake/triage_outcome.html",
-        {"item": item, "form": form, "invitees": Invitee.objects.none()},
+        {"item": item, "form": form},
     )
 
 

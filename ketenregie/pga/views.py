@@ -18,6 +18,7 @@ from ketenregie.audit import services as audit
 from ketenregie.cases.access import can_manage_case, get_case_for
 from ketenregie.cases.models import Case
 from ketenregie.cases.workflow import Status
+from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
 from ketenregie.pga import services
@@ -89,14 +90,11 @@ def _managed(request: AuthedRequest, case_id: int) -> Case:
 def informing_record(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = _managed(request, case_id)
     form = InformingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_informing(case, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Vastgelegd."))
-            return redirect("pga_informing", case_id=case.pk)
+    if form.is_valid() and apply_service(
+        form, lambda: services.record_informing(case, actor=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("Vastgelegd."))
+        return redirect("pga_informing", case_id=case.pk)
     return _page(request, case, informing_form=form)
 
 
@@ -105,14 +103,14 @@ def informing_record(request: AuthedRequest, case_id: int) -> HttpResponse:
 def start_conversation_record(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = _managed(request, case_id)
     form = StartConversationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_start_conversation(case, actor=request.user, values=form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Startgesprek vastgelegd."))
-            return redirect("pga_informing", case_id=case.pk)
+    if form.is_valid() and apply_service(
+        form,
+        lambda: services.record_start_conversation(
+            case, actor=request.user, values=form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("Startgesprek vastgelegd."))
+        return redirect("pga_informing", case_id=case.pk)
     return _page(request, case, conversation_form=form)
 
 
@@ -204,16 +202,11 @@ def closing_page(request: AuthedRequest, case_id: int) -> HttpResponse:
 def signal_raise(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = _full_case(request, case_id)
     form = SignalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.raise_signal(case, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(
-                request, _("Signaal afgegeven; casus- en procesregisseur zijn ingelicht.")
-            )
-            return redirect("pga_closing", case_id=case.pk)
+    if form.is_valid() and apply_service(
+        form, lambda: services.raise_signal(case, actor=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("Signaal afgegeven; casus- en procesregisseur zijn ingelicht."))
+        return redirect("pga_closing", case_id=case.pk)
     return _closing_page(request, case, {"signal_form": form})
 
 
@@ -225,14 +218,11 @@ def signal_resolve(request: AuthedRequest, case_id: int, signal_id: int) -> Http
     if signal is None:
         raise Http404
     form = ResolveSignalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.resolve_signal(signal, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Signaal afgehandeld."))
-            return redirect("pga_closing", case_id=case.pk)
+    if form.is_valid() and apply_service(
+        form, lambda: services.resolve_signal(signal, actor=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("Signaal afgehandeld."))
+        return redirect("pga_closing", case_id=case.pk)
     return _closing_page(request, case, {"resolve_form": form})
 
 
@@ -241,16 +231,12 @@ def _closing_action(
 ) -> HttpResponse:
     case = _managed(request, case_id)
     form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            action(case, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, done)
-            return redirect("pga_closing", case_id=case.pk)
-    case = _full_case(request, case_id)
-    return _closing_page(request, case, {name: form})
+    if form.is_valid() and apply_service(
+        form, lambda: action(case, actor=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, done)
+        return redirect("pga_closing", case_id=case.pk)
+    return _closing_page(request, _full_case(request, case_id), {name: form})
 
 
 @login_required

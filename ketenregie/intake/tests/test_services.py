@@ -455,3 +455,15 @@ def test_failed_mail_does_not_lose_the_write(
         )
     assert Case.objects.get(pk=referral.case_id).status == Status.AANGEMELD
     assert Feedback.objects.filter(case_id=referral.case_id).exists()
+
+
+def test_household_and_content_changes_are_audited(intake: dict[str, Any]) -> None:
+    referral = services.save_referral(
+        actor=intake["referrer"], house=intake["house"], data=referral_input(intake)
+    )
+    actions = set(
+        AuditEvent.objects.filter(case_id=referral.case_id).values_list("action", flat=True)
+    )
+    assert {"household.member_added", "referral.content_saved"} <= actions
+    content = AuditEvent.objects.get(action="referral.content_saved")
+    assert content.data["criteria"] and "Schulden" not in str(content.data)

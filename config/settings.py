@@ -203,6 +203,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Ketenregie"
+# Accept the code of the neighbouring 30-second step too: a code typed as the step turns
+# over is otherwise refused (clock skew and slow typing).
+MFA_TOTP_TOLERANCE = 1
 LOGIN_REDIRECT_URL = "dashboard"
 LOGIN_URL = "account_login"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"

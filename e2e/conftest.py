@@ -6,6 +6,7 @@ Never `playwright install`: the browser is /usr/bin/chromium (installed by `make
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,9 @@ def demo(transactional_db: None, live_server: Any) -> Any:
 
 def totp_code(username: str) -> str:
     auth = Authenticator.objects.get(user__username=username, type=Authenticator.Type.TOTP)
+    # Not in the last seconds of a 30-second step: the code must still count when it lands.
+    while time.time() % 30 > 27:
+        time.sleep(0.5)
     return pyotp.TOTP(decrypt(auth.data["secret"])).now()
 
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "ketenregie.cases",
     "ketenregie.intake",
     "ketenregie.pga",
+    "ketenregie.plans",
     "ketenregie.demo",
 ]
 

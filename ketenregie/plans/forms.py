@@ -1,0 +1,297 @@
+"""Forms of the execution phase. Services check the rules; forms parse and keep input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ketenregie.accounts.models import Organisation, User
+from ketenregie.core.forms import DateInput, StyledFormMixin, TimeInput
+from ketenregie.plans.models import (
+    ActionReport,
+    DirectorEscalation,
+    Goal,
+    Meeting,
+    Participant,
+    Statement,
+)
+
+TEXTAREA = {"rows": 3}
+
+
+class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name()} ({obj.organisation})"
+
+
+class UsersChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name()} ({obj.organisation})"
+
+
+def case_workers() -> QuerySet[User]:
+    return (
+        User.objects.filter(is_active=True, organisation__isnull=False)
+        .select_related("organisation")
+        .order_by("last_name", "first_name")
+    )
+
+
+class MeetingForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Soort overleg"), choices=[])
+    day = forms.DateField(label=_("Datum"), widget=DateInput())
+    start = forms.TimeField(label=_("Begintijd"), widget=TimeInput())
+    end = forms.TimeField(label=_("Eindtijd"), widget=TimeInput())
+    location = forms.CharField(
+        label=_("Locatie"),
+        required=False,
+        max_length=200,
+        help_text=_("Leeg bij een eerste casusoverleg: fysiek in het huis."),
+    )
+    participants = UsersChoiceField(
+        label=_("Deelnemers"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Zij krijgen een uitnodiging per e-mail met een link en een agenda-bestand."),
+    )
+    person_invited = forms.BooleanField(
+        label=_("De betrokkene wordt uitgenodigd"), required=False, initial=True
+    )
+    person_not_invited_reason = forms.CharField(
+        label=_("Zwaarwegende redenen om de betrokkene niet uit te nodigen"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+
+    def __init__(self, *args: Any, kinds: Sequence[str], people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in Meeting.Kind.choices if c[0] in kinds]  # type: ignore[attr-defined]
+        self.fields["participants"].queryset = people  # type: ignore[attr-defined]
+        if kinds == [Meeting.Kind.MONITORING]:
+            del self.fields["person_invited"]
+            del self.fields["person_not_invited_reason"]
+
+    def moments(self) -> tuple[dt.datetime | None, dt.datetime | None]:
+        day, start, end = (self.cleaned_data.get(k) for k in ("day", "start", "end"))
+        if day is None:
+            return None, None
+        tz = timezone.get_current_timezone()
+        return (
+            dt.datetime.combine(day, start, tzinfo=tz) if start else None,
+            dt.datetime.combine(day, end, tzinfo=tz) if end else None,
+        )
+
+
+class ReplyForm(StyledFormMixin, forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Komt u?"),
+        choices=[(Participant.Reply.YES, _("Ja, ik kom")), (Participant.Reply.NO, _("Nee"))],
+        widget=forms.RadioSelect,
+    )
+    capacity = forms.ChoiceField(
+        label=_("In welke hoedanigheid neemt u deel?"),
+        choices=[
+            (
+                Participant.Capacity.INVOLVED,
+                _("Betrokken: mijn organisatie heeft een rol in deze casus"),
+            ),
+            (
+                Participant.Capacity.ADVISER,
+                _("Adviseur: ik zie de casus alleen gepseudonimiseerd"),
+            ),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+class AttendanceForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    present = forms.MultipleChoiceField(
+        label=_("Aanwezig"), required=False, widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+
+    def __init__(self, *args: Any, participants: list[Participant], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [  # type: ignore[attr-defined]
+            (str(p.user_id), f"{p.user.get_full_name()} ({p.user.organisation})")
+            for p in participants
+        ]
+
+
+class MinutesForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    minutes = forms.CharField(label=_("Verslag"), widget=forms.Textarea(attrs={"rows": 8}))
+    decisions = forms.CharField(
+        label=_("Besluiten"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class AddParticipantForm(StyledFormMixin, forms.Form):
+    user = UserChoiceField(label=_("Deelnemer toevoegen"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people  # type: ignore[attr-defined]
+
+
+class VersionOnlyForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CasusregisseurForm(StyledFormMixin, forms.Form):
+    casusregisseur = UserChoiceField(label=_("Casusregisseur"), queryset=User.objects.none())
+    agreed_by = UsersChoiceField(
+        label=_("Ingestemd door"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["casusregisseur"].queryset = people  # type: ignore[attr-defined]
+        self.fields["agreed_by"].queryset = people  # type: ignore[attr-defined]
+
+
+class PlanTextForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    joint_goal = forms.CharField(
+        label=_("Gezamenlijk doel"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    earlier_help = forms.CharField(
+        label=_("Eerdere hulp en het resultaat"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    analysis = forms.CharField(
+        label=_("Integrale analyse"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    desired_result = forms.CharField(
+        label=_("Gewenst resultaat"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    safety_concerns = forms.BooleanField(
+        label=_(
+            "Er zijn zorgen over de basiszorg of de veiligheid "
+            "(dan hoort er een veiligheidsplan bij)"
+        ),
+        required=False,
+    )
+
+
+class StatementForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Soort"), choices=Statement.Kind.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(label=_("Wat is er gezegd"), widget=forms.Textarea(attrs={"rows": 2}))
+    said_by = forms.CharField(label=_("Gezegd door"), max_length=150)
+
+
+class GoalForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(label=_("Doel"), widget=forms.Textarea(attrs={"rows": 2}))
+    good_enough = forms.CharField(
+        label=_("Goed genoeg om af te sluiten als"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class GoalReachedForm(StyledFormMixin, forms.Form):
+    reached = forms.ChoiceField(label=_("Bereikt"), choices=Goal.Reached.choices)
+
+
+class ActionForm(StyledFormMixin, forms.Form):
+    what = forms.CharField(label=_("Wat"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner_user = UserChoiceField(
+        label=_("Door wie (persoon)"), queryset=User.objects.none(), required=False
+    )
+    owner_organisation = forms.ModelChoiceField(
+        label=_("Of door welke organisatie"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        help_text=_(
+            "Kies een persoon, of alleen een organisatie als die zelf de uitvoerder kiest."
+        ),
+    )
+    due_date = forms.DateField(label=_("Uiterlijk"), widget=DateInput())
+    goal = forms.ModelChoiceField(label=_("Bij doel"), queryset=Goal.objects.none(), required=False)
+
+    def __init__(self, *args: Any, people: Any, goals: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_user"].queryset = people  # type: ignore[attr-defined]
+        if goals is None:
+            del self.fields["goal"]
+        else:
+            self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
+
+
+class ActionReportForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Wat meldt u?"), choices=ActionReport.Kind.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SafetyPlanForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    strengths = forms.CharField(
+        label=_("Krachten rond veiligheid"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    concerns = forms.CharField(
+        label=_("Zorgen over onveiligheid"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    worst_case = forms.CharField(
+        label=_("Het ergste dat kan gebeuren"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    complicating_factors = forms.CharField(
+        label=_("Complicerende factoren"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    contacts = forms.CharField(
+        label=_("Contactpersonen en telefoonnummers"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    signed_by = forms.CharField(
+        label=_("Ondertekend door"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    signed_on = forms.DateField(label=_("Ondertekend op"), required=False, widget=DateInput())
+    evaluation_date = forms.DateField(label=_("Evaluatiedatum"), required=False, widget=DateInput())
+
+
+class SafetyAgreementForm(StyledFormMixin, forms.Form):
+    what = forms.CharField(
+        label=_("Wat moet er gebeuren"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    who_checks = forms.CharField(label=_("Wie controleert dat"), max_length=200)
+    if_not_kept = forms.CharField(
+        label=_("Wat gebeurt er als het niet gebeurt"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SafetyScoreForm(StyledFormMixin, forms.Form):
+    who = forms.CharField(
+        label=_("Wie geeft de score"),
+        max_length=150,
+        help_text=_("Bijvoorbeeld: betrokkene, partner, wijkagent."),
+    )
+    score = forms.IntegerField(
+        label=_("Score (0 = totaal onveilig, 10 = veilig genoeg)"), min_value=0, max_value=10
+    )
+    on_date = forms.DateField(label=_("Datum"), widget=DateInput())
+
+
+class EscalateForm(StyledFormMixin, forms.Form):
+    to = forms.ChoiceField(
+        label=_("Opschalen naar"), choices=DirectorEscalation.To.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(label=_("Reden"), widget=forms.Textarea(attrs=TEXTAREA))
+
+
+class HandleEscalationForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(label=_("Afhandeling"), widget=forms.Textarea(attrs={"rows": 2}))

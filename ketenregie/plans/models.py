@@ -1,0 +1,447 @@
+"""The PGA in execution: case meetings and minutes, the integrated plan with its
+versions, goals and actions, the safety plan, and escalation between directors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ketenregie.accounts.models import House, Organisation
+from ketenregie.cases.models import Case, LifeDomain
+from ketenregie.core.models import VersionedModel
+
+MINUTES_DEADLINE_DAYS = 7
+
+
+class Meeting(VersionedModel):
+    """A case meeting: the first one, an incidental one for one case, or the structural
+    monitoring meeting that walks all running cases of a house."""
+
+    class Kind(models.TextChoices):
+        FIRST = "eerste", _("Eerste casusoverleg")
+        INCIDENTAL = "incidenteel", _("Incidenteel casusoverleg")
+        MONITORING = "monitoring", _("Structureel monitoringsoverleg")
+
+    class State(models.TextChoices):
+        PLANNED = "gepland", _("Gepland")
+        HELD = "gehouden", _("Gehouden")
+        CANCELLED = "vervallen", _("Vervallen")
+
+    house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="case_meetings")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="meetings"
+    )
+    kind = models.CharField(_("soort overleg"), max_length=20, choices=Kind.choices)
+    state = models.CharField(
+        _("stand"), max_length=20, choices=State.choices, default=State.PLANNED
+    )
+    starts_at = models.DateTimeField(_("begint om"))
+    ends_at = models.DateTimeField(_("eindigt om"))
+    location = models.CharField(_("locatie"), max_length=200)
+    person_invited = models.BooleanField(_("betrokkene uitgenodigd"), default=False)
+    person_not_invited_reason = models.TextField(
+        _("zwaarwegende redenen om de betrokkene niet uit te nodigen"), blank=True
+    )
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    minutes = models.TextField(_("verslag"), blank=True)
+    decisions = models.TextField(_("besluiten"), blank=True)
+    minutes_sent_at = models.DateTimeField(_("verslag verstuurd op"), null=True, blank=True)
+    minutes_sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="monitoring", case__isnull=True)
+                | (~models.Q(kind="monitoring") & models.Q(case__isnull=False)),
+                name="meeting_case_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%d-%m-%Y}"
+
+    @property
+    def minutes_due(self) -> dt.date:
+        """The minutes go to the team within a week of the meeting."""
+        return timezone.localdate(self.starts_at) + dt.timedelta(days=MINUTES_DEADLINE_DAYS)
+
+    def minutes_late_on(self, day: dt.date) -> bool:
+        return (
+            self.state == self.State.HELD
+            and self.minutes_sent_at is None
+            and day > self.minutes_due
+        )
+
+
+class Participant(models.Model):
+    """An invited participant: the reply, the declared capacity and the attendance."""
+
+    class Reply(models.TextChoices):
+        NONE = "", _("Nog geen antwoord")
+        YES = "ja", _("Komt")
+        NO = "nee", _("Komt niet")
+
+    class Capacity(models.TextChoices):
+        UNDECLARED = "", _("Nog niet verklaard")
+        INVOLVED = "betrokken", _("Betrokken")
+        ADVISER = "adviseur", _("Adviseur")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reply = models.CharField(_("antwoord"), max_length=5, choices=Reply.choices, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    capacity = models.CharField(
+        _("hoedanigheid"), max_length=12, choices=Capacity.choices, blank=True
+    )
+    attended = models.BooleanField(_("aanwezig"), null=True, blank=True)
+    invited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_participation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.meeting_id}"
+
+
+class MonitoringItem(models.Model):
+    """One running case on the agenda of a structural monitoring meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    note = models.TextField(_("stand van zaken"), blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "case"], name="case_once_per_monitoring"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.case_id}"
+
+
+class CasusregisseurAgreement(models.Model):
+    """At the first meeting the participants agree who is casusregisseur; who agreed is kept."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="casusregisseur_agreements"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    casusregisseur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    agreed_by = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.casusregisseur_id}"
+
+
+class Plan(VersionedModel):
+    """The working text of the integrated plan of approach (plan van aanpak) of a case.
+
+    Adopting it (vaststellen) stores a PlanVersion snapshot; versions are never changed.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="plan")
+    joint_goal = models.TextField(_("gezamenlijk doel"), blank=True)
+    earlier_help = models.TextField(_("eerdere hulp en resultaat"), blank=True)
+    analysis = models.TextField(_("integrale analyse"), blank=True)
+    desired_result = models.TextField(_("gewenst resultaat"), blank=True)
+    safety_concerns = models.BooleanField(_("zorgen over basiszorg of veiligheid"), default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Plan {self.case_id}"
+
+
+class DomainScore(models.Model):
+    """Problems and the 1-5 score on one life domain in the working plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="domain_scores")
+    domain = models.ForeignKey(LifeDomain, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        _("score"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    problem = models.TextField(_("problematiek"), blank=True)
+
+    class Meta:
+        ordering = ["domain__order", "domain__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "domain"], name="one_score_per_domain"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain_id}: {self.score}"
+
+
+class Statement(models.Model):
+    """A strength or concern, quoted with who said it."""
+
+    class Kind(models.TextChoices):
+        STRENGTH = "kracht", _("Kracht")
+        CONCERN = "zorg", _("Zorg")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="statements")
+    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("uitspraak"))
+    said_by = models.CharField(_("gezegd door"), max_length=150)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.said_by}"
+
+
+class Goal(models.Model):
+    """A goal of the plan, with when it is good enough to close and whether it is reached."""
+
+    class Reached(models.TextChoices):
+        NOT_YET = "nog_niet", _("Nog niet")
+        YES = "ja", _("Ja")
+        NO = "nee", _("Nee")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    text = models.TextField(_("doel"))
+    good_enough = models.TextField(_("goed genoeg om af te sluiten als"))
+    reached = models.CharField(
+        _("bereikt"), max_length=10, choices=Reached.choices, default=Reached.NOT_YET
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class PlanVersion(models.Model):
+    """An adopted version of the plan: a frozen snapshot of its whole content."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    adopted_at = models.DateTimeField()
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    content = models.JSONField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_plan_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan {self.plan_id} v{self.number}"
+
+
+class Action(VersionedModel):
+    """An action of the plan's action list: who (a user or an organisation), what, when."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "gedaan", _("Gedaan")
+        IMPOSSIBLE = "niet_uitvoerbaar", _("Kan niet worden uitgevoerd")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    goal = models.ForeignKey(
+        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    what = models.TextField(_("wat"))
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("eigenaar (persoon)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("eigenaar (organisatie)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_date = models.DateField(_("uiterlijk"))
+    state = models.CharField(_("stand"), max_length=20, choices=State.choices, default=State.OPEN)
+    state_reason = models.TextField(_("reden"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [
+            models.Index(fields=["state", "due_date"]),
+            models.Index(fields=["owner_organisation", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.what[:40]
+
+    def overdue_on(self, day: dt.date) -> bool:
+        return self.state == self.State.OPEN and self.due_date < day
+
+
+class ActionReport(models.Model):
+    """A report back on an action: progress, done, cannot be done, or a change."""
+
+    class Kind(models.TextChoices):
+        REPORT = "terugmelding", _("Terugmelding")
+        DONE = "gedaan", _("Gedaan")
+        IMPOSSIBLE = "niet_uitvoerbaar", _("Kan niet worden uitgevoerd")
+        CHANGE = "verandering", _("Er is iets veranderd")
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("toelichting"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action_id}: {self.kind}"
+
+
+class ActionReminder(models.Model):
+    """One reminder per overdue action per day: what makes the daily job idempotent."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
+    on_date = models.DateField()
+    sent_to = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "on_date"], name="one_reminder_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_id} {self.on_date}"
+
+
+class SafetyPlan(VersionedModel):
+    """The safety plan (veiligheidsplan) when there are concerns about safety."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="safety_plan")
+    strengths = models.TextField(_("krachten rond veiligheid"), blank=True)
+    concerns = models.TextField(_("zorgen over onveiligheid"), blank=True)
+    worst_case = models.TextField(_("het ergste dat kan gebeuren"), blank=True)
+    complicating_factors = models.TextField(_("complicerende factoren"), blank=True)
+    contacts = models.TextField(_("contactpersonen en telefoonnummers"), blank=True)
+    signed_by = models.TextField(_("ondertekend door"), blank=True)
+    signed_on = models.DateField(_("ondertekend op"), null=True, blank=True)
+    evaluation_date = models.DateField(_("evaluatiedatum"), null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Veiligheidsplan {self.case_id}"
+
+
+class SafetyAgreement(models.Model):
+    """A safety agreement: what must happen, who checks it, what happens if it is not kept."""
+
+    safety_plan = models.ForeignKey(SafetyPlan, on_delete=models.CASCADE, related_name="agreements")
+    what = models.TextField(_("wat moet er gebeuren"))
+    who_checks = models.CharField(_("wie controleert"), max_length=200)
+    if_not_kept = models.TextField(_("wat gebeurt er als het niet gebeurt"))
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.what[:40]
+
+
+class SafetyScore(models.Model):
+    """The scaling question (0 = totally unsafe, 10 = safe enough) for one person, one day."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="safety_scores")
+    who = models.CharField(_("wie geeft de score"), max_length=150)
+    score = models.PositiveSmallIntegerField(
+        _("score (0-10)"), validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    on_date = models.DateField(_("datum"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.who}: {self.score}"
+
+
+class DirectorEscalation(models.Model):
+    """The casusregisseur escalates to the procesregisseur, the procesregisseur to the
+    manager of the house: each with a reason, shown on the case's timeline."""
+
+    class To(models.TextChoices):
+        PROCESREGISSEUR = "procesregisseur", _("Procesregisseur")
+        MANAGER = "manager", _("Manager")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="director_escalations")
+    to = models.CharField(_("naar"), max_length=20, choices=To.choices)
+    reason = models.TextField(_("reden"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    handled_note = models.TextField(_("afhandeling"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} -> {self.to}"

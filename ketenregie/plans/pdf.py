@@ -1,0 +1,55 @@
+"""The plan of approach and the safety plan as PDF (WeasyPrint) for the case team.
+
+Views call these only for a case that came through the gate with full access; the view
+writes the audit event.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from ketenregie.cases.models import Case
+from ketenregie.plans import services
+from ketenregie.plans.models import Action, CasusregisseurAgreement, PlanVersion, SafetyScore
+
+
+def _render(template: str, context: dict[str, object]) -> bytes:
+    import weasyprint
+
+    html = render_to_string(template, {**context, "now": timezone.localtime()})
+    return bytes(weasyprint.HTML(string=html).write_pdf())
+
+
+def plan_pdf(case: Case) -> bytes:
+    plan = services.plan_for(case)
+    return _render(
+        "plans/pdf_plan.html",
+        {
+            "case": case,
+            "plan": plan,
+            "latest": PlanVersion.objects.filter(plan=plan).order_by("-number").first(),
+            "scores": list(plan.domain_scores.select_related("domain")),
+            "statements": list(plan.statements.all()),
+            "goals": list(plan.goals.all()),
+            "actions": list(
+                Action.objects.filter(case=case).select_related("owner_user", "owner_organisation")
+            ),
+            "casusregisseur": CasusregisseurAgreement.objects.filter(case=case)
+            .select_related("casusregisseur")
+            .last(),
+        },
+    )
+
+
+def safety_pdf(case: Case) -> bytes:
+    safety = services.safety_plan_for(case)
+    return _render(
+        "plans/pdf_safety.html",
+        {
+            "case": case,
+            "safety": safety,
+            "agreements": list(safety.agreements.all()),
+            "scores": list(SafetyScore.objects.filter(case=case)),
+        },
+    )

@@ -1,0 +1,1162 @@
+"""Writes of the execution phase: meetings and minutes, the plan and its versions, goals,
+actions and reports, the safety plan, escalation between directors.
+
+Every write locks what it changes, checks it, writes an audit event in the same
+transaction and queues link-only mail for after the commit. Free text (minutes, plan
+texts, reasons) stays out of the permanent audit trail: events name fields, not content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketenregie.accounts.models import RoleAssignment
+from ketenregie.accounts.roles import Role
+from ketenregie.audit import services as audit
+from ketenregie.cases import services as case_services
+from ketenregie.cases.access import active_memberships
+from ketenregie.cases.defaults import ensure_life_domains
+from ketenregie.cases.models import Case, CaseMembership, CaseRole, LifeDomain
+from ketenregie.cases.workflow import Status
+from ketenregie.core.errors import ConcurrentEditError
+from ketenregie.core.ics import meeting_ics
+from ketenregie.core.mail import absolute_url, send_link_mail
+from ketenregie.core.services import snapshot
+from ketenregie.plans.models import (
+    Action,
+    ActionReminder,
+    ActionReport,
+    CasusregisseurAgreement,
+    DirectorEscalation,
+    DomainScore,
+    Goal,
+    Meeting,
+    MonitoringItem,
+    Participant,
+    Plan,
+    PlanVersion,
+    SafetyAgreement,
+    SafetyPlan,
+    SafetyScore,
+    Statement,
+)
+
+if TYPE_CHECKING:
+    from ketenregie.accounts.models import House, Organisation, User
+
+RUNNING = (Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN)
+PLAN_TEXT_FIELDS = ["joint_goal", "earlier_help", "analysis", "desired_result", "safety_concerns"]
+SAFETY_FIELDS = [
+    "strengths",
+    "concerns",
+    "worst_case",
+    "complicating_factors",
+    "contacts",
+    "signed_by",
+    "signed_on",
+    "evaluation_date",
+]
+
+
+def _running(case: Case) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status not in RUNNING:
+        raise ValidationError(
+            _("Dit kan alleen bij een casus in uitvoering (status nu: ‘%(status)s’).")
+            % {"status": Status(locked.status).label}
+        )
+    return locked
+
+
+def team_emails(case: Case, *, day: dt.date | None = None) -> list[str]:
+    """The case team's mail group: every active personal member, and the users of
+    organisations that are on the team as a whole. Advisers are part of it too."""
+    day = day or timezone.localdate()
+    active = CaseMembership.objects.filter(case=case, valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+    from ketenregie.accounts.models import User
+
+    users = User.objects.filter(is_active=True).filter(
+        Q(pk__in=active.filter(user__isnull=False).values("user_id"))
+        | Q(organisation_id__in=active.filter(user__isnull=True).values("organisation_id"))
+    )
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def director_emails(case: Case) -> list[str]:
+    day = timezone.localdate()
+    return list(
+        CaseMembership.objects.filter(
+            case=case,
+            role__in=[CaseRole.CASUSREGISSEUR, CaseRole.PROCESREGISSEUR],
+            user__isnull=False,
+            valid_from__lte=day,
+        )
+        .exclude(valid_to__lt=day)
+        .values_list("user__email", flat=True)
+    )
+
+
+# --- Case meetings ----------------------------------------------------------------------
+
+
+def _meeting_label(meeting: Meeting) -> str:
+    if meeting.case is not None:
+        return f"{meeting.get_kind_display()} casus {meeting.case.code}"
+    return f"{meeting.get_kind_display()} {meeting.house.name}"
+
+
+def _invite(meeting: Meeting, users: Iterable[User], *, update: bool = False) -> None:
+    path = reverse("meeting_detail", args=[meeting.pk])
+    ics = meeting_ics(
+        uid=f"ketenregie-overleg-{meeting.pk}@ketenregie",
+        start=meeting.starts_at,
+        end=meeting.ends_at,
+        summary=_meeting_label(meeting),
+        location=meeting.location,
+        url=absolute_url(path),
+    )
+    when = timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y %H:%M")
+    send_link_mail(
+        [u.email for u in users],
+        subject=_("gewijzigde uitnodiging casusoverleg")
+        if update
+        else _("uitnodiging casusoverleg"),
+        text=_(
+            "U bent uitgenodigd voor een %(soort)s op %(wanneer)s. Geef in Ketenregie aan of "
+            "u komt en in welke hoedanigheid (betrokken of adviseur)."
+        )
+        % {"soort": meeting.get_kind_display().lower(), "wanneer": when},
+        path=path,
+        ics=ics,
+    )
+
+
+def _check_meeting_values(
+    kind: str,
+    starts_at: dt.datetime | None,
+    ends_at: dt.datetime | None,
+    person_invited: bool,
+    person_not_invited_reason: str,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if kind not in Meeting.Kind.values:
+        errors["kind"] = _("Kies de soort overleg.")
+    if starts_at is None:
+        errors["starts_at"] = _("Vul de datum en het begintijdstip in.")
+    if ends_at is None:
+        errors["ends_at"] = _("Vul het eindtijdstip in.")
+    elif starts_at is not None and ends_at <= starts_at:
+        errors["ends_at"] = _("Het overleg eindigt na het begin.")
+    if (
+        kind == Meeting.Kind.INCIDENTAL
+        and not person_invited
+        and not person_not_invited_reason.strip()
+    ):
+        errors["person_not_invited_reason"] = _(
+            "De betrokkene wordt voor een incidenteel casusoverleg uitgenodigd, tenzij er "
+            "zwaarwegende redenen zijn. Leg die redenen vast, of vink uitnodigen aan."
+        )
+    return errors
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    actor: User,
+    house: House,
+    kind: str,
+    starts_at: dt.datetime | None,
+    ends_at: dt.datetime | None,
+    location: str,
+    participants: Iterable[User],
+    case: Case | None = None,
+    person_invited: bool = False,
+    person_not_invited_reason: str = "",
+) -> Meeting:
+    """Plan a case meeting and invite the participants by link-only mail with an .ics."""
+    errors = _check_meeting_values(
+        kind, starts_at, ends_at, person_invited, person_not_invited_reason
+    )
+    if kind == Meeting.Kind.MONITORING:
+        if case is not None:
+            errors["kind"] = _(
+                "Een monitoringsoverleg gaat over alle lopende casussen van een huis."
+            )
+    elif case is None:
+        errors["kind"] = _("Een casusoverleg hoort bij een casus.")
+    else:
+        case = _running(case)
+        if case.house_id != house.pk:
+            errors["kind"] = _("Deze casus hoort bij een ander huis.")
+    if kind == Meeting.Kind.FIRST and case is not None:
+        if (
+            Meeting.objects.filter(case=case, kind=Meeting.Kind.FIRST)
+            .exclude(state=Meeting.State.CANCELLED)
+            .exists()
+        ):
+            errors["kind"] = _(
+                "Deze casus heeft al een eerste casusoverleg. Plan een incidenteel overleg."
+            )
+    people = list({u.pk: u for u in participants}.values())
+    if not people:
+        errors["participants"] = _("Nodig ten minste één deelnemer uit.")
+    if errors:
+        raise ValidationError(errors)
+    assert starts_at is not None and ends_at is not None
+    if kind == Meeting.Kind.FIRST and not location.strip():
+        # The first case meeting is held in person at the house unless said otherwise.
+        location = _("%(huis)s (fysiek)") % {"huis": house.name}
+    meeting = Meeting.objects.create(
+        house=house,
+        case=case,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location.strip() or house.name,
+        person_invited=person_invited if kind != Meeting.Kind.MONITORING else False,
+        person_not_invited_reason=person_not_invited_reason.strip() if not person_invited else "",
+        organiser=actor,
+    )
+    Participant.objects.bulk_create([Participant(meeting=meeting, user=u) for u in people])
+    if kind == Meeting.Kind.MONITORING:
+        running = Case.objects.filter(house=house, status=Status.IN_UITVOERING).order_by(
+            "escalation_level", "code"
+        )
+        MonitoringItem.objects.bulk_create(
+            [MonitoringItem(meeting=meeting, case=c, position=i) for i, c in enumerate(running, 1)]
+        )
+    audit.record(
+        "meeting.scheduled",
+        actor=actor,
+        case_id=case.pk if case else None,
+        obj=meeting,
+        data={
+            "soort": kind,
+            "begint": meeting.starts_at.isoformat(),
+            "deelnemers": [u.pk for u in people],
+            "betrokkene_uitgenodigd": meeting.person_invited,
+            "zwaarwegende_redenen_vastgelegd": bool(meeting.person_not_invited_reason),
+        },
+    )
+    _invite(meeting, people)
+    return meeting
+
+
+@transaction.atomic
+def add_participant(meeting: Meeting, *, actor: User, user: User) -> Participant:
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.state != Meeting.State.PLANNED:
+        raise ValidationError({"user": _("Dit overleg is al gehouden of vervallen.")})
+    if Participant.objects.filter(meeting=locked, user=user).exists():
+        raise ValidationError({"user": _("Deze persoon is al uitgenodigd.")})
+    participant = Participant.objects.create(meeting=locked, user=user)
+    audit.record(
+        "meeting.participant_invited",
+        actor=actor,
+        case_id=locked.case_id,
+        obj=locked,
+        data={"deelnemer": user.pk},
+    )
+    _invite(locked, [user])
+    return participant
+
+
+def _ensure_membership(
+    meeting: Meeting, case: Case, user: User, role: CaseRole, actor: User
+) -> None:
+    """A declared capacity gives access to the case from the meeting's day: an involved
+    participant joins the team, an adviser sees the case pseudonymised from then on."""
+    if active_memberships(user).filter(case_id=case.pk).exists():
+        return
+    if user.organisation is None:
+        return
+    case_services.add_membership(
+        case,
+        actor=actor,
+        role=role,
+        organisation=user.organisation,
+        user=user,
+        valid_from=min(timezone.localdate(meeting.starts_at), timezone.localdate()),
+        note=_("Verklaard bij %(overleg)s") % {"overleg": meeting.get_kind_display().lower()},
+    )
+
+
+@transaction.atomic
+def reply(participant: Participant, *, actor: User, answer: str, capacity: str) -> Participant:
+    """The participant answers the invitation and declares involved or adviser."""
+    locked = (
+        Participant.objects.select_for_update().select_related("meeting").get(pk=participant.pk)
+    )
+    meeting = locked.meeting
+    errors: dict[str, str] = {}
+    if answer not in (Participant.Reply.YES, Participant.Reply.NO):
+        errors["answer"] = _("Geef aan of u komt.")
+    if capacity not in (Participant.Capacity.INVOLVED, Participant.Capacity.ADVISER):
+        errors["capacity"] = _("Verklaar of u betrokken bent of als adviseur deelneemt.")
+    if meeting.state == Meeting.State.CANCELLED:
+        errors["answer"] = _("Dit overleg is vervallen.")
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(locked, ["reply", "capacity"])
+    locked.reply, locked.capacity, locked.replied_at = answer, capacity, timezone.now()
+    locked.save(update_fields=["reply", "capacity", "replied_at"])
+    cases = (
+        [meeting.case]
+        if meeting.case is not None
+        else [i.case for i in meeting.items.select_related("case")]
+    )
+    role = (
+        CaseRole.ADVISEUR
+        if capacity == Participant.Capacity.ADVISER
+        else CaseRole.BETROKKEN_PARTNER
+    )
+    if meeting.kind != Meeting.Kind.MONITORING or role == CaseRole.ADVISEUR:
+        # In a monitoring meeting an involved partner of one case is not thereby
+        # involved in all others: only the adviser capacity is applied house-wide.
+        for case in cases:
+            _ensure_membership(meeting, case, locked.user, role, actor)
+    audit.record(
+        "meeting.replied",
+        actor=actor,
+        case_id=meeting.case_id,
+        obj=meeting,
+        data={
+            "deelnemer": locked.user_id,
+            "voor": before,
+            "na": snapshot(locked, ["reply", "capacity"]),
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def record_attendance(
+    meeting: Meeting, *, actor: User, present: Iterable[int], expected_version: int
+) -> Meeting:
+    """After the meeting: who was there. The meeting becomes 'held'."""
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.version != expected_version:
+        raise ConcurrentEditError()
+    if locked.state == Meeting.State.CANCELLED:
+        raise ValidationError(_("Dit overleg is vervallen."))
+    if locked.starts_at > timezone.now():
+        raise ValidationError(_("Aanwezigheid leg je vast als het overleg begonnen is."))
+    present_ids = set(present)
+    for p in Participant.objects.filter(meeting=locked):
+        p.attended = p.user_id in present_ids
+        p.save(update_fields=["attended"])
+    locked.state = Meeting.State.HELD
+    locked.version += 1
+    locked.save(update_fields=["state", "version"])
+    audit.record(
+        "meeting.attendance_recorded",
+        actor=actor,
+        case_id=locked.case_id,
+        obj=locked,
+        data={"aanwezig": sorted(present_ids)},
+    )
+    return locked
+
+
+@transaction.atomic
+def cancel_meeting(meeting: Meeting, *, actor: User, expected_version: int) -> Meeting:
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.version != expected_version:
+        raise ConcurrentEditError()
+    if locked.state != Meeting.State.PLANNED:
+        raise ValidationError(_("Alleen een gepland overleg kan vervallen."))
+    locked.state, locked.version = Meeting.State.CANCELLED, locked.version + 1
+    locked.save(update_fields=["state", "version"])
+    audit.record("meeting.cancelled", actor=actor, case_id=locked.case_id, obj=locked)
+    send_link_mail(
+        [p.user.email for p in locked.participants.select_related("user")],
+        subject=_("casusoverleg vervallen"),
+        text=_("Een casusoverleg waarvoor u was uitgenodigd is vervallen."),
+        path=reverse("meeting_detail", args=[locked.pk]),
+    )
+    return locked
+
+
+@transaction.atomic
+def save_minutes(
+    meeting: Meeting,
+    *,
+    actor: User,
+    minutes: str,
+    decisions: str,
+    expected_version: int,
+    notes: Mapping[int, str] | None = None,
+) -> Meeting:
+    """Write (or improve) the minutes. `notes`: monitoring item id -> state of affairs."""
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.version != expected_version:
+        raise ConcurrentEditError()
+    if locked.state != Meeting.State.HELD:
+        raise ValidationError(_("Leg eerst de aanwezigheid vast; daarna schrijft u het verslag."))
+    errors = {}
+    if not minutes.strip():
+        errors["minutes"] = _("Schrijf het verslag.")
+    if locked.kind != Meeting.Kind.MONITORING and not decisions.strip():
+        errors["decisions"] = _("Noteer de besluiten (ook als dat ‘geen besluiten’ is).")
+    if errors:
+        raise ValidationError(errors)
+    changed = [
+        f
+        for f, v in (("minutes", minutes.strip()), ("decisions", decisions.strip()))
+        if getattr(locked, f) != v
+    ]
+    locked.minutes, locked.decisions = minutes.strip(), decisions.strip()
+    locked.version += 1
+    locked.save(update_fields=["minutes", "decisions", "version"])
+    for item in MonitoringItem.objects.filter(meeting=locked, pk__in=list(notes or {})):
+        assert notes is not None
+        if item.note != notes[item.pk].strip():
+            item.note = notes[item.pk].strip()
+            item.save(update_fields=["note"])
+    audit.record(
+        "meeting.minutes_saved",
+        actor=actor,
+        case_id=locked.case_id,
+        obj=locked,
+        data={"velden": changed},
+    )
+    return locked
+
+
+@transaction.atomic
+def send_minutes(meeting: Meeting, *, actor: User) -> Meeting:
+    """Send the minutes and the action list to the case team by a link."""
+    locked = Meeting.objects.select_for_update().select_related("case", "house").get(pk=meeting.pk)
+    if locked.state != Meeting.State.HELD or not locked.minutes.strip():
+        raise ValidationError(_("Schrijf eerst het verslag; daarna verstuurt u het."))
+    first_time = locked.minutes_sent_at is None
+    locked.minutes_sent_at, locked.minutes_sent_by = timezone.now(), actor
+    locked.save(update_fields=["minutes_sent_at", "minutes_sent_by"])
+    if locked.case is not None:
+        recipients = team_emails(locked.case)
+    else:
+        recipients = [p.user.email for p in locked.participants.select_related("user")]
+    on_time = timezone.localdate() <= locked.minutes_due
+    audit.record(
+        "meeting.minutes_sent",
+        actor=actor,
+        case_id=locked.case_id,
+        obj=locked,
+        data={"ontvangers": len(recipients), "op_tijd": on_time, "eerste_keer": first_time},
+    )
+    send_link_mail(
+        recipients,
+        subject=_("verslag casusoverleg") if first_time else _("bijgewerkt verslag casusoverleg"),
+        text=_("Het verslag en de actielijst van een casusoverleg staan klaar."),
+        path=reverse("meeting_detail", args=[locked.pk]),
+    )
+    return locked
+
+
+def late_minutes(meetings: Any, day: dt.date | None = None) -> Any:
+    """Held meetings whose minutes were not sent within the week (a queryset filter)."""
+    day = day or timezone.localdate()
+    # starts_at before the start of (day - 7) in local time means the due date has passed.
+    limit = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=7), dt.time.min))
+    return meetings.filter(
+        state=Meeting.State.HELD, minutes_sent_at__isnull=True, starts_at__lt=limit
+    )
+
+
+@transaction.atomic
+def agree_casusregisseur(
+    case: Case,
+    *,
+    actor: User,
+    casusregisseur: User | None,
+    agreed_by: Iterable[User],
+    meeting: Meeting | None = None,
+    from_date: dt.date | None = None,
+) -> CasusregisseurAgreement:
+    """The participants agree who is casusregisseur (a partner's team member)."""
+    locked = _running(case)
+    agreed = list(agreed_by)
+    errors: dict[str, str] = {}
+    if casusregisseur is None:
+        errors["casusregisseur"] = _("Kies de casusregisseur.")
+    elif casusregisseur.organisation is None:
+        errors["casusregisseur"] = _("De casusregisseur werkt bij een partnerorganisatie.")
+    if not agreed:
+        errors["agreed_by"] = _("Leg vast wie met deze keuze hebben ingestemd.")
+    if errors:
+        raise ValidationError(errors)
+    assert casusregisseur is not None and casusregisseur.organisation is not None
+    day = from_date or timezone.localdate()
+    current = (
+        CaseMembership.objects.filter(
+            case=locked, role=CaseRole.CASUSREGISSEUR, valid_from__lte=day
+        )
+        .exclude(valid_to__lt=day)
+        .first()
+    )
+    if current is not None and current.user_id == casusregisseur.pk:
+        raise ValidationError({"casusregisseur": _("Deze persoon is al casusregisseur.")})
+    if current is not None and current.valid_from < day:
+        case_services.hand_over(current, actor=actor, successor=casusregisseur, from_date=day)
+    else:
+        if current is not None:
+            case_services.end_membership(current, actor=actor, valid_to=current.valid_from)
+        case_services.add_membership(
+            locked,
+            actor=actor,
+            role=CaseRole.CASUSREGISSEUR,
+            organisation=casusregisseur.organisation,
+            user=casusregisseur,
+            valid_from=day,
+        )
+    record = CasusregisseurAgreement.objects.create(
+        case=locked,
+        meeting=meeting,
+        casusregisseur=casusregisseur,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    record.agreed_by.set(agreed)
+    audit.record(
+        "plan.casusregisseur_agreed",
+        actor=actor,
+        case_id=locked.pk,
+        obj=record,
+        data={"casusregisseur": casusregisseur.pk, "ingestemd": sorted(u.pk for u in agreed)},
+    )
+    return record
+
+
+# --- The integrated plan ----------------------------------------------------------------
+
+
+def plan_for(case: Case) -> Plan:
+    """The case's working plan, created with one row per active life domain."""
+    plan, created = Plan.objects.get_or_create(case=case)
+    if created:
+        ensure_life_domains()
+        DomainScore.objects.bulk_create(
+            [DomainScore(plan=plan, domain=d) for d in LifeDomain.objects.filter(is_active=True)]
+        )
+    return plan
+
+
+@transaction.atomic
+def save_plan_text(
+    plan: Plan, *, actor: User, values: Mapping[str, Any], expected_version: int
+) -> Plan:
+    _running(plan.case)
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if locked.version != expected_version:
+        raise ConcurrentEditError()
+    before = snapshot(locked, PLAN_TEXT_FIELDS)
+    for name in PLAN_TEXT_FIELDS:
+        value = values.get(name)
+        setattr(locked, name, value.strip() if isinstance(value, str) else bool(value))
+    after = snapshot(locked, PLAN_TEXT_FIELDS)
+    changed = [f for f in PLAN_TEXT_FIELDS if before[f] != after[f]]
+    if not changed:
+        return locked
+    locked.version += 1
+    locked.updated_at, locked.updated_by = timezone.now(), actor
+    locked.save()
+    audit.record(
+        "plan.text_saved",
+        actor=actor,
+        case_id=locked.case_id,
+        obj=locked,
+        data={"velden": changed, "zorgen_veiligheid": locked.safety_concerns},
+    )
+    return locked
+
+
+@transaction.atomic
+def save_domain_scores(
+    plan: Plan,
+    *,
+    actor: User,
+    scores: Mapping[int, tuple[int | None, str]],
+    expected_version: int,
+) -> Plan:
+    """Scores (1-5) and problems per life domain; `scores` maps domain id -> (score, text)."""
+    _running(plan.case)
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if locked.version != expected_version:
+        raise ConcurrentEditError()
+    errors = [
+        _("De score op een leefgebied ligt tussen 1 en 5.")
+        for score, _text in scores.values()
+        if score is not None and not 1 <= score <= 5
+    ]
+    if errors:
+        raise ValidationError(errors[0])
+    changed: dict[str, Any] = {}
+    for row in DomainScore.objects.filter(plan=locked).select_related("domain"):
+        if row.domain_id not in scores:
+            continue
+        score, text = scores[row.domain_id]
+        if row.score != score or row.problem != text.strip():
+            if row.score != score:
+                changed[row.domain.name] = {"voor": row.score, "na": score}
+            row.score, row.problem = score, text.strip()
+            row.save(update_fields=["score", "problem"])
+    locked.version += 1
+    locked.updated_at, locked.updated_by = timezone.now(), actor
+    locked.save(update_fields=["version", "updated_at", "updated_by"])
+    audit.record(
+        "plan.scores_saved",
+        actor=actor,
+        case_id=locked.case_id,
+        obj=locked,
+        data={"scores": changed},
+    )
+    return locked
+
+
+@transaction.atomic
+def add_statement(plan: Plan, *, actor: User, kind: str, text: str, said_by: str) -> Statement:
+    _running(plan.case)
+    errors = {}
+    if kind not in Statement.Kind.values:
+        errors["kind"] = _("Kies kracht of zorg.")
+    if not text.strip():
+        errors["text"] = _("Schrijf op wat er is gezegd.")
+    if not said_by.strip():
+        errors["said_by"] = _("Vermeld wie het zei.")
+    if errors:
+        raise ValidationError(errors)
+    statement = Statement.objects.create(
+        plan=plan, kind=kind, text=text.strip(), said_by=said_by.strip(), added_by=actor
+    )
+    audit.record(
+        "plan.statement_added",
+        actor=actor,
+        case_id=plan.case_id,
+        obj=statement,
+        data={"soort": kind},
+    )
+    return statement
+
+
+@transaction.atomic
+def add_goal(plan: Plan, *, actor: User, text: str, good_enough: str) -> Goal:
+    _running(plan.case)
+    errors = {}
+    if not text.strip():
+        errors["text"] = _("Beschrijf het doel.")
+    if not good_enough.strip():
+        errors["good_enough"] = _("Beschrijf wanneer het goed genoeg is om af te sluiten.")
+    if errors:
+        raise ValidationError(errors)
+    goal = Goal.objects.create(plan=plan, text=text.strip(), good_enough=good_enough.strip())
+    audit.record("plan.goal_added", actor=actor, case_id=plan.case_id, obj=goal)
+    return goal
+
+
+@transaction.atomic
+def set_goal_reached(goal: Goal, *, actor: User, reached: str) -> Goal:
+    locked = Goal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
+    _running(locked.plan.case)
+    if reached not in Goal.Reached.values:
+        raise ValidationError({"reached": _("Kies ja, nee of nog niet.")})
+    if locked.reached == reached:
+        return locked
+    before = locked.reached
+    locked.reached = reached
+    locked.save(update_fields=["reached"])
+    audit.record(
+        "plan.goal_updated",
+        actor=actor,
+        case_id=locked.plan.case_id,
+        obj=locked,
+        data={"wijzigingen": {"bereikt": {"voor": before, "na": reached}}},
+    )
+    return locked
+
+
+def plan_content(plan: Plan) -> dict[str, Any]:
+    """The whole plan as plain data: what a version freezes and what the diff compares."""
+    content: dict[str, Any] = {f: getattr(plan, f) for f in PLAN_TEXT_FIELDS}
+    content["domeinen"] = {
+        row.domain.name: {"score": row.score, "problematiek": row.problem}
+        for row in DomainScore.objects.filter(plan=plan).select_related("domain")
+    }
+    content["uitspraken"] = [
+        {"soort": s.kind, "tekst": s.text, "door": s.said_by} for s in plan.statements.all()
+    ]
+    content["doelen"] = [
+        {"doel": g.text, "goed_genoeg": g.good_enough, "bereikt": g.reached}
+        for g in plan.goals.all()
+    ]
+    content["acties"] = [
+        {
+            "wat": a.what,
+            "eigenaar": str(a.owner_user or a.owner_organisation),
+            "uiterlijk": a.due_date.isoformat(),
+            "stand": a.state,
+        }
+        for a in Action.objects.filter(case_id=plan.case_id).select_related(
+            "owner_user", "owner_organisation"
+        )
+    ]
+    safety = SafetyPlan.objects.filter(case_id=plan.case_id).first()
+    if safety is not None:
+        content["veiligheidsplan"] = {
+            **{f: _plain(getattr(safety, f)) for f in SAFETY_FIELDS},
+            "afspraken": [
+                {"wat": a.what, "wie_controleert": a.who_checks, "als_niet": a.if_not_kept}
+                for a in safety.agreements.all()
+            ],
+        }
+    return content
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@transaction.atomic
+def adopt_plan(
+    plan: Plan, *, actor: User, expected_version: int, meeting: Meeting | None = None
+) -> PlanVersion:
+    """Adopt (vaststellen) the plan as it stands: a new numbered version, kept forever."""
+    _running(plan.case)
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if locked.version != expected_version:
+        raise ConcurrentEditError()
+    errors = []
+    if not locked.joint_goal.strip():
+        errors.append(_("Een plan wordt vastgesteld met een gezamenlijk doel."))
+    if not locked.goals.exists():
+        errors.append(_("Een plan wordt vastgesteld met ten minste één doel."))
+    if errors:
+        raise ValidationError(errors)
+    content = plan_content(locked)
+    last = PlanVersion.objects.filter(plan=locked).order_by("-number").first()
+    if last is not None and last.content == content:
+        raise ValidationError(_("Er is niets gewijzigd sinds versie %(n)s.") % {"n": last.number})
+    version = PlanVersion.objects.create(
+        plan=locked,
+        number=(last.number + 1) if last else 1,
+        adopted_at=timezone.now(),
+        adopted_by=actor,
+        meeting=meeting,
+        content=content,
+    )
+    audit.record(
+        "plan.adopted",
+        actor=actor,
+        case_id=locked.case_id,
+        obj=version,
+        data={"versie": version.number},
+    )
+    return version
+
+
+# --- Actions ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_action(
+    case: Case,
+    *,
+    actor: User,
+    what: str,
+    owner_user: User | None,
+    owner_organisation: Organisation | None,
+    due_date: dt.date | None,
+    meeting: Meeting | None = None,
+    goal: Goal | None = None,
+) -> Action:
+    locked = _running(case)
+    errors: dict[str, str] = {}
+    if not what.strip():
+        errors["what"] = _("Beschrijf wat er moet gebeuren.")
+    if owner_user is not None:
+        if owner_organisation is not None and owner_user.organisation_id != owner_organisation.pk:
+            errors["owner_user"] = _("Deze persoon werkt niet bij de gekozen organisatie.")
+        owner_organisation = owner_organisation or owner_user.organisation
+    if owner_organisation is None:
+        errors["owner_organisation"] = _(
+            "Kies wie de actie uitvoert: een persoon of een organisatie."
+        )
+    if due_date is None:
+        errors["due_date"] = _("Kies de datum waarop de actie klaar is.")
+    if errors:
+        raise ValidationError(errors)
+    assert owner_organisation is not None and due_date is not None
+    action = Action.objects.create(
+        case=locked,
+        meeting=meeting,
+        goal=goal,
+        what=what.strip(),
+        owner_user=owner_user,
+        owner_organisation=owner_organisation,
+        due_date=due_date,
+        created_by=actor,
+    )
+    audit.record(
+        "action.added",
+        actor=actor,
+        case_id=locked.pk,
+        obj=action,
+        data={
+            "eigenaar": owner_user.pk if owner_user else None,
+            "organisatie": owner_organisation.pk,
+            "uiterlijk": due_date.isoformat(),
+            "overleg": meeting.pk if meeting else None,
+        },
+    )
+    if owner_user is not None and owner_user.pk != actor.pk:
+        send_link_mail(
+            [owner_user.email],
+            subject=_("nieuwe actie voor u"),
+            text=_("Er staat een nieuwe actie voor u klaar in ‘Mijn acties’."),
+            path=reverse("my_actions"),
+        )
+    return action
+
+
+@transaction.atomic
+def report_on_action(
+    action: Action, *, actor: User, kind: str, text: str, expected_version: int | None = None
+) -> Action:
+    """Report back, mark done, or signal that it cannot be done or that something changed.
+
+    'Cannot be done' and 'a change' raise a signal on the case, which notifies the
+    casusregisseur and the procesregisseur.
+    """
+    from ketenregie.pga import services as pga_services
+    from ketenregie.pga.models import Signal
+
+    locked = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentEditError()
+    errors: dict[str, str] = {}
+    if kind not in ActionReport.Kind.values:
+        errors["kind"] = _("Kies wat u wilt melden.")
+    if locked.state != Action.State.OPEN and kind != ActionReport.Kind.REPORT:
+        errors["kind"] = _("Deze actie is al afgerond (%(stand)s).") % {
+            "stand": locked.get_state_display().lower()
+        }
+    needs_text = kind in (
+        ActionReport.Kind.REPORT,
+        ActionReport.Kind.IMPOSSIBLE,
+        ActionReport.Kind.CHANGE,
+    )
+    if needs_text and not text.strip():
+        text_errors: dict[str, str] = {
+            ActionReport.Kind.IMPOSSIBLE.value: _("Geef de reden waarom de actie niet kan."),
+            ActionReport.Kind.CHANGE.value: _("Beschrijf wat er is veranderd."),
+        }
+        errors["text"] = text_errors.get(kind, _("Schrijf uw terugmelding."))
+    if errors:
+        raise ValidationError(errors)
+    ActionReport.objects.create(
+        action=locked, kind=kind, text=text.strip(), by=actor, at=timezone.now()
+    )
+    before = locked.state
+    if kind == ActionReport.Kind.DONE:
+        locked.state, locked.closed_at = Action.State.DONE, timezone.now()
+    elif kind == ActionReport.Kind.IMPOSSIBLE:
+        locked.state, locked.state_reason = Action.State.IMPOSSIBLE, text.strip()
+        locked.closed_at = timezone.now()
+    locked.version += 1
+    locked.save(update_fields=["state", "state_reason", "closed_at", "version"])
+    audit.record(
+        "action.reported",
+        actor=actor,
+        case_id=locked.case_id,
+        obj=locked,
+        data={"soort": kind, "wijzigingen": {"stand": {"voor": before, "na": locked.state}}}
+        if before != locked.state
+        else {"soort": kind},
+    )
+    if kind in (ActionReport.Kind.IMPOSSIBLE, ActionReport.Kind.CHANGE):
+        pga_services.raise_signal(
+            locked.case,
+            actor=actor,
+            kind=Signal.Kind.ACTION_IMPOSSIBLE
+            if kind == ActionReport.Kind.IMPOSSIBLE
+            else Signal.Kind.CHANGE,
+            text=_("Actie ‘%(wat)s’: %(tekst)s") % {"wat": locked.what[:80], "tekst": text.strip()},
+        )
+    return locked
+
+
+def my_actions_filter(user: User) -> Q:
+    """Actions that are the user's own or their organisation's."""
+    mine = Q(owner_user_id=user.pk)
+    if user.organisation_id is not None:
+        mine |= Q(owner_organisation_id=user.organisation_id)
+    return mine
+
+
+def send_reminders(day: dt.date | None = None) -> int:
+    """Daily: a link-only reminder for every overdue open action, at most once a day.
+
+    Idempotent: ActionReminder(action, day) is unique, so a second run that day sends
+    nothing. Returns the number of reminders sent.
+    """
+    from ketenregie.accounts.models import User
+
+    day = day or timezone.localdate()
+    overdue = (
+        Action.objects.filter(state=Action.State.OPEN, due_date__lt=day, case__status__in=RUNNING)
+        .exclude(pk__in=ActionReminder.objects.filter(on_date=day).values("action_id"))
+        .select_related("owner_user")
+    )
+    sent = 0
+    for action in overdue:
+        with transaction.atomic():
+            reminder, created = ActionReminder.objects.get_or_create(action=action, on_date=day)
+            if not created:
+                continue
+            if action.owner_user is not None:
+                recipients = [action.owner_user.email]
+            else:
+                # The organisation's case workers on this case's team.
+                recipients = list(
+                    User.objects.filter(
+                        organisation_id=action.owner_organisation_id, is_active=True
+                    )
+                    .filter(
+                        Q(pk__in=active_case_users(action.case_id))
+                        | Q(organisation_id__in=active_case_orgs(action.case_id))
+                    )
+                    .values_list("email", flat=True)
+                )
+            reminder.sent_to = len(recipients)
+            reminder.save(update_fields=["sent_to"])
+            audit.record(
+                "action.reminder_sent",
+                actor=None,
+                case_id=action.case_id,
+                obj=action,
+                data={"datum": day.isoformat(), "ontvangers": len(recipients)},
+            )
+            send_link_mail(
+                recipients,
+                subject=_("herinnering: actie over de datum"),
+                text=_(
+                    "Een actie op uw naam of van uw organisatie is over de afgesproken datum. "
+                    "Meld terug in ‘Mijn acties’."
+                ),
+                path=reverse("my_actions"),
+            )
+            sent += 1
+    return sent
+
+
+def active_case_users(case_id: int) -> Any:
+    day = timezone.localdate()
+    return (
+        CaseMembership.objects.filter(case_id=case_id, user__isnull=False, valid_from__lte=day)
+        .exclude(valid_to__lt=day)
+        .exclude(role=CaseRole.ADVISEUR)
+        .values("user_id")
+    )
+
+
+def active_case_orgs(case_id: int) -> Any:
+    day = timezone.localdate()
+    return (
+        CaseMembership.objects.filter(case_id=case_id, user__isnull=True, valid_from__lte=day)
+        .exclude(valid_to__lt=day)
+        .exclude(role=CaseRole.ADVISEUR)
+        .values("organisation_id")
+    )
+
+
+# --- Safety plan ------------------------------------------------------------------------
+
+
+def safety_plan_for(case: Case) -> SafetyPlan:
+    return SafetyPlan.objects.get_or_create(case=case)[0]
+
+
+@transaction.atomic
+def save_safety_plan(
+    safety: SafetyPlan, *, actor: User, values: Mapping[str, Any], expected_version: int
+) -> SafetyPlan:
+    _running(safety.case)
+    locked = SafetyPlan.objects.select_for_update().get(pk=safety.pk)
+    if locked.version != expected_version:
+        raise ConcurrentEditError()
+    errors = {}
+    signed_on, evaluation = values.get("signed_on"), values.get("evaluation_date")
+    if signed_on and signed_on > timezone.localdate():
+        errors["signed_on"] = _("Deze datum ligt in de toekomst.")
+    if signed_on and not (values.get("signed_by") or "").strip():
+        errors["signed_by"] = _("Vermeld wie hebben ondertekend.")
+    if evaluation and signed_on and evaluation <= signed_on:
+        errors["evaluation_date"] = _("De evaluatie ligt na de ondertekening.")
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(locked, SAFETY_FIELDS)
+    for name in SAFETY_FIELDS:
+        value = values.get(name)
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    after = snapshot(locked, SAFETY_FIELDS)
+    changed = [f for f in SAFETY_FIELDS if before[f] != after[f]]
+    if not changed:
+        return locked
+    locked.version += 1
+    locked.updated_at, locked.updated_by = timezone.now(), actor
+    locked.save()
+    dates = {
+        f: {"voor": before[f], "na": after[f]}
+        for f in ("signed_on", "evaluation_date")
+        if f in changed
+    }
+    audit.record(
+        "safety.saved",
+        actor=actor,
+        case_id=locked.case_id,
+        obj=locked,
+        data={"velden": changed, "wijzigingen": dates},
+    )
+    return locked
+
+
+@transaction.atomic
+def add_safety_agreement(
+    safety: SafetyPlan, *, actor: User, what: str, who_checks: str, if_not_kept: str
+) -> SafetyAgreement:
+    _running(safety.case)
+    errors = {}
+    if not what.strip():
+        errors["what"] = _("Beschrijf wat er moet gebeuren.")
+    if not who_checks.strip():
+        errors["who_checks"] = _("Vermeld wie controleert of de afspraak wordt nagekomen.")
+    if not if_not_kept.strip():
+        errors["if_not_kept"] = _("Beschrijf wat er gebeurt als de afspraak niet wordt nagekomen.")
+    if errors:
+        raise ValidationError(errors)
+    agreement = SafetyAgreement.objects.create(
+        safety_plan=safety,
+        what=what.strip(),
+        who_checks=who_checks.strip(),
+        if_not_kept=if_not_kept.strip(),
+    )
+    audit.record("safety.agreement_added", actor=actor, case_id=safety.case_id, obj=agreement)
+    return agreement
+
+
+@transaction.atomic
+def add_safety_score(
+    case: Case, *, actor: User, who: str, score: int | None, on_date: dt.date | None
+) -> SafetyScore:
+    locked = _running(case)
+    errors = {}
+    if not who.strip():
+        errors["who"] = _("Vermeld wie de score geeft.")
+    if score is None or not 0 <= score <= 10:
+        errors["score"] = _("De schaalvraag heeft een score van 0 tot en met 10.")
+    if on_date is None or on_date > timezone.localdate():
+        errors["on_date"] = _("Vul een datum in die niet in de toekomst ligt.")
+    if errors:
+        raise ValidationError(errors)
+    assert score is not None and on_date is not None
+    record = SafetyScore.objects.create(
+        case=locked, who=who.strip(), score=score, on_date=on_date, recorded_by=actor
+    )
+    audit.record(
+        "safety.score_added",
+        actor=actor,
+        case_id=locked.pk,
+        obj=record,
+        data={"score": score, "datum": on_date.isoformat()},
+    )
+    return record
+
+
+# --- Escalation between directors --------------------------------------------------------
+
+
+def house_managers(house_id: int) -> Any:
+    from ketenregie.accounts.models import User
+
+    return User.objects.filter(
+        is_active=True,
+        pk__in=RoleAssignment.objects.filter(role=Role.MANAGER, house_id=house_id).values(
+            "user_id"
+        ),
+    )
+
+
+@transaction.atomic
+def escalate(case: Case, *, actor: User, to: str, reason: str) -> DirectorEscalation:
+    """Casusregisseur -> procesregisseur, procesregisseur -> manager, with a reason."""
+    locked = _running(case)
+    roles = set(
+        active_memberships(actor)
+        .filter(case_id=locked.pk, user_id=actor.pk)
+        .values_list("role", flat=True)
+    )
+    errors: dict[str, str] = {}
+    if to == DirectorEscalation.To.PROCESREGISSEUR:
+        if CaseRole.CASUSREGISSEUR not in roles:
+            errors["to"] = _("Alleen de casusregisseur schaalt op naar de procesregisseur.")
+    elif to == DirectorEscalation.To.MANAGER:
+        if CaseRole.PROCESREGISSEUR not in roles:
+            errors["to"] = _("Alleen de procesregisseur schaalt op naar de manager.")
+    else:
+        errors["to"] = _("Kies naar wie u opschaalt.")
+    if not reason.strip():
+        errors["reason"] = _("Geef de reden van de opschaling.")
+    if errors:
+        raise ValidationError(errors)
+    record = DirectorEscalation.objects.create(
+        case=locked, to=to, reason=reason.strip(), by=actor, at=timezone.now()
+    )
+    audit.record(
+        "case.director_escalated", actor=actor, case_id=locked.pk, obj=record, data={"naar": to}
+    )
+    if to == DirectorEscalation.To.MANAGER:
+        recipients = [u.email for u in house_managers(locked.house_id)]
+        path = reverse("dashboard")
+    else:
+        day = timezone.localdate()
+        recipients = list(
+            CaseMembership.objects.filter(
+                case=locked, role=CaseRole.PROCESREGISSEUR, user__isnull=False, valid_from__lte=day
+            )
+            .exclude(valid_to__lt=day)
+            .values_list("user__email", flat=True)
+        )
+        path = reverse("case_detail", args=[locked.pk])
+    send_link_mail(
+        recipients,
+        subject=_("opschaling casus %(code)s") % {"code": locked.code},
+        text=_("Casus %(code)s is naar u opgeschaald. Bekijk de reden in Ketenregie.")
+        % {"code": locked.code},
+        path=path,
+    )
+    return record
+
+
+@transaction.atomic
+def handle_escalation(record: DirectorEscalation, *, actor: User, note: str) -> DirectorEscalation:
+    locked = DirectorEscalation.objects.select_for_update().get(pk=record.pk)
+    if locked.handled_at is not None:
+        raise ValidationError(_("Deze opschaling is al afgehandeld."))
+    if not note.strip():
+        raise ValidationError({"note": _("Beschrijf hoe de opschaling is afgehandeld.")})
+    locked.handled_note, locked.handled_by, locked.handled_at = note.strip(), actor, timezone.now()
+    locked.save(update_fields=["handled_note", "handled_by", "handled_at"])
+    audit.record(
+        "case.director_escalation_handled", actor=actor, case_id=locked.case_id, obj=locked
+    )
+    return locked

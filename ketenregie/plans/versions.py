@@ -1,0 +1,180 @@
+"""What changed between two adopted plan versions, and the life-domain chart data.
+
+Pure functions over PlanVersion.content (see services.plan_content): no database access.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+TEXT_LABELS = {
+    "joint_goal": "Gezamenlijk doel",
+    "earlier_help": "Eerdere hulp en resultaat",
+    "analysis": "Integrale analyse",
+    "desired_result": "Gewenst resultaat",
+    "safety_concerns": "Zorgen over basiszorg of veiligheid",
+}
+SAFETY_LABELS = {
+    "strengths": "Krachten rond veiligheid",
+    "concerns": "Zorgen over onveiligheid",
+    "worst_case": "Het ergste dat kan gebeuren",
+    "complicating_factors": "Complicerende factoren",
+    "contacts": "Contactpersonen",
+    "signed_by": "Ondertekend door",
+    "signed_on": "Ondertekend op",
+    "evaluation_date": "Evaluatiedatum",
+}
+# List sections: (content key, label, key field that identifies an item, item fields).
+LISTS = (
+    ("uitspraken", "Krachten en zorgen", "tekst", ("soort", "door")),
+    ("doelen", "Doelen", "doel", ("goed_genoeg", "bereikt")),
+    ("acties", "Acties", "wat", ("eigenaar", "uiterlijk", "stand")),
+)
+
+
+@dataclass
+class Change:
+    section: str
+    kind: str  # "gewijzigd", "toegevoegd", "vervallen"
+    before: str = ""
+    after: str = ""
+
+
+def _show(value: Any) -> str:
+    if value is True:
+        return "ja"
+    if value is False:
+        return "nee"
+    return "" if value is None else str(value)
+
+
+def _items(
+    old: list[dict[str, Any]],
+    new: list[dict[str, Any]],
+    key: str,
+    fields: tuple[str, ...],
+    label: str,
+) -> list[Change]:
+    changes: list[Change] = []
+    before = {i[key]: i for i in old}
+    after = {i[key]: i for i in new}
+    for name, item in after.items():
+        if name not in before:
+            changes.append(Change(label, "toegevoegd", after=name))
+            continue
+        for f in fields:
+            if before[name].get(f) != item.get(f):
+                changes.append(
+                    Change(
+                        f"{label}: {name}",
+                        "gewijzigd",
+                        _show(before[name].get(f)),
+                        _show(item.get(f)),
+                    )
+                )
+    changes.extend(Change(label, "vervallen", before=name) for name in before if name not in after)
+    return changes
+
+
+def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
+    """The changes from `old` to `new`; with no old version everything is new."""
+    old = old or {}
+    changes: list[Change] = []
+    for name, label in TEXT_LABELS.items():
+        if old.get(name) != new.get(name) and (old or new.get(name)):
+            changes.append(Change(label, "gewijzigd", _show(old.get(name)), _show(new.get(name))))
+    old_domains, new_domains = old.get("domeinen", {}), new.get("domeinen", {})
+    for domain, now in new_domains.items():
+        was = old_domains.get(domain, {})
+        if was.get("score") != now.get("score"):
+            changes.append(
+                Change(
+                    f"Score {domain}", "gewijzigd", _show(was.get("score")), _show(now.get("score"))
+                )
+            )
+        if was.get("problematiek", "") != now.get("problematiek", ""):
+            changes.append(
+                Change(
+                    f"Problematiek {domain}",
+                    "gewijzigd",
+                    was.get("problematiek", ""),
+                    now.get("problematiek", ""),
+                )
+            )
+    for key, label, ident, fields in LISTS:
+        changes.extend(_items(old.get(key, []), new.get(key, []), ident, fields, label))
+    old_safety, new_safety = old.get("veiligheidsplan") or {}, new.get("veiligheidsplan") or {}
+    for name, label in SAFETY_LABELS.items():
+        if old_safety.get(name) != new_safety.get(name) and (
+            old_safety.get(name) or new_safety.get(name)
+        ):
+            changes.append(
+                Change(
+                    f"Veiligheidsplan: {label}",
+                    "gewijzigd",
+                    _show(old_safety.get(name)),
+                    _show(new_safety.get(name)),
+                )
+            )
+    changes.extend(
+        _items(
+            old_safety.get("afspraken", []),
+            new_safety.get("afspraken", []),
+            "wat",
+            ("wie_controleert", "als_niet"),
+            "Veiligheidsafspraken",
+        )
+    )
+    return changes
+
+
+@dataclass
+class DomainSeries:
+    domain: str
+    points: list[tuple[str, int | None]]  # (label, score)
+
+    @property
+    def latest(self) -> int | None:
+        return next((s for _l, s in reversed(self.points) if s is not None), None)
+
+    @property
+    def first(self) -> int | None:
+        return next((s for _l, s in self.points if s is not None), None)
+
+    def svg_points(self, width: int = 160, height: int = 40) -> list[tuple[float, float, int]]:
+        """Coordinates for an inline SVG line: x over the versions, y for scores 1 (low) to 5."""
+        n = len(self.points)
+        out = []
+        for i, (_label, score) in enumerate(self.points):
+            if score is None:
+                continue
+            x = 6 + (width - 12) * (i / (n - 1) if n > 1 else 0.5)
+            y = 4 + (height - 8) * (5 - score) / 4
+            out.append((round(x, 1), round(y, 1), score))
+        return out
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{x},{y}" for x, y, _s in self.svg_points())
+
+
+def domain_series(
+    versions: list[tuple[str, dict[str, Any]]], current: tuple[str, dict[str, Any]] | None
+) -> list[DomainSeries]:
+    """Per life domain the score in every adopted version (and the working plan)."""
+    snapshots = versions + ([current] if current else [])
+    names: list[str] = []
+    for _label, content in snapshots:
+        for name in content.get("domeinen", {}):
+            if name not in names:
+                names.append(name)
+    series = []
+    for name in names:
+        points = [
+            (label, (content.get("domeinen", {}).get(name) or {}).get("score"))
+            for label, content in snapshots
+        ]
+        if any(score is not None for _l, score in points):
+            series.append(DomainSeries(name, points))
+    return series

@@ -23,7 +23,6 @@ PSEUDONYMISED_ACTIONS = (
     "team.member_ended",
     "team.handed_over",
 )
-READ_ACTION_PREFIXES = ("case.viewed",)
 TIMELINE_LIMIT = 200
 
 ACTION_LABELS = {
@@ -35,7 +34,49 @@ ACTION_LABELS = {
     "team.member_added": "Teamlid toegevoegd",
     "team.member_ended": "Teamlidmaatschap beëindigd",
     "team.handed_over": "Rol overgedragen",
+    "pga.informing_recorded": "Informeren betrokkene vastgelegd",
+    "pga.start_conversation_recorded": "Startgesprek vastgelegd",
+    "pga.letter_downloaded": "Informatiebrief gedownload",
+    "pga.signal_raised": "Signaal afgegeven",
+    "pga.signal_resolved": "Signaal afgehandeld",
+    "pga.closed": "Casus afgesloten",
+    "pga.closing_conversation_recorded": "Eindgesprek vastgelegd",
+    "pga.escalated_to_zvh": "Opgeschaald naar Zorg- en Veiligheidshuis",
+    "meeting.scheduled": "Casusoverleg gepland",
+    "meeting.participant_invited": "Deelnemer uitgenodigd voor casusoverleg",
+    "meeting.replied": "Antwoord op uitnodiging casusoverleg",
+    "meeting.attendance_recorded": "Aanwezigheid casusoverleg vastgelegd",
+    "meeting.cancelled": "Casusoverleg vervallen",
+    "meeting.minutes_saved": "Verslag casusoverleg opgeslagen",
+    "meeting.minutes_sent": "Verslag en actielijst verstuurd",
+    "plan.casusregisseur_agreed": "Casusregisseur afgesproken",
+    "plan.text_saved": "Plan van aanpak bijgewerkt",
+    "plan.scores_saved": "Scores leefgebieden bijgewerkt",
+    "plan.statement_added": "Kracht of zorg toegevoegd",
+    "plan.goal_added": "Doel toegevoegd",
+    "plan.goal_updated": "Doel bijgewerkt",
+    "plan.adopted": "Plan van aanpak vastgesteld",
+    "plan.pdf_downloaded": "Plan van aanpak als PDF gedownload",
+    "action.added": "Actie toegevoegd",
+    "action.reported": "Terugmelding op actie",
+    "action.reminder_sent": "Herinnering actie verstuurd",
+    "safety.saved": "Veiligheidsplan bijgewerkt",
+    "safety.agreement_added": "Veiligheidsafspraak toegevoegd",
+    "safety.score_added": "Schaalvraag veiligheid vastgelegd",
+    "safety.pdf_downloaded": "Veiligheidsplan als PDF gedownload",
+    "case.director_escalated": "Opgeschaald binnen de regie",
+    "case.director_escalation_handled": "Opschaling afgehandeld",
 }
+# Page views of the execution phase count as reads, like opening the case.
+READ_ACTIONS = (
+    "case.viewed",
+    "plan.viewed",
+    "plan.version_viewed",
+    "safety.viewed",
+    "meeting.viewed",
+    "pga.informing_viewed",
+    "pga.closing_viewed",
+)
 
 
 def filter_cases(
@@ -141,11 +182,27 @@ def timeline(
                 kind="status",
             )
         )
-    events = AuditEvent.objects.filter(case_id=case.pk).exclude(action="case.status_changed")
+    if full_access:
+        from ketenregie.plans.models import DirectorEscalation
+
+        for esc in DirectorEscalation.objects.filter(case=case).select_related("by"):
+            entries.append(
+                TimelineEntry(
+                    when=esc.at,
+                    title=f"Opgeschaald naar {esc.get_to_display().lower()}",
+                    actor=str(esc.by),
+                    detail=esc.reason
+                    + (f" · Afgehandeld: {esc.handled_note}" if esc.handled_at else ""),
+                    kind="important",
+                )
+            )
+    events = AuditEvent.objects.filter(case_id=case.pk).exclude(
+        action__in=["case.status_changed", "case.director_escalated"]
+    )
     if not full_access:
         events = events.filter(action__in=PSEUDONYMISED_ACTIONS)
     elif not include_reads:
-        events = events.exclude(action__in=READ_ACTION_PREFIXES)
+        events = events.exclude(action__in=READ_ACTIONS)
     for ev in events.select_related("actor", "actor_organisation").order_by("-seq")[
         :TIMELINE_LIMIT
     ]:
@@ -156,7 +213,7 @@ def timeline(
                 actor=str(ev.actor or ev.actor_label or "systeem"),
                 organisation=str(ev.actor_organisation or ""),
                 detail=_team_detail(ev.action, ev.object_id, members),
-                kind="read" if ev.action in READ_ACTION_PREFIXES else "change",
+                kind="read" if ev.action in READ_ACTIONS else "change",
                 changes=_changes(ev, versions) if full_access else {},
             )
         )

@@ -80,6 +80,15 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
     full = bool(case.full_access)  # type: ignore[attr-defined]
     include_reads = request.GET.get("inzage") == "1"
     team = team_history(case)
+    roles = case_roles_of(request.user, case)
+    directing = {
+        m.role
+        for m in team
+        if m.user_id == request.user.pk
+        and m.role in (CaseRole.PROCESREGISSEUR, CaseRole.CASUSREGISSEUR)
+        and m.valid_from <= today()
+        and (m.valid_to is None or m.valid_to >= today())
+    }
     return {
         "case": case,
         "full_access": full,
@@ -96,8 +105,14 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
             Status.VOORLOPIG_AFGESLOTEN,
             Status.AFGESLOTEN,
         ),
-        "my_roles": sorted(CaseRole(r).label for r in case_roles_of(request.user, case)),
+        "my_roles": sorted(CaseRole(r).label for r in roles),
         "today": today(),
+        "execution": case.status
+        in (Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN, Status.AFGESLOTEN),
+        "running": case.status == Status.IN_UITVOERING,
+        # Director roles are personal: an organisation-wide membership directs nothing.
+        "can_direct": full and bool(directing),
+        "is_procesregisseur": CaseRole.PROCESREGISSEUR in directing,
     }
 
 

@@ -15,6 +15,7 @@ from ketenregie.audit import services as audit
 from ketenregie.cases.access import active_memberships, visible_cases
 from ketenregie.cases.workflow import INTAKE_STATUSES, PHASE_OF, Phase
 from ketenregie.core.http import AuthedRequest
+from ketenregie.core.timeutil import today
 
 
 @never_cache
@@ -32,7 +33,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def dashboard(request: AuthedRequest) -> HttpResponse:
     user = request.user
     roles = roles_of(user)
-    context: dict[str, object] = {"roles": sorted(Role(r).label for r in roles)}
+    context: dict[str, object] = {
+        "roles": sorted(Role(r).label for r in roles),
+        "today": today(),
+    }
     # Work waiting for this user, per role: feedback, enrichment requests.
     if Role.AANMELDER in roles:
         from ketenregie.intake.models import Feedback
@@ -42,6 +46,17 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         from ketenregie.pga.queries import due_informing_reviews
 
         context["due_reviews"] = due_informing_reviews(user)
+    from ketenregie.plans import queries as plan_queries
+
+    if Role.PROCESREGISSEUR in roles:
+        context["late_minutes"] = list(plan_queries.late_minutes_for_director(user)[:20])
+        context["director_overdue"] = list(plan_queries.directed_overdue_actions(user)[:10])
+        context["director_escalations"] = list(
+            plan_queries.open_escalations_for_director(user)[:20]
+        )
+    if Role.MANAGER in roles:
+        context["manager_late_minutes"] = list(plan_queries.late_minutes_for_manager(user)[:50])
+        context["manager_escalations"] = list(plan_queries.open_escalations_for_manager(user)[:50])
     if Role.PROFESSIONAL in roles:
         from ketenregie.intake.access import visible_requests
 
@@ -53,6 +68,10 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             .select_related("person", "house")
             .order_by("-status_changed_at")
         )
+        open_actions = plan_queries.my_open_actions(user)
+        context["my_actions"] = list(open_actions[:5])
+        context["my_actions_open"] = open_actions.count()
+        context["my_actions_overdue"] = open_actions.filter(due_date__lt=today()).count()
         per_status = dict(mine.order_by().values_list("status").annotate(n=Count("pk")))
         per_phase = {p: 0 for p in Phase}
         for status, n in per_status.items():

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -464,7 +464,7 @@ def send_minutes(meeting: Meeting, *, actor: User) -> Meeting:
     return locked
 
 
-def late_minutes(meetings: Any, day: dt.date | None = None) -> Any:
+def late_minutes(meetings: QuerySet[Meeting], day: dt.date | None = None) -> QuerySet[Meeting]:
     """Held meetings whose minutes were not sent within the week (a queryset filter)."""
     day = day or timezone.localdate()
     # starts_at before the start of (day - 7) in local time means the due date has passed.

@@ -52,6 +52,7 @@ from ketenregie.plans.forms import (
 )
 from ketenregie.plans.models import (
     Action,
+    ActionReport,
     CasusregisseurAgreement,
     DirectorEscalation,
     DomainScore,
@@ -99,7 +100,15 @@ def _invitable(house_id: int) -> QuerySet[User]:
     # each of them sees (an adviser sees the case pseudonymised).
     return (
         case_workers()
-        .filter(Q(roles__role__in=[Role.PROFESSIONAL, Role.PROCESREGISSEUR, Role.TRIAGEVOORZITTER]))
+        .filter(
+            Q(
+                role_assignments__role__in=[
+                    Role.PROFESSIONAL,
+                    Role.PROCESREGISSEUR,
+                    Role.TRIAGEVOORZITTER,
+                ]
+            )
+        )
         .distinct()
     )
 
@@ -152,7 +161,13 @@ def _plan_page(
     roles = director_roles(request.user, case)
     direct = bool(roles)
     running = case.status in services.RUNNING
-    context.update({"can_direct": direct and running, "my_director_roles": roles})
+    context.update(
+        {
+            "can_direct": direct and running,
+            "my_director_roles": roles,
+            "reached_choices": Goal.Reached.choices,
+        }
+    )
     if direct and running:
         people = _team_people(case)
         context.update(
@@ -168,11 +183,18 @@ def _plan_page(
                 "action_form": ActionForm(people=people, goals=plan.goals.all()),
                 "adopt_form": VersionOnlyForm(initial={"version": plan.version}),
                 "goal_reached_form": GoalReachedForm(),
+                "report_form": ActionReportForm(),
+                "report_kinds": ActionReport.Kind.choices,
             }
         )
         if can_manage_case(request.user, case):
             context["casusregisseur_form"] = CasusregisseurForm(people=people)
     context.update(bound or {})
+    posted = context.get("posted_scores")
+    for row in context["scores"]:
+        # After a failed save the rows show what was typed, not what is stored.
+        row.form_score = posted.get(f"score-{row.domain_id}", "") if posted else row.score
+        row.form_problem = posted.get(f"problem-{row.domain_id}", "") if posted else row.problem
     audit.record("plan.viewed", actor=request.user, case_id=case.pk, purpose="casusregie")
     return TemplateResponse(request, "plans/plan.html", context)
 
@@ -1015,6 +1037,7 @@ def my_actions(request: AuthedRequest, bound: dict[str, Any] | None = None) -> H
         "overdue": sum(1 for a in actions if a.overdue_on(day)),
         "show_closed": show_closed,
         "report_form": ActionReportForm(),
+        "report_kinds": ActionReport.Kind.choices,
         "error_action": None,
     }
     context.update(bound or {})

@@ -1,0 +1,99 @@
+"""Reads of the execution phase for dashboards: overdue actions, late minutes, escalations.
+
+Case content goes only through the gate (visible_cases); a manager, who sees no case
+pages, gets case codes, dates and the escalation reason written for them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+
+from ketenregie.accounts.models import RoleAssignment
+from ketenregie.accounts.roles import Role
+from ketenregie.cases.access import active_memberships, visible_cases
+from ketenregie.cases.models import CaseRole
+from ketenregie.core.timeutil import today
+from ketenregie.plans.models import Action, DirectorEscalation, Meeting
+from ketenregie.plans.services import late_minutes, my_actions_filter
+
+if TYPE_CHECKING:
+    from ketenregie.accounts.models import User
+
+
+def my_open_actions(user: User) -> QuerySet[Action]:
+    """The user's and their organisation's open actions on cases they see in full."""
+    cases = visible_cases(user).filter(Q(full_access=True)).values("pk")
+    return (
+        Action.objects.filter(my_actions_filter(user), case_id__in=cases, state=Action.State.OPEN)
+        .select_related("case", "owner_user", "owner_organisation")
+        .order_by("due_date", "pk")
+    )
+
+
+def _directed_cases(user: User) -> Any:
+    return (
+        active_memberships(user)
+        .filter(user_id=user.pk, role=CaseRole.PROCESREGISSEUR)
+        .values("case_id")
+    )
+
+
+def directed_overdue_actions(user: User) -> QuerySet[Action]:
+    """Overdue open actions on the cases this procesregisseur directs."""
+    return (
+        Action.objects.filter(
+            case_id__in=_directed_cases(user), state=Action.State.OPEN, due_date__lt=today()
+        )
+        .select_related("case", "owner_user", "owner_organisation")
+        .order_by("due_date", "pk")
+    )
+
+
+def late_minutes_for_director(user: User) -> QuerySet[Meeting]:
+    houses = RoleAssignment.objects.filter(user_id=user.pk, role=Role.PROCESREGISSEUR).values(
+        "house_id"
+    )
+    meetings = Meeting.objects.filter(
+        Q(case_id__in=_directed_cases(user))
+        | Q(case__isnull=True, house_id__in=houses)
+        | Q(organiser_id=user.pk)
+    )
+    return late_minutes(meetings).select_related("case", "house").order_by("starts_at")
+
+
+def _managed_houses(user: User) -> Any:
+    return RoleAssignment.objects.filter(user_id=user.pk, role=Role.MANAGER).values("house_id")
+
+
+def late_minutes_for_manager(user: User) -> QuerySet[Meeting]:
+    return (
+        late_minutes(Meeting.objects.filter(house_id__in=_managed_houses(user)))
+        .select_related("case", "house", "organiser")
+        .order_by("starts_at")
+    )
+
+
+def open_escalations_for_manager(user: User) -> QuerySet[DirectorEscalation]:
+    return (
+        DirectorEscalation.objects.filter(
+            to=DirectorEscalation.To.MANAGER,
+            handled_at__isnull=True,
+            case__house_id__in=_managed_houses(user),
+        )
+        .select_related("case", "by")
+        .order_by("at")
+    )
+
+
+def open_escalations_for_director(user: User) -> QuerySet[DirectorEscalation]:
+    return (
+        DirectorEscalation.objects.filter(
+            to=DirectorEscalation.To.PROCESREGISSEUR,
+            handled_at__isnull=True,
+            case_id__in=_directed_cases(user),
+        )
+        .select_related("case", "by")
+        .order_by("at")
+    )

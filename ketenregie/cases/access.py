@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.http import Http404
 
 from ketenregie.accounts.access import can_work_with_cases
@@ -52,10 +60,13 @@ def visible_cases(user: User | AnonymousUser) -> QuerySet[Case]:
     adviseur role wins over an organisation-wide membership: the adviser is named as
     such, so the organisation's access does not lift the pseudonymisation for them.
     """
+    nothing = Case.objects.none().annotate(
+        full_access=ExpressionWrapper(Value(False), output_field=BooleanField())
+    )
     if not user.is_authenticated or not user.is_active:
-        return Case.objects.none()
+        return nothing
     if not can_work_with_cases(user):
-        return Case.objects.none()
+        return nothing
     memberships = active_memberships(user)
     on_case = memberships.filter(case_id=OuterRef("pk"))
     member = Exists(on_case)

@@ -24,6 +24,7 @@ from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
 from ketenregie.cases.access import active_memberships, can_manage_case, get_case_for, visible_cases
 from ketenregie.cases.models import Case, CaseMembership, CaseRole
+from ketenregie.cases.workflow import Status
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import age_band, today
@@ -69,8 +70,20 @@ from ketenregie.plans.versions import diff, domain_series
 log = logging.getLogger(__name__)
 
 
+EXECUTION = (
+    Status.IN_UITVOERING,
+    Status.VOORLOPIG_AFGESLOTEN,
+    Status.AFGESLOTEN,
+    Status.OPGESCHAALD,
+)
+
+
 def _full_case(request: AuthedRequest, case_id: int) -> Case:
+    """A case in (or past) execution that the user sees in full; an adviser gets 403."""
     case = get_case_for(request.user, case_id)
+    if case.status not in EXECUTION:
+        # Before execution there is no plan: the page does not exist for this case.
+        raise Http404
     if not case.full_access:  # type: ignore[attr-defined]
         raise PermissionDenied
     return case

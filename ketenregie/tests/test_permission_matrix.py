@@ -23,6 +23,15 @@ from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
 from ketenregie.intake.models import AgendaItem, Attachment, EnrichmentRequest, Referral
 from ketenregie.intake.services import meeting_on
+from ketenregie.plans import services as plan_services
+from ketenregie.plans.models import (
+    Action,
+    DirectorEscalation,
+    Goal,
+    Meeting,
+    Participant,
+    PlanVersion,
+)
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -106,6 +115,41 @@ def _agenda(role: Role, relation: str) -> int:
     if not _sees(role, relation):
         return 404
     return 200 if role == Role.TRIAGEVOORZITTER else 403
+
+
+def _plan_read(role: Role, relation: str) -> int:
+    # Plan pages exist for cases in execution (not for the chair's intake case);
+    # an adviser sees the case pseudonymised and so not the plan.
+    if not _sees(role, relation) or relation == "chair":
+        return 404
+    return 403 if relation == "adviseur" else 200
+
+
+def _plan_write(role: Role, relation: str) -> int:
+    # Plan, safety plan and action list are kept by the procesregisseur and casusregisseur.
+    code = _plan_read(role, relation)
+    if code != 200:
+        return code
+    return 302 if (relation == "member" and role == Role.PROCESREGISSEUR) else 403
+
+
+def _director_page(role: Role, relation: str) -> int:
+    code = _plan_read(role, relation)
+    if code != 200:
+        return code
+    return 200 if (relation == "member" and role == Role.PROCESREGISSEUR) else 403
+
+
+def _meeting_manage(role: Role, relation: str) -> int:
+    code = _manage_case(role, relation)
+    return 302 if code == 200 else code
+
+
+def _action_report(role: Role, relation: str) -> int:
+    # The action belongs to the user's organisation: reportable with full access.
+    if not _sees(role, relation):
+        return 404
+    return 403 if relation == "adviseur" else 302
 
 
 ENDPOINTS = [
@@ -274,6 +318,193 @@ ENDPOINTS = [
         "get",
         lambda c: reverse("case_escalation", args=[c["case"].pk]),
         _manage_case,
+    ),
+    Endpoint("plan", "get", lambda c: reverse("plan", args=[c["case"].pk]), _plan_read),
+    *[
+        Endpoint(
+            name,
+            "post",
+            (lambda n: lambda c: reverse(n, args=[c["case"].pk]))(name),
+            _plan_write,
+            data=data,
+        )
+        for name, data in (
+            (
+                "plan_text",
+                lambda c: {"version": c["plan"].version, "joint_goal": "Wonen", "analysis": "x"},
+            ),
+            ("plan_scores", lambda c: {"version": c["plan"].version}),
+            (
+                "plan_statement",
+                lambda c: {"kind": "kracht", "text": "Ik wil rust", "said_by": "betrokkene"},
+            ),
+            ("plan_goal", lambda c: {"text": "Huur betaald", "good_enough": "3 maanden"}),
+            (
+                "plan_action",
+                lambda c: {
+                    "what": "Budgetcoach",
+                    "owner_organisation": c["spare"].organisation_id,
+                    "due_date": today().isoformat(),
+                },
+            ),
+            ("plan_adopt", lambda c: {"version": c["plan"].version}),
+            (
+                "safety_save",
+                lambda c: {"version": c["safety"].version, "worst_case": "Escalatie"},
+            ),
+            (
+                "safety_agreement",
+                lambda c: {"what": "Geen contact", "who_checks": "wijkagent", "if_not_kept": "OM"},
+            ),
+            (
+                "safety_score",
+                lambda c: {"who": "betrokkene", "score": "4", "on_date": today().isoformat()},
+            ),
+        )
+    ],
+    Endpoint(
+        "plan_goal_reached",
+        "post",
+        lambda c: reverse("plan_goal_reached", args=[c["case"].pk, c["goal"].pk]),
+        _plan_write,
+        data=lambda c: {"reached": "ja"},
+    ),
+    Endpoint(
+        "plan_casusregisseur",
+        "post",
+        lambda c: reverse("plan_casusregisseur", args=[c["case"].pk]),
+        lambda role, relation: (
+            _post_manage_case(role, relation)
+            if _plan_read(role, relation) == 200
+            else _plan_read(role, relation)
+        ),
+        data=lambda c: {
+            "casusregisseur": c["ending"].user_id,
+            "agreed_by": [c["ending"].user_id],
+        },
+    ),
+    Endpoint(
+        "plan_version",
+        "get",
+        lambda c: reverse("plan_version", args=[c["case"].pk, 1]),
+        _plan_read,
+    ),
+    Endpoint("plan_pdf", "get", lambda c: reverse("plan_pdf", args=[c["case"].pk]), _plan_read),
+    Endpoint(
+        "safety_plan", "get", lambda c: reverse("safety_plan", args=[c["case"].pk]), _plan_read
+    ),
+    Endpoint("safety_pdf", "get", lambda c: reverse("safety_pdf", args=[c["case"].pk]), _plan_read),
+    Endpoint(
+        "meeting_new",
+        "get",
+        lambda c: reverse("meeting_new", args=[c["case"].pk]),
+        lambda role, relation: (
+            _manage_case(role, relation) if relation != "chair" else _plan_read(role, relation)
+        ),
+    ),
+    Endpoint(
+        "meeting_new",
+        "post",
+        lambda c: reverse("meeting_new", args=[c["case"].pk]),
+        lambda role, relation: (
+            _post_manage_case(role, relation) if relation != "chair" else _plan_read(role, relation)
+        ),
+        data=lambda c: {
+            "kind": "incidenteel",
+            "day": today().isoformat(),
+            "start": "10:00",
+            "end": "11:00",
+            "participants": [c["spare"].pk],
+            "person_invited": "on",
+        },
+    ),
+    Endpoint(
+        "director_escalate",
+        "get",
+        lambda c: reverse("director_escalate", args=[c["case"].pk]),
+        _director_page,
+    ),
+    Endpoint(
+        "director_escalate",
+        "post",
+        lambda c: reverse("director_escalate", args=[c["case"].pk]),
+        _plan_write,
+        data=lambda c: {"to": "manager", "reason": "Geen woning"},
+    ),
+    Endpoint(
+        "meeting_detail",
+        "get",
+        lambda c: reverse("meeting_detail", args=[c["meeting"].pk]),
+        _case_page,
+    ),
+    *[
+        Endpoint(
+            name,
+            "post",
+            (lambda n: lambda c: reverse(n, args=[c["meeting"].pk]))(name),
+            _meeting_manage,
+            data=data,
+        )
+        for name, data in (
+            ("meeting_attendance", lambda c: {"version": c["meeting"].version, "present": []}),
+            (
+                "meeting_minutes",
+                lambda c: {"version": c["meeting"].version, "minutes": "Verslag", "decisions": "x"},
+            ),
+            ("meeting_send", lambda c: {}),
+        )
+    ],
+    Endpoint(
+        "meeting_action",
+        "post",
+        lambda c: reverse("meeting_action", args=[c["meeting"].pk]),
+        lambda role, relation: (
+            403
+            if relation == "adviseur" and _sees(role, relation)
+            else _meeting_manage(role, relation)
+        ),
+        data=lambda c: {
+            "what": "Huisbezoek",
+            "owner_organisation": c["spare"].organisation_id,
+            "due_date": today().isoformat(),
+        },
+    ),
+    Endpoint(
+        "meeting_participant",
+        "post",
+        lambda c: reverse("meeting_participant", args=[c["invited"].pk]),
+        # The user is invited to this meeting: without a case view they still see it.
+        lambda role, relation: 302 if _meeting_manage(role, relation) == 302 else 403,
+        data=lambda c: {"user": c["spare"].pk},
+    ),
+    Endpoint(
+        "meeting_reply",
+        "post",
+        lambda c: reverse("meeting_reply", args=[c["invited"].pk]),
+        lambda role, relation: 302,
+        data=lambda c: {"answer": "ja", "capacity": "adviseur"},
+    ),
+    Endpoint("meetings", "get", lambda c: reverse("meetings"), lambda r, rel: 200),
+    Endpoint(
+        "monitoring_new",
+        "get",
+        lambda c: reverse("monitoring_new"),
+        _role_only(Role.PROCESREGISSEUR),
+    ),
+    Endpoint("my_actions", "get", lambda c: reverse("my_actions"), lambda r, rel: 200),
+    Endpoint(
+        "action_report",
+        "post",
+        lambda c: reverse("action_report", args=[c["action"].pk]),
+        _action_report,
+        data=lambda c: {"kind": "terugmelding", "text": "Gebeld, afspraak staat"},
+    ),
+    Endpoint(
+        "escalation_handle",
+        "post",
+        lambda c: reverse("escalation_handle", args=[c["escalation"].pk]),
+        lambda role, relation: 302 if role == Role.MANAGER else 404,
+        data=lambda c: {"note": "Opgepakt"},
     ),
     Endpoint(
         "referral_start", "get", lambda c: reverse("referral_start"), _role_only(Role.AANMELDER)
@@ -463,10 +694,61 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
         requested_at=timezone.now(),
         deadline=timezone.now() + dt.timedelta(days=2),
     )
+    # The execution phase around the case: plan with a goal and version, safety plan, a
+    # held meeting the user is not invited to, a planned one they are invited to, an
+    # action of the user's organisation and an escalation to the house's manager.
+    plan = plan_services.plan_for(case)
+    plan.joint_goal = "Samen doel"
+    plan.save(update_fields=["joint_goal"])
+    goal = Goal.objects.create(plan=plan, text="Doel", good_enough="Goed")
+    PlanVersion.objects.create(
+        plan=plan, number=1, adopted_at=timezone.now(), adopted_by=spare, content={}
+    )
+    safety = plan_services.safety_plan_for(case)
+    held = Meeting.objects.create(
+        house=house,
+        case=case,
+        kind=Meeting.Kind.FIRST,
+        state=Meeting.State.HELD,
+        starts_at=timezone.now() - dt.timedelta(days=1),
+        ends_at=timezone.now() - dt.timedelta(days=1) + dt.timedelta(hours=1),
+        location="Huis",
+        organiser=spare,
+        minutes="Verslag",
+        decisions="Besluit",
+    )
+    invited = Meeting.objects.create(
+        house=house,
+        case=case,
+        kind=Meeting.Kind.INCIDENTAL,
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        ends_at=timezone.now() + dt.timedelta(days=3, hours=1),
+        location="Huis",
+        person_invited=True,
+        organiser=spare,
+    )
+    Participant.objects.create(meeting=invited, user=user)
+    action = Action.objects.create(
+        case=case,
+        what="Actie",
+        owner_organisation=user.organisation,
+        due_date=today(),
+        created_by=spare,
+    )
+    escalation = DirectorEscalation.objects.create(
+        case=case, to=DirectorEscalation.To.MANAGER, reason="x", by=spare, at=timezone.now()
+    )
     return {
         "case": case,
         "user": user,
         "spare": spare,
+        "plan": plan,
+        "goal": goal,
+        "safety": safety,
+        "meeting": held,
+        "invited": invited,
+        "action": action,
+        "escalation": escalation,
         "ending": ending,
         "referral": referral,
         "attachment": attachment,

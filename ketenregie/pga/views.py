@@ -33,6 +33,7 @@ from ketenregie.pga.forms import (
     StartConversationForm,
 )
 from ketenregie.pga.models import Closing, ClosingConversation, Informing, Signal, StartConversation
+from ketenregie.plans.models import Goal
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +175,8 @@ def _closing_page(
             Closing.objects.filter(case=case).select_related("handover_organisation", "closed_by")
         ),
         "conversations": list(ClosingConversation.objects.filter(case=case)),
+        # Closing follows the plan's goals: show them where the decision is taken.
+        "goals": list(Goal.objects.filter(plan__case=case)),
         "can_manage": manage,
         "signal_form": SignalForm(),
         "resolve_form": ResolveSignalForm(),

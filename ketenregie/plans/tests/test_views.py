@@ -396,3 +396,23 @@ def test_monitoring_meeting_pseudonymises_cases_of_others(case_with_team: dict[s
     page = _client(director).get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
     assert team["case"].person.achternaam in page
     assert Participant.objects.filter(meeting=meeting).count() == 2
+
+
+def test_a_failing_pdf_gives_a_message_and_keeps_everything(
+    case_with_team: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ketenregie.audit.models import AuditEvent
+    from ketenregie.plans import pdf
+
+    team = case_with_team
+    case = team["case"]
+
+    def broken(_case: Any) -> bytes:
+        raise OSError("lettertype ontbreekt")
+
+    monkeypatch.setattr(pdf, "plan_pdf", broken)
+    client = _client(team["regisseur"])
+    resp = client.get(reverse("plan_pdf", args=[case.pk]), follow=True)
+    assert resp.redirect_chain[-1][0] == reverse("plan", args=[case.pk])
+    assert "De PDF kon niet worden gemaakt" in resp.content.decode()
+    assert not AuditEvent.objects.filter(action="plan.pdf_downloaded").exists()

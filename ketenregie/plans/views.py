@@ -424,6 +424,14 @@ def plan_version(request: AuthedRequest, case_id: int, number: int) -> HttpRespo
             "previous": previous,
             "changes": diff(previous.content if previous else None, version.content),
             "content": version.content,
+            "goals": [
+                {**g, "bereikt": dict(Goal.Reached.choices).get(g.get("bereikt"), "")}
+                for g in version.content.get("doelen", [])
+            ],
+            "actions": [
+                {**a, "stand": dict(Action.State.choices).get(a.get("stand"), "")}
+                for a in version.content.get("acties", [])
+            ],
         },
     )
 

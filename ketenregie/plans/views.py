@@ -126,6 +126,24 @@ def _invitable(house_id: int) -> QuerySet[User]:
     )
 
 
+def _submit(
+    request: AuthedRequest,
+    form: Any,
+    run: Callable[[Any], object],
+    *,
+    done: str,
+    success_url: str,
+    rerender: Callable[[], HttpResponse],
+    current: Callable[[], int | None] | None = None,
+) -> HttpResponse:
+    """Valid form -> service -> message and redirect; otherwise the page again, with the
+    Dutch errors on the form and everything that was typed."""
+    if form.is_valid() and apply_service(form, lambda: run(form.cleaned_data), current):
+        messages.success(request, done)
+        return redirect(success_url)
+    return rerender()
+
+
 # ------------------------------------------------------------------ the plan
 
 
@@ -237,14 +255,15 @@ def _plan_post(
     def current() -> int | None:
         return Plan.objects.get(pk=plan.pk).version if versioned else None
 
-    if form.is_valid() and apply_service(
+    return _submit(
+        request,
         form,
-        lambda: run(case, plan, form.cleaned_data),
-        current,
-    ):
-        messages.success(request, done)
-        return redirect(reverse("plan", args=[case.pk]) + f"#{form_key}")
-    return _plan_page(request, case, {form_key: form})
+        lambda data: run(case, plan, data),
+        done=done,
+        success_url=reverse("plan", args=[case.pk]) + f"#{form_key}",
+        rerender=lambda: _plan_page(request, case, {form_key: form}),
+        current=current,
+    )
 
 
 @login_required
@@ -532,14 +551,15 @@ def _safety_post(
     def current() -> int | None:
         return SafetyPlan.objects.get(pk=safety.pk).version if versioned else None
 
-    if form.is_valid() and apply_service(
+    return _submit(
+        request,
         form,
-        lambda: run(case, safety, form.cleaned_data),
-        current,
-    ):
-        messages.success(request, _("Veiligheidsplan bijgewerkt."))
-        return redirect(reverse("safety_plan", args=[case.pk]) + f"#{form_key}")
-    return _safety_page(request, case, {form_key: form})
+        lambda data: run(case, safety, data),
+        done=_("Veiligheidsplan bijgewerkt."),
+        success_url=reverse("safety_plan", args=[case.pk]) + f"#{form_key}",
+        rerender=lambda: _safety_page(request, case, {form_key: form}),
+        current=current,
+    )
 
 
 @login_required
@@ -850,14 +870,15 @@ def _meeting_post(
     def current() -> int | None:
         return Meeting.objects.get(pk=meeting.pk).version
 
-    if form.is_valid() and apply_service(
+    return _submit(
+        request,
         form,
-        lambda: run(meeting, case, form.cleaned_data),
-        current,
-    ):
-        messages.success(request, done)
-        return redirect(reverse("meeting_detail", args=[meeting.pk]) + f"#{form_key}")
-    return _meeting_page(request, meeting_id, {form_key: form})
+        lambda data: run(meeting, case, data),
+        done=done,
+        success_url=reverse("meeting_detail", args=[meeting.pk]) + f"#{form_key}",
+        rerender=lambda: _meeting_page(request, meeting_id, {form_key: form}),
+        current=current,
+    )
 
 
 @login_required

@@ -97,3 +97,20 @@ def open_escalations_for_director(user: User) -> QuerySet[DirectorEscalation]:
         .select_related("case", "by")
         .order_by("at")
     )
+
+
+def overdue_actions_per_house(user: User) -> list[tuple[str, int]]:
+    """For a manager: how many open actions are past their date, per managed house."""
+    from django.db.models import Count
+
+    rows = (
+        Action.objects.filter(
+            case__house_id__in=_managed_houses(user),
+            state=Action.State.OPEN,
+            due_date__lt=today(),
+        )
+        .values_list("case__house__name")
+        .annotate(n=Count("pk"))
+        .order_by("case__house__name")
+    )
+    return [(name, n) for name, n in rows]

@@ -416,3 +416,21 @@ def test_a_failing_pdf_gives_a_message_and_keeps_everything(
     assert resp.redirect_chain[-1][0] == reverse("plan", args=[case.pk])
     assert "De PDF kon niet worden gemaakt" in resp.content.decode()
     assert not AuditEvent.objects.filter(action="plan.pdf_downloaded").exists()
+
+
+def test_manager_sees_overdue_actions_per_house(case_with_team: dict[str, Any]) -> None:
+    team = case_with_team
+    case = team["case"]
+    services.add_action(
+        case,
+        actor=team["regisseur"],
+        what="Huisbezoek",
+        owner_user=team["casus"],
+        owner_organisation=None,
+        due_date=today() - dt.timedelta(days=2),
+    )
+    manager = UserFactory(roles=[(Role.MANAGER, case.house)])
+    page = _client(manager).get(reverse("dashboard")).content.decode()
+    assert f"{case.house.name}: 1 actie over de datum" in page
+    # The manager sees counts, not the action or the person.
+    assert "Huisbezoek" not in page and case.person.achternaam not in page

@@ -57,6 +57,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     if Role.MANAGER in roles:
         context["manager_late_minutes"] = list(plan_queries.late_minutes_for_manager(user)[:50])
         context["manager_escalations"] = list(plan_queries.open_escalations_for_manager(user)[:50])
+        context["manager_overdue"] = plan_queries.overdue_actions_per_house(user)
     if Role.PROFESSIONAL in roles:
         from ketenregie.intake.access import visible_requests
 

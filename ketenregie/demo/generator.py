@@ -720,7 +720,10 @@ def _generate_chunk(
                 case_id=m.case.pk,
                 object_type="cases.casemembership",
                 object_id=str(m.pk),
-                occurred_at=timezone.make_aware(dt.datetime.combine(m.valid_from, dt.time(9, 0))),
+                # Never in the future: a member who joins today was added before now.
+                occurred_at=min(
+                    timezone.make_aware(dt.datetime.combine(m.valid_from, dt.time(9, 0))), now
+                ),
                 data={"na": membership_values(m)},
             )
         )

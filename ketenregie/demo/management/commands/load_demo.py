@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from ketenregie.accounts.models import User
+from ketenregie.demo.execution import seed_execution
 from ketenregie.demo.generator import (
     generate_cases,
     load_reference_data,
@@ -35,4 +36,10 @@ class Command(BaseCommand):
             load_reference_data()
             n = generate_cases(options["cases"], seed=2026)
             plant_possible_duplicates()
+            # The PGA after triage (start, meetings, plan, actions, closing): only for this
+            # small set, never in generate_scale.
+            execution = seed_execution(seed=2026)
         self.stdout.write(f"Demodata geladen: {User.objects.count()} gebruikers, {n} casussen.")
+        if options["verbosity"] > 1:
+            for key, count in sorted(execution.items()):
+                self.stdout.write(f"  {key}: {count}")

@@ -1052,7 +1052,7 @@ def _my_actions_qs(user: User) -> QuerySet[Action]:
     cases = visible_cases(user).filter(Q(full_access=True)).values("pk")
     return (
         Action.objects.filter(services.my_actions_filter(user), case_id__in=cases)
-        .select_related("case", "owner_user", "owner_organisation")
+        .select_related("case", "case__person", "owner_user", "owner_organisation")
         .order_by("due_date", "pk")
     )
 

@@ -277,7 +277,12 @@ def _ensure_membership(
 ) -> None:
     """A declared capacity gives access to the case from the meeting's day: an involved
     participant joins the team, an adviser sees the case pseudonymised from then on."""
-    if active_memberships(user).filter(case_id=case.pk).exists():
+    existing = active_memberships(user).filter(case_id=case.pk)
+    if existing.filter(user_id=user.pk).exists():
+        return
+    if role != CaseRole.ADVISEUR and existing.exists():
+        # Their organisation is on the team as a whole. A declared adviser still gets
+        # the personal adviser role: it wins over the organisation's full access.
         return
     if user.organisation is None:
         return
@@ -437,7 +442,13 @@ def save_minutes(
 @transaction.atomic
 def send_minutes(meeting: Meeting, *, actor: User) -> Meeting:
     """Send the minutes and the action list to the case team by a link."""
-    locked = Meeting.objects.select_for_update().select_related("case", "house").get(pk=meeting.pk)
+    # of=("self",): the case is a nullable join (monitoring meetings have none) and
+    # PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    locked = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("case", "house")
+        .get(pk=meeting.pk)
+    )
     if locked.state != Meeting.State.HELD or not locked.minutes.strip():
         raise ValidationError(_("Schrijf eerst het verslag; daarna verstuurt u het."))
     first_time = locked.minutes_sent_at is None
@@ -562,8 +573,13 @@ def save_plan_text(
         raise ConcurrentEditError()
     before = snapshot(locked, PLAN_TEXT_FIELDS)
     for name in PLAN_TEXT_FIELDS:
-        value = values.get(name)
-        setattr(locked, name, value.strip() if isinstance(value, str) else bool(value))
+        if name not in values:
+            continue  # a field the caller did not send keeps its stored value
+        value = values[name]
+        if name == "safety_concerns":
+            setattr(locked, name, bool(value))
+        else:
+            setattr(locked, name, str(value or "").strip())
     after = snapshot(locked, PLAN_TEXT_FIELDS)
     changed = [f for f in PLAN_TEXT_FIELDS if before[f] != after[f]]
     if not changed:
@@ -994,20 +1010,26 @@ def save_safety_plan(
     locked = SafetyPlan.objects.select_for_update().get(pk=safety.pk)
     if locked.version != expected_version:
         raise ConcurrentEditError()
+    # A field the caller did not send keeps its stored value (and is checked with it).
+    new = {
+        name: values[name] if name in values else getattr(locked, name) for name in SAFETY_FIELDS
+    }
     errors = {}
-    signed_on, evaluation = values.get("signed_on"), values.get("evaluation_date")
+    signed_on, evaluation = new["signed_on"], new["evaluation_date"]
     if signed_on and signed_on > timezone.localdate():
         errors["signed_on"] = _("Deze datum ligt in de toekomst.")
-    if signed_on and not (values.get("signed_by") or "").strip():
+    if signed_on and not (new["signed_by"] or "").strip():
         errors["signed_by"] = _("Vermeld wie hebben ondertekend.")
     if evaluation and signed_on and evaluation <= signed_on:
         errors["evaluation_date"] = _("De evaluatie ligt na de ondertekening.")
     if errors:
         raise ValidationError(errors)
     before = snapshot(locked, SAFETY_FIELDS)
-    for name in SAFETY_FIELDS:
-        value = values.get(name)
-        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    for name, value in new.items():
+        if name in ("signed_on", "evaluation_date"):
+            setattr(locked, name, value or None)
+        else:
+            setattr(locked, name, str(value or "").strip())
     after = snapshot(locked, SAFETY_FIELDS)
     changed = [f for f in SAFETY_FIELDS if before[f] != after[f]]
     if not changed:

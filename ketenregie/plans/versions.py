@@ -56,24 +56,41 @@ def _items(
     fields: tuple[str, ...],
     label: str,
 ) -> list[Change]:
+    """Items are matched on their key text. Several items may share it (two actions
+    'Huisbezoek'): unchanged ones pair up first, the rest pair in order."""
     changes: list[Change] = []
-    before = {i[key]: i for i in old}
-    after = {i[key]: i for i in new}
-    for name, item in after.items():
-        if name not in before:
-            changes.append(Change(label, "toegevoegd", after=name))
-            continue
-        for f in fields:
-            if before[name].get(f) != item.get(f):
-                changes.append(
-                    Change(
-                        f"{label}: {name}",
-                        "gewijzigd",
-                        _show(before[name].get(f)),
-                        _show(item.get(f)),
+    before: dict[str, list[dict[str, Any]]] = {}
+    after: dict[str, list[dict[str, Any]]] = {}
+    for item in old:
+        before.setdefault(item[key], []).append(item)
+    for item in new:
+        after.setdefault(item[key], []).append(item)
+    for name, items in after.items():
+        was = list(before.get(name, []))
+        rest = []
+        for item in items:
+            if item in was:
+                was.remove(item)
+            else:
+                rest.append(item)
+        for i, item in enumerate(rest):
+            if i >= len(was):
+                changes.append(Change(label, "toegevoegd", after=name))
+                continue
+            for f in fields:
+                if was[i].get(f) != item.get(f):
+                    changes.append(
+                        Change(
+                            f"{label}: {name}",
+                            "gewijzigd",
+                            _show(was[i].get(f)),
+                            _show(item.get(f)),
+                        )
                     )
-                )
-    changes.extend(Change(label, "vervallen", before=name) for name in before if name not in after)
+        changes.extend(Change(label, "vervallen", before=name) for _ in was[len(rest) :])
+    for name, items in before.items():
+        if name not in after:
+            changes.extend(Change(label, "vervallen", before=name) for _ in items)
     return changes
 
 

@@ -1,0 +1,194 @@
+"""The safety plan: its dates, concurrent edits, the 0-10 scaling question, agreements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from ketenregie.audit.models import AuditEvent
+from ketenregie.cases.workflow import Status
+from ketenregie.core.errors import ConcurrentEditError
+from ketenregie.core.timeutil import today
+from ketenregie.plans import services
+from ketenregie.plans.models import SafetyAgreement, SafetyPlan, SafetyScore
+from ketenregie.plans.tests.conftest import other_case
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.timedelta(days=1)
+
+
+def _values(**kw: Any) -> dict[str, Any]:
+    return {
+        "strengths": "Zus komt dagelijks langs.",
+        "concerns": "Dreigende taal tegen de buren.",
+        "worst_case": "Geweld bij een ontruiming.",
+        "complicating_factors": "Alcohol.",
+        "contacts": "Wijkagent 06-00000000",
+        "signed_by": "Betrokkene en procesregisseur",
+        "signed_on": today() - DAY,
+        "evaluation_date": today() + 30 * DAY,
+        **kw,
+    }
+
+
+def _save(team: dict[str, Any], safety: SafetyPlan, **kw: Any) -> SafetyPlan:
+    return services.save_safety_plan(
+        safety, actor=team["regisseur"], values=_values(**kw), expected_version=safety.version
+    )
+
+
+def test_the_safety_plan_is_saved_and_audited_without_its_text(team: dict[str, Any]) -> None:
+    safety = services.safety_plan_for(team["case"])
+    assert services.safety_plan_for(team["case"]).pk == safety.pk
+    saved = _save(team, safety, strengths="  Zus komt dagelijks langs.  ")
+    assert saved.strengths == "Zus komt dagelijks langs." and saved.version == 2
+    assert saved.signed_on == today() - DAY and saved.updated_by == team["regisseur"]
+    event = AuditEvent.objects.get(action="safety.saved")
+    assert set(event.data["velden"]) == set(_values())
+    assert event.data["wijzigingen"]["signed_on"] == {
+        "voor": None,
+        "na": (today() - DAY).isoformat(),
+    }
+    assert "Dreigende" not in str(event.data) and "Alcohol" not in str(event.data)
+    # Unchanged: no new version, no event.
+    assert _save(team, saved).version == 2
+    assert AuditEvent.objects.filter(action="safety.saved").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"signed_on": today() + DAY}, "signed_on", "toekomst"),
+        ({"evaluation_date": today() - 2 * DAY}, "evaluation_date", "na de ondertekening"),
+        ({"evaluation_date": today() - DAY}, "evaluation_date", "na de ondertekening"),
+        ({"signed_by": "  "}, "signed_by", "ondertekend"),
+    ],
+)
+def test_safety_plan_dates_are_checked(
+    team: dict[str, Any], change: dict[str, Any], field: str, message: str
+) -> None:
+    safety = services.safety_plan_for(team["case"])
+    with pytest.raises(ValidationError) as err:
+        _save(team, safety, **change)
+    assert message in str(err.value.message_dict[field])
+    safety.refresh_from_db()
+    assert safety.version == 1 and safety.strengths == "" and safety.signed_on is None
+
+
+def test_an_unsigned_plan_may_have_an_evaluation_date(team: dict[str, Any]) -> None:
+    safety = services.safety_plan_for(team["case"])
+    saved = _save(team, safety, signed_on=None, signed_by="")
+    assert saved.signed_on is None and saved.evaluation_date == today() + 30 * DAY
+
+
+def test_a_stale_safety_plan_save_is_refused(team: dict[str, Any]) -> None:
+    safety = services.safety_plan_for(team["case"])
+    _save(team, safety)
+    with pytest.raises(ConcurrentEditError):
+        services.save_safety_plan(
+            safety,
+            actor=team["casus"],
+            values=_values(worst_case="Iets anders"),
+            expected_version=1,
+        )
+    safety.refresh_from_db()
+    assert safety.worst_case == "Geweld bij een ontruiming." and safety.version == 2
+
+
+def test_a_partial_safety_plan_save_keeps_the_rest_and_its_checks(team: dict[str, Any]) -> None:
+    safety = _save(team, services.safety_plan_for(team["case"]))
+    saved = services.save_safety_plan(
+        safety,
+        actor=team["regisseur"],
+        values={"contacts": "Wijkagent en zus"},
+        expected_version=safety.version,
+    )
+    saved.refresh_from_db()
+    assert saved.contacts == "Wijkagent en zus"
+    assert saved.concerns == "Dreigende taal tegen de buren." and saved.signed_on == today() - DAY
+    # The stored signing date still bounds a new evaluation date.
+    with pytest.raises(ValidationError) as err:
+        services.save_safety_plan(
+            saved,
+            actor=team["regisseur"],
+            values={"evaluation_date": today() - 3 * DAY},
+            expected_version=saved.version,
+        )
+    assert "evaluation_date" in err.value.message_dict
+
+
+def test_the_safety_plan_of_a_closed_case_is_not_edited(team: dict[str, Any]) -> None:
+    closed = other_case(team["house"], status=Status.AFGESLOTEN)
+    safety = services.safety_plan_for(closed)
+    with pytest.raises(ValidationError, match="in uitvoering"):
+        _save(team, safety)
+    with pytest.raises(ValidationError, match="in uitvoering"):
+        services.add_safety_agreement(
+            safety, actor=team["regisseur"], what="a", who_checks="b", if_not_kept="c"
+        )
+    with pytest.raises(ValidationError, match="in uitvoering"):
+        services.add_safety_score(
+            closed, actor=team["regisseur"], who="Zus", score=5, on_date=today()
+        )
+    assert not SafetyAgreement.objects.exists() and not SafetyScore.objects.exists()
+
+
+@pytest.mark.parametrize("score", [0, 10, 6])
+def test_a_safety_score_from_zero_to_ten_is_kept(team: dict[str, Any], score: int) -> None:
+    record = services.add_safety_score(
+        team["case"], actor=team["casus"], who=" Moeder ", score=score, on_date=today()
+    )
+    assert (record.who, record.score, record.on_date) == ("Moeder", score, today())
+    event = AuditEvent.objects.get(action="safety.score_added")
+    assert event.data == {"score": score, "datum": today().isoformat()}
+
+
+@pytest.mark.parametrize(
+    ("score", "on_date", "who", "fields"),
+    [
+        (-1, today(), "Moeder", {"score"}),
+        (11, today(), "Moeder", {"score"}),
+        (None, today(), "Moeder", {"score"}),
+        (5, today() + DAY, "Moeder", {"on_date"}),
+        (5, None, "Moeder", {"on_date"}),
+        (5, today(), " ", {"who"}),
+    ],
+)
+def test_a_safety_score_out_of_bounds_is_refused(
+    team: dict[str, Any], score: int | None, on_date: dt.date | None, who: str, fields: set[str]
+) -> None:
+    with pytest.raises(ValidationError) as err:
+        services.add_safety_score(
+            team["case"], actor=team["casus"], who=who, score=score, on_date=on_date
+        )
+    assert set(err.value.message_dict) == fields
+    assert not SafetyScore.objects.exists()
+
+
+@pytest.mark.parametrize("missing", ["what", "who_checks", "if_not_kept"])
+def test_a_safety_agreement_needs_all_three_parts(team: dict[str, Any], missing: str) -> None:
+    safety = services.safety_plan_for(team["case"])
+    values = {"what": "Geen alcohol in huis", "who_checks": "Zus", "if_not_kept": "Bellen met PR"}
+    values[missing] = "  "
+    with pytest.raises(ValidationError) as err:
+        services.add_safety_agreement(safety, actor=team["regisseur"], **values)
+    assert set(err.value.message_dict) == {missing}
+    assert not SafetyAgreement.objects.exists()
+
+
+def test_a_complete_safety_agreement_is_kept_and_audited(team: dict[str, Any]) -> None:
+    safety = services.safety_plan_for(team["case"])
+    agreement = services.add_safety_agreement(
+        safety,
+        actor=team["regisseur"],
+        what=" Geen alcohol in huis ",
+        who_checks="Zus",
+        if_not_kept="Bellen met PR",
+    )
+    assert agreement.what == "Geen alcohol in huis" and agreement.safety_plan == safety
+    event = AuditEvent.objects.get(action="safety.agreement_added")
+    assert event.object_id == str(agreement.pk) and event.data == {}

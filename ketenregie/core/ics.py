@@ -17,8 +17,9 @@ def meeting_ics(
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", dt.datetime.now(tz=dt.UTC))
-    event.add("dtstart", start)
-    event.add("dtend", end)
+    # UTC instants: a TZID without its VTIMEZONE block is read wrongly by some clients.
+    event.add("dtstart", start.astimezone(dt.UTC))
+    event.add("dtend", end.astimezone(dt.UTC))
     event.add("summary", summary)
     event.add("location", location)
     event.add("url", url)

@@ -69,7 +69,7 @@ class Meeting(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.starts_at:%d-%m-%Y}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%d-%m-%Y}"
 
     @property
     def minutes_due(self) -> dt.date:

@@ -326,7 +326,9 @@ def reply(participant: Participant, *, actor: User, answer: str, capacity: str) 
         if capacity == Participant.Capacity.ADVISER
         else CaseRole.BETROKKEN_PARTNER
     )
-    if meeting.kind != Meeting.Kind.MONITORING or role == CaseRole.ADVISEUR:
+    # Only who comes gets the case view that goes with the declared capacity.
+    attends = answer == Participant.Reply.YES
+    if attends and (meeting.kind != Meeting.Kind.MONITORING or role == CaseRole.ADVISEUR):
         # In a monitoring meeting an involved partner of one case is not thereby
         # involved in all others: only the adviser capacity is applied house-wide.
         for case in cases:
@@ -518,11 +520,12 @@ def agree_casusregisseur(
     )
     if current is not None and current.user_id == casusregisseur.pk:
         raise ValidationError({"casusregisseur": _("Deze persoon is al casusregisseur.")})
-    if current is not None and current.valid_from < day:
-        case_services.hand_over(current, actor=actor, successor=casusregisseur, from_date=day)
+    if current is not None:
+        # One casusregisseur at a time, and history is never rewritten: a role that took
+        # effect today stays today's, and the newly agreed one takes over tomorrow.
+        start = day if current.valid_from < day else day + dt.timedelta(days=1)
+        case_services.hand_over(current, actor=actor, successor=casusregisseur, from_date=start)
     else:
-        if current is not None:
-            case_services.end_membership(current, actor=actor, valid_to=current.valid_from)
         case_services.add_membership(
             locked,
             actor=actor,
@@ -799,6 +802,10 @@ def add_action(
     errors: dict[str, str] = {}
     if not what.strip():
         errors["what"] = _("Beschrijf wat er moet gebeuren.")
+    if goal is not None and goal.plan.case_id != locked.pk:
+        errors["goal"] = _("Dit doel hoort bij een andere casus.")
+    if meeting is not None and meeting.case_id != locked.pk:
+        errors["what"] = _("Dit overleg hoort bij een andere casus.")
     if owner_user is not None:
         if owner_organisation is not None and owner_user.organisation_id != owner_organisation.pk:
             errors["owner_user"] = _("Deze persoon werkt niet bij de gekozen organisatie.")
@@ -860,6 +867,11 @@ def report_on_action(
     if expected_version is not None and locked.version != expected_version:
         raise ConcurrentEditError()
     errors: dict[str, str] = {}
+    if locked.case.status not in RUNNING:
+        raise ValidationError(
+            _("Deze casus loopt niet meer (status ‘%(status)s’); melden kan niet.")
+            % {"status": Status(locked.case.status).label}
+        )
     if kind not in ActionReport.Kind.values:
         errors["kind"] = _("Kies wat u wilt melden.")
     if locked.state != Action.State.OPEN and kind != ActionReport.Kind.REPORT:
@@ -931,7 +943,7 @@ def send_reminders(day: dt.date | None = None) -> int:
     overdue = (
         Action.objects.filter(state=Action.State.OPEN, due_date__lt=day, case__status__in=RUNNING)
         .exclude(pk__in=ActionReminder.objects.filter(on_date=day).values("action_id"))
-        .select_related("owner_user")
+        .select_related("owner_user", "case")
     )
     sent = 0
     for action in overdue:
@@ -953,6 +965,9 @@ def send_reminders(day: dt.date | None = None) -> int:
                     )
                     .values_list("email", flat=True)
                 )
+            if not recipients:
+                # Nobody of the owning organisation is on the team: the directors follow up.
+                recipients = director_emails(action.case)
             reminder.sent_to = len(recipients)
             reminder.save(update_fields=["sent_to"])
             audit.record(
@@ -1134,6 +1149,11 @@ def escalate(case: Case, *, actor: User, to: str, reason: str) -> DirectorEscala
     elif to == DirectorEscalation.To.MANAGER:
         if CaseRole.PROCESREGISSEUR not in roles:
             errors["to"] = _("Alleen de procesregisseur schaalt op naar de manager.")
+        elif not house_managers(locked.house_id).exists():
+            errors["to"] = _(
+                "Dit huis heeft geen manager in Ketenregie. Vraag de functioneel beheerder "
+                "een manager toe te wijzen, of schaal buiten Ketenregie op."
+            )
     else:
         errors["to"] = _("Kies naar wie u opschaalt.")
     if not reason.strip():

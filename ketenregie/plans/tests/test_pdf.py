@@ -112,11 +112,6 @@ def test_empty_plans_still_render(team: dict[str, Any]) -> None:
     assert "nog niet ondertekend" in safety_text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pdf_plan.html: yesno splits 'Ja, zie het veiligheidsplan,Nee' on every comma, "
-    "so True prints 'Ja' and False prints ' zie het veiligheidsplan' (template not ours to edit)",
-)
 @pytest.mark.parametrize(
     ("concerns", "shown"), [(True, "Ja, zie het veiligheidsplan"), (False, "Nee")]
 )

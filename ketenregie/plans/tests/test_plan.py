@@ -394,18 +394,20 @@ def test_agreeing_the_casusregisseur_hands_the_role_over(team: dict[str, Any]) -
     assert set(err.value.message_dict) == {"casusregisseur", "agreed_by"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="agree_casusregisseur: a second agreement on the day the first took effect ends "
-    "the first role with valid_to = valid_from, which is inclusive, so both are "
-    "casusregisseur for the rest of that day (no removal service exists to do better)",
-)
 def test_a_same_day_change_of_casusregisseur_leaves_one(team: dict[str, Any]) -> None:
     for user in (team["partner"], team["adviser"]):
         services.agree_casusregisseur(
             team["case"], actor=team["regisseur"], casusregisseur=user, agreed_by=[user]
         )
-    current = CaseMembership.objects.filter(
-        case=team["case"], role=CaseRole.CASUSREGISSEUR, valid_from__lte=today()
-    ).exclude(valid_to__lt=today())
-    assert [m.user for m in current] == [team["adviser"]]
+
+    def holders(day: Any) -> list[Any]:
+        return [
+            m.user
+            for m in CaseMembership.objects.filter(
+                case=team["case"], role=CaseRole.CASUSREGISSEUR, valid_from__lte=day
+            ).exclude(valid_to__lt=day)
+        ]
+
+    # One holder on every day: today's stays today's, the second agreement from tomorrow.
+    assert holders(today()) == [team["partner"]]
+    assert holders(today() + dt.timedelta(days=1)) == [team["adviser"]]

@@ -165,6 +165,11 @@ urlpatterns = [
         name="meeting_participant",
     ),
     path("overleggen/<int:meeting_id>/actie/", plan_views.meeting_action, name="meeting_action"),
+    path(
+        "overleggen/<int:meeting_id>/deelnemer/<int:participant_id>/opnemen/",
+        plan_views.meeting_admit,
+        name="meeting_admit",
+    ),
     path("acties/", plan_views.my_actions, name="my_actions"),
     path("acties/<int:action_id>/melden/", plan_views.action_report, name="action_report"),
     path("audittrail/", audit_views.audit_search, name="audit_search"),

@@ -275,8 +275,7 @@ def add_participant(meeting: Meeting, *, actor: User, user: User) -> Participant
 def _ensure_membership(
     meeting: Meeting, case: Case, user: User, role: CaseRole, actor: User
 ) -> None:
-    """A declared capacity gives access to the case from the meeting's day: an involved
-    participant joins the team, an adviser sees the case pseudonymised from then on."""
+    """Give `user` the case role from the meeting's day, unless they already hold one."""
     existing = active_memberships(user).filter(case_id=case.pk)
     if existing.filter(user_id=user.pk).exists():
         return
@@ -326,11 +325,11 @@ def reply(participant: Participant, *, actor: User, answer: str, capacity: str) 
         if capacity == Participant.Capacity.ADVISER
         else CaseRole.BETROKKEN_PARTNER
     )
-    # Only who comes gets the case view that goes with the declared capacity.
-    attends = answer == Participant.Reply.YES
-    if attends and (meeting.kind != Meeting.Kind.MONITORING or role == CaseRole.ADVISEUR):
-        # In a monitoring meeting an involved partner of one case is not thereby
-        # involved in all others: only the adviser capacity is applied house-wide.
+    # Only who comes gets a case view, and a declaration alone never opens names: an
+    # adviser sees the case pseudonymised from the meeting's day on; an involved
+    # participant who is not on the team yet waits until the procesregisseur admits
+    # them (admit_participant). Need to know is decided by the director, not claimed.
+    if answer == Participant.Reply.YES and role == CaseRole.ADVISEUR:
         for case in cases:
             _ensure_membership(meeting, case, locked.user, role, actor)
     audit.record(
@@ -343,6 +342,37 @@ def reply(participant: Participant, *, actor: User, answer: str, capacity: str) 
             "voor": before,
             "na": snapshot(locked, ["reply", "capacity"]),
         },
+    )
+    return locked
+
+
+@transaction.atomic
+def admit_participant(participant: Participant, *, actor: User) -> Participant:
+    """The procesregisseur takes a participant who declared 'betrokken' into the team."""
+    locked = (
+        Participant.objects.select_for_update()
+        .select_related("meeting", "user", "user__organisation")
+        .get(pk=participant.pk)
+    )
+    meeting = locked.meeting
+    if meeting.case_id is None:
+        raise ValidationError(_("Een monitoringsoverleg neemt niemand op in een casusteam."))
+    if locked.capacity != Participant.Capacity.INVOLVED:
+        raise ValidationError(_("Alleen wie verklaart betrokken te zijn, wordt opgenomen."))
+    case = _running(Case(pk=meeting.case_id))
+    if active_memberships(locked.user).filter(case_id=case.pk, user_id=locked.user_id).exists():
+        raise ValidationError(_("Deze deelnemer is al lid van het casusteam."))
+    if locked.user.organisation is None:
+        raise ValidationError(_("Deze deelnemer hoort bij geen organisatie."))
+    case_services.add_membership(
+        case,
+        actor=actor,
+        role=CaseRole.BETROKKEN_PARTNER,
+        organisation=locked.user.organisation,
+        user=locked.user,
+        valid_from=timezone.localdate(),
+        note=_("Opgenomen na verklaring bij %(overleg)s")
+        % {"overleg": meeting.get_kind_display().lower()},
     )
     return locked
 

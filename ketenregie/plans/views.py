@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -109,18 +109,29 @@ def _team_people(case: Case) -> QuerySet[User]:
 
 
 def _invitable(house_id: int) -> QuerySet[User]:
-    # Case workers of the house's partner organisations; the gate still decides what
-    # each of them sees (an adviser sees the case pseudonymised).
+    """Who can be invited to a house's meetings: case workers of the house's partner
+    organisations and of the house itself (roles held at the house), and whoever works
+    on one of the house's cases. The gate still decides what each of them sees."""
+    from ketenregie.accounts.models import HousePartner
+
+    partner_orgs = HousePartner.objects.filter(house_id=house_id).values("organisation_id")
+    house_staff = RoleAssignment.objects.filter(house_id=house_id).values("user_id")
+    on_teams = CaseMembership.objects.filter(case__house_id=house_id)
     return (
         case_workers()
         .filter(
-            Q(
-                role_assignments__role__in=[
-                    Role.PROFESSIONAL,
-                    Role.PROCESREGISSEUR,
-                    Role.TRIAGEVOORZITTER,
-                ]
-            )
+            role_assignments__role__in=[
+                Role.PROFESSIONAL,
+                Role.PROCESREGISSEUR,
+                Role.TRIAGEVOORZITTER,
+                Role.AANMELDER,
+            ]
+        )
+        .filter(
+            Q(organisation_id__in=partner_orgs)
+            | Q(pk__in=house_staff)
+            | Q(pk__in=on_teams.filter(user__isnull=False).values("user_id"))
+            | Q(organisation_id__in=on_teams.filter(user__isnull=True).values("organisation_id"))
         )
         .distinct()
     )
@@ -792,9 +803,29 @@ def _meeting_page(
                     "age_band": age_band(item.case.person.geboortedatum),
                 }
             )
+    team_users: set[int] = set()
+    if manage and meeting.case_id is not None:
+        day = today()
+        team_users = set(
+            CaseMembership.objects.filter(
+                case_id=meeting.case_id, user__isnull=False, valid_from__lte=day
+            )
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .values_list("user_id", flat=True)
+        )
+    # Declared 'betrokken' but not on the team: waits for the procesregisseur to admit.
+    awaiting = {
+        p.pk
+        for p in participants
+        if manage
+        and meeting.case_id is not None
+        and p.capacity == Participant.Capacity.INVOLVED
+        and p.user_id not in team_users
+    }
     context: dict[str, Any] = {
         "meeting": meeting,
         "case": case,
+        "awaiting": awaiting,
         "full_access": full,
         "participants": participants,
         "mine": mine,
@@ -904,6 +935,25 @@ def meeting_reply(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         _("Uw antwoord is vastgelegd."),
         manage=False,
     )
+
+
+@login_required
+@require_POST
+def meeting_admit(request: AuthedRequest, meeting_id: int, participant_id: int) -> HttpResponse:
+    meeting, _case, may_manage = _meeting_for(request, meeting_id)
+    if not may_manage:
+        raise PermissionDenied
+    participant = Participant.objects.filter(meeting=meeting, pk=participant_id).first()
+    if participant is None:
+        raise Http404
+    try:
+        services.admit_participant(participant, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Opgenomen in het casusteam als betrokken partner."))
+    return redirect(reverse("meeting_detail", args=[meeting.pk]) + "#attendance_form")
 
 
 @login_required

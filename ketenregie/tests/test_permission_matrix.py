@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from ketenregie.accounts.models import HousePartner
 from ketenregie.accounts.roles import CASE_WORK_ROLES, Role
 from ketenregie.cases.models import CaseMembership, CaseRole
 from ketenregie.cases.workflow import Status
@@ -470,6 +471,13 @@ ENDPOINTS = [
         },
     ),
     Endpoint(
+        "meeting_admit",
+        "post",
+        lambda c: reverse("meeting_admit", args=[c["meeting"].pk, c["declared"].pk]),
+        _meeting_manage,
+        data=lambda c: {},
+    ),
+    Endpoint(
         "meeting_participant",
         "post",
         lambda c: reverse("meeting_participant", args=[c["invited"].pk]),
@@ -671,6 +679,7 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     # "chair": no membership; the case is in intake at the user's house.
     ending = MembershipFactory(case=case, role=CaseRole.BETROKKEN_PARTNER, valid_from=start)
     spare = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    HousePartner.objects.create(house=house, organisation=spare.organisation)
     # Intake objects around the case: its referral with an attachment, a triage item,
     # and an enrichment request to the user's organisation on another case.
     referral = Referral.objects.create(case=case, referrer=spare)
@@ -728,6 +737,9 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
         organiser=spare,
     )
     Participant.objects.create(meeting=invited, user=user)
+    declared = Participant.objects.create(
+        meeting=held, user=spare, reply="ja", capacity="betrokken"
+    )
     action = Action.objects.create(
         case=case,
         what="Actie",
@@ -747,6 +759,7 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
         "safety": safety,
         "meeting": held,
         "invited": invited,
+        "declared": declared,
         "action": action,
         "escalation": escalation,
         "ending": ending,

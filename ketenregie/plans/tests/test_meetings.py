@@ -241,17 +241,33 @@ def test_an_adviser_reply_gives_pseudonymised_access(team: dict[str, Any]) -> No
     assert event.data["na"] == {"reply": "ja", "capacity": "adviseur"}
 
 
-def test_an_involved_reply_makes_the_user_a_partner_with_full_access(team: dict[str, Any]) -> None:
+def test_an_involved_reply_waits_for_the_procesregisseur_to_admit(team: dict[str, Any]) -> None:
     partner = _professional()
     meeting = schedule(team, participants=[team["regisseur"], partner])
     participant = Participant.objects.get(meeting=meeting, user=partner)
     services.reply(participant, actor=partner, answer="ja", capacity="betrokken")
+    # Declaring oneself involved opens no names: the director decides need to know.
+    assert not CaseMembership.objects.filter(case=team["case"], user=partner).exists()
+    assert not visible_cases(partner).filter(pk=team["case"].pk).exists()
+    participant.refresh_from_db()
+    services.admit_participant(participant, actor=team["regisseur"])
     membership = CaseMembership.objects.get(case=team["case"], user=partner)
     assert membership.role == CaseRole.BETROKKEN_PARTNER
     assert visible_cases(partner).get(pk=team["case"].pk).full_access is True
-    # Replying again (changing the answer) does not add a second membership.
+    with pytest.raises(ValidationError, match="al lid"):
+        services.admit_participant(participant, actor=team["regisseur"])
+    # Replying again does not add a second membership.
     services.reply(participant, actor=partner, answer="nee", capacity="betrokken")
     assert CaseMembership.objects.filter(case=team["case"], user=partner).count() == 1
+
+
+def test_only_a_declared_involved_participant_is_admitted(team: dict[str, Any]) -> None:
+    guest = _professional()
+    meeting = schedule(team, participants=[team["regisseur"], guest])
+    participant = Participant.objects.get(meeting=meeting, user=guest)
+    with pytest.raises(ValidationError, match="betrokken"):
+        services.admit_participant(participant, actor=team["regisseur"])
+    assert not CaseMembership.objects.filter(user=guest).exists()
 
 
 def test_a_reply_of_an_existing_member_adds_no_membership(team: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from ketenregie.accounts.models import HousePartner
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.access import visible_cases
 from ketenregie.cases.models import CaseMembership, CaseRole
@@ -64,6 +65,8 @@ def test_first_meeting_from_form_to_minutes(case_with_team: dict[str, Any]) -> N
     body = resp.content.decode()
     assert "Dit veld is verplicht." in body and 'value="Kamer 4"' in body
     outsider = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    # Invitable: their organisation works with the house.
+    HousePartner.objects.create(house=case.house, organisation=outsider.organisation)
     resp = regisseur.post(
         reverse("meeting_new", args=[case.pk]),
         {
@@ -377,6 +380,7 @@ def test_monitoring_meeting_pseudonymises_cases_of_others(case_with_team: dict[s
     house = team["case"].house
     director = team["regisseur"]
     guest = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    HousePartner.objects.create(house=house, organisation=guest.organisation)
     resp = _client(director).post(
         reverse("monitoring_new"),
         {

@@ -435,7 +435,7 @@ def test_journey_5_first_case_meeting_and_integrated_plan(page: Page, demo: Any)
     expect(page.get_by_role("heading", name="Integraal plan van aanpak")).to_be_visible()
     _open(page, "Casusregisseur vastleggen")
     casus_form = _form(page, "Casusregisseur vastleggen")
-    casus_form.locator("#id_casusregisseur").select_option(label=_label(new_casus))
+    casus_form.locator("#casusregisseur_casusregisseur").select_option(label=_label(new_casus))
     for member in (regisseur, new_casus):
         casus_form.get_by_label(_label(member), exact=True).check()
     casus_form.get_by_role("button", name="Casusregisseur vastleggen").click()

@@ -136,7 +136,41 @@ def _changes(ev: AuditEvent, versions: dict[int, dict[str, Any]]) -> dict[str, A
         before = versions.get(ev.data["versie"] - 1, {})
         return {f: {"voor": before.get(f), "na": now.get(f)} for f in ev.data.get("velden", [])}
     changes: dict[str, Any] = ev.data.get("wijzigingen", {})
-    return changes
+    return {
+        FIELD_LABELS.get(name, name): {
+            "voor": _value(change.get("voor")),
+            "na": _value(change.get("na")),
+        }
+        if isinstance(change, dict)
+        else change
+        for name, change in changes.items()
+    }
+
+
+# Field names in audit data, as the timeline shows them.
+FIELD_LABELS = {
+    "valid_from": "vanaf",
+    "valid_to": "t/m",
+    "note": "toelichting",
+    "role": "rol",
+    "stand": "stand",
+    "bereikt": "bereikt",
+    "escalation_level": "niveau",
+    "signed_on": "ondertekend op",
+    "evaluation_date": "evaluatiedatum",
+}
+VALUE_LABELS = {
+    "open": "open",
+    "gedaan": "gedaan",
+    "niet_uitvoerbaar": "kan niet worden uitgevoerd",
+    "nog_niet": "nog niet",
+}
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:10]}-{value[5:7]}-{value[0:4]}"
+    return VALUE_LABELS.get(value, value) if isinstance(value, str) else value
 
 
 def _team_detail(action: str, object_id: str, team: dict[str, CaseMembership]) -> str:

@@ -32,13 +32,23 @@ class StyledFormMixin:
 
     fields: dict[str, forms.Field]
     data: Any
+    # Several forms on one page need distinct element ids (labels point at them).
+    id_prefix: str | None = None
+    # Fields the service requires (with its own Dutch message): marked "(verplicht)" too.
+    service_required: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if self.id_prefix:
+            kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
         self.style_fields()
 
     def style_fields(self) -> None:
         """Give every widget its Utrecht class; forms call it again after adding fields."""
+        for name in self.service_required:
+            if name in self.fields:
+                setattr(self.fields[name], "show_required", True)  # noqa: B010 - not a Field attribute
+                self.fields[name].widget.attrs["aria-required"] = "true"
         for field in self.fields.values():
             widget = field.widget
             if widget.attrs.get("data-styled"):

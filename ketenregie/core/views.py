@@ -69,6 +69,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             .select_related("person", "house")
             .order_by("-status_changed_at")
         )
+        context["open_signals"] = list(plan_queries.open_signals_for_director(user)[:20])
         open_actions = plan_queries.my_open_actions(user)
         context["my_actions"] = list(open_actions[:5])
         context["my_actions_open"] = open_actions.count()

@@ -38,6 +38,8 @@ class InformingForm(StyledFormMixin, forms.Form):
 
 
 class StartConversationForm(StyledFormMixin, forms.Form):
+    id_prefix = "conversation"
+
     outcome = forms.ChoiceField(
         label=_("Startgesprek"), choices=StartConversation.Outcome.choices, widget=forms.RadioSelect
     )
@@ -82,6 +84,8 @@ class ResolveSignalForm(StyledFormMixin, forms.Form):
 
 
 class CloseForm(StyledFormMixin, forms.Form):
+    service_required = ("decided_with", "handover_organisation", "handover_note")
+
     provisional = forms.TypedChoiceField(
         label=_("Afsluiten"),
         choices=[("0", _("Afsluiten")), ("1", _("Voorlopig afsluiten"))],
@@ -123,6 +127,8 @@ class ReopenForm(StyledFormMixin, forms.Form):
 
 
 class EscalateForm(StyledFormMixin, forms.Form):
+    service_required = ("to_house", "summary", "purpose", "legal_basis")
+
     to_house = forms.ModelChoiceField(
         label=_("Zorg- en Veiligheidshuis"),
         queryset=House.objects.filter(kind=House.Kind.ZVH),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -281,7 +281,8 @@ def close_case(
     if Signal.objects.filter(
         case=locked, kind=Signal.Kind.ACUTE_UNSAFETY, resolved_at__isnull=True
     ).exists():
-        errors["decided_with"] = _(
+        # Not about any one field: shown above the form.
+        errors[NON_FIELD_ERRORS] = _(
             "Afsluiten kan niet: er staat een signaal van acute onveiligheid open. Handel dat "
             "eerst af."
         )

@@ -32,7 +32,14 @@ from ketenregie.pga.forms import (
     SignalForm,
     StartConversationForm,
 )
-from ketenregie.pga.models import Closing, ClosingConversation, Informing, Signal, StartConversation
+from ketenregie.pga.models import (
+    Closing,
+    ClosingConversation,
+    Informing,
+    Signal,
+    StartConversation,
+    Transfer,
+)
 from ketenregie.plans.models import Goal
 
 log = logging.getLogger(__name__)
@@ -178,7 +185,10 @@ def _closing_page(
         # Closing follows the plan's goals: show them where the decision is taken.
         "goals": list(Goal.objects.filter(plan__case=case)),
         "can_manage": manage,
-        "signal_form": SignalForm(),
+        "signal_form": SignalForm()
+        if case.status in (Status.PGA_GESTART, Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN)
+        else None,
+        "transfers": list(Transfer.objects.filter(from_case=case).select_related("to_house")),
         "resolve_form": ResolveSignalForm(),
     }
     if manage:

@@ -111,6 +111,8 @@ class ReplyForm(StyledFormMixin, forms.Form):
 
 
 class AttendanceForm(StyledFormMixin, forms.Form):
+    id_prefix = "attendance"
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     present = forms.MultipleChoiceField(
         label=_("Aanwezig"), required=False, widget=forms.CheckboxSelectMultiple, choices=[]
@@ -133,6 +135,8 @@ class MinutesForm(StyledFormMixin, forms.Form):
 
 
 class AddParticipantForm(StyledFormMixin, forms.Form):
+    id_prefix = "participant"
+
     user = UserChoiceField(label=_("Deelnemer toevoegen"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
@@ -141,10 +145,14 @@ class AddParticipantForm(StyledFormMixin, forms.Form):
 
 
 class VersionOnlyForm(StyledFormMixin, forms.Form):
+    id_prefix = "v"
+
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class CasusregisseurForm(StyledFormMixin, forms.Form):
+    id_prefix = "casusregisseur"
+
     casusregisseur = UserChoiceField(label=_("Casusregisseur"), queryset=User.objects.none())
     agreed_by = UsersChoiceField(
         label=_("Ingestemd door"),
@@ -184,6 +192,8 @@ class PlanTextForm(StyledFormMixin, forms.Form):
 
 
 class StatementForm(StyledFormMixin, forms.Form):
+    id_prefix = "statement"
+
     kind = forms.ChoiceField(
         label=_("Soort"), choices=Statement.Kind.choices, widget=forms.RadioSelect
     )
@@ -192,6 +202,8 @@ class StatementForm(StyledFormMixin, forms.Form):
 
 
 class GoalForm(StyledFormMixin, forms.Form):
+    id_prefix = "goal"
+
     text = forms.CharField(label=_("Doel"), widget=forms.Textarea(attrs={"rows": 2}))
     good_enough = forms.CharField(
         label=_("Goed genoeg om af te sluiten als"), widget=forms.Textarea(attrs={"rows": 2})
@@ -199,10 +211,14 @@ class GoalForm(StyledFormMixin, forms.Form):
 
 
 class GoalReachedForm(StyledFormMixin, forms.Form):
+    id_prefix = "reached"
+
     reached = forms.ChoiceField(label=_("Bereikt"), choices=Goal.Reached.choices)
 
 
 class ActionForm(StyledFormMixin, forms.Form):
+    id_prefix = "action"
+
     what = forms.CharField(label=_("Wat"), widget=forms.Textarea(attrs={"rows": 2}))
     owner_user = UserChoiceField(
         label=_("Door wie (persoon)"), queryset=User.objects.none(), required=False
@@ -228,6 +244,8 @@ class ActionForm(StyledFormMixin, forms.Form):
 
 
 class ActionReportForm(StyledFormMixin, forms.Form):
+    id_prefix = "report"
+
     kind = forms.ChoiceField(
         label=_("Wat meldt u?"), choices=ActionReport.Kind.choices, widget=forms.RadioSelect
     )
@@ -265,6 +283,8 @@ class SafetyPlanForm(StyledFormMixin, forms.Form):
 
 
 class SafetyAgreementForm(StyledFormMixin, forms.Form):
+    id_prefix = "agreement"
+
     what = forms.CharField(
         label=_("Wat moet er gebeuren"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -275,6 +295,8 @@ class SafetyAgreementForm(StyledFormMixin, forms.Form):
 
 
 class SafetyScoreForm(StyledFormMixin, forms.Form):
+    id_prefix = "score"
+
     who = forms.CharField(
         label=_("Wie geeft de score"),
         max_length=150,

@@ -114,3 +114,19 @@ def overdue_actions_per_house(user: User) -> list[tuple[str, int]]:
         .order_by("case__house__name")
     )
     return [(name, n) for name, n in rows]
+
+
+def open_signals_for_director(user: User) -> QuerySet[Any]:
+    """Unresolved signals on the cases this user directs (procesregisseur or casusregisseur)."""
+    from ketenregie.pga.models import Signal
+
+    directed = (
+        active_memberships(user)
+        .filter(user_id=user.pk, role__in=[CaseRole.PROCESREGISSEUR, CaseRole.CASUSREGISSEUR])
+        .values("case_id")
+    )
+    return (
+        Signal.objects.filter(case_id__in=directed, resolved_at__isnull=True)
+        .select_related("case", "raised_by")
+        .order_by("-raised_at")
+    )

@@ -41,12 +41,26 @@ class Change:
     after: str = ""
 
 
+VALUE_LABELS = {
+    "nog_niet": "nog niet",
+    "niet_uitvoerbaar": "kan niet worden uitgevoerd",
+    "kracht": "kracht",
+    "zorg": "zorg",
+}
+
+
 def _show(value: Any) -> str:
     if value is True:
         return "ja"
     if value is False:
         return "nee"
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    text = str(value)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        # An ISO date from the snapshot, shown the Dutch way.
+        return f"{text[8:10]}-{text[5:7]}-{text[0:4]}"
+    return VALUE_LABELS.get(text, text)
 
 
 def _items(

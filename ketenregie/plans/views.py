@@ -3,6 +3,7 @@ escalation between directors. Every case is read through cases.access.get_case_f
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -459,11 +460,22 @@ def plan_version(request: AuthedRequest, case_id: int, number: int) -> HttpRespo
                 for g in version.content.get("doelen", [])
             ],
             "actions": [
-                {**a, "stand": dict(Action.State.choices).get(a.get("stand"), "")}
+                {
+                    **a,
+                    "stand": dict(Action.State.choices).get(a.get("stand"), ""),
+                    "uiterlijk": _dutch_date(a.get("uiterlijk")),
+                }
                 for a in version.content.get("acties", [])
             ],
         },
     )
+
+
+def _dutch_date(value: Any) -> str:
+    try:
+        return dt.date.fromisoformat(str(value)).strftime("%d-%m-%Y")
+    except ValueError:
+        return str(value or "")
 
 
 def _pdf_response(
@@ -1183,6 +1195,15 @@ def escalate(request: AuthedRequest, case_id: int) -> HttpResponse:
         else DirectorEscalation.To.PROCESREGISSEUR
     )
     form = EscalateForm(request.POST or None, initial={"to": default})
+    # Offer only the step this director may take (both, when they hold both roles).
+    allowed = {
+        CaseRole.CASUSREGISSEUR: DirectorEscalation.To.PROCESREGISSEUR,
+        CaseRole.PROCESREGISSEUR: DirectorEscalation.To.MANAGER,
+    }
+    steps = {allowed[CaseRole(r)] for r in roles if r in allowed}
+    form.fields["to"].choices = [  # type: ignore[attr-defined]
+        c for c in DirectorEscalation.To.choices if c[0] in steps
+    ]
     if (
         request.method == "POST"
         and form.is_valid()

@@ -249,7 +249,7 @@ def test_the_diff_between_two_adopted_versions(team: dict[str, Any]) -> None:
     }
     assert changes == {
         ("Score Financiën", "gewijzigd", "2", "3"),
-        ("Doelen: Schulden in beeld", "gewijzigd", "nog_niet", "ja"),
+        ("Doelen: Schulden in beeld", "gewijzigd", "nog niet", "ja"),
         ("Doelen", "toegevoegd", "", "Dagbesteding"),
         ("Acties", "toegevoegd", "", "Aanmelden bij dagbesteding"),
     }
@@ -284,7 +284,7 @@ def test_diff_reports_removed_items_text_and_safety_changes() -> None:
         ("Problematiek Financiën", "gewijzigd", "Schulden", "Minder schulden"),
         ("Doelen", "vervallen", "A", ""),
         ("Acties", "vervallen", "Huisbezoek", ""),
-        ("Veiligheidsplan: Ondertekend op", "gewijzigd", "", "2026-02-01"),
+        ("Veiligheidsplan: Ondertekend op", "gewijzigd", "", "01-02-2026"),
         ("Veiligheidsafspraken", "vervallen", "Bellen", ""),
     }
     assert versions.diff(new, new) == []

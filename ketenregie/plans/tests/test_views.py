@@ -438,3 +438,19 @@ def test_manager_sees_overdue_actions_per_house(case_with_team: dict[str, Any]) 
     assert f"{case.house.name}: 1 actie over de datum" in page
     # The manager sees counts, not the action or the person.
     assert "Huisbezoek" not in page and case.person.achternaam not in page
+
+
+def test_directors_see_open_signals_and_only_their_escalation_step(
+    case_with_team: dict[str, Any],
+) -> None:
+    from ketenregie.pga import services as pga_services
+
+    team = case_with_team
+    case = team["case"]
+    pga_services.raise_signal(case, actor=team["casus"], kind="acute_onveiligheid", text="Dreiging")
+    dash = _client(team["regisseur"]).get(reverse("dashboard")).content.decode()
+    assert "Open signalen in mijn casussen" in dash and "Acute onveiligheid" in dash
+    page = _client(team["casus"]).get(reverse("director_escalate", args=[case.pk])).content.decode()
+    assert 'value="procesregisseur"' in page and 'value="manager"' not in page
+    page = _client(team["regisseur"]).get(reverse("director_escalate", args=[case.pk]))
+    assert 'value="manager"' in page.content.decode()

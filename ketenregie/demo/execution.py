@@ -86,7 +86,7 @@ OWNER_ROLES = (CaseRole.CASUSREGISSEUR, CaseRole.BETROKKEN_PARTNER, CaseRole.PRO
 
 # The start phase, per procesregisseur: their PGA_GESTART cases (oldest code first) walk
 # this list, so every regisseur has a due review task first.
-START_STATES = ["review_due", "informed", "held", "nothing", "postponed", "held", "informed"]
+START_STATES = ["review_due", "nothing", "informed", "held", "postponed", "held", "informed"]
 # The running cases of a regisseur after their two freshest (no meeting / first planned).
 TAILS = ["late", "upcoming", "none", "pending", "none", "upcoming", "late", "none"]
 

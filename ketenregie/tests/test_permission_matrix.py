@@ -147,9 +147,12 @@ def _meeting_manage(role: Role, relation: str) -> int:
 
 
 def _action_report(role: Role, relation: str) -> int:
-    # The action belongs to the user's organisation: reportable with full access.
+    # The action belongs to the user's organisation: reportable with full access. The
+    # chair's case is still in intake: the report is refused on the page (200).
     if not _sees(role, relation):
         return 404
+    if relation == "chair":
+        return 200
     return 403 if relation == "adviseur" else 302
 
 
@@ -680,6 +683,7 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     ending = MembershipFactory(case=case, role=CaseRole.BETROKKEN_PARTNER, valid_from=start)
     spare = UserFactory(roles=[(Role.PROFESSIONAL, None)])
     HousePartner.objects.create(house=house, organisation=spare.organisation)
+    UserFactory(roles=[(Role.MANAGER, house)])  # the house's manager receives escalations
     # Intake objects around the case: its referral with an attachment, a triage item,
     # and an enrichment request to the user's organisation on another case.
     referral = Referral.objects.create(case=case, referrer=spare)

@@ -350,7 +350,9 @@ def reply(participant: Participant, *, actor: User, answer: str, capacity: str) 
 def admit_participant(participant: Participant, *, actor: User) -> Participant:
     """The procesregisseur takes a participant who declared 'betrokken' into the team."""
     locked = (
-        Participant.objects.select_for_update()
+        # Lock the participant row only: a user's organisation is an outer join, which
+        # PostgreSQL cannot lock.
+        Participant.objects.select_for_update(of=("self",))
         .select_related("meeting", "user", "user__organisation")
         .get(pk=participant.pk)
     )

@@ -52,7 +52,10 @@ class MeetingForm(StyledFormMixin, forms.Form):
         label=_("Locatie"),
         required=False,
         max_length=200,
-        help_text=_("Leeg bij een eerste casusoverleg: fysiek in het huis."),
+        help_text=_(
+            "Leeg bij een eerste casusoverleg: fysiek in het huis. Geen huisadres van de "
+            "betrokkene: de locatie staat in de agenda-uitnodiging."
+        ),
     )
     participants = UsersChoiceField(
         label=_("Deelnemers"),
@@ -312,7 +315,14 @@ class EscalateForm(StyledFormMixin, forms.Form):
     to = forms.ChoiceField(
         label=_("Opschalen naar"), choices=DirectorEscalation.To.choices, widget=forms.RadioSelect
     )
-    reason = forms.CharField(label=_("Reden"), widget=forms.Textarea(attrs=TEXTAREA))
+    reason = forms.CharField(
+        label=_("Reden"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text=_(
+            "De manager ziet geen casuspagina's: beschrijf het knelpunt zonder naam, adres "
+            "of andere persoonsgegevens van de betrokkene."
+        ),
+    )
 
 
 class HandleEscalationForm(StyledFormMixin, forms.Form):

@@ -77,8 +77,9 @@ class Meeting(VersionedModel):
         return timezone.localdate(self.starts_at) + dt.timedelta(days=MINUTES_DEADLINE_DAYS)
 
     def minutes_late_on(self, day: dt.date) -> bool:
+        # A meeting whose attendance was never recorded is not thereby excused.
         return (
-            self.state == self.State.HELD
+            self.state != self.State.CANCELLED
             and self.minutes_sent_at is None
             and day > self.minutes_due
         )

@@ -275,13 +275,21 @@ def add_participant(meeting: Meeting, *, actor: User, user: User) -> Participant
 def _ensure_membership(
     meeting: Meeting, case: Case, user: User, role: CaseRole, actor: User
 ) -> None:
-    """Give `user` the case role from the meeting's day, unless they already hold one."""
+    """Give `user` the case role from today (to prepare the meeting), unless they already
+    hold one. A former member is not let back in by replying: that is the director's."""
     existing = active_memberships(user).filter(case_id=case.pk)
     if existing.filter(user_id=user.pk).exists():
         return
+    if meeting.kind == Meeting.Kind.MONITORING and existing.exists():
+        # Walking all cases of the house must not take away the full access that the
+        # user's organisation has on one of them.
+        return
     if role != CaseRole.ADVISEUR and existing.exists():
-        # Their organisation is on the team as a whole. A declared adviser still gets
-        # the personal adviser role: it wins over the organisation's full access.
+        return
+    ended = CaseMembership.objects.filter(
+        case_id=case.pk, user_id=user.pk, valid_to__lt=timezone.localdate()
+    )
+    if ended.exists():
         return
     if user.organisation is None:
         return
@@ -308,8 +316,8 @@ def reply(participant: Participant, *, actor: User, answer: str, capacity: str) 
         errors["answer"] = _("Geef aan of u komt.")
     if capacity not in (Participant.Capacity.INVOLVED, Participant.Capacity.ADVISER):
         errors["capacity"] = _("Verklaar of u betrokken bent of als adviseur deelneemt.")
-    if meeting.state == Meeting.State.CANCELLED:
-        errors["answer"] = _("Dit overleg is vervallen.")
+    if meeting.state != Meeting.State.PLANNED:
+        errors["answer"] = _("Dit overleg is al gehouden of vervallen; antwoorden kan niet meer.")
     if errors:
         raise ValidationError(errors)
     before = snapshot(locked, ["reply", "capacity"])
@@ -362,8 +370,15 @@ def admit_participant(participant: Participant, *, actor: User) -> Participant:
     if locked.capacity != Participant.Capacity.INVOLVED:
         raise ValidationError(_("Alleen wie verklaart betrokken te zijn, wordt opgenomen."))
     case = _running(Case(pk=meeting.case_id))
-    if active_memberships(locked.user).filter(case_id=case.pk, user_id=locked.user_id).exists():
+    personal = active_memberships(locked.user).filter(case_id=case.pk, user_id=locked.user_id)
+    if personal.exclude(role=CaseRole.ADVISEUR).exists():
         raise ValidationError(_("Deze deelnemer is al lid van het casusteam."))
+    day = timezone.localdate()
+    for adviser in personal.filter(role=CaseRole.ADVISEUR):
+        # From adviser to involved: the pseudonymised role ends, the team role begins.
+        case_services.end_membership(
+            adviser, actor=actor, valid_to=max(adviser.valid_from, day - dt.timedelta(days=1))
+        )
     if locked.user.organisation is None:
         raise ValidationError(_("Deze deelnemer hoort bij geen organisatie."))
     case_services.add_membership(
@@ -458,9 +473,21 @@ def save_minutes(
     locked.minutes, locked.decisions = minutes.strip(), decisions.strip()
     locked.version += 1
     locked.save(update_fields=["minutes", "decisions", "version"])
-    for item in MonitoringItem.objects.filter(meeting=locked, pk__in=list(notes or {})):
+    from ketenregie.cases.access import visible_cases
+
+    own = visible_cases(actor).filter(Q(full_access=True)).values("pk")
+    for item in MonitoringItem.objects.filter(
+        meeting=locked, pk__in=list(notes or {}), case_id__in=own
+    ):
         assert notes is not None
         if item.note != notes[item.pk].strip():
+            audit.record(
+                "meeting.case_note_saved",
+                actor=actor,
+                case_id=item.case_id,
+                obj=locked,
+                data={"agendapunt": item.pk},
+            )
             item.note = notes[item.pk].strip()
             item.save(update_fields=["note"])
     audit.record(
@@ -510,12 +537,14 @@ def send_minutes(meeting: Meeting, *, actor: User) -> Meeting:
 
 
 def late_minutes(meetings: QuerySet[Meeting], day: dt.date | None = None) -> QuerySet[Meeting]:
-    """Held meetings whose minutes were not sent within the week (a queryset filter)."""
+    """Meetings (held, or planned and past) whose minutes were not sent within the week."""
     day = day or timezone.localdate()
     # starts_at before the start of (day - 7) in local time means the due date has passed.
     limit = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=7), dt.time.min))
     return meetings.filter(
-        state=Meeting.State.HELD, minutes_sent_at__isnull=True, starts_at__lt=limit
+        state__in=[Meeting.State.HELD, Meeting.State.PLANNED],
+        minutes_sent_at__isnull=True,
+        starts_at__lt=limit,
     )
 
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ketenregie.accounts.access import roles_of
+from ketenregie.accounts.access import can_work_with_cases, roles_of
 from ketenregie.accounts.models import RoleAssignment, User
 from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
@@ -418,7 +418,9 @@ def plan_casusregisseur(request: AuthedRequest, case_id: int) -> HttpResponse:
             actor=request.user,
             casusregisseur=d["casusregisseur"],
             agreed_by=d["agreed_by"],
-            meeting=Meeting.objects.filter(case=c, kind=Meeting.Kind.FIRST).first(),
+            meeting=Meeting.objects.filter(case=c, kind=Meeting.Kind.FIRST)
+            .exclude(state=Meeting.State.CANCELLED)
+            .first(),
         ),
         _("Casusregisseur vastgelegd, met wie instemden."),
         manage_only=True,
@@ -780,14 +782,12 @@ def _meeting_for(request: AuthedRequest, meeting_id: int) -> tuple[Meeting, Case
     ).exists()
     if meeting.case_id is not None:
         allowed = case is not None or participant
-        manage = case is not None and (
-            can_manage_case(user, case)
-            or (meeting.organiser_id == user.pk and bool(getattr(case, "full_access", False)))
-        )
+        # The case's active procesregisseur runs its meetings (not a former organiser).
+        manage = case is not None and can_manage_case(user, case)
     else:
         allowed = participant or house_director or meeting.organiser_id == user.pk
         manage = house_director or meeting.organiser_id == user.pk
-    if not allowed:
+    if not allowed or not can_work_with_cases(user):
         raise Http404
     return meeting, case, manage
 
@@ -822,6 +822,7 @@ def _meeting_page(
             CaseMembership.objects.filter(
                 case_id=meeting.case_id, user__isnull=False, valid_from__lte=day
             )
+            .exclude(role=CaseRole.ADVISEUR)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
             .values_list("user_id", flat=True)
         )
@@ -847,7 +848,13 @@ def _meeting_page(
         "actions": list(meeting.actions.select_related("owner_user", "owner_organisation"))
         if full or meeting.case_id is None
         else [],
-        "show_minutes": full or (meeting.case_id is None and (mine is not None or manage)),
+        # Monitoring minutes may touch every case on the agenda: only the organiser and
+        # who sees all of those cases in full read them.
+        "show_minutes": full
+        or (
+            meeting.case_id is None
+            and (meeting.organiser_id == request.user.pk or all(row["full"] for row in items))
+        ),
     }
     if mine is not None and meeting.state != Meeting.State.CANCELLED:
         context["reply_form"] = ReplyForm(

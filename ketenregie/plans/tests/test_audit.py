@@ -123,6 +123,7 @@ def test_a_failing_audit_write_undoes_the_whole_change(
 ) -> None:
     """The audit event is written in the service's transaction: when it fails, nothing stays."""
     meeting = held(team)
+    upcoming = schedule(team, kind=Meeting.Kind.INCIDENTAL, person_invited=True)
     action = _add_action(team)()
     counts_before = AuditEvent.objects.count()
     cases: list[tuple[str, Callable[[], Any], Callable[[], bool]]] = [
@@ -166,12 +167,12 @@ def test_a_failing_audit_write_undoes_the_whole_change(
         (
             "meeting.replied",
             lambda: services.reply(
-                Participant.objects.get(meeting=meeting, user=team["partner"]),
+                Participant.objects.get(meeting=upcoming, user=team["partner"]),
                 actor=team["partner"],
                 answer="ja",
                 capacity="betrokken",
             ),
-            lambda: Participant.objects.get(meeting=meeting, user=team["partner"]).reply == "",
+            lambda: Participant.objects.get(meeting=upcoming, user=team["partner"]).reply == "",
         ),
     ]
     for name, call, unchanged in cases:

@@ -101,7 +101,7 @@ def test_sending_just_after_midnight_of_the_eighth_day_is_late(start: dt.datetim
     assert event.data["op_tijd"] is False
 
 
-def test_only_held_meetings_without_sent_minutes_count(team: dict[str, Any]) -> None:
+def test_an_unrecorded_meeting_is_late_too_a_cancelled_one_never(team: dict[str, Any]) -> None:
     start = local(2026, 5, 4, 10)
     with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
         planned = schedule(team, starts_at=start)  # never held
@@ -113,5 +113,6 @@ def test_only_held_meetings_without_sent_minutes_count(team: dict[str, Any]) -> 
         )
     later = start.date() + 30 * DAY
     cancelled.refresh_from_db()
-    assert not planned.minutes_late_on(later) and not cancelled.minutes_late_on(later)
-    assert list(services.late_minutes(Meeting.objects.all(), later)) == []
+    # Not recording the attendance does not stop the clock; cancelling does.
+    assert planned.minutes_late_on(later) and not cancelled.minutes_late_on(later)
+    assert list(services.late_minutes(Meeting.objects.all(), later)) == [planned]

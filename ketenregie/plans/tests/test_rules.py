@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from ketenregie.accounts.models import RoleAssignment
 from ketenregie.accounts.roles import Role
@@ -16,9 +17,9 @@ from ketenregie.cases.models import Case, CaseMembership
 from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
 from ketenregie.plans import services
-from ketenregie.plans.models import Action, Goal, Participant
+from ketenregie.plans.models import Action, Goal, Meeting, Participant
 from ketenregie.plans.tests.conftest import other_case, schedule
-from ketenregie.tests_support.factories import OrganisationFactory
+from ketenregie.tests_support.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +89,75 @@ def test_a_reminder_without_anyone_of_the_organisation_goes_to_the_directors(
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_reminders() == 1
     assert set(mail.outbox[0].to) == {team["regisseur"].email, team["casus"].email}
+
+
+def test_a_former_member_is_not_let_back_in_by_replying(team: dict[str, Any]) -> None:
+    meeting = schedule(team, participants=[team["regisseur"], team["former"]])
+    invited = Participant.objects.get(meeting=meeting, user=team["former"])
+    services.reply(invited, actor=team["former"], answer="ja", capacity="adviseur")
+    assert not CaseMembership.objects.filter(
+        user=team["former"], case=team["case"], valid_to__isnull=True
+    ).exists()
+
+
+def test_an_adviser_can_be_admitted_as_involved(team: dict[str, Any]) -> None:
+    from ketenregie.cases.access import visible_cases
+
+    meeting = schedule(team, participants=[team["regisseur"], team["outsider"]])
+    invited = Participant.objects.get(meeting=meeting, user=team["outsider"])
+    services.reply(invited, actor=team["outsider"], answer="ja", capacity="adviseur")
+    services.reply(invited, actor=team["outsider"], answer="ja", capacity="betrokken")
+    invited.refresh_from_db()
+    services.admit_participant(invited, actor=team["regisseur"])
+    seen = visible_cases(team["outsider"]).get(pk=team["case"].pk)
+    assert seen.full_access is True  # type: ignore[attr-defined]
+
+
+def test_an_adviser_in_monitoring_keeps_the_organisations_full_access(
+    team: dict[str, Any],
+) -> None:
+    from ketenregie.cases.access import visible_cases
+
+    colleague = UserFactory(roles=[(Role.PROFESSIONAL, None)], organisation=team["org"])
+    CaseMembership.objects.create(
+        case=team["case"],
+        organisation=team["org"],
+        role="betrokken_partner",
+        valid_from=today() - dt.timedelta(days=5),
+    )
+    meeting = schedule(
+        team, kind=Meeting.Kind.MONITORING, participants=[team["regisseur"], colleague]
+    )
+    invited = Participant.objects.get(meeting=meeting, user=colleague)
+    services.reply(invited, actor=colleague, answer="ja", capacity="adviseur")
+    assert visible_cases(colleague).get(pk=team["case"].pk).full_access is True  # type: ignore[attr-defined]
+
+
+def test_monitoring_minutes_only_for_who_sees_every_case(team: dict[str, Any]) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    other_case(team["house"], status=Status.IN_UITVOERING)
+    meeting = schedule(
+        team,
+        kind=Meeting.Kind.MONITORING,
+        starts_at=timezone.now() - dt.timedelta(hours=1),
+        participants=[team["regisseur"], team["partner"]],
+    )
+    meeting = services.record_attendance(
+        meeting, actor=team["regisseur"], present=[], expected_version=meeting.version
+    )
+    services.save_minutes(
+        meeting,
+        actor=team["regisseur"],
+        minutes="Procesafspraak: volgende keer eerder beginnen.",
+        decisions="",
+        expected_version=meeting.version,
+    )
+    client = Client()
+    client.force_login(team["partner"])
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Procesafspraak" not in page
+    client.force_login(team["regisseur"])  # the organiser
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Procesafspraak" in page

@@ -32,10 +32,15 @@ def my_open_actions(user: User) -> QuerySet[Action]:
     )
 
 
+def _full_cases(user: User) -> Any:
+    """The one gate: cases the user sees in full."""
+    return visible_cases(user).filter(Q(full_access=True)).values("pk")
+
+
 def _directed_cases(user: User) -> Any:
     return (
         active_memberships(user)
-        .filter(user_id=user.pk, role=CaseRole.PROCESREGISSEUR)
+        .filter(user_id=user.pk, role=CaseRole.PROCESREGISSEUR, case_id__in=_full_cases(user))
         .values("case_id")
     )
 
@@ -56,9 +61,7 @@ def late_minutes_for_director(user: User) -> QuerySet[Meeting]:
         "house_id"
     )
     meetings = Meeting.objects.filter(
-        Q(case_id__in=_directed_cases(user))
-        | Q(case__isnull=True, house_id__in=houses)
-        | Q(organiser_id=user.pk)
+        Q(case_id__in=_directed_cases(user)) | Q(case__isnull=True, house_id__in=houses)
     )
     return late_minutes(meetings).select_related("case", "house").order_by("starts_at")
 
@@ -122,7 +125,11 @@ def open_signals_for_director(user: User) -> QuerySet[Any]:
 
     directed = (
         active_memberships(user)
-        .filter(user_id=user.pk, role__in=[CaseRole.PROCESREGISSEUR, CaseRole.CASUSREGISSEUR])
+        .filter(
+            user_id=user.pk,
+            role__in=[CaseRole.PROCESREGISSEUR, CaseRole.CASUSREGISSEUR],
+            case_id__in=_full_cases(user),
+        )
         .values("case_id")
     )
     return (

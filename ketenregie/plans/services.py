@@ -1012,7 +1012,14 @@ def send_reminders(day: dt.date | None = None) -> int:
             reminder, created = ActionReminder.objects.get_or_create(action=action, on_date=day)
             if not created:
                 continue
-            if action.owner_user is not None:
+            still_on_team = (
+                action.owner_user is not None
+                and active_memberships(action.owner_user)
+                .filter(case_id=action.case_id)
+                .exclude(role=CaseRole.ADVISEUR)
+                .exists()
+            )
+            if action.owner_user is not None and still_on_team:
                 recipients = [action.owner_user.email]
             else:
                 # The organisation's case workers on this case's team.

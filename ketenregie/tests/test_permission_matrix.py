@@ -484,15 +484,20 @@ ENDPOINTS = [
         "meeting_participant",
         "post",
         lambda c: reverse("meeting_participant", args=[c["invited"].pk]),
-        # The user is invited to this meeting: without a case view they still see it.
-        lambda role, relation: 302 if _meeting_manage(role, relation) == 302 else 403,
+        # The user is invited to this meeting: without a case view they still see it,
+        # if their role works with cases at all.
+        lambda role, relation: (
+            302
+            if _meeting_manage(role, relation) == 302
+            else (403 if role in CASE_WORK_ROLES else 404)
+        ),
         data=lambda c: {"user": c["spare"].pk},
     ),
     Endpoint(
         "meeting_reply",
         "post",
         lambda c: reverse("meeting_reply", args=[c["invited"].pk]),
-        lambda role, relation: 302,
+        lambda role, relation: 302 if role in CASE_WORK_ROLES else 404,
         data=lambda c: {"answer": "ja", "capacity": "adviseur"},
     ),
     Endpoint("meetings", "get", lambda c: reverse("meetings"), lambda r, rel: 200),

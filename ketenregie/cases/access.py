@@ -7,6 +7,7 @@ returns carries `full_access`: False means the viewer may see it only pseudonymi
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
@@ -33,14 +34,45 @@ if TYPE_CHECKING:
     from ketenregie.accounts.models import User
 
 
+def _active_on(day: dt.date) -> Q:
+    # Inclusive periods; an open end is ongoing.
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
 def active_memberships(user: User) -> QuerySet[CaseMembership]:
     """Memberships that give `user` access today: personal, or through their organisation."""
-    day = today()
     who = Q(user_id=user.pk)
     if user.organisation_id is not None:
         who |= Q(user__isnull=True, organisation_id=user.organisation_id)
-    return CaseMembership.objects.filter(who, valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    return CaseMembership.objects.filter(who, _active_on(today()))
+
+
+def case_team(case_id: int, day: dt.date | None = None) -> QuerySet[CaseMembership]:
+    """The memberships of one case that are active on `day` (default today)."""
+    return CaseMembership.objects.filter(_active_on(day or today()), case_id=case_id)
+
+
+def team_users(case_id: int, *, include_advisers: bool = True) -> QuerySet[User]:
+    """Active users on the case's team today: named members, and the users of
+    organisations that are on the team as a whole (the team's mail group)."""
+    from ketenregie.accounts.models import User
+
+    team = case_team(case_id)
+    if not include_advisers:
+        team = team.exclude(role=CaseRole.ADVISEUR)
+    return User.objects.filter(is_active=True).filter(
+        Q(pk__in=team.filter(user__isnull=False).values("user_id"))
+        | Q(organisation_id__in=team.filter(user__isnull=True).values("organisation_id"))
+    )
+
+
+def director_emails(case_id: int, roles: tuple[str, ...] | None = None) -> list[str]:
+    """E-mail addresses of the case's active procesregisseur and casusregisseur."""
+    wanted = roles or (CaseRole.PROCESREGISSEUR, CaseRole.CASUSREGISSEUR)
+    return list(
+        case_team(case_id)
+        .filter(role__in=wanted, user__isnull=False)
+        .values_list("user__email", flat=True)
     )
 
 

@@ -12,6 +12,7 @@ from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.access import active_memberships, visible_cases
 from ketenregie.cases.models import Case, CaseMembership, PersonVersion, StatusChange
 from ketenregie.cases.workflow import PHASE_OF, Phase, Status
+from ketenregie.plans.versions import show_value
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
@@ -50,6 +51,8 @@ ACTION_LABELS = {
     "meeting.minutes_saved": "Verslag casusoverleg opgeslagen",
     "meeting.minutes_sent": "Verslag en actielijst verstuurd",
     "plan.casusregisseur_agreed": "Casusregisseur afgesproken",
+    "plan.created": "Plan van aanpak aangemaakt",
+    "safety.created": "Veiligheidsplan aangemaakt",
     "plan.text_saved": "Plan van aanpak bijgewerkt",
     "plan.scores_saved": "Scores leefgebieden bijgewerkt",
     "plan.statement_added": "Kracht of zorg toegevoegd",
@@ -138,8 +141,8 @@ def _changes(ev: AuditEvent, versions: dict[int, dict[str, Any]]) -> dict[str, A
     changes: dict[str, Any] = ev.data.get("wijzigingen", {})
     return {
         FIELD_LABELS.get(name, name): {
-            "voor": _value(change.get("voor")),
-            "na": _value(change.get("na")),
+            "voor": show_value(change.get("voor")),
+            "na": show_value(change.get("na")),
         }
         if isinstance(change, dict)
         else change
@@ -159,18 +162,6 @@ FIELD_LABELS = {
     "signed_on": "ondertekend op",
     "evaluation_date": "evaluatiedatum",
 }
-VALUE_LABELS = {
-    "open": "open",
-    "gedaan": "gedaan",
-    "niet_uitvoerbaar": "kan niet worden uitgevoerd",
-    "nog_niet": "nog niet",
-}
-
-
-def _value(value: Any) -> Any:
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        return f"{value[8:10]}-{value[5:7]}-{value[0:4]}"
-    return VALUE_LABELS.get(value, value) if isinstance(value, str) else value
 
 
 def _team_detail(action: str, object_id: str, team: dict[str, CaseMembership]) -> str:

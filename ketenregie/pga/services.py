@@ -196,23 +196,17 @@ def start_execution(case: Case, *, actor: User) -> Case:
 
 def _notify_directors(case: Case, *, subject: str, text: str) -> None:
     """Link-only mail to the case's casusregisseur and procesregisseur."""
-    from ketenregie.cases.models import CaseMembership, CaseRole
-    from ketenregie.core.mail import send_link_mail
-
-    day = timezone.localdate()
-    emails = (
-        CaseMembership.objects.filter(
-            case=case,
-            role__in=[CaseRole.CASUSREGISSEUR, CaseRole.PROCESREGISSEUR],
-            user__isnull=False,
-            valid_from__lte=day,
-        )
-        .exclude(valid_to__lt=day)
-        .values_list("user__email", flat=True)
-    )
     from django.urls import reverse
 
-    send_link_mail(emails, subject=subject, text=text, path=reverse("pga_closing", args=[case.pk]))
+    from ketenregie.cases.access import director_emails
+    from ketenregie.core.mail import send_link_mail
+
+    send_link_mail(
+        director_emails(case.pk),
+        subject=subject,
+        text=text,
+        path=reverse("pga_closing", args=[case.pk]),
+    )
 
 
 @transaction.atomic

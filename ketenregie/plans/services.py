@@ -23,7 +23,7 @@ from ketenregie.accounts.models import RoleAssignment
 from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
 from ketenregie.cases import services as case_services
-from ketenregie.cases.access import active_memberships
+from ketenregie.cases.access import active_memberships, case_team, director_emails, team_users
 from ketenregie.cases.defaults import ensure_life_domains
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, LifeDomain
 from ketenregie.cases.workflow import Status
@@ -75,36 +75,6 @@ def _running(case: Case) -> Case:
             % {"status": Status(locked.status).label}
         )
     return locked
-
-
-def team_emails(case: Case, *, day: dt.date | None = None) -> list[str]:
-    """The case team's mail group: every active personal member, and the users of
-    organisations that are on the team as a whole. Advisers are part of it too."""
-    day = day or timezone.localdate()
-    active = CaseMembership.objects.filter(case=case, valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-    )
-    from ketenregie.accounts.models import User
-
-    users = User.objects.filter(is_active=True).filter(
-        Q(pk__in=active.filter(user__isnull=False).values("user_id"))
-        | Q(organisation_id__in=active.filter(user__isnull=True).values("organisation_id"))
-    )
-    return sorted(set(users.values_list("email", flat=True)))
-
-
-def director_emails(case: Case) -> list[str]:
-    day = timezone.localdate()
-    return list(
-        CaseMembership.objects.filter(
-            case=case,
-            role__in=[CaseRole.CASUSREGISSEUR, CaseRole.PROCESREGISSEUR],
-            user__isnull=False,
-            valid_from__lte=day,
-        )
-        .exclude(valid_to__lt=day)
-        .values_list("user__email", flat=True)
-    )
 
 
 # --- Case meetings ----------------------------------------------------------------------
@@ -516,7 +486,7 @@ def send_minutes(meeting: Meeting, *, actor: User) -> Meeting:
     locked.minutes_sent_at, locked.minutes_sent_by = timezone.now(), actor
     locked.save(update_fields=["minutes_sent_at", "minutes_sent_by"])
     if locked.case is not None:
-        recipients = team_emails(locked.case)
+        recipients = sorted(set(team_users(locked.case.pk).values_list("email", flat=True)))
     else:
         recipients = [p.user.email for p in locked.participants.select_related("user")]
     on_time = timezone.localdate() <= locked.minutes_due
@@ -572,13 +542,7 @@ def agree_casusregisseur(
         raise ValidationError(errors)
     assert casusregisseur is not None and casusregisseur.organisation is not None
     day = from_date or timezone.localdate()
-    current = (
-        CaseMembership.objects.filter(
-            case=locked, role=CaseRole.CASUSREGISSEUR, valid_from__lte=day
-        )
-        .exclude(valid_to__lt=day)
-        .first()
-    )
+    current = case_team(locked.pk, day).filter(role=CaseRole.CASUSREGISSEUR).first()
     if current is not None and current.user_id == casusregisseur.pk:
         raise ValidationError({"casusregisseur": _("Deze persoon is al casusregisseur.")})
     if current is not None:
@@ -616,14 +580,21 @@ def agree_casusregisseur(
 # --- The integrated plan ----------------------------------------------------------------
 
 
-def plan_for(case: Case) -> Plan:
-    """The case's working plan, created with one row per active life domain."""
+@transaction.atomic
+def plan_for(case: Case, actor: User | None = None) -> Plan:
+    """The case's working plan, with a row for every active life domain.
+
+    The plan is created (and audited) the first time anyone opens it; life domains the
+    beheerder adds later get their row then too.
+    """
     plan, created = Plan.objects.get_or_create(case=case)
     if created:
         ensure_life_domains()
-        DomainScore.objects.bulk_create(
-            [DomainScore(plan=plan, domain=d) for d in LifeDomain.objects.filter(is_active=True)]
-        )
+        audit.record("plan.created", actor=actor, case_id=case.pk, obj=plan)
+    missing = LifeDomain.objects.filter(is_active=True).exclude(
+        pk__in=DomainScore.objects.filter(plan=plan).values("domain_id")
+    )
+    DomainScore.objects.bulk_create([DomainScore(plan=plan, domain=d) for d in missing])
     return plan
 
 
@@ -998,7 +969,6 @@ def send_reminders(day: dt.date | None = None) -> int:
     Idempotent: ActionReminder(action, day) is unique, so a second run that day sends
     nothing. Returns the number of reminders sent.
     """
-    from ketenregie.accounts.models import User
 
     day = day or timezone.localdate()
     overdue = (
@@ -1024,18 +994,13 @@ def send_reminders(day: dt.date | None = None) -> int:
             else:
                 # The organisation's case workers on this case's team.
                 recipients = list(
-                    User.objects.filter(
-                        organisation_id=action.owner_organisation_id, is_active=True
-                    )
-                    .filter(
-                        Q(pk__in=active_case_users(action.case_id))
-                        | Q(organisation_id__in=active_case_orgs(action.case_id))
-                    )
+                    team_users(action.case_id, include_advisers=False)
+                    .filter(organisation_id=action.owner_organisation_id)
                     .values_list("email", flat=True)
                 )
             if not recipients:
                 # Nobody of the owning organisation is on the team: the directors follow up.
-                recipients = director_emails(action.case)
+                recipients = director_emails(action.case_id)
             reminder.sent_to = len(recipients)
             reminder.save(update_fields=["sent_to"])
             audit.record(
@@ -1058,31 +1023,16 @@ def send_reminders(day: dt.date | None = None) -> int:
     return sent
 
 
-def active_case_users(case_id: int) -> Any:
-    day = timezone.localdate()
-    return (
-        CaseMembership.objects.filter(case_id=case_id, user__isnull=False, valid_from__lte=day)
-        .exclude(valid_to__lt=day)
-        .exclude(role=CaseRole.ADVISEUR)
-        .values("user_id")
-    )
-
-
-def active_case_orgs(case_id: int) -> Any:
-    day = timezone.localdate()
-    return (
-        CaseMembership.objects.filter(case_id=case_id, user__isnull=True, valid_from__lte=day)
-        .exclude(valid_to__lt=day)
-        .exclude(role=CaseRole.ADVISEUR)
-        .values("organisation_id")
-    )
-
-
 # --- Safety plan ------------------------------------------------------------------------
 
 
-def safety_plan_for(case: Case) -> SafetyPlan:
-    return SafetyPlan.objects.get_or_create(case=case)[0]
+@transaction.atomic
+def safety_plan_for(case: Case, actor: User | None = None) -> SafetyPlan:
+    """The case's safety plan, created (and audited) the first time anyone opens it."""
+    safety, created = SafetyPlan.objects.get_or_create(case=case)
+    if created:
+        audit.record("safety.created", actor=actor, case_id=case.pk, obj=safety)
+    return safety
 
 
 @transaction.atomic
@@ -1238,14 +1188,7 @@ def escalate(case: Case, *, actor: User, to: str, reason: str) -> DirectorEscala
         recipients = [u.email for u in house_managers(locked.house_id)]
         path = reverse("dashboard")
     else:
-        day = timezone.localdate()
-        recipients = list(
-            CaseMembership.objects.filter(
-                case=locked, role=CaseRole.PROCESREGISSEUR, user__isnull=False, valid_from__lte=day
-            )
-            .exclude(valid_to__lt=day)
-            .values_list("user__email", flat=True)
-        )
+        recipients = director_emails(locked.pk, (CaseRole.PROCESREGISSEUR,))
         path = reverse("case_detail", args=[locked.pk])
     send_link_mail(
         recipients,

@@ -49,7 +49,8 @@ VALUE_LABELS = {
 }
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A stored value as people read it: ja/nee, Dutch dates, state labels."""
     if value is True:
         return "ja"
     if value is False:
@@ -97,8 +98,8 @@ def _items(
                         Change(
                             f"{label}: {name}",
                             "gewijzigd",
-                            _show(was[i].get(f)),
-                            _show(item.get(f)),
+                            show_value(was[i].get(f)),
+                            show_value(item.get(f)),
                         )
                     )
         changes.extend(Change(label, "vervallen", before=name) for _ in was[len(rest) :])
@@ -114,14 +115,19 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
     changes: list[Change] = []
     for name, label in TEXT_LABELS.items():
         if old.get(name) != new.get(name) and (old or new.get(name)):
-            changes.append(Change(label, "gewijzigd", _show(old.get(name)), _show(new.get(name))))
+            changes.append(
+                Change(label, "gewijzigd", show_value(old.get(name)), show_value(new.get(name)))
+            )
     old_domains, new_domains = old.get("domeinen", {}), new.get("domeinen", {})
     for domain, now in new_domains.items():
         was = old_domains.get(domain, {})
         if was.get("score") != now.get("score"):
             changes.append(
                 Change(
-                    f"Score {domain}", "gewijzigd", _show(was.get("score")), _show(now.get("score"))
+                    f"Score {domain}",
+                    "gewijzigd",
+                    show_value(was.get("score")),
+                    show_value(now.get("score")),
                 )
             )
         if was.get("problematiek", "") != now.get("problematiek", ""):
@@ -144,8 +150,8 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
                 Change(
                     f"Veiligheidsplan: {label}",
                     "gewijzigd",
-                    _show(old_safety.get(name)),
-                    _show(new_safety.get(name)),
+                    show_value(old_safety.get(name)),
+                    show_value(new_safety.get(name)),
                 )
             )
     changes.extend(

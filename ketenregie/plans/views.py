@@ -3,7 +3,6 @@ escalation between directors. Every case is read through cases.access.get_case_f
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -23,12 +22,19 @@ from ketenregie.accounts.access import can_work_with_cases, roles_of
 from ketenregie.accounts.models import RoleAssignment, User
 from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
-from ketenregie.cases.access import active_memberships, can_manage_case, get_case_for, visible_cases
+from ketenregie.cases.access import (
+    active_memberships,
+    can_manage_case,
+    case_team,
+    get_case_for,
+    team_users,
+    visible_cases,
+)
 from ketenregie.cases.models import Case, CaseMembership, CaseRole
 from ketenregie.cases.workflow import Status
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
-from ketenregie.core.timeutil import age_band, today
+from ketenregie.core.timeutil import today
 from ketenregie.plans import services
 from ketenregie.plans.access import can_direct, director_roles, owns_action
 from ketenregie.plans.forms import (
@@ -66,7 +72,7 @@ from ketenregie.plans.models import (
     SafetyPlan,
     SafetyScore,
 )
-from ketenregie.plans.versions import diff, domain_series
+from ketenregie.plans.versions import diff, domain_series, show_value
 
 log = logging.getLogger(__name__)
 
@@ -98,15 +104,9 @@ def _directed_case(request: AuthedRequest, case_id: int) -> Case:
 
 
 def _team_people(case: Case) -> QuerySet[User]:
-    """People who can be chosen on this case: the active team, personally or by organisation."""
-    day = today()
-    active = CaseMembership.objects.filter(case=case, valid_from__lte=day).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-    )
-    return case_workers().filter(
-        Q(pk__in=active.filter(user__isnull=False).values("user_id"))
-        | Q(organisation_id__in=active.filter(user__isnull=True).values("organisation_id"))
-    )
+    """Who can own an action or be chosen casusregisseur: the active team, personally or
+    through their organisation, without advisers (they see the case pseudonymised)."""
+    return case_workers().filter(pk__in=team_users(case.pk, include_advisers=False).values("pk"))
 
 
 def _invitable(house_id: int) -> QuerySet[User]:
@@ -199,7 +199,7 @@ def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, A
 def _plan_page(
     request: AuthedRequest, case: Case, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
-    plan = services.plan_for(case)
+    plan = services.plan_for(case, actor=request.user)
     context = _plan_context(request, case, plan)
     roles = director_roles(request.user, case)
     direct = bool(roles)
@@ -261,7 +261,7 @@ def _plan_post(
     case = _directed_case(request, case_id)
     if manage_only and not can_manage_case(request.user, case):
         raise PermissionDenied
-    plan = services.plan_for(case)
+    plan = services.plan_for(case, actor=request.user)
     form = build(case, plan)
 
     def current() -> int | None:
@@ -298,7 +298,7 @@ def plan_text(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_POST
 def plan_scores(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = _directed_case(request, case_id)
-    plan = services.plan_for(case)
+    plan = services.plan_for(case, actor=request.user)
     form = VersionOnlyForm(request.POST)
     scores: dict[int, tuple[int | None, str]] = {}
     errors = []
@@ -430,7 +430,7 @@ def plan_casusregisseur(request: AuthedRequest, case_id: int) -> HttpResponse:
 @login_required
 def plan_version(request: AuthedRequest, case_id: int, number: int) -> HttpResponse:
     case = _full_case(request, case_id)
-    plan = services.plan_for(case)
+    plan = services.plan_for(case, actor=request.user)
     versions = {
         v.number: v
         for v in PlanVersion.objects.filter(
@@ -465,19 +465,12 @@ def plan_version(request: AuthedRequest, case_id: int, number: int) -> HttpRespo
                 {
                     **a,
                     "stand": dict(Action.State.choices).get(a.get("stand"), ""),
-                    "uiterlijk": _dutch_date(a.get("uiterlijk")),
+                    "uiterlijk": show_value(a.get("uiterlijk")),
                 }
                 for a in version.content.get("acties", [])
             ],
         },
     )
-
-
-def _dutch_date(value: Any) -> str:
-    try:
-        return dt.date.fromisoformat(str(value)).strftime("%d-%m-%Y")
-    except ValueError:
-        return str(value or "")
 
 
 def _pdf_response(
@@ -524,7 +517,7 @@ def safety_pdf(request: AuthedRequest, case_id: int) -> HttpResponse:
 def _safety_page(
     request: AuthedRequest, case: Case, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
-    safety = services.safety_plan_for(case)
+    safety = services.safety_plan_for(case, actor=request.user)
     direct = can_direct(request.user, case) and case.status in services.RUNNING
     scores = list(SafetyScore.objects.filter(case=case).select_related("recorded_by"))
     by_who: dict[str, list[SafetyScore]] = {}
@@ -571,7 +564,7 @@ def _safety_post(
     versioned: bool = False,
 ) -> HttpResponse:
     case = _directed_case(request, case_id)
-    safety = services.safety_plan_for(case)
+    safety = services.safety_plan_for(case, actor=request.user)
 
     def current() -> int | None:
         return SafetyPlan.objects.get(pk=safety.pk).version if versioned else None
@@ -812,18 +805,14 @@ def _meeting_page(
                 {
                     "item": item,
                     "full": item.case_id in full_ids,
-                    "age_band": age_band(item.case.person.geboortedatum),
                 }
             )
-    team_users: set[int] = set()
+    on_team: set[int] = set()
     if manage and meeting.case_id is not None:
-        day = today()
-        team_users = set(
-            CaseMembership.objects.filter(
-                case_id=meeting.case_id, user__isnull=False, valid_from__lte=day
-            )
+        on_team = set(
+            case_team(meeting.case_id)
+            .filter(user__isnull=False)
             .exclude(role=CaseRole.ADVISEUR)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
             .values_list("user_id", flat=True)
         )
     # Declared 'betrokken' but not on the team: waits for the procesregisseur to admit.
@@ -833,7 +822,7 @@ def _meeting_page(
         if manage
         and meeting.case_id is not None
         and p.capacity == Participant.Capacity.INVOLVED
-        and p.user_id not in team_users
+        and p.user_id not in on_team
     }
     context: dict[str, Any] = {
         "meeting": meeting,
@@ -884,7 +873,7 @@ def _meeting_page(
             people=_invitable(meeting.house_id).exclude(pk__in=[p.user_id for p in participants])
         )
         if case is not None and full and meeting.state == Meeting.State.HELD:
-            plan = services.plan_for(case)
+            plan = services.plan_for(case, actor=request.user)
             context["action_form"] = ActionForm(people=_team_people(case), goals=plan.goals.all())
     context.update(bound or {})
     audit.record(
@@ -1069,7 +1058,9 @@ def meeting_action(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         if c is None or not getattr(c, "full_access", False):
             raise PermissionDenied
         return ActionForm(
-            request.POST, people=_team_people(c), goals=services.plan_for(c).goals.all()
+            request.POST,
+            people=_team_people(c),
+            goals=services.plan_for(c, actor=request.user).goals.all(),
         )
 
     def run(m: Meeting, c: Case | None, d: Any) -> object:

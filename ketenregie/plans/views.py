@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -834,6 +835,8 @@ def _meeting_page(
         "items": items,
         "can_manage": manage,
         "late": meeting.minutes_late_on(today()),
+        # Attendance is recorded once the meeting has begun: only then is it unfolded.
+        "started": meeting.starts_at <= timezone.now(),
         "actions": list(meeting.actions.select_related("owner_user", "owner_organisation"))
         if full or meeting.case_id is None
         else [],

@@ -919,16 +919,16 @@ def test_journey_7_casusregisseur_hands_over_the_role(page: Page, demo: Any) -> 
     shot(page, "j7-05-future-handover")
 
     # The gate: the leaving partner still works on the case until the day of the switch.
-    assert get_case_for(leaving, case.pk).full_access  # type: ignore[attr-defined]
+    assert get_case_for(leaving, case.pk).full_access
     with time_machine.travel(
         timezone.make_aware(dt.datetime.combine(switch, dt.time(9, 0))), tick=False
     ):
         with pytest.raises(Http404):
             get_case_for(leaving, case.pk)
-        assert get_case_for(next_partner, case.pk).full_access  # type: ignore[attr-defined]
+        assert get_case_for(next_partner, case.pk).full_access
     with pytest.raises(Http404):
         get_case_for(former, case.pk)
-    assert get_case_for(successor, case.pk).full_access  # type: ignore[attr-defined]
+    assert get_case_for(successor, case.pk).full_access
 
 
 # ------------------------------------------------------------------ journey 8

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
+
 from ketenregie.accounts.roles import Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from ketenregie.accounts.models import User
+    from ketenregie.accounts.models import RoleAssignment, User
 
 
 def roles_of(user: User | AnonymousUser) -> frozenset[str]:
@@ -41,3 +43,33 @@ def can_work_with_cases(user: User | AnonymousUser) -> bool:
     from ketenregie.accounts.roles import CASE_WORK_ROLES
 
     return bool(roles_of(user) & CASE_WORK_ROLES)
+
+
+def houses_where(user: User | AnonymousUser, role: Role) -> QuerySet[RoleAssignment, int]:
+    """Ids of the houses where `user` holds `role` (a subquery: use in `house_id__in`).
+
+    The one definition of "this user's houses for this role": chairs screen their houses'
+    referrals, procesregisseurs run their houses' monitoring, managers see their houses'
+    figures.
+    """
+    from ketenregie.accounts.models import RoleAssignment
+
+    if not user.is_authenticated:
+        return RoleAssignment.objects.none().values_list("house_id", flat=True)
+    return RoleAssignment.objects.filter(
+        user_id=user.pk, role=role, house__isnull=False
+    ).values_list("house_id", flat=True)
+
+
+def holds_role_at(user: User | AnonymousUser, role: Role, house_id: int | None) -> bool:
+    return house_id is not None and houses_where(user, role).filter(house_id=house_id).exists()
+
+
+def users_with_role_at(role: Role, house_id: int) -> QuerySet[User]:
+    """Active users holding `role` at the house (e.g. its managers, to escalate to)."""
+    from ketenregie.accounts.models import RoleAssignment, User
+
+    return User.objects.filter(
+        is_active=True,
+        pk__in=RoleAssignment.objects.filter(role=role, house_id=house_id).values("user_id"),
+    )

@@ -21,8 +21,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
-from ketenregie.accounts.access import can_work_with_cases
-from ketenregie.accounts.models import RoleAssignment
+from ketenregie.accounts.access import can_work_with_cases, holds_role_at, houses_where
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.models import Case, CaseMembership, CaseRole
 from ketenregie.cases.workflow import INTAKE_STATUSES
@@ -34,22 +33,17 @@ if TYPE_CHECKING:
     from ketenregie.accounts.models import User
 
 
-def _active_on(day: dt.date) -> Q:
-    # Inclusive periods; an open end is ongoing.
-    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-
-
 def active_memberships(user: User) -> QuerySet[CaseMembership]:
     """Memberships that give `user` access today: personal, or through their organisation."""
     who = Q(user_id=user.pk)
     if user.organisation_id is not None:
         who |= Q(user__isnull=True, organisation_id=user.organisation_id)
-    return CaseMembership.objects.filter(who, _active_on(today()))
+    return CaseMembership.objects.active_on(today()).filter(who)
 
 
 def case_team(case_id: int, day: dt.date | None = None) -> QuerySet[CaseMembership]:
     """The memberships of one case that are active on `day` (default today)."""
-    return CaseMembership.objects.filter(_active_on(day or today()), case_id=case_id)
+    return CaseMembership.objects.active_on(day or today()).filter(case_id=case_id)
 
 
 def team_users(case_id: int, *, include_advisers: bool = True) -> QuerySet[User]:
@@ -78,10 +72,23 @@ def director_emails(case_id: int, roles: tuple[str, ...] | None = None) -> list[
 
 def _chair_condition(user: User) -> Q:
     # Triage chairs screen referrals of their own houses before anyone is on a team.
-    chair_houses = RoleAssignment.objects.filter(
-        user_id=user.pk, role=Role.TRIAGEVOORZITTER
-    ).values("house_id")
-    return Q(house_id__in=chair_houses, status__in=INTAKE_STATUSES)
+    return Q(house_id__in=houses_where(user, Role.TRIAGEVOORZITTER), status__in=INTAKE_STATUSES)
+
+
+def is_chair_of(user: User | AnonymousUser, house_id: int | None) -> bool:
+    """The chair rule: a triage chair of this house (screens its referrals in intake)."""
+    return holds_role_at(user, Role.TRIAGEVOORZITTER, house_id)
+
+
+def chairs_case(user: User | AnonymousUser, case: Case) -> bool:
+    """The chair sees this case because it is in intake at a house they chair."""
+    return case.status in INTAKE_STATUSES and is_chair_of(user, case.house_id)
+
+
+def _full_access(condition: Any) -> dict[str, ExpressionWrapper[Any]]:
+    # `Case.full_access` is declared on the model (typed for every reader); the gate fills
+    # it in through this one annotation.
+    return {"full_access": ExpressionWrapper(condition, output_field=BooleanField())}
 
 
 def visible_cases(user: User | AnonymousUser) -> QuerySet[Case]:
@@ -92,9 +99,7 @@ def visible_cases(user: User | AnonymousUser) -> QuerySet[Case]:
     adviseur role wins over an organisation-wide membership: the adviser is named as
     such, so the organisation's access does not lift the pseudonymisation for them.
     """
-    nothing = Case.objects.none().annotate(
-        full_access=ExpressionWrapper(Value(False), output_field=BooleanField())
-    )
+    nothing = Case.objects.none().annotate(**_full_access(Value(False)))
     if not user.is_authenticated or not user.is_active:
         return nothing
     if not can_work_with_cases(user):
@@ -107,9 +112,7 @@ def visible_cases(user: User | AnonymousUser) -> QuerySet[Case]:
     org_full = Exists(on_case.filter(user__isnull=True).exclude(role=CaseRole.ADVISEUR))
     chair = _chair_condition(user)
     full = personal_full | (org_full & ~personal_adviser) | chair
-    return Case.objects.filter(member | chair).annotate(
-        full_access=ExpressionWrapper(full, output_field=BooleanField())
-    )
+    return Case.objects.filter(member | chair).annotate(**_full_access(full))
 
 
 def get_case_for(user: User | AnonymousUser, case_id: Any) -> Case:
@@ -130,7 +133,7 @@ def case_roles_of(user: User, case: Case) -> set[str]:
 
 def can_manage_case(user: User, case: Case) -> bool:
     """Team and person data are managed by the case's active procesregisseur."""
-    if not getattr(case, "full_access", False):
+    if not case.full_access:
         return False
     return (
         active_memberships(user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from ketenregie.accounts.models import House, Organisation
 from ketenregie.cases.workflow import PHASE_OF, Phase, Status
 from ketenregie.core.bsn import validate_bsn
 from ketenregie.core.models import VersionedModel
+from ketenregie.core.timeutil import today
 
 
 class Person(VersionedModel):
@@ -134,6 +136,11 @@ class EscalationLevel(models.IntegerChoices):
 
 
 class Case(VersionedModel):
+    # Filled in only on cases read through the gate (`cases.access.visible_cases`): False
+    # means the viewer sees this case pseudonymised. A case read any other way keeps the
+    # class default False, so forgetting the gate shows too little, never too much.
+    full_access: bool = False
+
     code = models.CharField(_("casusnummer"), max_length=30, unique=True)
     house = models.ForeignKey(
         House, verbose_name=_("huis"), on_delete=models.PROTECT, related_name="cases"
@@ -289,6 +296,23 @@ class CaseRole(models.TextChoices):
     AANMELDER = "aanmelder", _("Aanmelder")
 
 
+# The directing roles: they keep the plan, the safety plan and the action list. Only a
+# personal membership directs (an organisation on the team directs nothing).
+DIRECTOR_ROLES = (CaseRole.PROCESREGISSEUR, CaseRole.CASUSREGISSEUR)
+
+
+def active_on_q(day: dt.date) -> models.Q:
+    """A membership period that includes `day`: inclusive dates, an open end is ongoing."""
+    return models.Q(valid_from__lte=day) & (
+        models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
+    )
+
+
+class CaseMembershipQuerySet(models.QuerySet["CaseMembership"]):
+    def active_on(self, day: dt.date) -> CaseMembershipQuerySet:
+        return self.filter(active_on_q(day))
+
+
 class CaseMembership(models.Model):
     """Who holds which role on a case, and when. Inclusive dates; open end is ongoing.
 
@@ -316,6 +340,8 @@ class CaseMembership(models.Model):
     valid_to = models.DateField(_("tot en met"), null=True, blank=True)
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
 
+    objects = CaseMembershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["valid_from", "pk"]
         indexes = [
@@ -332,3 +358,12 @@ class CaseMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.user_id or self.organisation_id}"
+
+    def active_on(self, day: dt.date) -> bool:
+        """The same rule as `CaseMembershipQuerySet.active_on`, for a loaded row."""
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+    @property
+    def is_past(self) -> bool:
+        """Ended before today (a former member)."""
+        return self.valid_to is not None and self.valid_to < today()

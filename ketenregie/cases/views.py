@@ -27,9 +27,20 @@ from ketenregie.cases.forms import (
     MembershipForm,
     PersonForm,
 )
-from ketenregie.cases.models import Case, CaseMembership, CaseRole, EscalationChange
+from ketenregie.cases.models import (
+    DIRECTOR_ROLES,
+    Case,
+    CaseMembership,
+    CaseRole,
+    EscalationChange,
+)
 from ketenregie.cases.queries import filter_cases, team_history, timeline
-from ketenregie.cases.workflow import Status
+from ketenregie.cases.workflow import (
+    CLOSING_STATUSES,
+    EXECUTION_STATUSES,
+    RUNNING_STATUSES,
+    START_STATUSES,
+)
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import age_band, today
@@ -77,17 +88,14 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
-    full = bool(case.full_access)  # type: ignore[attr-defined]
+    full = case.full_access
     include_reads = request.GET.get("inzage") == "1"
     team = team_history(case)
     roles = case_roles_of(request.user, case)
     directing = {
         m.role
         for m in team
-        if m.user_id == request.user.pk
-        and m.role in (CaseRole.PROCESREGISSEUR, CaseRole.CASUSREGISSEUR)
-        and m.valid_from <= today()
-        and (m.valid_to is None or m.valid_to >= today())
+        if m.user_id == request.user.pk and m.role in DIRECTOR_ROLES and m.active_on(today())
     }
     return {
         "case": case,
@@ -97,19 +105,12 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         "timeline": timeline(case, full_access=full, include_reads=include_reads, team=team),
         "include_reads": include_reads,
         "can_manage": can_manage_case(request.user, case),
-        "pga_phase": case.status in (Status.PGA_GESTART, Status.IN_UITVOERING),
-        "closable": case.status
-        in (
-            Status.PGA_GESTART,
-            Status.IN_UITVOERING,
-            Status.VOORLOPIG_AFGESLOTEN,
-            Status.AFGESLOTEN,
-        ),
+        "pga_phase": case.status in START_STATUSES,
+        "closable": case.status in CLOSING_STATUSES,
         "my_roles": sorted(CaseRole(r).label for r in roles),
         "today": today(),
-        "execution": case.status
-        in (Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN, Status.AFGESLOTEN),
-        "running": case.status == Status.IN_UITVOERING,
+        "execution": case.status in EXECUTION_STATUSES,
+        "running": case.status in RUNNING_STATUSES,
         # Director roles are personal: an organisation-wide membership directs nothing.
         "can_direct": full and bool(directing),
         "is_procesregisseur": CaseRole.PROCESREGISSEUR in directing,
@@ -120,7 +121,7 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
 @vary_on_headers("HX-Request")
 def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
-    full = bool(case.full_access)  # type: ignore[attr-defined]
+    full = case.full_access
     audit.record(
         "case.viewed",
         actor=request.user,
@@ -240,7 +241,7 @@ def team_handover(request: AuthedRequest, case_id: int, membership_id: int) -> H
     membership = get_object_or_404(
         CaseMembership.objects.select_related("user", "organisation"), pk=membership_id, case=case
     )
-    is_holder = membership.user_id == request.user.pk and bool(case.full_access)  # type: ignore[attr-defined]
+    is_holder = membership.user_id == request.user.pk and case.full_access
     if not (is_holder or can_manage_case(request.user, case)):
         raise PermissionDenied
     if request.method == "POST":

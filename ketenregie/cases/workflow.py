@@ -43,8 +43,6 @@ PHASE_OF: dict[Status, Phase] = {
     Status.OPGESCHAALD: Phase.AFSLUITING,
 }
 
-# Statuses a triage chair screens and prepares (drafts stay with their author).
-INTAKE_STATUSES = frozenset({Status.AANGEMELD, Status.VERRIJKING, Status.GEAGENDEERD})
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.CONCEPT: frozenset({Status.AANGEMELD}),
@@ -75,6 +73,41 @@ REASON_REQUIRED: frozenset[tuple[Status, Status]] = frozenset(
         (Status.IN_UITVOERING, Status.OPGESCHAALD),
     }
 )
+
+
+def _reachable_from(start: Status) -> frozenset[Status]:
+    """`start` and every status a case can reach from it through the table."""
+    seen = {start}
+    todo = [start]
+    while todo:
+        for nxt in TRANSITIONS[todo.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return frozenset(seen)
+
+
+# The status groups every app uses; derived here once, imported everywhere.
+# Statuses a triage chair screens and prepares (drafts stay with their author).
+INTAKE_STATUSES = frozenset(s for s, phase in PHASE_OF.items() if phase == Phase.AANMELDING) - {
+    Status.CONCEPT
+}
+# Still being screened by the chair (duplicates, enrichment requests): not yet on an agenda.
+SCREENING_STATUSES = frozenset({Status.AANGEMELD, Status.VERRIJKING})
+# The PGA has started and the case is not closed: informing, plan work, signals.
+PGA_STATUSES = frozenset({Status.PGA_GESTART, Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN})
+# The PGA start (informing, start conversation) is being done.
+START_STATUSES = frozenset({Status.PGA_GESTART, Status.IN_UITVOERING})
+# In (or past) execution: the case has a plan, meetings and actions to look at.
+EXECUTION_STATUSES = _reachable_from(Status.IN_UITVOERING)
+# Execution still running: plan work, meetings and overdue actions count here.
+RUNNING_STATUSES = frozenset({Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN})
+# The closing page exists: from the start of the PGA until closed (not once transferred).
+CLOSING_STATUSES = PGA_STATUSES | {Status.AFGESLOTEN}
+# An eindgesprek (closing conversation) can be recorded.
+CLOSING_CONVERSATION_STATUSES = RUNNING_STATUSES | {Status.AFGESLOTEN}
+# Closed, for now or for good: can be reopened with a reason.
+CLOSED_STATUSES = frozenset({Status.VOORLOPIG_AFGESLOTEN, Status.AFGESLOTEN})
 
 
 def allowed_targets(current: Status) -> frozenset[Status]:

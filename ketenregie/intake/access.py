@@ -7,35 +7,26 @@ partner user sees.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from ketenregie.accounts.access import has_role
-from ketenregie.accounts.models import RoleAssignment
+from ketenregie.accounts.access import has_role, houses_where
 from ketenregie.accounts.roles import Role
+from ketenregie.cases.access import chairs_case, is_chair_of
 from ketenregie.cases.models import Case, CaseRole
-from ketenregie.cases.workflow import INTAKE_STATUSES, PHASE_OF, Phase, Status
-from ketenregie.intake.models import EnrichmentRequest
+from ketenregie.cases.workflow import PHASE_OF, SCREENING_STATUSES, Phase, Status
+from ketenregie.intake.models import AgendaItem, EnrichmentRequest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from ketenregie.accounts.models import House, User
+    from ketenregie.accounts.models import User
 
 
 def chair_house_ids(user: User | AnonymousUser) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return set(
-        RoleAssignment.objects.filter(
-            user_id=user.pk, role=Role.TRIAGEVOORZITTER, house__isnull=False
-        ).values_list("house_id", flat=True)
-    )
-
-
-def is_chair_of(user: User | AnonymousUser, house: House) -> bool:
-    return house.pk in chair_house_ids(user)
+    return set(houses_where(user, Role.TRIAGEVOORZITTER))
 
 
 def can_refer(user: User | AnonymousUser) -> bool:
@@ -55,9 +46,9 @@ def can_see_enrichment(user: User, case: Case) -> bool:
 
     The referrer does not see them (purpose limitation), nor does an adviser.
     """
-    if case.status in INTAKE_STATUSES and is_chair_of(user, case.house):
+    if chairs_case(user, case):
         return True
-    if not getattr(case, "full_access", False):
+    if not case.full_access:
         return False
     if PHASE_OF[Status(case.status)] not in (Phase.VOORTRAJECT, Phase.CASUISTIEK):
         return False
@@ -80,3 +71,29 @@ def visible_requests(user: User | AnonymousUser) -> QuerySet[EnrichmentRequest]:
         organisation_id=org_id,
         referral__case__status__in=[Status.VERRIJKING, Status.GEAGENDEERD],
     )
+
+
+def may_search_duplicates(user: User | AnonymousUser, case: Case) -> bool:
+    """The chair of the case's house looks for duplicates while screening it."""
+    return case.status in SCREENING_STATUSES and is_chair_of(user, case.house_id)
+
+
+def duplicate_search_scope() -> QuerySet[Case]:
+    """The cases a duplicate search may point at: every registered case in the country
+    (a person may be known at another house), never another referrer's draft."""
+    return Case.objects.exclude(status=Status.CONCEPT)
+
+
+def agenda_names(user: User | AnonymousUser, items: Sequence[AgendaItem]) -> dict[int, str]:
+    """Per agenda item, the person's name if the viewer may see it: only for cases the
+    viewer sees in full through the gate (after the triage a case leaves intake, and the
+    chair who is not on its team sees its code only)."""
+    from ketenregie.cases.access import visible_cases
+
+    case_ids = [i.referral.case_id for i in items]
+    full = set(
+        visible_cases(user)
+        .filter(Q(full_access=True), pk__in=case_ids)
+        .values_list("pk", flat=True)
+    )
+    return {i.pk: i.referral.case.person.full_name for i in items if i.referral.case_id in full}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from ketenregie.cases.models import Case, Person
-from ketenregie.cases.workflow import Status
+from ketenregie.intake.access import duplicate_search_scope
 
 PREFIX_WORDS = {
     "van",
@@ -135,8 +135,8 @@ def duplicates_for(
     matched = {o.pk for pairs in found.values() for o, _r in pairs}
     cases: dict[int, list[Case]] = {}
     for case in (
-        Case.objects.filter(person_id__in=matched | own)
-        .exclude(status=Status.CONCEPT)
+        duplicate_search_scope()
+        .filter(person_id__in=matched | own)
         .select_related("house")
         .order_by("-created_at")
     ):

@@ -19,17 +19,18 @@ from ketenregie.accounts.access import has_role
 from ketenregie.accounts.models import House
 from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
-from ketenregie.cases.access import get_case_for, visible_cases
+from ketenregie.cases.access import get_case_for, is_chair_of, visible_cases
 from ketenregie.cases.models import Case
-from ketenregie.cases.workflow import Status
+from ketenregie.cases.workflow import SCREENING_STATUSES, Status
 from ketenregie.core.http import AuthedRequest
 from ketenregie.intake import schedule, services
 from ketenregie.intake.access import (
+    agenda_names,
     can_edit_draft,
     can_refer,
     can_see_enrichment,
     chair_house_ids,
-    is_chair_of,
+    may_search_duplicates,
     visible_requests,
 )
 from ketenregie.intake.criteria import ensure_default_criteria, is_met
@@ -231,8 +232,8 @@ def referral_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     referral = get_object_or_404(
         Referral.objects.select_related("referrer__organisation", "triage_meeting"), case=case
     )
-    chair = is_chair_of(request.user, case.house)
-    full = bool(case.full_access)  # type: ignore[attr-defined]
+    chair = is_chair_of(request.user, case.house_id)
+    full = case.full_access
     context: dict[str, Any] = {
         "case": case,
         "referral": referral,
@@ -260,7 +261,7 @@ def referral_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
             case_id=case.pk,
             purpose="triage" if chair else "casusregie",
         )
-    if chair and case.status in (Status.AANGEMELD, Status.VERRIJKING):
+    if may_search_duplicates(request.user, case):
         claimed = {case.person_id: referral.claimed_bsn} if referral.claimed_bsn else {}
         matches = duplicates_for([case.person], claimed).get(case.person_id, [])
         for m in matches:
@@ -291,7 +292,7 @@ def referral_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 def _chair_case(request: AuthedRequest, case_id: int) -> Case:
     case = get_case_for(request.user, case_id)
-    if not is_chair_of(request.user, case.house):
+    if not is_chair_of(request.user, case.house_id):
         raise PermissionDenied
     return case
 
@@ -376,7 +377,7 @@ def screening_list(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied
     cases = list(
         visible_cases(request.user)
-        .filter(house_id__in=houses, status__in=[Status.AANGEMELD, Status.VERRIJKING])
+        .filter(house_id__in=houses, status__in=SCREENING_STATUSES)
         .select_related("person", "house", "referral__triage_meeting", "referral__referrer")
         .annotate(
             open_requests=Count(
@@ -540,13 +541,8 @@ def triage_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     partners = meeting.house.partner_links.filter(is_fixed_triage_partner=True).select_related(
         "organisation"
     )
-    slots = [(item, services.slot_of(item)) for item in items]
-    # Names only for cases the chair may still see (after the triage they leave intake).
-    visible = set(
-        visible_cases(request.user)
-        .filter(pk__in=[i.referral.case_id for i in items])
-        .values_list("pk", flat=True)
-    )
+    names = agenda_names(request.user, items)
+    slots = [(item, services.slot_of(item), names.get(item.pk, "")) for item in items]
     audit.record(
         "triage.agenda_viewed",
         actor=request.user,
@@ -562,7 +558,6 @@ def triage_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "slots": slots,
             "partners": [p.organisation for p in partners],
             "holiday": schedule.holiday_name(meeting.date),
-            "visible": visible,
         },
     )
 
@@ -668,7 +663,7 @@ def triage_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 def attachment_download(request: AuthedRequest, attachment_id: int) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("referral"), pk=attachment_id)
     case = get_case_for(request.user, attachment.referral.case_id)
-    if not case.full_access:  # type: ignore[attr-defined]
+    if not case.full_access:
         raise Http404
     audit.record(
         "referral.attachment_downloaded",

@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 def _full_case(request: AuthedRequest, case_id: int) -> Case:
     case = get_case_for(request.user, case_id)
-    if not case.full_access:  # type: ignore[attr-defined]
+    if not case.full_access:
         raise PermissionDenied
     return case
 

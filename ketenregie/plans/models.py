@@ -14,8 +14,43 @@ from django.utils.translation import gettext_lazy as _
 from ketenregie.accounts.models import House, Organisation
 from ketenregie.cases.models import Case, LifeDomain
 from ketenregie.core.models import VersionedModel
+from ketenregie.core.timeutil import today
 
 MINUTES_DEADLINE_DAYS = 7
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    """The meeting rules as queries; the instance predicates below say the same in Python."""
+
+    def live(self) -> MeetingQuerySet:
+        """Not cancelled: planned or held."""
+        return self.exclude(state=Meeting.State.CANCELLED)
+
+    def first_of(self, case_id: int) -> MeetingQuerySet:
+        """The case's first case meeting, unless it was cancelled (then a new first one)."""
+        return self.live().filter(case_id=case_id, kind=Meeting.Kind.FIRST)
+
+    def minutes_late(self, day: dt.date | None = None) -> MeetingQuerySet:
+        """Meetings whose minutes were not sent within the week (`Meeting.minutes_late_on`).
+
+        A meeting whose attendance was never recorded is not thereby excused: planned
+        meetings that have passed count too.
+        """
+        day = day or today()
+        # starts_at before the start of (day - deadline) in local time: the due date passed.
+        limit = timezone.make_aware(
+            dt.datetime.combine(day - dt.timedelta(days=MINUTES_DEADLINE_DAYS), dt.time.min)
+        )
+        return self.live().filter(minutes_sent_at__isnull=True, starts_at__lt=limit)
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def open(self) -> ActionQuerySet:
+        return self.filter(state=Action.State.OPEN)
+
+    def overdue(self, day: dt.date | None = None) -> ActionQuerySet:
+        """Open actions past their due date (`Action.overdue_on`)."""
+        return self.open().filter(due_date__lt=day or today())
 
 
 class Meeting(VersionedModel):
@@ -58,6 +93,8 @@ class Meeting(VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         ordering = ["starts_at", "pk"]
         constraints = [
@@ -82,6 +119,20 @@ class Meeting(VersionedModel):
             self.state != self.State.CANCELLED
             and self.minutes_sent_at is None
             and day > self.minutes_due
+        )
+
+    @property
+    def minutes_late(self) -> bool:
+        return self.minutes_late_on(today())
+
+    @property
+    def minutes_pending(self) -> bool:
+        """The meeting has begun, its minutes are not sent yet and not late yet."""
+        return (
+            self.state != self.State.CANCELLED
+            and self.minutes_sent_at is None
+            and self.starts_at <= timezone.now()
+            and not self.minutes_late
         )
 
 
@@ -313,6 +364,8 @@ class Action(VersionedModel):
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_date", "pk"]
         indexes = [
@@ -325,6 +378,10 @@ class Action(VersionedModel):
 
     def overdue_on(self, day: dt.date) -> bool:
         return self.state == self.State.OPEN and self.due_date < day
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue_on(today())
 
 
 class ActionReport(models.Model):

@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from ketenregie.accounts.models import RoleAssignment
+from ketenregie.accounts.access import houses_where
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.access import active_memberships, visible_cases
 from ketenregie.cases.models import CaseRole
-from ketenregie.core.timeutil import today
 from ketenregie.plans.models import Action, DirectorEscalation, Meeting
-from ketenregie.plans.services import late_minutes, my_actions_filter
+from ketenregie.plans.services import my_actions_filter
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
@@ -48,31 +47,29 @@ def _directed_cases(user: User) -> Any:
 def directed_overdue_actions(user: User) -> QuerySet[Action]:
     """Overdue open actions on the cases this procesregisseur directs."""
     return (
-        Action.objects.filter(
-            case_id__in=_directed_cases(user), state=Action.State.OPEN, due_date__lt=today()
-        )
+        Action.objects.overdue()
+        .filter(case_id__in=_directed_cases(user))
         .select_related("case", "owner_user", "owner_organisation")
         .order_by("due_date", "pk")
     )
 
 
 def late_minutes_for_director(user: User) -> QuerySet[Meeting]:
-    houses = RoleAssignment.objects.filter(user_id=user.pk, role=Role.PROCESREGISSEUR).values(
-        "house_id"
-    )
+    houses = houses_where(user, Role.PROCESREGISSEUR)
     meetings = Meeting.objects.filter(
         Q(case_id__in=_directed_cases(user)) | Q(case__isnull=True, house_id__in=houses)
     )
-    return late_minutes(meetings).select_related("case", "house").order_by("starts_at")
+    return meetings.minutes_late().select_related("case", "house").order_by("starts_at")
 
 
 def _managed_houses(user: User) -> Any:
-    return RoleAssignment.objects.filter(user_id=user.pk, role=Role.MANAGER).values("house_id")
+    return houses_where(user, Role.MANAGER)
 
 
 def late_minutes_for_manager(user: User) -> QuerySet[Meeting]:
     return (
-        late_minutes(Meeting.objects.filter(house_id__in=_managed_houses(user)))
+        Meeting.objects.filter(house_id__in=_managed_houses(user))
+        .minutes_late()
         .select_related("case", "house", "organiser")
         .order_by("starts_at")
     )
@@ -107,11 +104,8 @@ def overdue_actions_per_house(user: User) -> list[tuple[str, int]]:
     from django.db.models import Count
 
     rows = (
-        Action.objects.filter(
-            case__house_id__in=_managed_houses(user),
-            state=Action.State.OPEN,
-            due_date__lt=today(),
-        )
+        Action.objects.overdue()
+        .filter(case__house_id__in=_managed_houses(user))
         .values_list("case__house__name")
         .annotate(n=Count("pk"))
         .order_by("case__house__name")

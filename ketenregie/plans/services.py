@@ -14,23 +14,24 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ketenregie.accounts.models import RoleAssignment
+from ketenregie.accounts.access import users_with_role_at
 from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
 from ketenregie.cases import services as case_services
 from ketenregie.cases.access import active_memberships, case_team, director_emails, team_users
 from ketenregie.cases.defaults import ensure_life_domains
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, LifeDomain
-from ketenregie.cases.workflow import Status
+from ketenregie.cases.workflow import RUNNING_STATUSES, Status
 from ketenregie.core.errors import ConcurrentEditError
 from ketenregie.core.ics import meeting_ics
 from ketenregie.core.mail import absolute_url, send_link_mail
 from ketenregie.core.services import snapshot
+from ketenregie.plans.access import escalation_steps, personal_director_roles
 from ketenregie.plans.models import (
     Action,
     ActionReminder,
@@ -53,7 +54,6 @@ from ketenregie.plans.models import (
 if TYPE_CHECKING:
     from ketenregie.accounts.models import House, Organisation, User
 
-RUNNING = (Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN)
 PLAN_TEXT_FIELDS = ["joint_goal", "earlier_help", "analysis", "desired_result", "safety_concerns"]
 SAFETY_FIELDS = [
     "strengths",
@@ -69,7 +69,7 @@ SAFETY_FIELDS = [
 
 def _running(case: Case) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.status not in RUNNING:
+    if locked.status not in RUNNING_STATUSES:
         raise ValidationError(
             _("Dit kan alleen bij een casus in uitvoering (status nu: ‘%(status)s’).")
             % {"status": Status(locked.status).label}
@@ -170,11 +170,7 @@ def schedule_meeting(
         if case.house_id != house.pk:
             errors["kind"] = _("Deze casus hoort bij een ander huis.")
     if kind == Meeting.Kind.FIRST and case is not None:
-        if (
-            Meeting.objects.filter(case=case, kind=Meeting.Kind.FIRST)
-            .exclude(state=Meeting.State.CANCELLED)
-            .exists()
-        ):
+        if Meeting.objects.first_of(case.pk).exists():
             errors["kind"] = _(
                 "Deze casus heeft al een eerste casusoverleg. Plan een incidenteel overleg."
             )
@@ -504,18 +500,6 @@ def send_minutes(meeting: Meeting, *, actor: User) -> Meeting:
         path=reverse("meeting_detail", args=[locked.pk]),
     )
     return locked
-
-
-def late_minutes(meetings: QuerySet[Meeting], day: dt.date | None = None) -> QuerySet[Meeting]:
-    """Meetings (held, or planned and past) whose minutes were not sent within the week."""
-    day = day or timezone.localdate()
-    # starts_at before the start of (day - 7) in local time means the due date has passed.
-    limit = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=7), dt.time.min))
-    return meetings.filter(
-        state__in=[Meeting.State.HELD, Meeting.State.PLANNED],
-        minutes_sent_at__isnull=True,
-        starts_at__lt=limit,
-    )
 
 
 @transaction.atomic
@@ -899,7 +883,7 @@ def report_on_action(
     if expected_version is not None and locked.version != expected_version:
         raise ConcurrentEditError()
     errors: dict[str, str] = {}
-    if locked.case.status not in RUNNING:
+    if locked.case.status not in RUNNING_STATUSES:
         raise ValidationError(
             _("Deze casus loopt niet meer (status ‘%(status)s’); melden kan niet.")
             % {"status": Status(locked.case.status).label}
@@ -972,7 +956,8 @@ def send_reminders(day: dt.date | None = None) -> int:
 
     day = day or timezone.localdate()
     overdue = (
-        Action.objects.filter(state=Action.State.OPEN, due_date__lt=day, case__status__in=RUNNING)
+        Action.objects.overdue(day)
+        .filter(case__status__in=RUNNING_STATUSES)
         .exclude(pk__in=ActionReminder.objects.filter(on_date=day).values("action_id"))
         .select_related("owner_user", "case")
     )
@@ -1141,31 +1126,20 @@ def add_safety_score(
 
 
 def house_managers(house_id: int) -> Any:
-    from ketenregie.accounts.models import User
-
-    return User.objects.filter(
-        is_active=True,
-        pk__in=RoleAssignment.objects.filter(role=Role.MANAGER, house_id=house_id).values(
-            "user_id"
-        ),
-    )
+    return users_with_role_at(Role.MANAGER, house_id)
 
 
 @transaction.atomic
 def escalate(case: Case, *, actor: User, to: str, reason: str) -> DirectorEscalation:
     """Casusregisseur -> procesregisseur, procesregisseur -> manager, with a reason."""
     locked = _running(case)
-    roles = set(
-        active_memberships(actor)
-        .filter(case_id=locked.pk, user_id=actor.pk)
-        .values_list("role", flat=True)
-    )
+    steps = escalation_steps(personal_director_roles(actor, locked.pk))
     errors: dict[str, str] = {}
     if to == DirectorEscalation.To.PROCESREGISSEUR:
-        if CaseRole.CASUSREGISSEUR not in roles:
+        if to not in steps:
             errors["to"] = _("Alleen de casusregisseur schaalt op naar de procesregisseur.")
     elif to == DirectorEscalation.To.MANAGER:
-        if CaseRole.PROCESREGISSEUR not in roles:
+        if to not in steps:
             errors["to"] = _("Alleen de procesregisseur schaalt op naar de manager.")
         elif not house_managers(locked.house_id).exists():
             errors["to"] = _(

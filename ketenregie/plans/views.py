@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ketenregie.accounts.access import can_work_with_cases, roles_of
+from ketenregie.accounts.access import houses_where, roles_of
 from ketenregie.accounts.models import RoleAssignment, User
 from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
@@ -32,12 +32,19 @@ from ketenregie.cases.access import (
     visible_cases,
 )
 from ketenregie.cases.models import Case, CaseMembership, CaseRole
-from ketenregie.cases.workflow import Status
+from ketenregie.cases.workflow import EXECUTION_STATUSES, RUNNING_STATUSES
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
 from ketenregie.plans import services
-from ketenregie.plans.access import can_direct, director_roles, owns_action
+from ketenregie.plans.access import (
+    can_direct,
+    can_handle_escalation,
+    director_roles,
+    escalation_steps,
+    get_meeting_for,
+    owns_action,
+)
 from ketenregie.plans.forms import (
     ActionForm,
     ActionReportForm,
@@ -78,21 +85,13 @@ from ketenregie.plans.versions import diff, domain_series, show_value
 log = logging.getLogger(__name__)
 
 
-EXECUTION = (
-    Status.IN_UITVOERING,
-    Status.VOORLOPIG_AFGESLOTEN,
-    Status.AFGESLOTEN,
-    Status.OPGESCHAALD,
-)
-
-
 def _full_case(request: AuthedRequest, case_id: int) -> Case:
     """A case in (or past) execution that the user sees in full; an adviser gets 403."""
     case = get_case_for(request.user, case_id)
-    if case.status not in EXECUTION:
+    if case.status not in EXECUTION_STATUSES:
         # Before execution there is no plan: the page does not exist for this case.
         raise Http404
-    if not case.full_access:  # type: ignore[attr-defined]
+    if not case.full_access:
         raise PermissionDenied
     return case
 
@@ -204,7 +203,7 @@ def _plan_page(
     context = _plan_context(request, case, plan)
     roles = director_roles(request.user, case)
     direct = bool(roles)
-    running = case.status in services.RUNNING
+    running = case.status in RUNNING_STATUSES
     context.update(
         {
             "can_direct": direct and running,
@@ -419,9 +418,7 @@ def plan_casusregisseur(request: AuthedRequest, case_id: int) -> HttpResponse:
             actor=request.user,
             casusregisseur=d["casusregisseur"],
             agreed_by=d["agreed_by"],
-            meeting=Meeting.objects.filter(case=c, kind=Meeting.Kind.FIRST)
-            .exclude(state=Meeting.State.CANCELLED)
-            .first(),
+            meeting=Meeting.objects.first_of(c.pk).first(),
         ),
         _("Casusregisseur vastgelegd, met wie instemden."),
         manage_only=True,
@@ -519,7 +516,7 @@ def _safety_page(
     request: AuthedRequest, case: Case, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
     safety = services.safety_plan_for(case, actor=request.user)
-    direct = can_direct(request.user, case) and case.status in services.RUNNING
+    direct = can_direct(request.user, case) and case.status in RUNNING_STATUSES
     scores = list(SafetyScore.objects.filter(case=case).select_related("recorded_by"))
     by_who: dict[str, list[SafetyScore]] = {}
     for s in scores:
@@ -626,11 +623,7 @@ def safety_score(request: AuthedRequest, case_id: int) -> HttpResponse:
 def _meeting_new_page(
     request: AuthedRequest, case: Case, form: MeetingForm | None = None
 ) -> HttpResponse:
-    has_first = (
-        Meeting.objects.filter(case=case, kind=Meeting.Kind.FIRST)
-        .exclude(state=Meeting.State.CANCELLED)
-        .exists()
-    )
+    has_first = Meeting.objects.first_of(case.pk).exists()
     kinds = (
         [Meeting.Kind.INCIDENTAL] if has_first else [Meeting.Kind.FIRST, Meeting.Kind.INCIDENTAL]
     )
@@ -658,11 +651,7 @@ def meeting_new(request: AuthedRequest, case_id: int) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         return _meeting_new_page(request, case)
-    has_first = (
-        Meeting.objects.filter(case=case, kind=Meeting.Kind.FIRST)
-        .exclude(state=Meeting.State.CANCELLED)
-        .exists()
-    )
+    has_first = Meeting.objects.first_of(case.pk).exists()
     kinds = (
         [Meeting.Kind.INCIDENTAL] if has_first else [Meeting.Kind.FIRST, Meeting.Kind.INCIDENTAL]
     )
@@ -693,9 +682,7 @@ def meeting_new(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 
 def _monitoring_houses(user: User) -> QuerySet[Any]:
-    return RoleAssignment.objects.filter(
-        user_id=user.pk, role=Role.PROCESREGISSEUR, house__isnull=False
-    ).values("house_id")
+    return houses_where(user, Role.PROCESREGISSEUR)
 
 
 @login_required
@@ -755,59 +742,21 @@ def monitoring_new(request: AuthedRequest) -> HttpResponse:
 
 
 def _meeting_for(request: AuthedRequest, meeting_id: int) -> tuple[Meeting, Case | None, bool]:
-    """The meeting if the user may see it: a participant, the organiser, anyone who sees
-    the case through the gate, or a procesregisseur of the house for a monitoring meeting.
-
-    Returns (meeting, case through the gate or None, may manage)."""
-    meeting = (
-        Meeting.objects.select_related("house", "case", "organiser").filter(pk=meeting_id).first()
-    )
-    if meeting is None:
-        raise Http404
-    user = request.user
-    case: Case | None = None
-    if meeting.case_id is not None:
-        case = (
-            visible_cases(user).filter(pk=meeting.case_id).select_related("person", "house").first()
-        )
-    participant = meeting.participants.filter(user_id=user.pk).exists()
-    house_director = RoleAssignment.objects.filter(
-        user_id=user.pk, role=Role.PROCESREGISSEUR, house_id=meeting.house_id
-    ).exists()
-    if meeting.case_id is not None:
-        allowed = case is not None or participant
-        # The case's active procesregisseur runs its meetings (not a former organiser).
-        manage = case is not None and can_manage_case(user, case)
-    else:
-        allowed = participant or house_director or meeting.organiser_id == user.pk
-        manage = house_director or meeting.organiser_id == user.pk
-    if not allowed or not can_work_with_cases(user):
-        raise Http404
-    return meeting, case, manage
+    view = get_meeting_for(request.user, meeting_id)
+    return view.meeting, view.case, view.may_manage
 
 
 def _meeting_page(
     request: AuthedRequest, meeting_id: int, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
-    meeting, case, manage = _meeting_for(request, meeting_id)
-    full = bool(case is not None and getattr(case, "full_access", False))
+    view = get_meeting_for(request.user, meeting_id)
+    meeting, case, manage, full = view.meeting, view.case, view.may_manage, view.full
     participants = list(meeting.participants.select_related("user", "user__organisation"))
     mine = next((p for p in participants if p.user_id == request.user.pk), None)
     items: list[dict[str, Any]] = []
     if meeting.kind == Meeting.Kind.MONITORING:
         raw = list(meeting.items.select_related("case", "case__person"))
-        full_ids = set(
-            visible_cases(request.user)
-            .filter(Q(full_access=True), pk__in=[i.case_id for i in raw])
-            .values_list("pk", flat=True)
-        )
-        for item in raw:
-            items.append(
-                {
-                    "item": item,
-                    "full": item.case_id in full_ids,
-                }
-            )
+        items = [{"item": item, "full": item.case_id in view.item_full} for item in raw]
     on_team: set[int] = set()
     if manage and meeting.case_id is not None:
         on_team = set(
@@ -834,19 +783,13 @@ def _meeting_page(
         "mine": mine,
         "items": items,
         "can_manage": manage,
-        "late": meeting.minutes_late_on(today()),
+        "late": meeting.minutes_late,
         # Attendance is recorded once the meeting has begun: only then is it unfolded.
         "started": meeting.starts_at <= timezone.now(),
         "actions": list(meeting.actions.select_related("owner_user", "owner_organisation"))
-        if full or meeting.case_id is None
+        if view.show_actions
         else [],
-        # Monitoring minutes may touch every case on the agenda: only the organiser and
-        # who sees all of those cases in full read them.
-        "show_minutes": full
-        or (
-            meeting.case_id is None
-            and (meeting.organiser_id == request.user.pk or all(row["full"] for row in items))
-        ),
+        "show_minutes": view.show_minutes,
     }
     if mine is not None and meeting.state != Meeting.State.CANCELLED:
         context["reply_form"] = ReplyForm(
@@ -1058,7 +1001,7 @@ def meeting_participant(request: AuthedRequest, meeting_id: int) -> HttpResponse
 @require_POST
 def meeting_action(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     def make(m: Meeting, c: Case | None) -> Any:
-        if c is None or not getattr(c, "full_access", False):
+        if c is None or not c.full_access:
             raise PermissionDenied
         return ActionForm(
             request.POST,
@@ -1092,7 +1035,7 @@ def meetings(request: AuthedRequest) -> HttpResponse:
         mine |= Q(case_id__in=directed)
     qs = Meeting.objects.filter(mine).distinct().select_related("case", "house")
     upcoming = list(qs.filter(state=Meeting.State.PLANNED).order_by("starts_at")[:50])
-    late = list(services.late_minutes(qs, day).order_by("starts_at")[:50])
+    late = list(qs.minutes_late(day).order_by("starts_at")[:50])
     recent = list(qs.exclude(state=Meeting.State.PLANNED).order_by("-starts_at")[:30])
     return TemplateResponse(
         request,
@@ -1197,11 +1140,7 @@ def escalate(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
     form = EscalateForm(request.POST or None, initial={"to": default})
     # Offer only the step this director may take (both, when they hold both roles).
-    allowed = {
-        CaseRole.CASUSREGISSEUR: DirectorEscalation.To.PROCESREGISSEUR,
-        CaseRole.PROCESREGISSEUR: DirectorEscalation.To.MANAGER,
-    }
-    steps = {allowed[CaseRole(r)] for r in roles if r in allowed}
+    steps = escalation_steps(roles)
     form.fields["to"].choices = [  # type: ignore[attr-defined]
         c for c in DirectorEscalation.To.choices if c[0] in steps
     ]
@@ -1226,15 +1165,7 @@ def escalation_handle(request: AuthedRequest, escalation_id: int) -> HttpRespons
     record = DirectorEscalation.objects.filter(pk=escalation_id).first()
     if record is None:
         raise Http404
-    allowed = False
-    if record.to == DirectorEscalation.To.MANAGER:
-        allowed = RoleAssignment.objects.filter(
-            user_id=request.user.pk, role=Role.MANAGER, house_id=record.case.house_id
-        ).exists()
-    else:
-        case = get_case_for(request.user, record.case_id)
-        allowed = can_manage_case(request.user, case)
-    if not allowed:
+    if not can_handle_escalation(request.user, record):
         raise Http404
     form = HandleEscalationForm(request.POST)
     if form.is_valid() and apply_service(

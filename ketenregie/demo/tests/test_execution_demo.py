@@ -119,7 +119,7 @@ def test_demo_shows_the_pga_after_triage_in_every_state() -> None:
     assert CaseMembership.objects.filter(
         role=CaseRole.ADVISEUR, note__startswith="Verklaard bij"
     ).exists()
-    late = plan_services.late_minutes(Meeting.objects.all())
+    late = Meeting.objects.minutes_late()
     assert late.count() >= 2
     assert all(m.starts_at < now - dt.timedelta(days=7) for m in late)
     for regisseur in regisseurs:

@@ -63,17 +63,17 @@ def test_minutes_are_late_from_the_eighth_local_day(start: dt.datetime) -> None:
     assert not meeting.minutes_late_on(held_on + 7 * DAY)
     assert meeting.minutes_late_on(held_on + 8 * DAY)
     everything = Meeting.objects.all()
-    assert list(services.late_minutes(everything, held_on + 7 * DAY)) == []
-    assert list(services.late_minutes(everything, held_on + 8 * DAY)) == [meeting]
+    assert list(everything.minutes_late(held_on + 7 * DAY)) == []
+    assert list(everything.minutes_late(held_on + 8 * DAY)) == [meeting]
 
     # The same with the clock itself: the last minute of D+7 and the first of D+8.
     with time_machine.travel(local(*(held_on + 7 * DAY).timetuple()[:3], 23, 59), tick=False):
         assert today() == held_on + 7 * DAY
         assert not meeting.minutes_late_on(today())
-        assert list(services.late_minutes(Meeting.objects.all())) == []
+        assert list(Meeting.objects.minutes_late()) == []
     with time_machine.travel(local(*(held_on + 8 * DAY).timetuple()[:3], 0, 1), tick=False):
         assert meeting.minutes_late_on(today())
-        assert list(services.late_minutes(Meeting.objects.all())) == [meeting]
+        assert list(Meeting.objects.minutes_late()) == [meeting]
 
 
 @pytest.mark.parametrize("start", STARTS)
@@ -87,7 +87,7 @@ def test_sending_in_the_last_minute_of_the_week_is_on_time(start: dt.datetime) -
     meeting.refresh_from_db()
     # Sent minutes are never late, whatever the day.
     assert not meeting.minutes_late_on(start.date() + 30 * DAY)
-    assert list(services.late_minutes(Meeting.objects.all(), start.date() + 30 * DAY)) == []
+    assert list(Meeting.objects.minutes_late(start.date() + 30 * DAY)) == []
 
 
 @pytest.mark.parametrize("start", STARTS)
@@ -115,4 +115,46 @@ def test_an_unrecorded_meeting_is_late_too_a_cancelled_one_never(team: dict[str,
     cancelled.refresh_from_db()
     # Not recording the attendance does not stop the clock; cancelling does.
     assert planned.minutes_late_on(later) and not cancelled.minutes_late_on(later)
-    assert list(services.late_minutes(Meeting.objects.all(), later)) == [planned]
+    assert list(Meeting.objects.minutes_late(later)) == [planned]
+
+
+def test_plan_page_meetings_page_and_dashboard_agree_on_late_minutes(
+    team: dict[str, Any],
+) -> None:
+    """One rule: an unrecorded meeting past its week is late on the plan page, on the
+    meetings list and on the dashboard alike (the pages once only looked at held ones)."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from ketenregie.plans.queries import late_minutes_for_director
+
+    start = timezone.now() - 10 * DAY
+    with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
+        planned = schedule(team, starts_at=start)  # attendance never recorded
+    # Today, ten days after the meeting:
+    assert planned.minutes_late
+    assert list(late_minutes_for_director(team["regisseur"])) == [planned]
+    client = Client()
+    client.force_login(team["regisseur"])
+    plan_page = client.get(reverse("plan", args=[team["case"].pk]))
+    assert plan_page.status_code == 200
+    assert "verslag te laat" in plan_page.content.decode()
+    meetings_page = client.get(reverse("meetings"))
+    assert meetings_page.status_code == 200
+    assert "te laat" in meetings_page.content.decode()
+
+
+@pytest.mark.parametrize("state", list(Meeting.State))
+@pytest.mark.parametrize("offset", [0, 7, 8, 30])
+def test_queryset_and_instance_say_the_same(
+    team: dict[str, Any], state: Meeting.State, offset: int
+) -> None:
+    start = local(2026, 5, 4, 10)
+    with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
+        meeting = schedule(team, starts_at=start)
+    Meeting.objects.filter(pk=meeting.pk).update(state=state)
+    meeting.refresh_from_db()
+    day = start.date() + offset * DAY
+    in_query = Meeting.objects.minutes_late(day).filter(pk=meeting.pk).exists()
+    assert in_query == meeting.minutes_late_on(day)

@@ -110,7 +110,7 @@ def test_an_adviser_can_be_admitted_as_involved(team: dict[str, Any]) -> None:
     invited.refresh_from_db()
     services.admit_participant(invited, actor=team["regisseur"])
     seen = visible_cases(team["outsider"]).get(pk=team["case"].pk)
-    assert seen.full_access is True  # type: ignore[attr-defined]
+    assert seen.full_access is True
 
 
 def test_an_adviser_in_monitoring_keeps_the_organisations_full_access(
@@ -130,7 +130,7 @@ def test_an_adviser_in_monitoring_keeps_the_organisations_full_access(
     )
     invited = Participant.objects.get(meeting=meeting, user=colleague)
     services.reply(invited, actor=colleague, answer="ja", capacity="adviseur")
-    assert visible_cases(colleague).get(pk=team["case"].pk).full_access is True  # type: ignore[attr-defined]
+    assert visible_cases(colleague).get(pk=team["case"].pk).full_access is True
 
 
 def test_monitoring_minutes_only_for_who_sees_every_case(team: dict[str, Any]) -> None:

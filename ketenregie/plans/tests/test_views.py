@@ -89,7 +89,7 @@ def test_first_meeting_from_form_to_minutes(case_with_team: dict[str, Any]) -> N
         reverse("meeting_reply", args=[meeting.pk]), {"answer": "ja", "capacity": "adviseur"}
     )
     assert resp.status_code == 302
-    assert visible_cases(outsider).get(pk=case.pk).full_access is False  # type: ignore[attr-defined]
+    assert visible_cases(outsider).get(pk=case.pk).full_access is False
     assert guest.get(reverse("plan", args=[case.pk])).status_code == 403
     # Attendance, minutes, send.
     resp = regisseur.post(

@@ -22,6 +22,7 @@ test: uv
 lint: uv
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run lint-imports
 
 typecheck: uv
 	$(UV) run mypy .

@@ -6,6 +6,7 @@ from ketenregie.accounts import views as accounts_views
 from ketenregie.audit import views as audit_views
 from ketenregie.cases import views as case_views
 from ketenregie.core import views as core_views
+from ketenregie.dashboard import views as dashboard_views
 from ketenregie.intake import views as intake_views
 from ketenregie.pga import views as pga_views
 from ketenregie.plans import views as plan_views
@@ -13,7 +14,7 @@ from ketenregie.plans import views as plan_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
-    path("", core_views.dashboard, name="dashboard"),
+    path("", dashboard_views.dashboard, name="dashboard"),
     path("casussen/", case_views.case_list, name="case_list"),
     path("casussen/<int:case_id>/", case_views.case_detail, name="case_detail"),
     path("casussen/<int:case_id>/betrokkene/", case_views.person_edit, name="person_edit"),

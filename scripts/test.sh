@@ -33,6 +33,7 @@ echo "== Lint en migraties"
 $UV run ruff check .
 $UV run ruff format --check .
 $UV run mypy .
+$UV run lint-imports
 $UV run python manage.py makemigrations --check --dry-run >/dev/null
 
 echo "== Tests op SQLite"

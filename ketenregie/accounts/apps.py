@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from ketenregie.accounts import signals  # noqa: F401
+        from ketenregie.accounts.beheer import register_accounts_resources
+
+        register_accounts_resources()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
+from ketenregie.accounts.beheer import register_resource, resources
 from ketenregie.accounts.models import (
     House,
     HousePartner,
@@ -143,3 +148,24 @@ def test_concurrent_edit_of_organisation_is_refused(admin_client: Client) -> Non
 
 def test_unknown_kind_is_404(admin_client: Client) -> None:
     assert admin_client.get("/beheer/onbekend/").status_code == 404
+
+
+def test_index_lists_every_registered_kind(admin_client: Client) -> None:
+    page = admin_client.get(reverse("manage_index")).content.decode()
+    for kind, res in resources().items():
+        assert reverse("manage_list", args=[kind]) in page
+        assert escape(str(res.title)) in page
+
+
+def test_registry_takes_the_same_declaration_twice_but_not_a_different_one() -> None:
+    regions = resources()["regios"]
+    register_resource("regios", regions)
+    assert resources()["regios"] is regions
+    with pytest.raises(ImproperlyConfigured):
+        register_resource("regios", replace(regions, title="Andere regio's"))
+    assert resources()["regios"] is regions
+
+
+def test_registry_is_read_only_from_outside() -> None:
+    with pytest.raises(TypeError):
+        resources()["nieuw"] = resources()["regios"]  # type: ignore[index]

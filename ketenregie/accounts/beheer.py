@@ -1,0 +1,150 @@
+"""The registry of record kinds on the functioneel beheerder's pages.
+
+One generic list/edit view (accounts.views) serves every kind; what differs per kind is
+a `Resource`. Accounts registers its own four kinds here from its `ready()`; an app
+higher up that has records for the beheerder (pga's letter templates) declares them
+through the same `register_resource` call from its own `ready()`, so accounts never
+imports those apps and nobody patches another app's module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from ketenregie.accounts import services
+from ketenregie.accounts.forms import (
+    HouseForm,
+    OrganisationForm,
+    RegionForm,
+    UserForm,
+    VersionedForm,
+)
+from ketenregie.accounts.models import House, Organisation, Region, User
+
+type SaveRecord = Callable[[VersionedForm, User, Any], Any]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One kind of record: its model and form, how to save it (audited), its title and
+    the columns of its list."""
+
+    model: type[models.Model]
+    form: type[VersionedForm]
+    save: SaveRecord
+    title: StrOrPromise
+    columns: tuple[tuple[str, StrOrPromise], ...]
+    select_related: tuple[str, ...] = ()
+
+
+_registry: dict[str, Resource] = {}
+
+
+def register_resource(kind: str, resource: Resource) -> None:
+    """Put a kind of record on the beheer pages under the URL slug `kind`.
+
+    The same declaration twice is harmless; a second, different one for a slug is a
+    configuration mistake and stops start-up.
+    """
+    current = _registry.get(kind)
+    if current is not None and current != resource:
+        raise ImproperlyConfigured(f"Beheer resource {kind!r} is already registered.")
+    _registry[kind] = resource
+
+
+def resources() -> Mapping[str, Resource]:
+    """Every registered kind, in registration order (the order of the beheer index)."""
+    return MappingProxyType(_registry)
+
+
+def save_simple(form: VersionedForm, actor: User, instance: Any) -> Any:
+    """Save a record whose form fields map one to one onto the model (audited)."""
+    return services.save_record(
+        type(form.instance),
+        actor=actor,
+        instance=instance,
+        values=form.values(),
+        expected_version=form.cleaned_data.get("version"),
+    )
+
+
+def _save_house(form: VersionedForm, actor: User, instance: Any) -> Any:
+    return services.save_house(
+        actor=actor,
+        instance=instance,
+        values=form.values(),
+        partners=form.cleaned_data["partner_organisations"],
+        fixed_partners=form.cleaned_data["fixed_partners"],
+        expected_version=form.cleaned_data.get("version"),
+    )
+
+
+def _save_user(form: VersionedForm, actor: User, instance: Any) -> Any:
+    assert isinstance(form, UserForm)
+    return services.save_user(
+        actor=actor,
+        instance=instance,
+        values=form.values(),
+        roles=form.role_keys(),
+        password=form.cleaned_data.get("password") or "",
+        expected_version=form.cleaned_data.get("version"),
+    )
+
+
+def register_accounts_resources() -> None:
+    """Accounts' own kinds: regions, houses, organisations and users."""
+    register_resource(
+        "regios", Resource(Region, RegionForm, save_simple, _("Regio's"), (("name", _("Naam")),))
+    )
+    register_resource(
+        "huizen",
+        Resource(
+            House,
+            HouseForm,
+            _save_house,
+            _("Huizen"),
+            (
+                ("name", _("Naam")),
+                ("get_kind_display", _("Soort")),
+                ("region", _("Regio")),
+                ("get_triage_weekday_display", _("Triagedag")),
+                ("triage_start", _("Triage om")),
+            ),
+            ("region",),
+        ),
+    )
+    register_resource(
+        "organisaties",
+        Resource(
+            Organisation,
+            OrganisationForm,
+            save_simple,
+            _("Ketenpartners"),
+            (("name", _("Naam")), ("get_domain_display", _("Domein")), ("region", _("Regio"))),
+            ("region",),
+        ),
+    )
+    register_resource(
+        "gebruikers",
+        Resource(
+            User,
+            UserForm,
+            _save_user,
+            _("Gebruikers"),
+            (
+                ("username", _("Gebruikersnaam")),
+                ("get_full_name", _("Naam")),
+                ("organisation", _("Organisatie")),
+                ("is_active", _("Actief")),
+            ),
+            ("organisation",),
+        ),
+    )

@@ -1,0 +1,1 @@
+"""The personal dashboard ("Mijn overzicht"): the top of the stack, reading every app below."""

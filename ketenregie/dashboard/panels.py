@@ -1,0 +1,133 @@
+"""The dashboard's panels: who gets each one and the one query function that fills it.
+
+A panel returns the template variables it owns; the view merges the panels that apply
+to the user. Every read of case content goes through the gate (`visible_cases` and the
+plans, pga and intake queries built on it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Exists, OuterRef
+
+from ketenregie.accounts.roles import CASE_WORK_ROLES, Role
+from ketenregie.cases.access import active_memberships, visible_cases
+from ketenregie.cases.workflow import INTAKE_STATUSES, PHASE_OF, Phase
+from ketenregie.core.timeutil import today
+from ketenregie.intake.access import visible_requests
+from ketenregie.intake.models import Feedback
+from ketenregie.pga.queries import due_informing_reviews
+from ketenregie.plans import queries as plan_queries
+
+if TYPE_CHECKING:
+    from ketenregie.accounts.models import User
+
+type Context = dict[str, object]
+
+
+def referrer_panel(user: User) -> Context:
+    """Aanmelder: unread feedback on their referrals."""
+    return {"unread_feedback": Feedback.objects.filter(recipient=user, read_at=None).count()}
+
+
+def director_panel(user: User) -> Context:
+    """Procesregisseur: postponed informing to review, late minutes, overdue actions and
+    escalations from casusregisseurs on the cases they direct."""
+    return {
+        "due_reviews": due_informing_reviews(user),
+        "late_minutes": list(plan_queries.late_minutes_for_director(user)[:20]),
+        "director_overdue": list(plan_queries.directed_overdue_actions(user)[:10]),
+        "director_escalations": list(plan_queries.open_escalations_for_director(user)[:20]),
+    }
+
+
+def manager_panel(user: User) -> Context:
+    """Manager: escalations, late minutes and overdue actions in the houses they manage."""
+    return {
+        "manager_late_minutes": list(plan_queries.late_minutes_for_manager(user)[:50]),
+        "manager_escalations": list(plan_queries.open_escalations_for_manager(user)[:50]),
+        "manager_overdue": plan_queries.overdue_actions_per_house(user),
+    }
+
+
+def enrichment_panel(user: User) -> Context:
+    """Ketenpartner professional: open enrichment requests for their organisation."""
+    return {"open_requests": visible_requests(user).filter(answer="").count()}
+
+
+def chair_panel(user: User) -> Context:
+    """Triagevoorzitter: referrals waiting in screening, enrichment or triage."""
+    return {"to_screen": visible_cases(user).filter(status__in=INTAKE_STATUSES).count()}
+
+
+def signals_panel(user: User) -> Context:
+    """Case work: unresolved signals on the cases the user directs."""
+    return {"open_signals": list(plan_queries.open_signals_for_director(user)[:20])}
+
+
+def actions_panel(user: User) -> Context:
+    """Case work: the user's and their organisation's open actions."""
+    open_actions = plan_queries.my_open_actions(user)
+    return {
+        "my_actions": list(open_actions[:5]),
+        "my_actions_open": open_actions.count(),
+        "my_actions_overdue": open_actions.filter(due_date__lt=today()).count(),
+    }
+
+
+def cases_panel(user: User) -> Context:
+    """Case work: the user's own cases per phase and the ten changed most recently."""
+    mine = (
+        visible_cases(user)
+        .filter(Exists(active_memberships(user).filter(case_id=OuterRef("pk"))))
+        .select_related("person", "house")
+        .order_by("-status_changed_at")
+    )
+    per_status = dict(mine.order_by().values_list("status").annotate(n=Count("pk")))
+    per_phase = dict.fromkeys(Phase, 0)
+    for status, n in per_status.items():
+        per_phase[PHASE_OF[status]] += n
+    return {
+        "my_cases": list(mine[:10]),
+        "phase_counts": [(p.label, p.value, per_phase[p]) for p in Phase],
+    }
+
+
+def _has(role: Role) -> Callable[[frozenset[str]], bool]:
+    return lambda roles: role in roles
+
+
+def _works_with_cases(roles: frozenset[str]) -> bool:
+    return bool(roles & CASE_WORK_ROLES)
+
+
+@dataclass(frozen=True)
+class Panel:
+    shown_to: Callable[[frozenset[str]], bool]
+    build: Callable[[User], Context]
+
+
+# In the order they are filled; the template decides the order on the page.
+PANELS: tuple[Panel, ...] = (
+    Panel(_has(Role.AANMELDER), referrer_panel),
+    Panel(_has(Role.PROCESREGISSEUR), director_panel),
+    Panel(_has(Role.MANAGER), manager_panel),
+    Panel(_has(Role.PROFESSIONAL), enrichment_panel),
+    Panel(_works_with_cases, signals_panel),
+    Panel(_works_with_cases, actions_panel),
+    Panel(_works_with_cases, cases_panel),
+    # CASE_WORK_ROLES holds the chair, so the count lands next to "Mijn casussen".
+    Panel(_has(Role.TRIAGEVOORZITTER), chair_panel),
+)
+
+
+def panels_for(user: User, roles: frozenset[str]) -> Context:
+    """The template variables of every panel this user's roles call for."""
+    context: Context = {}
+    for panel in PANELS:
+        if panel.shown_to(roles):
+            context.update(panel.build(user))
+    return context

@@ -16,7 +16,6 @@ from django.db.models import Count, Exists, OuterRef
 from ketenregie.accounts.roles import CASE_WORK_ROLES, Role
 from ketenregie.cases.access import active_memberships, visible_cases
 from ketenregie.cases.workflow import INTAKE_STATUSES, PHASE_OF, Phase
-from ketenregie.core.timeutil import today
 from ketenregie.intake.access import visible_requests
 from ketenregie.intake.models import Feedback
 from ketenregie.pga.queries import due_informing_reviews
@@ -74,7 +73,7 @@ def actions_panel(user: User) -> Context:
     return {
         "my_actions": list(open_actions[:5]),
         "my_actions_open": open_actions.count(),
-        "my_actions_overdue": open_actions.filter(due_date__lt=today()).count(),
+        "my_actions_overdue": open_actions.overdue().count(),
     }
 
 

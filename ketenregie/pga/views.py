@@ -22,6 +22,7 @@ from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
 from ketenregie.pga import services
+from ketenregie.pga.closing import closing_contributions
 from ketenregie.pga.forms import (
     CloseForm,
     ClosingConversationForm,
@@ -40,7 +41,6 @@ from ketenregie.pga.models import (
     StartConversation,
     Transfer,
 )
-from ketenregie.plans.models import Goal
 
 log = logging.getLogger(__name__)
 
@@ -182,8 +182,6 @@ def _closing_page(
             Closing.objects.filter(case=case).select_related("handover_organisation", "closed_by")
         ),
         "conversations": list(ClosingConversation.objects.filter(case=case)),
-        # Closing follows the plan's goals: show them where the decision is taken.
-        "goals": list(Goal.objects.filter(plan__case=case)),
         "can_manage": manage,
         "signal_form": SignalForm()
         if case.status in (Status.PGA_GESTART, Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN)
@@ -200,6 +198,7 @@ def _closing_page(
             context["reopen_form"] = ReopenForm()
         if running and case.house.kind == case.house.Kind.LOCAL_PGA:
             context["escalate_form"] = EscalateForm()
+    context.update(closing_contributions(case))
     context.update(bound or {})
     audit.record("pga.closing_viewed", actor=request.user, case_id=case.pk, purpose="casusregie")
     return TemplateResponse(request, "pga/closing.html", context, status=status)

@@ -14,14 +14,15 @@ from ketenregie.accounts.access import houses_where
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.access import active_memberships, visible_cases
 from ketenregie.cases.models import CaseRole
-from ketenregie.plans.models import Action, DirectorEscalation, Meeting
+from ketenregie.plans.models import Action, ActionQuerySet, DirectorEscalation, Goal, Meeting
 from ketenregie.plans.services import my_actions_filter
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
+    from ketenregie.cases.models import Case
 
 
-def my_open_actions(user: User) -> QuerySet[Action]:
+def my_open_actions(user: User) -> ActionQuerySet:
     """The user's and their organisation's open actions on cases they see in full."""
     cases = visible_cases(user).filter(Q(full_access=True)).values("pk")
     return (
@@ -131,3 +132,8 @@ def open_signals_for_director(user: User) -> QuerySet[Any]:
         .select_related("case", "raised_by")
         .order_by("-raised_at")
     )
+
+
+def closing_goals(case: Case) -> dict[str, Any]:
+    """For the closing page (pga): closing follows the plan's goals, so show them there."""
+    return {"goals": list(Goal.objects.filter(plan__case=case))}

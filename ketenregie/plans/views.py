@@ -36,6 +36,7 @@ from ketenregie.cases.workflow import Status
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
+from ketenregie.core.values import show_value
 from ketenregie.plans import services
 from ketenregie.plans.access import can_direct, director_roles, owns_action
 from ketenregie.plans.forms import (
@@ -73,7 +74,7 @@ from ketenregie.plans.models import (
     SafetyPlan,
     SafetyScore,
 )
-from ketenregie.plans.versions import diff, domain_series, show_value
+from ketenregie.plans.versions import diff, domain_series
 
 log = logging.getLogger(__name__)
 

@@ -88,15 +88,14 @@ def field_label(name: str) -> str:
 def show_field_value(name: str, value: Any) -> str:
     """A stored value of field `name` as people read it (dates, ja/nee, choice labels)."""
     known = _fields.get(name)
-    labels = {k: str(v) for k, v in known.values.items()} if known else None
-    return show_value(value, labels)
+    return show_value(value, known.values if known else None)
 
 
-# Stays lazy: labels are translated when the timeline renders, not at startup.
 def _lower_now(label: Any) -> str:
     return str(label).lower()
 
 
+# Stays lazy: labels are translated when the timeline renders, not at startup.
 _lower = lazy(_lower_now, str)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 
-def show_value(value: Any, labels: Mapping[str, str] | None = None) -> str:
+def show_value(value: Any, labels: Mapping[str, object] | None = None) -> str:
     """A stored value as people read it: ja/nee, Dutch dates, choice codes as labels."""
     if value is True:
         return "ja"

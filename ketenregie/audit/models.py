@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ketenregie.audit import vocabulary
+
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
@@ -67,6 +69,14 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("Audit events are append-only.")
+
+    @property
+    def action_label(self) -> str:
+        return vocabulary.label(self.action)
+
+    @property
+    def is_read(self) -> bool:
+        return vocabulary.kind(self.action) is vocabulary.Kind.READ
 
 
 class AuditChainHead(models.Model):

@@ -1,4 +1,7 @@
-"""Searching the audit trail (privacy officer)."""
+"""Searching the audit trail (privacy officer).
+
+Persons and cases are found through the lookup the cases app registers in `subjects`.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,7 @@ from django.utils import timezone
 
 from ketenregie.audit.models import AuditEvent
 from ketenregie.audit.services import term_digest
-from ketenregie.cases.models import Case, Person
-from ketenregie.core.bsn import normalise_bsn
+from ketenregie.audit.subjects import lookup
 
 
 def search_events(
@@ -25,23 +27,15 @@ def search_events(
 ) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.all()
     if person:
-        digits = normalise_bsn(person)
-        people = Person.objects.filter(
-            Q(bsn=digits) if digits.isdigit() else Q(achternaam__icontains=person.strip())
-        ).values_list("pk", flat=True)
-        person_ids = list(people[:500])
-        case_ids = list(Case.objects.filter(person_id__in=person_ids).values_list("pk", flat=True))
         # Searches for this person are stored as keyed digests of the term.
         digest = term_digest(person)
         qs = qs.filter(
-            Q(case_id__in=case_ids)
-            | Q(object_type="cases.person", object_id__in=[str(p) for p in person_ids])
+            lookup().person_events(person)
             | Q(data__filters__q_sha256=digest)
             | Q(data__filters__person_sha256=digest)
         )
     if case:
-        ids = list(Case.objects.filter(code__iexact=case.strip()).values_list("pk", flat=True))
-        qs = qs.filter(case_id__in=ids)
+        qs = qs.filter(case_id__in=lookup().case_ids(case.strip()))
     if user:
         qs = qs.filter(actor_label__iexact=user.strip())
     if organisation:

@@ -1,7 +1,8 @@
 """Writing to the audit trail: the only code that appends AuditEvent rows.
 
 Callers are services (in the same transaction as the change they record) and views
-(for reads of person data). `record_many` is the bulk path for data generation.
+(for reads of person data). `record_many` is the bulk path for data generation. Every
+action code must be declared in `vocabulary`; an undeclared one raises UnknownAuditAction.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from ketenregie.audit.chain import GENESIS_HASH, audit_key, event_hash
 from ketenregie.audit.models import AuditChainHead, AuditEvent
+from ketenregie.audit.vocabulary import check
 from ketenregie.core.bulk import insert_rows
 
 if TYPE_CHECKING:
@@ -51,6 +53,7 @@ def _lock_head() -> AuditChainHead:
 
 
 def _build(event: PendingEvent, seq: int, prev_hash: str) -> AuditEvent:
+    check(event.action)
     actor = event.actor if event.actor is not None and event.actor.pk else None
     occurred_at = event.occurred_at or timezone.now()
     data = _plain(event.data)
@@ -102,7 +105,11 @@ def record(
     purpose: str = "",
     data: Mapping[str, Any] | None = None,
 ) -> None:
-    """Append one event. Inside a service this joins the service's transaction."""
+    """Append one event. Inside a service this joins the service's transaction.
+
+    Raises UnknownAuditAction when `action` is not in the audit vocabulary.
+    """
+    check(action)
     record_many(
         [
             PendingEvent(

@@ -1,85 +1,30 @@
-"""Reads about cases that pages need: list filtering, team history, the timeline."""
+"""Reads about cases that pages need: list filtering, team history, the timeline, and the
+person and case lookups the audit search receives through `audit.subjects`."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ketenregie.audit.models import AuditEvent
+from ketenregie.audit.vocabulary import ADVISER_CODES, READ_CODES, label
 from ketenregie.cases.access import active_memberships, visible_cases
-from ketenregie.cases.models import Case, CaseMembership, PersonVersion, StatusChange
+from ketenregie.cases.models import Case, CaseMembership, Person, PersonVersion, StatusChange
+from ketenregie.cases.timeline import (
+    TimelineEntry,
+    extra_entries,
+    field_label,
+    replaced_actions,
+    show_field_value,
+)
 from ketenregie.cases.workflow import PHASE_OF, Phase, Status
-from ketenregie.plans.versions import show_value
+from ketenregie.core.bsn import normalise_bsn
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
 
-# What an adviseur (pseudonymised view) may see of the trail: team and status only.
-PSEUDONYMISED_ACTIONS = (
-    "case.created",
-    "team.member_added",
-    "team.member_ended",
-    "team.handed_over",
-)
 TIMELINE_LIMIT = 200
-
-ACTION_LABELS = {
-    "case.created": "Casus aangemaakt",
-    "case.viewed": "Casus ingezien",
-    "case.escalation_changed": "Escalatieniveau gewijzigd",
-    "case.status_changed": "Status gewijzigd",
-    "person.updated": "Persoonsgegevens gewijzigd",
-    "team.member_added": "Teamlid toegevoegd",
-    "team.member_ended": "Teamlidmaatschap beëindigd",
-    "team.handed_over": "Rol overgedragen",
-    "pga.informing_recorded": "Informeren betrokkene vastgelegd",
-    "pga.start_conversation_recorded": "Startgesprek vastgelegd",
-    "pga.letter_downloaded": "Informatiebrief gedownload",
-    "pga.signal_raised": "Signaal afgegeven",
-    "pga.signal_resolved": "Signaal afgehandeld",
-    "pga.closed": "Casus afgesloten",
-    "pga.closing_conversation_recorded": "Eindgesprek vastgelegd",
-    "pga.escalated_to_zvh": "Opgeschaald naar Zorg- en Veiligheidshuis",
-    "meeting.scheduled": "Casusoverleg gepland",
-    "meeting.participant_invited": "Deelnemer uitgenodigd voor casusoverleg",
-    "meeting.replied": "Antwoord op uitnodiging casusoverleg",
-    "meeting.attendance_recorded": "Aanwezigheid casusoverleg vastgelegd",
-    "meeting.cancelled": "Casusoverleg vervallen",
-    "meeting.minutes_saved": "Verslag casusoverleg opgeslagen",
-    "meeting.minutes_sent": "Verslag en actielijst verstuurd",
-    "plan.casusregisseur_agreed": "Casusregisseur afgesproken",
-    "plan.created": "Plan van aanpak aangemaakt",
-    "safety.created": "Veiligheidsplan aangemaakt",
-    "plan.text_saved": "Plan van aanpak bijgewerkt",
-    "plan.scores_saved": "Scores leefgebieden bijgewerkt",
-    "plan.statement_added": "Kracht of zorg toegevoegd",
-    "plan.goal_added": "Doel toegevoegd",
-    "plan.goal_updated": "Doel bijgewerkt",
-    "plan.adopted": "Plan van aanpak vastgesteld",
-    "plan.pdf_downloaded": "Plan van aanpak als PDF gedownload",
-    "action.added": "Actie toegevoegd",
-    "action.reported": "Terugmelding op actie",
-    "action.reminder_sent": "Herinnering actie verstuurd",
-    "safety.saved": "Veiligheidsplan bijgewerkt",
-    "safety.agreement_added": "Veiligheidsafspraak toegevoegd",
-    "safety.score_added": "Schaalvraag veiligheid vastgelegd",
-    "safety.pdf_downloaded": "Veiligheidsplan als PDF gedownload",
-    "case.director_escalated": "Opgeschaald binnen de regie",
-    "case.director_escalation_handled": "Opschaling afgehandeld",
-}
-# Page views of the execution phase count as reads, like opening the case.
-READ_ACTIONS = (
-    "case.viewed",
-    "plan.viewed",
-    "plan.version_viewed",
-    "safety.viewed",
-    "meeting.viewed",
-    "pga.informing_viewed",
-    "pga.closing_viewed",
-)
 
 
 def filter_cases(
@@ -122,17 +67,6 @@ def team_history(case: Case) -> list[CaseMembership]:
     )
 
 
-@dataclass
-class TimelineEntry:
-    when: dt.datetime
-    title: str
-    actor: str = ""
-    organisation: str = ""
-    detail: str = ""
-    kind: str = "change"
-    changes: dict[str, Any] = field(default_factory=dict)
-
-
 def _changes(ev: AuditEvent, versions: dict[int, dict[str, Any]]) -> dict[str, Any]:
     if ev.action.startswith("person.") and "versie" in ev.data:
         now = versions.get(ev.data["versie"], {})
@@ -140,28 +74,14 @@ def _changes(ev: AuditEvent, versions: dict[int, dict[str, Any]]) -> dict[str, A
         return {f: {"voor": before.get(f), "na": now.get(f)} for f in ev.data.get("velden", [])}
     changes: dict[str, Any] = ev.data.get("wijzigingen", {})
     return {
-        FIELD_LABELS.get(name, name): {
-            "voor": show_value(change.get("voor")),
-            "na": show_value(change.get("na")),
+        field_label(name): {
+            "voor": show_field_value(name, change.get("voor")),
+            "na": show_field_value(name, change.get("na")),
         }
         if isinstance(change, dict)
         else change
         for name, change in changes.items()
     }
-
-
-# Field names in audit data, as the timeline shows them.
-FIELD_LABELS = {
-    "valid_from": "vanaf",
-    "valid_to": "t/m",
-    "note": "toelichting",
-    "role": "rol",
-    "stand": "stand",
-    "bereikt": "bereikt",
-    "escalation_level": "niveau",
-    "signed_on": "ondertekend op",
-    "evaluation_date": "evaluatiedatum",
-}
 
 
 def _team_detail(action: str, object_id: str, team: dict[str, CaseMembership]) -> str:
@@ -207,40 +127,44 @@ def timeline(
                 kind="status",
             )
         )
-    if full_access:
-        from ketenregie.plans.models import DirectorEscalation
-
-        for esc in DirectorEscalation.objects.filter(case=case).select_related("by"):
-            entries.append(
-                TimelineEntry(
-                    when=esc.at,
-                    title=f"Opgeschaald naar {esc.get_to_display().lower()}",
-                    actor=str(esc.by),
-                    detail=esc.reason
-                    + (f" · Afgehandeld: {esc.handled_note}" if esc.handled_at else ""),
-                    kind="important",
-                )
-            )
-    events = AuditEvent.objects.filter(case_id=case.pk).exclude(
-        action__in=["case.status_changed", "case.director_escalated"]
-    )
+    entries.extend(extra_entries(case, full_access=full_access))
+    # Status changes come from StatusChange above; registered sources name theirs.
+    shown_elsewhere = sorted({"case.status_changed", *replaced_actions()})
+    events = AuditEvent.objects.filter(case_id=case.pk).exclude(action__in=shown_elsewhere)
     if not full_access:
-        events = events.filter(action__in=PSEUDONYMISED_ACTIONS)
+        events = events.filter(action__in=ADVISER_CODES)
     elif not include_reads:
-        events = events.exclude(action__in=READ_ACTIONS)
+        events = events.exclude(action__in=READ_CODES)
     for ev in events.select_related("actor", "actor_organisation").order_by("-seq")[
         :TIMELINE_LIMIT
     ]:
         entries.append(
             TimelineEntry(
                 when=ev.occurred_at,
-                title=ACTION_LABELS.get(ev.action, ev.action),
+                title=label(ev.action),
                 actor=str(ev.actor or ev.actor_label or "systeem"),
                 organisation=str(ev.actor_organisation or ""),
                 detail=_team_detail(ev.action, ev.object_id, members),
-                kind="read" if ev.action in READ_ACTIONS else "change",
+                kind="read" if ev.action in READ_CODES else "change",
                 changes=_changes(ev, versions) if full_access else {},
             )
         )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+def audit_events_about_person(term: str) -> Q:
+    """Audit events about the persons a surname or BSN matches: their cases and records."""
+    digits = normalise_bsn(term)
+    people = Person.objects.filter(
+        Q(bsn=digits) if digits.isdigit() else Q(achternaam__icontains=term.strip())
+    ).values_list("pk", flat=True)
+    person_ids = list(people[:500])
+    case_ids = list(Case.objects.filter(person_id__in=person_ids).values_list("pk", flat=True))
+    return Q(case_id__in=case_ids) | Q(
+        object_type=Person._meta.label_lower, object_id__in=[str(p) for p in person_ids]
+    )
+
+
+def case_ids_by_code(code: str) -> list[int]:
+    return list(Case.objects.filter(code__iexact=code).values_list("pk", flat=True))

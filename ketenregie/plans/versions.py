@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ketenregie.core.values import show_value
+
 TEXT_LABELS = {
     "joint_goal": "Gezamenlijk doel",
     "earlier_help": "Eerdere hulp en resultaat",
@@ -41,6 +43,8 @@ class Change:
     after: str = ""
 
 
+# Choice codes inside plan versions (statement kinds, goal and action states), as the
+# version diff shows them; the timeline reads the same labels through its registry.
 VALUE_LABELS = {
     "nog_niet": "nog niet",
     "niet_uitvoerbaar": "kan niet worden uitgevoerd",
@@ -49,19 +53,8 @@ VALUE_LABELS = {
 }
 
 
-def show_value(value: Any) -> str:
-    """A stored value as people read it: ja/nee, Dutch dates, state labels."""
-    if value is True:
-        return "ja"
-    if value is False:
-        return "nee"
-    if value is None:
-        return ""
-    text = str(value)
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":
-        # An ISO date from the snapshot, shown the Dutch way.
-        return f"{text[8:10]}-{text[5:7]}-{text[0:4]}"
-    return VALUE_LABELS.get(text, text)
+def _show(value: Any) -> str:
+    return show_value(value, VALUE_LABELS)
 
 
 def _items(
@@ -98,8 +91,8 @@ def _items(
                         Change(
                             f"{label}: {name}",
                             "gewijzigd",
-                            show_value(was[i].get(f)),
-                            show_value(item.get(f)),
+                            _show(was[i].get(f)),
+                            _show(item.get(f)),
                         )
                     )
         changes.extend(Change(label, "vervallen", before=name) for _ in was[len(rest) :])
@@ -115,9 +108,7 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
     changes: list[Change] = []
     for name, label in TEXT_LABELS.items():
         if old.get(name) != new.get(name) and (old or new.get(name)):
-            changes.append(
-                Change(label, "gewijzigd", show_value(old.get(name)), show_value(new.get(name)))
-            )
+            changes.append(Change(label, "gewijzigd", _show(old.get(name)), _show(new.get(name))))
     old_domains, new_domains = old.get("domeinen", {}), new.get("domeinen", {})
     for domain, now in new_domains.items():
         was = old_domains.get(domain, {})
@@ -126,8 +117,8 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
                 Change(
                     f"Score {domain}",
                     "gewijzigd",
-                    show_value(was.get("score")),
-                    show_value(now.get("score")),
+                    _show(was.get("score")),
+                    _show(now.get("score")),
                 )
             )
         if was.get("problematiek", "") != now.get("problematiek", ""):
@@ -150,8 +141,8 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
                 Change(
                     f"Veiligheidsplan: {label}",
                     "gewijzigd",
-                    show_value(old_safety.get(name)),
-                    show_value(new_safety.get(name)),
+                    _show(old_safety.get(name)),
+                    _show(new_safety.get(name)),
                 )
             )
     changes.extend(

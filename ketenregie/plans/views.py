@@ -36,6 +36,7 @@ from ketenregie.cases.workflow import EXECUTION_STATUSES, RUNNING_STATUSES
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
+from ketenregie.core.values import show_value
 from ketenregie.plans import services
 from ketenregie.plans.access import (
     can_direct,
@@ -80,7 +81,7 @@ from ketenregie.plans.models import (
     SafetyPlan,
     SafetyScore,
 )
-from ketenregie.plans.versions import diff, domain_series, show_value
+from ketenregie.plans.versions import diff, domain_series
 
 log = logging.getLogger(__name__)
 

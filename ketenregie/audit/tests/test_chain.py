@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _five_events() -> list[AuditEvent]:
     for i in range(5):
-        audit.record("test.event", actor=None, case_id=i, data={"n": i, "tekst": "é ü"})
+        audit.record("case.viewed", actor=None, case_id=i, data={"n": i, "tekst": "é ü"})
     return list(AuditEvent.objects.order_by("seq"))
 
 
@@ -86,7 +86,9 @@ def test_orm_refuses_updates_and_deletes() -> None:
 
 def test_bulk_path_continues_the_chain() -> None:
     _five_events()
-    audit.record_many(audit.PendingEvent(action="bulk", data={"i": i}) for i in range(2500))
+    audit.record_many(
+        audit.PendingEvent(action="demo.reference_loaded", data={"i": i}) for i in range(2500)
+    )
     assert verify_chain() == (2505, None)
 
 

@@ -9,7 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from ketenregie.accounts.roles import Role
+from ketenregie.audit import services as audit
+from ketenregie.audit import subjects
 from ketenregie.audit.models import AuditEvent
+from ketenregie.audit.queries import search_events
 from ketenregie.tests_support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +43,34 @@ def test_search_by_person_case_user_and_dates(
     bad = client.get(url, {"date_from": "2026-02-02", "date_to": "2026-01-01"}).content.decode()
     assert "De einddatum ligt voor de begindatum" in bad
     assert AuditEvent.objects.filter(action="audit.searched", actor=fg).count() == 6
+
+
+def test_results_show_the_dutch_label_next_to_the_code(
+    client: Client, case_with_team: dict[str, Any]
+) -> None:
+    case = case_with_team["case"]
+    audit.record("referral.viewed", actor=case_with_team["regisseur"], case_id=case.pk)
+    audit.record("triage.outcome", actor=case_with_team["regisseur"], case_id=case.pk)
+    client.force_login(UserFactory(roles=[(Role.PRIVACY_OFFICER, None)]))
+    html = client.get(reverse("audit_search"), {"case": case.code}).content.decode()
+    assert "Aanmelding ingezien <span" in html and "(inzage)" in html
+    assert '<code class="kr-muted">referral.viewed</code>' in html
+    assert "Uitkomst integrale triage vastgelegd<br>" in html
+
+
+def test_person_search_goes_through_the_lookup_the_cases_app_registered(
+    case_with_team: dict[str, Any],
+) -> None:
+    from ketenregie.cases import queries
+
+    lookup = subjects.lookup()
+    assert lookup.person_events is queries.audit_events_about_person
+    case = case_with_team["case"]
+    audit.record("person.viewed", actor=None, case_id=case.pk)
+    audit.record("person.viewed", actor=None, case_id=None, obj=case.person)
+    audit.record("case.viewed", actor=None, case_id=case.pk + 1000)
+    found = search_events(person=case.person.bsn)
+    assert found.count() == 2
+    assert list(search_events(case=case.code.lower()).values_list("case_id", flat=True)) == [
+        case.pk
+    ]

@@ -1,0 +1,172 @@
+"""The audit vocabulary: every action code the product writes, with its Dutch label.
+
+`services.record` refuses a code that is not declared here, so each new kind of event
+gets its label, its kind and its visibility for advisers in the same change. The case
+timeline and the privacy officer's audit search read all three from this table.
+
+Kinds:
+- read: someone looked at or took out data (page views, lists, searches, downloads);
+  hidden on the timeline unless "show reads" is ticked.
+- change: everything else the trail records, including sign-ins and system events.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(enum.StrEnum):
+    READ = "read"
+    CHANGE = "change"
+
+
+@dataclass(frozen=True)
+class AuditAction:
+    code: str
+    label: str | Promise
+    kind: Kind = Kind.CHANGE
+    # Shown on the pseudonymised (adviser) timeline: only who joined the team, and when.
+    for_advisers: bool = False
+
+
+class UnknownAuditAction(ValueError):
+    """An action code that is not in the vocabulary: a programming error, not user input."""
+
+
+R = Kind.READ
+
+_ACTIONS = (
+    # Signing in and out.
+    AuditAction("auth.login", _("Ingelogd")),
+    AuditAction("auth.logout", _("Uitgelogd")),
+    AuditAction("auth.login_failed", _("Inlogpoging mislukt")),
+    AuditAction("auth.mfa_failed", _("Verificatiecode bij inloggen afgewezen")),
+    # Management of users, regions, organisations and houses.
+    AuditAction("user.created", _("Gebruiker aangemaakt")),
+    AuditAction("user.updated", _("Gebruiker gewijzigd")),
+    AuditAction("user.password_set", _("Wachtwoord ingesteld")),
+    AuditAction("user.roles_changed", _("Rollen van gebruiker gewijzigd")),
+    AuditAction("region.created", _("Regio aangemaakt")),
+    AuditAction("region.updated", _("Regio gewijzigd")),
+    AuditAction("organisation.created", _("Organisatie aangemaakt")),
+    AuditAction("organisation.updated", _("Organisatie gewijzigd")),
+    AuditAction("house.created", _("Zorg- en Veiligheidshuis aangemaakt")),
+    AuditAction("house.updated", _("Zorg- en Veiligheidshuis gewijzigd")),
+    AuditAction("house.partners_changed", _("Ketenpartners van het huis gewijzigd")),
+    # The audit trail itself and generated data.
+    AuditAction("audit.searched", _("Audittrail doorzocht"), R),
+    AuditAction("demo.reference_loaded", _("Demogegevens geladen")),
+    # Cases, persons and case teams.
+    AuditAction("case.created", _("Casus aangemaakt"), for_advisers=True),
+    AuditAction("case.viewed", _("Casus ingezien"), R),
+    AuditAction("case.list_viewed", _("Casuslijst ingezien"), R),
+    AuditAction("case.searched", _("Casussen doorzocht"), R),
+    AuditAction("case.status_changed", _("Status gewijzigd")),
+    AuditAction("case.escalation_changed", _("Escalatieniveau gewijzigd")),
+    AuditAction("case.director_escalated", _("Opgeschaald binnen de regie")),
+    AuditAction("case.director_escalation_handled", _("Opschaling afgehandeld")),
+    AuditAction("person.created", _("Persoonsgegevens vastgelegd")),
+    AuditAction("person.updated", _("Persoonsgegevens gewijzigd")),
+    AuditAction("person.viewed", _("Persoonsgegevens ingezien"), R),
+    AuditAction("household.member_added", _("Huisgenoot toegevoegd")),
+    AuditAction("team.member_added", _("Teamlid toegevoegd"), for_advisers=True),
+    AuditAction("team.member_ended", _("Teamlidmaatschap beëindigd"), for_advisers=True),
+    AuditAction("team.handed_over", _("Rol overgedragen"), for_advisers=True),
+    # Intake: referral, bekendheidscheck and integrale triage.
+    AuditAction("referral.created", _("Aanmelding aangemaakt")),
+    AuditAction("referral.updated", _("Aanmelding gewijzigd")),
+    AuditAction("referral.content_saved", _("Inhoud aanmelding opgeslagen")),
+    AuditAction("referral.attachment_added", _("Bijlage bij aanmelding toegevoegd")),
+    AuditAction("referral.attachment_downloaded", _("Bijlage bij aanmelding gedownload"), R),
+    AuditAction("referral.submitted", _("Aanmelding ingediend")),
+    AuditAction("referral.viewed", _("Aanmelding ingezien"), R),
+    AuditAction(
+        "referral.approved_for_enrichment", _("Aanmelding doorgezet naar bekendheidscheck")
+    ),
+    AuditAction("referral.rejected_and_deleted", _("Aanmelding afgewezen en verwijderd")),
+    AuditAction("referral.put_on_agenda", _("Aanmelding geagendeerd voor integrale triage")),
+    AuditAction("intake.duplicates_viewed", _("Mogelijke dubbele registraties bekeken"), R),
+    AuditAction("enrichment.answered", _("Bekendheidscheck beantwoord")),
+    AuditAction("enrichment.viewed", _("Antwoorden bekendheidscheck ingezien"), R),
+    AuditAction("enrichment.list_viewed", _("Verzoeken bekendheidscheck ingezien"), R),
+    AuditAction("enrichment.request_viewed", _("Verzoek bekendheidscheck ingezien"), R),
+    AuditAction("triage.agenda_viewed", _("Agenda integrale triage ingezien"), R),
+    AuditAction("triage.attendance_recorded", _("Aanwezigheid aanmelder bij triage vastgelegd")),
+    AuditAction("triage.moved", _("Verplaatst naar een volgende triage")),
+    AuditAction("triage.cancelled", _("Integrale triage vervallen")),
+    AuditAction("triage.outcome", _("Uitkomst integrale triage vastgelegd")),
+    # Persoonsgerichte aanpak: start and closing.
+    AuditAction("pga.informing_viewed", _("Informeren betrokkene ingezien"), R),
+    AuditAction("pga.informing_recorded", _("Informeren betrokkene vastgelegd")),
+    # The letter is a step of informing the person, recorded as such, not a look at data.
+    AuditAction("pga.letter_downloaded", _("Informatiebrief gedownload")),
+    AuditAction("pga.start_conversation_recorded", _("Startgesprek vastgelegd")),
+    AuditAction("pga.signal_raised", _("Signaal afgegeven")),
+    AuditAction("pga.signal_resolved", _("Signaal afgehandeld")),
+    AuditAction("pga.closing_viewed", _("Afsluiting PGA ingezien"), R),
+    AuditAction("pga.closing_conversation_recorded", _("Eindgesprek vastgelegd")),
+    AuditAction("pga.closed", _("Casus afgesloten")),
+    AuditAction("pga.escalated_to_zvh", _("Opgeschaald naar Zorg- en Veiligheidshuis")),
+    # Case meetings.
+    AuditAction("meeting.scheduled", _("Casusoverleg gepland")),
+    AuditAction("meeting.viewed", _("Casusoverleg ingezien"), R),
+    AuditAction("meeting.participant_invited", _("Deelnemer uitgenodigd voor casusoverleg")),
+    AuditAction("meeting.replied", _("Antwoord op uitnodiging casusoverleg")),
+    AuditAction("meeting.attendance_recorded", _("Aanwezigheid casusoverleg vastgelegd")),
+    AuditAction("meeting.cancelled", _("Casusoverleg vervallen")),
+    AuditAction("meeting.minutes_saved", _("Verslag casusoverleg opgeslagen")),
+    AuditAction("meeting.case_note_saved", _("Notitie bij casus in monitoringsoverleg")),
+    AuditAction("meeting.minutes_sent", _("Verslag en actielijst verstuurd")),
+    # Plan van aanpak, actions and safety plan.
+    AuditAction("plan.casusregisseur_agreed", _("Casusregisseur afgesproken")),
+    AuditAction("plan.created", _("Plan van aanpak aangemaakt")),
+    AuditAction("plan.viewed", _("Plan van aanpak ingezien"), R),
+    AuditAction("plan.version_viewed", _("Eerdere versie plan van aanpak ingezien"), R),
+    AuditAction("plan.text_saved", _("Plan van aanpak bijgewerkt")),
+    AuditAction("plan.scores_saved", _("Scores leefgebieden bijgewerkt")),
+    AuditAction("plan.statement_added", _("Kracht of zorg toegevoegd")),
+    AuditAction("plan.goal_added", _("Doel toegevoegd")),
+    AuditAction("plan.goal_updated", _("Doel bijgewerkt")),
+    AuditAction("plan.adopted", _("Plan van aanpak vastgesteld")),
+    AuditAction("plan.pdf_downloaded", _("Plan van aanpak als PDF gedownload"), R),
+    AuditAction("action.added", _("Actie toegevoegd")),
+    AuditAction("action.reported", _("Terugmelding op actie")),
+    AuditAction("action.reminder_sent", _("Herinnering actie verstuurd")),
+    AuditAction("action.list_viewed", _("Eigen actielijst ingezien"), R),
+    AuditAction("safety.created", _("Veiligheidsplan aangemaakt")),
+    AuditAction("safety.viewed", _("Veiligheidsplan ingezien"), R),
+    AuditAction("safety.saved", _("Veiligheidsplan bijgewerkt")),
+    AuditAction("safety.agreement_added", _("Veiligheidsafspraak toegevoegd")),
+    AuditAction("safety.score_added", _("Schaalvraag veiligheid vastgelegd")),
+    AuditAction("safety.pdf_downloaded", _("Veiligheidsplan als PDF gedownload"), R),
+)
+
+ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}
+
+READ_CODES: frozenset[str] = frozenset(c for c, a in ACTIONS.items() if a.kind is Kind.READ)
+ADVISER_CODES: frozenset[str] = frozenset(c for c, a in ACTIONS.items() if a.for_advisers)
+
+
+def check(code: str) -> AuditAction:
+    """The declared action, or UnknownAuditAction for a code nobody declared."""
+    try:
+        return ACTIONS[code]
+    except KeyError:
+        raise UnknownAuditAction(
+            f"Onbekende auditcode {code!r}: neem haar op in ketenregie/audit/vocabulary.py"
+        ) from None
+
+
+def label(code: str) -> str:
+    """The Dutch label; a code from before the vocabulary existed shows as itself."""
+    action = ACTIONS.get(code)
+    return str(action.label) if action else code
+
+
+def kind(code: str) -> Kind:
+    action = ACTIONS.get(code)
+    return action.kind if action else Kind.CHANGE

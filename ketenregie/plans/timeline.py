@@ -1,0 +1,42 @@
+"""What the execution phase adds to the case timeline (registered in PlansConfig.ready)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ketenregie.cases.models import Case
+from ketenregie.cases.timeline import TimelineEntry, choice_labels, register_entries, register_field
+from ketenregie.plans.models import Action, DirectorEscalation, Goal
+
+
+def director_escalations(case: Case, full_access: bool) -> Iterator[TimelineEntry]:
+    """Escalations within the regie, with their reason: only for full access (one query)."""
+    if not full_access:
+        return
+    for esc in DirectorEscalation.objects.filter(case=case).select_related("by"):
+        yield TimelineEntry(
+            when=esc.at,
+            title=_("Opgeschaald naar %(naar)s") % {"naar": esc.get_to_display().lower()},
+            actor=str(esc.by),
+            detail=esc.reason
+            + (
+                _(" · Afgehandeld: %(notitie)s") % {"notitie": esc.handled_note}
+                if esc.handled_at
+                else ""
+            ),
+            kind="important",
+        )
+
+
+def register() -> None:
+    # The escalation entry carries the reason, so its audit event would only repeat it.
+    register_entries(
+        "plans.director_escalations", director_escalations, replaces=["case.director_escalated"]
+    )
+    register_field("stand", gettext_lazy("stand"), choice_labels(Action.State.choices))
+    register_field("bereikt", gettext_lazy("bereikt"), choice_labels(Goal.Reached.choices))
+    register_field("signed_on", gettext_lazy("ondertekend op"))
+    register_field("evaluation_date", gettext_lazy("evaluatiedatum"))

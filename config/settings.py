@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "ketenregie.plans",
     "ketenregie.demo",
     "ketenregie.dashboard",
+    "ketenregie.privacy",
 ]
 
 MIDDLEWARE = [

@@ -3,13 +3,13 @@
 from django.urls import include, path
 
 from ketenregie.accounts import views as accounts_views
-from ketenregie.audit import views as audit_views
 from ketenregie.cases import views as case_views
 from ketenregie.core import views as core_views
 from ketenregie.dashboard import views as dashboard_views
 from ketenregie.intake import views as intake_views
 from ketenregie.pga import views as pga_views
 from ketenregie.plans import views as plan_views
+from ketenregie.privacy import views as privacy_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -173,7 +173,7 @@ urlpatterns = [
     ),
     path("acties/", plan_views.my_actions, name="my_actions"),
     path("acties/<int:action_id>/melden/", plan_views.action_report, name="action_report"),
-    path("audittrail/", audit_views.audit_search, name="audit_search"),
+    path("audittrail/", privacy_views.audit_search, name="audit_search"),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
     path("beheer/<slug:kind>/", accounts_views.manage_list, name="manage_list"),
     path("beheer/<slug:kind>/nieuw/", accounts_views.manage_edit, name="manage_create"),

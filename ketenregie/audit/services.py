@@ -25,7 +25,9 @@ from ketenregie.audit.vocabulary import check
 from ketenregie.core.bulk import insert_rows
 
 if TYPE_CHECKING:
-    from ketenregie.accounts.models import User
+    # The user model, whichever AUTH_USER_MODEL names (django-stubs), as in core.http:
+    # audit sits below accounts and does not import it.
+    from django.contrib.auth.models import _User as User
 
 
 def _plain(data: Mapping[str, Any]) -> Any:

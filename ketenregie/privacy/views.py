@@ -1,4 +1,4 @@
-"""The privacy officer's audit trail search."""
+"""The privacy officer's pages: the audit trail search (more follows with issue 13)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from django.template.response import TemplateResponse
 
 from ketenregie.accounts.access import can_read_audit
 from ketenregie.audit import services as audit
-from ketenregie.audit.forms import AuditSearchForm
 from ketenregie.audit.queries import search_events
 from ketenregie.core.http import AuthedRequest
+from ketenregie.privacy.forms import AuditSearchForm
 
 
 @login_required
@@ -36,6 +36,6 @@ def audit_search(request: AuthedRequest) -> HttpResponse:
     query.pop("page", None)
     return TemplateResponse(
         request,
-        "audit/search.html",
+        "privacy/audit_search.html",
         {"form": form, "page": page, "querystring": query.urlencode()},
     )

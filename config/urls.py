@@ -27,6 +27,11 @@ urlpatterns = [
     path("aanmelden/<int:house_id>/", intake_views.referral_create, name="referral_create"),
     path("aanmelden/<int:house_id>/criteria/", intake_views.criteria_check, name="criteria_check"),
     path("aanmeldingen/", intake_views.my_referrals, name="my_referrals"),
+    path(
+        "aanmeldingen/terugmeldingen-gelezen/",
+        intake_views.feedback_read,
+        name="feedback_read",
+    ),
     path("aanmeldingen/<int:case_id>/", intake_views.referral_detail, name="referral_detail"),
     path("aanmeldingen/<int:case_id>/wijzigen/", intake_views.referral_edit, name="referral_edit"),
     path(

@@ -28,6 +28,11 @@ urlpatterns = [
     path("aanmelden/<int:house_id>/", intake_views.referral_create, name="referral_create"),
     path("aanmelden/<int:house_id>/criteria/", intake_views.criteria_check, name="criteria_check"),
     path("aanmeldingen/", intake_views.my_referrals, name="my_referrals"),
+    path(
+        "aanmeldingen/terugmeldingen-gelezen/",
+        intake_views.feedback_read,
+        name="feedback_read",
+    ),
     path("aanmeldingen/<int:case_id>/", intake_views.referral_detail, name="referral_detail"),
     path("aanmeldingen/<int:case_id>/wijzigen/", intake_views.referral_edit, name="referral_edit"),
     path(
@@ -98,6 +103,7 @@ urlpatterns = [
     path("casussen/<int:case_id>/opschalen/", pga_views.escalate, name="pga_escalate"),
     path("casussen/<int:case_id>/escalatieniveau/", case_views.escalation, name="case_escalation"),
     path("casussen/<int:case_id>/plan/", plan_views.plan_page, name="plan"),
+    path("casussen/<int:case_id>/plan/starten/", plan_views.plan_start, name="plan_start"),
     path("casussen/<int:case_id>/plan/tekst/", plan_views.plan_text, name="plan_text"),
     path("casussen/<int:case_id>/plan/scores/", plan_views.plan_scores, name="plan_scores"),
     path(
@@ -123,6 +129,11 @@ urlpatterns = [
     ),
     path("casussen/<int:case_id>/plan-van-aanpak.pdf", plan_views.plan_pdf, name="plan_pdf"),
     path("casussen/<int:case_id>/veiligheidsplan/", plan_views.safety_page, name="safety_plan"),
+    path(
+        "casussen/<int:case_id>/veiligheidsplan/starten/",
+        plan_views.safety_start,
+        name="safety_start",
+    ),
     path(
         "casussen/<int:case_id>/veiligheidsplan/opslaan/",
         plan_views.safety_save,

@@ -18,7 +18,7 @@ from ketenregie.accounts.models import (
     User,
 )
 from ketenregie.audit import services as audit
-from ketenregie.core.services import create_audited, update_audited
+from ketenregie.audit.writes import create_audited, update_audited
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ketenregie.audit import services as audit
 from ketenregie.audit.chain import audit_key
+from ketenregie.audit.writes import create_audited, lock, save_audited, snapshot, update_audited
 from ketenregie.cases.models import (
     Case,
     CaseMembership,
@@ -29,8 +30,6 @@ from ketenregie.cases.models import (
 )
 from ketenregie.cases.workflow import Status, ensure_allowed
 from ketenregie.core.bsn import normalise_bsn
-from ketenregie.core.errors import ConcurrentEditError
-from ketenregie.core.services import create_audited, snapshot, update_audited
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import House, Organisation, User
@@ -76,9 +75,8 @@ def _values_digest(values: dict[str, Any]) -> str:
     return hmac.new(audit_key(), payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def _record_person_version(
-    person: Person, *, actor: User | None, action: str, fields: list[str], case_id: int | None
-) -> None:
+def _person_version(person: Person, actor: User | None) -> dict[str, Any]:
+    """Keep the values in PersonVersion (deletable with the person); the trail gets a digest."""
     values = snapshot(person, PERSON_FIELDS)
     PersonVersion.objects.create(
         person=person,
@@ -87,13 +85,7 @@ def _record_person_version(
         changed_at=timezone.now(),
         changed_by=actor,
     )
-    audit.record(
-        action,
-        actor=actor,
-        case_id=case_id,
-        obj=person,
-        data={"versie": person.version, "velden": fields, "sha256": _values_digest(values)},
-    )
+    return {"versie": person.version, "sha256": _values_digest(values)}
 
 
 @transaction.atomic
@@ -112,8 +104,12 @@ def create_person(
             {"bsn": _("Er is al een betrokkene met dit BSN geregistreerd.")}
         ) from exc
     filled = [k for k in PERSON_FIELDS if getattr(person, k) not in (None, "")]
-    _record_person_version(
-        person, actor=actor, action="person.created", fields=filled, case_id=case_id
+    audit.record(
+        "person.created",
+        actor=actor,
+        case_id=case_id,
+        obj=person,
+        data={"velden": filled, **_person_version(person, actor)},
     )
     return person
 
@@ -129,20 +125,15 @@ def update_person(
 ) -> Person:
     """Change person data; the audit event names the changed fields, PersonVersion the values."""
     clean = _clean_person_values({**values, "_exclude_pk": person.pk})
-    locked = Person.objects.select_for_update().get(pk=person.pk)
-    if locked.version != expected_version:
-        raise ConcurrentEditError()
-    before = snapshot(locked, list(clean))
-    for name, value in clean.items():
-        setattr(locked, name, value)
-    changed = [k for k, v in snapshot(locked, list(clean)).items() if before[k] != v]
-    if not changed:
-        return locked
-    locked.full_clean(exclude=[f for f in PERSON_FIELDS if f not in changed])
-    locked.version += 1
-    locked.save(update_fields=[*changed, "version"])
-    _record_person_version(
-        locked, actor=actor, action="person.updated", fields=changed, case_id=case_id
+    locked = lock(person, expected_version=expected_version)
+    save_audited(
+        locked,
+        actor=actor,
+        action="person.updated",
+        values=clean,
+        case_id=case_id,
+        mode="names",
+        extra=lambda saved: _person_version(saved, actor),
     )
     return locked
 
@@ -194,14 +185,22 @@ def create_case(
 @transaction.atomic
 def change_status(case: Case, *, to: Status, actor: User, reason: str = "") -> Case:
     """Move a case to `to`; history and audit in the same transaction."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked = lock(case)
     current = Status(locked.status)
     ensure_allowed(current, to, reason)
     now = timezone.now()
-    locked.status = to
-    locked.status_changed_at = now
-    locked.version += 1
-    locked.save(update_fields=["status", "status_changed_at", "version"])
+    save_audited(
+        locked,
+        actor=actor,
+        action="case.status_changed",
+        values={"status": to.value},
+        case_id=locked.pk,
+        touch={"status_changed_at": now},
+        # The reason is free text (it may name people): it stays in the deletable history.
+        extra={"reden_vastgelegd": bool(reason.strip())},
+        always=True,
+        clean=False,
+    )
     StatusChange.objects.create(
         case=locked,
         from_status=current,
@@ -209,17 +208,6 @@ def change_status(case: Case, *, to: Status, actor: User, reason: str = "") -> C
         reason=reason,
         changed_at=now,
         changed_by=actor,
-    )
-    audit.record(
-        "case.status_changed",
-        actor=actor,
-        case_id=locked.pk,
-        obj=locked,
-        # The reason is free text (it may name people): it stays in the deletable history.
-        data={
-            "wijzigingen": {"status": {"voor": current.value, "na": to.value}},
-            "reden_vastgelegd": bool(reason.strip()),
-        },
     )
     return locked
 
@@ -242,7 +230,7 @@ def change_escalation_level(
     errors: dict[str, str] = {}
     if not reason.strip():
         errors["reason"] = _("Geef aan waarom het escalatieniveau wijzigt.")
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked = lock(case)
     before = locked.escalation_level
     texts: list[str] = []
     if criterion_ids is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -94,16 +94,30 @@ def apply_service(
     form: StyledFormMixin,
     action: Callable[[], object],
     current_version: Callable[[], int | None] | None = None,
+    *,
+    also: Sequence[StyledFormMixin] = (),
 ) -> bool:
     """Run a service call for a valid form; on a ValidationError show it on the form.
 
     Returns True when the write succeeded. The one place where views turn service errors
     into Dutch messages on the page (and take the new version after a concurrent edit).
+    `also`: other forms of the same page (say the person on a referral), which show the
+    errors of their own fields next to those fields.
     """
     try:
         action()
     except ValidationError as exc:
-        form.add_service_error(exc, current_version() if current_version else None)
+        error = exc
+        if also and hasattr(exc, "error_dict"):
+            rest: dict[str, Any] = {}
+            for name, errors in exc.error_dict.items():
+                other = next((f for f in also if name in f.fields), None)
+                if other is not None and name not in form.fields:
+                    other.add_error(name, errors)
+                else:
+                    rest[name] = errors
+            error = ValidationError(rest)
+        form.add_service_error(error, current_version() if current_version else None)
         return False
     return True
 

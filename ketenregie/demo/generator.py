@@ -30,6 +30,7 @@ from ketenregie.accounts.models import (
 )
 from ketenregie.accounts.roles import Role
 from ketenregie.audit.services import PendingEvent, record_many
+from ketenregie.audit.writes import snapshot
 from ketenregie.cases.defaults import ensure_escalation_criteria, ensure_life_domains
 from ketenregie.cases.models import (
     Case,
@@ -47,7 +48,6 @@ from ketenregie.cases.services import PERSON_FIELDS, membership_values
 from ketenregie.cases.workflow import Status
 from ketenregie.core.bsn import reserved_test_bsns
 from ketenregie.core.bulk import insert_rows
-from ketenregie.core.services import snapshot
 from ketenregie.demo import reference as ref
 from ketenregie.intake import schedule
 from ketenregie.intake.criteria import ensure_default_criteria

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from ketenregie.accounts.models import House, HousePartner, Organisation, User
 from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
+from ketenregie.audit.writes import check_version, lock, save_audited
 from ketenregie.cases import services as case_services
 from ketenregie.cases.models import (
     Case,
@@ -34,7 +35,6 @@ from ketenregie.cases.models import (
     Person,
 )
 from ketenregie.cases.workflow import Status
-from ketenregie.core.errors import ConcurrentEditError
 from ketenregie.core.ics import meeting_ics
 from ketenregie.core.mail import absolute_url, send_link_mail
 from ketenregie.core.timeutil import today
@@ -388,31 +388,27 @@ def _save_referral(
             data={"huis": house.pk},
         )
     else:
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = lock(case)
         if locked.status != Status.CONCEPT:
             raise ValidationError(
                 _("Deze aanmelding is al ingediend en kan niet meer worden gewijzigd.")
             )
-        referral = Referral.objects.select_for_update().get(case=locked)
-        if expected_version is not None and referral.version != expected_version:
-            raise ConcurrentEditError()
+        referral = lock(Referral.objects.get(case=locked), expected_version=expected_version)
         _person, claimed = _person_for(actor, data.person, locked.person)
         if claimed != referral.claimed_bsn:
+            # A BSN is person data: kept on the referral, never in the trail.
             referral.claimed_bsn = claimed
             referral.save(update_fields=["claimed_bsn"])
-        changed = [
-            k for k in REFERRAL_FIELDS if getattr(referral, k) != (data.values.get(k, "") or "")
-        ]
-        for k in REFERRAL_FIELDS:
-            setattr(referral, k, data.values.get(k, "") or "")
-        referral.version += 1
-        referral.save(update_fields=[*REFERRAL_FIELDS, "version"])
-        audit.record(
-            "referral.updated",
+        # Free text by field name; every save of the draft is recorded.
+        save_audited(
+            referral,
             actor=actor,
+            action="referral.updated",
+            values={k: data.values.get(k, "") or "" for k in REFERRAL_FIELDS},
             case_id=locked.pk,
-            obj=referral,
-            data={"velden": changed},
+            mode="names",
+            always=True,
+            clean=False,
         )
         case = locked
     _household(case, [dict(m) for m in data.household], actor)
@@ -470,8 +466,8 @@ def _format_meeting(meeting: TriageMeeting) -> str:
 
 
 def _locked_referral(case: Case, expected_status: Status, expected_version: int | None) -> Referral:
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    referral = Referral.objects.select_for_update().select_related("referrer").get(case=locked)
+    locked = lock(case)
+    referral = lock(Referral.objects.get(case=locked), related=["referrer"])
     if locked.status != expected_status:
         raise ValidationError(
             _(
@@ -480,8 +476,7 @@ def _locked_referral(case: Case, expected_status: Status, expected_version: int 
             )
             % {"status": Status(locked.status).label}
         )
-    if expected_version is not None and referral.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(referral, expected_version)
     referral.case = locked
     return referral
 
@@ -670,13 +665,7 @@ def answer_enrichment(
     special_category: str,
     secrecy_ground: str,
 ) -> EnrichmentRequest:
-    locked = (
-        EnrichmentRequest.objects.select_for_update()
-        .select_related("organisation")
-        .get(pk=request.pk)
-    )
-    if locked.version != expected_version:
-        raise ConcurrentEditError()
+    locked = lock(request, expected_version=expected_version, related=["organisation"])
     errors: dict[str, str] = {}
     if answer not in EnrichmentRequest.Answer.values:
         errors["answer"] = _("Kies bekend, niet bekend of alleen luisteren.")
@@ -707,28 +696,31 @@ def answer_enrichment(
         errors["summary"] = _("Vat samen wat relevant is, of kies ‘alleen luisteren’.")
     if errors:
         raise ValidationError(errors)
-    before = {"antwoord": locked.answer}
-    locked.answer = answer
-    locked.summary = summary.strip()
-    locked.legal_basis = legal_basis if summary.strip() else ""
-    locked.special_category = special_category if summary.strip() else ""
-    locked.secrecy_ground = secrecy_ground if summary.strip() else ""
-    locked.answered_by = actor
-    locked.answered_at = timezone.now()
-    locked.version += 1
-    locked.save()
-    audit.record(
-        "enrichment.answered",
+    shared = bool(summary.strip())
+    # The summary is free text: the trail keeps the answer and the grounds, not the words.
+    save_audited(
+        locked,
         actor=actor,
-        case_id=locked.referral.case_id,
-        obj=locked,
-        purpose="bekendheidscheck",
-        data={
-            "wijzigingen": {"antwoord": {"voor": before["antwoord"], "na": answer}},
-            "grondslag": locked.legal_basis,
-            "art9": locked.special_category,
-            "beroepsgeheim": locked.secrecy_ground,
+        action="enrichment.answered",
+        values={
+            "answer": answer,
+            "summary": summary.strip(),
+            "legal_basis": legal_basis if shared else "",
+            "special_category": special_category if shared else "",
+            "secrecy_ground": secrecy_ground if shared else "",
         },
+        case_id=locked.referral.case_id,
+        shown=["answer"],
+        labels={"answer": "antwoord"},
+        extra=lambda saved: {
+            "grondslag": saved.legal_basis,
+            "art9": saved.special_category,
+            "beroepsgeheim": saved.secrecy_ground,
+        },
+        touch={"answered_by": actor, "answered_at": timezone.now()},
+        always=True,
+        purpose="bekendheidscheck",
+        clean=False,
     )
     return locked
 
@@ -736,7 +728,7 @@ def answer_enrichment(
 def _add_to_agenda(referral: Referral, meeting: TriageMeeting) -> AgendaItem:
     # Lock the meeting: two cases added at once get distinct slots, and a meeting
     # cancelled a moment ago is not used.
-    meeting = TriageMeeting.objects.select_for_update().select_related("house").get(pk=meeting.pk)
+    meeting = lock(meeting, related=["house"])
     if meeting.cancelled:
         meeting = next_open_meeting(meeting)
     last = AgendaItem.objects.filter(meeting=meeting).aggregate(m=Max("position"))["m"] or 0
@@ -1015,17 +1007,19 @@ def decide_outcome(
 def cancel_meeting(meeting: TriageMeeting, *, actor: User, reason: str) -> TriageMeeting:
     if not reason.strip():
         raise ValidationError({"reason": _("Geef de reden waarom de triage vervalt.")})
-    locked = TriageMeeting.objects.select_for_update().select_related("house").get(pk=meeting.pk)
+    locked = lock(meeting, related=["house"])
     if locked.cancelled:
         raise ValidationError(_("Deze triage is al vervallen."))
-    locked.cancelled = True
-    locked.cancel_reason = reason.strip()
-    locked.save(update_fields=["cancelled", "cancel_reason"])
-    audit.record(
-        "triage.cancelled",
+    # The reason is free text (it may name a person on the agenda): it stays on the
+    # meeting; the trail records that one was given.
+    save_audited(
+        locked,
         actor=actor,
-        obj=locked,
-        data={"datum": locked.date.isoformat(), "reden": reason.strip()},
+        action="triage.cancelled",
+        values={"cancelled": True, "cancel_reason": reason.strip()},
+        mode="none",
+        extra={"datum": locked.date.isoformat(), "reden_vastgelegd": True},
+        clean=False,
     )
     nxt = next_open_meeting(locked)
     waiting = Referral.objects.filter(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -22,6 +22,7 @@ from ketenregie.audit import services as audit
 from ketenregie.cases.access import get_case_for, is_chair_of, visible_cases
 from ketenregie.cases.models import Case
 from ketenregie.cases.workflow import SCREENING_STATUSES, Status
+from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.intake import schedule, services
 from ketenregie.intake.access import (
@@ -117,23 +118,24 @@ def _referral_page(request: AuthedRequest, house: House, case: Case | None) -> H
                 criteria=form.ticked(),
                 files=form.cleaned_data.get("attachments") or [],
             )
-            try:
-                referral = services.save_referral(
-                    actor=request.user,
-                    house=house,
-                    data=data,
-                    case=case,
-                    expected_version=form.cleaned_data.get("version"),
-                    submit=submit,
-                    confirmed=bool(form.cleaned_data.get("confirm")),
-                )
-            except ValidationError as exc:
-                current = case.referral.version if case is not None else None
-                if case is not None:
-                    case.referral.refresh_from_db(fields=["version"])
-                    current = case.referral.version
-                _spread_errors(exc, person_form, form, current)
-            else:
+            saved: list[Referral] = []
+            if apply_service(
+                form,
+                lambda: saved.append(
+                    services.save_referral(
+                        actor=request.user,
+                        house=house,
+                        data=data,
+                        case=case,
+                        expected_version=form.cleaned_data.get("version"),
+                        submit=submit,
+                        confirmed=bool(form.cleaned_data.get("confirm")),
+                    )
+                ),
+                lambda: Referral.objects.get(case=case).version if case is not None else None,
+                also=[person_form],
+            ):
+                referral = saved[0]
                 if submit:
                     meeting = referral.triage_meeting
                     assert meeting is not None
@@ -158,20 +160,6 @@ def _referral_page(request: AuthedRequest, house: House, case: Case | None) -> H
         "triage_date": services.meeting_for_submission(house, timezone.now()).date,
     }
     return TemplateResponse(request, "intake/referral_form.html", context)
-
-
-def _spread_errors(
-    exc: ValidationError, person_form: Any, form: Any, current_version: int | None = None
-) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_service_error(exc, current_version=current_version)
-        return
-    for field, errors in exc.error_dict.items():
-        target = person_form if field in person_form.fields else form
-        if field in target.fields:
-            target.add_error(field, errors)
-        else:
-            form.add_error(None, errors)
 
 
 @login_required
@@ -216,14 +204,22 @@ def my_referrals(request: AuthedRequest) -> HttpResponse:
         .order_by("-case__created_at")
     )
     feedback = list(Feedback.objects.filter(recipient=request.user)[:30])
-    unread = [f.pk for f in feedback if f.read_at is None]
-    if unread:
-        services.mark_feedback_read(request.user)
+    # Viewing marks nothing: the referrer marks the terugmeldingen read with a button.
+    unread = {f.pk for f in feedback if f.read_at is None}
     return TemplateResponse(
         request,
         "intake/my_referrals.html",
-        {"referrals": referrals, "feedback": feedback, "unread": set(unread)},
+        {"referrals": referrals, "feedback": feedback, "unread": unread},
     )
+
+
+@login_required
+@require_POST
+def feedback_read(request: AuthedRequest) -> HttpResponse:
+    _require_referrer(request)
+    services.mark_feedback_read(request.user)
+    messages.success(request, _("Terugmeldingen als gelezen gemarkeerd."))
+    return redirect("my_referrals")
 
 
 @login_required
@@ -304,39 +300,50 @@ def referral_screen(request: AuthedRequest, case_id: int) -> HttpResponse:
     form = ScreeningForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        try:
-            if d["decision"] == "approve":
-                services.approve_for_enrichment(
+        if d["decision"] == "approve":
+            if apply_service(
+                form,
+                lambda: services.approve_for_enrichment(
                     case, actor=request.user, expected_version=d["version"]
-                )
+                ),
+            ):
                 messages.success(request, _("Goedgekeurd; de bekendheidscheck is uitgezet."))
                 return redirect("referral_detail", case_id=case.pk)
-            if d["decision"] == "refer":
-                services.refer_elsewhere(
+        elif d["decision"] == "refer":
+            if apply_service(
+                form,
+                lambda: services.refer_elsewhere(
                     case,
                     actor=request.user,
                     expected_version=d["version"],
                     to=d["referred_to"],
                     status=Status.AANGEMELD,
-                )
+                ),
+            ):
                 messages.success(request, _("Doorverwezen; de aanmelder is geïnformeerd."))
                 return redirect("screening_list")
-            services.reject_referral(
+        elif apply_service(
+            form,
+            lambda: services.reject_referral(
                 case,
                 actor=request.user,
                 expected_version=d["version"],
                 category=d["category"],
                 reason=d["reason"],
                 advice=d["advice"],
-            )
+            ),
+        ):
             messages.success(
                 request,
                 _("Niet geagendeerd: de aanmelder is geïnformeerd en de aanmelding is verwijderd."),
             )
             return redirect("screening_list")
-        except ValidationError as exc:
-            form.add_service_error(exc)
     return _detail_with_form(request, case, "screen_form", form)
+
+
+def _messages(form: Any) -> list[str]:
+    """A form's errors as plain sentences, for a page that shows them as a message."""
+    return [str(m) for errors in form.errors.values() for m in errors]
 
 
 def _detail_with_form(request: AuthedRequest, case: Case, name: str, form: Any) -> HttpResponse:
@@ -353,20 +360,21 @@ def _detail_with_form(request: AuthedRequest, case: Case, name: str, form: Any) 
 def referral_agenda(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = _chair_case(request, case_id)
     form = AgendaForm(request.POST)
-    if form.is_valid():
-        try:
-            item = services.put_on_agenda(
+    items: list[AgendaItem] = []
+    if form.is_valid() and apply_service(
+        form,
+        lambda: items.append(
+            services.put_on_agenda(
                 case,
                 actor=request.user,
                 expected_version=form.cleaned_data["version"],
                 proposed_level=form.cleaned_data["proposed_level"],
                 reasoning=form.cleaned_data["reasoning"],
             )
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Geagendeerd; de aanmelder is uitgenodigd."))
-            return redirect("triage_detail", meeting_id=item.meeting_id)
+        ),
+    ):
+        messages.success(request, _("Geagendeerd; de aanmelder is uitgenodigd."))
+        return redirect("triage_detail", meeting_id=items[0].meeting_id)
     return _detail_with_form(request, case, "agenda_form", form)
 
 
@@ -473,8 +481,9 @@ def _answer(request: AuthedRequest, req: EnrichmentRequest) -> Any:
     form = EnrichmentAnswerForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        try:
-            services.answer_enrichment(
+        if apply_service(
+            form,
+            lambda: services.answer_enrichment(
                 req,
                 actor=request.user,
                 expected_version=d["version"],
@@ -483,11 +492,9 @@ def _answer(request: AuthedRequest, req: EnrichmentRequest) -> Any:
                 legal_basis=d["legal_basis"],
                 special_category=d["special_category"],
                 secrecy_ground=d["secrecy_ground"],
-            )
-        except ValidationError as exc:
-            req.refresh_from_db(fields=["version"])
-            form.add_service_error(exc, current_version=req.version)
-        else:
+            ),
+            lambda: EnrichmentRequest.objects.get(pk=req.pk).version,
+        ):
             messages.success(request, _("Uw antwoord is opgeslagen."))
             return redirect("enrichment_list")
     return form
@@ -578,15 +585,17 @@ def triage_attendance(request: AuthedRequest, item_id: int) -> HttpResponse:
     item = _chair_item(request, item_id)
     form = AttendanceForm(request.POST)
     if form.is_valid():
-        try:
-            services.record_attendance(
+        if not apply_service(
+            form,
+            lambda: services.record_attendance(
                 item,
                 actor=request.user,
                 present=form.cleaned_data["present"],
                 note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            ),
+        ):
+            # The triage page lists every item; the error goes there as a message.
+            messages.error(request, " ".join(_messages(form)))
         else:
             if form.cleaned_data["present"]:
                 messages.success(request, _("Aanwezigheid vastgelegd."))
@@ -614,8 +623,9 @@ def triage_outcome(request: AuthedRequest, item_id: int) -> HttpResponse:
             for i in range(3)
             if d.get(f"inc_{i}_org")
         ]
-        try:
-            services.decide_outcome(
+        if apply_service(
+            form,
+            lambda: services.decide_outcome(
                 item,
                 actor=request.user,
                 outcome=d["outcome"],
@@ -624,10 +634,8 @@ def triage_outcome(request: AuthedRequest, item_id: int) -> HttpResponse:
                 procesregisseur=d["procesregisseur"],
                 fixed_invitees=d["fixed_invitees"],
                 incidental=incidental,
-            )
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
+            ),
+        ):
             messages.success(request, _("Uitkomst vastgelegd; de aanmelder is geïnformeerd."))
             return redirect("triage_detail", meeting_id=item.meeting_id)
     return TemplateResponse(
@@ -643,10 +651,13 @@ def triage_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = _chair_meeting(request, meeting_id)
     form = CancelForm(request.POST)
     if form.is_valid():
-        try:
-            services.cancel_meeting(meeting, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        if not apply_service(
+            form,
+            lambda: services.cancel_meeting(
+                meeting, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+        ):
+            messages.error(request, " ".join(_messages(form)))
         else:
             messages.success(
                 request, _("De triage vervalt; geagendeerde casussen gaan naar de volgende.")

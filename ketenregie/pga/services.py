@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketenregie.audit import services as audit
+from ketenregie.audit.writes import lock, save_audited
 from ketenregie.cases import services as case_services
 from ketenregie.cases.models import Case
 from ketenregie.cases.workflow import Status
@@ -50,7 +51,7 @@ def letter_template_for(house: House) -> LetterTemplate:
 
 
 def _require_status(case: Case, *allowed: Status) -> Case:
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked = lock(case)
     if locked.status not in allowed:
         raise ValidationError(
             _("Dit kan niet bij een casus met status ‘%(status)s’.")
@@ -237,15 +238,23 @@ def raise_signal(case: Case, *, actor: User, kind: str, text: str) -> Signal:
 
 @transaction.atomic
 def resolve_signal(signal: Signal, *, actor: User, resolution: str) -> Signal:
-    locked = Signal.objects.select_for_update().get(pk=signal.pk)
+    locked = lock(signal)
     if locked.resolved_at is not None:
         raise ValidationError(_("Dit signaal is al afgehandeld."))
     if not resolution.strip():
         raise ValidationError({"resolution": _("Beschrijf hoe het signaal is afgehandeld.")})
-    locked.resolution = resolution.strip()
-    locked.resolved_by, locked.resolved_at = actor, timezone.now()
-    locked.save(update_fields=["resolution", "resolved_by", "resolved_at"])
-    audit.record("pga.signal_resolved", actor=actor, case_id=locked.case_id, obj=locked)
+    save_audited(
+        locked,
+        actor=actor,
+        action="pga.signal_resolved",
+        values={
+            "resolution": resolution.strip(),
+            "resolved_by": actor,
+            "resolved_at": timezone.now(),
+        },
+        case_id=locked.case_id,
+        mode="none",
+    )
     return locked
 
 

@@ -10,8 +10,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ketenregie.cases.models import Case
-from ketenregie.plans import services
-from ketenregie.plans.models import Action, CasusregisseurAgreement, PlanVersion, SafetyScore
+from ketenregie.plans.models import (
+    Action,
+    CasusregisseurAgreement,
+    Plan,
+    PlanVersion,
+    SafetyPlan,
+    SafetyScore,
+)
 
 
 def _render(template: str, context: dict[str, object]) -> bytes:
@@ -22,7 +28,7 @@ def _render(template: str, context: dict[str, object]) -> bytes:
 
 
 def plan_pdf(case: Case) -> bytes:
-    plan = services.plan_for(case)
+    plan = Plan.objects.get(case=case)
     return _render(
         "plans/pdf_plan.html",
         {
@@ -43,7 +49,7 @@ def plan_pdf(case: Case) -> bytes:
 
 
 def safety_pdf(case: Case) -> bytes:
-    safety = services.safety_plan_for(case)
+    safety = SafetyPlan.objects.get(case=case)
     return _render(
         "plans/pdf_safety.html",
         {

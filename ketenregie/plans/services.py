@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,15 +22,14 @@ from django.utils.translation import gettext as _
 from ketenregie.accounts.access import users_with_role_at
 from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
+from ketenregie.audit.writes import lock, save_audited
 from ketenregie.cases import services as case_services
 from ketenregie.cases.access import active_memberships, case_team, director_emails, team_users
 from ketenregie.cases.defaults import ensure_life_domains
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, LifeDomain
 from ketenregie.cases.workflow import RUNNING_STATUSES, Status
-from ketenregie.core.errors import ConcurrentEditError
 from ketenregie.core.ics import meeting_ics
 from ketenregie.core.mail import absolute_url, send_link_mail
-from ketenregie.core.services import snapshot
 from ketenregie.plans.access import escalation_steps, personal_director_roles
 from ketenregie.plans.models import (
     Action,
@@ -68,7 +67,7 @@ SAFETY_FIELDS = [
 
 
 def _running(case: Case) -> Case:
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked = lock(case)
     if locked.status not in RUNNING_STATUSES:
         raise ValidationError(
             _("Dit kan alleen bij een casus in uitvoering (status nu: ‘%(status)s’).")
@@ -221,7 +220,7 @@ def schedule_meeting(
 
 @transaction.atomic
 def add_participant(meeting: Meeting, *, actor: User, user: User) -> Participant:
-    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    locked = lock(meeting)
     if locked.state != Meeting.State.PLANNED:
         raise ValidationError({"user": _("Dit overleg is al gehouden of vervallen.")})
     if Participant.objects.filter(meeting=locked, user=user).exists():
@@ -273,9 +272,7 @@ def _ensure_membership(
 @transaction.atomic
 def reply(participant: Participant, *, actor: User, answer: str, capacity: str) -> Participant:
     """The participant answers the invitation and declares involved or adviser."""
-    locked = (
-        Participant.objects.select_for_update().select_related("meeting").get(pk=participant.pk)
-    )
+    locked = lock(participant, related=["meeting"])
     meeting = locked.meeting
     errors: dict[str, str] = {}
     if answer not in (Participant.Reply.YES, Participant.Reply.NO):
@@ -286,9 +283,20 @@ def reply(participant: Participant, *, actor: User, answer: str, capacity: str) 
         errors["answer"] = _("Dit overleg is al gehouden of vervallen; antwoorden kan niet meer.")
     if errors:
         raise ValidationError(errors)
-    before = snapshot(locked, ["reply", "capacity"])
-    locked.reply, locked.capacity, locked.replied_at = answer, capacity, timezone.now()
-    locked.save(update_fields=["reply", "capacity", "replied_at"])
+    # Filed under the meeting, with the whole answer before and after; a repeated
+    # answer is recorded too (it renews the reply time).
+    save_audited(
+        locked,
+        actor=actor,
+        action="meeting.replied",
+        values={"reply": answer, "capacity": capacity},
+        case_id=meeting.case_id,
+        mode="states",
+        extra={"deelnemer": locked.user_id},
+        touch={"replied_at": timezone.now()},
+        always=True,
+        obj=meeting,
+    )
     cases = (
         [meeting.case]
         if meeting.case is not None
@@ -306,30 +314,15 @@ def reply(participant: Participant, *, actor: User, answer: str, capacity: str) 
     if answer == Participant.Reply.YES and role == CaseRole.ADVISEUR:
         for case in cases:
             _ensure_membership(meeting, case, locked.user, role, actor)
-    audit.record(
-        "meeting.replied",
-        actor=actor,
-        case_id=meeting.case_id,
-        obj=meeting,
-        data={
-            "deelnemer": locked.user_id,
-            "voor": before,
-            "na": snapshot(locked, ["reply", "capacity"]),
-        },
-    )
     return locked
 
 
 @transaction.atomic
 def admit_participant(participant: Participant, *, actor: User) -> Participant:
     """The procesregisseur takes a participant who declared 'betrokken' into the team."""
-    locked = (
-        # Lock the participant row only: a user's organisation is an outer join, which
-        # PostgreSQL cannot lock.
-        Participant.objects.select_for_update(of=("self",))
-        .select_related("meeting", "user", "user__organisation")
-        .get(pk=participant.pk)
-    )
+    # Lock the participant row only: a user's organisation is an outer join, which
+    # PostgreSQL cannot lock.
+    locked = lock(participant, related=["meeting", "user", "user__organisation"], of=["self"])
     meeting = locked.meeting
     if meeting.case_id is None:
         raise ValidationError(_("Een monitoringsoverleg neemt niemand op in een casusteam."))
@@ -365,9 +358,7 @@ def record_attendance(
     meeting: Meeting, *, actor: User, present: Iterable[int], expected_version: int
 ) -> Meeting:
     """After the meeting: who was there. The meeting becomes 'held'."""
-    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if locked.version != expected_version:
-        raise ConcurrentEditError()
+    locked = lock(meeting, expected_version=expected_version)
     if locked.state == Meeting.State.CANCELLED:
         raise ValidationError(_("Dit overleg is vervallen."))
     if locked.starts_at > timezone.now():
@@ -376,29 +367,32 @@ def record_attendance(
     for p in Participant.objects.filter(meeting=locked):
         p.attended = p.user_id in present_ids
         p.save(update_fields=["attended"])
-    locked.state = Meeting.State.HELD
-    locked.version += 1
-    locked.save(update_fields=["state", "version"])
-    audit.record(
-        "meeting.attendance_recorded",
+    save_audited(
+        locked,
         actor=actor,
+        action="meeting.attendance_recorded",
+        values={"state": Meeting.State.HELD},
         case_id=locked.case_id,
-        obj=locked,
-        data={"aanwezig": sorted(present_ids)},
+        mode="none",
+        extra={"aanwezig": sorted(present_ids)},
+        always=True,
     )
     return locked
 
 
 @transaction.atomic
 def cancel_meeting(meeting: Meeting, *, actor: User, expected_version: int) -> Meeting:
-    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if locked.version != expected_version:
-        raise ConcurrentEditError()
+    locked = lock(meeting, expected_version=expected_version)
     if locked.state != Meeting.State.PLANNED:
         raise ValidationError(_("Alleen een gepland overleg kan vervallen."))
-    locked.state, locked.version = Meeting.State.CANCELLED, locked.version + 1
-    locked.save(update_fields=["state", "version"])
-    audit.record("meeting.cancelled", actor=actor, case_id=locked.case_id, obj=locked)
+    save_audited(
+        locked,
+        actor=actor,
+        action="meeting.cancelled",
+        values={"state": Meeting.State.CANCELLED},
+        case_id=locked.case_id,
+        mode="none",
+    )
     send_link_mail(
         [p.user.email for p in locked.participants.select_related("user")],
         subject=_("casusoverleg vervallen"),
@@ -419,9 +413,7 @@ def save_minutes(
     notes: Mapping[int, str] | None = None,
 ) -> Meeting:
     """Write (or improve) the minutes. `notes`: monitoring item id -> state of affairs."""
-    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if locked.version != expected_version:
-        raise ConcurrentEditError()
+    locked = lock(meeting, expected_version=expected_version)
     if locked.state != Meeting.State.HELD:
         raise ValidationError(_("Leg eerst de aanwezigheid vast; daarna schrijft u het verslag."))
     errors = {}
@@ -431,14 +423,17 @@ def save_minutes(
         errors["decisions"] = _("Noteer de besluiten (ook als dat ‘geen besluiten’ is).")
     if errors:
         raise ValidationError(errors)
-    changed = [
-        f
-        for f, v in (("minutes", minutes.strip()), ("decisions", decisions.strip()))
-        if getattr(locked, f) != v
-    ]
-    locked.minutes, locked.decisions = minutes.strip(), decisions.strip()
-    locked.version += 1
-    locked.save(update_fields=["minutes", "decisions", "version"])
+    # Saving the minutes is an act of its own (the notes below may be all that changed):
+    # recorded, with the names of the changed fields, even when the text stayed the same.
+    save_audited(
+        locked,
+        actor=actor,
+        action="meeting.minutes_saved",
+        values={"minutes": minutes.strip(), "decisions": decisions.strip()},
+        case_id=locked.case_id,
+        mode="names",
+        always=True,
+    )
     from ketenregie.cases.access import visible_cases
 
     own = visible_cases(actor).filter(Q(full_access=True)).values("pk")
@@ -456,13 +451,6 @@ def save_minutes(
             )
             item.note = notes[item.pk].strip()
             item.save(update_fields=["note"])
-    audit.record(
-        "meeting.minutes_saved",
-        actor=actor,
-        case_id=locked.case_id,
-        obj=locked,
-        data={"velden": changed},
-    )
     return locked
 
 
@@ -471,11 +459,7 @@ def send_minutes(meeting: Meeting, *, actor: User) -> Meeting:
     """Send the minutes and the action list to the case team by a link."""
     # of=("self",): the case is a nullable join (monitoring meetings have none) and
     # PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
-    locked = (
-        Meeting.objects.select_for_update(of=("self",))
-        .select_related("case", "house")
-        .get(pk=meeting.pk)
-    )
+    locked = lock(meeting, related=["case", "house"], of=["self"])
     if locked.state != Meeting.State.HELD or not locked.minutes.strip():
         raise ValidationError(_("Schrijf eerst het verslag; daarna verstuurt u het."))
     first_time = locked.minutes_sent_at is None
@@ -564,21 +548,40 @@ def agree_casusregisseur(
 # --- The integrated plan ----------------------------------------------------------------
 
 
+def _missing_domains(plan: Plan) -> QuerySet[LifeDomain]:
+    return LifeDomain.objects.filter(is_active=True).exclude(
+        pk__in=DomainScore.objects.filter(plan=plan).values("domain_id")
+    )
+
+
+def _add_domain_rows(plan: Plan) -> None:
+    """A score row for every active life domain (the beheerder may add domains later)."""
+    DomainScore.objects.bulk_create(
+        [DomainScore(plan=plan, domain=d) for d in _missing_domains(plan)]
+    )
+
+
+def domain_rows(plan: Plan) -> list[DomainScore]:
+    """The plan's score rows, and an unsaved empty row for an active life domain added
+    after the plan started (reading the page writes nothing; saving scores adds it)."""
+    rows = list(DomainScore.objects.filter(plan=plan).select_related("domain"))
+    rows += [DomainScore(plan=plan, domain=d) for d in _missing_domains(plan)]
+    return sorted(rows, key=lambda r: (r.domain.order, r.domain.name))
+
+
 @transaction.atomic
 def plan_for(case: Case, actor: User | None = None) -> Plan:
-    """The case's working plan, with a row for every active life domain.
+    """Start the case's working plan ("Plan van aanpak starten"), audited as the starter.
 
-    The plan is created (and audited) the first time anyone opens it; life domains the
-    beheerder adds later get their row then too.
+    A POST, never a page view. Starting twice returns the plan that is there; life domains
+    the beheerder added since get their row.
     """
+    lock(case)  # two people pressing the button at once start one plan
     plan, created = Plan.objects.get_or_create(case=case)
     if created:
         ensure_life_domains()
         audit.record("plan.created", actor=actor, case_id=case.pk, obj=plan)
-    missing = LifeDomain.objects.filter(is_active=True).exclude(
-        pk__in=DomainScore.objects.filter(plan=plan).values("domain_id")
-    )
-    DomainScore.objects.bulk_create([DomainScore(plan=plan, domain=d) for d in missing])
+    _add_domain_rows(plan)
     return plan
 
 
@@ -587,31 +590,22 @@ def save_plan_text(
     plan: Plan, *, actor: User, values: Mapping[str, Any], expected_version: int
 ) -> Plan:
     _running(plan.case)
-    locked = Plan.objects.select_for_update().get(pk=plan.pk)
-    if locked.version != expected_version:
-        raise ConcurrentEditError()
-    before = snapshot(locked, PLAN_TEXT_FIELDS)
-    for name in PLAN_TEXT_FIELDS:
-        if name not in values:
-            continue  # a field the caller did not send keeps its stored value
-        value = values[name]
-        if name == "safety_concerns":
-            setattr(locked, name, bool(value))
-        else:
-            setattr(locked, name, str(value or "").strip())
-    after = snapshot(locked, PLAN_TEXT_FIELDS)
-    changed = [f for f in PLAN_TEXT_FIELDS if before[f] != after[f]]
-    if not changed:
-        return locked
-    locked.version += 1
-    locked.updated_at, locked.updated_by = timezone.now(), actor
-    locked.save()
-    audit.record(
-        "plan.text_saved",
+    locked = lock(plan, expected_version=expected_version)
+    # A field the caller did not send keeps its stored value.
+    new = {
+        name: bool(values[name]) if name == "safety_concerns" else str(values[name] or "").strip()
+        for name in PLAN_TEXT_FIELDS
+        if name in values
+    }
+    save_audited(
+        locked,
         actor=actor,
+        action="plan.text_saved",
+        values=new,
         case_id=locked.case_id,
-        obj=locked,
-        data={"velden": changed, "zorgen_veiligheid": locked.safety_concerns},
+        mode="names",
+        extra=lambda saved: {"zorgen_veiligheid": saved.safety_concerns},
+        touch={"updated_at": timezone.now(), "updated_by": actor},
     )
     return locked
 
@@ -626,9 +620,8 @@ def save_domain_scores(
 ) -> Plan:
     """Scores (1-5) and problems per life domain; `scores` maps domain id -> (score, text)."""
     _running(plan.case)
-    locked = Plan.objects.select_for_update().get(pk=plan.pk)
-    if locked.version != expected_version:
-        raise ConcurrentEditError()
+    locked = lock(plan, expected_version=expected_version)
+    _add_domain_rows(locked)
     errors = [
         _("De score op een leefgebied ligt tussen 1 en 5.")
         for score, _text in scores.values()
@@ -646,15 +639,17 @@ def save_domain_scores(
                 changed[row.domain.name] = {"voor": row.score, "na": score}
             row.score, row.problem = score, text.strip()
             row.save(update_fields=["score", "problem"])
-    locked.version += 1
-    locked.updated_at, locked.updated_by = timezone.now(), actor
-    locked.save(update_fields=["version", "updated_at", "updated_by"])
-    audit.record(
-        "plan.scores_saved",
+    # The rows changed, not the plan's own fields: the plan's version and stamp go up.
+    save_audited(
+        locked,
         actor=actor,
+        action="plan.scores_saved",
+        values={},
         case_id=locked.case_id,
-        obj=locked,
-        data={"scores": changed},
+        mode="none",
+        extra={"scores": changed},
+        touch={"updated_at": timezone.now(), "updated_by": actor},
+        always=True,
     )
     return locked
 
@@ -701,21 +696,17 @@ def add_goal(plan: Plan, *, actor: User, text: str, good_enough: str) -> Goal:
 
 @transaction.atomic
 def set_goal_reached(goal: Goal, *, actor: User, reached: str) -> Goal:
-    locked = Goal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
+    locked = lock(goal, related=["plan"])
     _running(locked.plan.case)
     if reached not in Goal.Reached.values:
         raise ValidationError({"reached": _("Kies ja, nee of nog niet.")})
-    if locked.reached == reached:
-        return locked
-    before = locked.reached
-    locked.reached = reached
-    locked.save(update_fields=["reached"])
-    audit.record(
-        "plan.goal_updated",
+    save_audited(
+        locked,
         actor=actor,
+        action="plan.goal_updated",
+        values={"reached": reached},
         case_id=locked.plan.case_id,
-        obj=locked,
-        data={"wijzigingen": {"bereikt": {"voor": before, "na": reached}}},
+        labels={"reached": "bereikt"},
     )
     return locked
 
@@ -767,9 +758,7 @@ def adopt_plan(
 ) -> PlanVersion:
     """Adopt (vaststellen) the plan as it stands: a new numbered version, kept forever."""
     _running(plan.case)
-    locked = Plan.objects.select_for_update().get(pk=plan.pk)
-    if locked.version != expected_version:
-        raise ConcurrentEditError()
+    locked = lock(plan, expected_version=expected_version)
     errors = []
     if not locked.joint_goal.strip():
         errors.append(_("Een plan wordt vastgesteld met een gezamenlijk doel."))
@@ -879,9 +868,7 @@ def report_on_action(
     from ketenregie.pga import services as pga_services
     from ketenregie.pga.models import Signal
 
-    locked = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError()
+    locked = lock(action, expected_version=expected_version, related=["case"])
     errors: dict[str, str] = {}
     if locked.case.status not in RUNNING_STATUSES:
         raise ValidationError(
@@ -910,22 +897,26 @@ def report_on_action(
     ActionReport.objects.create(
         action=locked, kind=kind, text=text.strip(), by=actor, at=timezone.now()
     )
-    before = locked.state
+    new: dict[str, Any] = {}
     if kind == ActionReport.Kind.DONE:
-        locked.state, locked.closed_at = Action.State.DONE, timezone.now()
+        new = {"state": Action.State.DONE, "closed_at": timezone.now()}
     elif kind == ActionReport.Kind.IMPOSSIBLE:
-        locked.state, locked.state_reason = Action.State.IMPOSSIBLE, text.strip()
-        locked.closed_at = timezone.now()
-    locked.version += 1
-    locked.save(update_fields=["state", "state_reason", "closed_at", "version"])
-    audit.record(
-        "action.reported",
+        new = {
+            "state": Action.State.IMPOSSIBLE,
+            "state_reason": text.strip(),
+            "closed_at": timezone.now(),
+        }
+    # Every report is an event; only the state enters the trail (the reason is free text).
+    save_audited(
+        locked,
         actor=actor,
+        action="action.reported",
+        values=new,
         case_id=locked.case_id,
-        obj=locked,
-        data={"soort": kind, "wijzigingen": {"stand": {"voor": before, "na": locked.state}}}
-        if before != locked.state
-        else {"soort": kind},
+        shown=["state"],
+        labels={"state": "stand"},
+        extra={"soort": kind},
+        always=True,
     )
     if kind in (ActionReport.Kind.IMPOSSIBLE, ActionReport.Kind.CHANGE):
         pga_services.raise_signal(
@@ -1013,7 +1004,11 @@ def send_reminders(day: dt.date | None = None) -> int:
 
 @transaction.atomic
 def safety_plan_for(case: Case, actor: User | None = None) -> SafetyPlan:
-    """The case's safety plan, created (and audited) the first time anyone opens it."""
+    """Start the case's safety plan ("Veiligheidsplan starten"), audited as the starter.
+
+    A POST, never a page view; starting twice returns the safety plan that is there.
+    """
+    lock(case)
     safety, created = SafetyPlan.objects.get_or_create(case=case)
     if created:
         audit.record("safety.created", actor=actor, case_id=case.pk, obj=safety)
@@ -1025,9 +1020,7 @@ def save_safety_plan(
     safety: SafetyPlan, *, actor: User, values: Mapping[str, Any], expected_version: int
 ) -> SafetyPlan:
     _running(safety.case)
-    locked = SafetyPlan.objects.select_for_update().get(pk=safety.pk)
-    if locked.version != expected_version:
-        raise ConcurrentEditError()
+    locked = lock(safety, expected_version=expected_version)
     # A field the caller did not send keeps its stored value (and is checked with it).
     new = {
         name: values[name] if name in values else getattr(locked, name) for name in SAFETY_FIELDS
@@ -1042,30 +1035,20 @@ def save_safety_plan(
         errors["evaluation_date"] = _("De evaluatie ligt na de ondertekening.")
     if errors:
         raise ValidationError(errors)
-    before = snapshot(locked, SAFETY_FIELDS)
-    for name, value in new.items():
-        if name in ("signed_on", "evaluation_date"):
-            setattr(locked, name, value or None)
-        else:
-            setattr(locked, name, str(value or "").strip())
-    after = snapshot(locked, SAFETY_FIELDS)
-    changed = [f for f in SAFETY_FIELDS if before[f] != after[f]]
-    if not changed:
-        return locked
-    locked.version += 1
-    locked.updated_at, locked.updated_by = timezone.now(), actor
-    locked.save()
-    dates = {
-        f: {"voor": before[f], "na": after[f]}
-        for f in ("signed_on", "evaluation_date")
-        if f in changed
-    }
-    audit.record(
-        "safety.saved",
+    dates = ("signed_on", "evaluation_date")
+    save_audited(
+        locked,
         actor=actor,
+        action="safety.saved",
+        values={
+            name: (value or None) if name in dates else str(value or "").strip()
+            for name, value in new.items()
+        },
         case_id=locked.case_id,
-        obj=locked,
-        data={"velden": changed, "wijzigingen": dates},
+        # Free text by name; the dates are no person's words and stay readable.
+        mode="names",
+        shown=dates,
+        touch={"updated_at": timezone.now(), "updated_by": actor},
     )
     return locked
 
@@ -1176,14 +1159,17 @@ def escalate(case: Case, *, actor: User, to: str, reason: str) -> DirectorEscala
 
 @transaction.atomic
 def handle_escalation(record: DirectorEscalation, *, actor: User, note: str) -> DirectorEscalation:
-    locked = DirectorEscalation.objects.select_for_update().get(pk=record.pk)
+    locked = lock(record)
     if locked.handled_at is not None:
         raise ValidationError(_("Deze opschaling is al afgehandeld."))
     if not note.strip():
         raise ValidationError({"note": _("Beschrijf hoe de opschaling is afgehandeld.")})
-    locked.handled_note, locked.handled_by, locked.handled_at = note.strip(), actor, timezone.now()
-    locked.save(update_fields=["handled_note", "handled_by", "handled_at"])
-    audit.record(
-        "case.director_escalation_handled", actor=actor, case_id=locked.case_id, obj=locked
+    save_audited(
+        locked,
+        actor=actor,
+        action="case.director_escalation_handled",
+        values={"handled_note": note.strip(), "handled_by": actor, "handled_at": timezone.now()},
+        case_id=locked.case_id,
+        mode="none",
     )
     return locked

@@ -72,7 +72,6 @@ from ketenregie.plans.models import (
     ActionReport,
     CasusregisseurAgreement,
     DirectorEscalation,
-    DomainScore,
     Goal,
     Meeting,
     Participant,
@@ -164,7 +163,7 @@ def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, A
     versions = list(
         PlanVersion.objects.filter(plan=plan).select_related("adopted_by").order_by("number")
     )
-    scores = list(DomainScore.objects.filter(plan=plan).select_related("domain"))
+    scores = services.domain_rows(plan)
     current = {
         "domeinen": {s.domain.name: {"score": s.score} for s in scores},
     }
@@ -197,10 +196,27 @@ def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, A
     }
 
 
+def _not_started(request: AuthedRequest, case: Case, kind: str) -> HttpResponse:
+    """The page of a plan nobody started yet: it says so, and offers who may write the
+    plan the button that starts it (a POST; viewing never creates anything)."""
+    audit.record(f"{kind}.viewed", actor=request.user, case_id=case.pk, purpose="casusregie")
+    return TemplateResponse(
+        request,
+        "plans/not_started.html",
+        {
+            "case": case,
+            "kind": kind,
+            "can_start": can_direct(request.user, case) and case.status in RUNNING_STATUSES,
+        },
+    )
+
+
 def _plan_page(
     request: AuthedRequest, case: Case, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
-    plan = services.plan_for(case, actor=request.user)
+    plan = Plan.objects.filter(case=case).first()
+    if plan is None:
+        return _not_started(request, case, "plan")
     context = _plan_context(request, case, plan)
     roles = director_roles(request.user, case)
     direct = bool(roles)
@@ -248,6 +264,17 @@ def plan_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     return _plan_page(request, _full_case(request, case_id))
 
 
+@login_required
+@require_POST
+def plan_start(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = _directed_case(request, case_id)
+    if case.status not in RUNNING_STATUSES:
+        raise PermissionDenied
+    services.plan_for(case, actor=request.user)
+    messages.success(request, _("Plan van aanpak gestart."))
+    return redirect("plan", case.pk)
+
+
 def _plan_post(
     request: AuthedRequest,
     case_id: int,
@@ -262,7 +289,10 @@ def _plan_post(
     case = _directed_case(request, case_id)
     if manage_only and not can_manage_case(request.user, case):
         raise PermissionDenied
-    plan = services.plan_for(case, actor=request.user)
+    plan = Plan.objects.filter(case=case).first()
+    if plan is None:
+        messages.error(request, _("Start eerst het plan van aanpak."))
+        return redirect("plan", case.pk)
     form = build(case, plan)
 
     def current() -> int | None:
@@ -299,11 +329,14 @@ def plan_text(request: AuthedRequest, case_id: int) -> HttpResponse:
 @require_POST
 def plan_scores(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = _directed_case(request, case_id)
-    plan = services.plan_for(case, actor=request.user)
+    plan = Plan.objects.filter(case=case).first()
+    if plan is None:
+        messages.error(request, _("Start eerst het plan van aanpak."))
+        return redirect("plan", case.pk)
     form = VersionOnlyForm(request.POST)
     scores: dict[int, tuple[int | None, str]] = {}
     errors = []
-    for row in DomainScore.objects.filter(plan=plan).select_related("domain"):
+    for row in services.domain_rows(plan):
         raw = request.POST.get(f"score-{row.domain_id}", "").strip()
         text = request.POST.get(f"problem-{row.domain_id}", "")
         value: int | None = None
@@ -429,11 +462,10 @@ def plan_casusregisseur(request: AuthedRequest, case_id: int) -> HttpResponse:
 @login_required
 def plan_version(request: AuthedRequest, case_id: int, number: int) -> HttpResponse:
     case = _full_case(request, case_id)
-    plan = services.plan_for(case, actor=request.user)
     versions = {
         v.number: v
         for v in PlanVersion.objects.filter(
-            plan=plan, number__in=[number - 1, number]
+            plan__case=case, number__in=[number - 1, number]
         ).select_related("adopted_by", "meeting")
     }
     version = versions.get(number)
@@ -499,6 +531,8 @@ def plan_pdf(request: AuthedRequest, case_id: int) -> HttpResponse:
     from ketenregie.plans.pdf import plan_pdf as make
 
     case = _full_case(request, case_id)
+    if not Plan.objects.filter(case=case).exists():
+        raise Http404
     return _pdf_response(request, case, "plan", lambda: make(case))
 
 
@@ -507,6 +541,8 @@ def safety_pdf(request: AuthedRequest, case_id: int) -> HttpResponse:
     from ketenregie.plans.pdf import safety_pdf as make
 
     case = _full_case(request, case_id)
+    if not SafetyPlan.objects.filter(case=case).exists():
+        raise Http404
     return _pdf_response(request, case, "safety", lambda: make(case))
 
 
@@ -516,7 +552,9 @@ def safety_pdf(request: AuthedRequest, case_id: int) -> HttpResponse:
 def _safety_page(
     request: AuthedRequest, case: Case, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
-    safety = services.safety_plan_for(case, actor=request.user)
+    safety = SafetyPlan.objects.filter(case=case).first()
+    if safety is None:
+        return _not_started(request, case, "safety")
     direct = can_direct(request.user, case) and case.status in RUNNING_STATUSES
     scores = list(SafetyScore.objects.filter(case=case).select_related("recorded_by"))
     by_who: dict[str, list[SafetyScore]] = {}
@@ -554,6 +592,17 @@ def safety_page(request: AuthedRequest, case_id: int) -> HttpResponse:
     return _safety_page(request, _full_case(request, case_id))
 
 
+@login_required
+@require_POST
+def safety_start(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = _directed_case(request, case_id)
+    if case.status not in RUNNING_STATUSES:
+        raise PermissionDenied
+    services.safety_plan_for(case, actor=request.user)
+    messages.success(request, _("Veiligheidsplan gestart."))
+    return redirect("safety_plan", case.pk)
+
+
 def _safety_post(
     request: AuthedRequest,
     case_id: int,
@@ -563,7 +612,10 @@ def _safety_post(
     versioned: bool = False,
 ) -> HttpResponse:
     case = _directed_case(request, case_id)
-    safety = services.safety_plan_for(case, actor=request.user)
+    safety = SafetyPlan.objects.filter(case=case).first()
+    if safety is None:
+        messages.error(request, _("Start eerst het veiligheidsplan."))
+        return redirect("safety_plan", case.pk)
 
     def current() -> int | None:
         return SafetyPlan.objects.get(pk=safety.pk).version if versioned else None
@@ -820,8 +872,9 @@ def _meeting_page(
             people=_invitable(meeting.house_id).exclude(pk__in=[p.user_id for p in participants])
         )
         if case is not None and full and meeting.state == Meeting.State.HELD:
-            plan = services.plan_for(case, actor=request.user)
-            context["action_form"] = ActionForm(people=_team_people(case), goals=plan.goals.all())
+            context["action_form"] = ActionForm(
+                people=_team_people(case), goals=Goal.objects.filter(plan__case=case)
+            )
     context.update(bound or {})
     audit.record(
         "meeting.viewed",
@@ -1007,7 +1060,7 @@ def meeting_action(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         return ActionForm(
             request.POST,
             people=_team_people(c),
-            goals=services.plan_for(c, actor=request.user).goals.all(),
+            goals=Goal.objects.filter(plan__case=c),
         )
 
     def run(m: Meeting, c: Case | None, d: Any) -> object:

@@ -106,6 +106,9 @@ def test_the_safety_pdf_shows_agreements_and_the_scaling_question(team: dict[str
 
 
 def test_empty_plans_still_render(team: dict[str, Any]) -> None:
+    # Started but not filled in: the PDFs say what is missing.
+    services.plan_for(team["case"], actor=team["regisseur"])
+    services.safety_plan_for(team["case"], actor=team["regisseur"])
     plan_text = _text(pdf.plan_pdf(team["case"]))
     assert "Nog niet vastgesteld" in plan_text
     safety_text = _text(pdf.safety_pdf(team["case"]))

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ketenregie.accounts.models import HousePartner
 from ketenregie.accounts.roles import Role
+from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.access import visible_cases
 from ketenregie.cases.models import CaseMembership, CaseRole
 from ketenregie.core.timeutil import today
@@ -26,6 +27,7 @@ from ketenregie.plans.models import (
     Participant,
     Plan,
     PlanVersion,
+    SafetyPlan,
 )
 from ketenregie.tests_support.factories import UserFactory
 
@@ -149,8 +151,16 @@ def test_plan_page_edit_adopt_diff_and_pdf(case_with_team: dict[str, Any]) -> No
     case = team["case"]
     casus = _client(team["casus"])
     page = casus.get(reverse("plan", args=[case.pk]))
-    assert page.status_code == 200
+    # Viewing writes nothing: the page says no plan was started and offers the button.
+    assert page.status_code == 200 and not Plan.objects.filter(case=case).exists()
+    assert "nog geen plan van aanpak gestart" in page.content.decode()
+    assert "Plan van aanpak starten" in page.content.decode()
+    assert casus.get(reverse("plan_pdf", args=[case.pk])).status_code == 404
+    resp = casus.post(reverse("plan_start", args=[case.pk]))
+    assert resp.status_code == 302 and resp["Location"] == reverse("plan", args=[case.pk])
     plan = Plan.objects.get(case=case)
+    started = AuditEvent.objects.get(action="plan.created")
+    assert started.actor_id == team["casus"].pk and started.case_id == case.pk
     resp = casus.post(
         reverse("plan_text", args=[case.pk]),
         {"version": plan.version, "joint_goal": "Stabiel wonen", "analysis": "Schulden en stress"},
@@ -253,6 +263,7 @@ def test_casusregisseur_agreement_by_procesregisseur(case_with_team: dict[str, A
         role=CaseRole.BETROKKEN_PARTNER,
         valid_from=today() - dt.timedelta(days=3),
     )
+    services.plan_for(case, actor=team["regisseur"])
     resp = _client(team["regisseur"]).post(
         reverse("plan_casusregisseur", args=[case.pk]),
         {"casusregisseur": other.pk, "agreed_by": [team["regisseur"].pk, other.pk]},
@@ -357,7 +368,19 @@ def test_safety_plan_page_and_pdf(case_with_team: dict[str, Any]) -> None:
     team = case_with_team
     case = team["case"]
     client = _client(team["regisseur"])
-    assert client.get(reverse("safety_plan", args=[case.pk])).status_code == 200
+    page = client.get(reverse("safety_plan", args=[case.pk]))
+    assert page.status_code == 200 and not SafetyPlan.objects.filter(case=case).exists()
+    assert "Veiligheidsplan starten" in page.content.decode()
+    # Without a started safety plan a form post changes nothing and says why.
+    resp = client.post(
+        reverse("safety_score", args=[case.pk]),
+        {"who": "betrokkene", "score": "3", "on_date": today().isoformat()},
+        follow=True,
+    )
+    assert "Start eerst het veiligheidsplan." in resp.content.decode()
+    assert client.post(reverse("safety_start", args=[case.pk])).status_code == 302
+    started = AuditEvent.objects.get(action="safety.created")
+    assert started.actor_id == team["regisseur"].pk
     resp = client.post(
         reverse("safety_score", args=[case.pk]),
         {"who": "betrokkene", "score": "11", "on_date": today().isoformat()},
@@ -415,6 +438,7 @@ def test_a_failing_pdf_gives_a_message_and_keeps_everything(
         raise OSError("lettertype ontbreekt")
 
     monkeypatch.setattr(pdf, "plan_pdf", broken)
+    services.plan_for(case, actor=team["regisseur"])
     client = _client(team["regisseur"])
     resp = client.get(reverse("plan_pdf", args=[case.pk]), follow=True)
     assert resp.redirect_chain[-1][0] == reverse("plan", args=[case.pk])

@@ -442,9 +442,8 @@ class ExecutionSeeder:
             if answer == Participant.Reply.YES:
                 self.summary.add("adviseur via overleg")
             return
-        on_team = any(
-            m.user_id == user.pk and m.role != CaseRole.ADVISEUR
-            for m in self.team(info.case, timezone.localdate())
+        on_team = (
+            case_team(info.case.pk).filter(user_id=user.pk).exclude(role=CaseRole.ADVISEUR).exists()
         )
         if not on_team and answer == Participant.Reply.YES:
             # Declared involved without being on the team: the procesregisseur admits them.
@@ -1210,6 +1209,12 @@ class ExecutionSeeder:
         )
         by_case = {i.case.pk: i for i in infos}
         day = timezone.localdate()
+        # Who is on each running case's team on the real today, looked up once.
+        teams: dict[int, list[CaseMembership]] = defaultdict(list)
+        for m in CaseMembership.objects.filter(
+            case_id__in=list(self.running_meetings), valid_from__lte=self.today
+        ).exclude(valid_to__lt=self.today):
+            teams[m.case_id].append(m)
         for user in sorted(
             (u for u in self.users.values() if u.pk in wanted), key=lambda u: u.username
         ):
@@ -1218,7 +1223,7 @@ class ExecutionSeeder:
             eligible = [
                 by_case[pk]
                 for pk in self.running_meetings
-                if pk in by_case and self.full_member(by_case[pk], user)
+                if pk in by_case and self.full_member(teams[pk], user)
             ]
             mine = (
                 Action.objects.filter(
@@ -1255,9 +1260,8 @@ class ExecutionSeeder:
                     what=self.action_text(user.organisation),
                 )
 
-    def full_member(self, info: CaseInfo, user: User) -> bool:
+    def full_member(self, active: list[CaseMembership], user: User) -> bool:
         """Active today, personally and not as adviser (what 'Mijn acties' requires)."""
-        active = self.team(info.case, self.today)
         if any(m.user_id == user.pk and m.role == CaseRole.ADVISEUR for m in active):
             return False
         return any(m.user_id == user.pk and m.role != CaseRole.AANMELDER for m in active)

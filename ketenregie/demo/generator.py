@@ -466,8 +466,8 @@ def generate_cases(
 ) -> int:
     """Generate `n` cases with persons, teams, status histories and audit events.
 
-    With `journeys` (a dict to fill) PGA cases stop at "PGA gestart" without a
-    casusregisseur, and their further course is added to the dict by case id.
+    With `journeys` (a dict to fill) PGA cases headed further stop at "PGA gestart"
+    without a casusregisseur, and their further course is added to the dict by case id.
     """
     rng = random.Random(seed)
     cast = Cast.load()
@@ -666,18 +666,17 @@ def _generate_chunk(
                 and (today - pga_start).days >= 4
                 and rng.random() < 0.25
             )
-            if journeys is not None:
+            if journeys is not None and target is not None:
                 # The first case meeting agrees on the casusregisseur (and a later one on
                 # a successor); until then they are on the team as partners.
-                if target is not None:
-                    full = target[1]
-                    journeys[case.pk] = Journey(
-                        target=target[0],
-                        started=full[PATHS[target[0]].index(Status.IN_UITVOERING)],
-                        ended=full[-1] if target[0] in CLOSED else None,
-                        casusregisseur=team_users[0],
-                        successor=team_users[1] if handover and len(team_users) > 1 else None,
-                    )
+                full = target[1]
+                journeys[case.pk] = Journey(
+                    target=target[0],
+                    started=full[PATHS[target[0]].index(Status.IN_UITVOERING)],
+                    ended=full[-1] if target[0] in CLOSED else None,
+                    casusregisseur=team_users[0],
+                    successor=team_users[1] if handover and len(team_users) > 1 else None,
+                )
                 handover = False
                 casus = None
             if handover and casus is not None:

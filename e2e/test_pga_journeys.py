@@ -88,6 +88,17 @@ def _directed(username: str, status: Status, house: str | None = None) -> list[C
     return list(qs.order_by("pk"))
 
 
+def _has_holder(case: Case, role: CaseRole) -> bool:
+    """Whether someone holds the role today (a case waiting for its first meeting has
+    no casusregisseur yet)."""
+    day = _today()
+    return (
+        CaseMembership.objects.filter(case=case, role=role, user__isnull=False, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .exists()
+    )
+
+
 def _holder(case: Case, role: CaseRole) -> CaseMembership:
     """The active personal holder of a role on the case."""
     day = _today()
@@ -596,7 +607,11 @@ def test_journey_6_partner_reports_and_directors_escalate(page: Page, demo: Any)
     base = demo.url
     regisseur = _user("pr.parkstad")
     partner = _user("ggz.behandelaar")
-    running = [c for c in _directed("pr.parkstad", Status.IN_UITVOERING) if _on_case(partner, c)]
+    running = [
+        c
+        for c in _directed("pr.parkstad", Status.IN_UITVOERING)
+        if _on_case(partner, c) and _has_holder(c, CaseRole.CASUSREGISSEUR)
+    ]
     # Case A: the partner is on the team, someone else is casusregisseur; case B: another.
     case_a = next(c for c in running if _holder(c, CaseRole.CASUSREGISSEUR).user_id != partner.pk)
     case_b = next(c for c in running if c.pk != case_a.pk)
@@ -824,6 +839,8 @@ def test_journey_7_casusregisseur_hands_over_the_role(page: Page, demo: Any) -> 
     today = _today()
 
     def single_role(c: Case) -> bool:
+        if not _has_holder(c, CaseRole.CASUSREGISSEUR):
+            return False
         m = _holder(c, CaseRole.CASUSREGISSEUR)
         assert m.user is not None
         return (

@@ -7,13 +7,28 @@ the write it belongs to: the product itself (feedback, task lists) stays the rec
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 
 log = logging.getLogger(__name__)
+
+_muted: ContextVar[bool] = ContextVar("ketenregie_mail_muted", default=False)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """Queue no mail inside the block: the demo is seeded through the real services, and
+    thousands of invitations to fictitious addresses would only flood the console."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
 
 
 def absolute_url(path: str) -> str:
@@ -30,7 +45,7 @@ def send_link_mail(
 ) -> None:
     """Queue a link-only e-mail for after commit. `text` must hold no personal data."""
     to = sorted({r for r in recipients if r})
-    if not to:
+    if not to or _muted.get():
         return
     body = (
         f"{text}\n\nBekijk het in Ketenregie (inloggen vereist):\n{absolute_url(path)}\n\n"

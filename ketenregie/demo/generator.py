@@ -4,6 +4,10 @@
 TOTP) and about 150 cases; `generate_scale` reuses the same case generator with bulk
 inserts for 100,000+ cases. Everything is fictitious; BSNs come only from the RvIG
 test range and stay empty once that range is used up.
+
+For the small demo, `generate_cases(..., journeys={})` stops every PGA case at "PGA
+gestart" and notes where it is headed (a `Journey`); `demo.execution` then takes it
+there through the real services. At scale the whole status history is written in bulk.
 """
 
 from __future__ import annotations
@@ -123,6 +127,14 @@ PROBLEM_TEXTS = [
     "Meerdere politiecontacten, lopende zaken bij het OM.",
     "Geen dagbesteding, weinig steunend netwerk.",
 ]
+# Past the start of the PGA: with `journeys` these are reached through the services.
+EXECUTED = {
+    Status.IN_UITVOERING,
+    Status.VOORLOPIG_AFGESLOTEN,
+    Status.AFGESLOTEN,
+    Status.OPGESCHAALD,
+}
+CLOSED = {Status.VOORLOPIG_AFGESLOTEN, Status.AFGESLOTEN, Status.OPGESCHAALD}
 PGA_STATUSES = {
     Status.PGA_GESTART,
     Status.IN_UITVOERING,
@@ -130,6 +142,21 @@ PGA_STATUSES = {
     Status.AFGESLOTEN,
     Status.OPGESCHAALD,
 }
+
+
+@dataclass
+class Journey:
+    """Where a case held at "PGA gestart" goes next, for `demo.execution` to play out.
+
+    `casusregisseur` is the partner professional the first case meeting will agree on;
+    `successor` takes the role over at a later meeting (None: no handover).
+    """
+
+    target: Status
+    started: dt.datetime  # when the case goes into execution
+    ended: dt.datetime | None  # when it is closed or escalated (None: still running)
+    casusregisseur: User
+    successor: User | None = None
 
 
 def load_reference_data() -> dict[str, str]:
@@ -435,8 +462,13 @@ def generate_cases(
     chunk: int = 2000,
     progress: Callable[[int], None] | None = None,
     with_households: bool = True,
+    journeys: dict[int, Journey] | None = None,
 ) -> int:
-    """Generate `n` cases with persons, teams, status histories and audit events."""
+    """Generate `n` cases with persons, teams, status histories and audit events.
+
+    With `journeys` (a dict to fill) PGA cases headed further stop at "PGA gestart"
+    without a casusregisseur, and their further course is added to the dict by case id.
+    """
     rng = random.Random(seed)
     cast = Cast.load()
     bsns = _bsn_supply()
@@ -468,6 +500,7 @@ def generate_cases(
                 counters,
                 year,
                 with_households,
+                journeys,
             )
         done += size
         if progress:
@@ -492,6 +525,7 @@ def _generate_chunk(
     counters: dict[int, int],
     year: int,
     with_households: bool,
+    journeys: dict[int, Journey] | None = None,
 ) -> None:
     plans = []
     persons = []
@@ -508,6 +542,7 @@ def _generate_chunk(
 
     cases: list[Case] = []
     timings: list[list[dt.datetime]] = []
+    targets: list[tuple[Status, list[dt.datetime]] | None] = []
     for (house, status), person in zip(plans, persons, strict=True):
         path = PATHS[status]
         if status in RECENT_STATUSES:
@@ -523,6 +558,13 @@ def _generate_chunk(
         times = [start]
         for _ in path[1:]:
             times.append(min(times[-1] + step, now))
+        if journeys is not None and status in EXECUTED:
+            # Held at the start of the PGA: the rest is played out through the services.
+            targets.append((status, times))
+            status = Status.PGA_GESTART
+            times = times[: len(PATHS[status])]
+        else:
+            targets.append(None)
         counters[house.pk] += 1
         level = rng.choice([3, 3, 3, 4, 4, 5]) if status in PGA_STATUSES else rng.randint(1, 5)
         cases.append(
@@ -545,7 +587,7 @@ def _generate_chunk(
     events: list[PendingEvent] = []
     households: list[tuple[Household, list[HouseholdMember]]] = []
     adders: list[User | None] = []
-    for case, times in zip(cases, timings, strict=True):
+    for case, times, target in zip(cases, timings, targets, strict=True):
         first_member = len(members)
         status = Status(case.status)
         path = PATHS[status]
@@ -618,13 +660,26 @@ def _generate_chunk(
                     valid_to=end,
                 )
             )
-            casus = team_users[0]
+            casus: User | None = team_users[0]
             handover = (
-                status == Status.IN_UITVOERING
+                (target[0] if target else status) == Status.IN_UITVOERING
                 and (today - pga_start).days >= 4
                 and rng.random() < 0.25
             )
-            if handover:
+            if journeys is not None and target is not None:
+                # The first case meeting agrees on the casusregisseur (and a later one on
+                # a successor); until then they are on the team as partners.
+                full = target[1]
+                journeys[case.pk] = Journey(
+                    target=target[0],
+                    started=full[PATHS[target[0]].index(Status.IN_UITVOERING)],
+                    ended=full[-1] if target[0] in CLOSED else None,
+                    casusregisseur=team_users[0],
+                    successor=team_users[1] if handover and len(team_users) > 1 else None,
+                )
+                handover = False
+                casus = None
+            if handover and casus is not None:
                 # A casusregisseur who left and handed over to a successor.
                 switch = pga_start + (today - pga_start) // 2
                 members.append(
@@ -642,17 +697,19 @@ def _generate_chunk(
                 pga_start_casus = switch
             else:
                 pga_start_casus = pga_start
-            members.append(
-                CaseMembership(
-                    case=case,
-                    user=casus,
-                    organisation_id=_org(casus),
-                    role=CaseRole.CASUSREGISSEUR,
-                    valid_from=pga_start_casus,
-                    valid_to=end,
+            if casus is not None:
+                members.append(
+                    CaseMembership(
+                        case=case,
+                        user=casus,
+                        organisation_id=_org(casus),
+                        role=CaseRole.CASUSREGISSEUR,
+                        valid_from=pga_start_casus,
+                        valid_to=end,
+                    )
                 )
-            )
-            for partner in team_users[1:] if not handover else team_users[2:]:
+            partners = team_users if casus is None else team_users[1:]
+            for partner in partners if not handover else team_users[2:]:
                 members.append(
                     CaseMembership(
                         case=case,

@@ -13,6 +13,7 @@ from ketenregie.audit.verify import verify_chain
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, HouseholdMember, Person
 from ketenregie.cases.workflow import Status
 from ketenregie.core.bsn import is_valid_bsn
+from ketenregie.pga.models import Transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,8 @@ def test_load_demo_covers_everything() -> None:
     assert sorted(House.objects.values_list("kind", flat=True)) == ["local_pga", "zvh", "zvh"]
     assert 20 <= User.objects.count() <= 30
     assert set(RoleAssignment.objects.values_list("role", flat=True)) == {r.value for r in Role}
-    assert Case.objects.count() == 150
+    # Each transfer of a local PGA case opens a new referral at a Zorg- en Veiligheidshuis.
+    assert Case.objects.count() == 150 + Transfer.objects.count()
     assert set(Case.objects.values_list("status", flat=True)) == {s.value for s in Status}
     assert set(Case.objects.values_list("escalation_level", flat=True)) == {1, 2, 3, 4, 5}
     assert set(CaseMembership.objects.values_list("role", flat=True)) == {r.value for r in CaseRole}

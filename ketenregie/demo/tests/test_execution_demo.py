@@ -16,8 +16,9 @@ from ketenregie.accounts.roles import Role
 from ketenregie.audit.models import AuditEvent
 from ketenregie.audit.verify import verify_chain
 from ketenregie.cases.access import visible_cases
-from ketenregie.cases.models import Case, CaseMembership, CaseRole
+from ketenregie.cases.models import Case, CaseMembership, CaseRole, StatusChange
 from ketenregie.cases.workflow import Status
+from ketenregie.intake.models import Referral
 from ketenregie.pga import services as pga_services
 from ketenregie.pga.models import (
     Closing,
@@ -45,6 +46,8 @@ from ketenregie.plans.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+CLOSED_STATUSES = [Status.VOORLOPIG_AFGESLOTEN, Status.AFGESLOTEN, Status.OPGESCHAALD]
 
 
 def _directed(user: User) -> list[int]:
@@ -150,6 +153,21 @@ def test_demo_shows_the_pga_after_triage_in_every_state() -> None:
         for a in agreements.filter(case__status=Status.IN_UITVOERING)
     )
 
+    # A later meeting agreed on a successor: the role was handed over, not rewritten.
+    handed = AuditEvent.objects.filter(action="team.handed_over", data__rol="casusregisseur")
+    assert handed.exists()
+    successor = CasusregisseurAgreement.objects.filter(
+        case_id=handed.first().case_id  # type: ignore[union-attr]
+    )
+    assert successor.values("casusregisseur").distinct().count() == 2
+    # Next week's structural monitoring meeting walks the running cases of a house.
+    monitoring = Meeting.objects.filter(
+        kind=Meeting.Kind.MONITORING, state=Meeting.State.PLANNED, starts_at__gt=now
+    )
+    assert monitoring.exists()
+    for meeting in monitoring:
+        assert meeting.items.exists() and meeting.participants.exists()
+
     # The plan: texts, life-domain scores, quotes, goals, versions that differ.
     plan = Plan.objects.filter(case__status=Status.IN_UITVOERING).exclude(analysis="").first()
     assert plan is not None and plan.joint_goal and plan.earlier_help and plan.desired_result
@@ -221,6 +239,7 @@ def test_demo_shows_the_pga_after_triage_in_every_state() -> None:
             case=record.case, user=record.by, role=CaseRole.CASUSREGISSEUR
         ).exists()
     assert to_pr.filter(handled_at=None).exists()
+    assert to_pr.exclude(handled_at=None).exclude(handled_note="").exists()
     managed = RoleAssignment.objects.filter(role=Role.MANAGER).values_list("house_id", flat=True)
     for house_id in managed:
         # Each demo manager has an unhandled escalation from a procesregisseur.
@@ -244,9 +263,12 @@ def test_demo_shows_the_pga_after_triage_in_every_state() -> None:
         transfer.from_case.person_id
     )
     assert not Action.objects.filter(state="open").exclude(case__status=Status.IN_UITVOERING)
+    assert receiving.status == Status.AANGEMELD
+    assert Referral.objects.filter(case=receiving).exclude(submitted_at=None).exists()
 
     # --- Audit: every row the services would audit has its event; nothing in the future -----
-    assert Case.objects.count() == 150
+    # The transfer opens a new referral at the Zorg- en Veiligheidshuis, as in real use.
+    assert Case.objects.count() == 150 + Transfer.objects.count()
     for action, model in (
         ("meeting.scheduled", Meeting),
         ("plan.adopted", PlanVersion),
@@ -258,6 +280,23 @@ def test_demo_shows_the_pga_after_triage_in_every_state() -> None:
     ):
         assert AuditEvent.objects.filter(action=action).count() == model.objects.count(), action
     assert not AuditEvent.objects.filter(occurred_at__gt=timezone.now()).exists()
+    # The PGA was played out through the services in time order: from its first step on,
+    # the chain never goes back in time, and every status change past the start is audited.
+    first = AuditEvent.objects.filter(action="pga.informing_recorded").order_by("seq").first()
+    assert first is not None
+    times = list(
+        AuditEvent.objects.filter(seq__gte=first.seq)
+        .order_by("seq")
+        .values_list("occurred_at", flat=True)
+    )
+    assert all(a <= b for a, b in zip(times, times[1:], strict=False))
+    past_start = StatusChange.objects.filter(to_status__in=[Status.IN_UITVOERING, *CLOSED_STATUSES])
+    assert past_start.count() == (
+        AuditEvent.objects.filter(
+            action="case.status_changed",
+            data__wijzigingen__status__na__in=[Status.IN_UITVOERING, *CLOSED_STATUSES],
+        ).count()
+    )
     checked, problem = verify_chain()
     assert problem is None and checked > 3000
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from ketenregie.accounts.models import User
 from ketenregie.demo.execution import seed_execution
 from ketenregie.demo.generator import (
+    Journey,
     generate_cases,
     load_reference_data,
     plant_possible_duplicates,
@@ -34,11 +35,13 @@ class Command(BaseCommand):
             raise SystemExit(1)
         with transaction.atomic():
             load_reference_data()
-            n = generate_cases(options["cases"], seed=2026)
-            plant_possible_duplicates()
-            # The PGA after triage (start, meetings, plan, actions, closing): only for this
+            # PGA cases stop at "PGA gestart"; the rest of their course (start, meetings,
+            # plan, actions, closing) is played out through the services: only for this
             # small set, never in generate_scale.
-            execution = seed_execution(seed=2026)
+            journeys: dict[int, Journey] = {}
+            n = generate_cases(options["cases"], seed=2026, journeys=journeys)
+            plant_possible_duplicates()
+            execution = seed_execution(journeys, seed=2026)
         self.stdout.write(f"Demodata geladen: {User.objects.count()} gebruikers, {n} casussen.")
         if options["verbosity"] > 1:
             for key, count in sorted(execution.items()):

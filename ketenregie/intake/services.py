@@ -104,6 +104,11 @@ def _cancelled_dates(house: House) -> set[dt.date]:
     )
 
 
+def submission_date(house: House, submitted_at: dt.datetime) -> dt.date:
+    """The triage date a referral submitted now would get (reads only; for the form)."""
+    return schedule.next_triage_date(house, submitted_at, _cancelled_dates(house))
+
+
 def meeting_for_submission(house: House, submitted_at: dt.datetime) -> TriageMeeting:
     day = schedule.next_triage_date(house, submitted_at, _cancelled_dates(house))
     return meeting_on(house, day)

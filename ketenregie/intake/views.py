@@ -157,7 +157,8 @@ def _referral_page(request: AuthedRequest, house: House, case: Case | None) -> H
         "form": form,
         "criteria_set": cset,
         "criteria_met": is_met(cset, form.criteria, ticked),
-        "triage_date": services.meeting_for_submission(house, timezone.now()).date,
+        # The date only: showing the form creates no triage meeting.
+        "triage_date": services.submission_date(house, timezone.now()),
     }
     return TemplateResponse(request, "intake/referral_form.html", context)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketenregie.audit import services as audit
-from ketenregie.audit.writes import lock, save_audited
+from ketenregie.audit.writes import create_audited, lock, save_audited
 from ketenregie.cases import services as case_services
 from ketenregie.cases.models import Case
 from ketenregie.cases.workflow import Status
@@ -37,17 +37,38 @@ DEFAULT_LETTER = (
 )
 
 
+def _default_letter(house: House) -> dict[str, Any]:
+    return {
+        "house": house,
+        "letterhead": house.name,
+        "body": DEFAULT_LETTER,
+        "signatory_name": "De burgemeester",
+        "signatory_title": "Burgemeester",
+    }
+
+
 def letter_template_for(house: House) -> LetterTemplate:
-    template = LetterTemplate.objects.filter(house=house).first()
-    if template is None:
-        template = LetterTemplate.objects.create(
-            house=house,
-            letterhead=house.name,
-            body=DEFAULT_LETTER,
-            signatory_name="De burgemeester",
-            signatory_title="Burgemeester",
-        )
-    return template
+    """The house's information letter; the default text (unsaved) until one is stored.
+
+    Reading writes nothing: printing a letter must not create rows.
+    """
+    stored = LetterTemplate.objects.filter(house=house).first()
+    return stored if stored is not None else LetterTemplate(**_default_letter(house))
+
+
+@transaction.atomic
+def ensure_letter_template(house: House, *, actor: User | None = None) -> LetterTemplate:
+    """Store the default letter for a house that has none (so beheer can edit it), audited."""
+    stored = LetterTemplate.objects.filter(house=house).first()
+    if stored is not None:
+        return stored
+    return create_audited(
+        LetterTemplate,
+        actor=actor,
+        action="lettertemplate.created",
+        values=_default_letter(house),
+        mode="names",
+    )
 
 
 def _require_status(case: Case, *allowed: Status) -> Case:

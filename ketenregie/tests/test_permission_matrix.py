@@ -333,6 +333,8 @@ ENDPOINTS = [
             data=data,
         )
         for name, data in (
+            ("plan_start", lambda c: {}),
+            ("safety_start", lambda c: {}),
             (
                 "plan_text",
                 lambda c: {"version": c["plan"].version, "joint_goal": "Wonen", "analysis": "x"},
@@ -539,6 +541,13 @@ ENDPOINTS = [
         data=lambda c: {},
     ),
     Endpoint("my_referrals", "get", lambda c: reverse("my_referrals"), _role_only(Role.AANMELDER)),
+    Endpoint(
+        "feedback_read",
+        "post",
+        lambda c: reverse("feedback_read"),
+        _role_only(Role.AANMELDER, 302),
+        data=lambda c: {},
+    ),
     Endpoint(
         "referral_detail",
         "get",

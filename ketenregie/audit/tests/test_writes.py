@@ -27,7 +27,7 @@ def _events(action: str) -> list[AuditEvent]:
 
 def test_a_stale_version_is_refused_and_nothing_is_written() -> None:
     actor = UserFactory()
-    house = HouseFactory()
+    house: House = HouseFactory()
     stale = house.version
     update_audited(
         house,
@@ -51,7 +51,7 @@ def test_a_stale_version_is_refused_and_nothing_is_written() -> None:
 
 
 def test_lock_checks_the_version_of_the_fresh_row() -> None:
-    house = HouseFactory()
+    house: House = HouseFactory()
     House.objects.filter(pk=house.pk).update(version=5)
     assert lock(house, expected_version=5, related=["region"]).version == 5
     with pytest.raises(ConcurrentEditError):
@@ -60,7 +60,7 @@ def test_lock_checks_the_version_of_the_fresh_row() -> None:
 
 def test_a_failing_audit_write_rolls_the_change_back(monkeypatch: pytest.MonkeyPatch) -> None:
     actor = UserFactory()
-    house = HouseFactory(triage_weekday=3)
+    house: House = HouseFactory(triage_weekday=3)
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("audit trail unavailable")
@@ -80,7 +80,7 @@ def test_a_failing_audit_write_rolls_the_change_back(monkeypatch: pytest.MonkeyP
 
 def test_the_event_is_written_in_the_same_transaction_as_the_change() -> None:
     actor = UserFactory()
-    house = HouseFactory(triage_weekday=3)
+    house: House = HouseFactory(triage_weekday=3)
     with pytest.raises(ZeroDivisionError), transaction.atomic():
         update_audited(house, actor=actor, action="house.updated", values={"triage_weekday": 4})
         1 / 0  # noqa: B018 - the caller's transaction fails after the write
@@ -90,7 +90,7 @@ def test_the_event_is_written_in_the_same_transaction_as_the_change() -> None:
 
 def test_update_records_the_diff_and_bumps_the_version_once() -> None:
     actor = UserFactory()
-    house = HouseFactory(triage_weekday=3)
+    house: House = HouseFactory(triage_weekday=3)
     region = Region.objects.create(name="Elders")
     saved = update_audited(
         house,
@@ -119,7 +119,7 @@ def test_update_records_the_diff_and_bumps_the_version_once() -> None:
 
 def test_names_mode_keeps_no_values_in_the_trail() -> None:
     actor = UserFactory()
-    person = PersonFactory(achternaam="Oud", geboortedatum=dt.date(1980, 1, 1))
+    person: Person = PersonFactory(achternaam="Oud", geboortedatum=dt.date(1980, 1, 1))
     update_audited(
         person,
         actor=actor,
@@ -138,7 +138,7 @@ def test_names_mode_keeps_no_values_in_the_trail() -> None:
 
 def test_names_mode_shows_only_the_fields_named_safe() -> None:
     actor = UserFactory()
-    person = PersonFactory(achternaam="Oud", geboortedatum=dt.date(1980, 1, 1))
+    person: Person = PersonFactory(achternaam="Oud", geboortedatum=dt.date(1980, 1, 1))
     locked = lock(person, expected_version=person.version)
     changed = save_audited(
         locked,
@@ -160,7 +160,7 @@ def test_names_mode_shows_only_the_fields_named_safe() -> None:
 
 def test_always_records_an_act_without_a_change_and_touch_is_not_compared() -> None:
     actor = UserFactory()
-    house = HouseFactory(triage_weekday=3)
+    house: House = HouseFactory(triage_weekday=3)
     locked = lock(house)
     changed = save_audited(
         locked,

@@ -13,7 +13,7 @@ from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import Case, LifeDomain
 from ketenregie.cases.workflow import Status
 from ketenregie.intake import services
-from ketenregie.intake.models import AgendaItem, EnrichmentRequest, Referral
+from ketenregie.intake.models import AgendaItem, EnrichmentRequest, Feedback, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +221,11 @@ def test_my_referrals_shows_feedback(
     client.force_login(intake["referrer"])
     html = client.get(reverse("my_referrals")).content.decode()
     assert "Uw aanmelding is ontvangen" in html and submitted.case.code in html
+    # Viewing marks nothing read; the button (a POST) does.
+    assert "nieuw" in html and "Terugmeldingen als gelezen markeren" in html
+    assert Feedback.objects.filter(recipient=intake["referrer"], read_at=None).exists()
+    resp = client.post(reverse("feedback_read"))
+    assert resp.status_code == 302 and resp["Location"] == reverse("my_referrals")
+    assert not Feedback.objects.filter(recipient=intake["referrer"], read_at=None).exists()
+    html = client.get(reverse("my_referrals")).content.decode()
+    assert "Terugmeldingen als gelezen markeren" not in html

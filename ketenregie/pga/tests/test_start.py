@@ -19,7 +19,7 @@ from ketenregie.cases.models import Case, CaseRole
 from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
 from ketenregie.pga import services
-from ketenregie.pga.models import Informing
+from ketenregie.pga.models import Informing, LetterTemplate
 from ketenregie.pga.queries import due_informing_reviews
 from ketenregie.tests_support.factories import CaseFactory, MembershipFactory, UserFactory
 
@@ -134,8 +134,20 @@ def test_letter_pdf_contains_the_case_data(client: Client, started: dict[str, An
     assert case.person.full_name in text and case.code in text and case.house.name in text
     assert "Wet gegevensverwerking" in text
     assert AuditEvent.objects.filter(action="pga.letter_downloaded", case_id=case.pk).exists()
+    # Printing uses the default letter without storing it: a GET writes nothing.
+    assert not LetterTemplate.objects.filter(house=case.house).exists()
     client.force_login(started["partner"])
     assert client.get(reverse("pga_letter", args=[case.pk])).status_code == 403
+
+
+def test_the_default_letter_is_stored_once_and_audited(started: dict[str, Any]) -> None:
+    house = started["case"].house
+    stored = services.ensure_letter_template(house, actor=started["regisseur"])
+    assert stored.pk is not None and stored.body == services.DEFAULT_LETTER
+    assert services.ensure_letter_template(house).pk == stored.pk
+    assert services.letter_template_for(house).pk == stored.pk
+    (event,) = AuditEvent.objects.filter(action="lettertemplate.created")
+    assert event.actor_id == started["regisseur"].pk and "Geachte" not in str(event.data)
 
 
 def test_pdf_failure_keeps_the_page(

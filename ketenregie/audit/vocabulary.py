@@ -57,6 +57,8 @@ _ACTIONS = (
     AuditAction("house.created", _("Zorg- en Veiligheidshuis aangemaakt")),
     AuditAction("house.updated", _("Zorg- en Veiligheidshuis gewijzigd")),
     AuditAction("house.partners_changed", _("Ketenpartners van het huis gewijzigd")),
+    AuditAction("lettertemplate.created", _("Informatiebrief van het huis aangemaakt")),
+    AuditAction("lettertemplate.updated", _("Informatiebrief van het huis gewijzigd")),
     # The audit trail itself and generated data.
     AuditAction("audit.searched", _("Audittrail doorzocht"), R),
     AuditAction("demo.reference_loaded", _("Demogegevens geladen")),

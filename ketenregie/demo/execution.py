@@ -1337,7 +1337,7 @@ class ExecutionSeeder:
 
     def run(self) -> dict[str, int]:
         for house in House.objects.order_by("code"):
-            pga.letter_template_for(house)
+            pga.ensure_letter_template(house)
         orgs = Organisation.objects.order_by("name")
         self.handover_orgs = [
             o

@@ -1,4 +1,5 @@
-"""The write idiom of every service: version check, one transaction, what the trail keeps."""
+"""The write idiom of every service (audit.writes), tried on real models of the apps
+above audit: version check, one transaction, what the trail keeps."""
 
 from __future__ import annotations
 

@@ -59,6 +59,11 @@ urlpatterns = [
     path("triage/<int:meeting_id>/", intake_views.triage_detail, name="triage_detail"),
     path("triage/<int:meeting_id>/vervalt/", intake_views.triage_cancel, name="triage_cancel"),
     path(
+        "triage/huis/<int:house_id>/<str:day>/vervalt/",
+        intake_views.triage_cancel_date,
+        name="triage_cancel_date",
+    ),
+    path(
         "triage/agendapunt/<int:item_id>/aanwezigheid/",
         intake_views.triage_attendance,
         name="triage_attendance",

@@ -133,10 +133,31 @@ def next_meeting_after_now(house: House) -> TriageMeeting:
 
 
 def upcoming_meetings(house: House, weeks: int = 6) -> list[TriageMeeting]:
-    """The coming triage dates of a house, created on demand from its configuration."""
+    """The coming triage dates of a house from its configuration (reads only).
+
+    A date that has no stored meeting yet comes back unsaved (pk None): the services that
+    need a meeting (submission, agenda, cancelling) create it, a page view never does.
+    """
     # From today's meeting on (it stays listed while outcomes are recorded).
     first = today() + dt.timedelta(days=(house.triage_weekday - today().weekday()) % 7)
-    return [meeting_on(house, first + dt.timedelta(days=7 * i)) for i in range(weeks)]
+    days = [first + dt.timedelta(days=7 * i) for i in range(weeks)]
+    stored = {m.date: m for m in TriageMeeting.objects.filter(house=house, date__in=days)}
+    out = []
+    for day in days:
+        meeting = stored.get(day)
+        if meeting is None:
+            start, end = schedule.triage_window(house, day)
+            meeting = TriageMeeting(house=house, date=day, starts_at=start, ends_at=end)
+        out.append(meeting)
+    return out
+
+
+@transaction.atomic
+def cancel_meeting_on(house: House, day: dt.date, *, actor: User, reason: str) -> TriageMeeting:
+    """Cancel the triage of a date that may have no stored meeting yet."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Geef de reden waarom de triage vervalt.")})
+    return cancel_meeting(meeting_on(house, day), actor=actor, reason=reason)
 
 
 # ---------------------------------------------------------------- referral

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -523,7 +524,7 @@ def triage_list(request: AuthedRequest) -> HttpResponse:
     for house in houses:
         meetings = services.upcoming_meetings(house)
         counts = dict(
-            AgendaItem.objects.filter(meeting__in=meetings)
+            AgendaItem.objects.filter(meeting__in=[m for m in meetings if m.pk is not None])
             .values_list("meeting_id")
             .annotate(n=Count("pk"))
         )
@@ -665,6 +666,36 @@ def triage_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             )
     else:
         messages.error(request, _("Geef de reden waarom de triage vervalt."))
+    return redirect("triage_list")
+
+
+@login_required
+@require_POST
+def triage_cancel_date(request: AuthedRequest, house_id: int, day: str) -> HttpResponse:
+    """Cancel a coming triage that has no stored meeting yet (the list creates none)."""
+    if not chair_house_ids(request.user):
+        raise PermissionDenied
+    house = House.objects.filter(pk=house_id, pk__in=chair_house_ids(request.user)).first()
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404 from exc
+    if house is None:
+        raise Http404
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Geef de reden waarom de triage vervalt."))
+    elif not apply_service(
+        form,
+        lambda: services.cancel_meeting_on(
+            house, date, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+    ):
+        messages.error(request, " ".join(_messages(form)))
+    else:
+        messages.success(
+            request, _("De triage vervalt; geagendeerde casussen gaan naar de volgende.")
+        )
     return redirect("triage_list")
 
 

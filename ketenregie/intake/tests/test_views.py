@@ -229,3 +229,30 @@ def test_my_referrals_shows_feedback(
     assert not Feedback.objects.filter(recipient=intake["referrer"], read_at=None).exists()
     html = client.get(reverse("my_referrals")).content.decode()
     assert "Terugmeldingen als gelezen markeren" not in html
+
+
+def test_the_triage_list_writes_nothing_and_cancels_a_date_without_a_meeting(
+    client: Client, intake: dict[str, Any]
+) -> None:
+    """Viewing the coming triages creates no meeting rows (a GET never writes); cancelling
+    a date creates and cancels its meeting in one audited service call."""
+    from ketenregie.accounts.roles import Role
+    from ketenregie.intake.models import TriageMeeting
+    from ketenregie.tests_support.factories import HouseFactory, UserFactory
+
+    client.force_login(intake["chair"])
+    html = client.get(reverse("triage_list")).content.decode()
+    assert TriageMeeting.objects.count() == 0
+    day = services.upcoming_meetings(intake["house"])[1].date
+    assert day.strftime("%Y") in html
+    url = reverse("triage_cancel_date", args=[intake["house"].pk, day.isoformat()])
+    assert url in html
+    assert client.post(url, {"reason": ""}).status_code == 302
+    assert TriageMeeting.objects.count() == 0  # refused without a reason: nothing written
+    assert client.post(url, {"reason": "Kerstreces"}).status_code == 302
+    meeting = TriageMeeting.objects.get(house=intake["house"], date=day)
+    assert meeting.cancelled
+    assert AuditEvent.objects.filter(action="triage.cancelled", object_id=str(meeting.pk)).exists()
+    other = UserFactory(roles=[(Role.TRIAGEVOORZITTER, HouseFactory())])
+    client.force_login(other)
+    assert client.post(url, {"reason": "x"}).status_code == 404

@@ -10,7 +10,9 @@ from icalendar import Calendar
 def full_text(message: Any) -> str:
     """Subject, headers and every decoded MIME part (body and attachments) of a message."""
     mime = message.message()
-    parts = [str(v) for _k, v in mime.items()]
+    # Every header but the Message-ID, whose random digits can spell a year of birth by
+    # chance (a flaky '1984' once); it carries nothing the sender wrote.
+    parts = [str(v) for k, v in mime.items() if k.lower() != "message-id"]
     for part in mime.walk():
         if part.is_multipart():
             continue

@@ -132,6 +132,7 @@ def test_plan_page_meetings_page_and_dashboard_agree_on_late_minutes(
     start = timezone.now() - 10 * DAY
     with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
         planned = schedule(team, starts_at=start)  # attendance never recorded
+    services.plan_for(team["case"], actor=team["regisseur"])
     # Today, ten days after the meeting:
     assert planned.minutes_late
     assert list(late_minutes_for_director(team["regisseur"])) == [planned]

@@ -1,0 +1,278 @@
+"""Writes of the integrated plan: starting it, its texts, domain scores, statements and
+goals, and adopting a version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketenregie.audit import services as audit
+from ketenregie.audit.writes import lock, save_audited
+from ketenregie.cases.defaults import ensure_life_domains
+from ketenregie.cases.models import Case, LifeDomain
+from ketenregie.plans.models import (
+    Action,
+    DomainScore,
+    Goal,
+    Meeting,
+    Plan,
+    PlanVersion,
+    SafetyPlan,
+    Statement,
+)
+from ketenregie.plans.services.common import _running
+from ketenregie.plans.services.safety import SAFETY_FIELDS
+
+if TYPE_CHECKING:
+    from ketenregie.accounts.models import User
+
+
+PLAN_TEXT_FIELDS = ["joint_goal", "earlier_help", "analysis", "desired_result", "safety_concerns"]
+
+
+def _missing_domains(plan: Plan) -> QuerySet[LifeDomain]:
+    return LifeDomain.objects.filter(is_active=True).exclude(
+        pk__in=DomainScore.objects.filter(plan=plan).values("domain_id")
+    )
+
+
+def _add_domain_rows(plan: Plan) -> None:
+    """A score row for every active life domain (the beheerder may add domains later)."""
+    DomainScore.objects.bulk_create(
+        [DomainScore(plan=plan, domain=d) for d in _missing_domains(plan)]
+    )
+
+
+def domain_rows(plan: Plan) -> list[DomainScore]:
+    """The plan's score rows, and an unsaved empty row for an active life domain added
+    after the plan started (reading the page writes nothing; saving scores adds it)."""
+    rows = list(DomainScore.objects.filter(plan=plan).select_related("domain"))
+    rows += [DomainScore(plan=plan, domain=d) for d in _missing_domains(plan)]
+    return sorted(rows, key=lambda r: (r.domain.order, r.domain.name))
+
+
+@transaction.atomic
+def plan_for(case: Case, actor: User | None = None) -> Plan:
+    """Start the case's working plan ("Plan van aanpak starten"), audited as the starter.
+
+    A POST, never a page view. Starting twice returns the plan that is there; life domains
+    the beheerder added since get their row.
+    """
+    lock(case)  # two people pressing the button at once start one plan
+    plan, created = Plan.objects.get_or_create(case=case)
+    if created:
+        ensure_life_domains()
+        audit.record("plan.created", actor=actor, case_id=case.pk, obj=plan)
+    _add_domain_rows(plan)
+    return plan
+
+
+@transaction.atomic
+def save_plan_text(
+    plan: Plan, *, actor: User, values: Mapping[str, Any], expected_version: int
+) -> Plan:
+    _running(plan.case)
+    locked = lock(plan, expected_version=expected_version)
+    # A field the caller did not send keeps its stored value.
+    new = {
+        name: bool(values[name]) if name == "safety_concerns" else str(values[name] or "").strip()
+        for name in PLAN_TEXT_FIELDS
+        if name in values
+    }
+    save_audited(
+        locked,
+        actor=actor,
+        action="plan.text_saved",
+        values=new,
+        case_id=locked.case_id,
+        mode="names",
+        extra=lambda saved: {"zorgen_veiligheid": saved.safety_concerns},
+        touch={"updated_at": timezone.now(), "updated_by": actor},
+    )
+    return locked
+
+
+@transaction.atomic
+def save_domain_scores(
+    plan: Plan,
+    *,
+    actor: User,
+    scores: Mapping[int, tuple[int | None, str]],
+    expected_version: int,
+) -> Plan:
+    """Scores (1-5) and problems per life domain; `scores` maps domain id -> (score, text)."""
+    _running(plan.case)
+    locked = lock(plan, expected_version=expected_version)
+    _add_domain_rows(locked)
+    errors = [
+        _("De score op een leefgebied ligt tussen 1 en 5.")
+        for score, _text in scores.values()
+        if score is not None and not 1 <= score <= 5
+    ]
+    if errors:
+        raise ValidationError(errors[0])
+    changed: dict[str, Any] = {}
+    for row in DomainScore.objects.filter(plan=locked).select_related("domain"):
+        if row.domain_id not in scores:
+            continue
+        score, text = scores[row.domain_id]
+        if row.score != score or row.problem != text.strip():
+            if row.score != score:
+                changed[row.domain.name] = {"voor": row.score, "na": score}
+            row.score, row.problem = score, text.strip()
+            row.save(update_fields=["score", "problem"])
+    # The rows changed, not the plan's own fields: the plan's version and stamp go up.
+    save_audited(
+        locked,
+        actor=actor,
+        action="plan.scores_saved",
+        values={},
+        case_id=locked.case_id,
+        mode="none",
+        extra={"scores": changed},
+        touch={"updated_at": timezone.now(), "updated_by": actor},
+        always=True,
+    )
+    return locked
+
+
+@transaction.atomic
+def add_statement(plan: Plan, *, actor: User, kind: str, text: str, said_by: str) -> Statement:
+    _running(plan.case)
+    errors = {}
+    if kind not in Statement.Kind.values:
+        errors["kind"] = _("Kies kracht of zorg.")
+    if not text.strip():
+        errors["text"] = _("Schrijf op wat er is gezegd.")
+    if not said_by.strip():
+        errors["said_by"] = _("Vermeld wie het zei.")
+    if errors:
+        raise ValidationError(errors)
+    statement = Statement.objects.create(
+        plan=plan, kind=kind, text=text.strip(), said_by=said_by.strip(), added_by=actor
+    )
+    audit.record(
+        "plan.statement_added",
+        actor=actor,
+        case_id=plan.case_id,
+        obj=statement,
+        data={"soort": kind},
+    )
+    return statement
+
+
+@transaction.atomic
+def add_goal(plan: Plan, *, actor: User, text: str, good_enough: str) -> Goal:
+    _running(plan.case)
+    errors = {}
+    if not text.strip():
+        errors["text"] = _("Beschrijf het doel.")
+    if not good_enough.strip():
+        errors["good_enough"] = _("Beschrijf wanneer het goed genoeg is om af te sluiten.")
+    if errors:
+        raise ValidationError(errors)
+    goal = Goal.objects.create(plan=plan, text=text.strip(), good_enough=good_enough.strip())
+    audit.record("plan.goal_added", actor=actor, case_id=plan.case_id, obj=goal)
+    return goal
+
+
+@transaction.atomic
+def set_goal_reached(goal: Goal, *, actor: User, reached: str) -> Goal:
+    locked = lock(goal, related=["plan"])
+    _running(locked.plan.case)
+    if reached not in Goal.Reached.values:
+        raise ValidationError({"reached": _("Kies ja, nee of nog niet.")})
+    save_audited(
+        locked,
+        actor=actor,
+        action="plan.goal_updated",
+        values={"reached": reached},
+        case_id=locked.plan.case_id,
+        labels={"reached": "bereikt"},
+    )
+    return locked
+
+
+def plan_content(plan: Plan) -> dict[str, Any]:
+    """The whole plan as plain data: what a version freezes and what the diff compares."""
+    content: dict[str, Any] = {f: getattr(plan, f) for f in PLAN_TEXT_FIELDS}
+    content["domeinen"] = {
+        row.domain.name: {"score": row.score, "problematiek": row.problem}
+        for row in DomainScore.objects.filter(plan=plan).select_related("domain")
+    }
+    content["uitspraken"] = [
+        {"soort": s.kind, "tekst": s.text, "door": s.said_by} for s in plan.statements.all()
+    ]
+    content["doelen"] = [
+        {"doel": g.text, "goed_genoeg": g.good_enough, "bereikt": g.reached}
+        for g in plan.goals.all()
+    ]
+    content["acties"] = [
+        {
+            "wat": a.what,
+            "eigenaar": str(a.owner_user or a.owner_organisation),
+            "uiterlijk": a.due_date.isoformat(),
+            "stand": a.state,
+        }
+        for a in Action.objects.filter(case_id=plan.case_id).select_related(
+            "owner_user", "owner_organisation"
+        )
+    ]
+    safety = SafetyPlan.objects.filter(case_id=plan.case_id).first()
+    if safety is not None:
+        content["veiligheidsplan"] = {
+            **{f: _plain(getattr(safety, f)) for f in SAFETY_FIELDS},
+            "afspraken": [
+                {"wat": a.what, "wie_controleert": a.who_checks, "als_niet": a.if_not_kept}
+                for a in safety.agreements.all()
+            ],
+        }
+    return content
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@transaction.atomic
+def adopt_plan(
+    plan: Plan, *, actor: User, expected_version: int, meeting: Meeting | None = None
+) -> PlanVersion:
+    """Adopt (vaststellen) the plan as it stands: a new numbered version, kept forever."""
+    _running(plan.case)
+    locked = lock(plan, expected_version=expected_version)
+    errors = []
+    if not locked.joint_goal.strip():
+        errors.append(_("Een plan wordt vastgesteld met een gezamenlijk doel."))
+    if not locked.goals.exists():
+        errors.append(_("Een plan wordt vastgesteld met ten minste één doel."))
+    if errors:
+        raise ValidationError(errors)
+    content = plan_content(locked)
+    last = PlanVersion.objects.filter(plan=locked).order_by("-number").first()
+    if last is not None and last.content == content:
+        raise ValidationError(_("Er is niets gewijzigd sinds versie %(n)s.") % {"n": last.number})
+    version = PlanVersion.objects.create(
+        plan=locked,
+        number=(last.number + 1) if last else 1,
+        adopted_at=timezone.now(),
+        adopted_by=actor,
+        meeting=meeting,
+        content=content,
+    )
+    audit.record(
+        "plan.adopted",
+        actor=actor,
+        case_id=locked.case_id,
+        obj=version,
+        data={"versie": version.number},
+    )
+    return version

@@ -1,0 +1,140 @@
+"""Writes of the safety plan: starting it, its texts, agreements and safety scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketenregie.audit import services as audit
+from ketenregie.audit.writes import lock, save_audited
+from ketenregie.cases.models import Case
+from ketenregie.plans.models import (
+    SafetyAgreement,
+    SafetyPlan,
+    SafetyScore,
+)
+from ketenregie.plans.services.common import _running
+
+if TYPE_CHECKING:
+    from ketenregie.accounts.models import User
+
+
+SAFETY_FIELDS = [
+    "strengths",
+    "concerns",
+    "worst_case",
+    "complicating_factors",
+    "contacts",
+    "signed_by",
+    "signed_on",
+    "evaluation_date",
+]
+
+
+@transaction.atomic
+def safety_plan_for(case: Case, actor: User | None = None) -> SafetyPlan:
+    """Start the case's safety plan ("Veiligheidsplan starten"), audited as the starter.
+
+    A POST, never a page view; starting twice returns the safety plan that is there.
+    """
+    lock(case)
+    safety, created = SafetyPlan.objects.get_or_create(case=case)
+    if created:
+        audit.record("safety.created", actor=actor, case_id=case.pk, obj=safety)
+    return safety
+
+
+@transaction.atomic
+def save_safety_plan(
+    safety: SafetyPlan, *, actor: User, values: Mapping[str, Any], expected_version: int
+) -> SafetyPlan:
+    _running(safety.case)
+    locked = lock(safety, expected_version=expected_version)
+    # A field the caller did not send keeps its stored value (and is checked with it).
+    new = {
+        name: values[name] if name in values else getattr(locked, name) for name in SAFETY_FIELDS
+    }
+    errors = {}
+    signed_on, evaluation = new["signed_on"], new["evaluation_date"]
+    if signed_on and signed_on > timezone.localdate():
+        errors["signed_on"] = _("Deze datum ligt in de toekomst.")
+    if signed_on and not (new["signed_by"] or "").strip():
+        errors["signed_by"] = _("Vermeld wie hebben ondertekend.")
+    if evaluation and signed_on and evaluation <= signed_on:
+        errors["evaluation_date"] = _("De evaluatie ligt na de ondertekening.")
+    if errors:
+        raise ValidationError(errors)
+    dates = ("signed_on", "evaluation_date")
+    save_audited(
+        locked,
+        actor=actor,
+        action="safety.saved",
+        values={
+            name: (value or None) if name in dates else str(value or "").strip()
+            for name, value in new.items()
+        },
+        case_id=locked.case_id,
+        # Free text by name; the dates are no person's words and stay readable.
+        mode="names",
+        shown=dates,
+        touch={"updated_at": timezone.now(), "updated_by": actor},
+    )
+    return locked
+
+
+@transaction.atomic
+def add_safety_agreement(
+    safety: SafetyPlan, *, actor: User, what: str, who_checks: str, if_not_kept: str
+) -> SafetyAgreement:
+    _running(safety.case)
+    errors = {}
+    if not what.strip():
+        errors["what"] = _("Beschrijf wat er moet gebeuren.")
+    if not who_checks.strip():
+        errors["who_checks"] = _("Vermeld wie controleert of de afspraak wordt nagekomen.")
+    if not if_not_kept.strip():
+        errors["if_not_kept"] = _("Beschrijf wat er gebeurt als de afspraak niet wordt nagekomen.")
+    if errors:
+        raise ValidationError(errors)
+    agreement = SafetyAgreement.objects.create(
+        safety_plan=safety,
+        what=what.strip(),
+        who_checks=who_checks.strip(),
+        if_not_kept=if_not_kept.strip(),
+    )
+    audit.record("safety.agreement_added", actor=actor, case_id=safety.case_id, obj=agreement)
+    return agreement
+
+
+@transaction.atomic
+def add_safety_score(
+    case: Case, *, actor: User, who: str, score: int | None, on_date: dt.date | None
+) -> SafetyScore:
+    locked = _running(case)
+    errors = {}
+    if not who.strip():
+        errors["who"] = _("Vermeld wie de score geeft.")
+    if score is None or not 0 <= score <= 10:
+        errors["score"] = _("De schaalvraag heeft een score van 0 tot en met 10.")
+    if on_date is None or on_date > timezone.localdate():
+        errors["on_date"] = _("Vul een datum in die niet in de toekomst ligt.")
+    if errors:
+        raise ValidationError(errors)
+    assert score is not None and on_date is not None
+    record = SafetyScore.objects.create(
+        case=locked, who=who.strip(), score=score, on_date=on_date, recorded_by=actor
+    )
+    audit.record(
+        "safety.score_added",
+        actor=actor,
+        case_id=locked.pk,
+        obj=record,
+        data={"score": score, "datum": on_date.isoformat()},
+    )
+    return record

@@ -8,7 +8,11 @@ from ketenregie.core import views as core_views
 from ketenregie.dashboard import views as dashboard_views
 from ketenregie.intake import views as intake_views
 from ketenregie.pga import views as pga_views
-from ketenregie.plans import views as plan_views
+from ketenregie.plans.views import actions as plan_actions_views
+from ketenregie.plans.views import case_meetings as plan_meetings_views
+from ketenregie.plans.views import escalation as plan_escalation_views
+from ketenregie.plans.views import plan as plan_plan_views
+from ketenregie.plans.views import safety as plan_safety_views
 from ketenregie.privacy import views as privacy_views
 
 urlpatterns = [
@@ -107,88 +111,120 @@ urlpatterns = [
     path("casussen/<int:case_id>/heropenen/", pga_views.reopen, name="pga_reopen"),
     path("casussen/<int:case_id>/opschalen/", pga_views.escalate, name="pga_escalate"),
     path("casussen/<int:case_id>/escalatieniveau/", case_views.escalation, name="case_escalation"),
-    path("casussen/<int:case_id>/plan/", plan_views.plan_page, name="plan"),
-    path("casussen/<int:case_id>/plan/starten/", plan_views.plan_start, name="plan_start"),
-    path("casussen/<int:case_id>/plan/tekst/", plan_views.plan_text, name="plan_text"),
-    path("casussen/<int:case_id>/plan/scores/", plan_views.plan_scores, name="plan_scores"),
+    path("casussen/<int:case_id>/plan/", plan_plan_views.plan_page, name="plan"),
+    path("casussen/<int:case_id>/plan/starten/", plan_plan_views.plan_start, name="plan_start"),
+    path("casussen/<int:case_id>/plan/tekst/", plan_plan_views.plan_text, name="plan_text"),
+    path("casussen/<int:case_id>/plan/scores/", plan_plan_views.plan_scores, name="plan_scores"),
     path(
-        "casussen/<int:case_id>/plan/uitspraak/", plan_views.plan_statement, name="plan_statement"
+        "casussen/<int:case_id>/plan/uitspraak/",
+        plan_plan_views.plan_statement,
+        name="plan_statement",
     ),
-    path("casussen/<int:case_id>/plan/doel/", plan_views.plan_goal, name="plan_goal"),
+    path("casussen/<int:case_id>/plan/doel/", plan_plan_views.plan_goal, name="plan_goal"),
     path(
         "casussen/<int:case_id>/plan/doel/<int:goal_id>/bereikt/",
-        plan_views.plan_goal_reached,
+        plan_plan_views.plan_goal_reached,
         name="plan_goal_reached",
     ),
-    path("casussen/<int:case_id>/plan/actie/", plan_views.plan_action, name="plan_action"),
-    path("casussen/<int:case_id>/plan/vaststellen/", plan_views.plan_adopt, name="plan_adopt"),
+    path("casussen/<int:case_id>/plan/actie/", plan_plan_views.plan_action, name="plan_action"),
+    path("casussen/<int:case_id>/plan/vaststellen/", plan_plan_views.plan_adopt, name="plan_adopt"),
     path(
         "casussen/<int:case_id>/plan/casusregisseur/",
-        plan_views.plan_casusregisseur,
+        plan_plan_views.plan_casusregisseur,
         name="plan_casusregisseur",
     ),
     path(
         "casussen/<int:case_id>/plan/versie/<int:number>/",
-        plan_views.plan_version,
+        plan_plan_views.plan_version,
         name="plan_version",
     ),
-    path("casussen/<int:case_id>/plan-van-aanpak.pdf", plan_views.plan_pdf, name="plan_pdf"),
-    path("casussen/<int:case_id>/veiligheidsplan/", plan_views.safety_page, name="safety_plan"),
+    path("casussen/<int:case_id>/plan-van-aanpak.pdf", plan_plan_views.plan_pdf, name="plan_pdf"),
+    path(
+        "casussen/<int:case_id>/veiligheidsplan/", plan_safety_views.safety_page, name="safety_plan"
+    ),
     path(
         "casussen/<int:case_id>/veiligheidsplan/starten/",
-        plan_views.safety_start,
+        plan_safety_views.safety_start,
         name="safety_start",
     ),
     path(
         "casussen/<int:case_id>/veiligheidsplan/opslaan/",
-        plan_views.safety_save,
+        plan_safety_views.safety_save,
         name="safety_save",
     ),
     path(
         "casussen/<int:case_id>/veiligheidsplan/afspraak/",
-        plan_views.safety_agreement,
+        plan_safety_views.safety_agreement,
         name="safety_agreement",
     ),
     path(
         "casussen/<int:case_id>/veiligheidsplan/schaalvraag/",
-        plan_views.safety_score,
+        plan_safety_views.safety_score,
         name="safety_score",
     ),
-    path("casussen/<int:case_id>/veiligheidsplan.pdf", plan_views.safety_pdf, name="safety_pdf"),
-    path("casussen/<int:case_id>/overleg/nieuw/", plan_views.meeting_new, name="meeting_new"),
-    path("casussen/<int:case_id>/regie-opschalen/", plan_views.escalate, name="director_escalate"),
+    path(
+        "casussen/<int:case_id>/veiligheidsplan.pdf",
+        plan_safety_views.safety_pdf,
+        name="safety_pdf",
+    ),
+    path(
+        "casussen/<int:case_id>/overleg/nieuw/", plan_meetings_views.meeting_new, name="meeting_new"
+    ),
+    path(
+        "casussen/<int:case_id>/regie-opschalen/",
+        plan_escalation_views.escalate,
+        name="director_escalate",
+    ),
     path(
         "opschalingen/<int:escalation_id>/afhandelen/",
-        plan_views.escalation_handle,
+        plan_escalation_views.escalation_handle,
         name="escalation_handle",
     ),
-    path("overleggen/", plan_views.meetings, name="meetings"),
-    path("overleggen/monitoring/nieuw/", plan_views.monitoring_new, name="monitoring_new"),
-    path("overleggen/<int:meeting_id>/", plan_views.meeting_detail, name="meeting_detail"),
-    path("overleggen/<int:meeting_id>/antwoord/", plan_views.meeting_reply, name="meeting_reply"),
+    path("overleggen/", plan_meetings_views.meetings, name="meetings"),
+    path("overleggen/monitoring/nieuw/", plan_meetings_views.monitoring_new, name="monitoring_new"),
+    path("overleggen/<int:meeting_id>/", plan_meetings_views.meeting_detail, name="meeting_detail"),
+    path(
+        "overleggen/<int:meeting_id>/antwoord/",
+        plan_meetings_views.meeting_reply,
+        name="meeting_reply",
+    ),
     path(
         "overleggen/<int:meeting_id>/aanwezigheid/",
-        plan_views.meeting_attendance,
+        plan_meetings_views.meeting_attendance,
         name="meeting_attendance",
     ),
     path(
-        "overleggen/<int:meeting_id>/verslag/", plan_views.meeting_minutes, name="meeting_minutes"
+        "overleggen/<int:meeting_id>/verslag/",
+        plan_meetings_views.meeting_minutes,
+        name="meeting_minutes",
     ),
-    path("overleggen/<int:meeting_id>/versturen/", plan_views.meeting_send, name="meeting_send"),
-    path("overleggen/<int:meeting_id>/vervalt/", plan_views.meeting_cancel, name="meeting_cancel"),
+    path(
+        "overleggen/<int:meeting_id>/versturen/",
+        plan_meetings_views.meeting_send,
+        name="meeting_send",
+    ),
+    path(
+        "overleggen/<int:meeting_id>/vervalt/",
+        plan_meetings_views.meeting_cancel,
+        name="meeting_cancel",
+    ),
     path(
         "overleggen/<int:meeting_id>/deelnemer/",
-        plan_views.meeting_participant,
+        plan_meetings_views.meeting_participant,
         name="meeting_participant",
     ),
-    path("overleggen/<int:meeting_id>/actie/", plan_views.meeting_action, name="meeting_action"),
+    path(
+        "overleggen/<int:meeting_id>/actie/",
+        plan_meetings_views.meeting_action,
+        name="meeting_action",
+    ),
     path(
         "overleggen/<int:meeting_id>/deelnemer/<int:participant_id>/opnemen/",
-        plan_views.meeting_admit,
+        plan_meetings_views.meeting_admit,
         name="meeting_admit",
     ),
-    path("acties/", plan_views.my_actions, name="my_actions"),
-    path("acties/<int:action_id>/melden/", plan_views.action_report, name="action_report"),
+    path("acties/", plan_actions_views.my_actions, name="my_actions"),
+    path("acties/<int:action_id>/melden/", plan_actions_views.action_report, name="action_report"),
     path("audittrail/", privacy_views.audit_search, name="audit_search"),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
     path("beheer/<slug:kind>/", accounts_views.manage_list, name="manage_list"),

@@ -66,7 +66,7 @@ BUILT = {
         for model in ("region", "organisation", "house", "lettertemplate")
         for verb in ("created", "updated")
     ),
-    # plans.views._pdf_response: f"{kind}.pdf_downloaded".
+    # plans.views.common._pdf_response: f"{kind}.pdf_downloaded".
     "plan.pdf_downloaded",
     "safety.pdf_downloaded",
 }

@@ -1,0 +1,147 @@
+"""What the pages of the execution phase share: reading a case with full access or as its
+director, the people to invite, submitting a form to a service, the page of a plan not
+started yet, and PDF downloads. Every case is read through cases.access.get_case_for.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ketenregie.accounts.models import RoleAssignment, User
+from ketenregie.accounts.roles import Role
+from ketenregie.audit import services as audit
+from ketenregie.cases.access import (
+    get_case_for,
+    team_users,
+)
+from ketenregie.cases.models import Case, CaseMembership
+from ketenregie.cases.workflow import EXECUTION_STATUSES, RUNNING_STATUSES
+from ketenregie.core.forms import apply_service
+from ketenregie.core.http import AuthedRequest
+from ketenregie.plans.access import (
+    can_direct,
+)
+from ketenregie.plans.forms import (
+    case_workers,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _full_case(request: AuthedRequest, case_id: int) -> Case:
+    """A case in (or past) execution that the user sees in full; an adviser gets 403."""
+    case = get_case_for(request.user, case_id)
+    if case.status not in EXECUTION_STATUSES:
+        # Before execution there is no plan: the page does not exist for this case.
+        raise Http404
+    if not case.full_access:
+        raise PermissionDenied
+    return case
+
+
+def _directed_case(request: AuthedRequest, case_id: int) -> Case:
+    case = _full_case(request, case_id)
+    if not can_direct(request.user, case):
+        raise PermissionDenied
+    return case
+
+
+def _team_people(case: Case) -> QuerySet[User]:
+    """Who can own an action or be chosen casusregisseur: the active team, personally or
+    through their organisation, without advisers (they see the case pseudonymised)."""
+    return case_workers().filter(pk__in=team_users(case.pk, include_advisers=False).values("pk"))
+
+
+def _invitable(house_id: int) -> QuerySet[User]:
+    """Who can be invited to a house's meetings: case workers of the house's partner
+    organisations and of the house itself (roles held at the house), and whoever works
+    on one of the house's cases. The gate still decides what each of them sees."""
+    from ketenregie.accounts.models import HousePartner
+
+    partner_orgs = HousePartner.objects.filter(house_id=house_id).values("organisation_id")
+    house_staff = RoleAssignment.objects.filter(house_id=house_id).values("user_id")
+    on_teams = CaseMembership.objects.filter(case__house_id=house_id)
+    return (
+        case_workers()
+        .filter(
+            role_assignments__role__in=[
+                Role.PROFESSIONAL,
+                Role.PROCESREGISSEUR,
+                Role.TRIAGEVOORZITTER,
+                Role.AANMELDER,
+            ]
+        )
+        .filter(
+            Q(organisation_id__in=partner_orgs)
+            | Q(pk__in=house_staff)
+            | Q(pk__in=on_teams.filter(user__isnull=False).values("user_id"))
+            | Q(organisation_id__in=on_teams.filter(user__isnull=True).values("organisation_id"))
+        )
+        .distinct()
+    )
+
+
+def _submit(
+    request: AuthedRequest,
+    form: Any,
+    run: Callable[[Any], object],
+    *,
+    done: str,
+    success_url: str,
+    rerender: Callable[[], HttpResponse],
+    current: Callable[[], int | None] | None = None,
+) -> HttpResponse:
+    """Valid form -> service -> message and redirect; otherwise the page again, with the
+    Dutch errors on the form and everything that was typed."""
+    if form.is_valid() and apply_service(form, lambda: run(form.cleaned_data), current):
+        messages.success(request, done)
+        return redirect(success_url)
+    return rerender()
+
+
+def _not_started(request: AuthedRequest, case: Case, kind: str) -> HttpResponse:
+    """The page of a plan nobody started yet: it says so, and offers who may write the
+    plan the button that starts it (a POST; viewing never creates anything)."""
+    audit.record(f"{kind}.viewed", actor=request.user, case_id=case.pk, purpose="casusregie")
+    return TemplateResponse(
+        request,
+        "plans/not_started.html",
+        {
+            "case": case,
+            "kind": kind,
+            "can_start": can_direct(request.user, case) and case.status in RUNNING_STATUSES,
+        },
+    )
+
+
+def _pdf_response(
+    request: AuthedRequest, case: Case, kind: str, make: Callable[[], bytes]
+) -> HttpResponse:
+    fallback = reverse("plan" if kind == "plan" else "safety_plan", args=[case.pk])
+    try:
+        pdf = make()
+    except Exception:  # noqa: BLE001 - a PDF failure must not become a blank 500
+        log.exception("PDF %s niet gemaakt voor casus %s", kind, case.pk)
+        messages.error(
+            request,
+            _("De PDF kon niet worden gemaakt. Probeer het opnieuw of meld het bij de beheerder."),
+        )
+        return redirect(fallback)
+    audit.record(
+        f"{kind}.pdf_downloaded", actor=request.user, case_id=case.pk, purpose="casusregie"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = "plan-van-aanpak" if kind == "plan" else "veiligheidsplan"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{case.code}.pdf"'
+    return response

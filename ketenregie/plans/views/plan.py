@@ -1,0 +1,402 @@
+"""Pages of the integrated plan: the plan itself, its texts, scores, statements, goals and
+actions, adopting it, the casusregisseur, earlier versions and the PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ketenregie.audit import services as audit
+from ketenregie.cases.access import (
+    can_manage_case,
+)
+from ketenregie.cases.models import Case
+from ketenregie.cases.workflow import RUNNING_STATUSES
+from ketenregie.core.forms import apply_service
+from ketenregie.core.http import AuthedRequest
+from ketenregie.core.timeutil import today
+from ketenregie.core.values import show_value
+from ketenregie.plans import services
+from ketenregie.plans.access import (
+    director_roles,
+)
+from ketenregie.plans.forms import (
+    ActionForm,
+    ActionReportForm,
+    CasusregisseurForm,
+    GoalForm,
+    GoalReachedForm,
+    PlanTextForm,
+    StatementForm,
+    VersionOnlyForm,
+)
+from ketenregie.plans.models import (
+    Action,
+    ActionReport,
+    CasusregisseurAgreement,
+    Goal,
+    Meeting,
+    Plan,
+    PlanVersion,
+    SafetyPlan,
+)
+from ketenregie.plans.versions import diff, domain_series
+from ketenregie.plans.views.common import (
+    _directed_case,
+    _full_case,
+    _not_started,
+    _pdf_response,
+    _submit,
+    _team_people,
+)
+
+
+def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, Any]:
+    versions = list(
+        PlanVersion.objects.filter(plan=plan).select_related("adopted_by").order_by("number")
+    )
+    scores = services.domain_rows(plan)
+    current = {
+        "domeinen": {s.domain.name: {"score": s.score} for s in scores},
+    }
+    series = domain_series(
+        [(f"v{v.number} {v.adopted_at:%d-%m-%Y}", v.content) for v in versions],
+        ("werkversie", current),
+    )
+    agreements = list(
+        CasusregisseurAgreement.objects.filter(case=case)
+        .select_related("casusregisseur", "recorded_by", "meeting")
+        .prefetch_related("agreed_by")
+    )
+    return {
+        "case": case,
+        "plan": plan,
+        "versions": versions,
+        "scores": scores,
+        "series": series,
+        "statements": list(plan.statements.all()),
+        "goals": list(plan.goals.all()),
+        "actions": list(
+            Action.objects.filter(case=case).select_related(
+                "owner_user", "owner_organisation", "meeting"
+            )
+        ),
+        "agreements": agreements,
+        "meetings": list(Meeting.objects.filter(case=case).order_by("-starts_at")),
+        "has_safety_plan": SafetyPlan.objects.filter(case=case).exists(),
+        "today": today(),
+    }
+
+
+def _plan_page(
+    request: AuthedRequest, case: Case, bound: dict[str, Any] | None = None
+) -> HttpResponse:
+    plan = Plan.objects.filter(case=case).first()
+    if plan is None:
+        return _not_started(request, case, "plan")
+    context = _plan_context(request, case, plan)
+    roles = director_roles(request.user, case)
+    direct = bool(roles)
+    running = case.status in RUNNING_STATUSES
+    context.update(
+        {
+            "can_direct": direct and running,
+            "my_director_roles": roles,
+            "reached_choices": Goal.Reached.choices,
+        }
+    )
+    if direct and running:
+        people = _team_people(case)
+        context.update(
+            {
+                "text_form": PlanTextForm(
+                    initial={
+                        "version": plan.version,
+                        **{f: getattr(plan, f) for f in services.PLAN_TEXT_FIELDS},
+                    }
+                ),
+                "statement_form": StatementForm(),
+                "goal_form": GoalForm(),
+                "action_form": ActionForm(people=people, goals=plan.goals.all()),
+                "adopt_form": VersionOnlyForm(initial={"version": plan.version}),
+                "goal_reached_form": GoalReachedForm(),
+                "report_form": ActionReportForm(),
+                "report_kinds": ActionReport.Kind.choices,
+            }
+        )
+        if can_manage_case(request.user, case):
+            context["casusregisseur_form"] = CasusregisseurForm(people=people)
+    context.update(bound or {})
+    posted = context.get("posted_scores")
+    for row in context["scores"]:
+        # After a failed save the rows show what was typed, not what is stored.
+        row.form_score = posted.get(f"score-{row.domain_id}", "") if posted else row.score
+        row.form_problem = posted.get(f"problem-{row.domain_id}", "") if posted else row.problem
+    audit.record("plan.viewed", actor=request.user, case_id=case.pk, purpose="casusregie")
+    return TemplateResponse(request, "plans/plan.html", context)
+
+
+@login_required
+def plan_page(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _plan_page(request, _full_case(request, case_id))
+
+
+@login_required
+@require_POST
+def plan_start(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = _directed_case(request, case_id)
+    if case.status not in RUNNING_STATUSES:
+        raise PermissionDenied
+    services.plan_for(case, actor=request.user)
+    messages.success(request, _("Plan van aanpak gestart."))
+    return redirect("plan", case.pk)
+
+
+def _plan_post(
+    request: AuthedRequest,
+    case_id: int,
+    form_key: str,
+    build: Callable[[Case, Plan], Any],
+    run: Callable[[Case, Plan, Any], object],
+    done: str,
+    *,
+    versioned: bool = False,
+    manage_only: bool = False,
+) -> HttpResponse:
+    case = _directed_case(request, case_id)
+    if manage_only and not can_manage_case(request.user, case):
+        raise PermissionDenied
+    plan = Plan.objects.filter(case=case).first()
+    if plan is None:
+        messages.error(request, _("Start eerst het plan van aanpak."))
+        return redirect("plan", case.pk)
+    form = build(case, plan)
+
+    def current() -> int | None:
+        return Plan.objects.get(pk=plan.pk).version if versioned else None
+
+    return _submit(
+        request,
+        form,
+        lambda data: run(case, plan, data),
+        done=done,
+        success_url=reverse("plan", args=[case.pk]) + f"#{form_key}",
+        rerender=lambda: _plan_page(request, case, {form_key: form}),
+        current=current,
+    )
+
+
+@login_required
+@require_POST
+def plan_text(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        case_id,
+        "text_form",
+        lambda c, p: PlanTextForm(request.POST),
+        lambda c, p, d: services.save_plan_text(
+            p, actor=request.user, values=d, expected_version=d["version"]
+        ),
+        _("Plan opgeslagen."),
+        versioned=True,
+    )
+
+
+@login_required
+@require_POST
+def plan_scores(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = _directed_case(request, case_id)
+    plan = Plan.objects.filter(case=case).first()
+    if plan is None:
+        messages.error(request, _("Start eerst het plan van aanpak."))
+        return redirect("plan", case.pk)
+    form = VersionOnlyForm(request.POST)
+    scores: dict[int, tuple[int | None, str]] = {}
+    errors = []
+    for row in services.domain_rows(plan):
+        raw = request.POST.get(f"score-{row.domain_id}", "").strip()
+        text = request.POST.get(f"problem-{row.domain_id}", "")
+        value: int | None = None
+        if raw:
+            try:
+                value = int(raw)
+            except ValueError:
+                errors.append(
+                    _("De score bij %(domein)s is geen getal.") % {"domein": row.domain.name}
+                )
+        scores[row.domain_id] = (value, text)
+    if form.is_valid() and not errors:
+        if apply_service(
+            form,
+            lambda: services.save_domain_scores(
+                plan,
+                actor=request.user,
+                scores=scores,
+                expected_version=form.cleaned_data["version"],
+            ),
+            lambda: Plan.objects.get(pk=plan.pk).version,
+        ):
+            messages.success(request, _("Scores per leefgebied opgeslagen."))
+            return redirect(reverse("plan", args=[case.pk]) + "#scores")
+    for e in errors:
+        form.add_error(None, e)
+    # Keep what was typed: the page shows the posted scores, not the stored ones.
+    return _plan_page(request, case, {"scores_form": form, "posted_scores": request.POST})
+
+
+@login_required
+@require_POST
+def plan_statement(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        case_id,
+        "statement_form",
+        lambda c, p: StatementForm(request.POST),
+        lambda c, p, d: services.add_statement(p, actor=request.user, **d),
+        _("Toegevoegd."),
+    )
+
+
+@login_required
+@require_POST
+def plan_goal(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        case_id,
+        "goal_form",
+        lambda c, p: GoalForm(request.POST),
+        lambda c, p, d: services.add_goal(p, actor=request.user, **d),
+        _("Doel toegevoegd."),
+    )
+
+
+@login_required
+@require_POST
+def plan_goal_reached(request: AuthedRequest, case_id: int, goal_id: int) -> HttpResponse:
+    def run(c: Case, p: Plan, d: Any) -> object:
+        goal = Goal.objects.filter(plan=p, pk=goal_id).first()
+        if goal is None:
+            raise Http404
+        return services.set_goal_reached(goal, actor=request.user, reached=d["reached"])
+
+    return _plan_post(
+        request,
+        case_id,
+        "goal_reached_form",
+        lambda c, p: GoalReachedForm(request.POST),
+        run,
+        _("Doel bijgewerkt."),
+    )
+
+
+@login_required
+@require_POST
+def plan_action(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        case_id,
+        "action_form",
+        lambda c, p: ActionForm(request.POST, people=_team_people(c), goals=p.goals.all()),
+        lambda c, p, d: services.add_action(c, actor=request.user, **d),
+        _("Actie toegevoegd."),
+    )
+
+
+@login_required
+@require_POST
+def plan_adopt(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        case_id,
+        "adopt_form",
+        lambda c, p: VersionOnlyForm(request.POST),
+        lambda c, p, d: services.adopt_plan(p, actor=request.user, expected_version=d["version"]),
+        _("Plan vastgesteld als nieuwe versie."),
+        versioned=True,
+    )
+
+
+@login_required
+@require_POST
+def plan_casusregisseur(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        case_id,
+        "casusregisseur_form",
+        lambda c, p: CasusregisseurForm(request.POST, people=_team_people(c)),
+        lambda c, p, d: services.agree_casusregisseur(
+            c,
+            actor=request.user,
+            casusregisseur=d["casusregisseur"],
+            agreed_by=d["agreed_by"],
+            meeting=Meeting.objects.first_of(c.pk).first(),
+        ),
+        _("Casusregisseur vastgelegd, met wie instemden."),
+        manage_only=True,
+    )
+
+
+@login_required
+def plan_version(request: AuthedRequest, case_id: int, number: int) -> HttpResponse:
+    case = _full_case(request, case_id)
+    versions = {
+        v.number: v
+        for v in PlanVersion.objects.filter(
+            plan__case=case, number__in=[number - 1, number]
+        ).select_related("adopted_by", "meeting")
+    }
+    version = versions.get(number)
+    if version is None:
+        raise Http404
+    previous = versions.get(number - 1)
+    audit.record(
+        "plan.version_viewed",
+        actor=request.user,
+        case_id=case.pk,
+        obj=version,
+        purpose="casusregie",
+    )
+    return TemplateResponse(
+        request,
+        "plans/version.html",
+        {
+            "case": case,
+            "version": version,
+            "previous": previous,
+            "changes": diff(previous.content if previous else None, version.content),
+            "content": version.content,
+            "goals": [
+                {**g, "bereikt": dict(Goal.Reached.choices).get(g.get("bereikt"), "")}
+                for g in version.content.get("doelen", [])
+            ],
+            "actions": [
+                {
+                    **a,
+                    "stand": dict(Action.State.choices).get(a.get("stand"), ""),
+                    "uiterlijk": show_value(a.get("uiterlijk")),
+                }
+                for a in version.content.get("acties", [])
+            ],
+        },
+    )
+
+
+@login_required
+def plan_pdf(request: AuthedRequest, case_id: int) -> HttpResponse:
+    from ketenregie.plans.pdf import plan_pdf as make
+
+    case = _full_case(request, case_id)
+    if not Plan.objects.filter(case=case).exists():
+        raise Http404
+    return _pdf_response(request, case, "plan", lambda: make(case))

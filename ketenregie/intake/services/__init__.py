@@ -1,3 +1,74 @@
-"""Every intake write (being split into modules by what they do)."""
+"""Every intake write: referral drafts and submission, screening, enrichment, triage.
 
-from ketenregie.intake.services.referral import *  # noqa: F403
+Each submodule holds one part; this package re-exports their public names so callers
+keep writing `services.save_referral`. Patch a name in the submodule that looks it up,
+not here.
+"""
+
+from ketenregie.intake.services.enrichment import (
+    PUBLIC_DOMAINS,
+    SLOT_MINUTES,
+    answer_enrichment,
+    put_on_agenda,
+    slot_of,
+)
+from ketenregie.intake.services.feedback import (
+    mark_feedback_read,
+)
+from ketenregie.intake.services.meeting_dates import (
+    meeting_for_submission,
+    meeting_on,
+    next_meeting_after_now,
+    next_open_meeting,
+    submission_date,
+    upcoming_meetings,
+)
+from ketenregie.intake.services.referral import (
+    ALLOWED_SIGNATURES,
+    REFERRAL_FIELDS,
+    ReferralInput,
+    check_attachment,
+    save_referral,
+)
+from ketenregie.intake.services.screening import (
+    approve_for_enrichment,
+    delete_referral_data,
+    refer_elsewhere,
+    reject_referral,
+)
+from ketenregie.intake.services.triage import (
+    IncidentalInvitee,
+    cancel_meeting,
+    cancel_meeting_on,
+    decide_outcome,
+    record_attendance,
+)
+
+__all__ = [
+    "ALLOWED_SIGNATURES",
+    "IncidentalInvitee",
+    "PUBLIC_DOMAINS",
+    "REFERRAL_FIELDS",
+    "ReferralInput",
+    "SLOT_MINUTES",
+    "answer_enrichment",
+    "approve_for_enrichment",
+    "cancel_meeting",
+    "cancel_meeting_on",
+    "check_attachment",
+    "decide_outcome",
+    "delete_referral_data",
+    "mark_feedback_read",
+    "meeting_for_submission",
+    "meeting_on",
+    "next_meeting_after_now",
+    "next_open_meeting",
+    "put_on_agenda",
+    "record_attendance",
+    "refer_elsewhere",
+    "reject_referral",
+    "save_referral",
+    "slot_of",
+    "submission_date",
+    "upcoming_meetings",
+]

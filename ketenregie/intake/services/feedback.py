@@ -1,0 +1,47 @@
+"""Feedback to the referrer: the link-only message with its mail, the date of a triage
+meeting as the messages name it, and marking messages read.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ketenregie.accounts.models import User
+from ketenregie.core.mail import send_link_mail
+from ketenregie.intake.models import (
+    Feedback,
+    Referral,
+    TriageMeeting,
+)
+
+
+def _feedback(referral: Referral, message: str, *, subject: str) -> None:
+    """A terugmelding in the product, and a link-only e-mail to the referrer."""
+    case = referral.case
+    Feedback.objects.create(
+        recipient=referral.referrer,
+        case_id=case.pk,
+        case_code=case.code,
+        message=message,
+        created_at=timezone.now(),
+    )
+    send_link_mail(
+        [referral.referrer.email],
+        subject=subject,
+        text=f"Er is een terugmelding over aanmelding {case.code}.",
+        path=reverse("my_referrals"),
+    )
+
+
+def _format_meeting(meeting: TriageMeeting) -> str:
+    from django.utils.formats import date_format
+
+    start = timezone.localtime(meeting.starts_at)
+    return f"{date_format(start, 'l j F Y')} om {start:%H:%M} uur"
+
+
+@transaction.atomic
+def mark_feedback_read(recipient: User) -> int:
+    return Feedback.objects.filter(recipient=recipient, read_at=None).update(read_at=timezone.now())

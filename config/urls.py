@@ -6,7 +6,11 @@ from ketenregie.accounts import views as accounts_views
 from ketenregie.cases import views as case_views
 from ketenregie.core import views as core_views
 from ketenregie.dashboard import views as dashboard_views
-from ketenregie.intake import views as intake_views
+from ketenregie.intake.views import attachments as intake_attachments_views
+from ketenregie.intake.views import enrichment as intake_enrichment_views
+from ketenregie.intake.views import referral as intake_referral_views
+from ketenregie.intake.views import screening as intake_screening_views
+from ketenregie.intake.views import triage as intake_triage_views
 from ketenregie.pga import views as pga_views
 from ketenregie.plans.views import actions as plan_actions_views
 from ketenregie.plans.views import case_meetings as plan_meetings_views
@@ -28,53 +32,69 @@ urlpatterns = [
         case_views.team_end,
         name="team_end",
     ),
-    path("aanmelden/", intake_views.referral_start, name="referral_start"),
-    path("aanmelden/<int:house_id>/", intake_views.referral_create, name="referral_create"),
-    path("aanmelden/<int:house_id>/criteria/", intake_views.criteria_check, name="criteria_check"),
-    path("aanmeldingen/", intake_views.my_referrals, name="my_referrals"),
+    path("aanmelden/", intake_referral_views.referral_start, name="referral_start"),
+    path(
+        "aanmelden/<int:house_id>/", intake_referral_views.referral_create, name="referral_create"
+    ),
+    path(
+        "aanmelden/<int:house_id>/criteria/",
+        intake_referral_views.criteria_check,
+        name="criteria_check",
+    ),
+    path("aanmeldingen/", intake_referral_views.my_referrals, name="my_referrals"),
     path(
         "aanmeldingen/terugmeldingen-gelezen/",
-        intake_views.feedback_read,
+        intake_referral_views.feedback_read,
         name="feedback_read",
     ),
-    path("aanmeldingen/<int:case_id>/", intake_views.referral_detail, name="referral_detail"),
-    path("aanmeldingen/<int:case_id>/wijzigen/", intake_views.referral_edit, name="referral_edit"),
     path(
-        "aanmeldingen/<int:case_id>/screenen/", intake_views.referral_screen, name="referral_screen"
+        "aanmeldingen/<int:case_id>/", intake_referral_views.referral_detail, name="referral_detail"
+    ),
+    path(
+        "aanmeldingen/<int:case_id>/wijzigen/",
+        intake_referral_views.referral_edit,
+        name="referral_edit",
+    ),
+    path(
+        "aanmeldingen/<int:case_id>/screenen/",
+        intake_screening_views.referral_screen,
+        name="referral_screen",
     ),
     path(
         "aanmeldingen/<int:case_id>/agenderen/",
-        intake_views.referral_agenda,
+        intake_screening_views.referral_agenda,
         name="referral_agenda",
     ),
     path(
         "bijlagen/<int:attachment_id>/",
-        intake_views.attachment_download,
+        intake_attachments_views.attachment_download,
         name="attachment_download",
     ),
-    path("screening/", intake_views.screening_list, name="screening_list"),
-    path("bekendheidscheck/", intake_views.enrichment_list, name="enrichment_list"),
+    path("screening/", intake_screening_views.screening_list, name="screening_list"),
+    path("bekendheidscheck/", intake_enrichment_views.enrichment_list, name="enrichment_list"),
     path(
         "bekendheidscheck/<int:request_id>/",
-        intake_views.enrichment_answer,
+        intake_enrichment_views.enrichment_answer,
         name="enrichment_answer",
     ),
-    path("triage/", intake_views.triage_list, name="triage_list"),
-    path("triage/<int:meeting_id>/", intake_views.triage_detail, name="triage_detail"),
-    path("triage/<int:meeting_id>/vervalt/", intake_views.triage_cancel, name="triage_cancel"),
+    path("triage/", intake_triage_views.triage_list, name="triage_list"),
+    path("triage/<int:meeting_id>/", intake_triage_views.triage_detail, name="triage_detail"),
+    path(
+        "triage/<int:meeting_id>/vervalt/", intake_triage_views.triage_cancel, name="triage_cancel"
+    ),
     path(
         "triage/huis/<int:house_id>/<str:day>/vervalt/",
-        intake_views.triage_cancel_date,
+        intake_triage_views.triage_cancel_date,
         name="triage_cancel_date",
     ),
     path(
         "triage/agendapunt/<int:item_id>/aanwezigheid/",
-        intake_views.triage_attendance,
+        intake_triage_views.triage_attendance,
         name="triage_attendance",
     ),
     path(
         "triage/agendapunt/<int:item_id>/uitkomst/",
-        intake_views.triage_outcome,
+        intake_triage_views.triage_outcome,
         name="triage_outcome",
     ),
     path(

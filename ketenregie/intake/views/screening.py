@@ -1,0 +1,165 @@
+"""Pages of the chair's screening: the screening decision, putting a referral on the
+agenda, and the screening list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ketenregie.audit import services as audit
+from ketenregie.cases.access import get_case_for, is_chair_of, visible_cases
+from ketenregie.cases.models import Case
+from ketenregie.cases.workflow import SCREENING_STATUSES, Status
+from ketenregie.core.forms import apply_service
+from ketenregie.core.http import AuthedRequest
+from ketenregie.intake import services
+from ketenregie.intake.access import (
+    chair_house_ids,
+)
+from ketenregie.intake.forms import (
+    AgendaForm,
+    ScreeningForm,
+)
+from ketenregie.intake.matching import duplicates_for
+from ketenregie.intake.models import (
+    AgendaItem,
+)
+from ketenregie.intake.views.referral import referral_detail
+
+
+def _chair_case(request: AuthedRequest, case_id: int) -> Case:
+    case = get_case_for(request.user, case_id)
+    if not is_chair_of(request.user, case.house_id):
+        raise PermissionDenied
+    return case
+
+
+@login_required
+@require_POST
+def referral_screen(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = _chair_case(request, case_id)
+    form = ScreeningForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["decision"] == "approve":
+            if apply_service(
+                form,
+                lambda: services.approve_for_enrichment(
+                    case, actor=request.user, expected_version=d["version"]
+                ),
+            ):
+                messages.success(request, _("Goedgekeurd; de bekendheidscheck is uitgezet."))
+                return redirect("referral_detail", case_id=case.pk)
+        elif d["decision"] == "refer":
+            if apply_service(
+                form,
+                lambda: services.refer_elsewhere(
+                    case,
+                    actor=request.user,
+                    expected_version=d["version"],
+                    to=d["referred_to"],
+                    status=Status.AANGEMELD,
+                ),
+            ):
+                messages.success(request, _("Doorverwezen; de aanmelder is geïnformeerd."))
+                return redirect("screening_list")
+        elif apply_service(
+            form,
+            lambda: services.reject_referral(
+                case,
+                actor=request.user,
+                expected_version=d["version"],
+                category=d["category"],
+                reason=d["reason"],
+                advice=d["advice"],
+            ),
+        ):
+            messages.success(
+                request,
+                _("Niet geagendeerd: de aanmelder is geïnformeerd en de aanmelding is verwijderd."),
+            )
+            return redirect("screening_list")
+    return _detail_with_form(request, case, "screen_form", form)
+
+
+def _detail_with_form(request: AuthedRequest, case: Case, name: str, form: Any) -> HttpResponse:
+    response = referral_detail(request, case.pk)
+    assert isinstance(response, TemplateResponse)
+    assert response.context_data is not None
+    response.context_data[name] = form
+    response.status_code = 200
+    return response
+
+
+@login_required
+@require_POST
+def referral_agenda(request: AuthedRequest, case_id: int) -> HttpResponse:
+    case = _chair_case(request, case_id)
+    form = AgendaForm(request.POST)
+    items: list[AgendaItem] = []
+    if form.is_valid() and apply_service(
+        form,
+        lambda: items.append(
+            services.put_on_agenda(
+                case,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                proposed_level=form.cleaned_data["proposed_level"],
+                reasoning=form.cleaned_data["reasoning"],
+            )
+        ),
+    ):
+        messages.success(request, _("Geagendeerd; de aanmelder is uitgenodigd."))
+        return redirect("triage_detail", meeting_id=items[0].meeting_id)
+    return _detail_with_form(request, case, "agenda_form", form)
+
+
+@login_required
+def screening_list(request: AuthedRequest) -> HttpResponse:
+    houses = chair_house_ids(request.user)
+    if not houses:
+        raise PermissionDenied
+    cases = list(
+        visible_cases(request.user)
+        .filter(house_id__in=houses, status__in=SCREENING_STATUSES)
+        .select_related("person", "house", "referral__triage_meeting", "referral__referrer")
+        .annotate(
+            open_requests=Count(
+                "referral__enrichment", filter=Q(referral__enrichment__answer=""), distinct=True
+            ),
+            all_requests=Count("referral__enrichment", distinct=True),
+        )
+        .order_by("referral__submitted_at")
+    )
+    claimed = {c.person_id: c.referral.claimed_bsn for c in cases if c.referral.claimed_bsn}
+    dupes = duplicates_for([c.person for c in cases], claimed)
+    rows = [
+        (
+            c,
+            len(
+                [
+                    m
+                    for m in dupes.get(c.person_id, [])
+                    if m.person.pk != c.person_id or len(m.cases) > 1
+                ]
+            ),
+        )
+        for c in cases
+    ]
+    audit.record(
+        "case.list_viewed",
+        actor=request.user,
+        purpose="screening",
+        data={"getoond": [c.pk for c in cases]},
+    )
+    return TemplateResponse(request, "intake/screening_list.html", {"rows": rows})

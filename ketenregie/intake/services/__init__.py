@@ -13,6 +13,7 @@ from ketenregie.intake.services.enrichment import (
     slot_of,
 )
 from ketenregie.intake.services.feedback import (
+    format_meeting,
     mark_feedback_read,
 )
 from ketenregie.intake.services.meeting_dates import (
@@ -58,6 +59,7 @@ __all__ = [
     "check_attachment",
     "decide_outcome",
     "delete_referral_data",
+    "format_meeting",
     "mark_feedback_read",
     "meeting_for_submission",
     "meeting_on",

@@ -30,7 +30,7 @@ from ketenregie.intake.models import (
     TriageMeeting,
 )
 from ketenregie.intake.services.common import _bump, _locked_referral
-from ketenregie.intake.services.feedback import _feedback, _format_meeting
+from ketenregie.intake.services.feedback import _feedback, format_meeting
 from ketenregie.intake.services.meeting_dates import next_meeting_after_now, next_open_meeting
 
 SLOT_MINUTES = 20
@@ -192,7 +192,7 @@ def put_on_agenda(
             "Uw aanmelding staat op de agenda van de integrale triage op %(datum)s, tijdsblok "
             "%(tijd)s (20 minuten). Uw aanwezigheid is nodig; u krijgt een uitnodiging."
         )
-        % {"datum": _format_meeting(meeting), "tijd": f"{timezone.localtime(start):%H:%M}"},
+        % {"datum": format_meeting(meeting), "tijd": f"{timezone.localtime(start):%H:%M}"},
         subject=_("aanmelding geagendeerd"),
     )
     _invite_referrer(item)

@@ -35,7 +35,7 @@ def _feedback(referral: Referral, message: str, *, subject: str) -> None:
     )
 
 
-def _format_meeting(meeting: TriageMeeting) -> str:
+def format_meeting(meeting: TriageMeeting) -> str:
     from django.utils.formats import date_format
 
     start = timezone.localtime(meeting.starts_at)

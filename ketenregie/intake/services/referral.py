@@ -36,7 +36,7 @@ from ketenregie.intake.models import (
     ReferralCriterion,
     ReferralProblem,
 )
-from ketenregie.intake.services.feedback import _feedback, _format_meeting
+from ketenregie.intake.services.feedback import _feedback, format_meeting
 from ketenregie.intake.services.meeting_dates import meeting_for_submission
 
 ALLOWED_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -359,6 +359,6 @@ def _submit(referral: Referral, actor: User) -> None:
     _feedback(
         referral,
         _("Uw aanmelding is ontvangen. Zij wordt besproken in de integrale triage van %(datum)s.")
-        % {"datum": _format_meeting(meeting)},
+        % {"datum": format_meeting(meeting)},
         subject=_("aanmelding ontvangen"),
     )

@@ -29,7 +29,7 @@ from ketenregie.intake.models import (
     TriageMeeting,
 )
 from ketenregie.intake.services.enrichment import _add_to_agenda, _invite_referrer
-from ketenregie.intake.services.feedback import _feedback, _format_meeting
+from ketenregie.intake.services.feedback import _feedback, format_meeting
 from ketenregie.intake.services.meeting_dates import meeting_on, next_open_meeting
 
 
@@ -95,7 +95,7 @@ def record_attendance(
                 "U was niet aanwezig bij de triage; zonder u kan de casus niet worden besproken. "
                 "Zij staat nu op de agenda van %(datum)s."
             )
-            % {"datum": _format_meeting(nxt)},
+            % {"datum": format_meeting(nxt)},
             subject=_("casus verplaatst naar volgende triage"),
         )
         _invite_referrer(new_item)
@@ -264,7 +264,7 @@ def cancel_meeting(meeting: TriageMeeting, *, actor: User, reason: str) -> Triag
         _feedback(
             ref,
             _("De triage van %(oud)s vervalt; uw aanmelding wordt besproken op %(nieuw)s.")
-            % {"oud": locked.date.strftime("%d-%m-%Y"), "nieuw": _format_meeting(nxt)},
+            % {"oud": locked.date.strftime("%d-%m-%Y"), "nieuw": format_meeting(nxt)},
             subject=_("triage verplaatst"),
         )
     for item in (
@@ -287,7 +287,7 @@ def cancel_meeting(meeting: TriageMeeting, *, actor: User, reason: str) -> Triag
         _feedback(
             item.referral,
             _("De triage van %(oud)s vervalt; uw casus staat nu op de agenda van %(nieuw)s.")
-            % {"oud": locked.date.strftime("%d-%m-%Y"), "nieuw": _format_meeting(nxt)},
+            % {"oud": locked.date.strftime("%d-%m-%Y"), "nieuw": format_meeting(nxt)},
             subject=_("triage verplaatst"),
         )
         _invite_referrer(new_item)

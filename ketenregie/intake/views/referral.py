@@ -129,7 +129,7 @@ def _referral_page(request: AuthedRequest, house: House, case: Case | None) -> H
                     messages.success(
                         request,
                         _("Aanmelding ingediend. Zij wordt besproken in de triage van %(d)s.")
-                        % {"d": services._format_meeting(meeting)},
+                        % {"d": services.format_meeting(meeting)},
                     )
                 else:
                     messages.success(request, _("Concept opgeslagen. Alleen u ziet dit concept."))

@@ -35,9 +35,17 @@ $UV run ruff format --check .
 $UV run mypy .
 $UV run python manage.py makemigrations --check --dry-run >/dev/null
 
+# Both runs spread the tests over worker processes (pytest-xdist), each with its own test
+# database (SQLite in memory, or test_ketenregie_gwN on PostgreSQL) and its own live server
+# for the browser journeys. worksteal hands each worker a contiguous half and rebalances by
+# stealing, so the permission matrix's tests of one world mostly stay on one worker.
+# PYTEST_WORKERS=0 runs serially; arguments after `make test` / test.sh go last, so they
+# can override these (e.g. -n 0, -p no:randomly, -k ...).
+PYTEST_PARALLEL=(-n "${PYTEST_WORKERS:-auto}" --dist worksteal)
+
 echo "== Tests op SQLite"
 status=0
-$UV run pytest "$@" || status=$?
+$UV run pytest "${PYTEST_PARALLEL[@]}" "$@" || status=$?
 
 echo "== Tests op PostgreSQL 15"
 # Under /tmp, not the clone: the postgres user must be able to reach it.
@@ -58,7 +66,8 @@ trap cleanup EXIT
 "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" \
   -o "-c listen_addresses=127.0.0.1 -p $PORT -k $PGDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" -w start >/dev/null
 pg_status=0
-DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/ketenregie" $UV run pytest "$@" || pg_status=$?
+DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/ketenregie" $UV run pytest "${PYTEST_PARALLEL[@]}" "$@" \
+  || pg_status=$?
 
 echo "== Uitslag: SQLite exit $status, PostgreSQL exit $pg_status"
 [ $status -eq 0 ] && [ $pg_status -eq 0 ]

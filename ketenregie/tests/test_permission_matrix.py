@@ -842,7 +842,7 @@ def shared_world(
 
 @pytest.fixture
 def world(shared_world: SharedWorld, settings: Any) -> dict[str, Any]:
-    # After the autouse fixture of conftest.py, which points attachments at tmp_path.
+    # After the autouse fixture of conftest.py, which names a fresh attachment directory.
     settings.KETENREGIE_ATTACHMENT_ROOT = shared_world.attachment_root
     # The tests only read the world's objects (requests load their own from the
     # database), so the dict is shared; a fresh dict keeps a test from swapping entries.

@@ -37,11 +37,14 @@ $UV run python manage.py makemigrations --check --dry-run >/dev/null
 
 # Both runs spread the tests over worker processes (pytest-xdist), each with its own test
 # database (SQLite in memory, or test_ketenregie_gwN on PostgreSQL) and its own live server
-# for the browser journeys. worksteal hands each worker a contiguous half and rebalances by
-# stealing, so the permission matrix's tests of one world mostly stay on one worker.
-# PYTEST_WORKERS=0 runs serially; arguments after `make test` / test.sh go last, so they
-# can override these (e.g. -n 0, -p no:randomly, -k ...).
-PYTEST_PARALLEL=(-n "${PYTEST_WORKERS:-auto}" --dist worksteal)
+# for the browser journeys. `--dist load` hands out runs of consecutive tests from the
+# front of the collection, so every worker runs its tests in collection order: the
+# permission matrix's tests of one world mostly stay together, and pytest-django's
+# transactional tests (the browser journeys, whose flush removes migration-seeded rows)
+# stay after the others on each worker. Not worksteal: a stolen tail breaks that order.
+# PYTEST_WORKERS=0 runs in one process; arguments to test.sh go last, so they can
+# override these (e.g. -n 0, -p no:randomly, -k ...).
+PYTEST_PARALLEL=(-n "${PYTEST_WORKERS:-auto}" --dist load)
 
 echo "== Tests op SQLite"
 status=0

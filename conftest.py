@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from django.core.cache import cache
@@ -19,10 +20,13 @@ from ketenregie.tests_support.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_clean(settings: Any, tmp_path: Any) -> None:
+def _fast_and_clean(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     # Argon2 is the production hasher (asserted in its own test); tests need speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.KETENREGIE_ATTACHMENT_ROOT = tmp_path / "bijlagen"
+    # A directory of its own per test, but only named here: the storage creates it on the
+    # first save. Asking for tmp_path would create (and later remove) one per test, a few
+    # milliseconds each, for the few tests that store an attachment.
+    settings.KETENREGIE_ATTACHMENT_ROOT = tmp_path_factory.getbasetemp() / "bijlagen" / uuid4().hex
     cache.clear()
 
 

@@ -36,9 +36,20 @@ $UV run mypy .
 $UV run lint-imports
 $UV run python manage.py makemigrations --check --dry-run >/dev/null
 
+# Both runs spread the tests over worker processes (pytest-xdist), each with its own test
+# database (SQLite in memory, or test_ketenregie_gwN on PostgreSQL) and its own live server
+# for the browser journeys. `--dist load` hands out runs of consecutive tests from the
+# front of the collection, so every worker runs its tests in collection order: the
+# permission matrix's tests of one world mostly stay together, and pytest-django's
+# transactional tests (the browser journeys, whose flush removes migration-seeded rows)
+# stay after the others on each worker. Not worksteal: a stolen tail breaks that order.
+# PYTEST_WORKERS=0 runs in one process; arguments to test.sh go last, so they can
+# override these (e.g. -n 0, -p no:randomly, -k ...).
+PYTEST_PARALLEL=(-n "${PYTEST_WORKERS:-auto}" --dist load)
+
 echo "== Tests op SQLite"
 status=0
-$UV run pytest "$@" || status=$?
+$UV run pytest "${PYTEST_PARALLEL[@]}" "$@" || status=$?
 
 echo "== Tests op PostgreSQL 15"
 # Under /tmp, not the clone: the postgres user must be able to reach it.
@@ -59,7 +70,8 @@ trap cleanup EXIT
 "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" \
   -o "-c listen_addresses=127.0.0.1 -p $PORT -k $PGDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" -w start >/dev/null
 pg_status=0
-DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/ketenregie" $UV run pytest "$@" || pg_status=$?
+DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/ketenregie" $UV run pytest "${PYTEST_PARALLEL[@]}" "$@" \
+  || pg_status=$?
 
 echo "== Uitslag: SQLite exit $status, PostgreSQL exit $pg_status"
 [ $status -eq 0 ] && [ $pg_status -eq 0 ]

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
+from django.test.client import ClientHandler
 from django.urls import reverse
 from django.utils import timezone
 
@@ -806,40 +810,130 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     }
 
 
-CASES = list(itertools.product(Role, RELATIONS, range(len(ENDPOINTS))))
+# One world per (role, relation), built once and shared by every endpoint of that pair.
+WORLDS = list(itertools.product(Role, RELATIONS))
+
+
+class SharedWorld(NamedTuple):
+    objects: dict[str, Any]
+    attachment_root: Path
+    session_key: str
+
+
+@pytest.fixture(scope="class")
+def shared_world(
+    world_key: tuple[Role, str],
+    django_db_setup: None,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[SharedWorld]:
+    """The world of one (role, relation), inside a transaction rolled back after its tests.
+
+    The pattern of Django's TestCase.setUpTestData: the world is written once inside an
+    outer atomic block; each test's own `django_db` atomic is a savepoint nested in it and
+    rolled back after the test, so a POST of one endpoint never leaks into the next. Class
+    scope, not module scope: when pytest (or pytest-randomly) moves on to a test outside the
+    class, pytest tears the class down and so rolls the world back first. The parameter
+    `world_key` is class-scoped too, so pytest groups the tests of one world together (also
+    after pytest-randomly's shuffle, which runs before pytest's grouping); a world that
+    does come back later is simply built again.
+    """
+    role, relation = world_key
+    # Outlives the per-test tmp_path: the attachment file is written once, here.
+    root = tmp_path_factory.mktemp("bijlagen")
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        # Marked like TestCase's own blocks: a durable atomic in a view may nest in it.
+        outer._from_testcase = True  # type: ignore[attr-defined]
+        outer.__enter__()
+    try:
+        with (
+            django_db_blocker.unblock(),
+            override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                KETENREGIE_ATTACHMENT_ROOT=root,
+            ),
+        ):
+            built = _world(role, relation)
+            # Logged in once, the way the other tests log in (force_login; the user has
+            # TOTP). The session row belongs to the world, so each test starts from it.
+            login = Client()
+            login.force_login(built["user"])
+            session_key = login.cookies[django_settings.SESSION_COOKIE_NAME].value
+        yield SharedWorld(built, root, session_key)
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(shared_world: SharedWorld, settings: Any) -> dict[str, Any]:
+    # After the autouse fixture of conftest.py, which names a fresh attachment directory.
+    settings.KETENREGIE_ATTACHMENT_ROOT = shared_world.attachment_root
+    # The tests only read the world's objects (requests load their own from the
+    # database), so the dict is shared; a fresh dict keeps a test from swapping entries.
+    return dict(shared_world.objects)
+
+
+# One request handler for the module: Django builds the middleware chain, WhiteNoise's
+# scan of every static file included, once per handler, and a fresh Client per test
+# would pay for it in every test. Safe here because no test in this module changes a
+# setting that a middleware reads when it is built.
+_HANDLER = ClientHandler(enforce_csrf_checks=False)
+
+
+@pytest.fixture
+def client() -> Client:
+    fresh = Client()
+    fresh.handler = _HANDLER
+    return fresh
+
+
+@pytest.fixture
+def logged_in(client: Client, shared_world: SharedWorld) -> Client:
+    """The client with the session the world's user was logged in with."""
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = shared_world.session_key
+    return client
+
+
+ENDPOINT_IDS = [f"{e.name}-{e.method}" for e in ENDPOINTS]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("role", "relation", "index"),
-    CASES,
-    ids=[f"{r.value}-{rel}-{ENDPOINTS[i].name}-{ENDPOINTS[i].method}" for r, rel, i in CASES],
-)
-def test_matrix(client: Client, role: Role, relation: str, index: int) -> None:
-    endpoint = ENDPOINTS[index]
-    world = _world(role, relation)
-    client.force_login(world["user"])
-    url = endpoint.url(world)
-    if endpoint.method == "get":
-        resp = client.get(url)
-    elif endpoint.method == "htmx":
-        resp = client.get(url, headers={"HX-Request": "true"})
-    else:
-        resp = client.post(url, endpoint.data(world) if endpoint.data else {})
-    expected = endpoint.expected(role, relation)
-    assert resp.status_code == expected, (endpoint.name, endpoint.method, role, relation)
+class TestMatrix:
+    # Parameters in this order give the ids of old: role-relation-endpoint-method.
+    @pytest.mark.parametrize("index", range(len(ENDPOINTS)), ids=ENDPOINT_IDS)
+    @pytest.mark.parametrize(
+        "world_key", WORLDS, ids=[f"{r.value}-{rel}" for r, rel in WORLDS], scope="class"
+    )
+    def test_matrix(
+        self, logged_in: Client, world: dict[str, Any], world_key: tuple[Role, str], index: int
+    ) -> None:
+        client = logged_in
+        role, relation = world_key
+        endpoint = ENDPOINTS[index]
+        url = endpoint.url(world)
+        if endpoint.method == "get":
+            resp = client.get(url)
+        elif endpoint.method == "htmx":
+            resp = client.get(url, headers={"HX-Request": "true"})
+        else:
+            resp = client.post(url, endpoint.data(world) if endpoint.data else {})
+        expected = endpoint.expected(role, relation)
+        assert resp.status_code == expected, (endpoint.name, endpoint.method, role, relation)
 
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "index", range(len(ENDPOINTS)), ids=[e.name + "-" + e.method for e in ENDPOINTS]
-)
-def test_anonymous_is_sent_to_login(client: Client, index: int) -> None:
-    endpoint = ENDPOINTS[index]
-    world = _world(Role.PROFESSIONAL, "member")
-    url = endpoint.url(world)
-    resp = client.get(url) if endpoint.method in ("get", "htmx") else client.post(url, {})
-    assert resp.status_code == 302 and reverse("account_login") in resp["Location"]
+    @pytest.mark.parametrize("index", range(len(ENDPOINTS)), ids=ENDPOINT_IDS)
+    @pytest.mark.parametrize(
+        "world_key", [(Role.PROFESSIONAL, "member")], ids=["professional-member"], scope="class"
+    )
+    def test_anonymous_is_sent_to_login(
+        self, client: Client, world: dict[str, Any], index: int
+    ) -> None:
+        endpoint = ENDPOINTS[index]
+        url = endpoint.url(world)
+        resp = client.get(url) if endpoint.method in ("get", "htmx") else client.post(url, {})
+        assert resp.status_code == 302 and reverse("account_login") in resp["Location"]
 
 
 @pytest.mark.django_db

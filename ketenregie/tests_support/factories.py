@@ -10,9 +10,11 @@ from allauth.mfa.models import Authenticator
 from django.utils import timezone
 
 from ketenregie.accounts.models import Domain, House, Organisation, Region, RoleAssignment, User
+from ketenregie.accounts.roles import Role
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, Person, StatusChange
 from ketenregie.cases.workflow import Status
 from ketenregie.core.bsn import reserved_test_bsns
+from ketenregie.core.timeutil import today
 
 _BSNS = list(reserved_test_bsns())
 
@@ -45,6 +47,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     name = factory.Sequence(lambda n: f"Ketenpartner {n}")
     domain = Domain.ZORG
 
+    class Params:
+        police = factory.Trait(domain=Domain.VEILIGHEID)
+
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
@@ -56,6 +61,33 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     last_name = factory.Sequence(lambda n: f"Gebruiker {n}")
     organisation = factory.SubFactory(OrganisationFactory)
     password = factory.django.Password("Test-wachtwoord-123!")
+
+    class Params:
+        # One role, at `role_house` for the roles that belong to a house. A trait names the
+        # role and makes a house for it; pass role_house=... to use one you have.
+        role = None
+        role_house = None
+        aanmelder = factory.Trait(role=Role.AANMELDER)
+        professional = factory.Trait(role=Role.PROFESSIONAL)
+        procesregisseur = factory.Trait(
+            role=Role.PROCESREGISSEUR, role_house=factory.SubFactory(HouseFactory)
+        )
+        triagevoorzitter = factory.Trait(
+            role=Role.TRIAGEVOORZITTER, role_house=factory.SubFactory(HouseFactory)
+        )
+        manager = factory.Trait(role=Role.MANAGER, role_house=factory.SubFactory(HouseFactory))
+        beheerder = factory.Trait(role=Role.BEHEERDER)
+        privacy_officer = factory.Trait(role=Role.PRIVACY_OFFICER)
+
+    role_assignment = factory.Maybe(
+        "role",
+        yes_declaration=factory.RelatedFactory(
+            "ketenregie.tests_support.factories.RoleAssignmentFactory",
+            factory_related_name="user",
+            role=factory.SelfAttribute("..role"),
+            house=factory.SelfAttribute("..role_house"),
+        ),
+    )
 
     @factory.post_generation
     def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
@@ -80,6 +112,24 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
         return user
 
 
+class RoleAssignmentFactory(factory.django.DjangoModelFactory[RoleAssignment]):
+    class Meta:
+        model = RoleAssignment
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.PROFESSIONAL
+    house = None
+
+    class Params:
+        procesregisseur = factory.Trait(
+            role=Role.PROCESREGISSEUR, house=factory.SubFactory(HouseFactory)
+        )
+        triagevoorzitter = factory.Trait(
+            role=Role.TRIAGEVOORZITTER, house=factory.SubFactory(HouseFactory)
+        )
+        manager = factory.Trait(role=Role.MANAGER, house=factory.SubFactory(HouseFactory))
+
+
 class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
@@ -91,6 +141,10 @@ class PersonFactory(factory.django.DjangoModelFactory[Person]):
     bsn = factory.Sequence(lambda n: _BSNS[n % len(_BSNS)])
     gemeente = "Heerlen"
     woonplaats = "Heerlen"
+
+    class Params:
+        # No BSN: never clashes with another person's (the sequence cycles through them).
+        without_bsn = factory.Trait(bsn=None)
 
 
 class CaseFactory(factory.django.DjangoModelFactory[Case]):
@@ -107,8 +161,17 @@ class CaseFactory(factory.django.DjangoModelFactory[Case]):
     status_changed_at = factory.LazyFunction(timezone.now)
 
     class Params:
-        referral = factory.Trait(status=Status.AANGEMELD)
+        # One trait per stage of the case's life (workflow.Status); the default is running.
+        draft = factory.Trait(status=Status.CONCEPT)
+        in_intake = factory.Trait(status=Status.AANGEMELD)  # submitted, with the chair
+        referral = factory.Trait(status=Status.AANGEMELD)  # older name of in_intake
+        enrichment = factory.Trait(status=Status.VERRIJKING)
+        on_agenda = factory.Trait(status=Status.GEAGENDEERD)
+        pga_started = factory.Trait(status=Status.PGA_GESTART)
+        in_execution = factory.Trait(status=Status.IN_UITVOERING)
+        provisionally_closed = factory.Trait(status=Status.VOORLOPIG_AFGESLOTEN)
         closed = factory.Trait(status=Status.AFGESLOTEN)
+        escalated = factory.Trait(status=Status.OPGESCHAALD)
 
     @factory.post_generation
     def history(self, create: bool, extracted: Any, **kwargs: Any) -> None:
@@ -127,3 +190,22 @@ class MembershipFactory(factory.django.DjangoModelFactory[CaseMembership]):
     role = CaseRole.BETROKKEN_PARTNER
     valid_from = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
     valid_to = None
+
+    class Params:
+        procesregisseur = factory.Trait(role=CaseRole.PROCESREGISSEUR)
+        casusregisseur = factory.Trait(role=CaseRole.CASUSREGISSEUR)
+        adviser = factory.Trait(role=CaseRole.ADVISEUR)
+        aanmelder = factory.Trait(role=CaseRole.AANMELDER)
+        # Ended yesterday: a former member, who no longer sees the case.
+        ended = factory.Trait(
+            valid_from=factory.LazyFunction(lambda: today() - dt.timedelta(days=60)),
+            valid_to=factory.LazyFunction(lambda: today() - dt.timedelta(days=1)),
+        )
+        # Starts next week: not on the team yet.
+        future = factory.Trait(
+            valid_from=factory.LazyFunction(lambda: today() + dt.timedelta(days=7))
+        )
+        # The whole organisation is on the team, no named user.
+        organisation_only = factory.Trait(
+            user=None, organisation=factory.SubFactory(OrganisationFactory)
+        )

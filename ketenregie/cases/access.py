@@ -8,8 +8,10 @@ returns carries `full_access`: False means the viewer may see it only pseudonymi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Exists,
@@ -124,6 +126,20 @@ def get_case_for(user: User | AnonymousUser, case_id: Any) -> Case:
         )
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("Casus niet gevonden") from exc
+
+
+def get_full_case_for(
+    user: User | AnonymousUser, case_id: Any, *, statuses: Collection[str] | None = None
+) -> Case:
+    """A case the user sees in full: 404 when not visible (or, with `statuses`, when the
+    page does not exist in the case's status), 403 for the pseudonymised view (an adviser
+    knows the case exists, so a 403 tells nothing new)."""
+    case = get_case_for(user, case_id)
+    if statuses is not None and case.status not in statuses:
+        raise Http404("Casus niet gevonden")
+    if not case.full_access:
+        raise PermissionDenied
+    return case
 
 
 def case_roles_of(user: User, case: Case) -> set[str]:

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,7 +22,7 @@ from ketenregie.accounts.models import RoleAssignment, User
 from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
 from ketenregie.cases.access import (
-    get_case_for,
+    get_full_case_for,
     team_users,
 )
 from ketenregie.cases.models import Case, CaseMembership
@@ -41,13 +41,8 @@ log = logging.getLogger(__name__)
 
 def _full_case(request: AuthedRequest, case_id: int) -> Case:
     """A case in (or past) execution that the user sees in full; an adviser gets 403."""
-    case = get_case_for(request.user, case_id)
-    if case.status not in EXECUTION_STATUSES:
-        # Before execution there is no plan: the page does not exist for this case.
-        raise Http404
-    if not case.full_access:
-        raise PermissionDenied
-    return case
+    # Before execution there is no plan: the page does not exist for this case.
+    return get_full_case_for(request.user, case_id, statuses=EXECUTION_STATUSES)
 
 
 def _directed_case(request: AuthedRequest, case_id: int) -> Case:

@@ -40,6 +40,7 @@ from ketenregie.cases.workflow import (
     EXECUTION_STATUSES,
     RUNNING_STATUSES,
     START_STATUSES,
+    Status,
 )
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
@@ -106,6 +107,7 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         "include_reads": include_reads,
         "can_manage": can_manage_case(request.user, case),
         "pga_phase": case.status in START_STATUSES,
+        "pga_to_start": case.status == Status.PGA_GESTART,
         "closable": case.status in CLOSING_STATUSES,
         "my_roles": sorted(CaseRole(r).label for r in roles),
         "today": today(),

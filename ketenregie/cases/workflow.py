@@ -94,6 +94,8 @@ INTAKE_STATUSES = frozenset(s for s, phase in PHASE_OF.items() if phase == Phase
 }
 # Still being screened by the chair (duplicates, enrichment requests): not yet on an agenda.
 SCREENING_STATUSES = frozenset({Status.AANGEMELD, Status.VERRIJKING})
+# Partners answer the bekendheidscheck (enrichment) until the triage decides.
+ENRICHMENT_STATUSES = frozenset({Status.VERRIJKING, Status.GEAGENDEERD})
 # The PGA has started and the case is not closed: informing, plan work, signals.
 PGA_STATUSES = frozenset({Status.PGA_GESTART, Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN})
 # The PGA start (informing, start conversation) is being done.
@@ -108,6 +110,9 @@ CLOSING_STATUSES = PGA_STATUSES | {Status.AFGESLOTEN}
 CLOSING_CONVERSATION_STATUSES = RUNNING_STATUSES | {Status.AFGESLOTEN}
 # Closed, for now or for good: can be reopened with a reason.
 CLOSED_STATUSES = frozenset({Status.VOORLOPIG_AFGESLOTEN, Status.AFGESLOTEN})
+# Can be closed (for good) with a warm handover; a provisional close only from execution.
+CLOSABLE_STATUSES = RUNNING_STATUSES
+PROVISIONALLY_CLOSABLE_STATUSES = frozenset({Status.IN_UITVOERING})
 
 
 def allowed_targets(current: Status) -> frozenset[Status]:

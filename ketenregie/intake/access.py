@@ -16,7 +16,13 @@ from ketenregie.accounts.access import has_role, houses_where
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.access import chairs_case, is_chair_of
 from ketenregie.cases.models import Case, CaseRole
-from ketenregie.cases.workflow import PHASE_OF, SCREENING_STATUSES, Phase, Status
+from ketenregie.cases.workflow import (
+    ENRICHMENT_STATUSES,
+    PHASE_OF,
+    SCREENING_STATUSES,
+    Phase,
+    Status,
+)
 from ketenregie.intake.models import AgendaItem, EnrichmentRequest
 
 if TYPE_CHECKING:
@@ -69,7 +75,7 @@ def visible_requests(user: User | AnonymousUser) -> QuerySet[EnrichmentRequest]:
         return EnrichmentRequest.objects.none()
     return EnrichmentRequest.objects.filter(
         organisation_id=org_id,
-        referral__case__status__in=[Status.VERRIJKING, Status.GEAGENDEERD],
+        referral__case__status__in=ENRICHMENT_STATUSES,
     )
 
 

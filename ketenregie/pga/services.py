@@ -14,7 +14,15 @@ from ketenregie.audit import services as audit
 from ketenregie.audit.writes import create_audited, lock, save_audited
 from ketenregie.cases import services as case_services
 from ketenregie.cases.models import Case
-from ketenregie.cases.workflow import Status
+from ketenregie.cases.workflow import (
+    CLOSABLE_STATUSES,
+    CLOSED_STATUSES,
+    CLOSING_CONVERSATION_STATUSES,
+    PGA_STATUSES,
+    PROVISIONALLY_CLOSABLE_STATUSES,
+    START_STATUSES,
+    Status,
+)
 from ketenregie.pga.models import Informing, LetterTemplate, Signal, StartConversation
 
 if TYPE_CHECKING:
@@ -94,7 +102,7 @@ def record_informing(
     review_date: dt.date | None = None,
     note: str = "",
 ) -> Informing:
-    locked = _require_status(case, Status.PGA_GESTART, Status.IN_UITVOERING)
+    locked = _require_status(case, *START_STATUSES)
     errors: dict[str, str] = {}
     if kind == Informing.Kind.INFORMED:
         if on_date is None:
@@ -147,7 +155,7 @@ def record_informing(
 def record_start_conversation(
     case: Case, *, actor: User, values: dict[str, Any]
 ) -> StartConversation:
-    locked = _require_status(case, Status.PGA_GESTART, Status.IN_UITVOERING)
+    locked = _require_status(case, *START_STATUSES)
     outcome = values.get("outcome")
     errors: dict[str, str] = {}
     on_date = values.get("on_date")
@@ -233,9 +241,7 @@ def _notify_directors(case: Case, *, subject: str, text: str) -> None:
 
 @transaction.atomic
 def raise_signal(case: Case, *, actor: User, kind: str, text: str) -> Signal:
-    locked = _require_status(
-        case, Status.PGA_GESTART, Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN
-    )
+    locked = _require_status(case, *PGA_STATUSES)
     errors = {}
     if kind not in Signal.Kind.values:
         errors["kind"] = _("Kies de soort signaal.")
@@ -292,14 +298,7 @@ def close_case(
     """Close (or provisionally close) with a warm handover; blocked by acute unsafety."""
     from ketenregie.pga.models import Closing
 
-    allowed = (
-        (Status.IN_UITVOERING,)
-        if provisional
-        else (
-            Status.IN_UITVOERING,
-            Status.VOORLOPIG_AFGESLOTEN,
-        )
-    )
+    allowed = PROVISIONALLY_CLOSABLE_STATUSES if provisional else CLOSABLE_STATUSES
     locked = _require_status(case, *allowed)
     errors: dict[str, str] = {}
     if Signal.objects.filter(
@@ -347,9 +346,7 @@ def record_closing_conversation(
 ) -> Any:
     from ketenregie.pga.models import ClosingConversation
 
-    locked = _require_status(
-        case, Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN, Status.AFGESLOTEN
-    )
+    locked = _require_status(case, *CLOSING_CONVERSATION_STATUSES)
     errors = {}
     if on_date is None or on_date > timezone.localdate():
         errors["on_date"] = _("Vul een datum in die niet in de toekomst ligt.")
@@ -374,7 +371,7 @@ def record_closing_conversation(
 
 @transaction.atomic
 def reopen_case(case: Case, *, actor: User, reason: str) -> Case:
-    locked = _require_status(case, Status.AFGESLOTEN, Status.VOORLOPIG_AFGESLOTEN)
+    locked = _require_status(case, *CLOSED_STATUSES)
     if not reason.strip():
         raise ValidationError({"reason": _("Geef de reden om de casus te heropenen.")})
     return case_services.change_status(locked, to=Status.IN_UITVOERING, actor=actor, reason=reason)

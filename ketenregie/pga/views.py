@@ -17,7 +17,14 @@ from django.views.decorators.http import require_POST
 from ketenregie.audit import services as audit
 from ketenregie.cases.access import can_manage_case, get_full_case_for
 from ketenregie.cases.models import Case
-from ketenregie.cases.workflow import Status
+from ketenregie.cases.workflow import (
+    CLOSABLE_STATUSES,
+    CLOSED_STATUSES,
+    CLOSING_CONVERSATION_STATUSES,
+    PGA_STATUSES,
+    START_STATUSES,
+    Status,
+)
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
@@ -65,7 +72,7 @@ def _page(
         ),
         "can_manage": manage,
         "can_start": manage and case.status == Status.PGA_GESTART,
-        "open_phase": case.status in (Status.PGA_GESTART, Status.IN_UITVOERING),
+        "open_phase": case.status in START_STATUSES,
     }
     if manage:
         context["informing_form"] = informing_form or InformingForm(
@@ -168,7 +175,7 @@ def _closing_page(
     request: AuthedRequest, case: Case, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     manage = can_manage_case(request.user, case)
-    closed = case.status in (Status.AFGESLOTEN, Status.VOORLOPIG_AFGESLOTEN)
+    closed = case.status in CLOSED_STATUSES
     running = case.status == Status.IN_UITVOERING
     context: dict[str, Any] = {
         "case": case,
@@ -180,16 +187,14 @@ def _closing_page(
         ),
         "conversations": list(ClosingConversation.objects.filter(case=case)),
         "can_manage": manage,
-        "signal_form": SignalForm()
-        if case.status in (Status.PGA_GESTART, Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN)
-        else None,
+        "signal_form": SignalForm() if case.status in PGA_STATUSES else None,
         "transfers": list(Transfer.objects.filter(from_case=case).select_related("to_house")),
         "resolve_form": ResolveSignalForm(),
     }
     if manage:
-        if running or case.status == Status.VOORLOPIG_AFGESLOTEN:
+        if case.status in CLOSABLE_STATUSES:
             context["close_form"] = CloseForm()
-        if running or closed:
+        if case.status in CLOSING_CONVERSATION_STATUSES:
             context["conversation_form"] = ClosingConversationForm(initial={"on_date": today()})
         if closed:
             context["reopen_form"] = ReopenForm()

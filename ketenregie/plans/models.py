@@ -122,6 +122,18 @@ class Meeting(VersionedModel):
         )
 
     @property
+    def is_planned(self) -> bool:
+        return self.state == self.State.PLANNED
+
+    @property
+    def is_held(self) -> bool:
+        return self.state == self.State.HELD
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == self.State.CANCELLED
+
+    @property
     def minutes_late(self) -> bool:
         return self.minutes_late_on(today())
 
@@ -378,6 +390,10 @@ class Action(VersionedModel):
 
     def overdue_on(self, day: dt.date) -> bool:
         return self.state == self.State.OPEN and self.due_date < day
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
 
     @property
     def is_overdue(self) -> bool:

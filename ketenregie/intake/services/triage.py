@@ -20,7 +20,7 @@ from ketenregie.cases import services as case_services
 from ketenregie.cases.models import (
     CaseRole,
 )
-from ketenregie.cases.workflow import Status
+from ketenregie.cases.workflow import SCREENING_STATUSES, Status
 from ketenregie.core.timeutil import today
 from ketenregie.intake.models import (
     AgendaItem,
@@ -249,7 +249,7 @@ def cancel_meeting(meeting: TriageMeeting, *, actor: User, reason: str) -> Triag
     waiting = Referral.objects.filter(
         triage_meeting=locked,
         agenda_items__isnull=True,
-        case__status__in=[Status.AANGEMELD, Status.VERRIJKING],
+        case__status__in=SCREENING_STATUSES,
     ).select_related("case", "referrer")
     for ref in waiting:
         audit.record(

@@ -109,6 +109,142 @@ class IncidentalInvitee:
     explanation: str
 
 
+def _outcome_errors(
+    locked: AgendaItem,
+    *,
+    outcome: str,
+    advice: str,
+    referred_to: str,
+    procesregisseur: User | None,
+    fixed_invitees: list[Organisation],
+    incidental: list[IncidentalInvitee],
+) -> dict[str, str]:
+    """Collect every reason the outcome cannot be recorded, so the form shows them at once."""
+    errors: dict[str, str] = {}
+    if locked.referrer_present is not True:
+        errors["outcome"] = _("Leg eerst vast dat de aanmelder aanwezig is.")
+    if outcome == AgendaItem.Outcome.NO_PGA and not advice.strip():
+        errors["advice"] = _("Geef de aanmelder een advies over andere steun.")
+    if outcome == AgendaItem.Outcome.REFER and not referred_to.strip():
+        errors["referred_to"] = _("Geef aan naar welke regio of welk overleg.")
+    if outcome == AgendaItem.Outcome.START_PGA:
+        errors.update(_start_pga_errors(procesregisseur, fixed_invitees, incidental))
+    if outcome not in (
+        AgendaItem.Outcome.NO_PGA,
+        AgendaItem.Outcome.START_PGA,
+        AgendaItem.Outcome.REFER,
+    ):
+        errors["outcome"] = _("Kies een uitkomst.")
+    return errors
+
+
+def _start_pga_errors(
+    procesregisseur: User | None,
+    fixed_invitees: list[Organisation],
+    incidental: list[IncidentalInvitee],
+) -> dict[str, str]:
+    """Starting a PGA needs a procesregisseur with an organisation and justified invitees."""
+    errors: dict[str, str] = {}
+    if procesregisseur is None:
+        errors["procesregisseur"] = _("Kies de procesregisseur die de PGA start.")
+    elif procesregisseur.organisation is None:
+        errors["procesregisseur"] = _("Deze procesregisseur hoort bij geen organisatie.")
+    chosen = [o.pk for o in fixed_invitees] + [i.organisation.pk for i in incidental]
+    if len(chosen) != len(set(chosen)):
+        errors["incidental"] = _("Nodig elke organisatie maar één keer uit.")
+    for inv in incidental:
+        if (
+            inv.justification
+            not in (
+                Invitee.Justification.EXPERTISE,
+                Invitee.Justification.LEGAL_TASK,
+            )
+            or not inv.explanation.strip()
+        ):
+            errors["incidental"] = _(
+                "Een incidentele deelnemer mag alleen met benodigde expertise of een "
+                "relevante wettelijke of publieke taak; licht dat per deelnemer toe."
+            )
+    return errors
+
+
+def _start_pga(
+    referral: Referral,
+    *,
+    actor: User,
+    procesregisseur: User,
+    fixed_invitees: list[Organisation],
+    incidental: list[IncidentalInvitee],
+) -> str:
+    """Start the PGA: status, proposed level, procesregisseur and invitees; return the feedback."""
+    case = referral.case
+    case_services.change_status(case, to=Status.PGA_GESTART, actor=actor)
+    if referral.proposed_level:
+        case_services.change_escalation_level(
+            case,
+            level=referral.proposed_level,
+            actor=actor,
+            reason=_("Vastgesteld in de integrale triage."),
+        )
+    case_services.add_membership(
+        case,
+        actor=actor,
+        role=CaseRole.PROCESREGISSEUR,
+        organisation=procesregisseur.organisation,  # type: ignore[arg-type]
+        user=procesregisseur,
+        valid_from=today(),
+    )
+    for org in fixed_invitees:
+        Invitee.objects.create(
+            case=case, organisation=org, justification=Invitee.Justification.FIXED
+        )
+    for inv in incidental:
+        Invitee.objects.create(
+            case=case,
+            organisation=inv.organisation,
+            incidental=True,
+            justification=inv.justification,
+            explanation=inv.explanation.strip(),
+        )
+    return _(
+        "De triage start een persoonsgerichte aanpak (PGA). De procesregisseur neemt "
+        "contact met u op over het informeren van de betrokkene."
+    )
+
+
+def _apply_outcome(
+    referral: Referral,
+    *,
+    actor: User,
+    outcome: str,
+    advice: str,
+    referred_to: str,
+    procesregisseur: User | None,
+    fixed_invitees: list[Organisation],
+    incidental: list[IncidentalInvitee],
+) -> str:
+    """Carry out the decided outcome on the case; return the feedback for the referrer."""
+    case = referral.case
+    if outcome == AgendaItem.Outcome.NO_PGA:
+        case_services.change_status(case, to=Status.GEEN_PGA, actor=actor, reason=advice.strip())
+        return _("De triage start geen PGA. Advies: %(advies)s") % {"advies": advice.strip()}
+    if outcome == AgendaItem.Outcome.REFER:
+        referral.referred_to = referred_to.strip()
+        referral.save(update_fields=["referred_to"])
+        case_services.change_status(
+            case, to=Status.DOORVERWEZEN, actor=actor, reason=referred_to.strip()
+        )
+        return _("De triage verwijst de casus door naar: %(naar)s.") % {"naar": referred_to}
+    assert procesregisseur is not None
+    return _start_pga(
+        referral,
+        actor=actor,
+        procesregisseur=procesregisseur,
+        fixed_invitees=fixed_invitees,
+        incidental=incidental,
+    )
+
+
 @transaction.atomic
 def decide_outcome(
     item: AgendaItem,
@@ -122,98 +258,38 @@ def decide_outcome(
     incidental: Iterable[IncidentalInvitee] = (),
 ) -> AgendaItem:
     fixed_invitees = list(fixed_invitees)
-    locked = _locked_item(item)
-    errors: dict[str, str] = {}
-    if locked.referrer_present is not True:
-        errors["outcome"] = _("Leg eerst vast dat de aanmelder aanwezig is.")
-    if outcome == AgendaItem.Outcome.NO_PGA and not advice.strip():
-        errors["advice"] = _("Geef de aanmelder een advies over andere steun.")
-    if outcome == AgendaItem.Outcome.REFER and not referred_to.strip():
-        errors["referred_to"] = _("Geef aan naar welke regio of welk overleg.")
     incidental = list(incidental)
-    if outcome == AgendaItem.Outcome.START_PGA:
-        if procesregisseur is None:
-            errors["procesregisseur"] = _("Kies de procesregisseur die de PGA start.")
-        elif procesregisseur.organisation is None:
-            errors["procesregisseur"] = _("Deze procesregisseur hoort bij geen organisatie.")
-        chosen = [o.pk for o in fixed_invitees] + [i.organisation.pk for i in incidental]
-        if len(chosen) != len(set(chosen)):
-            errors["incidental"] = _("Nodig elke organisatie maar één keer uit.")
-        for inv in incidental:
-            if (
-                inv.justification
-                not in (
-                    Invitee.Justification.EXPERTISE,
-                    Invitee.Justification.LEGAL_TASK,
-                )
-                or not inv.explanation.strip()
-            ):
-                errors["incidental"] = _(
-                    "Een incidentele deelnemer mag alleen met benodigde expertise of een "
-                    "relevante wettelijke of publieke taak; licht dat per deelnemer toe."
-                )
-    if outcome not in (
-        AgendaItem.Outcome.NO_PGA,
-        AgendaItem.Outcome.START_PGA,
-        AgendaItem.Outcome.REFER,
-    ):
-        errors["outcome"] = _("Kies een uitkomst.")
+    locked = _locked_item(item)
+    errors = _outcome_errors(
+        locked,
+        outcome=outcome,
+        advice=advice,
+        referred_to=referred_to,
+        procesregisseur=procesregisseur,
+        fixed_invitees=fixed_invitees,
+        incidental=incidental,
+    )
     if errors:
         raise ValidationError(errors)
     referral = locked.referral
-    case = referral.case
     locked.outcome = outcome
     locked.advice = advice.strip()
     locked.decided_by, locked.decided_at = actor, timezone.now()
     locked.save(update_fields=["outcome", "advice", "decided_by", "decided_at"])
-    if outcome == AgendaItem.Outcome.NO_PGA:
-        case_services.change_status(case, to=Status.GEEN_PGA, actor=actor, reason=advice.strip())
-        message = _("De triage start geen PGA. Advies: %(advies)s") % {"advies": advice.strip()}
-    elif outcome == AgendaItem.Outcome.REFER:
-        referral.referred_to = referred_to.strip()
-        referral.save(update_fields=["referred_to"])
-        case_services.change_status(
-            case, to=Status.DOORVERWEZEN, actor=actor, reason=referred_to.strip()
-        )
-        message = _("De triage verwijst de casus door naar: %(naar)s.") % {"naar": referred_to}
-    else:
-        assert procesregisseur is not None
-        case_services.change_status(case, to=Status.PGA_GESTART, actor=actor)
-        if referral.proposed_level:
-            case_services.change_escalation_level(
-                case,
-                level=referral.proposed_level,
-                actor=actor,
-                reason=_("Vastgesteld in de integrale triage."),
-            )
-        case_services.add_membership(
-            case,
-            actor=actor,
-            role=CaseRole.PROCESREGISSEUR,
-            organisation=procesregisseur.organisation,  # type: ignore[arg-type]
-            user=procesregisseur,
-            valid_from=today(),
-        )
-        for org in fixed_invitees:
-            Invitee.objects.create(
-                case=case, organisation=org, justification=Invitee.Justification.FIXED
-            )
-        for inv in incidental:
-            Invitee.objects.create(
-                case=case,
-                organisation=inv.organisation,
-                incidental=True,
-                justification=inv.justification,
-                explanation=inv.explanation.strip(),
-            )
-        message = _(
-            "De triage start een persoonsgerichte aanpak (PGA). De procesregisseur neemt "
-            "contact met u op over het informeren van de betrokkene."
-        )
+    message = _apply_outcome(
+        referral,
+        actor=actor,
+        outcome=outcome,
+        advice=advice,
+        referred_to=referred_to,
+        procesregisseur=procesregisseur,
+        fixed_invitees=fixed_invitees,
+        incidental=incidental,
+    )
     audit.record(
         "triage.outcome",
         actor=actor,
-        case_id=case.pk,
+        case_id=referral.case.pk,
         obj=locked,
         data={
             "uitkomst": outcome,
@@ -227,25 +303,8 @@ def decide_outcome(
     return locked
 
 
-@transaction.atomic
-def cancel_meeting(meeting: TriageMeeting, *, actor: User, reason: str) -> TriageMeeting:
-    if not reason.strip():
-        raise ValidationError({"reason": _("Geef de reden waarom de triage vervalt.")})
-    locked = lock(meeting, related=["house"])
-    if locked.cancelled:
-        raise ValidationError(_("Deze triage is al vervallen."))
-    # The reason is free text (it may name a person on the agenda): it stays on the
-    # meeting; the trail records that one was given.
-    save_audited(
-        locked,
-        actor=actor,
-        action="triage.cancelled",
-        values={"cancelled": True, "cancel_reason": reason.strip()},
-        mode="none",
-        extra={"datum": locked.date.isoformat(), "reden_vastgelegd": True},
-        clean=False,
-    )
-    nxt = next_open_meeting(locked)
+def _move_waiting_referrals(locked: TriageMeeting, nxt: TriageMeeting, *, actor: User) -> None:
+    """Referrals planned for the cancelled date but not yet on its agenda move to the next one."""
     waiting = Referral.objects.filter(
         triage_meeting=locked,
         agenda_items__isnull=True,
@@ -267,6 +326,12 @@ def cancel_meeting(meeting: TriageMeeting, *, actor: User, reason: str) -> Triag
             % {"oud": locked.date.strftime("%d-%m-%Y"), "nieuw": format_meeting(nxt)},
             subject=_("triage verplaatst"),
         )
+
+
+def _move_open_items(
+    locked: TriageMeeting, nxt: TriageMeeting, *, actor: User, reason: str
+) -> None:
+    """Undecided agenda items of the cancelled meeting are marked moved and re-added later."""
     for item in (
         AgendaItem.objects.select_for_update()
         .filter(meeting=locked, outcome="")
@@ -291,4 +356,27 @@ def cancel_meeting(meeting: TriageMeeting, *, actor: User, reason: str) -> Triag
             subject=_("triage verplaatst"),
         )
         _invite_referrer(new_item)
+
+
+@transaction.atomic
+def cancel_meeting(meeting: TriageMeeting, *, actor: User, reason: str) -> TriageMeeting:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Geef de reden waarom de triage vervalt.")})
+    locked = lock(meeting, related=["house"])
+    if locked.cancelled:
+        raise ValidationError(_("Deze triage is al vervallen."))
+    # The reason is free text (it may name a person on the agenda): it stays on the
+    # meeting; the trail records that one was given.
+    save_audited(
+        locked,
+        actor=actor,
+        action="triage.cancelled",
+        values={"cancelled": True, "cancel_reason": reason.strip()},
+        mode="none",
+        extra={"datum": locked.date.isoformat(), "reden_vastgelegd": True},
+        clean=False,
+    )
+    nxt = next_open_meeting(locked)
+    _move_waiting_referrals(locked, nxt, actor=actor)
+    _move_open_items(locked, nxt, actor=actor, reason=reason)
     return locked

@@ -249,6 +249,77 @@ def save_referral(
         raise
 
 
+def _check_submittable(data: ReferralInput, confirmed: bool) -> None:
+    """Refuse a submission that is incomplete or lacks the referrer's accountability."""
+    errors = _submit_errors(data)
+    if not confirmed:
+        errors["confirm"] = _(
+            "Bevestig dat u verantwoordelijk bent voor de kwaliteit en juistheid van "
+            "deze aanmelding."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _create_draft(actor: User, house: House, data: ReferralInput) -> tuple[Case, Referral]:
+    """Open a new case with its draft referral; the referrer joins it as aanmelder."""
+    person, claimed = _person_for(actor, data.person, None)
+    case = case_services.create_case(actor=actor, house=house, person=person)
+    referral = Referral.objects.create(
+        case=case,
+        referrer=actor,
+        claimed_bsn=claimed,
+        **{k: data.values.get(k, "") or "" for k in REFERRAL_FIELDS},
+    )
+    if actor.organisation is None:
+        raise ValidationError(_("Uw account hoort bij geen organisatie; u kunt niet aanmelden."))
+    case_services.add_membership(
+        case,
+        actor=actor,
+        role=CaseRole.AANMELDER,
+        organisation=actor.organisation,
+        user=actor,
+        valid_from=today(),
+    )
+    audit.record(
+        "referral.created",
+        actor=actor,
+        case_id=case.pk,
+        obj=referral,
+        data={"huis": house.pk},
+    )
+    return case, referral
+
+
+def _update_draft(
+    actor: User, data: ReferralInput, case: Case, expected_version: int | None
+) -> tuple[Case, Referral]:
+    """Update the draft referral of a case that has not been submitted yet."""
+    locked = lock(case)
+    if locked.status != Status.CONCEPT:
+        raise ValidationError(
+            _("Deze aanmelding is al ingediend en kan niet meer worden gewijzigd.")
+        )
+    referral = lock(Referral.objects.get(case=locked), expected_version=expected_version)
+    _person, claimed = _person_for(actor, data.person, locked.person)
+    if claimed != referral.claimed_bsn:
+        # A BSN is person data: kept on the referral, never in the trail.
+        referral.claimed_bsn = claimed
+        referral.save(update_fields=["claimed_bsn"])
+    # Free text by field name; every save of the draft is recorded.
+    save_audited(
+        referral,
+        actor=actor,
+        action="referral.updated",
+        values={k: data.values.get(k, "") or "" for k in REFERRAL_FIELDS},
+        case_id=locked.pk,
+        mode="names",
+        always=True,
+        clean=False,
+    )
+    return locked, referral
+
+
 def _save_referral(
     actor: User,
     house: House,
@@ -260,66 +331,11 @@ def _save_referral(
     written: list[str],
 ) -> Referral:
     if submit:
-        errors = _submit_errors(data)
-        if not confirmed:
-            errors["confirm"] = _(
-                "Bevestig dat u verantwoordelijk bent voor de kwaliteit en juistheid van "
-                "deze aanmelding."
-            )
-        if errors:
-            raise ValidationError(errors)
+        _check_submittable(data, confirmed)
     if case is None:
-        person, claimed = _person_for(actor, data.person, None)
-        case = case_services.create_case(actor=actor, house=house, person=person)
-        referral = Referral.objects.create(
-            case=case,
-            referrer=actor,
-            claimed_bsn=claimed,
-            **{k: data.values.get(k, "") or "" for k in REFERRAL_FIELDS},
-        )
-        if actor.organisation is None:
-            raise ValidationError(
-                _("Uw account hoort bij geen organisatie; u kunt niet aanmelden.")
-            )
-        case_services.add_membership(
-            case,
-            actor=actor,
-            role=CaseRole.AANMELDER,
-            organisation=actor.organisation,
-            user=actor,
-            valid_from=today(),
-        )
-        audit.record(
-            "referral.created",
-            actor=actor,
-            case_id=case.pk,
-            obj=referral,
-            data={"huis": house.pk},
-        )
+        case, referral = _create_draft(actor, house, data)
     else:
-        locked = lock(case)
-        if locked.status != Status.CONCEPT:
-            raise ValidationError(
-                _("Deze aanmelding is al ingediend en kan niet meer worden gewijzigd.")
-            )
-        referral = lock(Referral.objects.get(case=locked), expected_version=expected_version)
-        _person, claimed = _person_for(actor, data.person, locked.person)
-        if claimed != referral.claimed_bsn:
-            # A BSN is person data: kept on the referral, never in the trail.
-            referral.claimed_bsn = claimed
-            referral.save(update_fields=["claimed_bsn"])
-        # Free text by field name; every save of the draft is recorded.
-        save_audited(
-            referral,
-            actor=actor,
-            action="referral.updated",
-            values={k: data.values.get(k, "") or "" for k in REFERRAL_FIELDS},
-            case_id=locked.pk,
-            mode="names",
-            always=True,
-            clean=False,
-        )
-        case = locked
+        case, referral = _update_draft(actor, data, case, expected_version)
     _household(case, [dict(m) for m in data.household], actor)
     _referral_content(referral, data, actor)
     _store_attachments(referral, data.files, actor, written)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ketenregie.accounts.models import User
+from ketenregie.accounts.models import Domain, User
 from ketenregie.audit import services as audit
 from ketenregie.audit.writes import lock, save_audited
 from ketenregie.cases import services as case_services
@@ -38,6 +38,43 @@ SLOT_MINUTES = 20
 PUBLIC_DOMAINS = frozenset({"veiligheid", "justitie", "sociaal_domein"})
 
 
+def _answer_errors(
+    locked: EnrichmentRequest,
+    *,
+    answer: str,
+    summary: str,
+    legal_basis: str,
+    secrecy_ground: str,
+) -> dict[str, str]:
+    """Collect every reason the answer may not be shared (AVG grounds, beroepsgeheim)."""
+    errors: dict[str, str] = {}
+    domain = locked.organisation.domain
+    if answer not in EnrichmentRequest.Answer.values:
+        errors["answer"] = _("Kies bekend, niet bekend of alleen luisteren.")
+    if answer == EnrichmentRequest.Answer.LISTEN_ONLY:
+        if domain != Domain.ZORG:
+            errors["answer"] = _("Alleen zorgpartners met beroepsgeheim kunnen alleen luisteren.")
+        if summary.strip():
+            errors["summary"] = _("Bij ‘alleen luisteren’ deelt u geen inhoud; laat dit leeg.")
+    if summary.strip() and not legal_basis:
+        errors["legal_basis"] = _(
+            "Informatie delen mag alleen met een grondslag: kies de grondslag (AVG art. 6)."
+        )
+    if summary.strip() and domain == Domain.ZORG and not secrecy_ground:
+        errors["secrecy_ground"] = _(
+            "Een zorgpartner met beroepsgeheim deelt alleen met uitdrukkelijke toestemming, "
+            "een wettelijke plicht of bij een conflict van plichten: kies de grond."
+        )
+    if legal_basis == "gerechtvaardigd_belang" and domain in PUBLIC_DOMAINS:
+        errors["legal_basis"] = _(
+            "Gerechtvaardigd belang is geen grondslag voor overheidsorganisaties (AVG art. 6 "
+            "lid 1, laatste alinea)."
+        )
+    if answer == EnrichmentRequest.Answer.KNOWN and not summary.strip():
+        errors["summary"] = _("Vat samen wat relevant is, of kies ‘alleen luisteren’.")
+    return errors
+
+
 @transaction.atomic
 def answer_enrichment(
     request: EnrichmentRequest,
@@ -51,34 +88,13 @@ def answer_enrichment(
     secrecy_ground: str,
 ) -> EnrichmentRequest:
     locked = lock(request, expected_version=expected_version, related=["organisation"])
-    errors: dict[str, str] = {}
-    if answer not in EnrichmentRequest.Answer.values:
-        errors["answer"] = _("Kies bekend, niet bekend of alleen luisteren.")
-    if answer == EnrichmentRequest.Answer.LISTEN_ONLY:
-        from ketenregie.accounts.models import Domain
-
-        if locked.organisation.domain != Domain.ZORG:
-            errors["answer"] = _("Alleen zorgpartners met beroepsgeheim kunnen alleen luisteren.")
-        if summary.strip():
-            errors["summary"] = _("Bij ‘alleen luisteren’ deelt u geen inhoud; laat dit leeg.")
-    if summary.strip() and not legal_basis:
-        errors["legal_basis"] = _(
-            "Informatie delen mag alleen met een grondslag: kies de grondslag (AVG art. 6)."
-        )
-    from ketenregie.accounts.models import Domain
-
-    if summary.strip() and locked.organisation.domain == Domain.ZORG and not secrecy_ground:
-        errors["secrecy_ground"] = _(
-            "Een zorgpartner met beroepsgeheim deelt alleen met uitdrukkelijke toestemming, "
-            "een wettelijke plicht of bij een conflict van plichten: kies de grond."
-        )
-    if legal_basis == "gerechtvaardigd_belang" and locked.organisation.domain in PUBLIC_DOMAINS:
-        errors["legal_basis"] = _(
-            "Gerechtvaardigd belang is geen grondslag voor overheidsorganisaties (AVG art. 6 "
-            "lid 1, laatste alinea)."
-        )
-    if answer == EnrichmentRequest.Answer.KNOWN and not summary.strip():
-        errors["summary"] = _("Vat samen wat relevant is, of kies ‘alleen luisteren’.")
+    errors = _answer_errors(
+        locked,
+        answer=answer,
+        summary=summary,
+        legal_basis=legal_basis,
+        secrecy_ground=secrecy_ground,
+    )
     if errors:
         raise ValidationError(errors)
     shared = bool(summary.strip())

@@ -18,6 +18,8 @@ from ketenregie.cases.access import active_memberships, director_emails, team_us
 from ketenregie.cases.models import Case, CaseRole
 from ketenregie.cases.workflow import RUNNING_STATUSES, Status
 from ketenregie.core.mail import send_link_mail
+from ketenregie.pga import services as pga_services
+from ketenregie.pga.models import Signal
 from ketenregie.plans.models import (
     Action,
     ActionReminder,
@@ -29,6 +31,48 @@ from ketenregie.plans.services.common import _running
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import Organisation, User
+
+
+def _action_errors(
+    case: Case,
+    *,
+    what: str,
+    owner_user: User | None,
+    owner_organisation: Organisation | None,
+    due_date: dt.date | None,
+    meeting: Meeting | None,
+    goal: Goal | None,
+) -> tuple[dict[str, str], Organisation | None]:
+    """Check a new action; the owner's organisation defaults to the owner's own."""
+    errors: dict[str, str] = {}
+    if not what.strip():
+        errors["what"] = _("Beschrijf wat er moet gebeuren.")
+    if goal is not None and goal.plan.case_id != case.pk:
+        errors["goal"] = _("Dit doel hoort bij een andere casus.")
+    if meeting is not None and meeting.case_id != case.pk:
+        errors["what"] = _("Dit overleg hoort bij een andere casus.")
+    if owner_user is not None:
+        if owner_organisation is not None and owner_user.organisation_id != owner_organisation.pk:
+            errors["owner_user"] = _("Deze persoon werkt niet bij de gekozen organisatie.")
+        owner_organisation = owner_organisation or owner_user.organisation
+    if owner_organisation is None:
+        errors["owner_organisation"] = _(
+            "Kies wie de actie uitvoert: een persoon of een organisatie."
+        )
+    if due_date is None:
+        errors["due_date"] = _("Kies de datum waarop de actie klaar is.")
+    return errors, owner_organisation
+
+
+def _notify_owner(owner_user: User | None, actor: User) -> None:
+    """Tell the person who owns a new action, unless they added it themselves."""
+    if owner_user is not None and owner_user.pk != actor.pk:
+        send_link_mail(
+            [owner_user.email],
+            subject=_("nieuwe actie voor u"),
+            text=_("Er staat een nieuwe actie voor u klaar in ‘Mijn acties’."),
+            path=reverse("my_actions"),
+        )
 
 
 @transaction.atomic
@@ -44,23 +88,15 @@ def add_action(
     goal: Goal | None = None,
 ) -> Action:
     locked = _running(case)
-    errors: dict[str, str] = {}
-    if not what.strip():
-        errors["what"] = _("Beschrijf wat er moet gebeuren.")
-    if goal is not None and goal.plan.case_id != locked.pk:
-        errors["goal"] = _("Dit doel hoort bij een andere casus.")
-    if meeting is not None and meeting.case_id != locked.pk:
-        errors["what"] = _("Dit overleg hoort bij een andere casus.")
-    if owner_user is not None:
-        if owner_organisation is not None and owner_user.organisation_id != owner_organisation.pk:
-            errors["owner_user"] = _("Deze persoon werkt niet bij de gekozen organisatie.")
-        owner_organisation = owner_organisation or owner_user.organisation
-    if owner_organisation is None:
-        errors["owner_organisation"] = _(
-            "Kies wie de actie uitvoert: een persoon of een organisatie."
-        )
-    if due_date is None:
-        errors["due_date"] = _("Kies de datum waarop de actie klaar is.")
+    errors, owner_organisation = _action_errors(
+        locked,
+        what=what,
+        owner_user=owner_user,
+        owner_organisation=owner_organisation,
+        due_date=due_date,
+        meeting=meeting,
+        goal=goal,
+    )
     if errors:
         raise ValidationError(errors)
     assert owner_organisation is not None and due_date is not None
@@ -86,35 +122,18 @@ def add_action(
             "overleg": meeting.pk if meeting else None,
         },
     )
-    if owner_user is not None and owner_user.pk != actor.pk:
-        send_link_mail(
-            [owner_user.email],
-            subject=_("nieuwe actie voor u"),
-            text=_("Er staat een nieuwe actie voor u klaar in ‘Mijn acties’."),
-            path=reverse("my_actions"),
-        )
+    _notify_owner(owner_user, actor)
     return action
 
 
-@transaction.atomic
-def report_on_action(
-    action: Action, *, actor: User, kind: str, text: str, expected_version: int | None = None
-) -> Action:
-    """Report back, mark done, or signal that it cannot be done or that something changed.
-
-    'Cannot be done' and 'a change' raise a signal on the case, which notifies the
-    casusregisseur and the procesregisseur.
-    """
-    from ketenregie.pga import services as pga_services
-    from ketenregie.pga.models import Signal
-
-    locked = lock(action, expected_version=expected_version, related=["case"])
-    errors: dict[str, str] = {}
+def _report_errors(locked: Action, *, kind: str, text: str) -> dict[str, str]:
+    """Check a report: the case must run, the kind must fit the action's state, text given."""
     if locked.case.status not in RUNNING_STATUSES:
         raise ValidationError(
             _("Deze casus loopt niet meer (status ‘%(status)s’); melden kan niet.")
             % {"status": Status(locked.case.status).label}
         )
+    errors: dict[str, str] = {}
     if kind not in ActionReport.Kind.values:
         errors["kind"] = _("Kies wat u wilt melden.")
     if locked.state != Action.State.OPEN and kind != ActionReport.Kind.REPORT:
@@ -132,32 +151,24 @@ def report_on_action(
             ActionReport.Kind.CHANGE.value: _("Beschrijf wat er is veranderd."),
         }
         errors["text"] = text_errors.get(kind, _("Schrijf uw terugmelding."))
-    if errors:
-        raise ValidationError(errors)
-    ActionReport.objects.create(
-        action=locked, kind=kind, text=text.strip(), by=actor, at=timezone.now()
-    )
-    new: dict[str, Any] = {}
+    return errors
+
+
+def _state_after_report(kind: str, text: str) -> dict[str, Any]:
+    """The action's new state for a report that closes it; nothing for other reports."""
     if kind == ActionReport.Kind.DONE:
-        new = {"state": Action.State.DONE, "closed_at": timezone.now()}
-    elif kind == ActionReport.Kind.IMPOSSIBLE:
-        new = {
+        return {"state": Action.State.DONE, "closed_at": timezone.now()}
+    if kind == ActionReport.Kind.IMPOSSIBLE:
+        return {
             "state": Action.State.IMPOSSIBLE,
             "state_reason": text.strip(),
             "closed_at": timezone.now(),
         }
-    # Every report is an event; only the state enters the trail (the reason is free text).
-    save_audited(
-        locked,
-        actor=actor,
-        action="action.reported",
-        values=new,
-        case_id=locked.case_id,
-        shown=["state"],
-        labels={"state": "stand"},
-        extra={"soort": kind},
-        always=True,
-    )
+    return {}
+
+
+def _signal_report(locked: Action, *, actor: User, kind: str, text: str) -> None:
+    """'Cannot be done' and 'a change' raise a signal on the case for the regisseurs."""
     if kind in (ActionReport.Kind.IMPOSSIBLE, ActionReport.Kind.CHANGE):
         pga_services.raise_signal(
             locked.case,
@@ -167,6 +178,37 @@ def report_on_action(
             else Signal.Kind.CHANGE,
             text=_("Actie ‘%(wat)s’: %(tekst)s") % {"wat": locked.what[:80], "tekst": text.strip()},
         )
+
+
+@transaction.atomic
+def report_on_action(
+    action: Action, *, actor: User, kind: str, text: str, expected_version: int | None = None
+) -> Action:
+    """Report back, mark done, or signal that it cannot be done or that something changed.
+
+    'Cannot be done' and 'a change' raise a signal on the case, which notifies the
+    casusregisseur and the procesregisseur.
+    """
+    locked = lock(action, expected_version=expected_version, related=["case"])
+    errors = _report_errors(locked, kind=kind, text=text)
+    if errors:
+        raise ValidationError(errors)
+    ActionReport.objects.create(
+        action=locked, kind=kind, text=text.strip(), by=actor, at=timezone.now()
+    )
+    # Every report is an event; only the state enters the trail (the reason is free text).
+    save_audited(
+        locked,
+        actor=actor,
+        action="action.reported",
+        values=_state_after_report(kind, text),
+        case_id=locked.case_id,
+        shown=["state"],
+        labels={"state": "stand"},
+        extra={"soort": kind},
+        always=True,
+    )
+    _signal_report(locked, actor=actor, kind=kind, text=text)
     return locked
 
 

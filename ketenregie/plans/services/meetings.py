@@ -95,6 +95,40 @@ def _check_meeting_values(
     return errors
 
 
+def _check_meeting_case(
+    kind: str, case: Case | None, house: House
+) -> tuple[Case | None, dict[str, str]]:
+    """Check the meeting's case against its kind; a case meeting locks its running case."""
+    errors: dict[str, str] = {}
+    if kind == Meeting.Kind.MONITORING:
+        if case is not None:
+            errors["kind"] = _(
+                "Een monitoringsoverleg gaat over alle lopende casussen van een huis."
+            )
+    elif case is None:
+        errors["kind"] = _("Een casusoverleg hoort bij een casus.")
+    else:
+        case = _running(case)
+        if case.house_id != house.pk:
+            errors["kind"] = _("Deze casus hoort bij een ander huis.")
+    if kind == Meeting.Kind.FIRST and case is not None:
+        if Meeting.objects.first_of(case.pk).exists():
+            errors["kind"] = _(
+                "Deze casus heeft al een eerste casusoverleg. Plan een incidenteel overleg."
+            )
+    return case, errors
+
+
+def _add_monitoring_items(meeting: Meeting, house: House) -> None:
+    """A monitoring meeting's agenda is every running case of the house, by escalation level."""
+    running = Case.objects.filter(house=house, status=Status.IN_UITVOERING).order_by(
+        "escalation_level", "code"
+    )
+    MonitoringItem.objects.bulk_create(
+        [MonitoringItem(meeting=meeting, case=c, position=i) for i, c in enumerate(running, 1)]
+    )
+
+
 @transaction.atomic
 def schedule_meeting(
     *,
@@ -113,22 +147,8 @@ def schedule_meeting(
     errors = _check_meeting_values(
         kind, starts_at, ends_at, person_invited, person_not_invited_reason
     )
-    if kind == Meeting.Kind.MONITORING:
-        if case is not None:
-            errors["kind"] = _(
-                "Een monitoringsoverleg gaat over alle lopende casussen van een huis."
-            )
-    elif case is None:
-        errors["kind"] = _("Een casusoverleg hoort bij een casus.")
-    else:
-        case = _running(case)
-        if case.house_id != house.pk:
-            errors["kind"] = _("Deze casus hoort bij een ander huis.")
-    if kind == Meeting.Kind.FIRST and case is not None:
-        if Meeting.objects.first_of(case.pk).exists():
-            errors["kind"] = _(
-                "Deze casus heeft al een eerste casusoverleg. Plan een incidenteel overleg."
-            )
+    case, case_errors = _check_meeting_case(kind, case, house)
+    errors.update(case_errors)
     people = list({u.pk: u for u in participants}.values())
     if not people:
         errors["participants"] = _("Nodig ten minste één deelnemer uit.")
@@ -151,12 +171,7 @@ def schedule_meeting(
     )
     Participant.objects.bulk_create([Participant(meeting=meeting, user=u) for u in people])
     if kind == Meeting.Kind.MONITORING:
-        running = Case.objects.filter(house=house, status=Status.IN_UITVOERING).order_by(
-            "escalation_level", "code"
-        )
-        MonitoringItem.objects.bulk_create(
-            [MonitoringItem(meeting=meeting, case=c, position=i) for i, c in enumerate(running, 1)]
-        )
+        _add_monitoring_items(meeting, house)
     audit.record(
         "meeting.scheduled",
         actor=actor,

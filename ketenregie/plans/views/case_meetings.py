@@ -180,6 +180,63 @@ def _meeting_for(request: AuthedRequest, meeting_id: int) -> tuple[Meeting, Case
     return view.meeting, view.case, view.may_manage
 
 
+def _awaiting_admission(
+    meeting: Meeting, participants: list[Participant], manage: bool
+) -> set[int]:
+    """Participants declared 'betrokken' but not on the team: the procesregisseur admits them."""
+    on_team: set[int] = set()
+    if manage and meeting.case_id is not None:
+        on_team = set(
+            case_team(meeting.case_id)
+            .filter(user__isnull=False)
+            .exclude(role=CaseRole.ADVISEUR)
+            .values_list("user_id", flat=True)
+        )
+    return {
+        p.pk
+        for p in participants
+        if manage
+        and meeting.case_id is not None
+        and p.capacity == Participant.Capacity.INVOLVED
+        and p.user_id not in on_team
+    }
+
+
+def _manage_forms(
+    meeting: Meeting, case: Case | None, full: bool, participants: list[Participant]
+) -> dict[str, Any]:
+    """The forms with which the manager runs a meeting that is not cancelled."""
+    forms: dict[str, Any] = {
+        "attendance_form": AttendanceForm(
+            participants=participants,
+            initial={
+                "version": meeting.version,
+                "present": [
+                    str(p.user_id)
+                    for p in participants
+                    if p.attended or (p.attended is None and p.reply == "ja")
+                ],
+            },
+        ),
+        "minutes_form": MinutesForm(
+            initial={
+                "version": meeting.version,
+                "minutes": meeting.minutes,
+                "decisions": meeting.decisions,
+            }
+        ),
+        "cancel_form": VersionOnlyForm(initial={"version": meeting.version}),
+        "participant_form": AddParticipantForm(
+            people=_invitable(meeting.house_id).exclude(pk__in=[p.user_id for p in participants])
+        ),
+    }
+    if case is not None and full and meeting.state == Meeting.State.HELD:
+        forms["action_form"] = ActionForm(
+            people=_team_people(case), goals=Goal.objects.filter(plan__case=case)
+        )
+    return forms
+
+
 def _meeting_page(
     request: AuthedRequest, meeting_id: int, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
@@ -191,23 +248,7 @@ def _meeting_page(
     if meeting.kind == Meeting.Kind.MONITORING:
         raw = list(meeting.items.select_related("case", "case__person"))
         items = [{"item": item, "full": item.case_id in view.item_full} for item in raw]
-    on_team: set[int] = set()
-    if manage and meeting.case_id is not None:
-        on_team = set(
-            case_team(meeting.case_id)
-            .filter(user__isnull=False)
-            .exclude(role=CaseRole.ADVISEUR)
-            .values_list("user_id", flat=True)
-        )
-    # Declared 'betrokken' but not on the team: waits for the procesregisseur to admit.
-    awaiting = {
-        p.pk
-        for p in participants
-        if manage
-        and meeting.case_id is not None
-        and p.capacity == Participant.Capacity.INVOLVED
-        and p.user_id not in on_team
-    }
+    awaiting = _awaiting_admission(meeting, participants, manage)
     context: dict[str, Any] = {
         "meeting": meeting,
         "case": case,
@@ -230,32 +271,7 @@ def _meeting_page(
             initial={"answer": mine.reply or "ja", "capacity": mine.capacity}
         )
     if manage and meeting.state != Meeting.State.CANCELLED:
-        context["attendance_form"] = AttendanceForm(
-            participants=participants,
-            initial={
-                "version": meeting.version,
-                "present": [
-                    str(p.user_id)
-                    for p in participants
-                    if p.attended or (p.attended is None and p.reply == "ja")
-                ],
-            },
-        )
-        context["minutes_form"] = MinutesForm(
-            initial={
-                "version": meeting.version,
-                "minutes": meeting.minutes,
-                "decisions": meeting.decisions,
-            }
-        )
-        context["cancel_form"] = VersionOnlyForm(initial={"version": meeting.version})
-        context["participant_form"] = AddParticipantForm(
-            people=_invitable(meeting.house_id).exclude(pk__in=[p.user_id for p in participants])
-        )
-        if case is not None and full and meeting.state == Meeting.State.HELD:
-            context["action_form"] = ActionForm(
-                people=_team_people(case), goals=Goal.objects.filter(plan__case=case)
-            )
+        context.update(_manage_forms(meeting, case, full, participants))
     context.update(bound or {})
     audit.record(
         "meeting.viewed",

@@ -87,24 +87,45 @@ def _referral_forms(
     return person_form, household, form
 
 
+def _referral_input(
+    person_form: ReferralPersonForm, household: Any, form: ReferralForm
+) -> services.ReferralInput:
+    """Gather the valid forms into the service's input; household rows without a name drop."""
+    return services.ReferralInput(
+        person={k: v for k, v in person_form.cleaned_data.items() if k != "version"},
+        household=[
+            f.cleaned_data
+            for f in household.forms
+            if f.cleaned_data and f.cleaned_data.get("achternaam")
+        ],
+        values={k: form.cleaned_data.get(k, "") for k in services.REFERRAL_FIELDS},
+        problems=form.problems(),
+        criteria=form.ticked(),
+        files=form.cleaned_data.get("attachments") or [],
+    )
+
+
+def _saved_message(request: AuthedRequest, referral: Referral, submit: bool) -> None:
+    """Tell the referrer what happened: submitted for a triage date, or kept as a draft."""
+    if submit:
+        meeting = referral.triage_meeting
+        assert meeting is not None
+        messages.success(
+            request,
+            _("Aanmelding ingediend. Zij wordt besproken in de triage van %(d)s.")
+            % {"d": services.format_meeting(meeting)},
+        )
+    else:
+        messages.success(request, _("Concept opgeslagen. Alleen u ziet dit concept."))
+
+
 def _referral_page(request: AuthedRequest, house: House, case: Case | None) -> HttpResponse:
     person_form, household, form = _referral_forms(request, house, case)
     if request.method == "POST":
         submit = "submit" in request.POST
         valid = person_form.is_valid() & household.is_valid() & form.is_valid()
         if valid:
-            data = services.ReferralInput(
-                person={k: v for k, v in person_form.cleaned_data.items() if k != "version"},
-                household=[
-                    f.cleaned_data
-                    for f in household.forms
-                    if f.cleaned_data and f.cleaned_data.get("achternaam")
-                ],
-                values={k: form.cleaned_data.get(k, "") for k in services.REFERRAL_FIELDS},
-                problems=form.problems(),
-                criteria=form.ticked(),
-                files=form.cleaned_data.get("attachments") or [],
-            )
+            data = _referral_input(person_form, household, form)
             saved: list[Referral] = []
             if apply_service(
                 form,
@@ -123,16 +144,7 @@ def _referral_page(request: AuthedRequest, house: House, case: Case | None) -> H
                 also=[person_form],
             ):
                 referral = saved[0]
-                if submit:
-                    meeting = referral.triage_meeting
-                    assert meeting is not None
-                    messages.success(
-                        request,
-                        _("Aanmelding ingediend. Zij wordt besproken in de triage van %(d)s.")
-                        % {"d": services.format_meeting(meeting)},
-                    )
-                else:
-                    messages.success(request, _("Concept opgeslagen. Alleen u ziet dit concept."))
+                _saved_message(request, referral, submit)
                 return redirect("referral_detail", case_id=referral.case_id)
     cset = form.criteria_set
     ticked = [c.pk for c in form.criteria if form[f"crit_{c.pk}"].value()]
@@ -210,6 +222,49 @@ def feedback_read(request: AuthedRequest) -> HttpResponse:
     return redirect("my_referrals")
 
 
+def _enrichment_answers(
+    request: AuthedRequest, case: Case, referral: Referral, chair: bool
+) -> list[EnrichmentRequest]:
+    """The partners' enrichment answers; reading them is recorded in the trail."""
+    answers = list(
+        EnrichmentRequest.objects.filter(referral=referral).select_related(
+            "organisation", "answered_by"
+        )
+    )
+    audit.record(
+        "enrichment.viewed",
+        actor=request.user,
+        case_id=case.pk,
+        purpose="triage" if chair else "casusregie",
+    )
+    return answers
+
+
+def _screening_context(request: AuthedRequest, case: Case, referral: Referral) -> dict[str, Any]:
+    """Possible duplicates (search recorded) and the screening or agenda form for the chair."""
+    claimed = {case.person_id: referral.claimed_bsn} if referral.claimed_bsn else {}
+    matches = duplicates_for([case.person], claimed).get(case.person_id, [])
+    for m in matches:
+        m.cases = [c for c in m.cases if c.pk != case.pk]
+    context: dict[str, Any] = {
+        "duplicates": [m for m in matches if m.cases or m.person.pk != case.person_id]
+    }
+    audit.record(
+        "intake.duplicates_viewed",
+        actor=request.user,
+        case_id=case.pk,
+        purpose="screening",
+        data={"mogelijke_dubbelen": [m.person.pk for m in context["duplicates"]]},
+    )
+    if case.status == Status.AANGEMELD:
+        context["screen_form"] = ScreeningForm(initial={"version": referral.version})
+    else:
+        context["agenda_form"] = AgendaForm(
+            initial={"version": referral.version, "proposed_level": case.escalation_level}
+        )
+    return context
+
+
 @login_required
 def referral_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
@@ -234,36 +289,9 @@ def referral_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
         "feedback": list(Feedback.objects.filter(case_id=case.pk, recipient=request.user)),
     }
     if can_see_enrichment(request.user, case):
-        context["enrichment"] = list(
-            EnrichmentRequest.objects.filter(referral=referral).select_related(
-                "organisation", "answered_by"
-            )
-        )
-        audit.record(
-            "enrichment.viewed",
-            actor=request.user,
-            case_id=case.pk,
-            purpose="triage" if chair else "casusregie",
-        )
+        context["enrichment"] = _enrichment_answers(request, case, referral, chair)
     if may_search_duplicates(request.user, case):
-        claimed = {case.person_id: referral.claimed_bsn} if referral.claimed_bsn else {}
-        matches = duplicates_for([case.person], claimed).get(case.person_id, [])
-        for m in matches:
-            m.cases = [c for c in m.cases if c.pk != case.pk]
-        context["duplicates"] = [m for m in matches if m.cases or m.person.pk != case.person_id]
-        audit.record(
-            "intake.duplicates_viewed",
-            actor=request.user,
-            case_id=case.pk,
-            purpose="screening",
-            data={"mogelijke_dubbelen": [m.person.pk for m in context["duplicates"]]},
-        )
-        if case.status == Status.AANGEMELD:
-            context["screen_form"] = ScreeningForm(initial={"version": referral.version})
-        else:
-            context["agenda_form"] = AgendaForm(
-                initial={"version": referral.version, "proposed_level": case.escalation_level}
-            )
+        context.update(_screening_context(request, case, referral))
     audit.record(
         "referral.viewed",
         actor=request.user,

@@ -377,18 +377,13 @@ def reopen_case(case: Case, *, actor: User, reason: str) -> Case:
     return case_services.change_status(locked, to=Status.IN_UITVOERING, actor=actor, reason=reason)
 
 
-@transaction.atomic
-def escalate_to_zvh(
-    case: Case, *, actor: User, to_house: House, summary: str, purpose: str, legal_basis: str
-) -> Case:
-    """A local PGA case that gets stuck goes to a Zorg- en Veiligheidshuis as a referral."""
+def _escalation_errors(
+    locked: Case, *, to_house: House, summary: str, purpose: str, legal_basis: str
+) -> dict[str, str]:
+    """Only a local PGA case goes up, to a ZVH, with a summary, a purpose and a ground."""
     from ketenregie.accounts.models import House as HouseModel
-    from ketenregie.cases.models import CaseRole
-    from ketenregie.intake.models import LegalBasis, Referral
-    from ketenregie.intake.services import meeting_for_submission
-    from ketenregie.pga.models import Transfer
+    from ketenregie.intake.models import LegalBasis
 
-    locked = _require_status(case, Status.IN_UITVOERING)
     errors: dict[str, str] = {}
     if locked.house.kind != HouseModel.Kind.LOCAL_PGA:
         errors["to_house"] = _("Alleen een casus van een lokale PGA wordt opgeschaald.")
@@ -400,9 +395,23 @@ def escalate_to_zvh(
         errors["purpose"] = _("Geef het doel van de overdracht (doelbinding).")
     if legal_basis not in LegalBasis.values:
         errors["legal_basis"] = _("Kies de grondslag voor het delen.")
-    if errors:
-        raise ValidationError(errors)
-    now = timezone.now()
+    return errors
+
+
+def _open_zvh_case(
+    locked: Case,
+    *,
+    actor: User,
+    to_house: House,
+    summary: str,
+    purpose: str,
+    now: dt.datetime,
+) -> Case:
+    """Open the receiving house's case with a submitted referral; the actor is its aanmelder."""
+    from ketenregie.cases.models import CaseRole
+    from ketenregie.intake.models import Referral
+    from ketenregie.intake.services import meeting_for_submission
+
     new_case = case_services.create_case(
         actor=actor,
         house=to_house,
@@ -432,6 +441,26 @@ def escalate_to_zvh(
         organisation=actor.organisation,
         user=actor,
         valid_from=timezone.localdate(),
+    )
+    return new_case
+
+
+@transaction.atomic
+def escalate_to_zvh(
+    case: Case, *, actor: User, to_house: House, summary: str, purpose: str, legal_basis: str
+) -> Case:
+    """A local PGA case that gets stuck goes to a Zorg- en Veiligheidshuis as a referral."""
+    from ketenregie.pga.models import Transfer
+
+    locked = _require_status(case, Status.IN_UITVOERING)
+    errors = _escalation_errors(
+        locked, to_house=to_house, summary=summary, purpose=purpose, legal_basis=legal_basis
+    )
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    new_case = _open_zvh_case(
+        locked, actor=actor, to_house=to_house, summary=summary, purpose=purpose, now=now
     )
     Transfer.objects.create(
         from_case=locked,

@@ -121,6 +121,28 @@ def _payload[M: models.Model](
     return data
 
 
+def _write_changed(
+    locked: models.Model,
+    changed: list[str],
+    *,
+    touch: Mapping[str, Any] | None,
+    clean: bool,
+) -> None:
+    """Validate and save only the changed fields, with `touch` and a versioned row's bump."""
+    if clean and changed:
+        model_fields = [f.name for f in locked._meta.fields]
+        locked.full_clean(exclude=[name for name in model_fields if name not in changed])
+    update = [locked._meta.get_field(name).name for name in changed]
+    for name, value in (touch or {}).items():
+        setattr(locked, name, value)
+        update.append(name)
+    if is_versioned(locked):
+        setattr(locked, "version", getattr(locked, "version") + 1)  # noqa: B009, B010
+        update.append("version")
+    if update:
+        locked.save(update_fields=update)
+
+
 def save_audited[M: models.Model](
     locked: M,
     *,
@@ -154,18 +176,7 @@ def save_audited[M: models.Model](
     changed = [name for name in fields if before[name] != after[name]]
     if not changed and not always:
         return changed
-    if clean and changed:
-        model_fields = [f.name for f in locked._meta.fields]
-        locked.full_clean(exclude=[name for name in model_fields if name not in changed])
-    update = [locked._meta.get_field(name).name for name in changed]
-    for name, value in (touch or {}).items():
-        setattr(locked, name, value)
-        update.append(name)
-    if is_versioned(locked):
-        setattr(locked, "version", getattr(locked, "version") + 1)  # noqa: B009, B010
-        update.append("version")
-    if update:
-        locked.save(update_fields=update)
+    _write_changed(locked, changed, touch=touch, clean=clean)
     audit.record(
         action,
         actor=actor,

@@ -79,6 +79,7 @@ _ACTIONS = (
     AuditAction("team.member_ended", _("Teamlidmaatschap beëindigd"), for_advisers=True),
     AuditAction("team.handed_over", _("Rol overgedragen"), for_advisers=True),
     # Intake: referral, bekendheidscheck and integrale triage.
+    AuditAction("feedback.read", _("Terugmeldingen als gelezen gemarkeerd")),
     AuditAction("referral.created", _("Aanmelding aangemaakt")),
     AuditAction("referral.updated", _("Aanmelding gewijzigd")),
     AuditAction("referral.content_saved", _("Inhoud aanmelding opgeslagen")),

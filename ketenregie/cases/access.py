@@ -25,7 +25,7 @@ from django.http import Http404
 
 from ketenregie.accounts.access import can_work_with_cases, holds_role_at, houses_where
 from ketenregie.accounts.roles import Role
-from ketenregie.cases.models import Case, CaseMembership, CaseRole
+from ketenregie.cases.models import DIRECTOR_ROLES, Case, CaseMembership, CaseRole
 from ketenregie.cases.workflow import INTAKE_STATUSES
 from ketenregie.core.timeutil import today
 
@@ -64,7 +64,7 @@ def team_users(case_id: int, *, include_advisers: bool = True) -> QuerySet[User]
 
 def director_emails(case_id: int, roles: tuple[str, ...] | None = None) -> list[str]:
     """E-mail addresses of the case's active procesregisseur and casusregisseur."""
-    wanted = roles or (CaseRole.PROCESREGISSEUR, CaseRole.CASUSREGISSEUR)
+    wanted = roles or DIRECTOR_ROLES
     return list(
         case_team(case_id)
         .filter(role__in=wanted, user__isnull=False)
@@ -140,6 +140,32 @@ def get_full_case_for(
     if not case.full_access:
         raise PermissionDenied
     return case
+
+
+def full_case_ids(user: User) -> QuerySet[Case, Any]:
+    """Ids of the cases the user sees in full, as a subquery (`case_id__in=`)."""
+    return visible_cases(user).filter(Q(full_access=True)).values("pk")
+
+
+def directed_case_ids(
+    user: User, roles: Collection[str] = (CaseRole.PROCESREGISSEUR,)
+) -> QuerySet[CaseMembership, Any]:
+    """Ids of the cases the user directs in one of `roles` (personally: an organisation
+    on the team directs nothing), among the cases they see in full; a subquery."""
+    return (
+        active_memberships(user)
+        .filter(user_id=user.pk, role__in=list(roles), case_id__in=full_case_ids(user))
+        .values("case_id")
+    )
+
+
+def personal_director_roles(user: User, case_id: int) -> set[str]:
+    """The user's active personal director roles on a case (procesregisseur, casusregisseur)."""
+    return set(
+        active_memberships(user)
+        .filter(case_id=case_id, user_id=user.pk, role__in=DIRECTOR_ROLES)
+        .values_list("role", flat=True)
+    )
 
 
 def case_roles_of(user: User, case: Case) -> set[str]:

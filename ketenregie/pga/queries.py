@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Subquery
 
-from ketenregie.cases.access import active_memberships, visible_cases
-from ketenregie.cases.models import CaseRole
+from ketenregie.cases.access import directed_case_ids
 from ketenregie.core.timeutil import today
 from ketenregie.pga.models import Informing
 
@@ -22,12 +21,11 @@ def due_informing_reviews(user: User) -> list[Informing]:
     the task is gone.
     """
     latest = Informing.objects.filter(case=OuterRef("case")).order_by("-recorded_at", "-pk")
-    directed = active_memberships(user).filter(role=CaseRole.PROCESREGISSEUR, user_id=user.pk)
     return list(
         Informing.objects.filter(
             kind=Informing.Kind.POSTPONED,
             review_date__lte=today(),
-            case__in=visible_cases(user).filter(pk__in=directed.values("case_id")),
+            case_id__in=directed_case_ids(user),
             pk=Subquery(latest.values("pk")[:1]),
         )
         .select_related("case")

@@ -14,17 +14,15 @@ from django.http import Http404
 
 from ketenregie.accounts.access import can_work_with_cases, holds_role_at
 from ketenregie.accounts.roles import Role
-from ketenregie.cases.access import active_memberships, can_manage_case, visible_cases
+from ketenregie.cases.access import can_manage_case, personal_director_roles, visible_cases
 from ketenregie.cases.models import CaseRole
+from ketenregie.cases.workflow import RUNNING_STATUSES
 from ketenregie.plans.models import DirectorEscalation, Meeting
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
     from ketenregie.cases.models import Case
     from ketenregie.plans.models import Action
-
-DIRECTOR_ROLES = (CaseRole.PROCESREGISSEUR, CaseRole.CASUSREGISSEUR)
-
 
 # Who escalates to whom: the casusregisseur to the procesregisseur, the procesregisseur
 # to the house's manager.
@@ -34,20 +32,17 @@ ESCALATION_STEP = {
 }
 
 
-def personal_director_roles(user: User, case_id: int) -> set[str]:
-    """The user's active personal director roles on a case (an organisation directs nothing)."""
-    return set(
-        active_memberships(user)
-        .filter(case_id=case_id, user_id=user.pk, role__in=DIRECTOR_ROLES)
-        .values_list("role", flat=True)
-    )
-
-
 def director_roles(user: User, case: Case) -> set[str]:
     """The viewer's personal director roles on a case seen through the gate."""
     if not case.full_access:
         return set()
     return personal_director_roles(user, case.pk)
+
+
+def may_write_plan(user: User, case: Case) -> bool:
+    """Plan, safety plan and action list are written by a director while the case runs
+    (the services refuse other statuses too; this decides what the pages offer)."""
+    return case.status in RUNNING_STATUSES and can_direct(user, case)
 
 
 def escalation_steps(roles: set[str]) -> set[str]:

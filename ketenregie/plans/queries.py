@@ -12,8 +12,8 @@ from django.db.models import Q, QuerySet
 
 from ketenregie.accounts.access import houses_where
 from ketenregie.accounts.roles import Role
-from ketenregie.cases.access import active_memberships, visible_cases
-from ketenregie.cases.models import CaseRole
+from ketenregie.cases.access import directed_case_ids, full_case_ids
+from ketenregie.cases.models import DIRECTOR_ROLES
 from ketenregie.plans.models import Action, ActionQuerySet, DirectorEscalation, Goal, Meeting
 from ketenregie.plans.services import my_actions_filter
 
@@ -22,34 +22,25 @@ if TYPE_CHECKING:
     from ketenregie.cases.models import Case
 
 
-def my_open_actions(user: User) -> ActionQuerySet:
-    """The user's and their organisation's open actions on cases they see in full."""
-    cases = visible_cases(user).filter(Q(full_access=True)).values("pk")
+def my_actions(user: User) -> ActionQuerySet:
+    """The user's and their organisation's actions on cases they see in full ("Mijn
+    acties"); through the gate, so never an action of a case they may not see."""
     return (
-        Action.objects.filter(my_actions_filter(user), case_id__in=cases, state=Action.State.OPEN)
+        Action.objects.filter(my_actions_filter(user), case_id__in=full_case_ids(user))
         .select_related("case", "owner_user", "owner_organisation")
         .order_by("due_date", "pk")
     )
 
 
-def _full_cases(user: User) -> Any:
-    """The one gate: cases the user sees in full."""
-    return visible_cases(user).filter(Q(full_access=True)).values("pk")
-
-
-def _directed_cases(user: User) -> Any:
-    return (
-        active_memberships(user)
-        .filter(user_id=user.pk, role=CaseRole.PROCESREGISSEUR, case_id__in=_full_cases(user))
-        .values("case_id")
-    )
+def my_open_actions(user: User) -> ActionQuerySet:
+    return my_actions(user).open()
 
 
 def directed_overdue_actions(user: User) -> QuerySet[Action]:
     """Overdue open actions on the cases this procesregisseur directs."""
     return (
         Action.objects.overdue()
-        .filter(case_id__in=_directed_cases(user))
+        .filter(case_id__in=directed_case_ids(user))
         .select_related("case", "owner_user", "owner_organisation")
         .order_by("due_date", "pk")
     )
@@ -58,18 +49,14 @@ def directed_overdue_actions(user: User) -> QuerySet[Action]:
 def late_minutes_for_director(user: User) -> QuerySet[Meeting]:
     houses = houses_where(user, Role.PROCESREGISSEUR)
     meetings = Meeting.objects.filter(
-        Q(case_id__in=_directed_cases(user)) | Q(case__isnull=True, house_id__in=houses)
+        Q(case_id__in=directed_case_ids(user)) | Q(case__isnull=True, house_id__in=houses)
     )
     return meetings.minutes_late().select_related("case", "house").order_by("starts_at")
 
 
-def _managed_houses(user: User) -> Any:
-    return houses_where(user, Role.MANAGER)
-
-
 def late_minutes_for_manager(user: User) -> QuerySet[Meeting]:
     return (
-        Meeting.objects.filter(house_id__in=_managed_houses(user))
+        Meeting.objects.filter(house_id__in=houses_where(user, Role.MANAGER))
         .minutes_late()
         .select_related("case", "house", "organiser")
         .order_by("starts_at")
@@ -81,7 +68,7 @@ def open_escalations_for_manager(user: User) -> QuerySet[DirectorEscalation]:
         DirectorEscalation.objects.filter(
             to=DirectorEscalation.To.MANAGER,
             handled_at__isnull=True,
-            case__house_id__in=_managed_houses(user),
+            case__house_id__in=houses_where(user, Role.MANAGER),
         )
         .select_related("case", "by")
         .order_by("at")
@@ -93,7 +80,7 @@ def open_escalations_for_director(user: User) -> QuerySet[DirectorEscalation]:
         DirectorEscalation.objects.filter(
             to=DirectorEscalation.To.PROCESREGISSEUR,
             handled_at__isnull=True,
-            case_id__in=_directed_cases(user),
+            case_id__in=directed_case_ids(user),
         )
         .select_related("case", "by")
         .order_by("at")
@@ -106,7 +93,7 @@ def overdue_actions_per_house(user: User) -> list[tuple[str, int]]:
 
     rows = (
         Action.objects.overdue()
-        .filter(case__house_id__in=_managed_houses(user))
+        .filter(case__house_id__in=houses_where(user, Role.MANAGER))
         .values_list("case__house__name")
         .annotate(n=Count("pk"))
         .order_by("case__house__name")
@@ -118,17 +105,10 @@ def open_signals_for_director(user: User) -> QuerySet[Any]:
     """Unresolved signals on the cases this user directs (procesregisseur or casusregisseur)."""
     from ketenregie.pga.models import Signal
 
-    directed = (
-        active_memberships(user)
-        .filter(
-            user_id=user.pk,
-            role__in=[CaseRole.PROCESREGISSEUR, CaseRole.CASUSREGISSEUR],
-            case_id__in=_full_cases(user),
-        )
-        .values("case_id")
-    )
     return (
-        Signal.objects.filter(case_id__in=directed, resolved_at__isnull=True)
+        Signal.objects.filter(
+            case_id__in=directed_case_ids(user, DIRECTOR_ROLES), resolved_at__isnull=True
+        )
         .select_related("case", "raised_by")
         .order_by("-raised_at")
     )

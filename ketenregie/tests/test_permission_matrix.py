@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from ketenregie.accounts.models import HousePartner
 from ketenregie.accounts.roles import CASE_WORK_ROLES, Role
-from ketenregie.cases.models import CaseMembership, CaseRole
+from ketenregie.cases.models import Case, CaseMembership, CaseRole
 from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
 from ketenregie.intake.models import AgendaItem, Attachment, EnrichmentRequest, Referral
@@ -746,14 +746,19 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     # The execution phase around the case: plan with a goal and version, safety plan, a
     # held meeting the user is not invited to, a planned one they are invited to, an
     # action of the user's organisation and an escalation to the house's manager.
+    # Plans are started only while a case runs; the world's case may be in intake (the
+    # chair's relation), so it runs for the moment the plans are started.
+    Case.objects.filter(pk=case.pk).update(status=Status.IN_UITVOERING)
     plan = plan_services.plan_for(case)
+    safety = plan_services.safety_plan_for(case)
+    Case.objects.filter(pk=case.pk).update(status=case.status)
+    plan.refresh_from_db()
     plan.joint_goal = "Samen doel"
     plan.save(update_fields=["joint_goal"])
     goal = Goal.objects.create(plan=plan, text="Doel", good_enough="Goed")
     PlanVersion.objects.create(
         plan=plan, number=1, adopted_at=timezone.now(), adopted_by=spare, content={}
     )
-    safety = plan_services.safety_plan_for(case)
     held = Meeting.objects.create(
         house=house,
         case=case,

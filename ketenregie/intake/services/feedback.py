@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ketenregie.accounts.models import User
+from ketenregie.audit import services as audit
 from ketenregie.core.mail import send_link_mail
 from ketenregie.intake.models import (
     Feedback,
@@ -44,4 +45,10 @@ def format_meeting(meeting: TriageMeeting) -> str:
 
 @transaction.atomic
 def mark_feedback_read(recipient: User) -> int:
-    return Feedback.objects.filter(recipient=recipient, read_at=None).update(read_at=timezone.now())
+    """The referrer marks their unread terugmeldingen read; audited like every write."""
+    unread = Feedback.objects.select_for_update().filter(recipient=recipient, read_at=None)
+    ids = list(unread.values_list("pk", flat=True))
+    if ids:
+        Feedback.objects.filter(pk__in=ids).update(read_at=timezone.now())
+        audit.record("feedback.read", actor=recipient, data={"aantal": len(ids)})
+    return len(ids)

@@ -227,6 +227,8 @@ def test_my_referrals_shows_feedback(
     resp = client.post(reverse("feedback_read"))
     assert resp.status_code == 302 and resp["Location"] == reverse("my_referrals")
     assert not Feedback.objects.filter(recipient=intake["referrer"], read_at=None).exists()
+    event = AuditEvent.objects.get(action="feedback.read")
+    assert event.actor_id == intake["referrer"].pk and event.data == {"aantal": 1}
     html = client.get(reverse("my_referrals")).content.decode()
     assert "Terugmeldingen als gelezen markeren" not in html
 

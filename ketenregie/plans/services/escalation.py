@@ -14,10 +14,10 @@ from ketenregie.accounts.access import users_with_role_at
 from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
 from ketenregie.audit.writes import lock, save_audited
-from ketenregie.cases.access import director_emails
+from ketenregie.cases.access import director_emails, personal_director_roles
 from ketenregie.cases.models import Case, CaseRole
 from ketenregie.core.mail import send_link_mail
-from ketenregie.plans.access import escalation_steps, personal_director_roles
+from ketenregie.plans.access import escalation_steps
 from ketenregie.plans.models import (
     DirectorEscalation,
 )

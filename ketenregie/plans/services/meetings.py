@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from ketenregie.audit import services as audit
 from ketenregie.audit.writes import lock, save_audited
 from ketenregie.cases import services as case_services
-from ketenregie.cases.access import active_memberships, case_team, team_users
+from ketenregie.cases.access import active_memberships, case_team, full_case_ids, team_users
 from ketenregie.cases.models import Case, CaseMembership, CaseRole
 from ketenregie.cases.workflow import Status
 from ketenregie.core.ics import meeting_ics
@@ -405,11 +404,8 @@ def save_minutes(
         mode="names",
         always=True,
     )
-    from ketenregie.cases.access import visible_cases
-
-    own = visible_cases(actor).filter(Q(full_access=True)).values("pk")
     for item in MonitoringItem.objects.filter(
-        meeting=locked, pk__in=list(notes or {}), case_id__in=own
+        meeting=locked, pk__in=list(notes or {}), case_id__in=full_case_ids(actor)
     ):
         assert notes is not None
         if item.note != notes[item.pk].strip():

@@ -66,7 +66,9 @@ def plan_for(case: Case, actor: User | None = None) -> Plan:
     A POST, never a page view. Starting twice returns the plan that is there; life domains
     the beheerder added since get their row.
     """
-    lock(case)  # two people pressing the button at once start one plan
+    # Locks the case (two people pressing the button at once start one plan) and
+    # refuses a case that is not running, like every other plan write.
+    _running(case)
     plan, created = Plan.objects.get_or_create(case=case)
     if created:
         ensure_life_domains()

@@ -43,7 +43,7 @@ def safety_plan_for(case: Case, actor: User | None = None) -> SafetyPlan:
 
     A POST, never a page view; starting twice returns the safety plan that is there.
     """
-    lock(case)
+    _running(case)
     safety, created = SafetyPlan.objects.get_or_create(case=case)
     if created:
         audit.record("safety.created", actor=actor, case_id=case.pk, obj=safety)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.defaults import ZRM_DOMAINS, ensure_life_domains
-from ketenregie.cases.models import CaseMembership, CaseRole, LifeDomain
+from ketenregie.cases.models import Case, CaseMembership, CaseRole, LifeDomain
 from ketenregie.cases.workflow import Status
 from ketenregie.core.errors import ConcurrentEditError
 from ketenregie.core.timeutil import today
@@ -107,7 +107,14 @@ def test_a_partial_plan_text_save_leaves_the_other_fields_alone(team: dict[str, 
 
 def test_the_plan_of_a_closed_case_is_not_edited(team: dict[str, Any]) -> None:
     closed = other_case(team["house"], status=Status.AFGESLOTEN)
+    with pytest.raises(ValidationError, match="in uitvoering"):
+        services.plan_for(closed)  # no new plan on a closed case either
+    assert not Plan.objects.filter(case=closed).exists()
+    # A plan started while the case ran stays as it was once the case is closed.
+    Case.objects.filter(pk=closed.pk).update(status=Status.IN_UITVOERING)
     plan = services.plan_for(closed)
+    Case.objects.filter(pk=closed.pk).update(status=Status.AFGESLOTEN)
+    plan.refresh_from_db()
     with pytest.raises(ValidationError, match="in uitvoering"):
         services.save_plan_text(plan, actor=team["regisseur"], values=TEXT, expected_version=1)
     with pytest.raises(ValidationError):

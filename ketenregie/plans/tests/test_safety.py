@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ketenregie.audit.models import AuditEvent
+from ketenregie.cases.models import Case
 from ketenregie.cases.workflow import Status
 from ketenregie.core.errors import ConcurrentEditError
 from ketenregie.core.timeutil import today
@@ -123,7 +124,12 @@ def test_a_partial_safety_plan_save_keeps_the_rest_and_its_checks(team: dict[str
 
 def test_the_safety_plan_of_a_closed_case_is_not_edited(team: dict[str, Any]) -> None:
     closed = other_case(team["house"], status=Status.AFGESLOTEN)
+    with pytest.raises(ValidationError, match="in uitvoering"):
+        services.safety_plan_for(closed)  # no new safety plan on a closed case either
+    Case.objects.filter(pk=closed.pk).update(status=Status.IN_UITVOERING)
     safety = services.safety_plan_for(closed)
+    Case.objects.filter(pk=closed.pk).update(status=Status.AFGESLOTEN)
+    safety.refresh_from_db()
     with pytest.raises(ValidationError, match="in uitvoering"):
         _save(team, safety)
     with pytest.raises(ValidationError, match="in uitvoering"):

@@ -7,23 +7,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ketenregie.accounts.models import User
 from ketenregie.audit import services as audit
 from ketenregie.cases.access import (
     get_case_for,
-    visible_cases,
 )
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
-from ketenregie.plans import services
+from ketenregie.plans import queries, services
 from ketenregie.plans.access import (
     can_direct,
     owns_action,
@@ -37,23 +34,13 @@ from ketenregie.plans.models import (
 )
 
 
-def _my_actions_qs(user: User) -> QuerySet[Action]:
-    # Through the gate: only cases the user sees with full access.
-    cases = visible_cases(user).filter(Q(full_access=True)).values("pk")
-    return (
-        Action.objects.filter(services.my_actions_filter(user), case_id__in=cases)
-        .select_related("case", "case__person", "owner_user", "owner_organisation")
-        .order_by("due_date", "pk")
-    )
-
-
 @login_required
 def my_actions(request: AuthedRequest, bound: dict[str, Any] | None = None) -> HttpResponse:
     user = request.user
     show_closed = request.GET.get("afgerond") == "1"
-    qs = _my_actions_qs(user)
+    qs = queries.my_actions(user).select_related("case__person")
     if not show_closed:
-        qs = qs.filter(state=Action.State.OPEN)
+        qs = qs.open()
     actions = list(qs[:200])
     day = today()
     if actions:
@@ -79,7 +66,7 @@ def my_actions(request: AuthedRequest, bound: dict[str, Any] | None = None) -> H
 @login_required
 @require_POST
 def action_report(request: AuthedRequest, action_id: int) -> HttpResponse:
-    action = _my_actions_qs(request.user).filter(pk=action_id).first()
+    action = queries.my_actions(request.user).filter(pk=action_id).first()
     if action is None:
         # Not the user's own action: the directors of the case may report too.
         action = Action.objects.filter(pk=action_id).select_related("case").first()

@@ -25,9 +25,9 @@ from ketenregie.accounts.models import User
 from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
 from ketenregie.cases.access import (
-    active_memberships,
     can_manage_case,
     case_team,
+    directed_case_ids,
 )
 from ketenregie.cases.models import Case, CaseRole
 from ketenregie.core.forms import apply_service
@@ -478,12 +478,7 @@ def meetings(request: AuthedRequest) -> HttpResponse:
     mine = Q(participants__user_id=user.pk) | Q(organiser_id=user.pk)
     if Role.PROCESREGISSEUR in roles:
         mine |= Q(house_id__in=_monitoring_houses(user), case__isnull=True)
-        directed = (
-            active_memberships(user)
-            .filter(user_id=user.pk, role=CaseRole.PROCESREGISSEUR)
-            .values("case_id")
-        )
-        mine |= Q(case_id__in=directed)
+        mine |= Q(case_id__in=directed_case_ids(user))
     qs = Meeting.objects.filter(mine).distinct().select_related("case", "house")
     upcoming = list(qs.filter(state=Meeting.State.PLANNED).order_by("starts_at")[:50])
     late = list(qs.minutes_late(day).order_by("starts_at")[:50])

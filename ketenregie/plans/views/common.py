@@ -26,11 +26,12 @@ from ketenregie.cases.access import (
     team_users,
 )
 from ketenregie.cases.models import Case, CaseMembership
-from ketenregie.cases.workflow import EXECUTION_STATUSES, RUNNING_STATUSES
+from ketenregie.cases.workflow import EXECUTION_STATUSES
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.plans.access import (
     can_direct,
+    may_write_plan,
 )
 from ketenregie.plans.forms import (
     case_workers,
@@ -115,7 +116,7 @@ def _not_started(request: AuthedRequest, case: Case, kind: str) -> HttpResponse:
         {
             "case": case,
             "kind": kind,
-            "can_start": can_direct(request.user, case) and case.status in RUNNING_STATUSES,
+            "can_start": may_write_plan(request.user, case),
         },
     )
 

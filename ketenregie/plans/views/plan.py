@@ -22,7 +22,6 @@ from ketenregie.cases.access import (
     can_manage_case,
 )
 from ketenregie.cases.models import Case
-from ketenregie.cases.workflow import RUNNING_STATUSES
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
@@ -30,6 +29,7 @@ from ketenregie.core.values import show_value
 from ketenregie.plans import services
 from ketenregie.plans.access import (
     director_roles,
+    may_write_plan,
 )
 from ketenregie.plans.forms import (
     ActionForm,
@@ -107,16 +107,15 @@ def _plan_page(
         return _not_started(request, case, "plan")
     context = _plan_context(request, case, plan)
     roles = director_roles(request.user, case)
-    direct = bool(roles)
-    running = case.status in RUNNING_STATUSES
+    writes = may_write_plan(request.user, case)
     context.update(
         {
-            "can_direct": direct and running,
+            "can_direct": writes,
             "my_director_roles": roles,
             "reached_choices": Goal.Reached.choices,
         }
     )
-    if direct and running:
+    if writes:
         people = _team_people(case)
         context.update(
             {
@@ -155,8 +154,8 @@ def plan_page(request: AuthedRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_start(request: AuthedRequest, case_id: int) -> HttpResponse:
-    case = _directed_case(request, case_id)
-    if case.status not in RUNNING_STATUSES:
+    case = _full_case(request, case_id)
+    if not may_write_plan(request.user, case):
         raise PermissionDenied
     services.plan_for(case, actor=request.user)
     messages.success(request, _("Plan van aanpak gestart."))

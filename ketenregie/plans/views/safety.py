@@ -17,12 +17,11 @@ from django.views.decorators.http import require_POST
 
 from ketenregie.audit import services as audit
 from ketenregie.cases.models import Case
-from ketenregie.cases.workflow import RUNNING_STATUSES
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
 from ketenregie.plans import services
 from ketenregie.plans.access import (
-    can_direct,
+    may_write_plan,
 )
 from ketenregie.plans.forms import (
     SafetyAgreementForm,
@@ -58,7 +57,7 @@ def _safety_page(
     safety = SafetyPlan.objects.filter(case=case).first()
     if safety is None:
         return _not_started(request, case, "safety")
-    direct = can_direct(request.user, case) and case.status in RUNNING_STATUSES
+    direct = may_write_plan(request.user, case)
     scores = list(SafetyScore.objects.filter(case=case).select_related("recorded_by"))
     by_who: dict[str, list[SafetyScore]] = {}
     for s in scores:
@@ -98,8 +97,8 @@ def safety_page(request: AuthedRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def safety_start(request: AuthedRequest, case_id: int) -> HttpResponse:
-    case = _directed_case(request, case_id)
-    if case.status not in RUNNING_STATUSES:
+    case = _full_case(request, case_id)
+    if not may_write_plan(request.user, case):
         raise PermissionDenied
     services.safety_plan_for(case, actor=request.user)
     messages.success(request, _("Veiligheidsplan gestart."))

@@ -38,11 +38,15 @@ def can_read_audit(user: User | AnonymousUser) -> bool:
     return has_role(user, Role.PRIVACY_OFFICER)
 
 
-def can_work_with_cases(user: User | AnonymousUser) -> bool:
-    """Case list and dashboard: roles whose work is case content."""
+def works_with_cases(roles: frozenset[str]) -> bool:
+    """Roles whose work is case content (case list, dashboard panels, meetings)."""
     from ketenregie.accounts.roles import CASE_WORK_ROLES
 
-    return bool(roles_of(user) & CASE_WORK_ROLES)
+    return bool(roles & CASE_WORK_ROLES)
+
+
+def can_work_with_cases(user: User | AnonymousUser) -> bool:
+    return works_with_cases(roles_of(user))
 
 
 def houses_where(user: User | AnonymousUser, role: Role) -> QuerySet[RoleAssignment, int]:

@@ -144,12 +144,3 @@ def search_filters(filters: Mapping[str, Any], personal: tuple[str, ...]) -> dic
         (f"{k}_sha256" if k in personal else k): (term_digest(v) if k in personal else str(v))
         for k, v in filters.items()
     }
-
-
-def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Changed fields as {field: {"voor": old, "na": new}}."""
-    return {
-        key: {"voor": before.get(key), "na": after.get(key)}
-        for key in sorted(set(before) | set(after))
-        if before.get(key) != after.get(key)
-    }

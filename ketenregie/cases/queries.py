@@ -1,5 +1,5 @@
 """Reads about cases that pages need: list filtering, team history, the timeline, and the
-person and case lookups the audit search receives through `audit.subjects`."""
+person and case lookups the privacy officer's audit search uses."""
 
 from __future__ import annotations
 

@@ -102,6 +102,10 @@ PGA_STATUSES = frozenset({Status.PGA_GESTART, Status.IN_UITVOERING, Status.VOORL
 START_STATUSES = frozenset({Status.PGA_GESTART, Status.IN_UITVOERING})
 # In (or past) execution: the case has a plan, meetings and actions to look at.
 EXECUTION_STATUSES = _reachable_from(Status.IN_UITVOERING)
+# Execution has ended: closed (for now or for good) or transferred to a ZVH.
+EXECUTION_ENDED_STATUSES = EXECUTION_STATUSES - {Status.IN_UITVOERING}
+# The PGA was started (whatever happened since): a triage decided to start it.
+STARTED_STATUSES = EXECUTION_STATUSES | {Status.PGA_GESTART}
 # Execution still running: plan work, meetings and overdue actions count here.
 RUNNING_STATUSES = frozenset({Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN})
 # The closing page exists: from the start of the PGA until closed (not once transferred).

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef
 
-from ketenregie.accounts.roles import CASE_WORK_ROLES, Role
+from ketenregie.accounts.access import works_with_cases
+from ketenregie.accounts.roles import Role
 from ketenregie.cases.access import active_memberships, visible_cases
 from ketenregie.cases.workflow import INTAKE_STATUSES, PHASE_OF, Phase
 from ketenregie.intake.access import visible_requests
@@ -99,10 +100,6 @@ def _has(role: Role) -> Callable[[frozenset[str]], bool]:
     return lambda roles: role in roles
 
 
-def _works_with_cases(roles: frozenset[str]) -> bool:
-    return bool(roles & CASE_WORK_ROLES)
-
-
 @dataclass(frozen=True)
 class Panel:
     shown_to: Callable[[frozenset[str]], bool]
@@ -115,9 +112,9 @@ PANELS: tuple[Panel, ...] = (
     Panel(_has(Role.PROCESREGISSEUR), director_panel),
     Panel(_has(Role.MANAGER), manager_panel),
     Panel(_has(Role.PROFESSIONAL), enrichment_panel),
-    Panel(_works_with_cases, signals_panel),
-    Panel(_works_with_cases, actions_panel),
-    Panel(_works_with_cases, cases_panel),
+    Panel(works_with_cases, signals_panel),
+    Panel(works_with_cases, actions_panel),
+    Panel(works_with_cases, cases_panel),
     # CASE_WORK_ROLES holds the chair, so the count lands next to "Mijn casussen".
     Panel(_has(Role.TRIAGEVOORZITTER), chair_panel),
 )

@@ -42,7 +42,7 @@ from ketenregie.accounts.models import House, Organisation, RoleAssignment, User
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.access import case_team
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, LifeDomain, StatusChange
-from ketenregie.cases.workflow import Status
+from ketenregie.cases.workflow import EXECUTION_ENDED_STATUSES, Status
 from ketenregie.core.mail import muted
 from ketenregie.demo import texts as tx
 from ketenregie.demo.generator import Journey
@@ -65,7 +65,7 @@ from ketenregie.plans.models import (
 # A story yields the moment of its next step; the timeline resumes it then.
 Story = Generator[dt.datetime]
 
-CLOSED = (Status.VOORLOPIG_AFGESLOTEN, Status.AFGESLOTEN, Status.OPGESCHAALD)
+CLOSED = EXECUTION_ENDED_STATUSES
 TEAM_ROLES = (CaseRole.CASUSREGISSEUR, CaseRole.BETROKKEN_PARTNER)
 OWNER_ROLES = (CaseRole.CASUSREGISSEUR, CaseRole.BETROKKEN_PARTNER, CaseRole.PROCESREGISSEUR)
 
@@ -1211,9 +1211,9 @@ class ExecutionSeeder:
         day = timezone.localdate()
         # Who is on each running case's team on the real today, looked up once.
         teams: dict[int, list[CaseMembership]] = defaultdict(list)
-        for m in CaseMembership.objects.filter(
-            case_id__in=list(self.running_meetings), valid_from__lte=self.today
-        ).exclude(valid_to__lt=self.today):
+        for m in CaseMembership.objects.active_on(self.today).filter(
+            case_id__in=list(self.running_meetings)
+        ):
             teams[m.case_id].append(m)
         for user in sorted(
             (u for u in self.users.values() if u.pk in wanted), key=lambda u: u.username
@@ -1284,10 +1284,8 @@ class ExecutionSeeder:
                 self.today + dt.timedelta(days=12),
             )
             casus_ids = set(
-                CaseMembership.objects.filter(
-                    case__in=running, role=CaseRole.CASUSREGISSEUR, user__isnull=False
-                )
-                .exclude(valid_to__lt=self.today)
+                CaseMembership.objects.active_on(self.today)
+                .filter(case__in=running, role=CaseRole.CASUSREGISSEUR, user__isnull=False)
                 .values_list("user_id", flat=True)
             )
             people = [u for u in self.users.values() if u.pk in casus_ids]

@@ -49,7 +49,12 @@ from ketenregie.cases.models import (
     StatusChange,
 )
 from ketenregie.cases.services import PERSON_FIELDS, membership_values
-from ketenregie.cases.workflow import Status
+from ketenregie.cases.workflow import (
+    EXECUTION_ENDED_STATUSES,
+    EXECUTION_STATUSES,
+    STARTED_STATUSES,
+    Status,
+)
 from ketenregie.core.bsn import reserved_test_bsns
 from ketenregie.core.bulk import insert_rows
 from ketenregie.demo import reference as ref
@@ -128,20 +133,9 @@ PROBLEM_TEXTS = [
     "Geen dagbesteding, weinig steunend netwerk.",
 ]
 # Past the start of the PGA: with `journeys` these are reached through the services.
-EXECUTED = {
-    Status.IN_UITVOERING,
-    Status.VOORLOPIG_AFGESLOTEN,
-    Status.AFGESLOTEN,
-    Status.OPGESCHAALD,
-}
-CLOSED = {Status.VOORLOPIG_AFGESLOTEN, Status.AFGESLOTEN, Status.OPGESCHAALD}
-PGA_STATUSES = {
-    Status.PGA_GESTART,
-    Status.IN_UITVOERING,
-    Status.VOORLOPIG_AFGESLOTEN,
-    Status.AFGESLOTEN,
-    Status.OPGESCHAALD,
-}
+EXECUTED = EXECUTION_STATUSES
+CLOSED = EXECUTION_ENDED_STATUSES
+PGA_STATUSES = STARTED_STATUSES
 
 
 @dataclass

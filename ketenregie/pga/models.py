@@ -125,6 +125,11 @@ class Signal(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id}: {self.kind}"
 
+    @property
+    def is_acute(self) -> bool:
+        """Acute unsafety: an open one blocks closing the case."""
+        return self.kind == self.Kind.ACUTE_UNSAFETY
+
 
 class Closing(models.Model):
     """Closing (or provisionally closing) a case with a warm handover to regular care."""

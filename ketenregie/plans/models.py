@@ -30,6 +30,12 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         """The case's first case meeting, unless it was cancelled (then a new first one)."""
         return self.live().filter(case_id=case_id, kind=Meeting.Kind.FIRST)
 
+    def kinds_to_plan(self, case_id: int) -> list[str]:
+        """The kinds a case meeting may be planned as: one first meeting, then incidental."""
+        if self.first_of(case_id).exists():
+            return [Meeting.Kind.INCIDENTAL]
+        return [Meeting.Kind.FIRST, Meeting.Kind.INCIDENTAL]
+
     def minutes_late(self, day: dt.date | None = None) -> MeetingQuerySet:
         """Meetings whose minutes were not sent within the week (`Meeting.minutes_late_on`).
 
@@ -120,6 +126,10 @@ class Meeting(VersionedModel):
             and self.minutes_sent_at is None
             and day > self.minutes_due
         )
+
+    @property
+    def is_incidental(self) -> bool:
+        return self.kind == self.Kind.INCIDENTAL
 
     @property
     def is_planned(self) -> bool:

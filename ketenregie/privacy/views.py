@@ -10,9 +10,9 @@ from django.template.response import TemplateResponse
 
 from ketenregie.accounts.access import can_read_audit
 from ketenregie.audit import services as audit
-from ketenregie.audit.queries import search_events
 from ketenregie.core.http import AuthedRequest
 from ketenregie.privacy.forms import AuditSearchForm
+from ketenregie.privacy.queries import search_events
 
 
 @login_required

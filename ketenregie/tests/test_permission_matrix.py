@@ -94,13 +94,6 @@ def _role_only(needed: Role, ok: int = 200) -> Callable[[Role, str], int]:
     return lambda role, relation: ok if role == needed else 403
 
 
-def _chair_house_post(role: Role, relation: str) -> int:
-    # Only a chair, and only for a house they chair (the world's chair chairs it).
-    if role != Role.TRIAGEVOORZITTER:
-        return 403
-    return 302
-
-
 def _chair_item(ok: int) -> Callable[[Role, str], int]:
     return lambda role, relation: ok if role == Role.TRIAGEVOORZITTER else 404
 
@@ -611,7 +604,7 @@ ENDPOINTS = [
             "triage_cancel_date",
             args=[c["case"].house_id, (c["item"].meeting.date + dt.timedelta(days=70)).isoformat()],
         ),
-        _chair_house_post,
+        _role_only(Role.TRIAGEVOORZITTER, 302),
         data=lambda c: {"reason": "feestdag"},
     ),
     Endpoint(

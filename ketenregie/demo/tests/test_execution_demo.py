@@ -17,7 +17,7 @@ from ketenregie.audit.models import AuditEvent
 from ketenregie.audit.verify import verify_chain
 from ketenregie.cases.access import visible_cases
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, StatusChange
-from ketenregie.cases.workflow import Status
+from ketenregie.cases.workflow import EXECUTION_ENDED_STATUSES, Status
 from ketenregie.intake.models import Referral
 from ketenregie.pga import services as pga_services
 from ketenregie.pga.models import (
@@ -47,7 +47,7 @@ from ketenregie.plans.models import (
 
 pytestmark = pytest.mark.django_db
 
-CLOSED_STATUSES = [Status.VOORLOPIG_AFGESLOTEN, Status.AFGESLOTEN, Status.OPGESCHAALD]
+ENDED = list(EXECUTION_ENDED_STATUSES)
 
 
 def _directed(user: User) -> list[int]:
@@ -290,11 +290,11 @@ def test_demo_shows_the_pga_after_triage_in_every_state() -> None:
         .values_list("occurred_at", flat=True)
     )
     assert all(a <= b for a, b in zip(times, times[1:], strict=False))
-    past_start = StatusChange.objects.filter(to_status__in=[Status.IN_UITVOERING, *CLOSED_STATUSES])
+    past_start = StatusChange.objects.filter(to_status__in=[Status.IN_UITVOERING, *ENDED])
     assert past_start.count() == (
         AuditEvent.objects.filter(
             action="case.status_changed",
-            data__wijzigingen__status__na__in=[Status.IN_UITVOERING, *CLOSED_STATUSES],
+            data__wijzigingen__status__na__in=[Status.IN_UITVOERING, *ENDED],
         ).count()
     )
     checked, problem = verify_chain()

@@ -35,9 +35,8 @@ from ketenregie.intake.services.meeting_dates import meeting_on, next_open_meeti
 
 @transaction.atomic
 def cancel_meeting_on(house: House, day: dt.date, *, actor: User, reason: str) -> TriageMeeting:
-    """Cancel the triage of a date that may have no stored meeting yet."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Geef de reden waarom de triage vervalt.")})
+    """Cancel the triage of a date that may have no stored meeting yet (a refused cancel
+    rolls the new meeting row back with it)."""
     return cancel_meeting(meeting_on(house, day), actor=actor, reason=reason)
 
 

@@ -5,6 +5,7 @@ an agenda item, and cancelling a meeting or a date.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -184,53 +185,44 @@ def triage_outcome(request: AuthedRequest, item_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def triage_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    meeting = _chair_meeting(request, meeting_id)
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        if not apply_service(
-            form,
-            lambda: services.cancel_meeting(
-                meeting, actor=request.user, reason=form.cleaned_data["reason"]
-            ),
-        ):
-            messages.error(request, " ".join(_messages(form)))
-        else:
-            messages.success(
-                request, _("De triage vervalt; geagendeerde casussen gaan naar de volgende.")
-            )
-    else:
-        messages.error(request, _("Geef de reden waarom de triage vervalt."))
-    return redirect("triage_list")
-
-
-@login_required
-@require_POST
-def triage_cancel_date(request: AuthedRequest, house_id: int, day: str) -> HttpResponse:
-    """Cancel a coming triage that has no stored meeting yet (the list creates none)."""
-    if not chair_house_ids(request.user):
-        raise PermissionDenied
-    house = House.objects.filter(pk=house_id, pk__in=chair_house_ids(request.user)).first()
-    try:
-        date = dt.date.fromisoformat(day)
-    except ValueError as exc:
-        raise Http404 from exc
-    if house is None:
-        raise Http404
+def _cancel(request: AuthedRequest, cancel: Callable[[str], object]) -> HttpResponse:
+    """Both cancel forms of the triage list: the reason, the service, the message."""
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Geef de reden waarom de triage vervalt."))
-    elif not apply_service(
-        form,
-        lambda: services.cancel_meeting_on(
-            house, date, actor=request.user, reason=form.cleaned_data["reason"]
-        ),
-    ):
+    elif not apply_service(form, lambda: cancel(form.cleaned_data["reason"])):
         messages.error(request, " ".join(_messages(form)))
     else:
         messages.success(
             request, _("De triage vervalt; geagendeerde casussen gaan naar de volgende.")
         )
     return redirect("triage_list")
+
+
+@login_required
+@require_POST
+def triage_cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    meeting = _chair_meeting(request, meeting_id)
+    return _cancel(
+        request, lambda reason: services.cancel_meeting(meeting, actor=request.user, reason=reason)
+    )
+
+
+@login_required
+@require_POST
+def triage_cancel_date(request: AuthedRequest, house_id: int, day: str) -> HttpResponse:
+    """Cancel a coming triage that has no stored meeting yet (the list creates none)."""
+    houses = chair_house_ids(request.user)
+    if not houses:
+        raise PermissionDenied
+    house = House.objects.filter(pk=house_id, pk__in=houses).first()
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404 from exc
+    if house is None:
+        raise Http404
+    return _cancel(
+        request,
+        lambda reason: services.cancel_meeting_on(house, date, actor=request.user, reason=reason),
+    )

@@ -57,10 +57,7 @@ from ketenregie.plans.views.common import _full_case, _invitable, _submit, _team
 def _meeting_new_page(
     request: AuthedRequest, case: Case, form: MeetingForm | None = None
 ) -> HttpResponse:
-    has_first = Meeting.objects.first_of(case.pk).exists()
-    kinds = (
-        [Meeting.Kind.INCIDENTAL] if has_first else [Meeting.Kind.FIRST, Meeting.Kind.INCIDENTAL]
-    )
+    kinds = Meeting.objects.kinds_to_plan(case.pk)
     form = form or MeetingForm(
         kinds=kinds,
         people=_invitable(case.house_id),
@@ -85,10 +82,7 @@ def meeting_new(request: AuthedRequest, case_id: int) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         return _meeting_new_page(request, case)
-    has_first = Meeting.objects.first_of(case.pk).exists()
-    kinds = (
-        [Meeting.Kind.INCIDENTAL] if has_first else [Meeting.Kind.FIRST, Meeting.Kind.INCIDENTAL]
-    )
+    kinds = Meeting.objects.kinds_to_plan(case.pk)
     form = MeetingForm(request.POST, kinds=kinds, people=_invitable(case.house_id))
     created: list[Meeting] = []
 
@@ -320,17 +314,18 @@ def _meeting_post(
 @login_required
 @require_POST
 def meeting_reply(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    # Only an invited participant replies (checked before the form, so a stranger gets
+    # 403 whatever they post); _meeting_post then reads the meeting through the gate.
+    participant = Participant.objects.filter(meeting_id=meeting_id, user=request.user).first()
+    if participant is None:
+        get_meeting_for(request.user, meeting_id)  # 404 for a meeting the user may not see
+        raise PermissionDenied
+
     def run(m: Meeting, c: Case | None, d: Any) -> object:
-        participant = Participant.objects.filter(meeting=m, user=request.user).first()
-        if participant is None:
-            raise PermissionDenied
         return services.reply(
             participant, actor=request.user, answer=d["answer"], capacity=d["capacity"]
         )
 
-    meeting, _c, _m = _meeting_for(request, meeting_id)
-    if not Participant.objects.filter(meeting=meeting, user=request.user).exists():
-        raise PermissionDenied
     return _meeting_post(
         request,
         meeting_id,

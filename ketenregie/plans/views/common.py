@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ketenregie.accounts.models import RoleAssignment, User
-from ketenregie.accounts.roles import Role
+from ketenregie.accounts.roles import CASE_WORK_ROLES
 from ketenregie.audit import services as audit
 from ketenregie.cases.access import (
     get_full_case_for,
@@ -70,14 +70,7 @@ def _invitable(house_id: int) -> QuerySet[User]:
     on_teams = CaseMembership.objects.filter(case__house_id=house_id)
     return (
         case_workers()
-        .filter(
-            role_assignments__role__in=[
-                Role.PROFESSIONAL,
-                Role.PROCESREGISSEUR,
-                Role.TRIAGEVOORZITTER,
-                Role.AANMELDER,
-            ]
-        )
+        .filter(role_assignments__role__in=list(CASE_WORK_ROLES))
         .filter(
             Q(organisation_id__in=partner_orgs)
             | Q(pk__in=house_staff)

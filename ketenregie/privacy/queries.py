@@ -1,7 +1,5 @@
-"""Searching the audit trail (privacy officer).
-
-Persons and cases are found through the lookup the cases app registers in `subjects`.
-"""
+"""Searching the audit trail (privacy officer): persons and cases are found through the
+cases app's queries (this app sits above it)."""
 
 from __future__ import annotations
 
@@ -13,7 +11,7 @@ from django.utils import timezone
 
 from ketenregie.audit.models import AuditEvent
 from ketenregie.audit.services import term_digest
-from ketenregie.audit.subjects import lookup
+from ketenregie.cases.queries import audit_events_about_person, case_ids_by_code
 
 
 def search_events(
@@ -30,12 +28,12 @@ def search_events(
         # Searches for this person are stored as keyed digests of the term.
         digest = term_digest(person)
         qs = qs.filter(
-            lookup().person_events(person)
+            audit_events_about_person(person)
             | Q(data__filters__q_sha256=digest)
             | Q(data__filters__person_sha256=digest)
         )
     if case:
-        qs = qs.filter(case_id__in=lookup().case_ids(case.strip()))
+        qs = qs.filter(case_id__in=case_ids_by_code(case.strip()))
     if user:
         qs = qs.filter(actor_label__iexact=user.strip())
     if organisation:

@@ -75,17 +75,20 @@ def _values_digest(values: dict[str, Any]) -> str:
     return hmac.new(audit_key(), payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def _person_version(person: Person, actor: User | None) -> dict[str, Any]:
-    """Keep the values in PersonVersion (deletable with the person); the trail gets a digest."""
-    values = snapshot(person, PERSON_FIELDS)
+def _version_digest(person: Person) -> dict[str, Any]:
+    """What the trail keeps of a person's values: the version and a keyed digest."""
+    return {"versie": person.version, "sha256": _values_digest(snapshot(person, PERSON_FIELDS))}
+
+
+def _store_person_version(person: Person, actor: User | None) -> None:
+    """Keep the values in PersonVersion (deletable with the person, unlike the trail)."""
     PersonVersion.objects.create(
         person=person,
         version=person.version,
-        values=values,
+        values=snapshot(person, PERSON_FIELDS),
         changed_at=timezone.now(),
         changed_by=actor,
     )
-    return {"versie": person.version, "sha256": _values_digest(values)}
 
 
 @transaction.atomic
@@ -109,8 +112,9 @@ def create_person(
         actor=actor,
         case_id=case_id,
         obj=person,
-        data={"velden": filled, **_person_version(person, actor)},
+        data={"velden": filled, **_version_digest(person)},
     )
+    _store_person_version(person, actor)
     return person
 
 
@@ -126,15 +130,17 @@ def update_person(
     """Change person data; the audit event names the changed fields, PersonVersion the values."""
     clean = _clean_person_values({**values, "_exclude_pk": person.pk})
     locked = lock(person, expected_version=expected_version)
-    save_audited(
+    changed = save_audited(
         locked,
         actor=actor,
         action="person.updated",
         values=clean,
         case_id=case_id,
         mode="names",
-        extra=lambda saved: _person_version(saved, actor),
+        extra=_version_digest,
     )
+    if changed:
+        _store_person_version(locked, actor)
     return locked
 
 

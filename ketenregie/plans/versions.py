@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ketenregie.cases.timeline import choice_labels
 from ketenregie.core.values import show_value
+from ketenregie.plans.models import Action, Goal, Statement
 
 TEXT_LABELS = {
     "joint_goal": "Gezamenlijk doel",
@@ -43,13 +45,12 @@ class Change:
     after: str = ""
 
 
-# Choice codes inside plan versions (statement kinds, goal and action states), as the
-# version diff shows them; the timeline reads the same labels through its registry.
+# Choice codes inside plan versions (statement kinds, goal and action states), labelled
+# from the models' own choices, as the timeline labels them (cases.timeline).
 VALUE_LABELS = {
-    "nog_niet": "nog niet",
-    "niet_uitvoerbaar": "kan niet worden uitgevoerd",
-    "kracht": "kracht",
-    "zorg": "zorg",
+    **choice_labels(Statement.Kind.choices),
+    **choice_labels(Goal.Reached.choices),
+    **choice_labels(Action.State.choices),
 }
 
 

@@ -1,73 +1,21 @@
 """Possible duplicates of a referred person, understanding Dutch names.
 
 Anchored on the same BSN, or the same date of birth plus a name match. Names are
-normalised only for comparing, never in stored data: lower case, diacritics removed,
-"ij" and "y" alike, spaces, hyphens and apostrophes dropped; the tussenvoegsel is tried
-apart and fused ("van den Berg" ~ "Vandenberg"); double names (partner names, "Jansen-
-de Vries") are split and each part compared; first names match in any order.
+compared through their normalised keys (core.names: diacritics, "ij"/"y", the
+tussenvoegsel apart and fused, each part of a double name); first names match in any
+order, and initials match the names they start.
 """
 
 from __future__ import annotations
 
-import unicodedata
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q
 
 from ketenregie.cases.models import Case, Person
+from ketenregie.core.names import first_name_keys, surname_keys
 from ketenregie.intake.access import duplicate_search_scope
-
-PREFIX_WORDS = {
-    "van",
-    "de",
-    "der",
-    "den",
-    "het",
-    "'t",
-    "t",
-    "te",
-    "ten",
-    "ter",
-    "in",
-    "op",
-    "uit",
-    "la",
-    "le",
-    "du",
-    "da",
-    "di",
-    "von",
-    "zu",
-    "el",
-    "al",
-}
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = plain.replace("ij", "y")
-    return "".join(ch for ch in plain if ch.isalnum())
-
-
-def surname_keys(tussenvoegsel: str, achternaam: str) -> set[str]:
-    """All comparable forms of a surname, per part of a double name."""
-    keys: set[str] = set()
-    parts = [p.strip() for p in achternaam.replace("–", "-").split("-") if p.strip()]
-    for part in parts or [achternaam]:
-        words = part.split()
-        core = [w for w in words if w.lower() not in PREFIX_WORDS] or words
-        prefix = [w for w in words if w.lower() in PREFIX_WORDS]
-        keys.add(fold(" ".join(core)))
-        keys.add(fold(" ".join(prefix + core)))
-    if tussenvoegsel:
-        keys.add(fold(f"{tussenvoegsel} {parts[0] if parts else achternaam}"))
-    keys.discard("")
-    return keys
-
-
-def first_name_keys(voornamen: str) -> set[str]:
-    return {fold(w) for w in voornamen.replace("-", " ").split() if fold(w)}
 
 
 def names_match(a: Person, b: Person) -> bool:
@@ -85,6 +33,24 @@ def names_match(a: Person, b: Person) -> bool:
     if all(len(n) == 1 for n in fa) and ia <= ib:
         return True
     return all(len(n) == 1 for n in fb) and ib <= ia
+
+
+def _candidates(
+    person: Person,
+    claimed_bsn: str,
+    by_bsn: dict[str, Person],
+    by_birth: dict[dt.date, list[Person]],
+) -> list[tuple[Person, str]]:
+    """The other persons with the same BSN, or the same date of birth and a matching name."""
+    pairs: list[tuple[Person, str]] = []
+    bsn = person.bsn or claimed_bsn
+    same_bsn = by_bsn.get(bsn) if bsn else None
+    if same_bsn is not None and same_bsn.pk != person.pk:
+        pairs.append((same_bsn, "zelfde BSN"))
+    for other in by_birth.get(person.geboortedatum, []) if person.geboortedatum else []:
+        if other.pk != person.pk and other is not same_bsn and names_match(person, other):
+            pairs.append((other, "naam en geboortedatum komen overeen"))
+    return pairs
 
 
 @dataclass
@@ -115,23 +81,16 @@ def duplicates_for(
         return {}
     own = {p.pk for p in people}
     # Other new referrals of the same person count too: only the person itself is skipped.
-    candidates = list(Person.objects.filter(Q(geboortedatum__in=births) | Q(bsn__in=bsns)))
-    found: dict[int, list[tuple[Person, str]]] = {}
-    for person in people:
-        bsn = person.bsn or claimed.get(person.pk, "")
-        for other in candidates:
-            if other.pk == person.pk:
-                continue
-            if bsn and other.bsn == bsn:
-                found.setdefault(person.pk, []).append((other, "zelfde BSN"))
-            elif (
-                person.geboortedatum
-                and other.geboortedatum == person.geboortedatum
-                and names_match(person, other)
-            ):
-                found.setdefault(person.pk, []).append(
-                    (other, "naam en geboortedatum komen overeen")
-                )
+    # Both keys are indexed (the BSN is unique, the date of birth has its own index), so
+    # this reads only the few persons who share one, however many persons there are.
+    by_bsn: dict[str, Person] = {}
+    by_birth: dict[dt.date, list[Person]] = {}
+    for other in Person.objects.filter(Q(geboortedatum__in=births) | Q(bsn__in=bsns)):
+        if other.bsn:
+            by_bsn[other.bsn] = other
+        if other.geboortedatum:
+            by_birth.setdefault(other.geboortedatum, []).append(other)
+    found = {p.pk: _candidates(p, claimed.get(p.pk, ""), by_bsn, by_birth) for p in people}
     matched = {o.pk for pairs in found.values() for o, _r in pairs}
     cases: dict[int, list[Case]] = {}
     for case in (

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from ketenregie.cases.models import Person
-from ketenregie.intake.matching import duplicates_for, fold, names_match, surname_keys
+from ketenregie.core.names import fold, surname_keys
+from ketenregie.intake.matching import duplicates_for, names_match
 from ketenregie.tests_support.factories import CaseFactory, PersonFactory
 
 DOB = dt.date(1988, 3, 9)

@@ -9,7 +9,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Count, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -33,6 +35,7 @@ from ketenregie.intake.forms import (
 from ketenregie.intake.matching import duplicates_for
 from ketenregie.intake.models import (
     AgendaItem,
+    Referral,
 )
 from ketenregie.intake.views.referral import referral_detail
 
@@ -124,14 +127,32 @@ def referral_agenda(request: AuthedRequest, case_id: int) -> HttpResponse:
     return _detail_with_form(request, case, "agenda_form", form)
 
 
+# Acute referrals first, then high urgency, then the rest; oldest submission first within.
+URGENCY_RANK = models.Case(
+    When(referral__urgency=Referral.Urgency.ACUUT, then=Value(0)),
+    When(referral__urgency=Referral.Urgency.HOOG, then=Value(1)),
+    default=Value(2),
+)
+SCREENING_PAGE_SIZE = 25
+
+
 @login_required
 def screening_list(request: AuthedRequest) -> HttpResponse:
     houses = chair_house_ids(request.user)
     if not houses:
         raise PermissionDenied
-    cases = list(
+    referrals = (
         visible_cases(request.user)
         .filter(house_id__in=houses, status__in=SCREENING_STATUSES)
+        .order_by(URGENCY_RANK, "referral__submitted_at", "pk")
+    )
+    # Page the ids first: the joins and counts below then cost 25 rows, not every
+    # referral in screening.
+    page = Paginator(referrals.values_list("pk", flat=True), SCREENING_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    cases = list(
+        referrals.filter(pk__in=list(page.object_list))
         .select_related("person", "house", "referral__triage_meeting", "referral__referrer")
         .annotate(
             open_requests=Count(
@@ -139,8 +160,8 @@ def screening_list(request: AuthedRequest) -> HttpResponse:
             ),
             all_requests=Count("referral__enrichment", distinct=True),
         )
-        .order_by("referral__submitted_at")
     )
+    # Duplicates for this page only, in a fixed number of queries (indexed keys).
     claimed = {c.person_id: c.referral.claimed_bsn for c in cases if c.referral.claimed_bsn}
     dupes = duplicates_for([c.person for c in cases], claimed)
     rows = [
@@ -162,4 +183,4 @@ def screening_list(request: AuthedRequest) -> HttpResponse:
         purpose="screening",
         data={"getoond": [c.pk for c in cases]},
     )
-    return TemplateResponse(request, "intake/screening_list.html", {"rows": rows})
+    return TemplateResponse(request, "intake/screening_list.html", {"rows": rows, "page": page})

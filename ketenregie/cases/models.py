@@ -13,7 +13,31 @@ from ketenregie.accounts.models import House, Organisation
 from ketenregie.cases.workflow import PHASE_OF, Phase, Status
 from ketenregie.core.bsn import validate_bsn
 from ketenregie.core.models import VersionedModel
+from ketenregie.core.names import first_names_search_key, surname_search_key
 from ketenregie.core.timeutil import today
+
+
+class NameKeyField(models.TextField[str, str]):
+    """A search key derived from the person's name whenever the row is written.
+
+    Derived in `pre_save`, which Django runs for `save()` and for `bulk_create()`
+    alike, so no write path can store a name without its key.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        assert isinstance(model_instance, Person)
+        value = model_instance.search_keys()[self.attname]
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+# A change to one of these changes the stored search keys.
+NAME_FIELDS = frozenset({"voornamen", "tussenvoegsel", "achternaam"})
 
 
 class Person(VersionedModel):
@@ -31,16 +55,39 @@ class Person(VersionedModel):
     gemeente = models.CharField(_("gemeente"), max_length=100, blank=True)
     telefoon = models.CharField(_("telefoon"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # Normalised names (core.names) for the case search, the audit search and duplicate
+    # matching. On PostgreSQL both have a pg_trgm GIN index (migration 0008), so a
+    # `contains` lookup on them is an index scan.
+    surname_key = NameKeyField()
+    first_names_key = NameKeyField()
 
     class Meta:
         verbose_name = _("betrokkene")
-        indexes = [models.Index(fields=["achternaam", "geboortedatum"], name="person_name_dob")]
+        indexes = [
+            models.Index(fields=["achternaam", "geboortedatum"], name="person_name_dob"),
+            # Duplicate candidates: the same date of birth, then the names compared.
+            models.Index(fields=["geboortedatum"], name="person_dob"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(bsn=""), name="person_bsn_null_not_empty")
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A partial save that changes a name writes the keys derived from it too.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and NAME_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "surname_key", "first_names_key"}
+        super().save(*args, **kwargs)
+
+    def search_keys(self) -> dict[str, str]:
+        """The stored search keys for the current name (see core.names)."""
+        return {
+            "surname_key": surname_search_key(self.tussenvoegsel, self.achternaam),
+            "first_names_key": first_names_search_key(self.voornamen),
+        }
 
     @property
     def full_name(self) -> str:

@@ -3,9 +3,12 @@ person and case lookups the privacy officer's audit search uses."""
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 
 from ketenregie.audit.models import AuditEvent
 from ketenregie.audit.vocabulary import ADVISER_CODES, READ_CODES, label
@@ -20,11 +23,13 @@ from ketenregie.cases.timeline import (
 )
 from ketenregie.cases.workflow import PHASE_OF, Phase, Status
 from ketenregie.core.bsn import normalise_bsn
+from ketenregie.core.names import fold
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
 
 TIMELINE_LIMIT = 200
+BSN_LENGTH = 9
 
 
 def filter_cases(
@@ -37,15 +42,8 @@ def filter_cases(
     my_role: str = "",
 ) -> QuerySet[Case]:
     qs = visible_cases(user).select_related("person", "house")
-    if q:
-        # Names match only where the viewer may see names: searching must not reveal
-        # who is behind a pseudonymised case.
-        name = (
-            Q(person__achternaam__icontains=q)
-            | Q(person__voornamen__icontains=q)
-            | Q(person__bsn=q.replace(" ", ""))
-        )
-        qs = qs.filter(Q(code__icontains=q) | (Q(full_access=True) & name))
+    if q.strip():
+        qs = _matching(qs, q.strip())
     if house:
         qs = qs.filter(house=house)
     if phase:
@@ -57,6 +55,51 @@ def filter_cases(
             Exists(active_memberships(user).filter(case_id=OuterRef("pk"), role=my_role))
         )
     return qs.order_by("-status_changed_at", "-pk")
+
+
+def _matching(qs: QuerySet[Case], term: str) -> QuerySet[Case]:
+    """The visible cases whose number contains `term`, or whose person it names.
+
+    The candidates come first, each from an index (the case number's and the name keys'
+    trigram indexes, the BSN's unique index), and visibility is applied to them as a
+    semi-join: testing every visible case against the term was the slow way round
+    (ADR 9).
+    Names match only where the viewer may see names: searching must not reveal who is
+    behind a pseudonymised case, so there only the case number counts.
+    """
+    by_code = Case.objects.filter(code__icontains=term).values("pk")
+    named = Case.objects.filter(person__in=persons_named(term)).values("pk")
+    # UNION ALL: `IN` needs no duplicates removed, and the planner then starts from the
+    # candidates instead of walking every visible case in list order (300 ms -> 60 ms).
+    return qs.filter(pk__in=by_code.union(named, all=True)).filter(
+        Q(code__icontains=term) | Q(full_access=True)
+    )
+
+
+def persons_named(term: str) -> QuerySet[Person]:
+    """Persons whose surname or first names contain `term`, or whose BSN it is.
+
+    Compared on the stored normalised keys (core.names), so "van den Berg", "Vandenberg"
+    and "Meijer"/"Meyer" find each other, as in duplicate matching.
+    """
+    key = fold(term)
+    digits = normalise_bsn(term)
+    matches = [Q(surname_key__contains=key), Q(first_names_key__contains=key)] if key else []
+    if len(digits) == BSN_LENGTH and digits.isdigit():
+        matches.append(Q(bsn=digits))
+    if not matches:
+        return Person.objects.none()
+    return Person.objects.filter(reduce(operator.or_, matches))
+
+
+def persons_by_surname_or_bsn(term: str) -> QuerySet[Person]:
+    """The persons the privacy officer's audit search means: a BSN, or else a surname
+    (any part of it, normalised as in `persons_named`)."""
+    digits = normalise_bsn(term)
+    if digits.isdigit():
+        return Person.objects.filter(bsn=digits)
+    key = fold(term)
+    return Person.objects.filter(surname_key__contains=key) if key else Person.objects.none()
 
 
 def team_history(case: Case) -> list[CaseMembership]:
@@ -153,17 +196,23 @@ def timeline(
     return entries
 
 
-def audit_events_about_person(term: str) -> Q:
-    """Audit events about the persons a surname or BSN matches: their cases and records."""
-    digits = normalise_bsn(term)
-    people = Person.objects.filter(
-        Q(bsn=digits) if digits.isdigit() else Q(achternaam__icontains=term.strip())
-    ).values_list("pk", flat=True)
-    person_ids = list(people[:500])
-    case_ids = list(Case.objects.filter(person_id__in=person_ids).values_list("pk", flat=True))
-    return Q(case_id__in=case_ids) | Q(
-        object_type=Person._meta.label_lower, object_id__in=[str(p) for p in person_ids]
-    )
+def audit_events_about_person(term: str) -> list[QuerySet[AuditEvent, Any]]:
+    """Ids of the audit events about every person a surname or BSN matches: the events
+    on their cases and those filed under their person records.
+
+    Each part is a subquery on an index (`case_id`; `object_type, object_id`), to be
+    combined with `union`: every match counts, however many persons share the surname.
+    """
+    persons = persons_by_surname_or_bsn(term)
+    person_ids = persons.annotate(as_text=Cast("pk", output_field=CharField())).values("as_text")
+    return [
+        AuditEvent.objects.filter(
+            case_id__in=Case.objects.filter(person__in=persons).values("pk")
+        ).values("pk"),
+        AuditEvent.objects.filter(
+            object_type=Person._meta.label_lower, object_id__in=person_ids
+        ).values("pk"),
+    ]
 
 
 def case_ids_by_code(code: str) -> list[int]:

@@ -6,12 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ketenregie.audit.models import AuditEvent
 from ketenregie.audit.services import term_digest
 from ketenregie.cases.queries import audit_events_about_person, case_ids_by_code
+
+# Searches are stored with their personal terms as keyed digests under `filters`: the
+# case list's `q` and this page's `person` (audit.services.search_filters).
+SEARCH_DIGEST_KEYS = ("q_sha256", "person_sha256")
 
 
 def search_events(
@@ -26,12 +30,15 @@ def search_events(
     qs = AuditEvent.objects.all()
     if person:
         # Searches for this person are stored as keyed digests of the term.
+        # Every part is an indexed lookup (audit migration 0002); their union is applied
+        # as one semi-join, so every matching event is found, not the first few hundred.
         digest = term_digest(person)
-        qs = qs.filter(
-            audit_events_about_person(person)
-            | Q(data__filters__q_sha256=digest)
-            | Q(data__filters__person_sha256=digest)
-        )
+        about, *more = audit_events_about_person(person)
+        searches = [
+            AuditEvent.objects.filter(**{f"data__filters__{key}": digest}).values("pk")
+            for key in SEARCH_DIGEST_KEYS
+        ]
+        qs = qs.filter(pk__in=about.union(*more, *searches, all=True))
     if case:
         qs = qs.filter(case_id__in=case_ids_by_code(case.strip()))
     if user:

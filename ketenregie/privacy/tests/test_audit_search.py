@@ -11,8 +11,9 @@ from django.urls import reverse
 from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
 from ketenregie.audit.models import AuditEvent
+from ketenregie.cases.models import Person
 from ketenregie.privacy.queries import search_events
-from ketenregie.tests_support.factories import UserFactory
+from ketenregie.tests_support.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,20 @@ def test_person_and_case_search_find_the_events_about_them(
     assert list(search_events(case=case.code.lower()).values_list("case_id", flat=True)) == [
         case.pk
     ]
+
+
+def test_a_common_surname_finds_the_events_of_every_person() -> None:
+    # More persons than the old search's silent cap of 500: every one of them counts.
+    Person.objects.bulk_create(
+        [Person(voornamen=f"Kind{i}", achternaam="Brouwers") for i in range(520)]
+    )
+    Person.objects.bulk_create([Person(voornamen="Ander", achternaam="Smit")])
+    for person in Person.objects.all():
+        audit.record("person.viewed", actor=None, obj=person)
+    case = CaseFactory(person__achternaam="van Brouwers")
+    audit.record("case.viewed", actor=None, case_id=case.pk)
+    found = search_events(person="brouwers")
+    assert found.count() == 521
+    assert set(found.values_list("object_id", flat=True)) == {
+        str(pk) for pk in Person.objects.filter(achternaam="Brouwers").values_list("pk", flat=True)
+    } | {""}

@@ -23,13 +23,15 @@ from ketenregie.cases.timeline import (
 )
 from ketenregie.cases.workflow import PHASE_OF, Phase, Status
 from ketenregie.core.bsn import normalise_bsn
-from ketenregie.core.names import fold
+from ketenregie.core.names import KEY_SEPARATOR, fold
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
 
 TIMELINE_LIMIT = 200
 BSN_LENGTH = 9
+# pg_trgm indexes substrings of three characters and more.
+TRIGRAM = 3
 
 
 def filter_cases(
@@ -84,7 +86,7 @@ def persons_named(term: str) -> QuerySet[Person]:
     """
     key = fold(term)
     digits = normalise_bsn(term)
-    matches = [Q(surname_key__contains=key), Q(first_names_key__contains=key)] if key else []
+    matches = [_key_has("surname_key", key), _key_has("first_names_key", key)] if key else []
     if len(digits) == BSN_LENGTH and digits.isdigit():
         matches.append(Q(bsn=digits))
     if not matches:
@@ -99,7 +101,21 @@ def persons_by_surname_or_bsn(term: str) -> QuerySet[Person]:
     if digits.isdigit():
         return Person.objects.filter(bsn=digits)
     key = fold(term)
-    return Person.objects.filter(surname_key__contains=key) if key else Person.objects.none()
+    return Person.objects.filter(_key_has("surname_key", key)) if key else Person.objects.none()
+
+
+def _key_has(field: str, key: str) -> Q:
+    """A stored key holding `key`: inside any form, or for a term too short for the
+    trigram index (a two-letter fragment is in most names) as a whole form."""
+    if len(key) >= TRIGRAM:
+        return Q(**{f"{field}__contains": key})
+    sep = KEY_SEPARATOR
+    return (
+        Q(**{field: key})
+        | Q(**{f"{field}__startswith": key + sep})
+        | Q(**{f"{field}__endswith": sep + key})
+        | Q(**{f"{field}__contains": sep + key + sep})
+    )
 
 
 def team_history(case: Case) -> list[CaseMembership]:

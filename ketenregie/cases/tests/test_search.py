@@ -87,3 +87,12 @@ def test_persons_named_compares_normalised_keys() -> None:
     assert [p.achternaam for p in persons_named("meyer")] == ["Meijer"]
     assert [p.achternaam for p in persons_named("ANNA")] == ["Meijer"]
     assert not persons_named("---").exists()
+
+
+def test_a_short_term_matches_whole_names_only() -> None:
+    services.create_person(actor=None, values={"voornamen": "Li", "achternaam": "Jansen"})
+    services.create_person(actor=None, values={"voornamen": "Lisa", "achternaam": "Ek"})
+    services.create_person(actor=None, values={"voornamen": "Ab", "achternaam": "van Ek"})
+    assert [p.voornamen for p in persons_named("li")] == ["Li"]
+    assert sorted(p.voornamen for p in persons_named("ek")) == ["Ab", "Lisa"]
+    assert [p.voornamen for p in persons_named("lis")] == ["Lisa"]

@@ -1,9 +1,11 @@
 """The append-only audit trail with a hash chain.
 
-Every event carries the hash of its predecessor, so editing, deleting or reordering
-rows is detectable by `manage.py verify_audit`. The case is stored as a plain id, not
-a foreign key: deleting a case (retention, a rejected referral) must never touch the
-trail.
+An event is written unsealed (chain columns empty) with a keyed hash of its content,
+and sealed shortly after its transaction commits (`audit.sealing`): it then gets its
+place `seq` in the chain and the hash of its predecessor, so editing, deleting or
+reordering rows is detectable by `manage.py verify_audit` (ADR 0010). The case is stored
+as a plain id, not a foreign key: deleting a case (retention, a rejected referral) must
+never touch the trail.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.audit import vocabulary
@@ -26,7 +30,8 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    seq = models.BigIntegerField(unique=True)
+    # Place in the chain, set when sealed; the order of writing is the id.
+    seq = models.BigIntegerField(unique=True, null=True)
     occurred_at = models.DateTimeField(_("tijdstip"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -49,18 +54,27 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=60, blank=True)
     purpose = models.CharField(_("doel"), max_length=120, blank=True)
     data = models.JSONField(default=dict)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Keyed hash of the content, set when written: protects the row until it is sealed.
+    body_hash = models.CharField(max_length=64, blank=True)
+    # The database's clock when the row was written: how long a row has waited for its seal.
+    recorded_at = models.DateTimeField(db_default=Now())
+    prev_hash = models.CharField(max_length=64, null=True)
+    hash = models.CharField(max_length=64, unique=True, null=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["seq"]
+        # Order of writing; `seq` is empty until the event is sealed.
+        ordering = ["id"]
         verbose_name = _("auditgebeurtenis")
-        indexes = [models.Index(fields=["actor", "occurred_at"], name="audit_actor_time")]
+        indexes = [
+            models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
+            # The sealer's queue: small, whatever the size of the trail.
+            models.Index(fields=["id"], condition=Q(seq__isnull=True), name="audit_unsealed"),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action}"
+        return f"#{self.seq or '-'} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -80,10 +94,10 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row holding the newest sequence number and hash.
+    """A single row holding the newest sealed sequence number and hash.
 
-    Appending locks this row, which serialises writers so the chain never forks; it also
-    lets verification notice events cut off the end of the chain.
+    Sealing locks this row, which serialises sealers so the chain never forks (writing an
+    event does not touch it); it also lets verification notice events cut off the end.
     """
 
     seq = models.BigIntegerField(default=0)

@@ -194,9 +194,7 @@ def timeline(
         events = events.filter(action__in=ADVISER_CODES)
     elif not include_reads:
         events = events.exclude(action__in=READ_CODES)
-    for ev in events.select_related("actor", "actor_organisation").order_by("-seq")[
-        :TIMELINE_LIMIT
-    ]:
+    for ev in events.select_related("actor", "actor_organisation").order_by("-id")[:TIMELINE_LIMIT]:
         entries.append(
             TimelineEntry(
                 when=ev.occurred_at,

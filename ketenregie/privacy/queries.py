@@ -51,4 +51,4 @@ def search_events(
     if date_to:
         end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         qs = qs.filter(occurred_at__lt=end)
-    return qs.select_related("actor", "actor_organisation").order_by("-seq")
+    return qs.select_related("actor", "actor_organisation").order_by("-id")

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _events(action: str) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(action=action).order_by("seq"))
+    return list(AuditEvent.objects.filter(action=action).order_by("id"))
 
 
 def test_a_stale_version_is_refused_and_nothing_is_written() -> None:

@@ -281,12 +281,13 @@ def test_demo_shows_the_pga_after_triage_in_every_state() -> None:
         assert AuditEvent.objects.filter(action=action).count() == model.objects.count(), action
     assert not AuditEvent.objects.filter(occurred_at__gt=timezone.now()).exists()
     # The PGA was played out through the services in time order: from its first step on,
-    # the chain never goes back in time, and every status change past the start is audited.
-    first = AuditEvent.objects.filter(action="pga.informing_recorded").order_by("seq").first()
+    # the trail (in the order written) never goes back in time, and every status change
+    # past the start is audited.
+    first = AuditEvent.objects.filter(action="pga.informing_recorded").order_by("id").first()
     assert first is not None
     times = list(
-        AuditEvent.objects.filter(seq__gte=first.seq)
-        .order_by("seq")
+        AuditEvent.objects.filter(id__gte=first.pk)
+        .order_by("id")
         .values_list("occurred_at", flat=True)
     )
     assert all(a <= b for a, b in zip(times, times[1:], strict=False))

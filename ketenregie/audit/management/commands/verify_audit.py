@@ -15,8 +15,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         checked, problem = verify_chain()
         if problem is not None:
+            where = "niet verzegeld" if problem.seq is None else f"seq={problem.seq}"
             raise CommandError(
-                f"Audittrail NIET intact: eerste fout bij event seq={problem.seq} "
+                f"Audittrail NIET intact: eerste fout bij event {where} "
                 f"id={problem.event_id}: {problem.reason} ({checked} events in orde daarvoor)."
             )
         self.stdout.write(f"Audittrail intact: {checked} events gecontroleerd.")

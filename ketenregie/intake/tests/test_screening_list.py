@@ -40,7 +40,7 @@ def test_acute_first_and_paginated(client: Client, intake: dict[str, Any]) -> No
     assert "28 aanmeldingen" in first
     second = client.get(reverse("screening_list"), {"page": 2}).content.decode()
     assert last.case.code in second and oldest.case.code not in second
-    shown = AuditEvent.objects.filter(action="case.list_viewed").order_by("seq")
+    shown = AuditEvent.objects.filter(action="case.list_viewed").order_by("id")
     assert [len(e.data["getoond"]) for e in shown] == [SCREENING_PAGE_SIZE, 3]
 
 

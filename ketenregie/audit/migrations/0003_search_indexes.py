@@ -40,5 +40,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0001_initial")]
+    dependencies = [("audit", "0002_chain_sealing")]
     operations = [migrations.RunPython(create, drop)]

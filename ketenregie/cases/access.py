@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -23,7 +23,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
-from ketenregie.accounts.access import can_work_with_cases, holds_role_at, houses_where
+from ketenregie.accounts.access import can_work_with_cases, holds_role_at, houses_where, roles_of
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.models import DIRECTOR_ROLES, Case, CaseMembership, CaseRole
 from ketenregie.cases.workflow import INTAKE_STATUSES
@@ -93,6 +93,82 @@ def _full_access(condition: Any) -> dict[str, ExpressionWrapper[Any]]:
     return {"full_access": ExpressionWrapper(condition, output_field=BooleanField())}
 
 
+def _personal(user: User) -> QuerySet[CaseMembership]:
+    return CaseMembership.objects.active_on(today()).filter(user_id=user.pk)
+
+
+def _organisation_wide(user: User) -> QuerySet[CaseMembership]:
+    if user.organisation_id is None:
+        return CaseMembership.objects.none()
+    return CaseMembership.objects.active_on(today()).filter(
+        user__isnull=True, organisation_id=user.organisation_id
+    )
+
+
+def _chair_cases(user: User) -> QuerySet[Case, Any]:
+    # Triage chairs screen referrals of their own houses before anyone is on a team.
+    return Case.objects.filter(_chair_condition(user)).values("pk")
+
+
+def _ids(memberships: QuerySet[CaseMembership]) -> QuerySet[CaseMembership, Any]:
+    return memberships.order_by().values("case_id")
+
+
+def _chair_road(user: User) -> Q:
+    # Only a triage chair has this road; leaving it out for everyone else keeps the gate a
+    # single semi-join that PostgreSQL can estimate (the role set is cached per request).
+    return _chair_condition(user) if Role.TRIAGEVOORZITTER in roles_of(user) else Q()
+
+
+def _visible_ids(user: User) -> Q:
+    """The visible cases as a semi-join, `pk IN (case ids of the user's active memberships)`,
+    or a chair's intake cases.
+
+    One uncorrelated subquery over the membership indexes (by user; organisation-wide by
+    organisation), which PostgreSQL hashes once, instead of an EXISTS probed per case.
+    """
+    return Q(pk__in=_ids(active_memberships(user))) | _chair_road(user)
+
+
+def _full_ids(user: User) -> Q:
+    """The cases the user sees in full, as a semi-join: a personal non-adviser role, an
+    organisation-wide non-adviser role unless the user is personally named adviser on
+    that case, or the chair's intake cases."""
+    adviser = _ids(_personal(user).filter(role=CaseRole.ADVISEUR))
+    full = (
+        active_memberships(user)
+        .exclude(role=CaseRole.ADVISEUR)
+        .exclude(user__isnull=True, case_id__in=adviser)
+    )
+    return Q(pk__in=_ids(full)) | _chair_road(user)
+
+
+def _full_access_of_row(user: User, ref: str) -> Q:
+    """The same rule as `_full_ids`, per row: correlated on the case (`ref` names the
+    case id of the outer row), so a page pays for it only on the rows it reads."""
+    personal = _personal(user).filter(case_id=OuterRef(ref))
+    personal_full = Exists(personal.exclude(role=CaseRole.ADVISEUR))
+    personal_adviser = Exists(personal.filter(role=CaseRole.ADVISEUR))
+    organisation = _organisation_wide(user).filter(case_id=OuterRef(ref))
+    org_full = Exists(organisation.exclude(role=CaseRole.ADVISEUR))
+    chair = _chair_road(user)
+    if ref != "pk" and chair:
+        chair = Q(**{f"{ref}__in": _chair_cases(user)})
+    return Q(personal_full) | (Q(org_full) & ~Q(personal_adviser)) | chair
+
+
+def seen_in_full(user: User, case_field: str = "case_id") -> Q:
+    """A filter for rows of another model (actions, meetings) whose case the user sees
+    in full, checked per row: cheap when the rows are few or read in index order."""
+    if not _may_see_cases(user):
+        return Q(pk__in=[])
+    return _full_access_of_row(user, case_field)
+
+
+def _may_see_cases(user: User | AnonymousUser) -> TypeGuard[User]:
+    return user.is_authenticated and user.is_active and can_work_with_cases(user)
+
+
 def visible_cases(user: User | AnonymousUser) -> QuerySet[Case]:
     """Cases the user may open; `full_access` False means pseudonymised (adviseur).
 
@@ -101,20 +177,21 @@ def visible_cases(user: User | AnonymousUser) -> QuerySet[Case]:
     adviseur role wins over an organisation-wide membership: the adviser is named as
     such, so the organisation's access does not lift the pseudonymisation for them.
     """
-    nothing = Case.objects.none().annotate(**_full_access(Value(False)))
-    if not user.is_authenticated or not user.is_active:
-        return nothing
-    if not can_work_with_cases(user):
-        return nothing
-    memberships = active_memberships(user)
-    on_case = memberships.filter(case_id=OuterRef("pk"))
-    member = Exists(on_case)
-    personal_full = Exists(on_case.filter(user_id=user.pk).exclude(role=CaseRole.ADVISEUR))
-    personal_adviser = Exists(on_case.filter(user_id=user.pk, role=CaseRole.ADVISEUR))
-    org_full = Exists(on_case.filter(user__isnull=True).exclude(role=CaseRole.ADVISEUR))
-    chair = _chair_condition(user)
-    full = personal_full | (org_full & ~personal_adviser) | chair
-    return Case.objects.filter(member | chair).annotate(**_full_access(full))
+    if not _may_see_cases(user):
+        return Case.objects.none().annotate(**_full_access(Value(False)))
+    return Case.objects.filter(_visible_ids(user)).annotate(
+        **_full_access(_full_access_of_row(user, "pk"))
+    )
+
+
+def member_cases(user: User | AnonymousUser) -> QuerySet[Case]:
+    """The user's own cases: the gate without the chair's road (on the team personally or
+    through their organisation), with the same `full_access`."""
+    if not _may_see_cases(user):
+        return Case.objects.none().annotate(**_full_access(Value(False)))
+    return Case.objects.filter(pk__in=_ids(active_memberships(user))).annotate(
+        **_full_access(_full_access_of_row(user, "pk"))
+    )
 
 
 def get_case_for(user: User | AnonymousUser, case_id: Any) -> Case:
@@ -144,19 +221,24 @@ def get_full_case_for(
 
 def full_case_ids(user: User) -> QuerySet[Case, Any]:
     """Ids of the cases the user sees in full, as a subquery (`case_id__in=`)."""
-    return visible_cases(user).filter(Q(full_access=True)).values("pk")
+    if not _may_see_cases(user):
+        return Case.objects.none().values("pk")
+    return Case.objects.filter(_full_ids(user)).values("pk")
 
 
 def directed_case_ids(
     user: User, roles: Collection[str] = (CaseRole.PROCESREGISSEUR,)
 ) -> QuerySet[CaseMembership, Any]:
     """Ids of the cases the user directs in one of `roles` (personally: an organisation
-    on the team directs nothing), among the cases they see in full; a subquery."""
-    return (
-        active_memberships(user)
-        .filter(user_id=user.pk, role__in=list(roles), case_id__in=full_case_ids(user))
-        .values("case_id")
-    )
+    on the team directs nothing), among the cases they see in full; a subquery.
+
+    A personal director role is a personal non-adviser membership, which is full access
+    by the gate's own rule (`_full_ids`); so only the case-work check is needed, and the
+    subquery stays one index range instead of nesting the whole gate.
+    """
+    if not _may_see_cases(user) or CaseRole.ADVISEUR in roles:
+        return CaseMembership.objects.none().values("case_id")
+    return _ids(_personal(user).filter(role__in=list(roles)))
 
 
 def personal_director_roles(user: User, case_id: int) -> set[str]:

@@ -391,9 +391,26 @@ class CaseMembership(models.Model):
 
     class Meta:
         ordering = ["valid_from", "pk"]
+        # The gate (`cases.access`) reads memberships by user, and organisation-wide
+        # memberships by organisation; the indexes hold all it needs (period, role,
+        # case), so PostgreSQL answers from the index alone.
         indexes = [
-            models.Index(fields=["user", "valid_from"], name="membership_user"),
-            models.Index(fields=["organisation", "valid_from"], name="membership_org"),
+            models.Index(
+                fields=["user", "valid_from", "valid_to", "role", "case"],
+                condition=models.Q(user__isnull=False),
+                name="membership_user",
+            ),
+            models.Index(
+                fields=["organisation", "valid_from", "valid_to", "role", "case"],
+                condition=models.Q(user__isnull=True),
+                name="membership_org_wide",
+            ),
+            # Per case (a case page, `full_access` of listed rows, lists walked in date
+            # order): who is on it, read from the index alone.
+            models.Index(
+                fields=["case", "user", "organisation", "role", "valid_from", "valid_to"],
+                name="membership_case_team",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,7 +2,8 @@
 
 A panel returns the template variables it owns; the view merges the panels that apply
 to the user. Every read of case content goes through the gate (`visible_cases` and the
-plans, pga and intake queries built on it).
+plans, pga and intake queries built on it). Counts are bounded (`bounded_count`): a
+panel says "meer dan 1.000" rather than count a large set exactly on every visit.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 
 from ketenregie.accounts.access import works_with_cases
 from ketenregie.accounts.roles import Role
-from ketenregie.cases.access import active_memberships, visible_cases
+from ketenregie.cases.access import member_cases, visible_cases
 from ketenregie.cases.workflow import INTAKE_STATUSES, PHASE_OF, Phase
+from ketenregie.core.paging import bounded_count
 from ketenregie.intake.access import visible_requests
 from ketenregie.intake.models import Feedback
 from ketenregie.pga.queries import due_informing_reviews
@@ -30,7 +32,7 @@ type Context = dict[str, object]
 
 def referrer_panel(user: User) -> Context:
     """Aanmelder: unread feedback on their referrals."""
-    return {"unread_feedback": Feedback.objects.filter(recipient=user, read_at=None).count()}
+    return {"unread_feedback": bounded_count(Feedback.objects.filter(recipient=user, read_at=None))}
 
 
 def director_panel(user: User) -> Context:
@@ -55,12 +57,12 @@ def manager_panel(user: User) -> Context:
 
 def enrichment_panel(user: User) -> Context:
     """Ketenpartner professional: open enrichment requests for their organisation."""
-    return {"open_requests": visible_requests(user).filter(answer="").count()}
+    return {"open_requests": bounded_count(visible_requests(user).filter(answer=""))}
 
 
 def chair_panel(user: User) -> Context:
     """Triagevoorzitter: referrals waiting in screening, enrichment or triage."""
-    return {"to_screen": visible_cases(user).filter(status__in=INTAKE_STATUSES).count()}
+    return {"to_screen": bounded_count(visible_cases(user).filter(status__in=INTAKE_STATUSES))}
 
 
 def signals_panel(user: User) -> Context:
@@ -73,19 +75,14 @@ def actions_panel(user: User) -> Context:
     open_actions = plan_queries.my_open_actions(user)
     return {
         "my_actions": list(open_actions[:5]),
-        "my_actions_open": open_actions.count(),
-        "my_actions_overdue": open_actions.overdue().count(),
+        "my_actions_open": bounded_count(open_actions),
+        "my_actions_overdue": bounded_count(open_actions.overdue()),
     }
 
 
 def cases_panel(user: User) -> Context:
     """Case work: the user's own cases per phase and the ten changed most recently."""
-    mine = (
-        visible_cases(user)
-        .filter(Exists(active_memberships(user).filter(case_id=OuterRef("pk"))))
-        .select_related("person", "house")
-        .order_by("-status_changed_at")
-    )
+    mine = member_cases(user).select_related("person", "house").order_by("-status_changed_at")
     per_status = dict(mine.order_by().values_list("status").annotate(n=Count("pk")))
     per_phase = dict.fromkeys(Phase, 0)
     for status, n in per_status.items():

@@ -103,6 +103,15 @@ class Meeting(VersionedModel):
 
     class Meta:
         ordering = ["starts_at", "pk"]
+        # The meeting lists and the late-minutes panels read meetings in date order.
+        indexes = [
+            models.Index(fields=["starts_at"], name="meeting_starts"),
+            models.Index(
+                fields=["starts_at"],
+                condition=models.Q(minutes_sent_at__isnull=True),
+                name="meeting_minutes_unsent",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind="monitoring", case__isnull=True)
@@ -390,9 +399,19 @@ class Action(VersionedModel):
 
     class Meta:
         ordering = ["due_date", "pk"]
+        # "Mijn acties" reads by owner (user, or organisation) and state in date order; a
+        # plan and a director's overdue panel read by case.
         indexes = [
             models.Index(fields=["state", "due_date"]),
-            models.Index(fields=["owner_organisation", "state"]),
+            models.Index(
+                fields=["owner_organisation", "state", "due_date"], name="action_owner_org"
+            ),
+            models.Index(
+                fields=["owner_user", "state", "due_date"],
+                condition=models.Q(owner_user__isnull=False),
+                name="action_owner_user",
+            ),
+            models.Index(fields=["case", "state", "due_date"], name="action_case_state"),
         ]
 
     def __str__(self) -> str:

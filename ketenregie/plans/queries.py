@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from ketenregie.accounts.access import houses_where
 from ketenregie.accounts.roles import Role
-from ketenregie.cases.access import directed_case_ids, full_case_ids
+from ketenregie.cases.access import directed_case_ids, seen_in_full
 from ketenregie.cases.models import DIRECTOR_ROLES
 from ketenregie.plans.models import Action, ActionQuerySet, DirectorEscalation, Goal, Meeting
 from ketenregie.plans.services import my_actions_filter
@@ -24,9 +24,11 @@ if TYPE_CHECKING:
 
 def my_actions(user: User) -> ActionQuerySet:
     """The user's and their organisation's actions on cases they see in full ("Mijn
-    acties"); through the gate, so never an action of a case they may not see."""
+    acties"); through the gate, so never an action of a case they may not see. The gate's
+    rule is checked per action (`seen_in_full`): the list reads actions in date order
+    and stops at a page, instead of first collecting every case the user sees."""
     return (
-        Action.objects.filter(my_actions_filter(user), case_id__in=full_case_ids(user))
+        Action.objects.filter(my_actions_filter(user), seen_in_full(user))
         .select_related("case", "owner_user", "owner_organisation")
         .order_by("due_date", "pk")
     )

@@ -119,3 +119,61 @@ def test_personal_adviser_role_wins_over_organisation_membership() -> None:
     assert visible_cases(adviser).get().full_access is False
     colleague = UserFactory(organisation=org, roles=[(Role.PROFESSIONAL, None)])
     assert visible_cases(colleague).get().full_access is True
+
+
+def _gate_world(house: Any) -> dict[str, Any]:
+    """Every road into a case at once: personal, organisation-wide, a personal adviser
+    inside an organisation on the team, an organisation-wide adviser, a former member, a
+    chair (also on a team), and a case-work user without any case."""
+    org, other_org = OrganisationFactory(), OrganisationFactory()
+    work = [(Role.PROFESSIONAL, None)]
+    users = {
+        "personal": UserFactory(roles=work),
+        "colleague": UserFactory(organisation=org, roles=work),
+        "adviser": UserFactory(organisation=org, roles=work),
+        "other": UserFactory(organisation=other_org, roles=work),
+        "chair": UserFactory(roles=[(Role.TRIAGEVOORZITTER, house)]),
+        "nobody": UserFactory(roles=work),
+    }
+    cases = [CaseFactory(house=house, status=s) for s in (Status.AANGEMELD, Status.IN_UITVOERING)]
+    cases += [CaseFactory(house=house, status=Status.PGA_GESTART) for _ in range(3)]
+    MembershipFactory(case=cases[0], user=users["personal"], role=CaseRole.BETROKKEN_PARTNER)
+    MembershipFactory(case=cases[1], user=users["personal"], role=CaseRole.ADVISEUR)
+    for case in cases[1:4]:
+        MembershipFactory(case=case, user=None, organisation=org)
+    MembershipFactory(case=cases[2], user=users["adviser"], role=CaseRole.ADVISEUR)
+    MembershipFactory(case=cases[3], user=None, organisation=other_org, role=CaseRole.ADVISEUR)
+    MembershipFactory(case=cases[1], user=users["chair"], role=CaseRole.PROCESREGISSEUR)
+    MembershipFactory(
+        case=cases[4],
+        user=users["personal"],
+        valid_from=today() - dt.timedelta(days=30),
+        valid_to=today() - dt.timedelta(days=1),
+    )
+    return users
+
+
+def test_every_form_of_the_gate_agrees(house: Any) -> None:
+    """The gate states its rule as a set (lists, subqueries) and per row (`full_access`,
+    `seen_in_full`); the forms must give the same answer for every road in."""
+    from ketenregie.cases.access import full_case_ids, member_cases, seen_in_full
+    from ketenregie.cases.models import Case
+
+    expected_full = {
+        "personal": 1,
+        "colleague": 3,
+        "adviser": 2,
+        "other": 0,
+        "chair": 2,
+        "nobody": 0,
+    }
+    for name, user in _gate_world(house).items():
+        seen = {c.pk: c.full_access for c in visible_cases(user)}
+        full = {pk for pk, is_full in seen.items() if is_full}
+        assert set(full_case_ids(user).values_list("pk", flat=True)) == full, name
+        assert set(Case.objects.filter(seen_in_full(user, "pk")).values_list("pk", flat=True)) == (
+            full
+        ), name
+        assert {c.pk: c.full_access for c in member_cases(user)}.items() <= seen.items(), name
+        assert len(full) == expected_full[name], name
+        assert visible_cases(user).count() == len(seen), name

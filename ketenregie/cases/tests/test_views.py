@@ -227,3 +227,20 @@ def test_escalation_page_keeps_input(client: Client, case_with_team: dict[str, A
     assert resp.status_code == 302
     case.refresh_from_db()
     assert case.escalation_level == 4
+
+
+def test_list_counts_and_pages_only_up_to_the_bound(
+    client: Client, case_with_team: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the bound the list says "meer dan" and asks to narrow the filter; a deep page
+    number shows the last counted page instead of an OFFSET over everything."""
+    from ketenregie.core import paging
+    from ketenregie.tests_support.factories import CaseFactory, MembershipFactory
+
+    regisseur = case_with_team["regisseur"]
+    for _ in range(3):
+        MembershipFactory(case=CaseFactory(), user=regisseur, role=CaseRole.PROCESREGISSEUR)
+    monkeypatch.setattr(paging, "LIMIT", 2)
+    page = login(client, regisseur).get(reverse("case_list") + "?page=500").content.decode()
+    assert "meer dan 2 casussen gevonden" in page
+    assert "Verfijn het filter" in page

@@ -20,6 +20,7 @@ from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
+from ketenregie.core.paging import BoundedPaginator
 from ketenregie.intake import services
 from ketenregie.intake.access import (
     visible_requests,
@@ -31,24 +32,31 @@ from ketenregie.intake.models import (
     EnrichmentRequest,
 )
 
+PAGE_SIZE = 50
+
 
 @login_required
 def enrichment_list(request: AuthedRequest) -> HttpResponse:
     if not has_role(request.user, Role.PROFESSIONAL):
         raise PermissionDenied
-    requests = list(
+    # Open requests first, the nearest deadline on top; bounded pages, not every request
+    # the organisation ever had.
+    requests = (
         visible_requests(request.user)
         .select_related("referral__case__person", "referral__case__house", "organisation")
-        .order_by(F("answered_at").asc(nulls_first=True), "deadline")
+        .order_by(F("answered_at").asc(nulls_first=True), "deadline", "pk")
     )
+    page = BoundedPaginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(
         "enrichment.list_viewed",
         actor=request.user,
         purpose="bekendheidscheck",
-        data={"verzoeken": [r.pk for r in requests]},
+        data={"verzoeken": [r.pk for r in page.object_list]},
     )
     return TemplateResponse(
-        request, "intake/enrichment_list.html", {"requests": requests, "now": timezone.now()}
+        request,
+        "intake/enrichment_list.html",
+        {"requests": page.object_list, "page": page, "now": timezone.now()},
     )
 
 

@@ -23,6 +23,7 @@ from ketenregie.cases.models import Case
 from ketenregie.cases.workflow import Status
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
+from ketenregie.core.paging import BoundedPaginator
 from ketenregie.intake import schedule, services
 from ketenregie.intake.access import (
     can_edit_draft,
@@ -44,6 +45,8 @@ from ketenregie.intake.models import (
     Feedback,
     Referral,
 )
+
+PAGE_SIZE = 25
 
 
 def _require_referrer(request: AuthedRequest) -> None:
@@ -201,15 +204,17 @@ def my_referrals(request: AuthedRequest) -> HttpResponse:
     referrals = (
         Referral.objects.filter(referrer=request.user)
         .select_related("case__house", "triage_meeting")
-        .order_by("-case__created_at")
+        .order_by("-case__created_at", "-pk")
     )
+    # The newest first, in bounded pages: a busy referrer has thousands over the years.
+    page = BoundedPaginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     feedback = list(Feedback.objects.filter(recipient=request.user)[:30])
     # Viewing marks nothing: the referrer marks the terugmeldingen read with a button.
     unread = {f.pk for f in feedback if f.read_at is None}
     return TemplateResponse(
         request,
         "intake/my_referrals.html",
-        {"referrals": referrals, "feedback": feedback, "unread": unread},
+        {"referrals": page.object_list, "page": page, "feedback": feedback, "unread": unread},
     )
 
 

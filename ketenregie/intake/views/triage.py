@@ -22,6 +22,7 @@ from ketenregie.accounts.models import House
 from ketenregie.audit import services as audit
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
+from ketenregie.core.paging import BoundedPaginator
 from ketenregie.intake import schedule, services
 from ketenregie.intake.access import (
     agenda_names,
@@ -36,6 +37,8 @@ from ketenregie.intake.models import (
     AgendaItem,
     TriageMeeting,
 )
+
+AGENDA_PAGE_SIZE = 50
 
 
 def _messages(form: Any) -> list[str]:
@@ -78,11 +81,14 @@ def triage_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def triage_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = _chair_meeting(request, meeting_id)
-    items = list(
+    # In agenda order, a bounded page at a time: a house's agenda can be long.
+    agenda = (
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("referral__case__person", "referral__referrer__organisation", "decided_by")
-        .order_by("position")
+        .order_by("position", "pk")
     )
+    page = BoundedPaginator(agenda, AGENDA_PAGE_SIZE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
     for item in items:
         item.meeting = meeting  # the slot times read it; no query per item
     partners = meeting.house.partner_links.filter(is_fixed_triage_partner=True).select_related(
@@ -103,6 +109,7 @@ def triage_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         {
             "meeting": meeting,
             "slots": slots,
+            "page": page,
             "partners": [p.organisation for p in partners],
             "holiday": schedule.holiday_name(meeting.date),
         },

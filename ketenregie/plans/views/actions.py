@@ -19,6 +19,7 @@ from ketenregie.cases.access import (
 )
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
+from ketenregie.core.paging import BoundedPaginator
 from ketenregie.core.timeutil import today
 from ketenregie.plans import queries, services
 from ketenregie.plans.access import (
@@ -33,6 +34,8 @@ from ketenregie.plans.models import (
     ActionReport,
 )
 
+PAGE_SIZE = 50
+
 
 @login_required
 def my_actions(request: AuthedRequest, bound: dict[str, Any] | None = None) -> HttpResponse:
@@ -41,7 +44,9 @@ def my_actions(request: AuthedRequest, bound: dict[str, Any] | None = None) -> H
     qs = queries.my_actions(user).select_related("case__person")
     if not show_closed:
         qs = qs.open()
-    actions = list(qs[:200])
+    # Open actions by due date (the most urgent first), a bounded page at a time.
+    page = BoundedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    actions = list(page.object_list)
     day = today()
     if actions:
         audit.record(
@@ -52,6 +57,8 @@ def my_actions(request: AuthedRequest, bound: dict[str, Any] | None = None) -> H
         )
     context = {
         "actions": actions,
+        "page": page,
+        "querystring": "afgerond=1" if show_closed else "",
         "today": day,
         "overdue": sum(1 for a in actions if a.overdue_on(day)),
         "show_closed": show_closed,

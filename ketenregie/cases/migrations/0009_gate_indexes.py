@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('cases', '0007_default_escalation_criteria'),
+        ('cases', '0008_person_search_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

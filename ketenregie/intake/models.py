@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, Organisation
@@ -292,6 +293,16 @@ class EnrichmentRequest(VersionedModel):
             models.UniqueConstraint(
                 fields=["referral", "organisation"], name="unique_enrichment_request"
             )
+        ]
+        # The enrichment list's order has its own index on PostgreSQL (migration 0003:
+        # SQLite cannot index NULLS FIRST).
+        indexes = [
+            # The dashboard's count of the organisation's open requests, index-only.
+            models.Index(
+                fields=["organisation", "referral"],
+                condition=Q(answer=""),
+                name="enrichment_org_open",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -60,7 +60,7 @@ def _meeting_new_page(
     kinds = Meeting.objects.kinds_to_plan(case.pk)
     form = form or MeetingForm(
         kinds=kinds,
-        people=_invitable(case.house_id),
+        people=_invitable(case.house_id, case.pk),
         initial={
             "kind": kinds[0],
             "day": today(),
@@ -83,7 +83,7 @@ def meeting_new(request: AuthedRequest, case_id: int) -> HttpResponse:
     if request.method != "POST":
         return _meeting_new_page(request, case)
     kinds = Meeting.objects.kinds_to_plan(case.pk)
-    form = MeetingForm(request.POST, kinds=kinds, people=_invitable(case.house_id))
+    form = MeetingForm(request.POST, kinds=kinds, people=_invitable(case.house_id, case.pk))
     created: list[Meeting] = []
 
     def run() -> None:
@@ -221,7 +221,9 @@ def _manage_forms(
         ),
         "cancel_form": VersionOnlyForm(initial={"version": meeting.version}),
         "participant_form": AddParticipantForm(
-            people=_invitable(meeting.house_id).exclude(pk__in=[p.user_id for p in participants])
+            people=_invitable(meeting.house_id, meeting.case_id).exclude(
+                pk__in=[p.user_id for p in participants]
+            )
         ),
     }
     if case is not None and full and meeting.state == Meeting.State.HELD:
@@ -437,7 +439,7 @@ def meeting_participant(request: AuthedRequest, meeting_id: int) -> HttpResponse
         request,
         meeting_id,
         "participant_form",
-        lambda m, c: AddParticipantForm(request.POST, people=_invitable(m.house_id)),
+        lambda m, c: AddParticipantForm(request.POST, people=_invitable(m.house_id, m.case_id)),
         lambda m, c, d: services.add_participant(m, actor=request.user, user=d["user"]),
         _("Deelnemer uitgenodigd."),
     )

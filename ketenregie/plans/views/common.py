@@ -59,24 +59,28 @@ def _team_people(case: Case) -> QuerySet[User]:
     return case_workers().filter(pk__in=team_users(case.pk, include_advisers=False).values("pk"))
 
 
-def _invitable(house_id: int) -> QuerySet[User]:
-    """Who can be invited to a house's meetings: case workers of the house's partner
-    organisations and of the house itself (roles held at the house), and whoever works
-    on one of the house's cases. The gate still decides what each of them sees."""
+def _invitable(house_id: int, case_id: int | None = None) -> QuerySet[User]:
+    """Who can be invited to a meeting of a house: case workers of the house's partner
+    organisations and of the house itself (roles held at the house), and, for a case
+    meeting, whoever is on that case's team (personally or through their organisation).
+    The gate still decides what each of them sees.
+
+    Bounded by the house and the one case (the case-team index), not by every
+    membership of every case the house ever had.
+    """
     from ketenregie.accounts.models import HousePartner
 
     partner_orgs = HousePartner.objects.filter(house_id=house_id).values("organisation_id")
     house_staff = RoleAssignment.objects.filter(house_id=house_id).values("user_id")
-    on_teams = CaseMembership.objects.filter(case__house_id=house_id)
+    who = Q(organisation_id__in=partner_orgs) | Q(pk__in=house_staff)
+    if case_id is not None:
+        team = CaseMembership.objects.filter(case_id=case_id)
+        who |= Q(pk__in=team.filter(user__isnull=False).values("user_id"))
+        who |= Q(organisation_id__in=team.filter(user__isnull=True).values("organisation_id"))
     return (
         case_workers()
         .filter(role_assignments__role__in=list(CASE_WORK_ROLES))
-        .filter(
-            Q(organisation_id__in=partner_orgs)
-            | Q(pk__in=house_staff)
-            | Q(pk__in=on_teams.filter(user__isnull=False).values("user_id"))
-            | Q(organisation_id__in=on_teams.filter(user__isnull=True).values("organisation_id"))
-        )
+        .filter(who)
         .distinct()
     )
 

@@ -210,23 +210,26 @@ def timeline(
     return entries
 
 
-def audit_events_about_person(term: str) -> list[QuerySet[AuditEvent, Any]]:
-    """Ids of the audit events about every person a surname or BSN matches: the events
-    on their cases and those filed under their person records.
+def audit_conditions_about_person(term: str) -> list[Q]:
+    """Conditions on an audit event that make it about a person a surname or BSN matches:
+    on one of their cases, or filed under their person record.
 
-    Each part is a subquery on an index (`case_id`; `object_type, object_id`), to be
-    combined with `union`: every match counts, however many persons share the surname.
+    Each is an indexed lookup (`case_id`; `object_type, object_id`) and a check of the
+    event's own columns, so a reader can combine them as row filters or as id sets
+    (`audit_events_about_person`): every match counts, however many persons share the name.
     """
     persons = persons_by_surname_or_bsn(term)
     person_ids = persons.annotate(as_text=Cast("pk", output_field=CharField())).values("as_text")
     return [
-        AuditEvent.objects.filter(
-            case_id__in=Case.objects.filter(person__in=persons).values("pk")
-        ).values("pk"),
-        AuditEvent.objects.filter(
-            object_type=Person._meta.label_lower, object_id__in=person_ids
-        ).values("pk"),
+        Q(case_id__in=Case.objects.filter(person__in=persons).values("pk")),
+        Q(object_type=Person._meta.label_lower, object_id__in=person_ids),
     ]
+
+
+def audit_events_about_person(term: str) -> list[QuerySet[AuditEvent, Any]]:
+    """Ids of the audit events about every person a surname or BSN matches, one subquery
+    per condition of `audit_conditions_about_person`, to be combined with `union`."""
+    return [AuditEvent.objects.filter(c).values("pk") for c in audit_conditions_about_person(term)]
 
 
 def case_ids_by_code(code: str) -> list[int]:

@@ -36,13 +36,25 @@ class BoundedPaginator(Paginator[Any]):
     """A paginator over at most `limit` rows: `count` stops there, `more` says whether
     there are more. Pages past the bound are not offered (`get_page` shows the last)."""
 
-    def __init__(self, object_list: QuerySet[Any], per_page: int, limit: int | None = None) -> None:
+    def __init__(
+        self,
+        object_list: QuerySet[Any],
+        per_page: int,
+        limit: int | None = None,
+        *,
+        counted: int | None = None,
+    ) -> None:
         super().__init__(object_list, per_page)
         self.queryset = object_list
         self.limit = LIMIT if limit is None else limit
+        # A bounded count the caller already has (e.g. from the lookup that chose the
+        # query) saves counting again.
+        self.known_count = counted
 
     @cached_property
     def _counted(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
         return bounded_count(self.queryset, self.limit)
 
     @cached_property

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 
 from ketenregie.accounts.access import can_read_audit
 from ketenregie.audit import services as audit
 from ketenregie.core.http import AuthedRequest
+from ketenregie.core.paging import BoundedPaginator
 from ketenregie.privacy.forms import AuditSearchForm
-from ketenregie.privacy.queries import search_events
+from ketenregie.privacy.queries import search
+
+PAGE_SIZE = 50
 
 
 @login_required
@@ -23,7 +25,11 @@ def audit_search(request: AuthedRequest) -> HttpResponse:
     page = None
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        page = Paginator(search_events(**filters), 50).get_page(request.GET.get("page"))
+        # Bounded like the case list: a common surname matches tens of thousands of
+        # events; the page counts up to the bound and asks to narrow the search beyond it.
+        found = search(**filters)
+        paginator = BoundedPaginator(found.events, PAGE_SIZE, counted=found.counted)
+        page = paginator.get_page(request.GET.get("page"))
         # Evaluate before recording this search, which may itself match the filters.
         page.object_list = list(page.object_list)
         audit.record(

@@ -12,7 +12,7 @@ from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import Person
-from ketenregie.privacy.queries import search_events
+from ketenregie.privacy.queries import events_about_person, search_events
 from ketenregie.tests_support.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +87,58 @@ def test_a_common_surname_finds_the_events_of_every_person() -> None:
     assert set(found.values_list("object_id", flat=True)) == {
         str(pk) for pk in Person.objects.filter(achternaam="Brouwers").values_list("pk", flat=True)
     } | {""}
+
+
+def _ids(events: Any) -> set[int]:
+    return set(events.values_list("pk", flat=True))
+
+
+def test_both_forms_of_the_person_search_find_the_same_events(
+    case_with_team: dict[str, Any],
+) -> None:
+    case = case_with_team["case"]
+    other = CaseFactory(person__achternaam="Smit")
+    audit.record("case.viewed", actor=None, case_id=case.pk)
+    audit.record("person.viewed", actor=None, obj=case.person)
+    audit.record("case.viewed", actor=None, case_id=other.pk)
+    audit.record(
+        "audit.searched",
+        actor=None,
+        data={"filters": audit.search_filters({"person": case.person.bsn}, personal=("person",))},
+    )
+    for term in (case.person.achternaam, case.person.bsn, "Smit", "niemand"):
+        by_ids = AuditEvent.objects.filter(events_about_person(term).condition)
+        walked = AuditEvent.objects.filter(events_about_person(term, walk=True).condition)
+        assert _ids(by_ids) == _ids(walked), term
+    assert len(_ids(search_events(person=case.person.bsn))) >= 3
+
+
+def test_a_search_past_the_bound_walks_every_match_and_says_more(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ketenregie.privacy import queries
+
+    monkeypatch.setattr(queries, "LIMIT", 3)
+    persons = Person.objects.bulk_create(
+        [Person(voornamen=f"Kind{i}", achternaam="Brouwers") for i in range(6)]
+    )
+    for person in persons:
+        audit.record("person.viewed", actor=None, obj=person)
+    found = queries.search(person="brouwers")
+    # More than the bound: the count is known without counting, and still every event
+    # is there to page through.
+    assert found.counted == 4
+    assert found.events.count() == 6
+    assert queries.search(person="brouwers", user="iemand").counted is None
+
+
+def test_the_page_says_more_than_the_bound(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ketenregie.core import paging
+
+    monkeypatch.setattr(paging, "LIMIT", 2)
+    for _ in range(5):
+        audit.record("case.viewed", actor=None, case_id=1)
+    fg = UserFactory(roles=[(Role.PRIVACY_OFFICER, None)])
+    client.force_login(fg)
+    html = client.get(reverse("audit_search"), {"date_from": "2000-01-01"})
+    assert "meer dan 2 gebeurtenissen gevonden" in html.content.decode()

@@ -115,9 +115,8 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
                 [table, pk.column, n],
             )
             return [r[0] for r in cursor.fetchall()]
-        cursor.execute(
-            f"SELECT COALESCE(MAX({connection.ops.quote_name(pk.column)}), 0) FROM {_table(model)}"  # noqa: S608
-        )
+        column = connection.ops.quote_name(str(pk.column))
+        cursor.execute(f"SELECT COALESCE(MAX({column}), 0) FROM {_table(model)}")  # noqa: S608
         start = int(cursor.fetchone()[0]) + 1
     return list(range(start, start + n))
 

@@ -123,6 +123,7 @@ class Writer:
         self.rng, self.sink, self.rows = rng, sink, rows
         self.now = timezone.now()
         self.clock = Clock()
+        self.running_seen = 0
         self.today = timezone.localdate()
         self.domains = list(LifeDomain.objects.filter(is_active=True).order_by("order"))
         self.org_domain = dict(Organisation.objects.values_list("pk", "domain"))
@@ -161,7 +162,11 @@ class Writer:
                 recorded_by_id=pr,
                 recorded_at=when,
             )
-            data = {"soort": "geinformeerd", "methode": "brief_persoonlijk", "herbeoordelen": None}
+            data: dict[str, Any] = {
+                "soort": "geinformeerd",
+                "methode": "brief_persoonlijk",
+                "herbeoordelen": None,
+            }
             self.event(
                 "pga.informing_recorded",
                 pr,
@@ -556,7 +561,8 @@ class Writer:
             text = tx.SIGNALS["acute_resolved"] if acute else tx.SIGNALS["change"]
             when = held[-1].starts_at + dt.timedelta(days=self.rng.randint(3, 20))
             self._signal(c, kind, text, self.rng.choice(c.team.users), self.clamp(when, c))
-        if c.ended is None and self.rng.random() < 0.04:
+        self.running_seen += c.ended is None
+        if c.ended is None and self.running_seen % 25 == 1:  # one in 25 running cases
             when = self.clamp(held[-1].starts_at + dt.timedelta(days=5), c)
             handled = self.rng.random() < 0.5
             pk = self.rows.add(

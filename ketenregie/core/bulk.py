@@ -159,10 +159,11 @@ def deferred_indexes(*tables: str) -> Iterator[None]:
     """Drop the plain indexes of `tables` for a bulk load and recreate them exactly after.
 
     Only indexes that back no constraint (not the primary key, not unique ones) are
-    dropped, so nothing the data must obey is switched off. PostgreSQL only; elsewhere
-    this does nothing.
+    dropped, so nothing the data must obey is switched off. PostgreSQL only, and only
+    outside a transaction (inside one, rows with foreign-key checks still pending block
+    CREATE INDEX); otherwise this does nothing.
     """
-    if not _is_pg() or not tables:
+    if not _is_pg() or not tables or connection.in_atomic_block:
         yield
         return
     with connection.cursor() as cursor:

@@ -377,7 +377,7 @@ class Writer:
     def actions(self, c: Course, held: list[HeldMeeting], goals: list[int]) -> None:
         """The actions agreed at each held meeting, with their course so far."""
         for meeting in held:
-            for _ in range(self.rng.randint(2, 6)):
+            for _ in range(self.rng.randint(2, 5)):
                 self._action(c, meeting, self.rng.choice(goals))
 
     def _action(self, c: Course, meeting: HeldMeeting, goal: int) -> None:

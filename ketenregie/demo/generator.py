@@ -21,7 +21,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import generate_totp_secret
 from allauth.mfa.utils import encrypt
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from ketenregie.accounts.models import (
@@ -56,7 +56,7 @@ from ketenregie.cases.workflow import (
     Status,
 )
 from ketenregie.core.bsn import reserved_test_bsns
-from ketenregie.core.bulk import insert_rows
+from ketenregie.core.bulk import insert_rows, reserve_ids
 from ketenregie.demo import reference as ref
 from ketenregie.intake import schedule
 from ketenregie.intake.criteria import ensure_default_criteria
@@ -202,6 +202,39 @@ def load_reference_data() -> dict[str, str]:
     return secrets
 
 
+@dataclass(frozen=True)
+class Timing:
+    """How far back cases go and how long the execution of the PGA lasts.
+
+    The demo keeps two years and short steps; at scale (`execution_days`) a PGA runs for
+    months before it closes, and cases running now started within `running_days`.
+    """
+
+    history_days: int = 720
+    execution_days: tuple[int, int] | None = None
+    running_days: int | None = None
+
+    def start_and_step(
+        self, rng: random.Random, status: Status, steps: int, now: dt.datetime
+    ) -> tuple[dt.datetime, dt.timedelta]:
+        longest = steps * 30 + (self.execution_days[1] if self.execution_days else 0)
+        oldest = self.history_days
+        if self.running_days and status in (Status.PGA_GESTART, Status.IN_UITVOERING):
+            oldest = self.running_days
+        days = rng.randint(steps * 7, max(oldest, steps * 7 + 1))
+        if self.execution_days and status in CLOSED:
+            days = rng.randint(longest, max(oldest, longest + 1))
+        return now - dt.timedelta(days=days, hours=rng.randint(0, 9)), dt.timedelta(
+            days=rng.randint(1, 30)
+        )
+
+    def gap(self, rng: random.Random, status: Status, step: dt.timedelta) -> dt.timedelta:
+        """The time before `status` is reached from the one before it."""
+        if self.execution_days and status in CLOSED:
+            return dt.timedelta(days=rng.randint(*self.execution_days))
+        return step
+
+
 @dataclass
 class Cast:
     """Who works where, looked up once per generation run."""
@@ -324,7 +357,7 @@ def _intake_records(
                 else "",
             )
         )
-    Referral.objects.bulk_create(referrals, batch_size=1000)
+    _save_new(Referral, referrals)
     problems: list[ReferralProblem] = []
     ticks: list[ReferralCriterion] = []
     requests: list[EnrichmentRequest] = []
@@ -457,6 +490,9 @@ def generate_cases(
     progress: Callable[[int], None] | None = None,
     with_households: bool = True,
     journeys: dict[int, Journey] | None = None,
+    status_weights: list[tuple[Status, float]] | None = None,
+    record: Callable[[list[PendingEvent]], object] = record_many,
+    timing: Timing | None = None,
 ) -> int:
     """Generate `n` cases with persons, teams, status histories and audit events.
 
@@ -468,8 +504,9 @@ def generate_cases(
     bsns = _bsn_supply()
     now = timezone.now()
     today = timezone.localdate()
-    statuses = [s for s, _w in STATUS_WEIGHTS]
-    weights = [w for _s, w in STATUS_WEIGHTS]
+    spread = status_weights or STATUS_WEIGHTS
+    statuses = [s for s, _w in spread]
+    weights = [float(w) for _s, w in spread]
     counters: dict[int, int] = {}
     year = today.year
     for house in cast.houses:
@@ -495,6 +532,8 @@ def generate_cases(
                 year,
                 with_households,
                 journeys,
+                record,
+                timing or Timing(),
             )
         done += size
         if progress:
@@ -515,12 +554,15 @@ def _generate_chunk(
     now: dt.datetime,
     today: dt.date,
     statuses: list[Status],
-    weights: list[int],
+    weights: list[float],
     counters: dict[int, int],
     year: int,
     with_households: bool,
     journeys: dict[int, Journey] | None = None,
+    record: Callable[[list[PendingEvent]], object] = record_many,
+    timing: Timing | None = None,
 ) -> None:
+    timing = timing or Timing()
     plans = []
     persons = []
     for _ in range(size):
@@ -531,7 +573,7 @@ def _generate_chunk(
         place = rng.choice(cast.places[house.pk])
         persons.append(_person(rng, next(bsns), place, today))
         plans.append((house, status))
-    Person.objects.bulk_create(persons, batch_size=1000)
+    _save_new(Person, persons)
     _first_versions(persons, now)
 
     cases: list[Case] = []
@@ -545,13 +587,10 @@ def _generate_chunk(
             start = now - dt.timedelta(hours=rng.randint(len(path) * 6, 24 * 8))
             step = dt.timedelta(hours=rng.randint(1, 12))
         else:
-            start = now - dt.timedelta(
-                days=rng.randint(len(path) * 7, 720), hours=rng.randint(0, 9)
-            )
-            step = dt.timedelta(days=rng.randint(1, 30))
+            start, step = timing.start_and_step(rng, status, len(path), now)
         times = [start]
-        for _ in path[1:]:
-            times.append(min(times[-1] + step, now))
+        for st in path[1:]:
+            times.append(min(times[-1] + timing.gap(rng, st, step), now))
         if journeys is not None and status in EXECUTED:
             # Held at the start of the PGA: the rest is played out through the services.
             targets.append((status, times))
@@ -574,7 +613,8 @@ def _generate_chunk(
             )
         )
         timings.append(times)
-    Case.objects.bulk_create(cases, batch_size=1000)
+    # Keys up front: the rows are written once referrer and household are known.
+    _give_ids(Case, cases)
 
     changes: list[StatusChange] = []
     members: list[CaseMembership] = []
@@ -762,7 +802,7 @@ def _generate_chunk(
             )
             case.household = hh
     insert_rows(StatusChange, changes)
-    CaseMembership.objects.bulk_create(members, batch_size=2000)
+    _save_new(CaseMembership, members)
     for m, added_by in zip(members, adders, strict=True):
         events.append(
             PendingEvent(
@@ -779,9 +819,9 @@ def _generate_chunk(
             )
         )
     if households:
-        Household.objects.bulk_create([hh for hh, _m in households], batch_size=1000)
+        _save_new(Household, [hh for hh, _m in households])
         extra_people = [m.person for _hh, ms in households for m in ms[1:]]
-        Person.objects.bulk_create(extra_people, batch_size=1000)
+        _save_new(Person, extra_people)
         _first_versions(extra_people, now)
         rows: list[HouseholdMember] = []
         for hh, ms in households:
@@ -789,12 +829,21 @@ def _generate_chunk(
                 hm.household = hh
                 rows.append(hm)
         insert_rows(HouseholdMember, rows)
-        Case.objects.bulk_update(
-            [c for c in cases if c.household is not None], ["household"], batch_size=1000
-        )
-    Case.objects.bulk_update(cases, ["created_by"], batch_size=1000)
+    insert_rows(Case, cases, with_pk=True)
     _intake_records(cases, timings, rng, cast, now, today)
-    record_many(events)
+    record(events)
+
+
+def _give_ids[M: Model](model: type[M], objs: list[M]) -> None:
+    for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+
+
+def _save_new[M: Model](model: type[M], objs: list[M]) -> None:
+    """Insert new rows with keys taken up front (no RETURNING round trip per batch)."""
+    _give_ids(model, objs)
+    insert_rows(model, objs, with_pk=True)
 
 
 def plant_possible_duplicates() -> int:

@@ -101,8 +101,10 @@ def write_report(meta: dict[str, Any]) -> None:
     for name, stats in think.get("pages", {}).items():
         stats["target"], stats["verdict"] = verdict(name, stats)
     ntables = {db: json.loads(Path(path).read_text()) for db, path in meta.pop("ntables").items()}
+    started = float(os.environ.get("BENCH_STARTED", "0"))
     report = {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "total_s": round(dt.datetime.now(dt.UTC).timestamp() - started) if started else None,
         "machine": {"cpus": os.cpu_count()},
         **meta,
         "runs": runs,
@@ -197,6 +199,8 @@ def _timing_rows(report: dict[str, Any]) -> list[str]:
                     lines.append(f"| {what} ({db}){together} | {value:g} |")
     events = max((g.get("audit_events", 0) for g in report["growth"].values()), default=0)
     lines.append(f"| verify_audit (main data set) | {report['verify_audit_s']:g} |")
+    if report.get("total_s"):
+        lines.append(f"| the whole benchmark, `make bench` to this report | {report['total_s']} |")
     lines.append(f"| (audit events in the largest data set: {events:,}) | |")
     return lines
 

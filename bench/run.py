@@ -93,10 +93,14 @@ def build_data(port: int, quick: bool) -> None:
             args = ["generate_scale", "--cases", str(cases)]
             proc = spawn(["manage.py", *args], env_for(port, db))
             started.append((db, cases, args[0], proc, time.monotonic()))
-        for db, cases, command, proc, start in started:
-            if proc.wait() != 0:
-                raise SystemExit(f"{command} voor {db} mislukt")
-            timings[db] = {"cases": cases, f"{command}_s": round(time.monotonic() - start, 1)}
+        while started:
+            time.sleep(0.5)
+            for job in [job for job in started if job[3].poll() is not None]:
+                db, cases, command, proc, start = job
+                if proc.returncode != 0:
+                    raise SystemExit(f"{command} voor {db} mislukt")
+                timings[db] = {"cases": cases, f"{command}_s": round(time.monotonic() - start, 1)}
+                started.remove(job)
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "data.json").write_text(json.dumps(timings, indent=1))
 
@@ -120,6 +124,9 @@ def app_servers(env: dict[str, str], count: int = 2) -> Iterator[list[str]]:
             sys.executable, "-m", "gunicorn", "config.wsgi:application",
             "--bind", f"127.0.0.1:{port}", "--workers", workers, "--threads", threads,
             "--access-logfile", "-", "--log-level", "warning",
+            # Slow pages are measured, not killed at gunicorn's default 30 s; connections
+            # outlive the think time (a 2 s keep-alive races the next request: resets).
+            "--timeout", "300", "--keep-alive", "30",
         ]  # fmt: skip
         procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log))  # noqa: S603
         hosts.append(f"http://127.0.0.1:{port}")

@@ -10,6 +10,7 @@ UV="python3 -m uv"
 
 # shellcheck source=scripts/pg.sh
 source scripts/pg.sh
+export BENCH_STARTED="${BENCH_STARTED:-$(date +%s)}"
 quick=()
 [ -n "${QUICK:-}" ] && [ "${QUICK}" != "0" ] && quick=(--quick)
 

@@ -26,9 +26,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def session_status(request: HttpRequest) -> HttpResponse:
-    """"Mijn sessie": who is logged in and when the session ends without activity.
+    """The page "Mijn sessie": who is logged in and when the session ends without activity.
 
-    Also the benchmark's floor page (bench/README.md): behind the session, login and MFA
+    Also the benchmark's floor page (bench/pages.py): behind the session, login and MFA
     middleware and the base template with its navigation, and nothing more, so every other
     page's cost is measured against it.
     """

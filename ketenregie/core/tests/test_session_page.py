@@ -1,4 +1,4 @@
-""""Mijn sessie": behind login, shows who is logged in; the benchmark's floor page."""
+"""The page "Mijn sessie": behind login, shows who is logged in; the benchmark's floor page."""
 
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ lint: uv
 typecheck: uv
 	$(UV) run mypy .
 
-# `make bench` (full: 100,000 cases, ~40 min) or `make bench QUICK=1` (10,000 cases, < 5 min).
+# `make bench` (100,000 cases; long) or `make bench QUICK=1` (10,000 cases; about 5 minutes).
 bench: uv
 	@QUICK=$(QUICK) bash scripts/bench.sh
 

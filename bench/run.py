@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -135,10 +136,16 @@ def app_servers(env: dict[str, str], count: int = 2) -> Iterator[list[str]]:
             _wait_healthy(host)
         yield hosts
     finally:
+        # SIGINT is gunicorn's quick shutdown: a page still running after the load test
+        # (minutes, on a slow data set) is not waited for.
         for proc in procs:
-            proc.terminate()
+            proc.send_signal(signal.SIGINT)
         for proc in procs:
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def _wait_healthy(host: str) -> None:

@@ -108,6 +108,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "ketenregie.accounts.middleware.RequireMfaMiddleware",
 ]
+# Benchmark only: a Server-Timing header with the SQL time and query count of each response
+# (first, so it also counts the session, user and MFA queries of the middleware).
+KETENREGIE_SQL_TIMING = env_bool("KETENREGIE_SQL_TIMING")
+if KETENREGIE_SQL_TIMING:
+    MIDDLEWARE.insert(0, "ketenregie.core.timing.SqlTimingMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -213,7 +218,18 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGIN_URL = "account_login"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# App servers are stateless: the cache (allauth's login rate limits, used TOTP codes) and
+# the sessions live in the database, so any number of app processes behind a load balancer
+# share them. The cache table is created after every migrate (ketenregie.core.apps).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ketenregie_cache",
+        # Culling drops arbitrary entries: keep it far above the rate-limit keys of an attack.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands")]

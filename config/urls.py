@@ -21,6 +21,7 @@ from ketenregie.privacy import views as privacy_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("sessie/", core_views.session_status, name="session_status"),
     path("accounts/", include("allauth.urls")),
     path("", dashboard_views.dashboard, name="dashboard"),
     path("casussen/", case_views.case_list, name="case_list"),

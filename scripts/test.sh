@@ -19,15 +19,9 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-PG_BIN=/usr/lib/postgresql/15/bin
-if [ ! -x "$PG_BIN/initdb" ]; then
-  echo "PostgreSQL 15 ontbreekt; installeren: apt-get install -y postgresql-15" >&2
-  if [ "$(id -u)" = "0" ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
-  else
-    exit 1
-  fi
-fi
+# shellcheck source=scripts/pg.sh
+source scripts/pg.sh
+pg_install_if_missing
 
 echo "== Lint en migraties"
 $UV run ruff check .
@@ -52,25 +46,9 @@ status=0
 $UV run pytest "${PYTEST_PARALLEL[@]}" "$@" || status=$?
 
 echo "== Tests op PostgreSQL 15"
-# Under /tmp, not the clone: the postgres user must be able to reach it.
-PGDIR="$(mktemp -d /tmp/ketenregie-pg.XXXXXX)"
-as_pg=()
-if [ "$(id -u)" = "0" ]; then
-  chown postgres:postgres "$PGDIR"
-  as_pg=(runuser -u postgres --)
-fi
-chmod 700 "$PGDIR"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-cleanup() {
-  "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$PGDIR"
-}
-trap cleanup EXIT
-"${as_pg[@]}" "$PG_BIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-"${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" \
-  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $PGDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" -w start >/dev/null
+pg_start -c fsync=off -c synchronous_commit=off -c full_page_writes=off
 pg_status=0
-DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/ketenregie" $UV run pytest "${PYTEST_PARALLEL[@]}" "$@" \
+DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/ketenregie" $UV run pytest "${PYTEST_PARALLEL[@]}" "$@" \
   || pg_status=$?
 
 echo "== Uitslag: SQLite exit $status, PostgreSQL exit $pg_status"

@@ -137,6 +137,11 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT: the gate's semi-joins carry high cost estimates, which make PostgreSQL
+        # JIT-compile queries that run in milliseconds; compiling cost 46 ms on a case
+        # search and turned a 193 ms screening query into 1,446 ms (ADR 9).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {
         "default": {

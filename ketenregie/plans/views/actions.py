@@ -19,7 +19,7 @@ from ketenregie.cases.access import (
 )
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
-from ketenregie.core.paging import BoundedPaginator
+from ketenregie.core.paging import BoundedPaginator, bounded_count
 from ketenregie.core.timeutil import today
 from ketenregie.plans import queries, services
 from ketenregie.plans.access import (
@@ -60,7 +60,8 @@ def my_actions(request: AuthedRequest, bound: dict[str, Any] | None = None) -> H
         "page": page,
         "querystring": "afgerond=1" if show_closed else "",
         "today": day,
-        "overdue": sum(1 for a in actions if a.overdue_on(day)),
+        # All of the user's overdue actions, not only this page's: the count the dashboard shows.
+        "overdue": bounded_count(queries.my_actions(user).open().overdue(day)),
         "show_closed": show_closed,
         "report_form": ActionReportForm(),
         "report_kinds": ActionReport.Kind.choices,

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -466,20 +466,38 @@ def meeting_action(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     )
 
 
+def _my_meeting_ids(user: User, roles: frozenset[str]) -> set[int]:
+    """The ids of the user's meetings: invited to, organised, or (a procesregisseur) the
+    monitoring meetings of their houses and the meetings of the cases they direct.
+
+    Fetched first, each road by its own index: as one OR inside the lists' date-ordered
+    walks, PostgreSQL read every meeting of the country for a user with few or none
+    (215 ms at 370,000 meetings). The ids are the user's own, so their number follows
+    one person's work, not the size of the data.
+    """
+    roads: list[QuerySet[Any, Any]] = [
+        Participant.objects.filter(user_id=user.pk).values_list("meeting_id", flat=True),
+        Meeting.objects.filter(organiser_id=user.pk).values_list("pk", flat=True),
+    ]
+    if Role.PROCESREGISSEUR in roles:
+        roads.append(
+            Meeting.objects.filter(
+                house_id__in=_monitoring_houses(user), case__isnull=True
+            ).values_list("pk", flat=True)
+        )
+        roads.append(
+            Meeting.objects.filter(case_id__in=directed_case_ids(user)).values_list("pk", flat=True)
+        )
+    return {pk for road in roads for pk in road.order_by()}
+
+
 @login_required
 def meetings(request: AuthedRequest) -> HttpResponse:
     """The user's case meetings: invited to, organised, or of their cases; late minutes."""
     user = request.user
     roles = roles_of(user)
     day = today()
-    # Each road in is its own subquery (no join over participants), so no DISTINCT over
-    # every meeting: the lists walk the meetings in date order and stop at their bound.
-    invited = Participant.objects.filter(user_id=user.pk).values("meeting_id")
-    mine = Q(pk__in=invited) | Q(organiser_id=user.pk)
-    if Role.PROCESREGISSEUR in roles:
-        mine |= Q(house_id__in=_monitoring_houses(user), case__isnull=True)
-        mine |= Q(case_id__in=directed_case_ids(user))
-    qs = Meeting.objects.filter(mine).select_related("case", "house")
+    qs = Meeting.objects.filter(pk__in=_my_meeting_ids(user, roles)).select_related("case", "house")
     upcoming = list(qs.filter(state=Meeting.State.PLANNED).order_by("starts_at")[:50])
     late = list(qs.minutes_late(day).order_by("starts_at")[:50])
     recent = list(qs.exclude(state=Meeting.State.PLANNED).order_by("-starts_at")[:30])

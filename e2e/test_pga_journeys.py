@@ -23,7 +23,7 @@ from e2e.conftest import assert_accessible, log_in, shot, totp_code
 from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.accounts.roles import Role
 from ketenregie.cases import services as case_services
-from ketenregie.cases.access import active_memberships, get_case_for
+from ketenregie.cases.access import active_memberships, get_case_for, handover_successors
 from ketenregie.cases.defaults import ensure_life_domains
 from ketenregie.cases.models import (
     Case,
@@ -868,6 +868,17 @@ def test_journey_7_casusregisseur_hands_over_the_role(page: Page, demo: Any) -> 
             m.valid_from < today
             and not others.filter(valid_from__gte=today).exists()
             and m.user.role_assignments.filter(role=Role.PROFESSIONAL).exists()
+            and _successors(m.user, m, c).exists()
+        )
+
+    def _successors(actor: User, m: CaseMembership, c: Case) -> Any:
+        # Whom the form offers (a colleague of the role's organisation, or for the
+        # procesregisseur someone who works with the house), not already on the team.
+        return (
+            handover_successors(actor, m)
+            .filter(role_assignments__role=Role.PROFESSIONAL)
+            .exclude(pk__in=_team_user_ids(c))
+            .order_by("username")
         )
 
     case = next(c for c in _directed("pr.parkstad", Status.IN_UITVOERING) if single_role(c))
@@ -880,11 +891,7 @@ def test_journey_7_casusregisseur_hands_over_the_role(page: Page, demo: Any) -> 
         case_services.end_membership(
             other, actor=_user("pr.parkstad"), valid_to=today - dt.timedelta(days=1)
         )
-    successor = (
-        User.objects.filter(role_assignments__role=Role.PROFESSIONAL, organisation__isnull=False)
-        .exclude(pk__in=_team_user_ids(case))
-        .order_by("username")[0]
-    )
+    successor = _successors(former, holder, case)[0]
     used: set[str] = set()
 
     _log_in_once_per_code(page, base, former.username, used)
@@ -946,11 +953,7 @@ def test_journey_7_casusregisseur_hands_over_the_role(page: Page, demo: Any) -> 
     )
     assert partner is not None and partner.user is not None
     leaving = partner.user
-    next_partner = (
-        User.objects.filter(role_assignments__role=Role.PROFESSIONAL, organisation__isnull=False)
-        .exclude(pk__in=_team_user_ids(case))
-        .order_by("username")[0]
-    )
+    next_partner = _successors(_user("pr.parkstad"), partner, case)[0]
     switch = today + dt.timedelta(days=7)
     team.get_by_role("link", name=f"Overdragen (Betrokken partner {leaving})").click()
     page.get_by_label("Opvolger").select_option(label=str(next_partner))

@@ -77,3 +77,20 @@ def users_with_role_at(role: Role, house_id: int) -> QuerySet[User]:
         is_active=True,
         pk__in=RoleAssignment.objects.filter(role=role, house_id=house_id).values("user_id"),
     )
+
+
+def house_case_workers(house_id: int) -> QuerySet[User]:
+    """Active case workers who work with a house: people of its partner organisations
+    and those holding a role at the house. Never another region's staff: who may be
+    invited to the house's meetings or take over a role on one of its cases."""
+    from django.db.models import Q
+
+    from ketenregie.accounts.models import HousePartner, RoleAssignment, User
+    from ketenregie.accounts.roles import CASE_WORK_ROLES
+
+    partners = HousePartner.objects.filter(house_id=house_id).values("organisation_id")
+    staff = RoleAssignment.objects.filter(house_id=house_id).values("user_id")
+    case_work = RoleAssignment.objects.filter(role__in=list(CASE_WORK_ROLES)).values("user_id")
+    return User.objects.filter(is_active=True, organisation__isnull=False, pk__in=case_work).filter(
+        Q(organisation_id__in=partners) | Q(pk__in=staff)
+    )

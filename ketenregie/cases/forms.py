@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, Organisation, User
@@ -124,11 +125,7 @@ class CaseFilterForm(StyledFormMixin, forms.Form):
 class HandoverForm(StyledFormMixin, forms.Form):
     successor = forms.ModelChoiceField(
         label=_("Opvolger"),
-        queryset=User.objects.filter(
-            is_active=True, role_assignments__role__in=list(CASE_WORK_ROLES)
-        )
-        .distinct()
-        .select_related("organisation"),
+        queryset=User.objects.none(),
         help_text=_("De opvolger krijgt vanaf de overdrachtsdatum dezelfde rol."),
     )
     from_date = forms.DateField(label=_("Overdracht per"), widget=DateInput())
@@ -138,6 +135,17 @@ class HandoverForm(StyledFormMixin, forms.Form):
         max_length=300,
         help_text=_("Bijvoorbeeld: reden van vertrek, wat de opvolger moet weten."),
     )
+
+    def __init__(self, *args: Any, successors: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["successor"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = successors
+        # Grouped by organisation, so the right colleague is found among namesakes.
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for user in successors:
+            groups.setdefault(str(user.organisation), []).append((user.pk, str(user)))
+        field.choices = [("", "---------"), *groups.items()]
 
 
 class EscalationForm(StyledFormMixin, forms.Form):

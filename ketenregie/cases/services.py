@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ketenregie.audit import services as audit
 from ketenregie.audit.chain import audit_key
 from ketenregie.audit.writes import create_audited, lock, save_audited, snapshot, update_audited
+from ketenregie.cases.access import handover_successors
 from ketenregie.cases.models import (
     Case,
     CaseMembership,
@@ -405,6 +406,13 @@ def hand_over(
         errors["successor"] = _("Kies een andere persoon dan de huidige houder.")
     if successor.organisation is None:
         errors["successor"] = _("De opvolger hoort bij geen organisatie.")
+    elif successor.pk != current.user_id and not (
+        handover_successors(actor, current).filter(pk=successor.pk).exists()
+    ):
+        errors["successor"] = _(
+            "Deze persoon kan de rol niet overnemen. Kies een collega van de eigen "
+            "organisatie; een overdracht aan een andere organisatie doet de procesregisseur."
+        )
     if errors:
         raise ValidationError(errors)
     end_membership(current, actor=actor, valid_to=from_date - dt.timedelta(days=1), note=note)

@@ -17,7 +17,12 @@ from django.views.decorators.vary import vary_on_headers
 from ketenregie.accounts.access import can_work_with_cases
 from ketenregie.audit import services as audit
 from ketenregie.cases import services
-from ketenregie.cases.access import can_manage_case, case_roles_of, get_case_for
+from ketenregie.cases.access import (
+    can_manage_case,
+    case_roles_of,
+    get_case_for,
+    handover_successors,
+)
 from ketenregie.cases.forms import (
     CaseFilterForm,
     EndMembershipForm,
@@ -249,8 +254,9 @@ def team_handover(request: AuthedRequest, case_id: int, membership_id: int) -> H
     is_holder = membership.user_id == request.user.pk and case.full_access
     if not (is_holder or can_manage_case(request.user, case)):
         raise PermissionDenied
+    successors = handover_successors(request.user, membership)
     if request.method == "POST":
-        form = HandoverForm(request.POST)
+        form = HandoverForm(request.POST, successors=successors)
         if form.is_valid() and apply_service(
             form,
             lambda: services.hand_over(
@@ -266,7 +272,7 @@ def team_handover(request: AuthedRequest, case_id: int, membership_id: int) -> H
                 return redirect("dashboard")
             return redirect("case_detail", case_id=case.pk)
     else:
-        form = HandoverForm(initial={"from_date": today()})
+        form = HandoverForm(initial={"from_date": today()}, successors=successors)
     return TemplateResponse(
         request,
         "cases/team_handover_form.html",

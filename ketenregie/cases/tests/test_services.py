@@ -230,7 +230,7 @@ def test_hand_over_to_a_named_successor() -> None:
 
     case = CaseFactory()
     holder = UserFactory(roles=[(Role.PROFESSIONAL, None)])
-    successor = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    successor = UserFactory(roles=[(Role.PROFESSIONAL, None)], organisation=holder.organisation)
     m = services.add_membership(
         case,
         actor=holder,
@@ -278,3 +278,54 @@ def test_escalation_with_criteria_of_the_map() -> None:
     change = EscalationChange.objects.get(case=case)
     assert change.criteria == [up.text] and change.decided_by == actor
     assert AuditEvent.objects.get(action="case.escalation_changed").data["criteria"] == [up.pk]
+
+
+def test_hand_over_only_to_eligible_successors() -> None:
+    """Security review finding 1: a holder could hand their role to anyone in any
+    organisation, who then saw the case in full. The holder hands over within their own
+    organisation; across organisations only the case's procesregisseur, and only to people
+    who work with the house; never to another region's staff."""
+    from ketenregie.accounts.models import HousePartner
+    from ketenregie.accounts.roles import Role
+    from ketenregie.cases.access import handover_successors, visible_cases
+    from ketenregie.tests_support.factories import HouseFactory
+
+    case = CaseFactory()
+    holder = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    colleague = UserFactory(roles=[(Role.PROFESSIONAL, None)], organisation=holder.organisation)
+    partner = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    HousePartner.objects.create(house=case.house, organisation=partner.organisation)
+    stranger = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    elsewhere = UserFactory(roles=[(Role.PROCESREGISSEUR, HouseFactory())])
+    regisseur = UserFactory(roles=[(Role.PROCESREGISSEUR, case.house)])
+    start = today() - dt.timedelta(days=20)
+    services.add_membership(
+        case,
+        actor=regisseur,
+        role=CaseRole.PROCESREGISSEUR,
+        organisation=regisseur.organisation,
+        user=regisseur,
+        valid_from=start,
+    )
+    m = services.add_membership(
+        case,
+        actor=regisseur,
+        role=CaseRole.CASUSREGISSEUR,
+        organisation=holder.organisation,
+        user=holder,
+        valid_from=start,
+    )
+    per = today() + dt.timedelta(days=1)
+    assert list(handover_successors(holder, m)) == [colleague]
+    for outsider in (stranger, partner, elsewhere):
+        with pytest.raises(ValidationError, match="kan de rol niet overnemen"):
+            services.hand_over(m, actor=holder, successor=outsider, from_date=per)
+        assert not visible_cases(outsider).filter(pk=case.pk).exists()
+    # The procesregisseur approves a move to a partner of the house, never to a stranger.
+    offered = set(handover_successors(regisseur, m))
+    assert {colleague, partner, regisseur} <= offered
+    assert stranger not in offered and elsewhere not in offered and holder not in offered
+    with pytest.raises(ValidationError):
+        services.hand_over(m, actor=regisseur, successor=elsewhere, from_date=per)
+    new = services.hand_over(m, actor=regisseur, successor=partner, from_date=per)
+    assert new.user == partner and new.organisation == partner.organisation

@@ -9,10 +9,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from ketenregie.accounts.roles import Role
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import CaseMembership, CaseRole
 from ketenregie.core.timeutil import today
-from ketenregie.tests_support.factories import PersonFactory
+from ketenregie.tests_support.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -195,8 +196,26 @@ def test_holder_hands_over_own_role(client: Client, case_with_team: dict[str, An
     url = reverse("team_handover", args=[case.pk, m.pk])
     assert c.get(url).status_code == 200
     bad = c.post(url, {"successor": holder.pk, "from_date": today().isoformat(), "note": "getypt"})
-    assert "andere persoon" in bad.content.decode() and "getypt" in bad.content.decode()
-    successor = case_with_team["outsider"]
+    # The holder is not offered: the form refuses them as a choice, keeping what was typed.
+    assert "geldige keuze" in bad.content.decode() and "getypt" in bad.content.decode()
+    # Only colleagues of the role's own organisation are offered, grouped by organisation;
+    # someone of another organisation is refused with a message, and what was typed stays.
+    outsider = case_with_team["outsider"]
+    page = c.get(url).content.decode()
+    assert str(outsider) not in page and f'value="{holder.pk}"' not in page
+    refused = c.post(
+        url,
+        {
+            "successor": outsider.pk,
+            "from_date": (today() + dt.timedelta(days=1)).isoformat(),
+            "note": "blijft staan",
+        },
+    )
+    assert refused.status_code == 200 and "blijft staan" in refused.content.decode()
+    assert not CaseMembership.objects.filter(case=case, user=outsider).exists()
+    successor = UserFactory(roles=[(Role.PROFESSIONAL, None)], organisation=holder.organisation)
+    page = c.get(url).content.decode()
+    assert f'<optgroup label="{holder.organisation}">' in page and str(successor) in page
     resp = c.post(
         url,
         {"successor": successor.pk, "from_date": (today() + dt.timedelta(days=1)).isoformat()},

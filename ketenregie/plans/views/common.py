@@ -18,7 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ketenregie.accounts.models import RoleAssignment, User
+from ketenregie.accounts.access import house_case_workers
+from ketenregie.accounts.models import User
 from ketenregie.accounts.roles import CASE_WORK_ROLES
 from ketenregie.audit import services as audit
 from ketenregie.cases.access import (
@@ -68,11 +69,7 @@ def _invitable(house_id: int, case_id: int | None = None) -> QuerySet[User]:
     Bounded by the house and the one case (the case-team index), not by every
     membership of every case the house ever had.
     """
-    from ketenregie.accounts.models import HousePartner
-
-    partner_orgs = HousePartner.objects.filter(house_id=house_id).values("organisation_id")
-    house_staff = RoleAssignment.objects.filter(house_id=house_id).values("user_id")
-    who = Q(organisation_id__in=partner_orgs) | Q(pk__in=house_staff)
+    who = Q(pk__in=house_case_workers(house_id).values("pk"))
     if case_id is not None:
         team = CaseMembership.objects.filter(case_id=case_id)
         who |= Q(pk__in=team.filter(user__isnull=False).values("user_id"))

@@ -79,18 +79,24 @@ def users_with_role_at(role: Role, house_id: int) -> QuerySet[User]:
     )
 
 
+def active_case_workers() -> QuerySet[User]:
+    """Active users of an organisation whose role is case work: who can hold a role on
+    a case's team, be invited to its meetings or take a role over."""
+    from ketenregie.accounts.models import RoleAssignment, User
+    from ketenregie.accounts.roles import CASE_WORK_ROLES
+
+    case_work = RoleAssignment.objects.filter(role__in=list(CASE_WORK_ROLES)).values("user_id")
+    return User.objects.filter(is_active=True, organisation__isnull=False, pk__in=case_work)
+
+
 def house_case_workers(house_id: int) -> QuerySet[User]:
     """Active case workers who work with a house: people of its partner organisations
     and those holding a role at the house. Never another region's staff: who may be
     invited to the house's meetings or take over a role on one of its cases."""
     from django.db.models import Q
 
-    from ketenregie.accounts.models import HousePartner, RoleAssignment, User
-    from ketenregie.accounts.roles import CASE_WORK_ROLES
+    from ketenregie.accounts.models import HousePartner, RoleAssignment
 
     partners = HousePartner.objects.filter(house_id=house_id).values("organisation_id")
     staff = RoleAssignment.objects.filter(house_id=house_id).values("user_id")
-    case_work = RoleAssignment.objects.filter(role__in=list(CASE_WORK_ROLES)).values("user_id")
-    return User.objects.filter(is_active=True, organisation__isnull=False, pk__in=case_work).filter(
-        Q(organisation_id__in=partners) | Q(pk__in=staff)
-    )
+    return active_case_workers().filter(Q(organisation_id__in=partners) | Q(pk__in=staff))

@@ -24,13 +24,14 @@ from django.db.models import (
 from django.http import Http404
 
 from ketenregie.accounts.access import (
+    active_case_workers,
     can_work_with_cases,
     holds_role_at,
     house_case_workers,
     houses_where,
     roles_of,
 )
-from ketenregie.accounts.roles import CASE_WORK_ROLES, Role
+from ketenregie.accounts.roles import Role
 from ketenregie.cases.models import DIRECTOR_ROLES, Case, CaseMembership, CaseRole
 from ketenregie.cases.workflow import INTAKE_STATUSES
 from ketenregie.core.timeutil import today
@@ -280,23 +281,17 @@ def handover_successors(user: User, membership: CaseMembership) -> QuerySet[User
     needs), and only to people who work with the case's house or are on the case's team:
     never another region's staff. Never the current holder.
     """
-    from ketenregie.accounts.models import User
-
-    colleagues = house_case_workers(membership.case.house_id) | User.objects.filter(
-        is_active=True,
-        organisation_id=membership.organisation_id,
-        role_assignments__role__in=list(CASE_WORK_ROLES),
-    )
+    own = active_case_workers().filter(organisation_id=membership.organisation_id)
     directs = (
         active_memberships(user)
         .filter(case_id=membership.case_id, user_id=user.pk, role=CaseRole.PROCESREGISSEUR)
         .exists()
     )
+    colleagues = own
     if directs:
         # Or someone already on the case's team (the casusregisseur agreed at a meeting).
-        colleagues = colleagues | team_users(membership.case_id).filter(organisation__isnull=False)
-    else:
-        colleagues = colleagues.filter(organisation_id=membership.organisation_id)
+        team = team_users(membership.case_id).filter(organisation__isnull=False)
+        colleagues = own | house_case_workers(membership.case.house_id) | team
     if membership.user_id is not None:
         colleagues = colleagues.exclude(pk=membership.user_id)
     return (

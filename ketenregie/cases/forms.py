@@ -8,8 +8,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from ketenregie.accounts.access import active_case_workers
 from ketenregie.accounts.models import House, Organisation, User
-from ketenregie.accounts.roles import CASE_WORK_ROLES
 from ketenregie.cases.models import CaseRole, EscalationCriterion, EscalationLevel, Person
 from ketenregie.cases.workflow import Phase
 from ketenregie.core.bsn import normalise_bsn, validate_bsn
@@ -70,11 +70,7 @@ class MembershipForm(StyledFormMixin, forms.Form):
     user = forms.ModelChoiceField(
         label=_("Persoon"),
         # Only people whose role is case work can be put on a team.
-        queryset=User.objects.filter(
-            is_active=True, role_assignments__role__in=list(CASE_WORK_ROLES)
-        )
-        .distinct()
-        .select_related("organisation"),
+        queryset=active_case_workers().select_related("organisation"),
         required=False,
         help_text=_("Leeg laten om de hele organisatie toe te voegen."),
     )

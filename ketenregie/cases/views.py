@@ -276,7 +276,13 @@ def team_handover(request: AuthedRequest, case_id: int, membership_id: int) -> H
     return TemplateResponse(
         request,
         "cases/team_handover_form.html",
-        {"case": case, "form": form, "membership": membership},
+        {
+            "case": case,
+            "form": form,
+            "membership": membership,
+            "across": can_manage_case(request.user, case),
+            "has_successors": successors.exists(),
+        },
     )
 
 

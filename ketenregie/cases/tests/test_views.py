@@ -194,7 +194,10 @@ def test_holder_hands_over_own_role(client: Client, case_with_team: dict[str, An
     m = CaseMembership.objects.get(case=case, user=holder)
     c = login(client, holder)
     url = reverse("team_handover", args=[case.pk, m.pk])
-    assert c.get(url).status_code == 200
+    # No colleague in the role's organisation yet: the page says so instead of a form.
+    alone = c.get(url).content.decode()
+    assert "niemand die de rol van u kan overnemen" in alone and "procesregisseur" in alone
+    successor = UserFactory(roles=[(Role.PROFESSIONAL, None)], organisation=holder.organisation)
     bad = c.post(url, {"successor": holder.pk, "from_date": today().isoformat(), "note": "getypt"})
     # The holder is not offered: the form refuses them as a choice, keeping what was typed.
     assert "geldige keuze" in bad.content.decode() and "getypt" in bad.content.decode()
@@ -213,7 +216,6 @@ def test_holder_hands_over_own_role(client: Client, case_with_team: dict[str, An
     )
     assert refused.status_code == 200 and "blijft staan" in refused.content.decode()
     assert not CaseMembership.objects.filter(case=case, user=outsider).exists()
-    successor = UserFactory(roles=[(Role.PROFESSIONAL, None)], organisation=holder.organisation)
     page = c.get(url).content.decode()
     assert f'<optgroup label="{holder.organisation}">' in page and str(successor) in page
     resp = c.post(

@@ -61,7 +61,7 @@ def my_actions(request: AuthedRequest, bound: dict[str, Any] | None = None) -> H
         "querystring": "afgerond=1" if show_closed else "",
         "today": day,
         # All of the user's overdue actions, not only this page's: the count the dashboard shows.
-        "overdue": bounded_count(queries.my_actions(user).open().overdue(day)),
+        "overdue": bounded_count(queries.my_open_actions(user).overdue(day)),
         "show_closed": show_closed,
         "report_form": ActionReportForm(),
         "report_kinds": ActionReport.Kind.choices,

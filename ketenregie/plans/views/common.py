@@ -18,9 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ketenregie.accounts.access import house_case_workers
+from ketenregie.accounts.access import active_case_workers, house_case_workers
 from ketenregie.accounts.models import User
-from ketenregie.accounts.roles import CASE_WORK_ROLES
 from ketenregie.audit import services as audit
 from ketenregie.cases.access import (
     get_full_case_for,
@@ -74,12 +73,7 @@ def _invitable(house_id: int, case_id: int | None = None) -> QuerySet[User]:
         team = CaseMembership.objects.filter(case_id=case_id)
         who |= Q(pk__in=team.filter(user__isnull=False).values("user_id"))
         who |= Q(organisation_id__in=team.filter(user__isnull=True).values("organisation_id"))
-    return (
-        case_workers()
-        .filter(role_assignments__role__in=list(CASE_WORK_ROLES))
-        .filter(who)
-        .distinct()
-    )
+    return case_workers().filter(who, pk__in=active_case_workers().values("pk"))
 
 
 def _submit(

@@ -219,6 +219,13 @@ MFA_TOTP_ISSUER = "Ketenregie"
 # Accept the code of the neighbouring 30-second step too: a code typed as the step turns
 # over is otherwise refused (clock skew and slow typing).
 MFA_TOTP_TOLERANCE = 1
+# accounts hardening (issue 11): allauth sends no "unknown account" mail to a typed-in
+# address and no notification mails; users cannot remove their own authenticator; the
+# one-time set-up link of a new account lives this many hours (ADR 11).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_NOTIFICATIONS = False
+MFA_ADAPTER = "ketenregie.accounts.adapters.MfaAdapter"
+KETENREGIE_SETUP_LINK_HOURS = int(os.environ.get("KETENREGIE_SETUP_LINK_HOURS", "72"))
 LOGIN_REDIRECT_URL = "dashboard"
 LOGIN_URL = "account_login"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"

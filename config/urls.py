@@ -22,7 +22,10 @@ from ketenregie.privacy import views as privacy_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("sessie/", core_views.session_status, name="session_status"),
+    # MFA is mandatory (ADR 11): in front of allauth's own "deactivate TOTP".
+    path("accounts/2fa/totp/deactivate/", accounts_views.mfa_deactivate_refused),
     path("accounts/", include("allauth.urls")),
+    path("account-instellen/<str:token>/", accounts_views.account_setup, name="account_setup"),
     path("", dashboard_views.dashboard, name="dashboard"),
     path("casussen/", case_views.case_list, name="case_list"),
     path("casussen/<int:case_id>/", case_views.case_detail, name="case_detail"),
@@ -248,6 +251,22 @@ urlpatterns = [
     path("acties/<int:action_id>/melden/", plan_actions_views.action_report, name="action_report"),
     path("audittrail/", privacy_views.audit_search, name="audit_search"),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
+    path("beheer/gebruikers/rolaanvragen/", accounts_views.grant_requests, name="grant_requests"),
+    path(
+        "beheer/gebruikers/rolaanvragen/<int:pk>/",
+        accounts_views.grant_decide,
+        name="grant_decide",
+    ),
+    path(
+        "beheer/gebruikers/<int:pk>/instellink/",
+        accounts_views.manage_setup_link,
+        name="manage_setup_link",
+    ),
+    path(
+        "beheer/gebruikers/<int:pk>/mfa-resetten/",
+        accounts_views.manage_mfa_reset,
+        name="manage_mfa_reset",
+    ),
     path("beheer/<slug:kind>/", accounts_views.manage_list, name="manage_list"),
     path("beheer/<slug:kind>/nieuw/", accounts_views.manage_edit, name="manage_create"),
     path("beheer/<slug:kind>/<int:pk>/", accounts_views.manage_edit, name="manage_edit"),

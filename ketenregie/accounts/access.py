@@ -100,3 +100,15 @@ def house_case_workers(house_id: int) -> QuerySet[User]:
     partners = HousePartner.objects.filter(house_id=house_id).values("organisation_id")
     staff = RoleAssignment.objects.filter(house_id=house_id).values("user_id")
     return active_case_workers().filter(Q(organisation_id__in=partners) | Q(pk__in=staff))
+
+
+def can_decide_grant(user: User | AnonymousUser, requested_by_id: int, target_id: int) -> bool:
+    """Four eyes on role grants (ADR 11): a beheerder other than the one who asked, and
+    never for a grant to himself."""
+    return can_manage_accounts(user) and user.pk not in (requested_by_id, target_id)
+
+
+def can_reset_mfa(user: User | AnonymousUser, target_id: int) -> bool:
+    """A beheerder resets another user's authenticator, never his own: his own reset
+    would let whoever holds his password in without the second factor."""
+    return can_manage_accounts(user) and user.pk != target_id

@@ -14,12 +14,18 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from ketenregie.accounts import services
+from ketenregie.accounts.access import can_reset_mfa
 from ketenregie.accounts.forms import (
     HouseForm,
     OrganisationForm,
@@ -28,6 +34,7 @@ from ketenregie.accounts.forms import (
     VersionedForm,
 )
 from ketenregie.accounts.models import House, Organisation, Region, User
+from ketenregie.core.mail import absolute_url
 
 type SaveRecord = Callable[[VersionedForm, User, Any], Any]
 
@@ -43,6 +50,12 @@ class Resource:
     title: StrOrPromise
     columns: tuple[tuple[str, StrOrPromise], ...]
     select_related: tuple[str, ...] = ()
+    # Optional extras of a record's edit page: a template shown under the form and its
+    # context (the record, the beheerder looking at it).
+    edit_panel: str = ""
+    panel_context: Callable[[Any, User], dict[str, Any]] | None = None
+    # Optional response right after a record is created, instead of back to the list.
+    after_create: Callable[[HttpRequest, User, Any], HttpResponse] | None = None
 
 
 _registry: dict[str, Resource] = {}
@@ -94,9 +107,41 @@ def _save_user(form: VersionedForm, actor: User, instance: Any) -> Any:
         instance=instance,
         values=form.values(),
         roles=form.role_keys(),
-        password=form.cleaned_data.get("password") or "",
         expected_version=form.cleaned_data.get("version"),
     )
+
+
+def setup_link_page(request: HttpRequest, actor: User, user: User) -> HttpResponse:
+    """Make a set-up link for a user who was never set up and say where it went: mailed
+    to the user, or, without an e-mail address, shown to the beheerder this once."""
+    try:
+        path = services.issue_setup_link(actor=actor, user=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("manage_edit", kind="gebruikers", pk=user.pk)
+    response = TemplateResponse(
+        request,
+        "accounts/setup_link_issued.html",
+        {
+            "account": user,
+            "link": None if user.email else absolute_url(path),
+            "hours": services.setup_link_hours(),
+        },
+    )
+    # The link is a secret for one person: never kept by a browser or proxy cache.
+    add_never_cache_headers(response)
+    return response
+
+
+def _user_panel(user: User, viewer: User) -> dict[str, Any]:
+    from allauth.mfa.models import Authenticator
+
+    return {
+        "pending_grants": list(services.pending_grants(user)),
+        "has_totp": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
+        "never_set_up": not user.has_usable_password(),
+        "can_reset_mfa": can_reset_mfa(viewer, user.pk),
+    }
 
 
 def register_accounts_resources() -> None:
@@ -146,5 +191,8 @@ def register_accounts_resources() -> None:
                 ("is_active", _("Actief")),
             ),
             ("organisation",),
+            edit_panel="accounts/_user_panel.html",
+            panel_context=_user_panel,
+            after_create=setup_link_page,
         ),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, HousePartner, Organisation, Region, User
@@ -101,15 +102,14 @@ def role_choices() -> list[tuple[str, str]]:
 
 class UserForm(VersionedForm):
     roles = forms.MultipleChoiceField(
-        label=_("Rollen"), choices=role_choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    password = forms.CharField(
-        label=_("Nieuw wachtwoord"),
+        label=_("Rollen"),
+        choices=role_choices,
         required=False,
-        widget=forms.PasswordInput(render_value=False),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "Minimaal 12 tekens. Bij een nieuw account verplicht; de gebruiker stelt bij de "
-            "eerste keer inloggen de authenticator-app in."
+            "Een rol die toegang geeft tot casussen of persoonsgegevens gaat pas in als een "
+            "andere beheerder de toekenning goedkeurt. Een nieuw account krijgt geen "
+            "wachtwoord van u: de gebruiker kiest het zelf met een eenmalige instellink."
         ),
     )
 
@@ -134,8 +134,6 @@ class UserForm(VersionedForm):
             self.initial["roles"] = [
                 f"{r.role}|{r.house_id or ''}" for r in self.instance.role_assignments.all()
             ]
-        if not self.instance.pk:
-            self.fields["password"].required = True
 
     def role_keys(self) -> list[tuple[str, int | None]]:
         out = []
@@ -143,3 +141,7 @@ class UserForm(VersionedForm):
             role, _sep, house = key.partition("|")
             out.append((role, int(house) if house else None))
         return out
+
+
+class SetupPasswordForm(StyledFormMixin, SetPasswordForm):  # type: ignore[type-arg]
+    """The first password, chosen by the user through a set-up link (validators apply)."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.roles import Role
@@ -171,3 +173,94 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} ({self.house or '-'})"
+
+
+class RoleGrantRequest(models.Model):
+    """A role one beheerder asked to grant; it takes effect when a second, different
+    beheerder approves it (four eyes, ADR 11). The database refuses a decision by the
+    requester."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Wacht op goedkeuring")
+        APPROVED = "approved", _("Goedgekeurd")
+        REJECTED = "rejected", _("Afgewezen")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("gebruiker"), on_delete=models.CASCADE, related_name="grant_requests"
+    )
+    role = models.CharField(_("rol"), max_length=30, choices=Role.choices)
+    house = models.ForeignKey(
+        House, verbose_name=_("huis"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    state = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("aangevraagd door"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("besloten door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("aanvraag rol")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "house"],
+                condition=models.Q(state="pending"),
+                name="unique_pending_grant",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(state="pending", house__isnull=True),
+                name="unique_pending_grant_no_house",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | ~models.Q(decided_by=models.F("requested_by")),
+                name="grant_decided_by_another",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} ({self.house or '-'})"
+
+    @property
+    def key(self) -> str:
+        return f"{self.role}@{self.house_id or '-'}"
+
+
+def hash_setup_token(token: str) -> str:
+    """The stored form of a set-up token: only its SHA-256 (a 256-bit random token needs
+    no key or slow hash; a database copy then opens no account)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AccountSetupLink(models.Model):
+    """A one-time link with which a new user chooses their first password (ADR 11)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="setup_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"setup:{self.user_id}"
+
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

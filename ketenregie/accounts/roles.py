@@ -26,3 +26,11 @@ class Role(models.TextChoices):
 CASE_WORK_ROLES = frozenset(
     {Role.AANMELDER, Role.TRIAGEVOORZITTER, Role.PROCESREGISSEUR, Role.PROFESSIONAL}
 )
+
+# Roles a beheerder cannot grant alone (four eyes, ADR 11): every role that opens case
+# content or personal data, and the beheerder role itself (a second beheerder account
+# in one person's hands would approve its own maker's requests). Only beleid sees
+# nothing but aggregated figures (DOMAIN.md section 1), so it is granted at once.
+# The plain partner role (professional) is included: an organisation on a case's team
+# gives its professionals the case in full.
+GRANT_NEEDS_APPROVAL = frozenset(Role) - {Role.BELEID}

@@ -35,6 +35,15 @@ def absolute_url(path: str) -> str:
     return f"{settings.KETENREGIE_BASE_URL.rstrip('/')}{path}"
 
 
+def subject_line(subject: str) -> str:
+    """Every subject the product sends: the product name and a neutral phrase, never a
+    username, a host name or case content (also allauth's mails, accounts.adapters)."""
+    return f"Ketenregie: {subject}"
+
+
+FOOTER = "Dit bericht bevat bewust geen persoonsgegevens. Stuur het niet door."
+
+
 def send_link_mail(
     recipients: Iterable[str],
     *,
@@ -42,18 +51,16 @@ def send_link_mail(
     text: str,
     path: str,
     ics: bytes | None = None,
+    link_intro: str = "Bekijk het in Ketenregie (inloggen vereist):",
 ) -> None:
     """Queue a link-only e-mail for after commit. `text` must hold no personal data."""
     to = sorted({r for r in recipients if r})
     if not to or _muted.get():
         return
-    body = (
-        f"{text}\n\nBekijk het in Ketenregie (inloggen vereist):\n{absolute_url(path)}\n\n"
-        "Dit bericht bevat bewust geen persoonsgegevens. Stuur het niet door."
-    )
+    body = f"{text}\n\n{link_intro}\n{absolute_url(path)}\n\n{FOOTER}"
 
     def send() -> None:
-        message = EmailMessage(subject=f"Ketenregie: {subject}", body=body, to=to)
+        message = EmailMessage(subject=subject_line(subject), body=body, to=to)
         if ics is not None:
             message.attach("uitnodiging.ics", ics, "text/calendar; method=REQUEST")
         try:

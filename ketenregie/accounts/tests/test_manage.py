@@ -96,38 +96,25 @@ def test_create_user_with_roles_and_edit_it(admin_client: Client) -> None:
             "email": "n@example.invalid",
             "organisation": org.pk,
             "is_active": "on",
-            "roles": [f"procesregisseur|{house.pk}", "professional|"],
-            "password": "Een-goed-wachtwoord-2026",
+            "roles": [f"procesregisseur|{house.pk}", "beleid|"],
         },
     )
-    assert resp.status_code == 302, resp.content.decode()[-2000:]
+    # The beheerder sees where the set-up link went (mailed: the address is known).
+    assert resp.status_code == 200, resp.content.decode()[-2000:]
+    assert "naar het e-mailadres van de gebruiker gestuurd" in resp.content.decode()
     user = User.objects.get(username="nieuwe.regisseur")
-    assert user.check_password("Een-goed-wachtwoord-2026")
+    assert not user.has_usable_password()
+    # Beleid (figures only) is granted at once; the procesregisseur role waits (four eyes).
     assert set(RoleAssignment.objects.filter(user=user).values_list("role", "house_id")) == {
-        ("procesregisseur", house.pk),
-        ("professional", None),
+        ("beleid", None)
     }
     ev = AuditEvent.objects.get(action="user.roles_changed")
-    assert ev.data["na"] == sorted([f"procesregisseur@{house.pk}", "professional@-"])
+    assert ev.data["na"] == ["beleid@-"]
+    requested = AuditEvent.objects.get(action="user.role_grant_requested")
+    assert requested.data["rol"] == f"procesregisseur@{house.pk}"
     edit = admin_client.get(reverse("manage_edit", args=["gebruikers", user.pk])).content.decode()
-    assert f'value="procesregisseur|{house.pk}"' in edit and "checked" in edit
-
-
-def test_weak_password_is_refused_with_dutch_message(admin_client: Client) -> None:
-    org = OrganisationFactory()
-    resp = admin_client.post(
-        reverse("manage_create", args=["gebruikers"]),
-        {
-            "username": "zwak",
-            "first_name": "Z",
-            "last_name": "W",
-            "organisation": org.pk,
-            "password": "kort",
-        },
-    )
-    html = resp.content.decode()
-    assert resp.status_code == 200 and "te kort" in html and 'value="zwak"' in html
-    assert not User.objects.filter(username="zwak").exists()
+    assert 'value="beleid|"' in edit and "checked" in edit
+    assert "Rollen die wachten op goedkeuring" in edit and "Procesregisseur" in edit
 
 
 def test_concurrent_edit_of_organisation_is_refused(admin_client: Client) -> None:

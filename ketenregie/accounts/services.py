@@ -194,9 +194,7 @@ def decide_grant(*, actor: User, grant_id: int, approve: bool) -> RoleGrantReque
     grant.decided_at = timezone.now()
     grant.save(update_fields=["state", "decided_by", "decided_at"])
     if approve:
-        RoleAssignment.objects.get_or_create(
-            user_id=grant.user_id, role=grant.role, house_id=grant.house_id
-        )
+        RoleAssignment.objects.get_or_create(user=grant.user, role=grant.role, house=grant.house)
     audit.record(
         "user.role_grant_approved" if approve else "user.role_grant_rejected",
         actor=actor,

@@ -210,6 +210,7 @@ def account_setup(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def mfa_deactivate_refused(request: HttpRequest) -> HttpResponse:
     """Stands in front of allauth's "deactivate TOTP": MFA is mandatory (ADR 11)."""

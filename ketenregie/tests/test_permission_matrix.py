@@ -21,7 +21,12 @@ from django.test.client import ClientHandler
 from django.urls import reverse
 from django.utils import timezone
 
-from ketenregie.accounts.models import HousePartner
+from ketenregie.accounts.models import (
+    AccountSetupLink,
+    HousePartner,
+    RoleGrantRequest,
+    hash_setup_token,
+)
 from ketenregie.accounts.roles import CASE_WORK_ROLES, Role
 from ketenregie.cases.models import Case, CaseMembership, CaseRole
 from ketenregie.cases.workflow import Status
@@ -57,6 +62,8 @@ class Endpoint:
     url: Callable[[dict[str, Any]], str]
     expected: Callable[[Role, str], int]
     data: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    # Reachable without login (the set-up link): anonymous gets it too.
+    public: bool = False
 
 
 def _sees(role: Role, relation: str) -> bool:
@@ -674,6 +681,46 @@ ENDPOINTS = [
         lambda c: reverse("manage_edit", args=["huizen", c["case"].house_id]),
         _only(Role.BEHEERDER),
     ),
+    Endpoint(
+        "manage_edit_user",
+        "get",
+        lambda c: reverse("manage_edit", args=["gebruikers", c["spare"].pk]),
+        _only(Role.BEHEERDER),
+    ),
+    Endpoint("grant_requests", "get", lambda c: reverse("grant_requests"), _only(Role.BEHEERDER)),
+    Endpoint(
+        "grant_decide",
+        "post",
+        lambda c: reverse("grant_decide", args=[c["grant"].pk]),
+        _role_only(Role.BEHEERDER, 302),
+        data=lambda c: {"decision": "approve"},
+    ),
+    Endpoint(
+        "manage_setup_link",
+        "post",
+        lambda c: reverse("manage_setup_link", args=[c["fresh"].pk]),
+        _role_only(Role.BEHEERDER, 200),
+    ),
+    Endpoint(
+        "manage_mfa_reset",
+        "post",
+        lambda c: reverse("manage_mfa_reset", args=[c["spare"].pk]),
+        _role_only(Role.BEHEERDER, 302),
+    ),
+    # MFA is mandatory: allauth's "deactivate" answers everyone with a redirect back.
+    Endpoint(
+        "mfa_deactivate", "get", lambda c: "/accounts/2fa/totp/deactivate/", lambda r, rel: 302
+    ),
+    Endpoint(
+        "mfa_deactivate", "post", lambda c: "/accounts/2fa/totp/deactivate/", lambda r, rel: 302
+    ),
+    Endpoint(
+        "account_setup",
+        "get",
+        lambda c: reverse("account_setup", args=[c["setup_token"]]),
+        lambda r, rel: 200,
+        public=True,
+    ),
 ]
 
 
@@ -788,7 +835,26 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     escalation = DirectorEscalation.objects.create(
         case=case, to=DirectorEscalation.To.MANAGER, reason="x", by=spare, at=timezone.now()
     )
+    # Accounts: a role grant another beheerder asked for, and an account never set up
+    # with its set-up link.
+    grant = RoleGrantRequest.objects.create(
+        user=spare,
+        role=Role.PRIVACY_OFFICER,
+        requested_by=UserFactory(roles=[(Role.BEHEERDER, None)]),
+    )
+    fresh = UserFactory(totp=False)
+    fresh.set_unusable_password()
+    fresh.save(update_fields=["password"])
+    setup_token = "matrix-setup-token"
+    AccountSetupLink.objects.create(
+        user=fresh,
+        token_hash=hash_setup_token(setup_token),
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
     return {
+        "grant": grant,
+        "fresh": fresh,
+        "setup_token": setup_token,
         "case": case,
         "user": user,
         "spare": spare,
@@ -931,6 +997,9 @@ class TestMatrix:
         endpoint = ENDPOINTS[index]
         url = endpoint.url(world)
         resp = client.get(url) if endpoint.method in ("get", "htmx") else client.post(url, {})
+        if endpoint.public:
+            assert resp.status_code == 200
+            return
         assert resp.status_code == 302 and reverse("account_login") in resp["Location"]
 
 

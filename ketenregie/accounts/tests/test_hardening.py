@@ -36,12 +36,12 @@ def _client_for(user: User) -> Client:
 
 
 @pytest.fixture
-def beheer_a() -> User:
+def beheer_a() -> Any:
     return UserFactory(roles=[(Role.BEHEERDER, None)])
 
 
 @pytest.fixture
-def beheer_b() -> User:
+def beheer_b() -> Any:
     return UserFactory(roles=[(Role.BEHEERDER, None)])
 
 

@@ -48,7 +48,6 @@ _ACTIONS = (
     # Management of users, regions, organisations and houses.
     AuditAction("user.created", _("Gebruiker aangemaakt")),
     AuditAction("user.updated", _("Gebruiker gewijzigd")),
-    AuditAction("user.password_set", _("Wachtwoord ingesteld")),
     AuditAction("user.roles_changed", _("Rollen van gebruiker gewijzigd")),
     AuditAction("user.role_grant_requested", _("Toekenning van rol aangevraagd")),
     AuditAction("user.role_grant_approved", _("Toekenning van rol goedgekeurd")),

@@ -240,6 +240,15 @@ USERS: list[tuple[str, str, str, str, str, list[tuple[Role, str | None]]]] = [
         "Beleidsadviseur veiligheid",
         [(Role.BELEID, None)],
     ),
+    # A second beheerder: roles that open cases take two (four eyes, ADR 11).
+    (
+        "beheer2",
+        "Koen",
+        "Lemmens",
+        "zvh_mhl",
+        "Functioneel beheerder",
+        [(Role.BEHEERDER, None)],
+    ),
 ]
 
 TRIAGE_TIME = (dt.time(13, 0), dt.time(14, 30))

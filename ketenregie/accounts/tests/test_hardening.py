@@ -268,6 +268,16 @@ def test_setup_link_is_mailed_link_only_and_works_once(
     anonymous.post(reverse("account_login"), {"login": "nieuw.account", "password": NEW_PASSWORD})
     resp = anonymous.get(reverse("dashboard"))
     assert resp.status_code == 302 and resp["Location"] == reverse("mfa_activate_totp")
+    anonymous.post(reverse("account_reauthenticate"), {"password": NEW_PASSWORD})
+    page = anonymous.get(reverse("mfa_activate_totp")).content.decode()
+    assert "Authenticator-app instellen" in page
+    secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page)
+    if secret is None:
+        secret = re.search(r'value="([A-Z2-7]{16,})"', page)
+    assert secret is not None
+    anonymous.post(reverse("mfa_activate_totp"), {"code": pyotp.TOTP(secret.group(1)).now()})
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    assert anonymous.get(reverse("dashboard")).status_code == 200
 
 
 def test_setup_link_without_email_is_shown_once_and_expires(beheer_a: User) -> None:

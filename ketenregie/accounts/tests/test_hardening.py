@@ -269,11 +269,9 @@ def test_setup_link_is_mailed_link_only_and_works_once(
     resp = anonymous.get(reverse("dashboard"))
     assert resp.status_code == 302 and resp["Location"] == reverse("mfa_activate_totp")
     anonymous.post(reverse("account_reauthenticate"), {"password": NEW_PASSWORD})
-    page = anonymous.get(reverse("mfa_activate_totp")).content.decode()
-    assert "Authenticator-app instellen" in page
-    secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page)
-    if secret is None:
-        secret = re.search(r'value="([A-Z2-7]{16,})"', page)
+    activate = anonymous.get(reverse("mfa_activate_totp")).content.decode()
+    assert "Authenticator-app instellen" in activate
+    secret = re.search(r'value="([A-Z2-7]{16,})"', activate)
     assert secret is not None
     anonymous.post(reverse("mfa_activate_totp"), {"code": pyotp.TOTP(secret.group(1)).now()})
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

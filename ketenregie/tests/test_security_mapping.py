@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.test import Client
 from django.urls import reverse
 
@@ -111,8 +112,8 @@ def test_no_requirement_pending() -> None:
 # --- Controls the mappings rely on that had no test of their own -----------------------
 
 
-def _log_in(client: Client, user: object) -> None:
-    client.post(reverse("account_login"), {"login": user.username, "password": PASSWORD})  # type: ignore[attr-defined]
+def _log_in(client: Client, user: User) -> None:
+    client.post(reverse("account_login"), {"login": user.username, "password": PASSWORD})
     resp = client.post(reverse("mfa_authenticate"), {"code": pyotp.TOTP(SECRET).now()})
     assert resp.status_code == 302
 
@@ -250,7 +251,9 @@ def test_login_does_not_redirect_to_another_host(client: Client) -> None:
     # ASVS V3.7.2: `next` pointing elsewhere is ignored after login.
     user = UserFactory(roles=[(Role.PROFESSIONAL, None)])
     login = reverse("account_login") + "?next=https://example.org/"
-    client.post(login, {"login": user.username, "password": PASSWORD, "next": "https://example.org/"})
+    client.post(
+        login, {"login": user.username, "password": PASSWORD, "next": "https://example.org/"}
+    )
     resp = client.post(reverse("mfa_authenticate"), {"code": pyotp.TOTP(SECRET).now()})
     assert resp.status_code == 302
     assert not resp["Location"].startswith(("http://", "https://", "//"))
@@ -271,7 +274,9 @@ def test_a_totp_code_is_accepted_only_once() -> None:
 
 
 @pytest.mark.django_db
-def test_password_reset_does_not_log_in_or_skip_totp(client: Client, mailoutbox: list) -> None:
+def test_password_reset_does_not_log_in_or_skip_totp(
+    client: Client, mailoutbox: list[EmailMessage]
+) -> None:
     # ASVS V6.4.3: the reset link sets a password and nothing more; TOTP is still asked.
     user = UserFactory(roles=[(Role.PROFESSIONAL, None)], email="p.jansen@example.org")
     client.post(reverse("account_reset_password"), {"email": user.email})

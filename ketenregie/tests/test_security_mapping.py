@@ -15,9 +15,11 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 import pyotp
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -28,6 +30,7 @@ from django.urls import reverse
 
 from ketenregie.accounts.models import User
 from ketenregie.accounts.roles import Role
+from ketenregie.audit.models import AuditEvent
 from ketenregie.tests_support.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,6 +110,37 @@ def test_no_requirement_pending() -> None:
         if PENDING.search(line)
     ]
     assert pending == [], f"{len(pending)} cells still pending:\n" + "\n".join(pending)
+
+
+STATUSES = ("met", "pending", "open", "n/a")
+GROUPED = re.compile(r"\((\d+) reqs\)")
+# A requirement row starts with its id: V1.2.3 (ASVS), 5.17.01 (BIO2), N-20 (NEN 7513).
+ROW_ID = re.compile(r"V\d|\d|N-\d")
+
+
+def _status_counts(text: str) -> dict[str, int]:
+    """Rows per status in a mapping's tables; a row "V10 (29 reqs)" counts 29."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not line.startswith("| ") or len(cells) < 5 or not ROW_ID.match(cells[0]):
+            continue
+        status = next((c for c in cells[2:4] if c in STATUSES), None)
+        if status is None:
+            continue
+        grouped = GROUPED.search(cells[0])
+        counts[status] += int(grouped.group(1)) if grouped else 1
+    return counts
+
+
+def test_summary_counts_match_the_tables() -> None:
+    for doc in _mapping_files():
+        text = doc.read_text(encoding="utf-8")
+        c = _status_counts(text)
+        applies = c["met"] + c["pending"] + c["open"]
+        figures = (applies + c["n/a"], applies, c["met"], c["pending"], c["open"], c["n/a"])
+        row = "| " + " | ".join(str(f) for f in figures) + " |"
+        assert row in text, (doc.name, row)
 
 
 # --- Controls the mappings rely on that had no test of their own -----------------------
@@ -294,3 +328,35 @@ def test_password_reset_does_not_log_in_or_skip_totp(
     client.post(reverse("account_login"), {"login": user.username, "password": new})
     pending = client.get(reverse("case_list"))
     assert pending.status_code == 302  # the MFA stage still stands between
+
+
+@pytest.mark.django_db
+def test_account_attributes_need_reauthentication_or_the_beheerder(client: Client) -> None:
+    # ASVS V7.5.1: MFA settings ask for the password again; an e-mail address cannot be
+    # added to an account with MFA (allauth refuses), so only the beheerder changes it.
+    user = UserFactory(roles=[(Role.PROFESSIONAL, None)], email="p.jansen@example.org")
+    client.force_login(user)  # a session without a recent password entry
+    resp = client.get(reverse("mfa_generate_recovery_codes"))
+    assert resp.status_code == 302 and reverse("account_reauthenticate") in resp["Location"]
+    added = client.post(reverse("account_email"), {"email": "ander@example.org", "action_add": "1"})
+    assert added.status_code == 200
+    user.refresh_from_db()
+    assert not EmailAddress.objects.filter(user=user, email="ander@example.org").exists()
+    assert user.email == "p.jansen@example.org"
+
+
+@pytest.mark.django_db
+def test_a_case_read_names_who_for_whom_which_client_when_and_why(
+    client: Client, case_with_team: dict[str, Any]
+) -> None:
+    # NEN 7513 fields of a log line: event, time, client, user, the organisation the user
+    # acts for, and the purpose; BIO2 8.15.01.
+    case, reader = case_with_team["case"], case_with_team["regisseur"]
+    client.force_login(reader)
+    assert client.get(reverse("case_detail", args=[case.pk])).status_code == 200
+    event = AuditEvent.objects.get(action="case.viewed", actor=reader)
+    assert event.case_id == case.pk and event.occurred_at is not None
+    assert event.actor_label == reader.username
+    assert event.actor_organisation_id == reader.organisation_id is not None
+    assert event.purpose == "casusregie"
+    assert event.object_type == "cases.case" and event.object_id == str(case.pk)

@@ -31,6 +31,7 @@ from django.urls import reverse
 from ketenregie.accounts.models import User
 from ketenregie.accounts.roles import Role
 from ketenregie.audit.models import AuditEvent
+from ketenregie.cases.models import Person
 from ketenregie.tests_support.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -360,3 +361,31 @@ def test_a_case_read_names_who_for_whom_which_client_when_and_why(
     assert event.actor_organisation_id == reader.organisation_id is not None
     assert event.purpose == "casusregie"
     assert event.object_type == "cases.case" and event.object_id == str(case.pk)
+
+
+@pytest.mark.django_db
+def test_stored_markup_is_escaped_on_the_case_page(
+    client: Client, case_with_team: dict[str, Any]
+) -> None:
+    # ASVS V1.1.2, V1.2.1, V3.2.2: data is escaped by the template, never rendered as HTML.
+    case, reader = case_with_team["case"], case_with_team["regisseur"]
+    markup = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    Person.objects.filter(pk=case.person_id).update(achternaam=markup)
+    client.force_login(reader)
+    html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert markup not in html and "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.django_db
+def test_a_forwarded_for_header_from_the_client_is_not_trusted(client: Client) -> None:
+    # ASVS V4.1.3: a client cannot choose the address the audit trail and the per-IP rate
+    # limit see by sending X-Forwarded-For.
+    user = UserFactory()
+    client.post(
+        reverse("account_login"),
+        {"login": user.username, "password": "fout-wachtwoord"},
+        headers={"X-Forwarded-For": "203.0.113.9"},
+    )
+    event = AuditEvent.objects.get(action="auth.login_failed")
+    assert event.data["ip"] == "127.0.0.1"

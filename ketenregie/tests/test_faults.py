@@ -31,12 +31,10 @@ import re
 import shlex
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import threading
 import time
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -63,6 +61,7 @@ from ketenregie.intake.criteria import ensure_default_criteria
 from ketenregie.intake.models import Attachment, Referral
 from ketenregie.plans import services as plan_services
 from ketenregie.plans.models import DomainScore, Meeting, Participant, Plan
+from ketenregie.tests_support import files
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -78,23 +77,6 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the factories' secret
 PASSWORD = "Test-wachtwoord-123!"  # the factories' password
 PAUSE = "0.05"  # seconds the server waits after each audit event inside a transaction
 PLANS = 2
-
-
-def _png(size: int = 160) -> bytes:
-    """A real (decodable) PNG of random pixels, about 75 kB: an upload that takes a while."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    rows = b"".join(b"\x00" + random.randbytes(size * 3) for _ in range(size))
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 @dataclass
@@ -270,7 +252,7 @@ class Writer:
 def _writers(server: Server, world: World) -> list[Writer]:
     base = server.base
     domain = world.domains[0]
-    png = _png()
+    png = files.png()
 
     def referral(session: requests.Session, n: int) -> requests.Response:
         data = {

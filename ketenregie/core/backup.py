@@ -36,6 +36,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import CommandError
+from django.core.signals import setting_changed
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -297,8 +298,15 @@ def _write_keys(keys: dict[str, str]) -> list[str]:
             fh.write(value)
         target.chmod(0o600)
         written.append(name)
-    # This process goes on to verify the trail with the restored key.
+    # This process goes on to verify the trail with the restored key (the signal tells
+    # the audit app to drop the key it cached).
     settings.KETENREGIE_AUDIT_KEY = keys["audit_key"]
+    setting_changed.send(
+        sender=None,
+        setting="KETENREGIE_AUDIT_KEY",
+        value=keys["audit_key"],
+        enter=True,
+    )
     return written
 
 

@@ -489,6 +489,13 @@ if connection.vendor == "postgresql":
             "(scripts/test.sh zet het). Draai deze test niet op een gedeeld cluster."
         )
 
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            durable = cursor.fetchone()[0] != "off"
+        # Without it a crash loses commits already confirmed to the client: this test
+        # would (rightly) fail on them. scripts/test.sh restarts the cluster without it.
+        assert durable, "Dit cluster draait met synchronous_commit=off; herstart zonder."
+
         def crash_postgres(server: Server) -> None:
             command = [*shlex.split(pg_ctl), "-m", "immediate", "-w", "restart"]
             subprocess.run(command, check=True, capture_output=True, timeout=60)  # noqa: S603

@@ -9,7 +9,11 @@ the var directory the keys, and the audit trail verifies with the restored key.
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 import stat
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from ketenregie.accounts.roles import Role
 from ketenregie.audit.models import AuditEvent
@@ -33,6 +38,8 @@ from ketenregie.tests_support.factories import HouseFactory, UserFactory
 
 # pg_dump and the restore work through their own connections: the data must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -115,3 +122,61 @@ def test_restore_refuses_a_different_audit_key_from_the_environment(
     # Refused before anything changed.
     assert not get_user_model().objects.exists()
     assert not (tmp_path / "nieuw" / "attachments").exists()
+
+
+if connection.vendor == "postgresql":
+
+    def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+
+    def test_restore_into_a_new_database_by_a_new_process(settings: Any, tmp_path: Path) -> None:
+        """The multi-server form: a brand-new, unmigrated database, keys from the
+        environment, `manage.py restore` and `verify_audit` as separate processes."""
+        content = _referral_with_attachment()
+        before = counts()
+        archive = tmp_path / "ketenregie.tar"
+        call_command("backup", str(archive))
+        db = connection.settings_dict
+        name = f"{db['NAME']}_herstel"
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        fresh = tmp_path / "nieuw"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+        env.pop("KETENREGIE_ATTACHMENT_ROOT", None)
+        env.update(
+            DATABASE_URL=(
+                f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}"
+                f":{db['PORT'] or 5432}/{name}"
+            ),
+            DJANGO_SECRET_KEY=settings.SECRET_KEY,
+            KETENREGIE_AUDIT_KEY=settings.KETENREGIE_AUDIT_KEY,
+            KETENREGIE_VAR_DIR=str(fresh),
+        )
+        try:
+            restored = _manage(env, "restore", str(archive))
+            assert restored.returncode == 0, restored.stderr[-3000:]
+            assert "Audittrail intact" in restored.stdout
+            verified = _manage(env, "verify_audit")
+            assert verified.returncode == 0, verified.stderr[-3000:]
+            script = (
+                "import json\nfrom ketenregie.core import backup\n"
+                "print(json.dumps(backup.counts()))"
+            )
+            after = _manage(env, "shell", "--no-imports", "-c", script)
+            assert json.loads(after.stdout) == before, after.stderr[-3000:]
+            stored = Attachment.objects.get().file.name
+            assert (fresh / "attachments" / stored).read_bytes() == content
+            # The keys came from the environment: nothing written to var/.
+            assert not (fresh / "audit_key").exists()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -48,6 +48,13 @@ def audit_key() -> bytes:
     return key.encode("utf-8") if isinstance(key, str) else bytes(key)
 
 
+def forget_key_when_changed(*, setting: str, **kwargs: Any) -> None:
+    """`setting_changed` receiver (AuditConfig.ready): a restore (`manage.py restore`) or
+    a test that sets another key must not keep hashing with the cached one."""
+    if setting == "KETENREGIE_AUDIT_KEY":
+        audit_key.cache_clear()
+
+
 def canonical_time(value: dt.datetime) -> str:
     """UTC as 2026-01-02T03:04:05.000006Z (what strftime "%Y-%m-%dT%H:%M:%S.%fZ" gives, faster)."""
     return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"

@@ -12,6 +12,8 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import os
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -29,6 +31,12 @@ if TYPE_CHECKING:
     # The user model, whichever AUTH_USER_MODEL names (django-stubs), as in core.http:
     # audit sits below accounts and does not import it.
     from django.contrib.auth.models import _User as User
+
+
+# Test-only (tests/test_faults.py): the server under test pauses this long after writing
+# each event inside a transaction, so a SIGKILL or a database restart lands mid-transaction.
+# Unset (0) everywhere else; never set it in production.
+_FAULT_TEST_PAUSE = float(os.environ.get("KETENREGIE_FAULT_TEST_PAUSE_SECONDS") or 0)
 
 
 def _plain(data: Mapping[str, Any]) -> Any:
@@ -149,6 +157,8 @@ def record(
     )
     fields = dict(zip(CONTENT_FIELDS, content, strict=True))
     AuditEvent.objects.create(body_hash=Hasher().body(body_json(content)), **fields)
+    if _FAULT_TEST_PAUSE and connection.in_atomic_block:
+        time.sleep(_FAULT_TEST_PAUSE)
     sealing.seal_when_committed()
 
 

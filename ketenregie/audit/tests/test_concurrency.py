@@ -10,14 +10,16 @@ there the same module checks the order a later writer seals in.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from uuid import uuid4
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
 from ketenregie.audit import sealing
 from ketenregie.audit import services as audit
-from ketenregie.audit.models import AuditEvent
+from ketenregie.audit.models import AuditChainHead, AuditEvent
 from ketenregie.audit.verify import verify_chain
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,21 +92,54 @@ if connection.vendor == "postgresql":
         assert job.errors == []
         assert verify_chain() == (1, None)
 
-    def test_the_database_refuses_edits_and_deletes_but_allows_sealing() -> None:
+    @contextmanager
+    def _as_app_role() -> Iterator[None]:
+        """An ordinary login role with every privilege on every table, as a production
+        app user has, next to the connection's own user (here the tables' owner and a
+        superuser): the triggers hold for both."""
+        name = f"ketenregie_app_{uuid4().hex[:12]}"
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE ROLE {name}")
+            cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {name}")
+            cursor.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {name}")
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET ROLE {name}")
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET ROLE")
+                cursor.execute(f"DROP OWNED BY {name}")
+                cursor.execute(f"DROP ROLE {name}")
+
+    @pytest.mark.parametrize("who", ["eigen gebruiker", "app-rol"])
+    def test_the_database_refuses_edits_and_deletes_but_allows_sealing(who: str) -> None:
         for i in range(2):
             audit.record("case.viewed", actor=None, case_id=i)
         first = AuditEvent.objects.order_by("id").first()
         assert first is not None and first.seq == 1  # sealing passed the trigger
         table = AuditEvent._meta.db_table
-        for statement in (
+        head = AuditChainHead._meta.db_table
+        refused = (
             f"UPDATE {table} SET action = 'x' WHERE id = %s",  # noqa: S608
             f"UPDATE {table} SET seq = 7 WHERE id = %s",  # noqa: S608
+            f"UPDATE {table} SET seq = NULL, prev_hash = NULL, hash = NULL WHERE id = %s",  # noqa: S608
             f"DELETE FROM {table} WHERE id = %s",  # noqa: S608
-        ):
-            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(statement, [first.pk])
-        assert verify_chain() == (2, None)
+            # The chain head, the other audit table: not deleted, not moved back, not
+            # given another hash at the same place (the id is a dummy parameter).
+            f"DELETE FROM {head} WHERE id <> %s",  # noqa: S608
+            f"UPDATE {head} SET seq = seq - 1 WHERE id <> %s",  # noqa: S608
+            f"UPDATE {head} SET hash = md5(hash) WHERE id <> %s",  # noqa: S608
+        )
+        with _as_app_role() if who == "app-rol" else nullcontext():
+            for statement in refused:
+                with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+                    with connection.cursor() as cursor:
+                        cursor.execute(statement, [first.pk])
+            # Sealing, which moves the head forward, still works for this user.
+            audit.record("case.viewed", actor=None, case_id=9)
+        assert AuditChainHead.objects.get().seq == 3
+        assert verify_chain() == (3, None)
 
 else:
 

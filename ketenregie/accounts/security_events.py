@@ -99,19 +99,22 @@ def record_limit_events(
     refused. `before` is `exhausted_limits` from before the attempt."""
     base = who(request, user, typed)
     after = exhausted_limits(request, key)
+    # The step and the limits are part of what is counted together, so a minute's
+    # summary never lumps a username lockout in with an address lockout.
     for limit in sorted(after - before):
         record_flood_prone(
             "auth.locked_out",
             actor=base["actor"],
-            subject=base["subject"],
+            subject=f"{base['subject']}|{step}|{limit}",
             data={**base["data"], "stap": step, "blokkade": limit},
         )
     if refused:
+        limits = sorted(before | after)
         record_flood_prone(
             "auth.login_blocked",
             actor=base["actor"],
-            subject=base["subject"],
-            data={**base["data"], "stap": step, "blokkade": sorted(before | after)},
+            subject=f"{base['subject']}|{step}|{'+'.join(limits)}",
+            data={**base["data"], "stap": step, "blokkade": limits},
         )
 
 

@@ -301,8 +301,12 @@ STORAGES = {
 
 MAILERS = {
     "default": {
+        # Production sends by SMTP unless told otherwise; elsewhere mail goes to the console.
         "BACKEND": os.environ.get(
-            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+            "DJANGO_EMAIL_BACKEND",
+            "django.core.mail.backends.smtp.EmailBackend"
+            if PRODUCTION
+            else "django.core.mail.backends.console.EmailBackend",
         )
     }
 }

@@ -2,9 +2,9 @@
 
 Every response that reaches this middleware is dynamic: WhiteNoise answers static files
 before it (it sits above this one in settings.MIDDLEWARE), so those keep their long cache
-lifetime. Everything else — pages behind login, PDFs, .ics files, attachments, error
-pages, the login page itself — is sent with `Cache-Control: no-store`, so neither the
-browser nor a proxy keeps a copy of personal data (ASVS 14.3, BIO2 logging of access).
+lifetime. Everything else — pages behind login, PDFs, attachments, error pages,
+the login page itself — is sent with `Cache-Control: no-store`, so neither the
+browser nor a proxy keeps a copy of personal data (ASVS 14.3).
 
 A response that ends a session (logout, or the absolute session lifetime running out)
 also carries `Clear-Site-Data`: the browser drops what it still holds of the session.

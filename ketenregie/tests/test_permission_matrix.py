@@ -920,6 +920,9 @@ class TestMatrix:
             resp = client.post(url, endpoint.data(world) if endpoint.data else {})
         expected = endpoint.expected(role, relation)
         assert resp.status_code == expected, (endpoint.name, endpoint.method, role, relation)
+        # Nothing behind login is kept by a browser or proxy: pages, PDFs, attachments,
+        # refusals (security review finding 5, core.middleware.NoStoreMiddleware).
+        assert "no-store" in resp.get("Cache-Control", ""), (endpoint.name, endpoint.method)
 
     @pytest.mark.parametrize("index", range(len(ENDPOINTS)), ids=ENDPOINT_IDS)
     @pytest.mark.parametrize(
@@ -932,6 +935,7 @@ class TestMatrix:
         url = endpoint.url(world)
         resp = client.get(url) if endpoint.method in ("get", "htmx") else client.post(url, {})
         assert resp.status_code == 302 and reverse("account_login") in resp["Location"]
+        assert "no-store" in resp.get("Cache-Control", "")
 
 
 @pytest.mark.django_db

@@ -54,7 +54,7 @@ def known_user(username: str) -> User | None:
     """The account a typed username names (case-insensitive, as allauth logs in), if any."""
     if not username:
         return None
-    user: User | None = get_user_model().objects.filter(username__iexact=username).first()  # type: ignore[assignment]
+    user: User | None = get_user_model().objects.filter(username__iexact=username).first()
     return user
 
 
@@ -145,7 +145,12 @@ class _LimitAuditMixin:
             raise
         finally:
             record_limit_events(
-                request, before=before, refused=refused, step="verificatiecode", user=self.user, key=key
+                request,
+                before=before,
+                refused=refused,
+                step="verificatiecode",
+                user=self.user,
+                key=key,
             )
         return code
 

@@ -109,7 +109,11 @@ def _flush_one(pk: int) -> int:
         tally.delete()
         if not tally.extra:
             return 0
-        actor = get_user_model().objects.filter(pk=tally.actor_id).first()
+        actor = (
+            get_user_model().objects.filter(pk=tally.actor_id).first()
+            if tally.actor_id is not None
+            else None
+        )
         record(
             tally.action,
             actor=actor,

@@ -30,7 +30,7 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the factories' TOTP secret
 START = dt.datetime(2026, 3, 2, 9, 0, 5, tzinfo=dt.UTC)
 
 
-def _attempt(client: Client, username: str, password: str = "fout-wachtwoord") -> Any:
+def _attempt(client: Client, username: str, password: str = "fout-wachtwoord") -> Any:  # noqa: S107
     return client.post(reverse("account_login"), {"login": username, "password": password})
 
 

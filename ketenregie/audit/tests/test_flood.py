@@ -16,7 +16,9 @@ START = dt.datetime(2026, 3, 2, 9, 0, 5, tzinfo=dt.UTC)
 
 
 def _total() -> int:
-    return sum(int(ev.data["aantal"]) for ev in AuditEvent.objects.filter(action="auth.csrf_failed"))
+    return sum(
+        int(ev.data["aantal"]) for ev in AuditEvent.objects.filter(action="auth.csrf_failed")
+    )
 
 
 def test_many_addresses_share_an_overflow_subject(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -25,7 +27,10 @@ def test_many_addresses_share_an_overflow_subject(monkeypatch: pytest.MonkeyPatc
         for n in range(60):
             for _ in range(3):
                 flood.record_flood_prone(
-                    "auth.csrf_failed", actor=None, subject=f"ip:10.0.0.{n}", data={"ip": f"10.0.0.{n}"}
+                    "auth.csrf_failed",
+                    actor=None,
+                    subject=f"ip:10.0.0.{n}",
+                    data={"ip": f"10.0.0.{n}"},
                 )
     with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
         assert flood.flush() == 21  # 20 addresses and the overflow subject had more

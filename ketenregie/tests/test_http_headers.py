@@ -123,9 +123,10 @@ def test_production_settings_turn_on_https(monkeypatch: pytest.MonkeyPatch) -> N
     assert prod["SESSION_COOKIE_SECURE"] is True and prod["CSRF_COOKIE_SECURE"] is True
     assert prod["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
     # A shorter HSTS time than a year is raised to a year.
-    assert _production_settings(monkeypatch, KETENREGIE_HSTS_SECONDS="60")[
-        "SECURE_HSTS_SECONDS"
-    ] == 31536000
+    assert (
+        _production_settings(monkeypatch, KETENREGIE_HSTS_SECONDS="60")["SECURE_HSTS_SECONDS"]
+        == 31536000
+    )
 
 
 def test_production_refuses_debug(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,9 +155,7 @@ def test_production_headers_and_cookies(monkeypatch: pytest.MonkeyPatch) -> None
         # Through the TLS-terminating proxy.
         resp = client.get(reverse("account_login"), headers={"X-Forwarded-Proto": "https"})
         assert resp.status_code == 200
-        assert resp["Strict-Transport-Security"] == (
-            "max-age=31536000; includeSubDomains; preload"
-        )
+        assert resp["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
         assert _no_store(resp) and resp["Cross-Origin-Resource-Policy"] == "same-origin"
         cookie = resp.cookies["__Host-csrftoken"]
         assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]
@@ -172,7 +171,9 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
         for k, v in os.environ.items()
         if k not in ("DJANGO_DEBUG", "KETENREGIE_DEMO", "DJANGO_SECURE_COOKIES", "PYTEST_VERSION")
     }
-    env.update(PRODUCTION_ENV, KETENREGIE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
+    env.update(
+        PRODUCTION_ENV, KETENREGIE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings"
+    )
     result = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,

@@ -7,6 +7,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 
 from ketenregie.accounts import security_events
 
@@ -14,6 +15,23 @@ from ketenregie.accounts import security_events
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        # The logout response sends Clear-Site-Data, which would also clear a message
+        # cookie: the login page says "U bent uitgelogd" from its address instead.
+        return reverse("account_login") + "?afgemeld=1"
+
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        if message_template == "account/messages/logged_out.txt":
+            return  # said by the login page (get_logout_redirect_url)
+        super().add_message(request, level, message_template, *args, **kwargs)
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
         """allauth's password check, with its rate limit audited (security_events): the

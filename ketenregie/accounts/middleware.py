@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from ketenregie.audit import services as audit
 
@@ -57,18 +55,12 @@ class SessionLifetimeMiddleware:
             data={"ip": str(request.META.get("REMOTE_ADDR", "")), "pad": request.path[:200]},
         )
         logout(request)  # audited as auth.logout; asks for Clear-Site-Data
-        hours = round(settings.SESSION_MAX_AGE / 3600, 1)
-        messages.warning(
-            request,
-            _(
-                "Uw sessie is beëindigd omdat u langer dan %(hours)s uur was ingelogd. "
-                "Log opnieuw in om verder te werken."
-            )
-            % {"hours": f"{hours:g}"},
-        )
-        login = reverse(settings.LOGIN_URL)
-        if request.method == "GET":
-            login += "?next=" + quote(request.get_full_path())
+        # The login page explains why from its address: Clear-Site-Data also clears the
+        # cookie a message would ride in.
+        query = {"sessie": "verlopen"}
+        if request.method == "GET" and not request.headers.get("HX-Request"):
+            query["next"] = request.get_full_path()
+        login = reverse(settings.LOGIN_URL) + "?" + urlencode(query)
         if request.headers.get("HX-Request"):
             # htmx would swap the login page into a fragment: send the whole page there.
             response = HttpResponse(status=204)

@@ -93,6 +93,8 @@ def test_logout_clears_site_data(client: Client) -> None:
     assert resp.status_code == 302
     assert resp["Clear-Site-Data"] == '"cache", "cookies", "storage"'
     assert _no_store(resp)
+    # Clear-Site-Data also clears a message cookie: the login page says it by its address.
+    assert "U bent uitgelogd." in client.get(resp["Location"]).content.decode()
 
 
 # Production: the settings module as a production environment loads it.

@@ -49,9 +49,10 @@ def test_session_used_every_ten_minutes_ends_after_ten_hours(client: Client) -> 
         assert resp["Location"].startswith(reverse("account_login"))
         assert resp["Clear-Site-Data"] == '"cache", "cookies", "storage"'
         login_page = client.get(resp["Location"])
-        assert "Uw sessie is beëindigd omdat u langer dan 10 uur was ingelogd" in (
+        assert "Uw sessie is beëindigd, omdat u de maximale tijd aaneengesloten" in (
             login_page.content.decode()
         )
+        assert "next=%2Fcasussen%2F" in resp["Location"]
         # Logged out for good: the next page asks for a login again.
         again = client.get(reverse("case_list"))
         assert again.status_code == 302 and reverse("account_login") in again["Location"]

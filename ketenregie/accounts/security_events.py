@@ -7,6 +7,9 @@ form error and sends no signal. This module records every one (ADR 13):
 - `auth.login_failed` / `auth.mfa_failed`: a wrong password or code (from the signals);
 - `auth.locked_out`: the attempt that used up a limit, so the next ones are refused;
 - `auth.login_blocked`: each attempt refused while a limit holds;
+- `auth.rate_limited`: a request allauth answers with 429 before any check (more than
+  30 login posts a minute from one address; reauthentication) (`rate_limited`, the
+  URLconf's handler429), with a Dutch page;
 - `auth.csrf_failed`: a form refused by the CSRF check (`csrf_failure`, the
   CSRF_FAILURE_VIEW), with a Dutch page.
 
@@ -175,3 +178,16 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         data={**base["data"], "pad": request.path[:200], "reden": str(reason)[:200]},
     )
     return TemplateResponse(request, "403_csrf.html", status=403)
+
+
+def rate_limited(request: HttpRequest) -> HttpResponse:
+    """handler429 (allauth's refusals before any check): record it, answer in Dutch."""
+    user = getattr(request, "user", None)
+    base = who(request, user if user is not None and user.is_authenticated else None)
+    record_flood_prone(
+        "auth.rate_limited",
+        actor=base["actor"],
+        subject=f"{base['subject']}|{request.path[:60]}",
+        data={**base["data"], "pad": request.path[:200]},
+    )
+    return TemplateResponse(request, "429.html", status=429)

@@ -153,3 +153,17 @@ def test_a_burst_spread_over_minutes_keeps_its_count() -> None:
     with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
         counts = _flushed_counts(actor=user)
     assert counts == {"auth.login_failed": 3}
+
+
+def test_requests_refused_with_429_are_recorded(client: Client) -> None:
+    # allauth's "login" limit (30 posts a minute per address) answers 429 before any
+    # check; those refusals are counted too, and the page is Dutch.
+    with time_machine.travel(START, tick=False):
+        for _ in range(33):
+            resp = _attempt(client, "onbekend")
+        assert resp.status_code == 429
+        assert "Te veel pogingen" in resp.content.decode()
+    with time_machine.travel(START + dt.timedelta(minutes=2), tick=False):
+        counts = _flushed_counts(action__startswith="auth.")
+    assert counts["auth.rate_limited"] == 3
+    assert counts["auth.login_failed"] + counts["auth.login_blocked"] == 30

@@ -19,6 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 # Browser features the product never uses: refused for the page and anything it embeds.
+# A feature the product starts to use comes off this list (passkeys, for instance, need
+# publickey-credentials-get).
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their caching, everything else is no-store.
+    "ketenregie.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "ketenregie.accounts.middleware.SessionLifetimeMiddleware",
     "ketenregie.accounts.middleware.RequireMfaMiddleware",
 ]
 # Benchmark only: a Server-Timing header with the SQL time and query count of each response
@@ -188,11 +191,48 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Absolute lifetime: however active, a session ends this long after the login (ADR 13).
+SESSION_MAX_AGE = int(os.environ.get("KETENREGIE_SESSION_MAX_SECONDS", str(10 * 3600)))
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG and not DEMO_MODE)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A refused form (CSRF) is audited and explained in Dutch.
+CSRF_FAILURE_VIEW = "ketenregie.accounts.security_events.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Production over HTTPS (ADR 13, docs/deployment.md): KETENREGIE_PRODUCTION=1 turns on
+# the redirect to HTTPS, HSTS, secure `__Host-` cookies. Off by default so `make run`,
+# the demo and the tests keep working on plain http://127.0.0.1.
+PRODUCTION = env_bool("KETENREGIE_PRODUCTION")
+if PRODUCTION:
+    if DEBUG or DEMO_MODE:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "KETENREGIE_PRODUCTION gaat niet samen met DJANGO_DEBUG of KETENREGIE_DEMO."
+        )
+    SECURE_SSL_REDIRECT = env_bool("KETENREGIE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = max(int(os.environ.get("KETENREGIE_HSTS_SECONDS", "31536000")), 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("KETENREGIE_HSTS_PRELOAD", True)
+    if not SECURE_HSTS_PRELOAD:
+        # Leaving the preload list out is a deliberate choice, not an oversight.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    # __Host-: the browser accepts the cookie only over HTTPS, for this host, path "/".
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    # Behind a TLS-terminating proxy, e.g. "X-Forwarded-Proto: https". Only set this
+    # when the proxy always sets (and overwrites) the header.
+    _proxy_header = os.environ.get("KETENREGIE_PROXY_SSL_HEADER", "")
+    if _proxy_header:
+        _name, _, _value = _proxy_header.partition(":")
+        SECURE_PROXY_SSL_HEADER = (
+            "HTTP_" + _name.strip().upper().replace("-", "_"),
+            _value.strip() or "https",
+        )
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -215,6 +255,11 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("KETENREGIE_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The TOTP step audits its lockout and every refused code (accounts.security_events).
+MFA_FORMS = {
+    "authenticate": "ketenregie.accounts.security_events.MfaAuthenticateForm",
+    "reauthenticate": "ketenregie.accounts.security_events.MfaReauthenticateForm",
+}
 MFA_TOTP_ISSUER = "Ketenregie"
 # Accept the code of the neighbouring 30-second step too: a code typed as the step turns
 # over is otherwise refused (clock skew and slow typing).
@@ -261,8 +306,12 @@ STORAGES = {
 
 MAILERS = {
     "default": {
+        # Production sends by SMTP unless told otherwise; elsewhere mail goes to the console.
         "BACKEND": os.environ.get(
-            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+            "DJANGO_EMAIL_BACKEND",
+            "django.core.mail.backends.smtp.EmailBackend"
+            if PRODUCTION
+            else "django.core.mail.backends.console.EmailBackend",
         )
     }
 }

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from ketenregie.accounts import security_events
 from ketenregie.accounts import views as accounts_views
 from ketenregie.cases import views as case_views
 from ketenregie.core import views as core_views
@@ -18,6 +19,10 @@ from ketenregie.plans.views import escalation as plan_escalation_views
 from ketenregie.plans.views import plan as plan_plan_views
 from ketenregie.plans.views import safety as plan_safety_views
 from ketenregie.privacy import views as privacy_views
+
+# allauth answers too many requests with this view (allauth.core.internal.ratelimit):
+# audited and in Dutch.
+handler429 = security_events.rate_limited
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

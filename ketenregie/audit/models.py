@@ -105,3 +105,34 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"kop #{self.seq}"
+
+
+class EventTally(models.Model):
+    """Counts security events that come in floods, per (action, subject, minute).
+
+    The first event of its kind for a subject (an account, or an IP address when the
+    account is unknown) in a minute is written to the trail at once; later ones in that
+    minute only add to `extra` here, and `audit.flood.flush` writes them as one summary
+    event once the minute is over. So a brute-force attack costs the trail at most two
+    rows per subject and minute, while the counts still add up (ADR 13). Rows are
+    transient: the summary event is the record, the tally is deleted with its writing.
+    """
+
+    action = models.CharField(max_length=80)
+    subject = models.CharField(max_length=120)
+    minute = models.DateTimeField()
+    extra = models.PositiveIntegerField(default=0)
+    # Who and what the summary event records: the first event's actor and data.
+    actor_id = models.BigIntegerField(null=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "subject", "minute"], name="audit_tally_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["minute"], name="audit_tally_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.subject} {self.minute:%H:%M} +{self.extra}"

@@ -45,6 +45,13 @@ _ACTIONS = (
     AuditAction("auth.logout", _("Uitgelogd")),
     AuditAction("auth.login_failed", _("Inlogpoging mislukt")),
     AuditAction("auth.mfa_failed", _("Verificatiecode bij inloggen afgewezen")),
+    # Security events (ADR 13). Those that come in floods are counted per account (or
+    # address) and minute: `aantal` in the data says how many attempts a row stands for.
+    AuditAction("auth.locked_out", _("Inloggen tijdelijk geblokkeerd na te veel pogingen")),
+    AuditAction("auth.login_blocked", _("Inlogpoging geweigerd tijdens blokkade")),
+    AuditAction("auth.rate_limited", _("Verzoek geweigerd: te veel verzoeken in korte tijd")),
+    AuditAction("auth.csrf_failed", _("Formulier geweigerd: beveiligingscontrole mislukt")),
+    AuditAction("auth.session_expired", _("Sessie beëindigd: maximale duur bereikt")),
     # Management of users, regions, organisations and houses.
     AuditAction("user.created", _("Gebruiker aangemaakt")),
     AuditAction("user.updated", _("Gebruiker gewijzigd")),

@@ -986,6 +986,9 @@ class TestMatrix:
             resp = client.post(url, endpoint.data(world) if endpoint.data else {})
         expected = endpoint.expected(role, relation)
         assert resp.status_code == expected, (endpoint.name, endpoint.method, role, relation)
+        # Nothing behind login is kept by a browser or proxy: pages, PDFs, attachments,
+        # refusals (security review finding 5, core.middleware.NoStoreMiddleware).
+        assert "no-store" in resp.get("Cache-Control", ""), (endpoint.name, endpoint.method)
 
     @pytest.mark.parametrize("index", range(len(ENDPOINTS)), ids=ENDPOINT_IDS)
     @pytest.mark.parametrize(
@@ -1001,6 +1004,7 @@ class TestMatrix:
             assert resp.status_code == 200
             return
         assert resp.status_code == 302 and reverse("account_login") in resp["Location"]
+        assert "no-store" in resp.get("Cache-Control", "")
 
 
 @pytest.mark.django_db

@@ -14,8 +14,8 @@ from ketenregie.audit.models import AuditChainHead, AuditEvent
 ROOT = Path(__file__).resolve().parents[2]  # the ketenregie package
 # Any call given action="a.b" passes (or looks up) an audit code: record, create_audited,
 # update_audited, PendingEvent and the helpers that hand a code on. These writers also
-# take the code as their first positional argument.
-POSITIONAL = {"record", "ev", "PendingEvent"}
+# take the code as their first positional argument (record_flood_prone: audit.flood).
+POSITIONAL = {"record", "ev", "PendingEvent", "record_flood_prone"}
 
 
 def _literal_codes(node: ast.expr) -> list[str] | None:

@@ -142,3 +142,25 @@ def test_the_page_says_more_than_the_bound(client: Client, monkeypatch: pytest.M
     client.force_login(fg)
     html = client.get(reverse("audit_search"), {"date_from": "2000-01-01"})
     assert "meer dan 2 gebeurtenissen gevonden" in html.content.decode()
+
+
+def test_security_events_show_their_count_and_no_typed_username(client: Client) -> None:
+    """Failed logins on an unknown username: "onbekend account", the minute's count, and
+    never what was typed (security review finding 4)."""
+    import datetime as dt
+
+    import time_machine
+    from django.core.management import call_command
+
+    start = dt.datetime(2026, 3, 2, 9, 0, 5, tzinfo=dt.UTC)
+    typed = "Wachtwoord-in-het-naamveld-1"
+    with time_machine.travel(start, tick=False):
+        for _ in range(4):
+            Client().post(reverse("account_login"), {"login": typed, "password": "x"})
+    with time_machine.travel(start + dt.timedelta(minutes=2), tick=False):
+        call_command("seal_audit", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+        client.force_login(UserFactory(roles=[(Role.PRIVACY_OFFICER, None)]))
+        html = client.get(reverse("audit_search"), {"date_from": "2026-03-02"}).content.decode()
+    assert "Inlogpoging mislukt" in html and "onbekend account" in html
+    assert "3 keer in de minuut 2026-03-02 10:00" in html
+    assert typed not in html

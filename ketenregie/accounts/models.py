@@ -8,6 +8,7 @@ import hashlib
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.roles import Role
@@ -136,6 +137,9 @@ class User(AbstractUser):
     # Marks generated demo accounts: only these may have their TOTP code printed.
     is_demo = models.BooleanField(default=False, editable=False)
     version = models.PositiveIntegerField(default=1)
+    # Raised to end every running session of the user at once (an MFA reset: whoever
+    # holds the lost device must not stay logged in). Part of the session auth hash.
+    session_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -143,6 +147,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django ties a session to the password hash; the stamp ties it to the MFA state
+        # too. Sessions are in the database but not indexed by user, so changing the hash
+        # is how every session of one user ends (checked on the session's next request).
+        return salted_hmac(
+            "ketenregie.accounts.User.session_auth_hash",
+            f"{self.password}|{self.session_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class RoleAssignment(models.Model):

@@ -299,5 +299,7 @@ def reset_mfa(*, actor: User, user: User) -> int:
 
     types = sorted(Authenticator.objects.filter(user=user).values_list("type", flat=True))
     Authenticator.objects.filter(user=user).delete()
+    # Every running session of the user ends too (models.User._get_session_auth_hash).
+    User.objects.filter(pk=user.pk).update(session_stamp=models.F("session_stamp") + 1)
     audit.record("user.mfa_reset", actor=actor, obj=user, data={"verwijderd": types})
     return len(types)

@@ -397,3 +397,13 @@ def test_password_reset_mails_only_known_addresses_link_only_in_dutch() -> None:
     links = re.findall(r"https?://\S+", message.body)
     assert len(links) == 1 and "/accounts/password/reset/key/" in links[0]
     assert "geen persoonsgegevens" in message.body and "uw account" in message.body
+
+
+def test_mfa_reset_ends_the_users_running_sessions(beheer_a: User) -> None:
+    # Whoever holds the lost device may still be logged in: the reset ends that session.
+    user = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    holder = _client_for(user)
+    assert holder.get(reverse("case_list")).status_code == 200
+    _client_for(beheer_a).post(reverse("manage_mfa_reset", args=[user.pk]))
+    resp = holder.get(reverse("case_list"))
+    assert resp.status_code == 302 and reverse("account_login") in resp["Location"]

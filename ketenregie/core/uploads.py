@@ -59,6 +59,12 @@ BY_CONTENT_TYPE = {t.content_type: t for t in ALLOWED_TYPES}
 # How a stored file of no allowed type would be served: bytes to download, never rendered.
 UNKNOWN = FileType("application/octet-stream", "bin", b"", "onbekend")
 
+# An object header in a PDF ("12 0 obj"), wherever it is.
+_OBJECT_HEADER = re.compile(
+    rb"(?<![0-9])([0-9]{1,10})[ \t\r\n\f\x00]+([0-9]{1,5})[ \t\r\n\f\x00]+obj\b"
+)
+MAX_UNLISTED_PDF_OBJECTS = 200
+
 # Pillow's own default: larger images are decompression bombs, not photographs.
 MAX_IMAGE_PIXELS = 89_478_485
 
@@ -270,7 +276,7 @@ def _check_pdf(data: bytes, shown: str) -> bytes:
                 shown,
             )
         pages = len(reader.pages)
-        active = _active_pdf_names(reader)
+        active = _active_pdf_names(reader, data)
     except ValidationError:
         raise
     except Exception as exc:  # pypdf raises many kinds on hostile input
@@ -294,16 +300,27 @@ def _check_pdf(data: bytes, shown: str) -> bytes:
     return data
 
 
-def _active_pdf_names(reader: Any) -> set[str]:
-    """The active-content names anywhere in the PDF: every object it holds, reachable from
-    the catalogue or not, so an object only a lenient reader would find counts too."""
+def _active_pdf_names(reader: Any, data: bytes) -> set[str]:
+    """The active-content names anywhere in the PDF: every object it holds, listed in its
+    cross-reference table or not, reachable from the catalogue or not, so an object only a
+    lenient reader would find counts too."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     found: set[str] = set()
     stack: list[Any] = [reader.trailer]
+    listed: set[int] = set()
     for generation, entries in reader.xref.items():
+        listed.update(entries)
         stack.extend(IndirectObject(idnum, generation, reader) for idnum in entries)
+    listed.update(reader.xref_objStm)
     stack.extend(IndirectObject(idnum, 0, reader) for idnum in reader.xref_objStm)
+    unlisted = {
+        (int(m[1]), int(m[2])) for m in _OBJECT_HEADER.finditer(data) if int(m[1]) not in listed
+    }
+    if len(unlisted) > MAX_UNLISTED_PDF_OBJECTS:
+        # pypdf searches the file for each; so many means a hostile file, not a scan.
+        raise ValueError("too many objects outside the cross-reference table")
+    stack.extend(IndirectObject(idnum, generation, reader) for idnum, generation in unlisted)
     seen: set[tuple[int, int]] = set()
     while stack:
         obj = stack.pop()

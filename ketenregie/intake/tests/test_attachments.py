@@ -132,6 +132,7 @@ def test_a_request_over_the_upload_limit_is_refused_before_it_is_read(
     big = SimpleUploadedFile("groot.pdf", pdf_bytes() + b"%" + b"x" * 300_000)
     resp = client.post(_create_url(intake), {**_post_data(intake, draft="1"), "attachments": [big]})
     assert resp.status_code == 400
+    assert "Verzoek niet verwerkt" in resp.content.decode()
     assert not Case.objects.exists()
 
 

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import load_handler
 from django.db import transaction
 from django.http.multipartparser import MultiPartParser
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
@@ -187,13 +189,10 @@ def test_a_scanner_that_hangs_refuses(settings: Any) -> None:
         check_upload(upload("a.pdf", pdf_bytes()))
 
 
-def _parse(body: bytes, request: Any = None) -> Any:
-    from django.core.files.uploadhandler import load_handler
-    from django.conf import settings
-
+def _parser(body: bytes, stream: io.BytesIO | None = None) -> MultiPartParser:
     meta = {"CONTENT_TYPE": MULTIPART_CONTENT, "CONTENT_LENGTH": str(len(body))}
-    handlers = [load_handler(h, request) for h in settings.FILE_UPLOAD_HANDLERS]
-    return MultiPartParser(meta, io.BytesIO(body), handlers).parse()
+    handlers = [load_handler(h) for h in settings.FILE_UPLOAD_HANDLERS]
+    return MultiPartParser(meta, stream or io.BytesIO(body), handlers)
 
 
 def test_the_upload_handler_stops_keeping_a_file_past_the_limit(settings: Any) -> None:
@@ -204,7 +203,7 @@ def test_the_upload_handler_stops_keeping_a_file_past_the_limit(settings: Any) -
     body = encode_multipart(
         BOUNDARY, {"eerst": "behouden", "attachments": [big, small], "daarna": "ook"}
     )
-    post, files = _parse(body)
+    post, files = _parser(body).parse()
     assert post["eerst"] == "behouden" and post["daarna"] == "ook"  # the form is kept
     kept_big, kept_small = files.getlist("attachments")
     assert isinstance(kept_big, uploads.OversizeUpload)
@@ -215,17 +214,11 @@ def test_the_upload_handler_stops_keeping_a_file_past_the_limit(settings: Any) -
 
 
 def test_a_request_over_the_limit_is_refused_unread(settings: Any) -> None:
-    from django.core.exceptions import RequestDataTooBig
-
     settings.KETENREGIE_MAX_UPLOAD_REQUEST_BYTES = 50_000
     body = encode_multipart(BOUNDARY, {"a": SimpleUploadedFile("a.pdf", b"x" * 60_000)})
     stream = io.BytesIO(body)
-    from django.core.files.uploadhandler import load_handler
-
-    handlers = [load_handler(h) for h in settings.FILE_UPLOAD_HANDLERS]
-    meta = {"CONTENT_TYPE": MULTIPART_CONTENT, "CONTENT_LENGTH": str(len(body))}
     with pytest.raises(RequestDataTooBig):
-        MultiPartParser(meta, stream, handlers).parse()
+        _parser(body, stream).parse()
     assert stream.tell() == 0  # not a byte of the body was read
 
 

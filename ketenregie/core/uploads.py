@@ -64,6 +64,8 @@ _OBJECT_HEADER = re.compile(
     rb"(?<![0-9])([0-9]{1,10})[ \t\r\n\f\x00]+([0-9]{1,5})[ \t\r\n\f\x00]+obj\b"
 )
 MAX_UNLISTED_PDF_OBJECTS = 200
+# A long report has a few thousand objects; a file built to keep the parser busy has more.
+MAX_PDF_OBJECTS = 50_000
 
 # Pillow's own default: larger images are decompression bombs, not photographs.
 MAX_IMAGE_PIXELS = 89_478_485
@@ -272,6 +274,16 @@ def _check_pdf(data: bytes, shown: str) -> bytes:
                 _(
                     "‘%(naam)s’ is met een wachtwoord beveiligd en kan daarom niet worden "
                     "gecontroleerd; voeg het document toe zonder beveiliging."
+                ),
+                shown,
+            )
+        objects = sum(len(entries) for entries in reader.xref.values())
+        if objects + len(reader.xref_objStm) > MAX_PDF_OBJECTS:
+            # pypdf parses about 2,000 objects a second: this bounds the time a file can take.
+            raise _refuse(
+                _(
+                    "‘%(naam)s’ bestaat uit te veel onderdelen om te kunnen controleren; "
+                    "sla het op als kleinere PDF (bijvoorbeeld met ‘Afdrukken als PDF’)."
                 ),
                 shown,
             )

@@ -146,6 +146,13 @@ def test_broken_and_locked_pdfs_are_refused() -> None:
         check_upload(upload("a.pdf", pdf_bytes(lock)))
 
 
+def test_a_pdf_with_too_many_objects_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Parsing time grows with the number of objects: the count is capped before parsing.
+    monkeypatch.setattr(uploads, "MAX_PDF_OBJECTS", 3)
+    with pytest.raises(ValidationError, match="te veel onderdelen"):
+        check_upload(upload("a.pdf", pdf_bytes()))
+
+
 def test_display_name_keeps_only_harmless_text() -> None:
     assert uploads.display_name("C:\\Users\\x\\brief.docx", PDF) == "brief.pdf"
     assert uploads.display_name("../../etc/passwd", PDF) == "passwd.pdf"

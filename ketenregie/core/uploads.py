@@ -192,6 +192,13 @@ def check_upload(upload: UploadedFile) -> CheckedFile:  # type: ignore[type-arg]
     limit = settings.KETENREGIE_MAX_ATTACHMENT_BYTES
     size = upload.size or 0
     shown = (upload.name or "bijlage").replace("\\", "/").rsplit("/", 1)[-1][:100]
+    if isinstance(upload, OversizeUpload):
+        # Its real size is unknown: the handler stopped counting at the limit.
+        raise _refuse(
+            _("‘%(naam)s’ is te groot; de grens is %(max)d MB per bijlage."),
+            shown,
+            max=limit // 1024 // 1024,
+        )
     if size > limit:
         raise _refuse(
             _("‘%(naam)s’ is te groot (%(mb).1f MB); de grens is %(max)d MB per bijlage."),

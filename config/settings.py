@@ -328,12 +328,38 @@ LOGGING = {
 
 KETENREGIE_PAGE_SIZE = 25
 KETENREGIE_BASE_URL = os.environ.get("KETENREGIE_BASE_URL", "http://127.0.0.1:8000")
+# file hardening (issue 11): uploads, their storage, and file modes (ADR 0012).
+# Everything this process creates (the SQLite database and its -wal/-shm, attachments,
+# keys, temporary upload files) is readable by its own user only.
+os.umask(0o077)
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_mode & 0o077 and VAR_DIR.stat().st_uid == os.getuid():
+    VAR_DIR.chmod(0o700)
 KETENREGIE_ATTACHMENT_ROOT = Path(
     os.environ.get("KETENREGIE_ATTACHMENT_ROOT", VAR_DIR / "attachments")
 )
 KETENREGIE_MAX_ATTACHMENT_BYTES = int(os.environ.get("KETENREGIE_MAX_ATTACHMENT_MB", "10")) * (
     1024 * 1024
 )
+# A request carrying uploads larger than this is refused before its body is read (400);
+# within it, a single file past KETENREGIE_MAX_ATTACHMENT_BYTES is refused on the form.
+KETENREGIE_MAX_UPLOAD_REQUEST_BYTES = int(
+    os.environ.get(
+        "KETENREGIE_MAX_UPLOAD_REQUEST_MB", str(3 * (KETENREGIE_MAX_ATTACHMENT_BYTES >> 20) + 1)
+    )
+) * (1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "ketenregie.core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default: larger files go to a temp file
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# A command that reads a file on stdin and exits 0 (clean) or 1 (infected), e.g.
+# "clamdscan --no-summary -"; empty: no scanner. Any other answer refuses the upload.
+KETENREGIE_VIRUS_SCANNER = os.environ.get("KETENREGIE_VIRUS_SCANNER", "")
+KETENREGIE_VIRUS_SCANNER_TIMEOUT = int(os.environ.get("KETENREGIE_VIRUS_SCANNER_TIMEOUT", "60"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Enrichment answers are due this many hours before the triage starts.
 KETENREGIE_ENRICHMENT_HOURS_BEFORE_TRIAGE = 24

@@ -18,6 +18,7 @@ from ketenregie.accounts.models import House, HousePartner, User
 from ketenregie.cases.defaults import ensure_life_domains
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, LifeDomain, Person
 from ketenregie.cases.workflow import Status
+from ketenregie.core.tests.samples import pdf_bytes
 from ketenregie.intake import schedule, services
 from ketenregie.intake.criteria import ensure_default_criteria
 from ketenregie.intake.matching import possible_duplicates
@@ -31,7 +32,7 @@ from ketenregie.intake.models import (
     TriageMeeting,
 )
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()  # a real PDF: attachments are parsed whole (core.uploads)
 
 
 # ------------------------------------------------------------------ helpers

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +139,10 @@ class ReferralForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # Editing a saved draft: the version guards against a lost update.
         self.fields["version"].required = editing
+        self.fields["attachments"].help_text = _(
+            "Alleen PDF of afbeeldingen (PNG, JPEG), elk hoogstens %(mb)d MB. Bij een fout "
+            "kiest u het bestand opnieuw."
+        ) % {"mb": settings.KETENREGIE_MAX_ATTACHMENT_BYTES // 1024 // 1024}
         for d in self.domains:
             self.fields[f"problem_{d.pk}"] = forms.CharField(
                 label=d.name, required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -25,10 +25,9 @@ from ketenregie.intake.services.meeting_dates import (
     upcoming_meetings,
 )
 from ketenregie.intake.services.referral import (
-    ALLOWED_SIGNATURES,
     REFERRAL_FIELDS,
     ReferralInput,
-    check_attachment,
+    check_attachments,
     save_referral,
 )
 from ketenregie.intake.services.screening import (
@@ -46,7 +45,6 @@ from ketenregie.intake.services.triage import (
 )
 
 __all__ = [
-    "ALLOWED_SIGNATURES",
     "IncidentalInvitee",
     "PUBLIC_DOMAINS",
     "REFERRAL_FIELDS",
@@ -56,7 +54,7 @@ __all__ = [
     "approve_for_enrichment",
     "cancel_meeting",
     "cancel_meeting_on",
-    "check_attachment",
+    "check_attachments",
     "decide_outcome",
     "delete_referral_data",
     "format_meeting",

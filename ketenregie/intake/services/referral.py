@@ -4,9 +4,9 @@ checked attachments, and putting the submitted referral on the next triage meeti
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +28,9 @@ from ketenregie.cases.models import (
     Person,
 )
 from ketenregie.cases.workflow import Status
+from ketenregie.core import uploads
 from ketenregie.core.timeutil import today
+from ketenregie.core.uploads import CheckedFile
 from ketenregie.intake.criteria import ensure_default_criteria, is_met
 from ketenregie.intake.models import (
     Attachment,
@@ -38,12 +40,6 @@ from ketenregie.intake.models import (
 )
 from ketenregie.intake.services.feedback import _feedback, format_meeting
 from ketenregie.intake.services.meeting_dates import meeting_for_submission
-
-ALLOWED_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 
 
 @dataclass
@@ -69,64 +65,46 @@ REFERRAL_FIELDS = [
 ]
 
 
-def check_attachment(upload: UploadedFile[bytes]) -> str:
-    """The content type from the file's first bytes; raises a Dutch error otherwise."""
-    limit = settings.KETENREGIE_MAX_ATTACHMENT_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(
-            {
-                "attachments": _("‘%(naam)s’ is te groot (%(mb).1f MB); de grens is %(max)d MB.")
-                % {
-                    "naam": upload.name,
-                    "mb": upload.size / 1024 / 1024,
-                    "max": limit // 1024 // 1024,
-                }
-            }
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, content_type in ALLOWED_SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    raise ValidationError(
-        {
-            "attachments": _(
-                "‘%(naam)s’ is geen PDF of afbeelding (PNG, JPEG); alleen die zijn toegestaan."
-            )
-            % {"naam": upload.name}
-        }
-    )
-
-
 def _store_attachments(
-    referral: Referral, files: Iterable[UploadedFile[bytes]], actor: User, written: list[str]
+    referral: Referral, files: Iterable[CheckedFile], actor: User, staged: list[str]
 ) -> None:
-    for upload in files:
-        content_type = check_attachment(upload)
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
+    """Stage each checked file and add its row; the file moves into place on commit."""
+    root = Path(settings.KETENREGIE_ATTACHMENT_ROOT)
+    for checked in files:
+        name = uploads.stage(root, checked)
+        staged.append(name)
         att = Attachment(
             referral=referral,
-            original_name=(upload.name or "bijlage")[:200],
-            content_type=content_type,
-            size=upload.size or 0,
-            sha256=digest.hexdigest(),
+            original_name=checked.display_name,
+            content_type=checked.type.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
             uploaded_by=actor,
             uploaded_at=timezone.now(),
         )
-        att.file.save("bijlage", upload, save=False)
-        written.append(str(att.file.name))
+        att.file.name = name
         att.save()
         audit.record(
             "referral.attachment_added",
             actor=actor,
             case_id=referral.case_id,
             obj=att,
-            data={"type": content_type, "grootte": att.size},
+            data={"type": checked.type.content_type, "grootte": att.size},
         )
+
+
+def check_attachments(files: Iterable[UploadedFile[bytes]]) -> list[CheckedFile]:
+    """Every upload checked whole (core.uploads); all errors together, on the file field."""
+    checked: list[CheckedFile] = []
+    errors: list[ValidationError] = []
+    for upload in files:
+        try:
+            checked.append(uploads.check_upload(upload))
+        except ValidationError as exc:
+            errors.append(exc)
+    if errors:
+        raise ValidationError({"attachments": errors})
+    return checked
 
 
 def _person_for(actor: User, values: dict[str, Any], person: Person | None) -> tuple[Person, str]:
@@ -233,19 +211,20 @@ def save_referral(
 ) -> Referral:
     """Create or update a draft referral, and submit it when asked.
 
-    Files are written to disk inside the transaction; if it fails they are removed, so
-    a failed save leaves nothing behind.
+    Attachments are checked before the transaction (parsing a large PDF holds no lock),
+    written under a temporary name inside it and moved into place when it commits; if it
+    fails they are removed, so a failed save leaves nothing behind, and a crash leaves
+    only temporary files that `manage.py check_files --remove` clears.
     """
-    written: list[str] = []
+    checked = check_attachments(data.files)
+    staged: list[str] = []
     try:
         with transaction.atomic():
             return _save_referral(
-                actor, house, data, case, expected_version, submit, confirmed, written
+                actor, house, data, case, expected_version, submit, confirmed, checked, staged
             )
     except BaseException:
-        storage = Attachment._meta.get_field("file").storage
-        for name in written:
-            storage.delete(name)
+        uploads.discard_staged(Path(settings.KETENREGIE_ATTACHMENT_ROOT), staged)
         raise
 
 
@@ -328,7 +307,8 @@ def _save_referral(
     expected_version: int | None,
     submit: bool,
     confirmed: bool,
-    written: list[str],
+    checked: list[CheckedFile],
+    staged: list[str],
 ) -> Referral:
     if submit:
         _check_submittable(data, confirmed)
@@ -338,7 +318,7 @@ def _save_referral(
         case, referral = _update_draft(actor, data, case, expected_version)
     _household(case, [dict(m) for m in data.household], actor)
     _referral_content(referral, data, actor)
-    _store_attachments(referral, data.files, actor, written)
+    _store_attachments(referral, checked, actor, staged)
     if submit:
         _submit(referral, actor)
     return referral

@@ -19,6 +19,7 @@ from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, Person
 from ketenregie.cases.workflow import Status
 from ketenregie.core.errors import ConcurrentEditError
+from ketenregie.core.tests.samples import pdf_bytes
 from ketenregie.intake import services
 from ketenregie.intake.models import (
     AgendaItem,
@@ -34,7 +35,7 @@ from ketenregie.tests_support.factories import CaseFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def _approve(referral: Referral, chair: Any) -> Referral:
@@ -95,12 +96,15 @@ def test_criteria_not_met_is_marked(intake: dict[str, Any]) -> None:
 
 
 def test_attachments_are_checked_by_content(
-    intake: dict[str, Any], settings: Any, tmp_path: Any
+    intake: dict[str, Any], settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.KETENREGIE_ATTACHMENT_ROOT = tmp_path
     data = referral_input(intake)
     data.files = [SimpleUploadedFile("rapport.pdf", PDF, "application/pdf")]
-    referral = services.save_referral(actor=intake["referrer"], house=intake["house"], data=data)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = services.save_referral(
+            actor=intake["referrer"], house=intake["house"], data=data
+        )
     att = Attachment.objects.get(referral=referral)
     assert att.content_type == "application/pdf" and (tmp_path / att.file.name).exists()
     assert "rapport" not in att.file.name  # stored name carries no personal data
@@ -356,9 +360,11 @@ def test_rejected_referral_leaves_no_personal_data(
     settings.KETENREGIE_ATTACHMENT_ROOT = tmp_path
     data = referral_input(intake)
     data.files = [SimpleUploadedFile("verslag.pdf", PDF, "application/pdf")]
-    referral = services.save_referral(
-        actor=intake["referrer"], house=intake["house"], data=data, submit=True, confirmed=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = services.save_referral(
+            actor=intake["referrer"], house=intake["house"], data=data, submit=True, confirmed=True
+        )
+    assert len(list(tmp_path.iterdir())) == 1
     case_id = referral.case_id
     assert _tables_containing("Zwartewaterklooster")  # present before
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,6 +1,13 @@
-"""Downloading a referral's attachment, read through the case gate."""
+"""Downloading a referral's attachment, read through the case gate.
+
+Always as a download (Content-Disposition: attachment), with the content type and the
+extension of the type detected at upload (core.uploads), never the uploader's extension;
+nosniff comes from SecurityMiddleware.
+"""
 
 from __future__ import annotations
+
+import logging
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -9,9 +16,12 @@ from django.shortcuts import get_object_or_404
 from ketenregie.audit import services as audit
 from ketenregie.cases.access import get_case_for
 from ketenregie.core.http import AuthedRequest
+from ketenregie.core.uploads import BY_CONTENT_TYPE, UNKNOWN, display_name
 from ketenregie.intake.models import (
     Attachment,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -27,10 +37,16 @@ def attachment_download(request: AuthedRequest, attachment_id: int) -> FileRespo
         obj=attachment,
         purpose="aanmelding",
     )
-    handle = attachment.file.open("rb")
+    # Rows from before the whole-file check know only the allowed types too.
+    file_type = BY_CONTENT_TYPE.get(attachment.content_type, UNKNOWN)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        logger.error("attachment %s has no file (manage.py check_files)", attachment.pk)
+        raise Http404 from None
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+        filename=display_name(attachment.original_name, file_type),
+        content_type=file_type.content_type,
     )

@@ -59,7 +59,9 @@ def _referral_with_attachment() -> bytes:
         referral_input(ctx), files=[SimpleUploadedFile("scan.png", content, "image/png")]
     )
     services.save_referral(actor=referrer, house=house, data=data, submit=True, confirmed=True)
-    return content
+    # The stored file, not the upload: images are re-encoded on upload (core.uploads).
+    with Attachment.objects.get().file.open("rb") as fh:
+        return fh.read()
 
 
 def _fresh_installation(root: Path, settings_: Any) -> Path:

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise: static files keep their caching, everything else is no-store.
     "ketenregie.core.middleware.NoStoreMiddleware",
+    "ketenregie.core.middleware.AllowedMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -253,6 +254,12 @@ ACCOUNT_ADAPTER = "ketenregie.accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
+# Behind a load balancer or TLS proxy REMOTE_ADDR is the proxy's address: the per-address
+# login limit would then lock everyone out together and the trail would log the proxy.
+# Set the number of proxies in front of the app that append to X-Forwarded-For; the client
+# address is taken that many entries from the right (a client-sent value is never trusted).
+# One rule for the rate limit and the trail: accounts.security_events.client_ip.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("KETENREGIE_TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("KETENREGIE_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
 }

@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from ketenregie.accounts import security_events
 from ketenregie.audit import services as audit
 
 SESSION_KEY = "ketenregie.mfa_ok"
@@ -52,7 +53,7 @@ class SessionLifetimeMiddleware:
         audit.record(
             "auth.session_expired",
             actor=request.user,  # type: ignore[arg-type]
-            data={"ip": str(request.META.get("REMOTE_ADDR", "")), "pad": request.path[:200]},
+            data={"ip": security_events.client_ip(request), "pad": request.path[:200]},
         )
         logout(request)  # audited as auth.logout; asks for Clear-Site-Data
         # The login page explains why from its address: Clear-Site-Data also clears the

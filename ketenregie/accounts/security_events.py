@@ -24,12 +24,13 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.core import context
 from allauth.core.internal.ratelimit import apply_rate, get_cache_key, get_rates
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
@@ -48,9 +49,16 @@ _PER_LABEL = {"ip": "adres", "key": "account"}
 
 
 def client_ip(request: HttpRequest | None) -> str:
+    """The client's address as allauth's rate limits see it: REMOTE_ADDR, or with
+    KETENREGIE_TRUSTED_PROXY_COUNT proxies in front the address they put in
+    X-Forwarded-For. One rule for the limits and the audit trail."""
     if request is None:
         return ""
-    return str(request.META.get("REMOTE_ADDR", ""))
+    try:
+        return get_account_adapter().get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        # No usable address (a header shorter than the proxy count): log what we have.
+        return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def known_user(username: str) -> User | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
 
 # Browser features the product never uses: refused for the page and anything it embeds.
@@ -70,3 +70,20 @@ class NoStoreMiddleware:
         if getattr(request, _ENDED, False):
             response["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response
+
+
+# The product's pages are read with GET (HEAD) and changed with POST; nothing else is
+# served. TRACE and the like would otherwise reach the views and be answered as GET.
+ALLOWED_METHODS = ("GET", "HEAD", "POST")
+
+
+class AllowedMethodsMiddleware:
+    """405 for any method but GET, HEAD and POST, before a view sees the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ALLOWED_METHODS:
+            return HttpResponseNotAllowed(ALLOWED_METHODS)
+        return self.get_response(request)

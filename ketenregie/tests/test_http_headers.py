@@ -188,3 +188,14 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "WARNING" not in output and "System check identified no issues" in output
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def test_methods_other_than_get_head_post_are_refused(client: Client, method: str) -> None:
+    # ASVS V13.4.4: TRACE (and the rest) used to be answered like GET.
+    for path in ("/", reverse("account_login")):
+        resp = client.generic(method, path)
+        assert resp.status_code == 405
+        assert resp["Allow"] == "GET, HEAD, POST"
+        assert "no-store" in resp["Cache-Control"]

@@ -389,3 +389,21 @@ def test_a_forwarded_for_header_from_the_client_is_not_trusted(client: Client) -
     )
     event = AuditEvent.objects.get(action="auth.login_failed")
     assert event.data["ip"] == "127.0.0.1"
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_the_forwarded_client_address_is_used(
+    client: Client, settings: Any
+) -> None:
+    # One proxy in front (KETENREGIE_TRUSTED_PROXY_COUNT=1): the address it appended is
+    # the client's, for the rate limit and the trail alike; what the client itself put
+    # in front of it is ignored.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    user = UserFactory()
+    client.post(
+        reverse("account_login"),
+        {"login": user.username, "password": "fout-wachtwoord"},
+        headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.9"},
+    )
+    event = AuditEvent.objects.get(action="auth.login_failed")
+    assert event.data["ip"] == "203.0.113.9"

@@ -55,7 +55,7 @@ def client_ip(request: HttpRequest | None) -> str:
     if request is None:
         return ""
     try:
-        return get_account_adapter().get_client_ip(request)
+        return str(get_account_adapter().get_client_ip(request))
     except (PermissionDenied, ImproperlyConfigured):
         # No usable address (a header shorter than the proxy count): log what we have.
         return str(request.META.get("REMOTE_ADDR", ""))

@@ -61,7 +61,8 @@ def _referral_with_attachment() -> bytes:
     services.save_referral(actor=referrer, house=house, data=data, submit=True, confirmed=True)
     # The stored file, not the upload: images are re-encoded on upload (core.uploads).
     with Attachment.objects.get().file.open("rb") as fh:
-        return fh.read()
+        stored: bytes = fh.read()
+    return stored
 
 
 def _fresh_installation(root: Path, settings_: Any) -> Path:

@@ -52,6 +52,7 @@ _ACTIONS = (
     AuditAction("auth.rate_limited", _("Verzoek geweigerd: te veel verzoeken in korte tijd")),
     AuditAction("auth.csrf_failed", _("Formulier geweigerd: beveiligingscontrole mislukt")),
     AuditAction("auth.session_expired", _("Sessie beëindigd: maximale duur bereikt")),
+    AuditAction("upload.refused", _("Bijlage geweigerd: schadelijke of actieve inhoud")),
     AuditAction("access.denied", _("Toegang geweigerd (pagina of casus niet toegestaan)")),
     # Management of users, regions, organisations and houses.
     AuditAction("user.created", _("Gebruiker aangemaakt")),

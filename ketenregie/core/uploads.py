@@ -183,8 +183,16 @@ def display_name(name: str | None, file_type: FileType) -> str:
     return f"{stem or 'bijlage'}.{file_type.extension}"
 
 
-def _refuse(message: str, name: str, **extra: Any) -> ValidationError:
-    return ValidationError(message % {"naam": name, **extra})
+# Refusals that are security events (the caller audits them); the rest are ordinary
+# mistakes (too large, wrong type, broken file).
+MALWARE = "malware"
+ACTIVE_CONTENT = "active_content"
+SCANNER_UNAVAILABLE = "scanner_unavailable"
+SECURITY_REFUSALS = frozenset({MALWARE, ACTIVE_CONTENT, SCANNER_UNAVAILABLE})
+
+
+def _refuse(message: str, name: str, code: str = "invalid", **extra: Any) -> ValidationError:
+    return ValidationError(message % {"naam": name, **extra}, code=code)
 
 
 def check_upload(upload: UploadedFile) -> CheckedFile:  # type: ignore[type-arg]
@@ -315,6 +323,7 @@ def _check_pdf(data: bytes, shown: str) -> bytes:
                 "van (bijvoorbeeld met ‘Afdrukken als PDF’) en voeg die toe."
             ),
             shown,
+            code=ACTIVE_CONTENT,
         )
     return data
 
@@ -398,6 +407,7 @@ def scan_for_viruses(data: bytes, shown: str) -> None:
         raise _refuse(
             _("‘%(naam)s’ is geweigerd: de virusscanner vond er schadelijke inhoud in."),
             shown,
+            code=MALWARE,
         )
     if code is not None:
         logger.error("virus scanner failed with exit code %s", code)
@@ -407,6 +417,7 @@ def scan_for_viruses(data: bytes, shown: str) -> None:
             "Probeer het later opnieuw; blijft dit gebeuren, meld het dan bij de beheerder."
         ),
         shown,
+        code=SCANNER_UNAVAILABLE,
     )
 
 

@@ -4,6 +4,7 @@ checked attachments, and putting the submitted referral on the next triage meeti
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ketenregie.accounts.models import House, User
 from ketenregie.audit import services as audit
+from ketenregie.audit.flood import record_flood_prone
 from ketenregie.audit.writes import lock, save_audited
 from ketenregie.cases import services as case_services
 from ketenregie.cases.models import (
@@ -93,8 +95,14 @@ def _store_attachments(
         )
 
 
-def check_attachments(files: Iterable[UploadedFile[bytes]]) -> list[CheckedFile]:
-    """Every upload checked whole (core.uploads); all errors together, on the file field."""
+def check_attachments(
+    files: Iterable[UploadedFile[bytes]], actor: User | None = None
+) -> list[CheckedFile]:
+    """Every upload checked whole (core.uploads); all errors together, on the file field.
+
+    A file refused for malware or active content (or because the scanner could not
+    answer) is a security event: audited with the file's type and hash, never its name.
+    """
     checked: list[CheckedFile] = []
     errors: list[ValidationError] = []
     for upload in files:
@@ -102,6 +110,16 @@ def check_attachments(files: Iterable[UploadedFile[bytes]]) -> list[CheckedFile]
             checked.append(uploads.check_upload(upload))
         except ValidationError as exc:
             errors.append(exc)
+            if exc.code in uploads.SECURITY_REFUSALS:
+                upload.seek(0)
+                digest = hashlib.sha256(upload.read()).hexdigest()
+                upload.seek(0)
+                record_flood_prone(
+                    "upload.refused",
+                    actor=actor,
+                    subject=f"user:{actor.pk}" if actor is not None else "anoniem",
+                    data={"reden": exc.code, "sha256": digest},
+                )
     if errors:
         raise ValidationError({"attachments": errors})
     return checked
@@ -216,7 +234,7 @@ def save_referral(
     fails they are removed, so a failed save leaves nothing behind, and a crash leaves
     only temporary files that `manage.py check_files --remove` clears.
     """
-    checked = check_attachments(data.files)
+    checked = check_attachments(data.files, actor)
     staged: list[str] = []
     try:
         with transaction.atomic():

@@ -3,6 +3,7 @@ rollback leaves behind, and the files' modes (issue 11: findings 3, 11 and 12)."
 
 from __future__ import annotations
 
+import hashlib
 import io
 import stat
 from pathlib import Path
@@ -17,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import Case
 from ketenregie.core.tests.samples import HTML, image_bytes, pdf_bytes, raw_pdf
 from ketenregie.core.uploads import PART_SUFFIX
@@ -106,6 +108,12 @@ def test_pdf_with_open_action_javascript_is_refused_on_the_form(
     assert "‘brief.pdf’ bevat actieve inhoud" in html
     assert 'value="Getypte"' in html and "Getypte aanleiding" in html
     assert not Case.objects.exists() and not list(tmp_path.iterdir())
+    # A refusal for active content is a security event: audited, by hash, not by name.
+    event = AuditEvent.objects.get(action="upload.refused")
+    assert event.actor_id == intake["referrer"].pk
+    assert event.data["reden"] == "active_content"
+    assert event.data["sha256"] == hashlib.sha256(OPEN_ACTION_JS).hexdigest()
+    assert "brief" not in str(event.data)
 
 
 def test_oversize_upload_gets_a_dutch_error_and_the_form_is_kept(

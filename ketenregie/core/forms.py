@@ -8,7 +8,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext_lazy as _
 
+from ketenregie.core.converters import parse_id
 from ketenregie.core.errors import ConcurrentEditError
 
 
@@ -134,3 +136,26 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%H:%M")
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """A choice of several records by id; a value that is no id is a form error.
+
+    Django's field looks the values up with `pk__in`, which sends an id beyond the
+    database's integer range to the database as is: a server error (OverflowError on
+    SQLite). Each value is checked against the one id rule (`parse_id`) first. Every
+    multiple choice of records in the product's forms uses this field.
+    """
+
+    default_error_messages = {
+        "invalid_pk_value": _("Kies uit de mogelijkheden die getoond worden."),
+        "invalid_choice": _("Kies uit de mogelijkheden die getoond worden."),
+    }
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None and isinstance(value, list | tuple):
+            if any(parse_id(pk) is None for pk in value):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value"
+                )
+        return super()._check_values(value)  # type: ignore[misc]

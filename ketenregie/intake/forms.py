@@ -12,7 +12,7 @@ from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.forms import PersonForm
 from ketenregie.cases.models import EscalationLevel, HouseholdMember, LifeDomain
-from ketenregie.core.forms import DateInput, StyledFormMixin
+from ketenregie.core.forms import DateInput, IdsChoiceField, StyledFormMixin
 from ketenregie.intake.models import (
     AgendaItem,
     CriteriaSet,
@@ -292,7 +292,7 @@ class OutcomeForm(StyledFormMixin, forms.Form):
     procesregisseur = forms.ModelChoiceField(
         label=_("Procesregisseur (bij start PGA)"), queryset=User.objects.none(), required=False
     )
-    fixed_invitees = forms.ModelMultipleChoiceField(
+    fixed_invitees = IdsChoiceField(
         label=_("Vaste partners uitnodigen voor het eerste casusoverleg"),
         queryset=Organisation.objects.none(),
         required=False,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import Organisation, User
-from ketenregie.core.forms import DateInput, StyledFormMixin, TimeInput
+from ketenregie.core.forms import DateInput, IdsChoiceField, StyledFormMixin, TimeInput
 from ketenregie.plans.models import (
     ActionReport,
     DirectorEscalation,
@@ -30,7 +30,7 @@ class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.get_full_name()} ({obj.organisation})"
 
 
-class UsersChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class UsersChoiceField(IdsChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_full_name()} ({obj.organisation})"
 

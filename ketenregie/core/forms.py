@@ -7,11 +7,32 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.core.converters import parse_id
 from ketenregie.core.errors import ConcurrentEditError
+
+# Free text without a bound of its own (a model TextField, a form-only text): at most this
+# many characters. Long texts (a textarea) hold a plan's analysis or minutes; a single
+# line holds a name or a short reason. Far above what anyone types, far below what fills
+# a database or a PDF by accident or on purpose.
+LONG_TEXT_MAX = 10_000
+SHORT_TEXT_MAX = 200
+TOO_LONG = _("Deze tekst is te lang: hoogstens %(limit_value)s tekens (nu %(show_value)s).")
+
+
+def bound_text(field: forms.Field) -> None:
+    """Give a text field without a maximum length the product's default maximum."""
+    if not isinstance(field, forms.CharField) or field.max_length is not None:
+        return
+    if isinstance(field.widget, forms.PasswordInput):
+        return  # passwords follow the password rules (accounts), not a text length
+    limit = LONG_TEXT_MAX if isinstance(field.widget, forms.Textarea) else SHORT_TEXT_MAX
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit, message=TOO_LONG))
+    field.widget.attrs.setdefault("maxlength", str(limit))
 
 
 class UtrechtFormRenderer(DjangoTemplates):
@@ -46,12 +67,14 @@ class StyledFormMixin:
         self.style_fields()
 
     def style_fields(self) -> None:
-        """Give every widget its Utrecht class; forms call it again after adding fields."""
+        """Give every widget its Utrecht class and every free text its maximum length;
+        forms call it again after adding fields."""
         for name in self.service_required:
             if name in self.fields:
                 setattr(self.fields[name], "show_required", True)  # noqa: B010 - not a Field attribute
                 self.fields[name].widget.attrs["aria-required"] = "true"
         for field in self.fields.values():
+            bound_text(field)
             widget = field.widget
             if widget.attrs.get("data-styled"):
                 continue

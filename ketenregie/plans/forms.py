@@ -12,7 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import Organisation, User
-from ketenregie.core.forms import DateInput, IdsChoiceField, StyledFormMixin, TimeInput
+from ketenregie.core.forms import (
+    LONG_TEXT_MAX,
+    DateInput,
+    IdsChoiceField,
+    StyledFormMixin,
+    TimeInput,
+)
 from ketenregie.plans.models import (
     ActionReport,
     DirectorEscalation,
@@ -135,6 +141,20 @@ class MinutesForm(StyledFormMixin, forms.Form):
     decisions = forms.CharField(
         label=_("Besluiten"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # The state of affairs per case of a monitoring meeting comes with the minutes as
+        # note-<item id> (rendered beside this form): free text, bounded like the rest.
+        for key, value in self.data.items():
+            if key.startswith("note-") and len(str(value)) > LONG_TEXT_MAX:
+                self.add_error(
+                    None,
+                    _("De stand van zaken is te lang: hoogstens %(n)s tekens.")
+                    % {"n": f"{LONG_TEXT_MAX:,}".replace(",", ".")},
+                )
+                break
+        return data
 
 
 class AddParticipantForm(StyledFormMixin, forms.Form):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.defaults import ensure_escalation_criteria
 from ketenregie.core.converters import MAX_ID, parse_id
+from ketenregie.core.forms import LONG_TEXT_MAX
 from ketenregie.plans.models import Meeting
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +84,35 @@ def test_an_escalation_criterion_beyond_64_bits_is_a_form_error(
         assert "Kies uit de mogelijkheden die getoond worden." in resp.content.decode()
     case.refresh_from_db()
     assert case.escalation_level == 3
+
+
+def test_a_free_text_beyond_its_maximum_is_a_dutch_form_error(
+    client: Client, case_with_team: dict[str, Any]
+) -> None:
+    from ketenregie.plans import services
+    from ketenregie.plans.models import Plan
+
+    case, regisseur = case_with_team["case"], case_with_team["regisseur"]
+    plan = services.plan_for(case, actor=regisseur)
+    client.force_login(regisseur)
+    too_long = "x" * (LONG_TEXT_MAX + 1)
+    resp = client.post(
+        reverse("plan_text", args=[case.pk]),
+        {"version": plan.version, "joint_goal": too_long, "analysis": "x"},
+    )
+    assert resp.status_code == 200
+    assert "Deze tekst is te lang: hoogstens 10000 tekens (nu 10001)." in resp.content.decode()
+    # The scores table posts its texts outside a form class: the same bound.
+    domain_id = services.domain_rows(plan)[0].domain_id
+    resp = client.post(
+        reverse("plan_scores", args=[case.pk]),
+        {"version": plan.version, f"problem-{domain_id}": too_long},
+    )
+    assert resp.status_code == 200 and "te lang: hoogstens 10.000 tekens" in resp.content.decode()
+    assert Plan.objects.get(pk=plan.pk).joint_goal == ""
+    # At the maximum it is saved.
+    resp = client.post(
+        reverse("plan_text", args=[case.pk]),
+        {"version": plan.version, "joint_goal": "x" * LONG_TEXT_MAX, "analysis": "x"},
+    )
+    assert resp.status_code == 302

@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ketenregie.accounts.roles import Role
+from ketenregie.core.forms import LONG_TEXT_MAX
 from ketenregie.tests import test_permission_matrix as matrix
 
 # The matrix's worlds and logged-in client, used here by name (pytest finds fixtures in
@@ -133,6 +134,11 @@ bad_value = st.one_of(
 class FormSpec:
     action: str
     fields: dict[str, list[str]] = field(default_factory=dict)
+    # Free-text fields without a maximum length (or with one above LONG_TEXT_MAX).
+    unbounded: list[str] = field(default_factory=list)
+
+
+_TEXT_INPUTS = {"text", "search", "email", "tel", "url"}
 
 
 class _FormParser(HTMLParser):
@@ -159,6 +165,12 @@ class _FormParser(HTMLParser):
         if not name or name == "csrfmiddlewaretoken":
             return
         values = form.fields.setdefault(name, [])
+        text_like = tag == "textarea" or (
+            tag == "input" and a.get("type", "text").lower() in _TEXT_INPUTS
+        )
+        limit = a.get("maxlength", "")
+        if text_like and not (limit.isdigit() and int(limit) <= LONG_TEXT_MAX):
+            form.unbounded.append(name)
         if tag == "input":
             kind = a.get("type", "text").lower()
             if kind == "file":
@@ -255,8 +267,11 @@ def _as_lists(data: dict[str, Any]) -> dict[str, list[str]]:
     }
 
 
-def _targets(client: Client, objects: dict[str, Any], role: Role, relation: str) -> list[Target]:
-    """The world's endpoints its user may use, plus every POST form on its pages."""
+def _targets(
+    client: Client, objects: dict[str, Any], role: Role, relation: str
+) -> tuple[list[Target], dict[str, FormSpec]]:
+    """The world's endpoints its user may use, plus every POST form on its pages (also
+    returned by action, as found on the pages)."""
     targets: list[Target] = []
     forms: dict[str, FormSpec] = {}
     first = (role, relation) == FUZZ_WORLDS[0]
@@ -273,7 +288,9 @@ def _targets(client: Client, objects: dict[str, Any], role: Role, relation: str)
             parser = _FormParser(url)
             parser.feed(resp.content.decode())
             for form in parser.forms:
-                forms.setdefault(form.action, FormSpec(form.action)).fields.update(form.fields)
+                spec = forms.setdefault(form.action, FormSpec(form.action))
+                spec.fields.update(form.fields)
+                spec.unbounded.extend(f"{n} (op {url})" for n in form.unbounded)
     by_url = {t.url: t for t in targets if t.method == "post"}
     for action, form in forms.items():
         path = urlsplit(action).path
@@ -289,7 +306,7 @@ def _targets(client: Client, objects: dict[str, Any], role: Role, relation: str)
             known.data = {**form.fields, **known.data}
         else:
             targets.append(Target(name, "post", action, dict(form.fields)))
-    return targets
+    return targets, forms
 
 
 def _mutated_path(url: str, value: str) -> str | None:
@@ -370,7 +387,7 @@ class TestFuzz:
         caplog.set_level(logging.ERROR, logger="django.request")
         role, relation = world_key
         session_key = logged_in.cookies[django_settings.SESSION_COOKIE_NAME].value
-        targets = _targets(logged_in, world, role, relation)
+        targets, _forms = _targets(logged_in, world, role, relation)
         key = f"{role.value}-{relation}"
         statuses: Counter[int] = Counter()
 
@@ -407,3 +424,17 @@ class TestFuzz:
         print(f"\n{key}: {SENT[key]} malformed inputs, answers {dict(sorted(statuses.items()))}")
         # This world's share of the total; the shares of all worlds add up to TOTAL_INPUTS.
         assert SENT[key] >= TOTAL_INPUTS / len(FUZZ_WORLDS), SENT[key]
+
+    @pytest.mark.parametrize(
+        "world_key", FUZZ_WORLDS, ids=[f"{r.value}-{rel}" for r, rel in FUZZ_WORLDS], scope="class"
+    )
+    def test_every_free_text_has_a_maximum_length(
+        self, logged_in: Client, world: dict[str, Any], world_key: tuple[Role, str]
+    ) -> None:
+        """Every text field of every form on the matrix's pages says how long it may be
+        (the browser stops there; the form refuses more with a Dutch message)."""
+        role, relation = world_key
+        _targets_, forms = _targets(logged_in, world, role, relation)
+        assert forms
+        unbounded = sorted(n for spec in forms.values() for n in spec.unbounded)
+        assert not unbounded, unbounded

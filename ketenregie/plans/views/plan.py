@@ -22,7 +22,7 @@ from ketenregie.cases.access import (
     can_manage_case,
 )
 from ketenregie.cases.models import Case
-from ketenregie.core.forms import apply_service
+from ketenregie.core.forms import LONG_TEXT_MAX, apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
 from ketenregie.core.values import show_value
@@ -226,6 +226,11 @@ def plan_scores(request: AuthedRequest, case_id: int) -> HttpResponse:
     for row in services.domain_rows(plan):
         raw = request.POST.get(f"score-{row.domain_id}", "").strip()
         text = request.POST.get(f"problem-{row.domain_id}", "")
+        if len(text) > LONG_TEXT_MAX:
+            errors.append(
+                _("De toelichting bij %(domein)s is te lang: hoogstens %(n)s tekens.")
+                % {"domein": row.domain.name, "n": f"{LONG_TEXT_MAX:,}".replace(",", ".")}
+            )
         value: int | None = None
         if raw:
             try:

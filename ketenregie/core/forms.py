@@ -7,11 +7,16 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
 
-from ketenregie.core.converters import parse_id
+from ketenregie.core.converters import MAX_ID, parse_id
 from ketenregie.core.errors import ConcurrentEditError
 
 # Free text without a bound of its own (a model TextField, a form-only text): at most this
@@ -21,6 +26,27 @@ from ketenregie.core.errors import ConcurrentEditError
 LONG_TEXT_MAX = 10_000
 SHORT_TEXT_MAX = 200
 TOO_LONG = _("Deze tekst is te lang: hoogstens %(limit_value)s tekens (nu %(show_value)s).")
+
+
+def check_free_text(text: str) -> None:
+    """The rules of a form's free text, for texts posted outside a form class (a table of
+    scores, notes per item): at most LONG_TEXT_MAX characters, no NUL characters (which
+    PostgreSQL cannot store). Raises a ValidationError with the Dutch message."""
+    MaxLengthValidator(LONG_TEXT_MAX, message=TOO_LONG)(text)
+    ProhibitNullCharactersValidator()(text)
+
+
+def bound_number(field: forms.Field) -> None:
+    """Keep a whole number without bounds of its own within the database's integer: a
+    larger one cannot be stored or looked up (an OverflowError on SQLite)."""
+    if not isinstance(field, forms.IntegerField):
+        return
+    if field.max_value is None:
+        field.max_value = MAX_ID
+        field.validators.append(MaxValueValidator(MAX_ID))
+    if field.min_value is None:
+        field.min_value = -MAX_ID - 1
+        field.validators.append(MinValueValidator(-MAX_ID - 1))
 
 
 def bound_text(field: forms.Field) -> None:
@@ -75,6 +101,7 @@ class StyledFormMixin:
                 self.fields[name].widget.attrs["aria-required"] = "true"
         for field in self.fields.values():
             bound_text(field)
+            bound_number(field)
             widget = field.widget
             if widget.attrs.get("data-styled"):
                 continue

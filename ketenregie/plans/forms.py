@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import Organisation, User
 from ketenregie.core.forms import (
-    LONG_TEXT_MAX,
     DateInput,
     IdsChoiceField,
     StyledFormMixin,
     TimeInput,
+    check_free_text,
 )
 from ketenregie.plans.models import (
     ActionReport,
@@ -147,12 +147,12 @@ class MinutesForm(StyledFormMixin, forms.Form):
         # The state of affairs per case of a monitoring meeting comes with the minutes as
         # note-<item id> (rendered beside this form): free text, bounded like the rest.
         for key, value in self.data.items():
-            if key.startswith("note-") and len(str(value)) > LONG_TEXT_MAX:
-                self.add_error(
-                    None,
-                    _("De stand van zaken is te lang: hoogstens %(n)s tekens.")
-                    % {"n": f"{LONG_TEXT_MAX:,}".replace(",", ".")},
-                )
+            if not key.startswith("note-"):
+                continue
+            try:
+                check_free_text(str(value))
+            except forms.ValidationError as exc:
+                self.add_error(None, _("Stand van zaken: %(e)s") % {"e": " ".join(exc.messages)})
                 break
         return data
 

@@ -108,7 +108,19 @@ def test_a_free_text_beyond_its_maximum_is_a_dutch_form_error(
         reverse("plan_scores", args=[case.pk]),
         {"version": plan.version, f"problem-{domain_id}": too_long},
     )
-    assert resp.status_code == 200 and "te lang: hoogstens 10.000 tekens" in resp.content.decode()
+    assert resp.status_code == 200 and "te lang: hoogstens 10000 tekens" in resp.content.decode()
+    # A NUL character cannot be stored (PostgreSQL refuses it): a message, not a 500.
+    resp = client.post(
+        reverse("plan_scores", args=[case.pk]),
+        {"version": plan.version, f"problem-{domain_id}": "a\x00b"},
+    )
+    assert resp.status_code == 200 and "Null-tekens zijn niet toegestaan" in resp.content.decode()
+    # A version beyond the database's integer is a form error too.
+    resp = client.post(
+        reverse("plan_text", args=[case.pk]),
+        {"version": str(2**64), "joint_goal": "Wonen", "analysis": "x"},
+    )
+    assert resp.status_code == 200
     assert Plan.objects.get(pk=plan.pk).joint_goal == ""
     # At the maximum it is saved.
     resp = client.post(
@@ -116,3 +128,30 @@ def test_a_free_text_beyond_its_maximum_is_a_dutch_form_error(
         {"version": plan.version, "joint_goal": "x" * LONG_TEXT_MAX, "analysis": "x"},
     )
     assert resp.status_code == 302
+
+
+def test_a_report_back_target_that_is_no_plan_page_goes_to_the_list(
+    client: Client, case_with_team: dict[str, Any]
+) -> None:
+    from ketenregie.core.timeutil import today
+    from ketenregie.plans.models import Action
+
+    case, casus = case_with_team["case"], case_with_team["casus"]
+    action = Action.objects.create(
+        case=case,
+        what="Huisbezoek",
+        owner_organisation=casus.organisation,
+        due_date=today(),
+        created_by=casus,
+    )
+    client.force_login(casus)
+    url = reverse("action_report", args=[action.pk])
+    plan_url = reverse("plan", args=[case.pk])
+    for target, expected in (
+        (plan_url, plan_url),
+        ("/casussen/1/plan/\r\nSet-Cookie: x=1", reverse("my_actions")),
+        ("//elders.example/casussen/1/plan/", reverse("my_actions")),
+        ("/casussen/\x00/plan/", reverse("my_actions")),
+    ):
+        resp = client.post(url, {"kind": "terugmelding", "text": "Gebeld", "next": target})
+        assert resp.status_code == 302 and resp["Location"] == expected, target

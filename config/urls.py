@@ -1,11 +1,12 @@
 """URL map of Ketenregie."""
 
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from ketenregie.accounts import security_events
 from ketenregie.accounts import views as accounts_views
 from ketenregie.cases import views as case_views
 from ketenregie.core import views as core_views
+from ketenregie.core.converters import IdConverter
 from ketenregie.dashboard import views as dashboard_views
 from ketenregie.intake.views import attachments as intake_attachments_views
 from ketenregie.intake.views import enrichment as intake_enrichment_views
@@ -23,6 +24,8 @@ from ketenregie.privacy import views as privacy_views
 # allauth answers too many requests with this view (allauth.core.internal.ratelimit):
 # audited and in Dutch.
 handler429 = security_events.rate_limited
+# Every id in a path is <id:...>: beyond 2^63 - 1 (or 0) the URL does not match (404).
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -33,20 +36,18 @@ urlpatterns = [
     path("account-instellen/<str:token>/", accounts_views.account_setup, name="account_setup"),
     path("", dashboard_views.dashboard, name="dashboard"),
     path("casussen/", case_views.case_list, name="case_list"),
-    path("casussen/<int:case_id>/", case_views.case_detail, name="case_detail"),
-    path("casussen/<int:case_id>/betrokkene/", case_views.person_edit, name="person_edit"),
-    path("casussen/<int:case_id>/team/nieuw/", case_views.team_add, name="team_add"),
+    path("casussen/<id:case_id>/", case_views.case_detail, name="case_detail"),
+    path("casussen/<id:case_id>/betrokkene/", case_views.person_edit, name="person_edit"),
+    path("casussen/<id:case_id>/team/nieuw/", case_views.team_add, name="team_add"),
     path(
-        "casussen/<int:case_id>/team/<int:membership_id>/beeindigen/",
+        "casussen/<id:case_id>/team/<id:membership_id>/beeindigen/",
         case_views.team_end,
         name="team_end",
     ),
     path("aanmelden/", intake_referral_views.referral_start, name="referral_start"),
+    path("aanmelden/<id:house_id>/", intake_referral_views.referral_create, name="referral_create"),
     path(
-        "aanmelden/<int:house_id>/", intake_referral_views.referral_create, name="referral_create"
-    ),
-    path(
-        "aanmelden/<int:house_id>/criteria/",
+        "aanmelden/<id:house_id>/criteria/",
         intake_referral_views.criteria_check,
         name="criteria_check",
     ),
@@ -57,222 +58,222 @@ urlpatterns = [
         name="feedback_read",
     ),
     path(
-        "aanmeldingen/<int:case_id>/", intake_referral_views.referral_detail, name="referral_detail"
+        "aanmeldingen/<id:case_id>/", intake_referral_views.referral_detail, name="referral_detail"
     ),
     path(
-        "aanmeldingen/<int:case_id>/wijzigen/",
+        "aanmeldingen/<id:case_id>/wijzigen/",
         intake_referral_views.referral_edit,
         name="referral_edit",
     ),
     path(
-        "aanmeldingen/<int:case_id>/screenen/",
+        "aanmeldingen/<id:case_id>/screenen/",
         intake_screening_views.referral_screen,
         name="referral_screen",
     ),
     path(
-        "aanmeldingen/<int:case_id>/agenderen/",
+        "aanmeldingen/<id:case_id>/agenderen/",
         intake_screening_views.referral_agenda,
         name="referral_agenda",
     ),
     path(
-        "bijlagen/<int:attachment_id>/",
+        "bijlagen/<id:attachment_id>/",
         intake_attachments_views.attachment_download,
         name="attachment_download",
     ),
     path("screening/", intake_screening_views.screening_list, name="screening_list"),
     path("bekendheidscheck/", intake_enrichment_views.enrichment_list, name="enrichment_list"),
     path(
-        "bekendheidscheck/<int:request_id>/",
+        "bekendheidscheck/<id:request_id>/",
         intake_enrichment_views.enrichment_answer,
         name="enrichment_answer",
     ),
     path("triage/", intake_triage_views.triage_list, name="triage_list"),
-    path("triage/<int:meeting_id>/", intake_triage_views.triage_detail, name="triage_detail"),
+    path("triage/<id:meeting_id>/", intake_triage_views.triage_detail, name="triage_detail"),
     path(
-        "triage/<int:meeting_id>/vervalt/", intake_triage_views.triage_cancel, name="triage_cancel"
+        "triage/<id:meeting_id>/vervalt/", intake_triage_views.triage_cancel, name="triage_cancel"
     ),
     path(
-        "triage/huis/<int:house_id>/<str:day>/vervalt/",
+        "triage/huis/<id:house_id>/<str:day>/vervalt/",
         intake_triage_views.triage_cancel_date,
         name="triage_cancel_date",
     ),
     path(
-        "triage/agendapunt/<int:item_id>/aanwezigheid/",
+        "triage/agendapunt/<id:item_id>/aanwezigheid/",
         intake_triage_views.triage_attendance,
         name="triage_attendance",
     ),
     path(
-        "triage/agendapunt/<int:item_id>/uitkomst/",
+        "triage/agendapunt/<id:item_id>/uitkomst/",
         intake_triage_views.triage_outcome,
         name="triage_outcome",
     ),
     path(
-        "casussen/<int:case_id>/team/<int:membership_id>/overdragen/",
+        "casussen/<id:case_id>/team/<id:membership_id>/overdragen/",
         case_views.team_handover,
         name="team_handover",
     ),
-    path("casussen/<int:case_id>/start/", pga_views.informing_page, name="pga_informing"),
+    path("casussen/<id:case_id>/start/", pga_views.informing_page, name="pga_informing"),
     path(
-        "casussen/<int:case_id>/start/informeren/",
+        "casussen/<id:case_id>/start/informeren/",
         pga_views.informing_record,
         name="pga_informing_record",
     ),
     path(
-        "casussen/<int:case_id>/start/startgesprek/",
+        "casussen/<id:case_id>/start/startgesprek/",
         pga_views.start_conversation_record,
         name="pga_start_conversation",
     ),
-    path("casussen/<int:case_id>/start/uitvoering/", pga_views.pga_execute, name="pga_execute"),
-    path("casussen/<int:case_id>/informatiebrief.pdf", pga_views.letter, name="pga_letter"),
-    path("casussen/<int:case_id>/afsluiten/", pga_views.closing_page, name="pga_closing"),
-    path("casussen/<int:case_id>/signaal/", pga_views.signal_raise, name="pga_signal"),
+    path("casussen/<id:case_id>/start/uitvoering/", pga_views.pga_execute, name="pga_execute"),
+    path("casussen/<id:case_id>/informatiebrief.pdf", pga_views.letter, name="pga_letter"),
+    path("casussen/<id:case_id>/afsluiten/", pga_views.closing_page, name="pga_closing"),
+    path("casussen/<id:case_id>/signaal/", pga_views.signal_raise, name="pga_signal"),
     path(
-        "casussen/<int:case_id>/signaal/<int:signal_id>/afhandelen/",
+        "casussen/<id:case_id>/signaal/<id:signal_id>/afhandelen/",
         pga_views.signal_resolve,
         name="pga_signal_resolve",
     ),
-    path("casussen/<int:case_id>/afsluiten/besluit/", pga_views.close, name="pga_close"),
+    path("casussen/<id:case_id>/afsluiten/besluit/", pga_views.close, name="pga_close"),
     path(
-        "casussen/<int:case_id>/afsluiten/eindgesprek/",
+        "casussen/<id:case_id>/afsluiten/eindgesprek/",
         pga_views.closing_conversation,
         name="pga_closing_conversation",
     ),
-    path("casussen/<int:case_id>/heropenen/", pga_views.reopen, name="pga_reopen"),
-    path("casussen/<int:case_id>/opschalen/", pga_views.escalate, name="pga_escalate"),
-    path("casussen/<int:case_id>/escalatieniveau/", case_views.escalation, name="case_escalation"),
-    path("casussen/<int:case_id>/plan/", plan_plan_views.plan_page, name="plan"),
-    path("casussen/<int:case_id>/plan/starten/", plan_plan_views.plan_start, name="plan_start"),
-    path("casussen/<int:case_id>/plan/tekst/", plan_plan_views.plan_text, name="plan_text"),
-    path("casussen/<int:case_id>/plan/scores/", plan_plan_views.plan_scores, name="plan_scores"),
+    path("casussen/<id:case_id>/heropenen/", pga_views.reopen, name="pga_reopen"),
+    path("casussen/<id:case_id>/opschalen/", pga_views.escalate, name="pga_escalate"),
+    path("casussen/<id:case_id>/escalatieniveau/", case_views.escalation, name="case_escalation"),
+    path("casussen/<id:case_id>/plan/", plan_plan_views.plan_page, name="plan"),
+    path("casussen/<id:case_id>/plan/starten/", plan_plan_views.plan_start, name="plan_start"),
+    path("casussen/<id:case_id>/plan/tekst/", plan_plan_views.plan_text, name="plan_text"),
+    path("casussen/<id:case_id>/plan/scores/", plan_plan_views.plan_scores, name="plan_scores"),
     path(
-        "casussen/<int:case_id>/plan/uitspraak/",
+        "casussen/<id:case_id>/plan/uitspraak/",
         plan_plan_views.plan_statement,
         name="plan_statement",
     ),
-    path("casussen/<int:case_id>/plan/doel/", plan_plan_views.plan_goal, name="plan_goal"),
+    path("casussen/<id:case_id>/plan/doel/", plan_plan_views.plan_goal, name="plan_goal"),
     path(
-        "casussen/<int:case_id>/plan/doel/<int:goal_id>/bereikt/",
+        "casussen/<id:case_id>/plan/doel/<id:goal_id>/bereikt/",
         plan_plan_views.plan_goal_reached,
         name="plan_goal_reached",
     ),
-    path("casussen/<int:case_id>/plan/actie/", plan_plan_views.plan_action, name="plan_action"),
-    path("casussen/<int:case_id>/plan/vaststellen/", plan_plan_views.plan_adopt, name="plan_adopt"),
+    path("casussen/<id:case_id>/plan/actie/", plan_plan_views.plan_action, name="plan_action"),
+    path("casussen/<id:case_id>/plan/vaststellen/", plan_plan_views.plan_adopt, name="plan_adopt"),
     path(
-        "casussen/<int:case_id>/plan/casusregisseur/",
+        "casussen/<id:case_id>/plan/casusregisseur/",
         plan_plan_views.plan_casusregisseur,
         name="plan_casusregisseur",
     ),
     path(
-        "casussen/<int:case_id>/plan/versie/<int:number>/",
+        "casussen/<id:case_id>/plan/versie/<id:number>/",
         plan_plan_views.plan_version,
         name="plan_version",
     ),
-    path("casussen/<int:case_id>/plan-van-aanpak.pdf", plan_plan_views.plan_pdf, name="plan_pdf"),
+    path("casussen/<id:case_id>/plan-van-aanpak.pdf", plan_plan_views.plan_pdf, name="plan_pdf"),
     path(
-        "casussen/<int:case_id>/veiligheidsplan/", plan_safety_views.safety_page, name="safety_plan"
+        "casussen/<id:case_id>/veiligheidsplan/", plan_safety_views.safety_page, name="safety_plan"
     ),
     path(
-        "casussen/<int:case_id>/veiligheidsplan/starten/",
+        "casussen/<id:case_id>/veiligheidsplan/starten/",
         plan_safety_views.safety_start,
         name="safety_start",
     ),
     path(
-        "casussen/<int:case_id>/veiligheidsplan/opslaan/",
+        "casussen/<id:case_id>/veiligheidsplan/opslaan/",
         plan_safety_views.safety_save,
         name="safety_save",
     ),
     path(
-        "casussen/<int:case_id>/veiligheidsplan/afspraak/",
+        "casussen/<id:case_id>/veiligheidsplan/afspraak/",
         plan_safety_views.safety_agreement,
         name="safety_agreement",
     ),
     path(
-        "casussen/<int:case_id>/veiligheidsplan/schaalvraag/",
+        "casussen/<id:case_id>/veiligheidsplan/schaalvraag/",
         plan_safety_views.safety_score,
         name="safety_score",
     ),
     path(
-        "casussen/<int:case_id>/veiligheidsplan.pdf",
+        "casussen/<id:case_id>/veiligheidsplan.pdf",
         plan_safety_views.safety_pdf,
         name="safety_pdf",
     ),
     path(
-        "casussen/<int:case_id>/overleg/nieuw/", plan_meetings_views.meeting_new, name="meeting_new"
+        "casussen/<id:case_id>/overleg/nieuw/", plan_meetings_views.meeting_new, name="meeting_new"
     ),
     path(
-        "casussen/<int:case_id>/regie-opschalen/",
+        "casussen/<id:case_id>/regie-opschalen/",
         plan_escalation_views.escalate,
         name="director_escalate",
     ),
     path(
-        "opschalingen/<int:escalation_id>/afhandelen/",
+        "opschalingen/<id:escalation_id>/afhandelen/",
         plan_escalation_views.escalation_handle,
         name="escalation_handle",
     ),
     path("overleggen/", plan_meetings_views.meetings, name="meetings"),
     path("overleggen/monitoring/nieuw/", plan_meetings_views.monitoring_new, name="monitoring_new"),
-    path("overleggen/<int:meeting_id>/", plan_meetings_views.meeting_detail, name="meeting_detail"),
+    path("overleggen/<id:meeting_id>/", plan_meetings_views.meeting_detail, name="meeting_detail"),
     path(
-        "overleggen/<int:meeting_id>/antwoord/",
+        "overleggen/<id:meeting_id>/antwoord/",
         plan_meetings_views.meeting_reply,
         name="meeting_reply",
     ),
     path(
-        "overleggen/<int:meeting_id>/aanwezigheid/",
+        "overleggen/<id:meeting_id>/aanwezigheid/",
         plan_meetings_views.meeting_attendance,
         name="meeting_attendance",
     ),
     path(
-        "overleggen/<int:meeting_id>/verslag/",
+        "overleggen/<id:meeting_id>/verslag/",
         plan_meetings_views.meeting_minutes,
         name="meeting_minutes",
     ),
     path(
-        "overleggen/<int:meeting_id>/versturen/",
+        "overleggen/<id:meeting_id>/versturen/",
         plan_meetings_views.meeting_send,
         name="meeting_send",
     ),
     path(
-        "overleggen/<int:meeting_id>/vervalt/",
+        "overleggen/<id:meeting_id>/vervalt/",
         plan_meetings_views.meeting_cancel,
         name="meeting_cancel",
     ),
     path(
-        "overleggen/<int:meeting_id>/deelnemer/",
+        "overleggen/<id:meeting_id>/deelnemer/",
         plan_meetings_views.meeting_participant,
         name="meeting_participant",
     ),
     path(
-        "overleggen/<int:meeting_id>/actie/",
+        "overleggen/<id:meeting_id>/actie/",
         plan_meetings_views.meeting_action,
         name="meeting_action",
     ),
     path(
-        "overleggen/<int:meeting_id>/deelnemer/<int:participant_id>/opnemen/",
+        "overleggen/<id:meeting_id>/deelnemer/<id:participant_id>/opnemen/",
         plan_meetings_views.meeting_admit,
         name="meeting_admit",
     ),
     path("acties/", plan_actions_views.my_actions, name="my_actions"),
-    path("acties/<int:action_id>/melden/", plan_actions_views.action_report, name="action_report"),
+    path("acties/<id:action_id>/melden/", plan_actions_views.action_report, name="action_report"),
     path("audittrail/", privacy_views.audit_search, name="audit_search"),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
     path("beheer/gebruikers/rolaanvragen/", accounts_views.grant_requests, name="grant_requests"),
     path(
-        "beheer/gebruikers/rolaanvragen/<int:pk>/",
+        "beheer/gebruikers/rolaanvragen/<id:pk>/",
         accounts_views.grant_decide,
         name="grant_decide",
     ),
     path(
-        "beheer/gebruikers/<int:pk>/instellink/",
+        "beheer/gebruikers/<id:pk>/instellink/",
         accounts_views.manage_setup_link,
         name="manage_setup_link",
     ),
     path(
-        "beheer/gebruikers/<int:pk>/mfa-resetten/",
+        "beheer/gebruikers/<id:pk>/mfa-resetten/",
         accounts_views.manage_mfa_reset,
         name="manage_mfa_reset",
     ),
     path("beheer/<slug:kind>/", accounts_views.manage_list, name="manage_list"),
     path("beheer/<slug:kind>/nieuw/", accounts_views.manage_edit, name="manage_create"),
-    path("beheer/<slug:kind>/<int:pk>/", accounts_views.manage_edit, name="manage_edit"),
+    path("beheer/<slug:kind>/<id:pk>/", accounts_views.manage_edit, name="manage_edit"),
 ]

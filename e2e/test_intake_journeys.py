@@ -226,8 +226,8 @@ def test_journey_1_wijkagent_refers_a_case(page: Page, demo: Any) -> None:
     status = page.locator("#criteria-status")
     expect(status).to_contain_text("voldoen (nog) niet")
     for criterion in criteria[:3]:
-        page.locator(f"#id_crit_{criterion.pk}").check()
-        page.locator(f"#id_crit_{criterion.pk}_uitleg").fill("Zie aanleiding en leefgebieden.")
+        page.locator(f"#id_crit_{criterion.number}").check()
+        page.locator(f"#id_crit_{criterion.number}_uitleg").fill("Zie aanleiding en leefgebieden.")
     # htmx re-checks the house's rule on every change.
     expect(status).to_contain_text("voldoen aan de regel van dit huis")
     page.get_by_label("Ja, de betrokkene is geïnformeerd").check()
@@ -244,7 +244,7 @@ def test_journey_1_wijkagent_refers_a_case(page: Page, demo: Any) -> None:
     expect(page.get_by_role("group", name="Gezinslid 1").get_by_label("Voornamen")).to_have_value(
         "Sandra"
     )
-    expect(page.locator(f"#id_crit_{criteria[0].pk}")).to_be_checked()
+    expect(page.locator(f"#id_crit_{criteria[0].number}")).to_be_checked()
     assert not Person.objects.filter(achternaam="Brouwers-Meertens").exists()
     assert_accessible(page)
     shot(page, "j1-02-form-error-confirm")

@@ -8,7 +8,7 @@ import io
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 import time_machine
@@ -179,9 +179,9 @@ def _open(scope: Page | Locator, summary: str) -> None:
     scope.locator("summary", has_text=summary).first.click()
 
 
-def _download_pdf(page: Page, link: str) -> bytes:
+def _download_pdf(page: Page, link: str, role: Literal["link", "button"] = "link") -> bytes:
     with page.expect_download() as info:
-        page.get_by_role("link", name=link).click()
+        page.get_by_role(role, name=link).click()
     path = info.value.path()
     data = Path(path).read_bytes()
     assert data.startswith(b"%PDF"), data[:20]
@@ -261,8 +261,9 @@ def test_journey_4_procesregisseur_starts_the_pga(page: Page, demo: Any) -> None
     expect(page.get_by_text("door Wijkagent Tom Vrancken, namens de burgemeester")).to_be_visible()
     shot(page, "j4-03-informed")
 
-    # The information letter is a PDF with the person's name and the case code.
-    letter = _download_pdf(page, "Informatiebrief (PDF)")
+    # The information letter is a PDF with the person's name and the case code; taking
+    # it out is a step of informing the person, so a button (POST), not a link.
+    letter = _download_pdf(page, "Informatiebrief (PDF)", role="button")
     text = _pdf_text(letter)
     assert case.code in text
     assert case.person.achternaam in text

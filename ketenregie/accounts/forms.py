@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, HousePartner, Organisation, Region, User
 from ketenregie.accounts.roles import Role
-from ketenregie.core.forms import StyledFormMixin, TimeInput
+from ketenregie.core.forms import IdsChoiceField, StyledFormMixin, TimeInput
 
 # Roles held for one house; the others apply everywhere.
 HOUSE_SCOPED_ROLES = (Role.TRIAGEVOORZITTER, Role.PROCESREGISSEUR, Role.MANAGER)
@@ -41,13 +41,13 @@ class OrganisationForm(VersionedForm):
 
 
 class HouseForm(VersionedForm):
-    partner_organisations = forms.ModelMultipleChoiceField(
+    partner_organisations = IdsChoiceField(
         label=_("Ketenpartners van dit huis"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    fixed_partners = forms.ModelMultipleChoiceField(
+    fixed_partners = IdsChoiceField(
         label=_("Vaste triagepartners"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,

@@ -13,7 +13,7 @@ from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.cases.models import CaseRole, EscalationCriterion, EscalationLevel, Person
 from ketenregie.cases.workflow import Phase
 from ketenregie.core.bsn import normalise_bsn, validate_bsn
-from ketenregie.core.forms import DateInput, StyledFormMixin
+from ketenregie.core.forms import DateInput, IdsChoiceField, StyledFormMixin
 from ketenregie.core.timeutil import today
 
 
@@ -148,7 +148,7 @@ class EscalationForm(StyledFormMixin, forms.Form):
     level = forms.TypedChoiceField(
         label=_("Nieuw escalatieniveau"), choices=EscalationLevel.choices, coerce=int
     )
-    criteria = forms.ModelMultipleChoiceField(
+    criteria = IdsChoiceField(
         label=_("Criteria van de regiekaart die gelden"),
         queryset=EscalationCriterion.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -7,9 +7,58 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext_lazy as _
 
+from ketenregie.core.converters import MAX_ID, parse_id
 from ketenregie.core.errors import ConcurrentEditError
+
+# Free text without a bound of its own (a model TextField, a form-only text): at most this
+# many characters. Long texts (a textarea) hold a plan's analysis or minutes; a single
+# line holds a name or a short reason. Far above what anyone types, far below what fills
+# a database or a PDF by accident or on purpose.
+LONG_TEXT_MAX = 10_000
+SHORT_TEXT_MAX = 200
+TOO_LONG = _("Deze tekst is te lang: hoogstens %(limit_value)s tekens (nu %(show_value)s).")
+
+
+def check_free_text(text: str) -> None:
+    """The rules of a form's free text, for texts posted outside a form class (a table of
+    scores, notes per item): at most LONG_TEXT_MAX characters, no NUL characters (which
+    PostgreSQL cannot store). Raises a ValidationError with the Dutch message."""
+    MaxLengthValidator(LONG_TEXT_MAX, message=TOO_LONG)(text)
+    ProhibitNullCharactersValidator()(text)
+
+
+def bound_number(field: forms.Field) -> None:
+    """Keep a whole number without bounds of its own within the database's integer: a
+    larger one cannot be stored or looked up (an OverflowError on SQLite)."""
+    if not isinstance(field, forms.IntegerField):
+        return
+    if field.max_value is None:
+        field.max_value = MAX_ID
+        field.validators.append(MaxValueValidator(MAX_ID))
+    if field.min_value is None:
+        field.min_value = -MAX_ID - 1
+        field.validators.append(MinValueValidator(-MAX_ID - 1))
+
+
+def bound_text(field: forms.Field) -> None:
+    """Give a text field without a maximum length the product's default maximum."""
+    if not isinstance(field, forms.CharField) or field.max_length is not None:
+        return
+    if isinstance(field.widget, forms.PasswordInput):
+        return  # passwords follow the password rules (accounts), not a text length
+    limit = LONG_TEXT_MAX if isinstance(field.widget, forms.Textarea) else SHORT_TEXT_MAX
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit, message=TOO_LONG))
+    field.widget.attrs.setdefault("maxlength", str(limit))
 
 
 class UtrechtFormRenderer(DjangoTemplates):
@@ -44,12 +93,15 @@ class StyledFormMixin:
         self.style_fields()
 
     def style_fields(self) -> None:
-        """Give every widget its Utrecht class; forms call it again after adding fields."""
+        """Give every widget its Utrecht class and every free text its maximum length;
+        forms call it again after adding fields."""
         for name in self.service_required:
             if name in self.fields:
                 setattr(self.fields[name], "show_required", True)  # noqa: B010 - not a Field attribute
                 self.fields[name].widget.attrs["aria-required"] = "true"
         for field in self.fields.values():
+            bound_text(field)
+            bound_number(field)
             widget = field.widget
             if widget.attrs.get("data-styled"):
                 continue
@@ -134,3 +186,26 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%H:%M")
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """A choice of several records by id; a value that is no id is a form error.
+
+    Django's field looks the values up with `pk__in`, which sends an id beyond the
+    database's integer range to the database as is: a server error (OverflowError on
+    SQLite). Each value is checked against the one id rule (`parse_id`) first. Every
+    multiple choice of records in the product's forms uses this field.
+    """
+
+    default_error_messages = {
+        "invalid_pk_value": _("Kies uit de mogelijkheden die getoond worden."),
+        "invalid_choice": _("Kies uit de mogelijkheden die getoond worden."),
+    }
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None and isinstance(value, list | tuple):
+            if any(parse_id(pk) is None for pk in value):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value"
+                )
+        return super()._check_values(value)  # type: ignore[misc]

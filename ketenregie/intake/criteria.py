@@ -67,14 +67,34 @@ LOKALE_PGA = (
 )
 
 
+def _defaults(house: House) -> tuple[str, str, int, list[tuple[int, str, int]]]:
+    return LOKALE_PGA if house.kind == House.Kind.LOCAL_PGA else LANDELIJK_KADER
+
+
+def criteria_of(house: House) -> tuple[CriteriaSet, list[Criterion]]:
+    """The house's criteria set and its criteria, without writing anything.
+
+    A house without a set yet gets the unsaved defaults of its kind: showing the referral
+    form is a GET and creates nothing. The set is stored by the first write that needs it
+    (`ensure_default_criteria`). Criteria are told apart by their number, which the
+    unsaved defaults have too.
+    """
+    existing = CriteriaSet.objects.filter(house=house).first()
+    if existing is not None:
+        return existing, list(existing.criteria.all())
+    name, rule, min_count, items = _defaults(house)
+    cset = CriteriaSet(house=house, name=name, rule=rule, min_count=min_count)
+    return cset, [
+        Criterion(criteria_set=cset, number=n, text=text, group=group) for n, text, group in items
+    ]
+
+
 def ensure_default_criteria(house: House) -> CriteriaSet:
     """Give a house the default criteria for its kind, if it has none yet."""
     existing = CriteriaSet.objects.filter(house=house).first()
     if existing is not None:
         return existing
-    name, rule, min_count, items = (
-        LOKALE_PGA if house.kind == House.Kind.LOCAL_PGA else LANDELIJK_KADER
-    )
+    name, rule, min_count, items = _defaults(house)
     cset = CriteriaSet.objects.create(house=house, name=name, rule=rule, min_count=min_count)
     Criterion.objects.bulk_create(
         Criterion(criteria_set=cset, number=n, text=text, group=group) for n, text, group in items
@@ -83,11 +103,11 @@ def ensure_default_criteria(house: House) -> CriteriaSet:
 
 
 def is_met(cset: CriteriaSet, criteria: list[Criterion], ticked: Iterable[int]) -> bool:
-    """Whether the ticked criterion ids satisfy the set's rule."""
+    """Whether the ticked criterion numbers satisfy the set's rule."""
     chosen = set(ticked)
     if cset.rule == CriteriaSet.Rule.AT_LEAST:
-        return len(chosen & {c.pk for c in criteria}) >= cset.min_count
+        return len(chosen & {c.number for c in criteria}) >= cset.min_count
     groups: dict[int, set[int]] = {}
     for c in criteria:
-        groups.setdefault(c.group, set()).add(c.pk)
+        groups.setdefault(c.group, set()).add(c.number)
     return any(members <= chosen for members in groups.values())

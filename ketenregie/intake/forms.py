@@ -13,10 +13,11 @@ from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.forms import PersonForm
 from ketenregie.cases.models import EscalationLevel, HouseholdMember, LifeDomain
-from ketenregie.core.forms import DateInput, StyledFormMixin
+from ketenregie.core.forms import DateInput, IdsChoiceField, StyledFormMixin
 from ketenregie.intake.models import (
     AgendaItem,
     CriteriaSet,
+    Criterion,
     EnrichmentRequest,
     Invitee,
     LegalBasis,
@@ -128,14 +129,23 @@ class ReferralForm(StyledFormMixin, forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, house: House, criteria_set: CriteriaSet, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        house: House,
+        criteria_set: CriteriaSet,
+        criteria: list[Criterion],
+        **kwargs: Any,
+    ) -> None:
         editing = bool(kwargs.get("initial", {}).get("version")) or bool(
             args and args[0] and args[0].get("version")
         )
         self.house = house
         self.criteria_set = criteria_set
         self.domains = list(LifeDomain.objects.filter(is_active=True))
-        self.criteria = list(criteria_set.criteria.all())
+        # Fields named by the criterion's number: the unsaved defaults of a house without a
+        # stored set (shown on GET) have a number but no id yet.
+        self.criteria = criteria
         super().__init__(*args, **kwargs)
         # Editing a saved draft: the version guards against a lost update.
         self.fields["version"].required = editing
@@ -148,10 +158,10 @@ class ReferralForm(StyledFormMixin, forms.Form):
                 label=d.name, required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
         for c in self.criteria:
-            self.fields[f"crit_{c.pk}"] = forms.BooleanField(
+            self.fields[f"crit_{c.number}"] = forms.BooleanField(
                 label=f"{c.number}. {c.text}", required=False
             )
-            self.fields[f"crit_{c.pk}_uitleg"] = forms.CharField(
+            self.fields[f"crit_{c.number}_uitleg"] = forms.CharField(
                 label=_("Toelichting bij criterium %(n)s") % {"n": c.number},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -162,7 +172,7 @@ class ReferralForm(StyledFormMixin, forms.Form):
         return [self[f"problem_{d.pk}"] for d in self.domains]
 
     def criterion_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[f"crit_{c.pk}"], self[f"crit_{c.pk}_uitleg"]) for c in self.criteria]
+        return [(self[f"crit_{c.number}"], self[f"crit_{c.number}_uitleg"]) for c in self.criteria]
 
     def detail_fields(self) -> list[forms.BoundField]:
         names = ["reason", "urgency", "meeting_goal", "suggested_partners", "other_meetings"]
@@ -171,9 +181,13 @@ class ReferralForm(StyledFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for c in self.criteria:
-            if data.get(f"crit_{c.pk}") and not (data.get(f"crit_{c.pk}_uitleg") or "").strip():
+            if (
+                data.get(f"crit_{c.number}")
+                and not (data.get(f"crit_{c.number}_uitleg") or "").strip()
+            ):
                 self.add_error(
-                    f"crit_{c.pk}_uitleg", _("Licht toe waarom dit criterium van toepassing is.")
+                    f"crit_{c.number}_uitleg",
+                    _("Licht toe waarom dit criterium van toepassing is."),
                 )
         return data
 
@@ -181,10 +195,11 @@ class ReferralForm(StyledFormMixin, forms.Form):
         return {d.pk: self.cleaned_data.get(f"problem_{d.pk}", "") for d in self.domains}
 
     def ticked(self) -> dict[int, str]:
+        """Ticked criteria by id with their explanation; the set is stored by then (POST)."""
         return {
-            c.pk: self.cleaned_data.get(f"crit_{c.pk}_uitleg", "")
+            c.pk: self.cleaned_data.get(f"crit_{c.number}_uitleg", "")
             for c in self.criteria
-            if self.cleaned_data.get(f"crit_{c.pk}")
+            if self.cleaned_data.get(f"crit_{c.number}")
         }
 
 
@@ -282,7 +297,7 @@ class OutcomeForm(StyledFormMixin, forms.Form):
     procesregisseur = forms.ModelChoiceField(
         label=_("Procesregisseur (bij start PGA)"), queryset=User.objects.none(), required=False
     )
-    fixed_invitees = forms.ModelMultipleChoiceField(
+    fixed_invitees = IdsChoiceField(
         label=_("Vaste partners uitnodigen voor het eerste casusoverleg"),
         queryset=Organisation.objects.none(),
         required=False,

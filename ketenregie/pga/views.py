@@ -141,7 +141,11 @@ def pga_execute(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def letter(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """The information letter as a PDF. A POST: taking it out is recorded as a step of
+    informing the person (shown on the timeline), so only an explicit click records it,
+    never a prefetch or a reload (GET is safe)."""
     case = _managed(request, case_id)
     from ketenregie.pga.letter import letter_pdf
 

@@ -12,7 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import Organisation, User
-from ketenregie.core.forms import DateInput, StyledFormMixin, TimeInput
+from ketenregie.core.forms import (
+    DateInput,
+    IdsChoiceField,
+    StyledFormMixin,
+    TimeInput,
+    check_free_text,
+)
 from ketenregie.plans.models import (
     ActionReport,
     DirectorEscalation,
@@ -30,7 +36,7 @@ class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.get_full_name()} ({obj.organisation})"
 
 
-class UsersChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class UsersChoiceField(IdsChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_full_name()} ({obj.organisation})"
 
@@ -135,6 +141,20 @@ class MinutesForm(StyledFormMixin, forms.Form):
     decisions = forms.CharField(
         label=_("Besluiten"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # The state of affairs per case of a monitoring meeting comes with the minutes as
+        # note-<item id> (rendered beside this form): free text, bounded like the rest.
+        for key, value in self.data.items():
+            if not key.startswith("note-"):
+                continue
+            try:
+                check_free_text(str(value))
+            except forms.ValidationError as exc:
+                self.add_error(None, _("Stand van zaken: %(e)s") % {"e": " ".join(exc.messages)})
+                break
+        return data
 
 
 class AddParticipantForm(StyledFormMixin, forms.Form):

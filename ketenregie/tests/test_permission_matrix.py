@@ -235,7 +235,11 @@ ENDPOINTS = [
         ),
     ),
     Endpoint(
-        "pga_letter", "get", lambda c: reverse("pga_letter", args=[c["case"].pk]), _manage_case
+        "pga_letter",
+        "post",
+        lambda c: reverse("pga_letter", args=[c["case"].pk]),
+        _manage_case,
+        data=lambda c: {},
     ),
     Endpoint(
         "pga_informing_record",

@@ -188,7 +188,9 @@ def _referral_content(referral: Referral, data: ReferralInput, actor: User) -> N
         for cid, text in data.criteria.items()
     )
     cset = ensure_default_criteria(referral.case.house)
-    referral.meets_criteria = is_met(cset, list(cset.criteria.all()), data.criteria.keys())
+    criteria = list(cset.criteria.all())
+    ticked = {c.number for c in criteria if c.pk in data.criteria}
+    referral.meets_criteria = is_met(cset, criteria, ticked)
     referral.save(update_fields=["meets_criteria"])
     # Which domains and criteria, not the free text (it may name people).
     audit.record(

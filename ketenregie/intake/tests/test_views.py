@@ -36,8 +36,8 @@ def _post_data(intake: dict[str, Any], **extra: Any) -> dict[str, Any]:
         "informed": "ja",
         "informed_how": "Mondeling",
         f"problem_{domain.pk}": "Getypt probleem",
-        f"crit_{crit[0].pk}": "on",
-        f"crit_{crit[0].pk}_uitleg": "uitleg",
+        f"crit_{crit[0].number}": "on",
+        f"crit_{crit[0].number}_uitleg": "uitleg",
     }
     data.update(extra)
     return data
@@ -109,10 +109,12 @@ def test_criteria_htmx_fragment(client: Client, intake: dict[str, Any]) -> None:
     client.force_login(intake["referrer"])
     crit = intake["criteria"]
     url = reverse("criteria_check", args=[intake["house"].pk])
-    met = client.post(url, {f"crit_{c.pk}": "on" for c in crit[:3]}, headers={"HX-Request": "true"})
+    met = client.post(
+        url, {f"crit_{c.number}": "on" for c in crit[:3]}, headers={"HX-Request": "true"}
+    )
     assert met.content.decode().lstrip().startswith('<div id="criteria-status"')
     assert "voldoen aan de regel" in met.content.decode()
-    not_met = client.post(url, {f"crit_{crit[0].pk}": "on"}, headers={"HX-Request": "true"})
+    not_met = client.post(url, {f"crit_{crit[0].number}": "on"}, headers={"HX-Request": "true"})
     assert "(nog) niet" in not_met.content.decode()
 
 

@@ -31,7 +31,7 @@ from ketenregie.intake.access import (
     can_see_enrichment,
     may_search_duplicates,
 )
-from ketenregie.intake.criteria import ensure_default_criteria, is_met
+from ketenregie.intake.criteria import criteria_of, ensure_default_criteria, is_met
 from ketenregie.intake.forms import (
     AgendaForm,
     HouseholdFormSet,
@@ -61,7 +61,8 @@ def referral_start(request: AuthedRequest) -> HttpResponse:
     rows = []
     now = timezone.now()
     for house in houses:
-        day = services.meeting_for_submission(house, now).date
+        # The date only: listing the houses creates no triage meeting (GET is safe).
+        day = services.submission_date(house, now)
         rows.append((house, day, schedule.cutoff_after(house, now)))
     return TemplateResponse(request, "intake/referral_start.html", {"rows": rows})
 
@@ -69,8 +70,11 @@ def referral_start(request: AuthedRequest) -> HttpResponse:
 def _referral_forms(
     request: AuthedRequest, house: House, case: Case | None
 ) -> tuple[ReferralPersonForm, Any, ReferralForm]:
-    cset = ensure_default_criteria(house)
     data = request.POST if request.method == "POST" else None
+    if data is not None:
+        # Saving needs the stored set (its criteria's ids); showing the form does not.
+        ensure_default_criteria(house)
+    cset, criteria = criteria_of(house)
     files = request.FILES if request.method == "POST" else None
     initial: dict[str, Any] = {}
     person_instance = None
@@ -80,13 +84,15 @@ def _referral_forms(
         initial["version"] = ref.version
         for p in ref.problems.all():
             initial[f"problem_{p.domain_id}"] = p.description
-        for rc in ref.criteria.all():
-            initial[f"crit_{rc.criterion_id}"] = True
-            initial[f"crit_{rc.criterion_id}_uitleg"] = rc.explanation
+        for rc in ref.criteria.select_related("criterion"):
+            initial[f"crit_{rc.criterion.number}"] = True
+            initial[f"crit_{rc.criterion.number}_uitleg"] = rc.explanation
         person_instance = case.person
     person_form = ReferralPersonForm(data, instance=person_instance, prefix="p")
     household = HouseholdFormSet(data, prefix="hh")
-    form = ReferralForm(data, files, house=house, criteria_set=cset, initial=initial)
+    form = ReferralForm(
+        data, files, house=house, criteria_set=cset, criteria=criteria, initial=initial
+    )
     return person_form, household, form
 
 
@@ -150,7 +156,7 @@ def _referral_page(request: AuthedRequest, house: House, case: Case | None) -> H
                 _saved_message(request, referral, submit)
                 return redirect("referral_detail", case_id=referral.case_id)
     cset = form.criteria_set
-    ticked = [c.pk for c in form.criteria if form[f"crit_{c.pk}"].value()]
+    ticked = [c.number for c in form.criteria if form[f"crit_{c.number}"].value()]
     context = {
         "house": house,
         "case": case,
@@ -188,9 +194,8 @@ def criteria_check(request: AuthedRequest, house_id: int) -> HttpResponse:
     """htmx: does the current tick set meet the house's rule?"""
     _require_referrer(request)
     house = get_object_or_404(House, pk=house_id)
-    cset = ensure_default_criteria(house)
-    criteria = list(cset.criteria.all())
-    ticked = [c.pk for c in criteria if request.POST.get(f"crit_{c.pk}")]
+    cset, criteria = criteria_of(house)
+    ticked = [c.number for c in criteria if request.POST.get(f"crit_{c.number}")]
     return TemplateResponse(
         request,
         "intake/referral_form.html#criteria-status",

@@ -127,17 +127,20 @@ def test_execution_needs_informing_and_start_conversation(started: dict[str, Any
 def test_letter_pdf_contains_the_case_data(client: Client, started: dict[str, Any]) -> None:
     case = started["case"]
     client.force_login(started["regisseur"])
-    resp = client.get(reverse("pga_letter", args=[case.pk]))
+    resp = client.post(reverse("pga_letter", args=[case.pk]))
     assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
     raw = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(resp.content)).pages)
     text = " ".join(raw.split())
     assert case.person.full_name in text and case.code in text and case.house.name in text
     assert "Wet gegevensverwerking" in text
     assert AuditEvent.objects.filter(action="pga.letter_downloaded", case_id=case.pk).exists()
-    # Printing uses the default letter without storing it: a GET writes nothing.
+    # Printing uses the default letter without storing it.
     assert not LetterTemplate.objects.filter(house=case.house).exists()
     client.force_login(started["partner"])
-    assert client.get(reverse("pga_letter", args=[case.pk])).status_code == 403
+    assert client.post(reverse("pga_letter", args=[case.pk])).status_code == 403
+    # Opening the letter's address records nothing: the step is the explicit POST.
+    client.force_login(started["regisseur"])
+    assert client.get(reverse("pga_letter", args=[case.pk])).status_code == 405
 
 
 def test_the_default_letter_is_stored_once_and_audited(started: dict[str, Any]) -> None:
@@ -160,7 +163,7 @@ def test_pdf_failure_keeps_the_page(
 
     monkeypatch.setattr(letter, "letter_pdf", broken)
     client.force_login(started["regisseur"])
-    resp = client.get(reverse("pga_letter", args=[started["case"].pk]), follow=True)
+    resp = client.post(reverse("pga_letter", args=[started["case"].pk]), follow=True)
     assert "De brief kon niet worden gemaakt" in resp.content.decode()
 
 

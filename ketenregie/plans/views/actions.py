@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,6 +36,13 @@ from ketenregie.plans.models import (
 )
 
 PAGE_SIZE = 50
+
+
+def _is_plan_page(target: str) -> bool:
+    try:
+        return resolve(target).url_name == "plan"
+    except Resolver404:
+        return False
 
 
 @login_required
@@ -96,8 +104,10 @@ def action_report(request: AuthedRequest, action_id: int) -> HttpResponse:
         ),
     ):
         messages.success(request, _("Uw melding is vastgelegd."))
+        # Back to the plan page the report was made on; any other target (another site,
+        # a line break that cannot be a header) goes to the list.
         target = request.POST.get("next", "")
-        if target.startswith("/casussen/") and target.endswith("/plan/"):
+        if _is_plan_page(target):
             return redirect(target)
         return redirect("my_actions")
     return my_actions(request, {"report_form_error": form, "error_action": action.pk})

@@ -30,6 +30,7 @@ from ketenregie.cases.access import (
     directed_case_ids,
 )
 from ketenregie.cases.models import Case, CaseRole
+from ketenregie.core.converters import parse_id
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
@@ -121,8 +122,11 @@ def monitoring_new(request: AuthedRequest) -> HttpResponse:
     house = houses.first()
     if house is None:
         raise PermissionDenied
-    if request.GET.get("huis") or request.POST.get("huis"):
-        house = houses.filter(pk=str(request.GET.get("huis") or request.POST.get("huis"))).first()
+    chosen = request.GET.get("huis") or request.POST.get("huis")
+    if chosen:
+        # Not an id, or not one of the user's houses: the same unknown house (404).
+        house_id = parse_id(chosen)
+        house = houses.filter(pk=house_id).first() if house_id else None
         if house is None:
             raise Http404
     people = _invitable(house.pk)
@@ -382,11 +386,14 @@ def meeting_attendance(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_minutes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
-    notes = {
-        int(key.removeprefix("note-")): str(value)
+    # Notes on the items of a monitoring meeting, posted as note-<item id>; a key whose id
+    # part is not an id ("note-²", a number beyond the database's range) is ignored.
+    posted = {
+        parse_id(key.removeprefix("note-")): str(value)
         for key, value in request.POST.items()
-        if key.startswith("note-") and key.removeprefix("note-").isdigit()
+        if key.startswith("note-")
     }
+    notes = {case_id: text for case_id, text in posted.items() if case_id is not None}
     return _meeting_post(
         request,
         meeting_id,

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -22,7 +22,7 @@ from ketenregie.cases.access import (
     can_manage_case,
 )
 from ketenregie.cases.models import Case
-from ketenregie.core.forms import apply_service
+from ketenregie.core.forms import apply_service, check_free_text
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
 from ketenregie.core.values import show_value
@@ -226,6 +226,10 @@ def plan_scores(request: AuthedRequest, case_id: int) -> HttpResponse:
     for row in services.domain_rows(plan):
         raw = request.POST.get(f"score-{row.domain_id}", "").strip()
         text = request.POST.get(f"problem-{row.domain_id}", "")
+        try:
+            check_free_text(text)
+        except ValidationError as exc:
+            errors.append(f"{row.domain.name}: {' '.join(exc.messages)}")
         value: int | None = None
         if raw:
             try:

@@ -31,25 +31,13 @@ def _no_store(response: Any) -> bool:
 def test_pdf_attachment_and_error_pages_are_not_stored(
     client: Client, case_with_team: dict[str, Any]
 ) -> None:
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
-
-    from ketenregie.intake.models import Attachment, Referral
+    from ketenregie.intake.models import Referral
     from ketenregie.plans.services import plan_for
+    from ketenregie.tests_support.files import stored_attachment
 
     case, member = case_with_team["case"], case_with_team["regisseur"]
     referral = Referral.objects.create(case=case, referrer=member)
-    attachment = Attachment(
-        referral=referral,
-        original_name="x.pdf",
-        content_type="application/pdf",
-        size=8,
-        sha256="0" * 64,
-        uploaded_by=member,
-        uploaded_at=timezone.now(),
-    )
-    attachment.file.save("bijlage", ContentFile(b"%PDF-1.4"), save=False)
-    attachment.save()
+    attachment = stored_attachment(referral, member)
     plan_for(case)
     client.force_login(member)
     for url, status in (

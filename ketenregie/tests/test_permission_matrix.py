@@ -14,7 +14,6 @@ from typing import Any, NamedTuple
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.test.client import ClientHandler
@@ -31,7 +30,7 @@ from ketenregie.accounts.roles import CASE_WORK_ROLES, Role
 from ketenregie.cases.models import Case, CaseMembership, CaseRole
 from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
-from ketenregie.intake.models import AgendaItem, Attachment, EnrichmentRequest, Referral
+from ketenregie.intake.models import AgendaItem, EnrichmentRequest, Referral
 from ketenregie.intake.services import meeting_on
 from ketenregie.plans import services as plan_services
 from ketenregie.plans.models import (
@@ -48,6 +47,7 @@ from ketenregie.tests_support.factories import (
     MembershipFactory,
     UserFactory,
 )
+from ketenregie.tests_support.files import stored_attachment
 
 # member: personal role on the case; org-member: the user's organisation is on the team;
 # adviseur: personal adviser role; chair: triage chair of the house (case in intake).
@@ -767,17 +767,7 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     # Intake objects around the case: its referral with an attachment, a triage item,
     # and an enrichment request to the user's organisation on another case.
     referral = Referral.objects.create(case=case, referrer=spare)
-    attachment = Attachment(
-        referral=referral,
-        original_name="x.pdf",
-        content_type="application/pdf",
-        size=8,
-        sha256="0" * 64,
-        uploaded_by=spare,
-        uploaded_at=timezone.now(),
-    )
-    attachment.file.save("bijlage", ContentFile(b"%PDF-1.4"), save=False)
-    attachment.save()
+    attachment = stored_attachment(referral, spare)
     meeting = meeting_on(house, today() + dt.timedelta(days=7))
     item = AgendaItem.objects.create(meeting=meeting, referral=referral, position=1)
     enrich_case = CaseFactory(house=house, status=Status.VERRIJKING)

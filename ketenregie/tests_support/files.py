@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import struct
 import zlib
+from typing import Any
 
 
 def png(size: int = 160) -> bytes:
@@ -22,3 +23,25 @@ def png(size: int = 160) -> bytes:
         + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
+
+
+def stored_attachment(referral: Any, uploaded_by: Any) -> Any:
+    """An attachment row with a small file on disk, written directly (not through the
+    upload checks): for tests about who may download it and how it is served."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from ketenregie.intake.models import Attachment
+
+    attachment = Attachment(
+        referral=referral,
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=8,
+        sha256="0" * 64,
+        uploaded_by=uploaded_by,
+        uploaded_at=timezone.now(),
+    )
+    attachment.file.save("bijlage", ContentFile(b"%PDF-1.4"), save=False)
+    attachment.save()
+    return attachment

@@ -13,6 +13,7 @@ name or a BSN).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +21,15 @@ from django.http import HttpRequest, HttpResponse
 from ketenregie.audit.flood import record_flood_prone
 
 DENIED = frozenset({403, 404})
+# A fuzzed path can hold NUL and control characters: PostgreSQL's jsonb refuses \u0000,
+# and the trail has no use for them.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def printable_path(path: str) -> str:
+    return _CONTROL.sub("?", path)[:300]
+
+
 _UNLOGGED_PREFIXES = ("/static/", "/favicon")
 
 
@@ -41,7 +51,7 @@ class DeniedAccessMiddleware:
                 actor=user,
                 subject=f"user:{user.pk}",
                 data={
-                    "pad": request.path[:300],
+                    "pad": printable_path(request.path),
                     "status": response.status_code,
                     "methode": request.method or "",
                 },

@@ -122,7 +122,7 @@ def _world() -> World:
     )
     versions = dict(Plan.objects.filter(case__in=cases).values_list("pk", "version"))
     domains = list(LifeDomain.objects.filter(is_active=True).values_list("pk", flat=True))
-    return World(house, referrer, regisseur, casus, cases, versions, domains, criterion.pk)
+    return World(house, referrer, regisseur, casus, cases, versions, domains, criterion.number)
 
 
 def _free_port() -> int:

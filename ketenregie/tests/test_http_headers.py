@@ -159,7 +159,15 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DJANGO_DEBUG", "KETENREGIE_DEMO", "DJANGO_SECURE_COOKIES", "PYTEST_VERSION")
+        # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser journeys' live server in this process.
+        if k
+        not in (
+            "DJANGO_DEBUG",
+            "KETENREGIE_DEMO",
+            "DJANGO_SECURE_COOKIES",
+            "PYTEST_VERSION",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
     }
     env.update(
         PRODUCTION_ENV, KETENREGIE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings"

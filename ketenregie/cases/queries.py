@@ -3,7 +3,9 @@ person and case lookups the privacy officer's audit search uses."""
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
+from bisect import bisect_right
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +20,8 @@ from ketenregie.cases.timeline import (
     TimelineEntry,
     extra_entries,
     field_label,
+    fixed_phases,
+    grouped,
     replaced_actions,
     show_field_value,
 )
@@ -153,14 +157,53 @@ def _team_detail(action: str, object_id: str, team: dict[str, CaseMembership]) -
     return f"{m.get_role_display()}: {who}, vanaf {m.valid_from:%d-%m-%Y}"
 
 
+class _Phases:
+    """Which workflow phase an event falls in: its code's own phase (`register_phase`),
+    or else the phase of the status the case had when it happened."""
+
+    def __init__(self, changes: list[StatusChange]) -> None:
+        self.starts = [sc.changed_at for sc in changes]
+        self.phases = [PHASE_OF[Status(sc.to_status)] for sc in changes]
+        self.fixed = fixed_phases()
+
+    def at(self, when: dt.datetime) -> Phase | None:
+        # Before the first status (the case row written a moment earlier): its phase.
+        index = max(bisect_right(self.starts, when) - 1, 0)
+        return self.phases[index] if self.phases else None
+
+    def of(self, code: str, when: dt.datetime) -> Phase | None:
+        return self.fixed.get(code) or self.at(when)
+
+    def events_in(self, phase: Phase) -> Q:
+        """The audit events in `phase`, as a filter on the case's events (by code, and by
+        time ranges of the phase's statuses: an index range on the case's events)."""
+        own = [code for code, p in self.fixed.items() if p == phase]
+        ranges: list[Q] = []
+        for i, start in enumerate(self.starts):
+            if self.phases[i] != phase:
+                continue
+            span = Q(occurred_at__gte=start) if i else Q()
+            if i + 1 < len(self.starts):
+                span &= Q(occurred_at__lt=self.starts[i + 1])
+            ranges.append(span)
+        by_time = reduce(operator.or_, ranges) & ~Q(action__in=list(self.fixed)) if ranges else None
+        if by_time is not None and own:
+            return Q(action__in=own) | by_time
+        if by_time is not None:
+            return by_time
+        return Q(action__in=own)
+
+
 def timeline(
     case: Case,
     *,
     full_access: bool,
     include_reads: bool,
     team: list[CaseMembership] | None = None,
+    phase: Phase | None = None,
 ) -> list[TimelineEntry]:
-    """Status history and the audit events the viewer may see, newest first.
+    """Status history and the audit events the viewer may see, newest first, the events
+    of one step folded into one entry (cases.timeline); only `phase`'s when given.
 
     `team` (already loaded for the page) names who joined or left, without extra queries.
     """
@@ -170,8 +213,12 @@ def timeline(
         versions = {
             v.version: v.values for v in PersonVersion.objects.filter(person_id=case.person_id)
         }
+    status_changes = list(
+        StatusChange.objects.filter(case=case).select_related("changed_by").order_by("changed_at")
+    )
+    phases = _Phases(status_changes)
     entries: list[TimelineEntry] = []
-    for sc in StatusChange.objects.filter(case=case).select_related("changed_by"):
+    for sc in status_changes:
         title = (
             f"Status: {Status(sc.to_status).label}"
             if not sc.from_status
@@ -184,9 +231,12 @@ def timeline(
                 actor=str(sc.changed_by or "systeem"),
                 detail=sc.reason if full_access else "",
                 kind="status",
+                phase=PHASE_OF[Status(sc.to_status)],
             )
         )
-    entries.extend(extra_entries(case, full_access=full_access))
+    for extra in extra_entries(case, full_access=full_access):
+        extra.phase = extra.phase or phases.at(extra.when)
+        entries.append(extra)
     # Status changes come from StatusChange above; registered sources name theirs.
     shown_elsewhere = sorted({"case.status_changed", *replaced_actions()})
     events = AuditEvent.objects.filter(case_id=case.pk).exclude(action__in=shown_elsewhere)
@@ -194,6 +244,8 @@ def timeline(
         events = events.filter(action__in=ADVISER_CODES)
     elif not include_reads:
         events = events.exclude(action__in=READ_CODES)
+    if phase is not None:
+        events = events.filter(phases.events_in(phase))
     for ev in events.select_related("actor", "actor_organisation").order_by("-id")[:TIMELINE_LIMIT]:
         entries.append(
             TimelineEntry(
@@ -204,10 +256,16 @@ def timeline(
                 detail=_team_detail(ev.action, ev.object_id, members),
                 kind="read" if ev.action in READ_CODES else "change",
                 changes=_changes(ev, versions) if full_access else {},
+                code=ev.action,
+                object_id=ev.object_id,
+                data=ev.data if full_access else {},
+                phase=phases.of(ev.action, ev.occurred_at),
             )
         )
+    if phase is not None:
+        entries = [e for e in entries if e.phase == phase]
     entries.sort(key=lambda e: e.when, reverse=True)
-    return entries
+    return grouped(entries)
 
 
 def audit_conditions_about_person(term: str) -> list[Q]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from bisect import bisect_right
+from collections.abc import Iterable
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ from ketenregie.cases.timeline import (
 )
 from ketenregie.cases.workflow import PHASE_OF, Phase, Status
 from ketenregie.core.bsn import normalise_bsn
-from ketenregie.core.names import KEY_SEPARATOR, fold
+from ketenregie.core.names import KEY_SEPARATOR, PREFIX_WORDS, fold
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
@@ -36,6 +37,9 @@ TIMELINE_LIMIT = 200
 BSN_LENGTH = 9
 # pg_trgm indexes substrings of three characters and more.
 TRIGRAM = 3
+# A full name is tried as first names + surname at each word boundary: a handful of
+# first names at most, so the lookups stay a few indexed conditions however long the term.
+MAX_FIRST_NAMES = 4
 
 
 def filter_cases(
@@ -83,14 +87,17 @@ def _matching(qs: QuerySet[Case], term: str) -> QuerySet[Case]:
 
 
 def persons_named(term: str) -> QuerySet[Person]:
-    """Persons whose surname or first names contain `term`, or whose BSN it is.
+    """Persons whose surname or first names contain `term`, whose full name it is
+    ("Kevin van der Heijden"), or whose BSN it is.
 
     Compared on the stored normalised keys (core.names), so "van den Berg", "Vandenberg"
     and "Meijer"/"Meyer" find each other, as in duplicate matching.
     """
     key = fold(term)
     digits = normalise_bsn(term)
-    matches = [_key_has("surname_key", key), _key_has("first_names_key", key)] if key else []
+    matches = _name_conditions(term)
+    if key:
+        matches.append(_key_has("first_names_key", key))
     if len(digits) == BSN_LENGTH and digits.isdigit():
         matches.append(Q(bsn=digits))
     if not matches:
@@ -100,12 +107,39 @@ def persons_named(term: str) -> QuerySet[Person]:
 
 def persons_by_surname_or_bsn(term: str) -> QuerySet[Person]:
     """The persons the privacy officer's audit search means: a BSN, or else a surname
-    (any part of it, normalised as in `persons_named`)."""
+    (any part of it, normalised as in `persons_named`) or a full name."""
     digits = normalise_bsn(term)
     if digits.isdigit():
         return Person.objects.filter(bsn=digits)
+    matches = _name_conditions(term)
+    return (
+        Person.objects.filter(reduce(operator.or_, matches)) if matches else Person.objects.none()
+    )
+
+
+def _name_conditions(term: str) -> list[Q]:
+    """A surname (any part of it), or first names followed by a surname: "Kevin van der
+    Heijden" is tried as first name "Kevin" with surname "van der Heijden", each split
+    at a word boundary where the first names do not end in a tussenvoegsel (it starts
+    the surname). Every condition is a lookup on the name keys' trigram indexes (ADR 9):
+    a handful OR-ed together, never a scan of the persons."""
     key = fold(term)
-    return Person.objects.filter(_key_has("surname_key", key)) if key else Person.objects.none()
+    conditions = [_key_has("surname_key", key)] if key else []
+    words = term.split()
+    for split in range(1, min(len(words), MAX_FIRST_NAMES + 1)):
+        first, rest = words[:split], words[split:]
+        surname = fold(" ".join(rest))
+        first_keys = [fold(w) for w in first]
+        if first[-1].lower() in PREFIX_WORDS or not surname or not all(first_keys):
+            continue
+        conditions.append(
+            reduce(
+                operator.and_,
+                [_key_has("first_names_key", k) for k in first_keys],
+                _key_has("surname_key", surname),
+            )
+        )
+    return conditions
 
 
 def _key_has(field: str, key: str) -> Q:
@@ -269,7 +303,8 @@ def timeline(
 
 
 def audit_conditions_about_person(term: str) -> list[Q]:
-    """Conditions on an audit event that make it about a person a surname or BSN matches:
+    """Conditions on an audit event that make it about a person a surname, full name or BSN
+    matches:
     on one of their cases, or filed under their person record.
 
     Each is an indexed lookup (`case_id`; `object_type, object_id`) and a check of the
@@ -292,3 +327,11 @@ def audit_events_about_person(term: str) -> list[QuerySet[AuditEvent, Any]]:
 
 def case_ids_by_code(code: str) -> list[int]:
     return list(Case.objects.filter(code__iexact=code).values_list("pk", flat=True))
+
+
+def case_codes(case_ids: Iterable[int | None]) -> dict[int, str]:
+    """The case numbers of these case ids (one query), for pages that list events."""
+    ids = {i for i in case_ids if i is not None}
+    if not ids:
+        return {}
+    return dict(Case.objects.filter(pk__in=ids).values_list("pk", "code"))

@@ -96,3 +96,17 @@ def test_a_short_term_matches_whole_names_only() -> None:
     assert [p.voornamen for p in persons_named("li")] == ["Li"]
     assert sorted(p.voornamen for p in persons_named("ek")) == ["Ab", "Lisa"]
     assert [p.voornamen for p in persons_named("lis")] == ["Lisa"]
+
+
+def test_persons_named_finds_a_full_name() -> None:
+    """The case search shares the audit search's rule: first names, then the surname."""
+    Person.objects.bulk_create(
+        [
+            Person(voornamen="Kevin", tussenvoegsel="van der", achternaam="Heijden"),
+            Person(voornamen="Kevin", achternaam="Jansen"),
+            Person(voornamen="Anna", tussenvoegsel="van der", achternaam="Heijden"),
+        ]
+    )
+    found = persons_named("Kevin van der Heijden")
+    assert [(p.voornamen, p.achternaam) for p in found] == [("Kevin", "Heijden")]
+    assert persons_named("Kevin").count() == 2

@@ -11,12 +11,11 @@ from django.utils import timezone
 
 from ketenregie.audit import services as audit
 from ketenregie.audit import vocabulary
-from ketenregie.cases import timeline as registry
 from ketenregie.cases import queries
-from ketenregie.cases.models import StatusChange
+from ketenregie.cases import timeline as registry
+from ketenregie.cases.models import Person, StatusChange
 from ketenregie.cases.queries import team_history, timeline
 from ketenregie.cases.workflow import Phase
-from ketenregie.intake.models import EnrichmentRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -160,13 +159,15 @@ def _walk_a_case(case: Any, actor: Any) -> None:
         case_id=case.pk,
         data={"verzoeken_aan": [11, 12, 13, 14]},
     )
-    # Four partners answer; one changes its answer later (counted once).
+    # Four partners answer; one changes its answer later (counted once). The answer is
+    # filed under the partner's request (intake, above this app): any row with an id
+    # stands in for it here.
     for request_id in ("1", "2", "3", "4", "2"):
         audit.record(
             "enrichment.answered",
             actor=actor,
             case_id=case.pk,
-            obj=EnrichmentRequest(pk=int(request_id)),
+            obj=Person(pk=int(request_id)),
             data={"wijzigingen": {"antwoord": {"voor": "", "na": "alleen_luisteren"}}},
         )
     status("geagendeerd", "verrijking")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.utils import timezone
 from django.utils.functional import Promise, lazy
@@ -69,6 +69,8 @@ class _Field:
     values: Mapping[str, str | Promise]
 
 
+type Per = Literal["day", "object", "case"]
+
 # A step's summary of its events (newest first), e.g. "Bekendheidscheck: 4 van 4 ...".
 StepTitle = Callable[[list[TimelineEntry]], str]
 
@@ -78,9 +80,11 @@ class Step:
     key: str
     codes: frozenset[str]
     title: StepTitle
-    # Events of one step instance: one per day (team put together, invitations sent), or
-    # all of the case's (the bekendheidscheck is asked once and answered over days).
-    per_day: bool = True
+    # Events of one step instance: one per day (the team put together at the triage, a
+    # day's work on the plan), per object the events are filed under (the invitations
+    # and replies of one meeting), or all of the case's (the bekendheidscheck is asked
+    # once and answered over days).
+    per: Per = "day"
     # Also a single event is shown as the step ("0 van 4 partners geantwoord" informs).
     always: bool = False
 
@@ -112,16 +116,16 @@ def register_step(
     codes: Iterable[str],
     title: StepTitle,
     *,
-    per_day: bool = True,
+    per: Per = "day",
     always: bool = False,
 ) -> None:
     """Show the events of `codes` as one step with the summary `title` (a code belongs to
     one step: registering it again moves it)."""
-    step = Step(key, frozenset(codes), title, per_day=per_day, always=always)
+    step = Step(key, frozenset(codes), title, per=per, always=always)
     for other in list(_steps.values()):
         if other.key != key and other.codes & step.codes:
             _steps[other.key] = Step(
-                other.key, other.codes - step.codes, other.title, other.per_day, other.always
+                other.key, other.codes - step.codes, other.title, other.per, other.always
             )
     _steps[key] = step
 
@@ -144,13 +148,13 @@ def grouped(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     """Entries (newest first) with each step's events folded into one entry, placed where
     its newest event was."""
     out: list[TimelineEntry] = []
-    groups: dict[tuple[str, dt.date | None], tuple[Step, TimelineEntry]] = {}
+    groups: dict[tuple[str, object], tuple[Step, TimelineEntry]] = {}
     for entry in entries:
         step = step_of(entry.code) if entry.code else None
         if step is None:
             out.append(entry)
             continue
-        key = (step.key, timezone.localdate(entry.when) if step.per_day else None)
+        key = (step.key, _instance(step, entry))
         if key not in groups:
             group = TimelineEntry(when=entry.when, title="", kind="group", phase=entry.phase)
             groups[key] = (step, group)
@@ -169,11 +173,19 @@ def grouped(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     return out
 
 
+def _instance(step: Step, entry: TimelineEntry) -> object:
+    if step.per == "case":
+        return None
+    if step.per == "object" and entry.object_id:
+        return entry.object_id
+    return timezone.localdate(entry.when)
+
+
 def counted(entries: list[TimelineEntry]) -> str:
-    """The entries' titles with how often each occurs, most frequent first:
-    "Doel toegevoegd (3×), Actie toegevoegd"."""
+    """The entries' titles with how often each occurs, most frequent first, then in the
+    order they happened: "Doel toegevoegd (3×), Actie toegevoegd"."""
     counts: dict[str, int] = {}
-    for e in entries:
+    for e in reversed(entries):
         counts[e.title] = counts.get(e.title, 0) + 1
     ordered = sorted(counts.items(), key=lambda item: -item[1])
     return ", ".join(f"{title} ({n}×)" if n > 1 else title for title, n in ordered)

@@ -51,5 +51,5 @@ def enrichment_title(entries: list[TimelineEntry]) -> str:
 def register() -> None:
     register_phase(Phase.AANMELDING, INTAKE_CHANGES)
     register_step(
-        "bekendheidscheck", (APPROVED, ANSWERED), enrichment_title, per_day=False, always=True
+        "bekendheidscheck", (APPROVED, ANSWERED), enrichment_title, per="case", always=True
     )

@@ -63,10 +63,12 @@ def register() -> None:
     register_field("bereikt", gettext_lazy("bereikt"), choice_labels(Goal.Reached.choices))
     register_field("signed_on", gettext_lazy("ondertekend op"))
     register_field("evaluation_date", gettext_lazy("evaluatiedatum"))
-    # A day's work on the plan, the invitations and the replies to them are one step each;
-    # the plan's adoption stays an entry of its own.
-    register_step("meeting.invitations", ["meeting.participant_invited"], invitations_title)
-    register_step("meeting.replies", ["meeting.replied"], replies_title)
+    # A day's work on the plan, a day's reports on actions, and a meeting's invitations
+    # and replies are one step each; the plan's adoption stays an entry of its own.
+    register_step(
+        "meeting.invitations", ["meeting.participant_invited"], invitations_title, per="object"
+    )
+    register_step("meeting.replies", ["meeting.replied"], replies_title, per="object")
     register_step(
         "plan.work",
         [
@@ -76,12 +78,16 @@ def register() -> None:
             "plan.goal_added",
             "plan.goal_updated",
             "action.added",
-            "action.reported",
         ],
-        lambda es: _("Plan van aanpak bijgewerkt: %(wat)s") % {"wat": counted(es)},
+        lambda es: _("Plan van aanpak: %(wat)s") % {"wat": counted(es)},
+    )
+    register_step(
+        "action.reports",
+        ["action.reported"],
+        lambda es: _("Acties: %(wat)s") % {"wat": counted(es)},
     )
     register_step(
         "safety.work",
         ["safety.saved", "safety.agreement_added", "safety.score_added"],
-        lambda es: _("Veiligheidsplan bijgewerkt: %(wat)s") % {"wat": counted(es)},
+        lambda es: _("Veiligheidsplan: %(wat)s") % {"wat": counted(es)},
     )

@@ -200,7 +200,7 @@ def test_the_bekendheidscheck_is_one_step_with_how_many_partners_answered(
     }
     titles = {e.title for e in entries}
     assert "Casusteam: Teamlid toegevoegd (3×)" in titles
-    assert "Plan van aanpak bijgewerkt: Doel toegevoegd (2×), Actie toegevoegd" in titles
+    assert "Plan van aanpak: Doel toegevoegd (2×), Actie toegevoegd" in titles
     # Adoption is a milestone: never folded into the day's plan work.
     assert "Plan van aanpak vastgesteld" in titles
     # No raw code anywhere, summaries and folded events alike.

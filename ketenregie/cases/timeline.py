@@ -148,7 +148,8 @@ def grouped(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     """Entries (newest first) with each step's events folded into one entry, placed where
     its newest event was."""
     out: list[TimelineEntry] = []
-    groups: dict[tuple[str, object], tuple[Step, TimelineEntry]] = {}
+    # Per step instance: the step, its entry and where it stands in `out`.
+    groups: dict[tuple[str, object], tuple[Step, TimelineEntry, int]] = {}
     for entry in entries:
         step = step_of(entry.code) if entry.code else None
         if step is None:
@@ -157,13 +158,13 @@ def grouped(entries: list[TimelineEntry]) -> list[TimelineEntry]:
         key = (step.key, _instance(step, entry))
         if key not in groups:
             group = TimelineEntry(when=entry.when, title="", kind="group", phase=entry.phase)
-            groups[key] = (step, group)
+            groups[key] = (step, group, len(out))
             out.append(group)
         groups[key][1].children.append(entry)
-    for step, group in groups.values():
+    for step, group, position in groups.values():
         children = group.children
         if len(children) == 1 and not step.always:
-            out[out.index(group)] = children[0]
+            out[position] = children[0]
             continue
         group.title = step.title(children)
         actors = {c.actor for c in children}

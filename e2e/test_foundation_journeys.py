@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Q
@@ -46,11 +47,33 @@ def test_procesregisseur_logs_in_with_totp_and_sees_timeline(page: Page, demo: A
     assert_accessible(page)
     shot(page, "04-case-detail")
 
+    # Dutch labels only, no reads by default, the team put together at the triage as
+    # one step (folded, with its events under it).
+    expect(timeline.get_by_text("ingezien")).to_have_count(0)
+    expect(timeline).not_to_contain_text("team.member_added")
+    team_step = timeline.locator(".kr-timeline__item--group", has_text="Casusteam: ").first
+    expect(team_step).to_contain_text("Teamlid toegevoegd (")
+    expect(team_step.get_by_text("Teamlid toegevoegd", exact=True).first).to_be_hidden()
+    team_step.get_by_text(re.compile(r"^Toon de \d+ gebeurtenissen$")).click()
+    expect(team_step.get_by_text("Teamlid toegevoegd", exact=True).first).to_be_visible()
+    expect(team_step).to_contain_text("Procesregisseur: ")
+
     # htmx: ticking "inzage" swaps only the timeline and shows the read just made.
-    page.get_by_label("Toon ook wie de casus heeft ingezien").check()
-    expect(timeline.get_by_text("Casus ingezien").first).to_be_visible()
+    page.get_by_label("Toon ook inzage").check()
+    expect(timeline.get_by_text(re.compile("^Inzage: Casus ingezien")).first).to_be_visible()
     expect(page.get_by_role("heading", name=f"Casus {case.code}")).to_have_count(1)
     shot(page, "05-case-timeline-reads")
+
+    # Filter by phase: the intake's statuses only, then the execution's.
+    page.get_by_label("Toon ook inzage").uncheck()
+    page.get_by_label("Fase").select_option(label="Aanmelding en triage")
+    expect(timeline).to_contain_text("Status: Concept-aanmelding")
+    expect(timeline).not_to_contain_text("In uitvoering (plan en monitoring)")
+    assert_accessible(page)
+    shot(page, "05b-case-timeline-phase")
+    page.get_by_label("Fase").select_option(label="Start PGA")
+    expect(timeline).not_to_contain_text("Status: Concept-aanmelding")
+    expect(timeline).to_contain_text("PGA gestart")
 
 
 def test_outsider_gets_404_and_adviser_sees_pseudonymised(page: Page, demo: Any) -> None:
@@ -88,9 +111,22 @@ def test_privacy_officer_and_beheerder_pages(page: Page, demo: Any) -> None:
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Audittrail").click()
     page.get_by_label("Casusnummer").fill(case.code)
     page.get_by_role("button", name="Zoeken").click()
-    expect(page.get_by_text("case.created").first).to_be_visible()
+    results = page.get_by_role("table", name="Auditgebeurtenissen")
+    expect(results.get_by_text("Casus aangemaakt").first).to_be_visible()
+    # Labels and the case number, never the raw code or the internal id.
+    expect(results).not_to_contain_text("case.created")
+    expect(results.get_by_role("cell", name=case.code, exact=True).first).to_be_visible()
     assert_accessible(page)
     shot(page, "08-audit-search")
+    # A full name finds the person (first names, tussenvoegsel, surname).
+    person = case.person
+    full_name = " ".join(filter(None, [person.voornamen, person.tussenvoegsel, person.achternaam]))
+    page.get_by_label("Casusnummer").fill("")
+    page.get_by_label("Betrokkene").fill(full_name)
+    page.get_by_role("button", name="Zoeken").click()
+    expect(results.get_by_role("cell", name=case.code, exact=True).first).to_be_visible()
+    expect(page.get_by_role("status")).not_to_contain_text("0 gebeurtenissen")
+    shot(page, "08b-audit-search-full-name")
     response = page.goto(f"{base}/casussen/{case.pk}/")
     assert response is not None and response.status == 404
     page.goto(f"{base}/")

@@ -456,6 +456,23 @@ def test_journey_2_chair_screens_and_partners_enrich(page: Page, demo: Any) -> N
     assert page.url.endswith(f"/triage/{item.meeting_id}/")
     shot(page, "j2-08-on-agenda")
 
+    # The case's timeline tells the bekendheidscheck as one step: how many of the partners
+    # asked have answered, each answer under it in Dutch.
+    page.goto(f"{base}/casussen/{keep.pk}/")
+    timeline = page.locator("#timeline")
+    step = timeline.locator(".kr-timeline__item--group", has_text="Bekendheidscheck:")
+    expect(step.get_by_text(f"Bekendheidscheck: 1 van {fixed} partners geantwoord")).to_be_visible()
+    step.get_by_text(re.compile(r"^Toon de \d+ gebeurtenissen$")).click()
+    expect(step).to_contain_text("Aanmelding doorgezet naar bekendheidscheck")
+    expect(step).to_contain_text("antwoord: (leeg) → bekend")
+    expect(timeline).not_to_contain_text("enrichment.answered")
+    page.get_by_label("Fase").select_option(label="Start PGA")
+    expect(timeline).to_contain_text("Geen gebeurtenissen in deze fase.")
+    page.get_by_label("Fase").select_option(label="Aanmelding en triage")
+    expect(timeline).to_contain_text("Aanmelding geagendeerd voor integrale triage")
+    assert_accessible(page)
+    shot(page, "j2-09-timeline-bekendheidscheck")
+
 
 def test_journey_2_screening_list_flags_duplicates_among_new_referrals(
     page: Page, demo: Any

@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from ketenregie.audit.vocabulary import READ_CODES
         from ketenregie.cases import timeline
         from ketenregie.cases.models import CaseRole
 
@@ -17,3 +18,14 @@ class CasesConfig(AppConfig):
         timeline.register_field("note", _("toelichting"))
         timeline.register_field("role", _("rol"), timeline.choice_labels(CaseRole.choices))
         timeline.register_field("escalation_level", _("niveau"))
+
+        # Reads of one day fold into one entry; so do the team changes of one day (the
+        # triage outcome adds the whole team at once).
+        timeline.register_step(
+            "reads", READ_CODES, lambda es: _("Inzage: %(wat)s") % {"wat": timeline.counted(es)}
+        )
+        timeline.register_step(
+            "team",
+            ("team.member_added", "team.member_ended", "team.handed_over"),
+            lambda es: _("Casusteam: %(wat)s") % {"wat": timeline.counted(es)},
+        )

@@ -118,6 +118,17 @@ class CaseFilterForm(StyledFormMixin, forms.Form):
     )
 
 
+class TimelineFilterForm(StyledFormMixin, forms.Form):
+    """The timeline's filter: one phase, and the reads ("inzage") only when asked."""
+
+    id_prefix = "tijdlijn"
+
+    fase = forms.ChoiceField(
+        label=_("Fase"), choices=[("", _("Alle fasen")), *Phase.choices], required=False
+    )
+    inzage = forms.BooleanField(label=_("Toon ook inzage"), required=False)
+
+
 class HandoverForm(StyledFormMixin, forms.Form):
     successor = forms.ModelChoiceField(
         label=_("Opvolger"),

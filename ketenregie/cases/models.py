@@ -21,8 +21,11 @@ class NameKeyField(models.TextField[str, str]):
     """A search key derived from the person's name whenever the row is written.
 
     Derived in `pre_save`, which Django runs for `save()` and for `bulk_create()`
-    alike, so no write path can store a name without its key.
+    alike, and `core.bulk.insert_rows` (the generators' COPY) for fields marked
+    `computed_on_save`, so no write path can store a name without its key.
     """
+
+    computed_on_save = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("editable", False)

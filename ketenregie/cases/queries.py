@@ -3,7 +3,10 @@ person and case lookups the privacy officer's audit search uses."""
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
+from bisect import bisect_right
+from collections.abc import Iterable
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
@@ -18,12 +21,14 @@ from ketenregie.cases.timeline import (
     TimelineEntry,
     extra_entries,
     field_label,
+    fixed_phases,
+    grouped,
     replaced_actions,
     show_field_value,
 )
 from ketenregie.cases.workflow import PHASE_OF, Phase, Status
 from ketenregie.core.bsn import normalise_bsn
-from ketenregie.core.names import KEY_SEPARATOR, fold
+from ketenregie.core.names import KEY_SEPARATOR, PREFIX_WORDS, fold
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
@@ -32,6 +37,9 @@ TIMELINE_LIMIT = 200
 BSN_LENGTH = 9
 # pg_trgm indexes substrings of three characters and more.
 TRIGRAM = 3
+# A full name is tried as first names + surname at each word boundary: a handful of
+# first names at most, so the lookups stay a few indexed conditions however long the term.
+MAX_FIRST_NAMES = 4
 
 
 def filter_cases(
@@ -79,14 +87,17 @@ def _matching(qs: QuerySet[Case], term: str) -> QuerySet[Case]:
 
 
 def persons_named(term: str) -> QuerySet[Person]:
-    """Persons whose surname or first names contain `term`, or whose BSN it is.
+    """Persons whose surname or first names contain `term`, whose full name it is
+    ("Kevin van der Heijden"), or whose BSN it is.
 
     Compared on the stored normalised keys (core.names), so "van den Berg", "Vandenberg"
     and "Meijer"/"Meyer" find each other, as in duplicate matching.
     """
     key = fold(term)
     digits = normalise_bsn(term)
-    matches = [_key_has("surname_key", key), _key_has("first_names_key", key)] if key else []
+    matches = _name_conditions(term)
+    if key:
+        matches.append(_key_has("first_names_key", key))
     if len(digits) == BSN_LENGTH and digits.isdigit():
         matches.append(Q(bsn=digits))
     if not matches:
@@ -96,12 +107,39 @@ def persons_named(term: str) -> QuerySet[Person]:
 
 def persons_by_surname_or_bsn(term: str) -> QuerySet[Person]:
     """The persons the privacy officer's audit search means: a BSN, or else a surname
-    (any part of it, normalised as in `persons_named`)."""
+    (any part of it, normalised as in `persons_named`) or a full name."""
     digits = normalise_bsn(term)
     if digits.isdigit():
         return Person.objects.filter(bsn=digits)
+    matches = _name_conditions(term)
+    return (
+        Person.objects.filter(reduce(operator.or_, matches)) if matches else Person.objects.none()
+    )
+
+
+def _name_conditions(term: str) -> list[Q]:
+    """A surname (any part of it), or first names followed by a surname: "Kevin van der
+    Heijden" is tried as first name "Kevin" with surname "van der Heijden", each split
+    at a word boundary where the first names do not end in a tussenvoegsel (it starts
+    the surname). Every condition is a lookup on the name keys' trigram indexes (ADR 9):
+    a handful OR-ed together, never a scan of the persons."""
     key = fold(term)
-    return Person.objects.filter(_key_has("surname_key", key)) if key else Person.objects.none()
+    conditions = [_key_has("surname_key", key)] if key else []
+    words = term.split()
+    for split in range(1, min(len(words), MAX_FIRST_NAMES + 1)):
+        first, rest = words[:split], words[split:]
+        surname = fold(" ".join(rest))
+        first_keys = [fold(w) for w in first]
+        if first[-1].lower() in PREFIX_WORDS or not surname or not all(first_keys):
+            continue
+        conditions.append(
+            reduce(
+                operator.and_,
+                [_key_has("first_names_key", k) for k in first_keys],
+                _key_has("surname_key", surname),
+            )
+        )
+    return conditions
 
 
 def _key_has(field: str, key: str) -> Q:
@@ -153,14 +191,53 @@ def _team_detail(action: str, object_id: str, team: dict[str, CaseMembership]) -
     return f"{m.get_role_display()}: {who}, vanaf {m.valid_from:%d-%m-%Y}"
 
 
+class _Phases:
+    """Which workflow phase an event falls in: its code's own phase (`register_phase`),
+    or else the phase of the status the case had when it happened."""
+
+    def __init__(self, changes: list[StatusChange]) -> None:
+        self.starts = [sc.changed_at for sc in changes]
+        self.phases = [PHASE_OF[Status(sc.to_status)] for sc in changes]
+        self.fixed = fixed_phases()
+
+    def at(self, when: dt.datetime) -> Phase | None:
+        # Before the first status (the case row written a moment earlier): its phase.
+        index = max(bisect_right(self.starts, when) - 1, 0)
+        return self.phases[index] if self.phases else None
+
+    def of(self, code: str, when: dt.datetime) -> Phase | None:
+        return self.fixed.get(code) or self.at(when)
+
+    def events_in(self, phase: Phase) -> Q:
+        """The audit events in `phase`, as a filter on the case's events (by code, and by
+        time ranges of the phase's statuses: an index range on the case's events)."""
+        own = [code for code, p in self.fixed.items() if p == phase]
+        ranges: list[Q] = []
+        for i, start in enumerate(self.starts):
+            if self.phases[i] != phase:
+                continue
+            span = Q(occurred_at__gte=start) if i else Q()
+            if i + 1 < len(self.starts):
+                span &= Q(occurred_at__lt=self.starts[i + 1])
+            ranges.append(span)
+        by_time = reduce(operator.or_, ranges) & ~Q(action__in=list(self.fixed)) if ranges else None
+        if by_time is not None and own:
+            return Q(action__in=own) | by_time
+        if by_time is not None:
+            return by_time
+        return Q(action__in=own)
+
+
 def timeline(
     case: Case,
     *,
     full_access: bool,
     include_reads: bool,
     team: list[CaseMembership] | None = None,
+    phase: Phase | None = None,
 ) -> list[TimelineEntry]:
-    """Status history and the audit events the viewer may see, newest first.
+    """Status history and the audit events the viewer may see, newest first, the events
+    of one step folded into one entry (cases.timeline); only `phase`'s when given.
 
     `team` (already loaded for the page) names who joined or left, without extra queries.
     """
@@ -170,8 +247,12 @@ def timeline(
         versions = {
             v.version: v.values for v in PersonVersion.objects.filter(person_id=case.person_id)
         }
+    status_changes = list(
+        StatusChange.objects.filter(case=case).select_related("changed_by").order_by("changed_at")
+    )
+    phases = _Phases(status_changes)
     entries: list[TimelineEntry] = []
-    for sc in StatusChange.objects.filter(case=case).select_related("changed_by"):
+    for sc in status_changes:
         title = (
             f"Status: {Status(sc.to_status).label}"
             if not sc.from_status
@@ -184,9 +265,12 @@ def timeline(
                 actor=str(sc.changed_by or "systeem"),
                 detail=sc.reason if full_access else "",
                 kind="status",
+                phase=PHASE_OF[Status(sc.to_status)],
             )
         )
-    entries.extend(extra_entries(case, full_access=full_access))
+    for extra in extra_entries(case, full_access=full_access):
+        extra.phase = extra.phase or phases.at(extra.when)
+        entries.append(extra)
     # Status changes come from StatusChange above; registered sources name theirs.
     shown_elsewhere = sorted({"case.status_changed", *replaced_actions()})
     events = AuditEvent.objects.filter(case_id=case.pk).exclude(action__in=shown_elsewhere)
@@ -194,6 +278,8 @@ def timeline(
         events = events.filter(action__in=ADVISER_CODES)
     elif not include_reads:
         events = events.exclude(action__in=READ_CODES)
+    if phase is not None:
+        events = events.filter(phases.events_in(phase))
     for ev in events.select_related("actor", "actor_organisation").order_by("-id")[:TIMELINE_LIMIT]:
         entries.append(
             TimelineEntry(
@@ -204,14 +290,21 @@ def timeline(
                 detail=_team_detail(ev.action, ev.object_id, members),
                 kind="read" if ev.action in READ_CODES else "change",
                 changes=_changes(ev, versions) if full_access else {},
+                code=ev.action,
+                object_id=ev.object_id,
+                data=ev.data if full_access else {},
+                phase=phases.of(ev.action, ev.occurred_at),
             )
         )
+    if phase is not None:
+        entries = [e for e in entries if e.phase == phase]
     entries.sort(key=lambda e: e.when, reverse=True)
-    return entries
+    return grouped(entries)
 
 
 def audit_conditions_about_person(term: str) -> list[Q]:
-    """Conditions on an audit event that make it about a person a surname or BSN matches:
+    """Conditions on an audit event that make it about a person a surname, full name or BSN
+    matches:
     on one of their cases, or filed under their person record.
 
     Each is an indexed lookup (`case_id`; `object_type, object_id`) and a check of the
@@ -234,3 +327,11 @@ def audit_events_about_person(term: str) -> list[QuerySet[AuditEvent, Any]]:
 
 def case_ids_by_code(code: str) -> list[int]:
     return list(Case.objects.filter(code__iexact=code).values_list("pk", flat=True))
+
+
+def case_codes(case_ids: Iterable[int | None]) -> dict[int, str]:
+    """The case numbers of these case ids (one query), for pages that list events."""
+    ids = {i for i in case_ids if i is not None}
+    if not ids:
+        return {}
+    return dict(Case.objects.filter(pk__in=ids).values_list("pk", "code"))

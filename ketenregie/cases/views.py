@@ -30,6 +30,7 @@ from ketenregie.cases.forms import (
     HandoverForm,
     MembershipForm,
     PersonForm,
+    TimelineFilterForm,
 )
 from ketenregie.cases.models import (
     DIRECTOR_ROLES,
@@ -44,6 +45,7 @@ from ketenregie.cases.workflow import (
     EXECUTION_STATUSES,
     RUNNING_STATUSES,
     START_STATUSES,
+    Phase,
     Status,
 )
 from ketenregie.core.forms import apply_service
@@ -98,7 +100,11 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 
 def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
     full = case.full_access
-    include_reads = request.GET.get("inzage") == "1"
+    # An unknown phase shows the form's Dutch error and the whole timeline.
+    filters = TimelineFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    include_reads = bool(chosen.get("inzage"))
+    phase = Phase(chosen["fase"]) if chosen.get("fase") else None
     team = team_history(case)
     roles = case_roles_of(request.user, case)
     directing = {
@@ -111,7 +117,10 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         "full_access": full,
         "age_band": age_band(case.person.geboortedatum),
         "team": team,
-        "timeline": timeline(case, full_access=full, include_reads=include_reads, team=team),
+        "timeline": timeline(
+            case, full_access=full, include_reads=include_reads, team=team, phase=phase
+        ),
+        "timeline_filter": filters,
         "include_reads": include_reads,
         "can_manage": can_manage_case(request.user, case),
         "pga_phase": case.status in START_STATUSES,

@@ -131,12 +131,15 @@ def insert_rows(
     fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
     columns = [str(f.column) for f in fields]
 
-    # Most fields store their attribute as is; only these compute it on save.
+    # Most fields store their attribute as is; only these compute it on save (a field of
+    # the project's own that derives its value says so with `computed_on_save`, such as
+    # the person's name keys: without them the name search finds nobody).
     computed = [
         f
         for f in fields
         if getattr(f, "auto_now", False)
         or getattr(f, "auto_now_add", False)
+        or getattr(f, "computed_on_save", False)
         or isinstance(f, models.FileField)
     ]
     plain = operator.attrgetter(*[f.attname for f in fields])

@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ketenregie.cases.models import Case
-from ketenregie.cases.timeline import TimelineEntry, choice_labels, register_entries, register_field
+from ketenregie.cases.timeline import (
+    TimelineEntry,
+    choice_labels,
+    counted,
+    register_entries,
+    register_field,
+    register_step,
+)
 from ketenregie.plans.models import Action, DirectorEscalation, Goal
 
 
@@ -31,6 +38,22 @@ def director_escalations(case: Case, full_access: bool) -> Iterator[TimelineEntr
         )
 
 
+def invitations_title(entries: list[TimelineEntry]) -> str:
+    return ngettext(
+        "Casusoverleg: %(n)s deelnemer uitgenodigd",
+        "Casusoverleg: %(n)s deelnemers uitgenodigd",
+        len(entries),
+    ) % {"n": len(entries)}
+
+
+def replies_title(entries: list[TimelineEntry]) -> str:
+    return ngettext(
+        "Casusoverleg: %(n)s antwoord op de uitnodiging",
+        "Casusoverleg: %(n)s antwoorden op de uitnodiging",
+        len(entries),
+    ) % {"n": len(entries)}
+
+
 def register() -> None:
     # The escalation entry carries the reason, so its audit event would only repeat it.
     register_entries(
@@ -40,3 +63,31 @@ def register() -> None:
     register_field("bereikt", gettext_lazy("bereikt"), choice_labels(Goal.Reached.choices))
     register_field("signed_on", gettext_lazy("ondertekend op"))
     register_field("evaluation_date", gettext_lazy("evaluatiedatum"))
+    # A day's work on the plan, a day's reports on actions, and a meeting's invitations
+    # and replies are one step each; the plan's adoption stays an entry of its own.
+    register_step(
+        "meeting.invitations", ["meeting.participant_invited"], invitations_title, per="object"
+    )
+    register_step("meeting.replies", ["meeting.replied"], replies_title, per="object")
+    register_step(
+        "plan.work",
+        [
+            "plan.text_saved",
+            "plan.scores_saved",
+            "plan.statement_added",
+            "plan.goal_added",
+            "plan.goal_updated",
+            "action.added",
+        ],
+        lambda es: _("Plan van aanpak: %(wat)s") % {"wat": counted(es)},
+    )
+    register_step(
+        "action.reports",
+        ["action.reported"],
+        lambda es: _("Acties: %(wat)s") % {"wat": counted(es)},
+    )
+    register_step(
+        "safety.work",
+        ["safety.saved", "safety.agreement_added", "safety.score_added"],
+        lambda es: _("Veiligheidsplan: %(wat)s") % {"wat": counted(es)},
+    )

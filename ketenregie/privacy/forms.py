@@ -13,7 +13,10 @@ from ketenregie.core.forms import DateInput, StyledFormMixin
 
 class AuditSearchForm(StyledFormMixin, forms.Form):
     person = forms.CharField(
-        label=_("Betrokkene"), required=False, help_text=_("Achternaam of BSN"), max_length=100
+        label=_("Betrokkene"),
+        required=False,
+        help_text=_("Achternaam, voor- en achternaam of BSN"),
+        max_length=100,
     )
     case = forms.CharField(label=_("Casusnummer"), required=False, max_length=30)
     user = forms.CharField(label=_("Gebruikersnaam"), required=False, max_length=150)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -9,6 +11,8 @@ from django.template.response import TemplateResponse
 
 from ketenregie.accounts.access import can_read_audit
 from ketenregie.audit import services as audit
+from ketenregie.audit.models import AuditEvent
+from ketenregie.cases.queries import case_codes
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.paging import BoundedPaginator
 from ketenregie.privacy.forms import AuditSearchForm
@@ -17,12 +21,19 @@ from ketenregie.privacy.queries import search
 PAGE_SIZE = 50
 
 
+@dataclass(frozen=True)
+class AuditRow:
+    event: AuditEvent
+    case_code: str  # empty: no case, or a case since deleted (a rejected referral)
+
+
 @login_required
 def audit_search(request: AuthedRequest) -> HttpResponse:
     if not can_read_audit(request.user):
         raise PermissionDenied
     form = AuditSearchForm(request.GET or None)
     page = None
+    rows: list[AuditRow] = []
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         # Bounded like the case list: a common surname matches tens of thousands of
@@ -32,6 +43,9 @@ def audit_search(request: AuthedRequest) -> HttpResponse:
         page = paginator.get_page(request.GET.get("page"))
         # Evaluate before recording this search, which may itself match the filters.
         page.object_list = list(page.object_list)
+        # The case number people know, not the internal id (one query for the page).
+        codes = case_codes(ev.case_id for ev in page.object_list)
+        rows = [AuditRow(ev, codes.get(ev.case_id, "") if ev.case_id else "") for ev in page]
         audit.record(
             "audit.searched",
             actor=request.user,
@@ -43,5 +57,5 @@ def audit_search(request: AuthedRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "privacy/audit_search.html",
-        {"form": form, "page": page, "querystring": query.urlencode()},
+        {"form": form, "page": page, "rows": rows, "querystring": query.urlencode()},
     )

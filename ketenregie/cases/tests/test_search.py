@@ -12,6 +12,7 @@ from django.urls import reverse
 from ketenregie.cases import services
 from ketenregie.cases.models import Person
 from ketenregie.cases.queries import filter_cases, persons_named
+from ketenregie.core.bulk import insert_rows, reserve_ids
 from ketenregie.tests_support.factories import CaseFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,12 @@ def test_keys_follow_the_name_on_every_write_path() -> None:
     Person.objects.bulk_create([Person(voornamen="Anna", achternaam="IJzerman")])
     bulk = Person.objects.get(achternaam="IJzerman")
     assert (bulk.surname_key, bulk.first_names_key) == ("yzerman", "anna")
+    # And the generators' COPY path (the demo data was unsearchable by name without).
+    copied = Person(voornamen="Kevin", tussenvoegsel="van der", achternaam="Heijden")
+    copied.pk = reserve_ids(Person, 1)[0]
+    insert_rows(Person, [copied], with_pk=True)
+    row = Person.objects.get(pk=copied.pk)
+    assert (row.surname_key, row.first_names_key) == ("heyden vanderheyden", "kevin")
 
 
 @pytest.mark.parametrize(
@@ -96,3 +103,17 @@ def test_a_short_term_matches_whole_names_only() -> None:
     assert [p.voornamen for p in persons_named("li")] == ["Li"]
     assert sorted(p.voornamen for p in persons_named("ek")) == ["Ab", "Lisa"]
     assert [p.voornamen for p in persons_named("lis")] == ["Lisa"]
+
+
+def test_persons_named_finds_a_full_name() -> None:
+    """The case search shares the audit search's rule: first names, then the surname."""
+    Person.objects.bulk_create(
+        [
+            Person(voornamen="Kevin", tussenvoegsel="van der", achternaam="Heijden"),
+            Person(voornamen="Kevin", achternaam="Jansen"),
+            Person(voornamen="Anna", tussenvoegsel="van der", achternaam="Heijden"),
+        ]
+    )
+    found = persons_named("Kevin van der Heijden")
+    assert [(p.voornamen, p.achternaam) for p in found] == [("Kevin", "Heijden")]
+    assert persons_named("Kevin").count() == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -37,7 +38,7 @@ def test_search_by_person_case_user_and_dates(
         {"organisation": reader.organisation_id},
     ):
         html = client.get(url, query).content.decode()
-        assert "case.viewed" in html and reader.username in html, query
+        assert "Casus ingezien" in html and reader.username in html, query
     html = client.get(url, {"case": case.code, "date_from": "2001-01-01", "date_to": "2001-01-02"})
     assert "0 gebeurtenissen" in html.content.decode()
     bad = client.get(url, {"date_from": "2026-02-02", "date_to": "2026-01-01"}).content.decode()
@@ -45,17 +46,26 @@ def test_search_by_person_case_user_and_dates(
     assert AuditEvent.objects.filter(action="audit.searched", actor=fg).count() == 6
 
 
-def test_results_show_the_dutch_label_next_to_the_code(
+def test_results_show_labels_and_the_case_number_not_codes_or_ids(
     client: Client, case_with_team: dict[str, Any]
 ) -> None:
     case = case_with_team["case"]
     audit.record("referral.viewed", actor=case_with_team["regisseur"], case_id=case.pk)
     audit.record("triage.outcome", actor=case_with_team["regisseur"], case_id=case.pk)
+    # An event on a case deleted since (a rejected referral) keeps no number to show.
+    audit.record("referral.rejected_and_deleted", actor=None, case_id=case.pk + 1000)
     client.force_login(UserFactory(roles=[(Role.PRIVACY_OFFICER, None)]))
-    html = client.get(reverse("audit_search"), {"case": case.code}).content.decode()
+    url = reverse("audit_search")
+    html = client.get(url, {"case": case.code}).content.decode()
     assert "Aanmelding ingezien <span" in html and "(inzage)" in html
-    assert '<code class="kr-muted">referral.viewed</code>' in html
-    assert "Uitkomst integrale triage vastgelegd<br>" in html
+    assert "Uitkomst integrale triage vastgelegd</td>" in html
+    assert "referral.viewed" not in html and "triage.outcome" not in html
+    cells = re.findall(
+        r'<td class="utrecht-table__cell">([^<]*)</td>\s*<td[^>]*>[^<]*</td>\s*</tr>', html
+    )
+    assert cells and set(cells) == {case.code}
+    everything = client.get(url, {"date_from": "2000-01-01"}).content.decode()
+    assert "verwijderd" in everything
 
 
 def test_person_and_case_search_find_the_events_about_them(
@@ -164,3 +174,55 @@ def test_security_events_show_their_count_and_no_typed_username(client: Client) 
     assert "Inlogpoging mislukt" in html and "onbekend account" in html
     assert "3 keer in de minuut 2026-03-02 10:00" in html
     assert typed not in html
+
+
+def test_a_full_name_finds_the_person(client: Client) -> None:
+    """ "Kevin van der Heijden" finds Kevin, not another Kevin or another Van der Heijden;
+    first names and surname are compared on the stored keys (ADR 9), whatever spelling."""
+    kevin = CaseFactory(
+        person__voornamen="Kevin Johannes",
+        person__tussenvoegsel="van der",
+        person__achternaam="Heijden",
+    )
+    other_kevin = CaseFactory(person__voornamen="Kevin", person__achternaam="Jansen")
+    other_heijden = CaseFactory(
+        person__voornamen="Anna", person__tussenvoegsel="van der", person__achternaam="Heijden"
+    )
+    for case in (kevin, other_kevin, other_heijden):
+        audit.record("case.viewed", actor=None, case_id=case.pk)
+    for term in (
+        "Kevin van der Heijden",
+        "kevin VAN DER heyden",
+        "Kevin Vanderheijden",
+        "Kevin Heijden",
+        "Kevin Johannes van der Heijden",
+        "  Kevin   van der Heijden ",
+    ):
+        found = set(search_events(person=term).values_list("case_id", flat=True))
+        assert found == {kevin.pk}, term
+    # A surname alone still finds every holder; a name nobody has finds nobody.
+    assert set(search_events(person="van der Heijden").values_list("case_id", flat=True)) == {
+        kevin.pk,
+        other_heijden.pk,
+    }
+    assert not search_events(person="Kevin de Vries").exists()
+    client.force_login(UserFactory(roles=[(Role.PRIVACY_OFFICER, None)]))
+    html = client.get(reverse("audit_search"), {"person": "Kevin van der Heijden"}).content.decode()
+    assert "1 gebeurtenis gevonden" in html and kevin.code in html
+
+
+def test_the_name_search_stays_on_the_indexed_keys() -> None:
+    """Index-friendly: only the trigram-indexed name keys are compared (never the name
+    columns), and a long term adds a bounded number of conditions."""
+    from ketenregie.cases.queries import (
+        MAX_FIRST_NAMES,
+        _name_conditions,
+        persons_by_surname_or_bsn,
+    )
+
+    sql = str(persons_by_surname_or_bsn("Kevin van der Heijden").query)
+    where = sql[sql.index("WHERE") :]
+    assert "surname_key" in where and "first_names_key" in where
+    for column in ("voornamen", "achternaam", "tussenvoegsel"):
+        assert f'"{column}"' not in where
+    assert len(_name_conditions(" ".join(["naam"] * 40))) == MAX_FIRST_NAMES + 1

@@ -13,7 +13,14 @@ from django.db.models.functions import Cast
 from ketenregie.audit.models import AuditEvent
 from ketenregie.audit.vocabulary import ADVISER_CODES, READ_CODES, label
 from ketenregie.cases.access import active_memberships, visible_cases
-from ketenregie.cases.models import Case, CaseMembership, Person, PersonVersion, StatusChange
+from ketenregie.cases.models import (
+    Case,
+    CaseMembership,
+    HouseholdMember,
+    Person,
+    PersonVersion,
+    StatusChange,
+)
 from ketenregie.cases.timeline import (
     TimelineEntry,
     extra_entries,
@@ -234,3 +241,14 @@ def audit_events_about_person(term: str) -> list[QuerySet[AuditEvent, Any]]:
 
 def case_ids_by_code(code: str) -> list[int]:
     return list(Case.objects.filter(code__iexact=code).values_list("pk", flat=True))
+
+
+def household_of(case: Case) -> list[HouseholdMember]:
+    """The members of the case's household, the person first; shown only to whoever sees
+    the case in full (the caller checks)."""
+    if case.household_id is None:
+        return []
+    return sorted(
+        HouseholdMember.objects.filter(household_id=case.household_id).select_related("person"),
+        key=lambda m: (m.person_id != case.person_id, m.pk),
+    )

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Q, Value, When
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -192,7 +192,7 @@ def screening_list(request: AuthedRequest) -> HttpResponse:
 def referral_link(request: AuthedRequest, case_id: int) -> HttpResponse:
     """The chair links the referral to an earlier case the duplicate check found."""
     case = _chair_case(request, case_id)
-    referral = Referral.objects.get(case=case)
+    referral = get_object_or_404(Referral, case=case)
     form = LinkCaseForm(request.POST, cases=services.earlier_cases(case, referral.claimed_bsn))
     if form.is_valid() and apply_service(
         form,

@@ -137,8 +137,7 @@ def test_one_rule_for_the_bekendheidscheck_and_the_escalation(local: dict[str, A
     with pytest.raises(ValidationError) as escalation:
         _escalate(local, legal_basis="gerechtvaardigd_belang")
     assert (
-        enrichment.value.message_dict["legal_basis"]
-        == escalation.value.message_dict["legal_basis"]
+        enrichment.value.message_dict["legal_basis"] == escalation.value.message_dict["legal_basis"]
     )
 
 

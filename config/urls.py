@@ -8,6 +8,7 @@ from ketenregie.cases import views as case_views
 from ketenregie.core import views as core_views
 from ketenregie.core.converters import IdConverter
 from ketenregie.dashboard import views as dashboard_views
+from ketenregie.intake.views import additions as intake_additions_views
 from ketenregie.intake.views import attachments as intake_attachments_views
 from ketenregie.intake.views import enrichment as intake_enrichment_views
 from ketenregie.intake.views import referral as intake_referral_views
@@ -69,6 +70,16 @@ urlpatterns = [
         "aanmeldingen/<id:case_id>/screenen/",
         intake_screening_views.referral_screen,
         name="referral_screen",
+    ),
+    path(
+        "aanmeldingen/<id:case_id>/koppelen/",
+        intake_screening_views.referral_link,
+        name="referral_link",
+    ),
+    path(
+        "aanmeldingen/<id:case_id>/aanvullen/",
+        intake_additions_views.referral_add,
+        name="referral_add",
     ),
     path(
         "aanmeldingen/<id:case_id>/agenderen/",

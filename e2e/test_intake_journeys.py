@@ -494,12 +494,38 @@ def test_journey_2_screening_list_flags_duplicates_among_new_referrals(
         geboortedatum=dt.date(1991, 3, 14),
     )
     assert possible_duplicates(again.person), "the name variant is recognised on its own"
+    # The referrer adds what they learnt after submitting (until the screening decides).
+    log_in(page, demo.url, "agent.venlo")
+    page.goto(f"{demo.url}/aanmeldingen/{again.pk}/")
+    page.get_by_role("link", name="Informatie of bijlagen toevoegen").click()
+    expect(page.get_by_role("heading", name=f"Aanmelding {again.code} aanvullen")).to_be_visible()
+    page.get_by_label("Aanvulling").fill("Sinds gisteren verblijft hij bij zijn broer.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Aanvulling toevoegen").click()
+    expect(page.get_by_text("Uw aanvulling is toegevoegd aan de aanmelding.")).to_be_visible()
+    shot(page, "j2-09-referrer-added-information")
+    _log_out(page)
+
     log_in(page, demo.url, "tv.parkstad")
     _nav(page, "Screening")
     for case in (first, again):
         expect(page.get_by_role("row", name=re.compile(case.code))).to_contain_text(
             "mogelijk bekend", timeout=2000
         )
+    # The chair sees the aanvulling and links the new referral to the earlier one; the
+    # earlier case's team is told by a link-only e-mail.
+    page.goto(f"{demo.url}/aanmeldingen/{again.pk}/")
+    expect(page.get_by_text("Sinds gisteren verblijft hij bij zijn broer.")).to_be_visible()
+    link_form = page.locator("#link-form")
+    link_form.get_by_label(re.compile(first.code)).check()
+    assert_accessible(page)
+    link_form.get_by_role("button", name="Koppelen aan eerdere casus").click()
+    expect(
+        page.get_by_text("Gekoppeld aan de eerdere casus; het casusteam daarvan is geïnformeerd.")
+    ).to_be_visible()
+    expect(page.locator("#linked-case")).to_contain_text(first.code)
+    shot(page, "j2-10-linked-to-earlier-case")
+    assert Referral.objects.get(case=again).linked_case_id == first.pk
 
 
 # ------------------------------------------------------------------ journey 3

@@ -220,6 +220,14 @@ def test_journey_4_procesregisseur_starts_the_pga(page: Page, demo: Any) -> None
     log_in(page, base, director)
     page.goto(f"{base}/casussen/{case.pk}/")
     expect(page.locator(".kr-page-head")).to_contain_text(str(Status.PGA_GESTART.label))
+    # What the referral said is one click away: reason, problems, bekendheidscheck.
+    page.get_by_role("link", name="Aanmelding bekijken").click()
+    expect(page.get_by_role("heading", name="Aanleiding")).to_be_visible()
+    expect(page.get_by_role("heading", name="Problemen per leefgebied")).to_be_visible()
+    expect(page.get_by_role("heading", name="Bekendheidscheck")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "j4-00-referral-from-case")
+    page.get_by_role("link", name=f"Casus {case.code}").click()
     page.get_by_role("link", name="Start PGA en informeren").click()
     expect(page.get_by_role("heading", name="Start PGA en informeren")).to_be_visible()
     expect(page.get_by_text(case.person.full_name)).to_be_visible()
@@ -1116,14 +1124,30 @@ def test_journey_8_local_pga_escalates_a_case_to_the_zvh(page: Page, demo: Any) 
     escalate.get_by_label("Samenvatting voor het ontvangende huis").fill(summary)
     escalate.get_by_label("Doel van de overdracht").fill("Bovenlokale procesregie door het ZVH.")
     escalate.get_by_role("button", name="Opschalen").click()
-    expect(page.get_by_text("Kies de grondslag voor het delen.")).to_be_visible()
+    expect(
+        page.get_by_text("Informatie delen mag alleen met een grondslag: kies de grondslag")
+    ).to_be_visible()
     expect(
         _form(page, "Opschalen").get_by_label("Samenvatting voor het ontvangende huis")
     ).to_have_value(summary)
     assert_accessible(page)
     shot(page, "j8-06-escalate-error")
+    # The municipality is a public body: no legitimate interest, as in the bekendheidscheck.
+    escalate = _form(page, "Opschalen")
+    escalate.get_by_label("Grondslag (AVG art. 6)").select_option("gerechtvaardigd_belang")
+    escalate.get_by_role("button", name="Opschalen").click()
+    expect(
+        page.get_by_text("Gerechtvaardigd belang is geen grondslag voor overheidsorganisaties")
+    ).to_be_visible()
     escalate = _form(page, "Opschalen")
     escalate.get_by_label("Grondslag (AVG art. 6)").select_option("publieke_taak")
+    escalate.get_by_label(re.compile(r"uitzondering \(AVG art. 9/10\)")).select_option(
+        "zwaarwegend_algemeen_belang"
+    )
+    for number in (1, 2, 3):
+        escalate.locator(f"#id_crit_{number}").check()
+        escalate.locator(f"#id_crit_{number}_uitleg").fill("Zie de samenvatting.")
+    shot(page, "j8-06b-escalate-grounds-and-criteria")
     escalate.get_by_role("button", name="Opschalen").click()
     _message(page, "Opgeschaald: het Zorg- en Veiligheidshuis heeft een aanmelding ontvangen.")
     expect(page.locator("main")).to_contain_text(str(Status.OPGESCHAALD.label))
@@ -1141,5 +1165,14 @@ def test_journey_8_local_pga_escalates_a_case_to_the_zvh(page: Page, demo: Any) 
     assert new_case.person_id == case.person_id
     referral = Referral.objects.get(case=new_case)
     assert referral.reason == summary and referral.triage_meeting is not None
+    # It arrives with the local case's life-domain problems and the ZVH's criteria.
+    local_problems = {
+        (p.domain_id, p.description) for p in Referral.objects.get(case=case).problems.all()
+    }
+    assert local_problems
+    assert {(p.domain_id, p.description) for p in referral.problems.all()} == local_problems
+    assert sorted(rc.criterion.number for rc in referral.criteria.all()) == [1, 2, 3]
+    assert referral.meets_criteria
+    assert transfer.special_category == "zwaarwegend_algemeen_belang"
     page.goto(f"{base}/casussen/{case.pk}/")
     expect(page.locator("#timeline")).to_contain_text("Opgeschaald naar Zorg- en Veiligheidshuis")

@@ -16,7 +16,14 @@ from django.db.models.functions import Cast
 from ketenregie.audit.models import AuditEvent
 from ketenregie.audit.vocabulary import ADVISER_CODES, READ_CODES, label
 from ketenregie.cases.access import active_memberships, visible_cases
-from ketenregie.cases.models import Case, CaseMembership, Person, PersonVersion, StatusChange
+from ketenregie.cases.models import (
+    Case,
+    CaseMembership,
+    HouseholdMember,
+    Person,
+    PersonVersion,
+    StatusChange,
+)
 from ketenregie.cases.timeline import (
     TimelineEntry,
     extra_entries,
@@ -335,3 +342,14 @@ def case_codes(case_ids: Iterable[int | None]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(Case.objects.filter(pk__in=ids).values_list("pk", "code"))
+
+
+def household_of(case: Case) -> list[HouseholdMember]:
+    """The members of the case's household, the person first; shown only to whoever sees
+    the case in full (the caller checks)."""
+    if case.household_id is None:
+        return []
+    return sorted(
+        HouseholdMember.objects.filter(household_id=case.household_id).select_related("person"),
+        key=lambda m: (m.person_id != case.person_id, m.pk),
+    )

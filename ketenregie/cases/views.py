@@ -39,7 +39,7 @@ from ketenregie.cases.models import (
     CaseRole,
     EscalationChange,
 )
-from ketenregie.cases.queries import filter_cases, team_history, timeline
+from ketenregie.cases.queries import filter_cases, household_of, team_history, timeline
 from ketenregie.cases.workflow import (
     CLOSING_STATUSES,
     EXECUTION_STATUSES,
@@ -133,6 +133,15 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         # Director roles are personal: an organisation-wide membership directs nothing.
         "can_direct": full and bool(directing),
         "is_procesregisseur": CaseRole.PROCESREGISSEUR in directing,
+        # The referral is read on its own page (through the gate, audited there); the
+        # case page links to it for whoever sees the case in full.
+        "has_referral": full and Case.objects.filter(pk=case.pk, referral__isnull=False).exists(),
+        "household": household_of(case) if full else [],
+        # Later referrals of the same person that a triage chair linked to this case
+        # (their codes only: the team is not on those referrals).
+        "linked_referrals": list(case.linked_referrals.select_related("case").order_by("pk"))
+        if full
+        else [],
     }
 
 

@@ -47,6 +47,12 @@ def can_edit_draft(user: User, case: Case) -> bool:
     return case.status == Status.CONCEPT and is_referrer_of(user, case)
 
 
+def can_add_to_referral(user: User, case: Case) -> bool:
+    """The referrer adds information or attachments to their submitted referral until the
+    chair's screening decided (the case leaves "aangemeld")."""
+    return case.status == Status.AANGEMELD and is_referrer_of(user, case)
+
+
 def can_see_enrichment(user: User, case: Case) -> bool:
     """Answers are for the chairs during intake, and for the case team once the PGA runs.
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.forms import PersonForm
-from ketenregie.cases.models import EscalationLevel, HouseholdMember, LifeDomain
+from ketenregie.cases.models import Case, EscalationLevel, HouseholdMember, LifeDomain
 from ketenregie.core.forms import DateInput, IdsChoiceField, StyledFormMixin
 from ketenregie.intake.models import (
     AgendaItem,
@@ -342,3 +342,46 @@ class OutcomeForm(StyledFormMixin, forms.Form):
 
 class CancelForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reden"), max_length=200)
+
+
+class ReferralAdditionForm(StyledFormMixin, forms.Form):
+    """The referrer's aanvulling on a submitted referral: text, attachments or both."""
+
+    text = forms.CharField(
+        label=_("Aanvulling"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_(
+            "Wat is er sinds het indienen bekend geworden? Deel alleen wat nodig is voor de "
+            "screening (doelbinding)."
+        ),
+    )
+    attachments = MultipleFileField(label=_("Bijlagen"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = _(
+            "Alleen PDF of afbeeldingen (PNG, JPEG), elk hoogstens %(mb)d MB."
+        ) % {"mb": settings.KETENREGIE_MAX_ATTACHMENT_BYTES // 1024 // 1024}
+        self.style_fields()
+
+
+class LinkCaseForm(StyledFormMixin, forms.Form):
+    """The chair links a referral to one of the earlier cases the duplicate check found."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    earlier_case = forms.TypedChoiceField(
+        label=_("Eerdere casus"),
+        coerce=int,
+        choices=[],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, cases: list[Case], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["earlier_case"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [
+            (c.pk, f"{c.code}, {c.house.name} ({c.get_status_display().lower()})") for c in cases
+        ]
+        self.style_fields()

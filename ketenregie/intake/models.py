@@ -125,9 +125,44 @@ class Referral(VersionedModel):
         _("voorgesteld escalatieniveau"), choices=EscalationLevel.choices, null=True, blank=True
     )
     proposed_level_reasoning = models.TextField(_("weging de-escalatiemodel"), blank=True)
+    # The earlier case the chair linked this referral to when the duplicate check found
+    # the person already known (its team is told).
+    linked_case = models.ForeignKey(
+        Case,
+        verbose_name=_("gekoppeld aan eerdere casus"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="linked_referrals",
+    )
+    linked_at = models.DateTimeField(null=True, blank=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"Aanmelding {self.case.code}"
+
+
+class ReferralAddition(models.Model):
+    """Information the referrer added after submitting, until screening decided.
+
+    Kept apart from the submitted referral: what the referrer confirmed at submission
+    stays as it was, and the screener sees what came later and when.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="additions")
+    text = models.TextField(_("aanvulling"), blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Aanvulling {self.referral_id} {self.added_at:%d-%m-%Y}"
 
 
 class ReferralProblem(models.Model):

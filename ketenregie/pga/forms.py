@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.forms import VersionedForm
 from ketenregie.accounts.models import House, Organisation
 from ketenregie.core.forms import DateInput, StyledFormMixin
-from ketenregie.intake.models import LegalBasis
+from ketenregie.intake.criteria import criteria_of
+from ketenregie.intake.models import (
+    Criterion,
+    LegalBasis,
+    SecrecyGround,
+    SpecialCategoryException,
+)
 from ketenregie.pga.models import Informing, LetterTemplate, Signal, StartConversation
 
 
@@ -127,6 +135,9 @@ class ReopenForm(StyledFormMixin, forms.Form):
 
 
 class EscalateForm(StyledFormMixin, forms.Form):
+    """Escalating a local PGA case to a ZVH: a referral there, with the grounds for sharing
+    (asked as the bekendheidscheck asks them) and the receiving house's criteria."""
+
     service_required = ("to_house", "summary", "purpose", "legal_basis")
 
     to_house = forms.ModelChoiceField(
@@ -145,4 +156,67 @@ class EscalateForm(StyledFormMixin, forms.Form):
         label=_("Grondslag (AVG art. 6)"),
         choices=[("", "---------"), *LegalBasis.choices],
         required=False,
+        help_text=_("Een convenant of privacyreglement is geen grondslag."),
     )
+    special_category = forms.ChoiceField(
+        label=_("Bijzondere of strafrechtelijke gegevens: uitzondering (AVG art. 9/10)"),
+        choices=SpecialCategoryException.choices,
+        required=False,
+    )
+    secrecy_ground = forms.ChoiceField(
+        label=_("Beroepsgeheim: grond om het te doorbreken"),
+        choices=SecrecyGround.choices,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The criteria of a Zorg- en Veiligheidshuis (the landelijk kader); the service
+        # checks the ticked numbers against the chosen house's own set.
+        zvh = House.objects.filter(kind=House.Kind.ZVH).order_by("pk").first()
+        self.criteria: list[Criterion] = criteria_of(zvh)[1] if zvh is not None else []
+        for c in self.criteria:
+            self.fields[f"crit_{c.number}"] = forms.BooleanField(
+                label=f"{c.number}. {c.text}", required=False
+            )
+            self.fields[f"crit_{c.number}_uitleg"] = forms.CharField(
+                label=_("Toelichting bij criterium %(n)s") % {"n": c.number},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.style_fields()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for c in self.criteria:
+            if (
+                data.get(f"crit_{c.number}")
+                and not (data.get(f"crit_{c.number}_uitleg") or "").strip()
+            ):
+                self.add_error(
+                    f"crit_{c.number}_uitleg",
+                    _("Licht toe waarom dit criterium van toepassing is."),
+                )
+        return data
+
+    def service_values(self) -> dict[str, Any]:
+        """The cleaned values as the service takes them: criteria by number."""
+        d = self.cleaned_data
+        return {
+            **{
+                k: d[k]
+                for k in (
+                    "to_house",
+                    "summary",
+                    "purpose",
+                    "legal_basis",
+                    "special_category",
+                    "secrecy_ground",
+                )
+            },
+            "criteria": {
+                c.number: d.get(f"crit_{c.number}_uitleg", "").strip()
+                for c in self.criteria
+                if d.get(f"crit_{c.number}")
+            },
+        }

@@ -180,6 +180,11 @@ class Transfer(models.Model):
     to_house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="+")
     purpose = models.TextField(_("doel van de overdracht"))
     legal_basis = models.CharField(_("grondslag"), max_length=30)
+    # Asked as the bekendheidscheck asks them (intake.grounds): empty is "none applies".
+    special_category = models.CharField(
+        _("bijzondere persoonsgegevens (AVG art. 9/10)"), max_length=30, blank=True
+    )
+    secrecy_ground = models.CharField(_("doorbreking beroepsgeheim"), max_length=30, blank=True)
     transferred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

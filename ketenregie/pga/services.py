@@ -27,6 +27,7 @@ from ketenregie.pga.models import Informing, LetterTemplate, Signal, StartConver
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import House, User
+    from ketenregie.intake.models import Referral
 
 DEFAULT_LETTER = (
     "Geachte {naam},\n\n"
@@ -328,14 +329,21 @@ def close_case(
         closed_by=actor,
         closed_at=timezone.now(),
     )
+    from ketenregie.intake.services import tell_referrer_closed
+
     target = Status.VOORLOPIG_AFGESLOTEN if provisional else Status.AFGESLOTEN
     updated = case_services.change_status(locked, to=target, actor=actor)
+    informed = tell_referrer_closed(locked.pk, provisional=provisional)
     audit.record(
         "pga.closed",
         actor=actor,
         case_id=locked.pk,
         obj=locked,
-        data={"voorlopig": provisional, "overdracht_aan": handover_organisation.pk},
+        data={
+            "voorlopig": provisional,
+            "overdracht_aan": handover_organisation.pk,
+            "aanmelder_geinformeerd": informed,
+        },
     )
     return updated
 
@@ -378,11 +386,21 @@ def reopen_case(case: Case, *, actor: User, reason: str) -> Case:
 
 
 def _escalation_errors(
-    locked: Case, *, to_house: House, summary: str, purpose: str, legal_basis: str
+    locked: Case,
+    *,
+    actor: User,
+    to_house: House,
+    summary: str,
+    purpose: str,
+    legal_basis: str,
+    special_category: str,
+    secrecy_ground: str,
 ) -> dict[str, str]:
-    """Only a local PGA case goes up, to a ZVH, with a summary, a purpose and a ground."""
+    """Only a local PGA case goes up, to a ZVH, with a summary, a purpose and the grounds
+    for sharing, checked by the same rule as a bekendheidscheck answer (intake.grounds):
+    the sharing organisation is the escalating user's."""
     from ketenregie.accounts.models import House as HouseModel
-    from ketenregie.intake.models import LegalBasis
+    from ketenregie.intake.grounds import sharing_errors
 
     errors: dict[str, str] = {}
     if locked.house.kind != HouseModel.Kind.LOCAL_PGA:
@@ -393,9 +411,40 @@ def _escalation_errors(
         errors["summary"] = _("Vat de casus samen voor het ontvangende huis.")
     if not purpose.strip():
         errors["purpose"] = _("Geef het doel van de overdracht (doelbinding).")
-    if legal_basis not in LegalBasis.values:
-        errors["legal_basis"] = _("Kies de grondslag voor het delen.")
+    errors.update(
+        sharing_errors(
+            domain=actor.organisation.domain if actor.organisation else "",
+            shares=True,
+            legal_basis=legal_basis,
+            special_category=special_category,
+            secrecy_ground=secrecy_ground,
+        )
+    )
     return errors
+
+
+def _carry_content(locked: Case, referral: Referral, criteria: dict[int, str]) -> None:
+    """The escalated referral gets the local case's life-domain problems and the ticked
+    criteria of the receiving house (by number), and meets the criteria only by the
+    receiving house's own rule."""
+    from ketenregie.intake.criteria import ensure_default_criteria, is_met
+    from ketenregie.intake.models import ReferralCriterion, ReferralProblem
+
+    local = getattr(locked, "referral", None)
+    if local is not None:
+        ReferralProblem.objects.bulk_create(
+            ReferralProblem(referral=referral, domain_id=p.domain_id, description=p.description)
+            for p in local.problems.all()
+        )
+    cset = ensure_default_criteria(referral.case.house)
+    known = {c.number: c for c in cset.criteria.all()}
+    ticked = {n: text for n, text in criteria.items() if n in known}
+    ReferralCriterion.objects.bulk_create(
+        ReferralCriterion(referral=referral, criterion=known[n], explanation=text)
+        for n, text in ticked.items()
+    )
+    referral.meets_criteria = is_met(cset, list(known.values()), ticked)
+    referral.save(update_fields=["meets_criteria"])
 
 
 def _open_zvh_case(
@@ -405,6 +454,7 @@ def _open_zvh_case(
     to_house: House,
     summary: str,
     purpose: str,
+    criteria: dict[int, str],
     now: dt.datetime,
 ) -> Case:
     """Open the receiving house's case with a submitted referral; the actor is its aanmelder."""
@@ -420,19 +470,19 @@ def _open_zvh_case(
         escalation_level=locked.escalation_level,
     )
     meeting = meeting_for_submission(to_house, now)
-    Referral.objects.create(
+    referral = Referral.objects.create(
         case=new_case,
         referrer=actor,
         reason=summary.strip(),
         meeting_goal=purpose.strip(),
         informed="ja",
         informed_how=_("Betrokkene is geïnformeerd binnen de lokale PGA."),
-        meets_criteria=True,
         submitted_at=now,
         accountability_confirmed_at=now,
         accountability_confirmed_by=actor,
         triage_meeting=meeting,
     )
+    _carry_content(locked, referral, criteria)
     assert actor.organisation is not None
     case_services.add_membership(
         new_case,
@@ -447,20 +497,44 @@ def _open_zvh_case(
 
 @transaction.atomic
 def escalate_to_zvh(
-    case: Case, *, actor: User, to_house: House, summary: str, purpose: str, legal_basis: str
+    case: Case,
+    *,
+    actor: User,
+    to_house: House,
+    summary: str,
+    purpose: str,
+    legal_basis: str,
+    special_category: str = "",
+    secrecy_ground: str = "",
+    criteria: dict[int, str] | None = None,
 ) -> Case:
-    """A local PGA case that gets stuck goes to a Zorg- en Veiligheidshuis as a referral."""
+    """A local PGA case that gets stuck goes to a Zorg- en Veiligheidshuis as a referral,
+    with its life-domain problems and the receiving house's criteria (`criteria` maps a
+    criterion number to its explanation)."""
     from ketenregie.pga.models import Transfer
 
     locked = _require_status(case, Status.IN_UITVOERING)
     errors = _escalation_errors(
-        locked, to_house=to_house, summary=summary, purpose=purpose, legal_basis=legal_basis
+        locked,
+        actor=actor,
+        to_house=to_house,
+        summary=summary,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        special_category=special_category,
+        secrecy_ground=secrecy_ground,
     )
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
     new_case = _open_zvh_case(
-        locked, actor=actor, to_house=to_house, summary=summary, purpose=purpose, now=now
+        locked,
+        actor=actor,
+        to_house=to_house,
+        summary=summary,
+        purpose=purpose,
+        criteria=criteria or {},
+        now=now,
     )
     Transfer.objects.create(
         from_case=locked,
@@ -468,6 +542,8 @@ def escalate_to_zvh(
         to_house=to_house,
         purpose=purpose.strip(),
         legal_basis=legal_basis,
+        special_category=special_category,
+        secrecy_ground=secrecy_ground,
         transferred_by=actor,
         transferred_at=now,
     )
@@ -477,7 +553,14 @@ def escalate_to_zvh(
         case_id=locked.pk,
         obj=locked,
         purpose=purpose.strip()[:120],
-        data={"naar_huis": to_house.pk, "nieuwe_casus": new_case.pk, "grondslag": legal_basis},
+        data={
+            "naar_huis": to_house.pk,
+            "nieuwe_casus": new_case.pk,
+            "grondslag": legal_basis,
+            "art9": special_category,
+            "beroepsgeheim": secrecy_ground,
+            "criteria": sorted(criteria or {}),
+        },
     )
     case_services.change_status(locked, to=Status.OPGESCHAALD, actor=actor, reason=purpose)
     return new_case

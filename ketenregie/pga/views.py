@@ -294,11 +294,14 @@ def reopen(request: AuthedRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def escalate(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return _closing_action(
-        request,
-        case_id,
-        EscalateForm,
-        "escalate_form",
-        services.escalate_to_zvh,
-        _("Opgeschaald: het Zorg- en Veiligheidshuis heeft een aanmelding ontvangen."),
-    )
+    case = _managed(request, case_id)
+    form = EscalateForm(request.POST)
+    if form.is_valid() and apply_service(
+        form,
+        lambda: services.escalate_to_zvh(case, actor=request.user, **form.service_values()),
+    ):
+        messages.success(
+            request, _("Opgeschaald: het Zorg- en Veiligheidshuis heeft een aanmelding ontvangen.")
+        )
+        return redirect("pga_closing", case_id=case.pk)
+    return _closing_page(request, _full_case(request, case_id), {"escalate_form": form})

@@ -586,6 +586,24 @@ ENDPOINTS = [
         _agenda,
         data=lambda c: {"version": c["referral"].version, "proposed_level": "3", "reasoning": "x"},
     ),
+    # The referrer's aanvulling: nobody in the matrix is the referrer.
+    Endpoint("referral_add", "get", lambda c: reverse("referral_add", args=[c["case"].pk]), _draft),
+    Endpoint(
+        "referral_add",
+        "post",
+        lambda c: reverse("referral_add", args=[c["case"].pk]),
+        _draft,
+        data=lambda c: {"text": "Aanvulling."},
+    ),
+    # The chair links to an earlier case the duplicate check found (none here: the form
+    # says so).
+    Endpoint(
+        "referral_link",
+        "post",
+        lambda c: reverse("referral_link", args=[c["case"].pk]),
+        _agenda,
+        data=lambda c: {"earlier_case": "0", "version": c["referral"].version},
+    ),
     Endpoint(
         "attachment_download",
         "get",

@@ -5,8 +5,8 @@ keep writing `services.save_referral`. Patch a name in the submodule that looks 
 not here.
 """
 
+from ketenregie.intake.grounds import PUBLIC_DOMAINS
 from ketenregie.intake.services.enrichment import (
-    PUBLIC_DOMAINS,
     SLOT_MINUTES,
     answer_enrichment,
     put_on_agenda,
@@ -15,6 +15,7 @@ from ketenregie.intake.services.enrichment import (
 from ketenregie.intake.services.feedback import (
     format_meeting,
     mark_feedback_read,
+    tell_referrer_closed,
 )
 from ketenregie.intake.services.meeting_dates import (
     meeting_for_submission,
@@ -27,12 +28,15 @@ from ketenregie.intake.services.meeting_dates import (
 from ketenregie.intake.services.referral import (
     REFERRAL_FIELDS,
     ReferralInput,
+    add_to_referral,
     check_attachments,
     save_referral,
 )
 from ketenregie.intake.services.screening import (
     approve_for_enrichment,
     delete_referral_data,
+    earlier_cases,
+    link_to_earlier_case,
     refer_elsewhere,
     reject_referral,
 )
@@ -57,7 +61,10 @@ __all__ = [
     "check_attachments",
     "decide_outcome",
     "delete_referral_data",
+    "earlier_cases",
+    "link_to_earlier_case",
     "format_meeting",
+    "tell_referrer_closed",
     "mark_feedback_read",
     "meeting_for_submission",
     "meeting_on",
@@ -67,6 +74,7 @@ __all__ = [
     "record_attendance",
     "refer_elsewhere",
     "reject_referral",
+    "add_to_referral",
     "save_referral",
     "slot_of",
     "submission_date",

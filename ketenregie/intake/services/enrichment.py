@@ -23,6 +23,7 @@ from ketenregie.cases.models import (
 from ketenregie.cases.workflow import Status
 from ketenregie.core.ics import meeting_ics
 from ketenregie.core.mail import absolute_url, send_link_mail
+from ketenregie.intake.grounds import sharing_errors
 from ketenregie.intake.models import (
     AgendaItem,
     EnrichmentRequest,
@@ -34,8 +35,6 @@ from ketenregie.intake.services.feedback import _feedback, format_meeting
 from ketenregie.intake.services.meeting_dates import next_meeting_after_now, next_open_meeting
 
 SLOT_MINUTES = 20
-# Domains whose organisations are public bodies: no "legitimate interest" ground for them.
-PUBLIC_DOMAINS = frozenset({"veiligheid", "justitie", "sociaal_domein"})
 
 
 def _answer_errors(
@@ -44,6 +43,7 @@ def _answer_errors(
     answer: str,
     summary: str,
     legal_basis: str,
+    special_category: str,
     secrecy_ground: str,
 ) -> dict[str, str]:
     """Collect every reason the answer may not be shared (AVG grounds, beroepsgeheim)."""
@@ -56,20 +56,16 @@ def _answer_errors(
             errors["answer"] = _("Alleen zorgpartners met beroepsgeheim kunnen alleen luisteren.")
         if summary.strip():
             errors["summary"] = _("Bij ‘alleen luisteren’ deelt u geen inhoud; laat dit leeg.")
-    if summary.strip() and not legal_basis:
-        errors["legal_basis"] = _(
-            "Informatie delen mag alleen met een grondslag: kies de grondslag (AVG art. 6)."
+    # The grounds: one rule with the escalation to a ZVH (intake.grounds).
+    errors.update(
+        sharing_errors(
+            domain=domain,
+            shares=bool(summary.strip()),
+            legal_basis=legal_basis,
+            special_category=special_category,
+            secrecy_ground=secrecy_ground,
         )
-    if summary.strip() and domain == Domain.ZORG and not secrecy_ground:
-        errors["secrecy_ground"] = _(
-            "Een zorgpartner met beroepsgeheim deelt alleen met uitdrukkelijke toestemming, "
-            "een wettelijke plicht of bij een conflict van plichten: kies de grond."
-        )
-    if legal_basis == "gerechtvaardigd_belang" and domain in PUBLIC_DOMAINS:
-        errors["legal_basis"] = _(
-            "Gerechtvaardigd belang is geen grondslag voor overheidsorganisaties (AVG art. 6 "
-            "lid 1, laatste alinea)."
-        )
+    )
     if answer == EnrichmentRequest.Answer.KNOWN and not summary.strip():
         errors["summary"] = _("Vat samen wat relevant is, of kies ‘alleen luisteren’.")
     return errors
@@ -93,6 +89,7 @@ def answer_enrichment(
         answer=answer,
         summary=summary,
         legal_basis=legal_basis,
+        special_category=special_category,
         secrecy_ground=secrecy_ground,
     )
     if errors:

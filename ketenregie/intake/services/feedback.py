@@ -36,6 +36,24 @@ def _feedback(referral: Referral, message: str, *, subject: str) -> None:
     )
 
 
+def tell_referrer_closed(case_id: int, *, provisional: bool) -> bool:
+    """The referrer hears that the case of their referral closed: a terugmelding and a
+    link-only e-mail (no content: they are not on the case team). False when the case has
+    no referral or its referrer left."""
+    from django.utils.translation import gettext as _
+
+    referral = Referral.objects.select_related("case", "referrer").filter(case_id=case_id).first()
+    if referral is None or not referral.referrer.is_active:
+        return False
+    message = (
+        _("De casus van uw aanmelding %(code)s is voorlopig afgesloten.")
+        if provisional
+        else _("De casus van uw aanmelding %(code)s is afgesloten.")
+    ) % {"code": referral.case.code}
+    _feedback(referral, message, subject=_("casus afgesloten"))
+    return True
+
+
 def format_meeting(meeting: TriageMeeting) -> str:
     from django.utils.formats import date_format
 

@@ -37,6 +37,7 @@ from ketenregie.intake.criteria import ensure_default_criteria, is_met
 from ketenregie.intake.models import (
     Attachment,
     Referral,
+    ReferralAddition,
     ReferralCriterion,
     ReferralProblem,
 )
@@ -378,3 +379,45 @@ def _submit(referral: Referral, actor: User) -> None:
         % {"datum": format_meeting(meeting)},
         subject=_("aanmelding ontvangen"),
     )
+
+
+def add_to_referral(
+    case: Case, *, actor: User, text: str, files: Sequence[UploadedFile[bytes]] = ()
+) -> ReferralAddition:
+    """The referrer adds information or attachments to a submitted referral, until the
+    chair's screening decided (status "aangemeld"). The submitted content stays as it was.
+
+    Attachments are checked before the transaction and moved into place on commit, as
+    when the referral is saved.
+    """
+    if not text.strip() and not files:
+        raise ValidationError({"text": _("Schrijf een aanvulling of kies een bijlage.")})
+    checked = check_attachments(files, actor)
+    staged: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = lock(case)
+            referral = lock(Referral.objects.get(case=locked))
+            if locked.status != Status.AANGEMELD or referral.referrer_id != actor.pk:
+                raise ValidationError(
+                    _(
+                        "Aanvullen kan niet meer: de screening heeft al besloten over deze "
+                        "aanmelding."
+                    )
+                )
+            addition = ReferralAddition.objects.create(
+                referral=referral, text=text.strip(), added_by=actor, added_at=timezone.now()
+            )
+            _store_attachments(referral, checked, actor, staged)
+            # The text may name people: the trail keeps that there is one, not the words.
+            audit.record(
+                "referral.addition_added",
+                actor=actor,
+                case_id=locked.pk,
+                obj=referral,
+                data={"tekst": bool(addition.text), "bijlagen": len(checked)},
+            )
+            return addition
+    except BaseException:
+        uploads.discard_staged(Path(settings.KETENREGIE_ATTACHMENT_ROOT), staged)
+        raise

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ketenregie.accounts.models import HousePartner, User
 from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
+from ketenregie.audit.writes import check_version, lock
 from ketenregie.cases import services as case_services
 from ketenregie.cases.models import (
     Case,
@@ -203,3 +204,78 @@ def delete_referral_data(case: Case) -> None:
             storage.delete(name)
 
     transaction.on_commit(remove_files)
+
+
+def earlier_cases(case: Case, claimed_bsn: str = "") -> list[Case]:
+    """The cases the duplicate check finds for this referral's person, this case aside:
+    the only cases a referral may be linked to."""
+    from ketenregie.intake.matching import duplicates_for
+
+    claimed = {case.person_id: claimed_bsn} if claimed_bsn else {}
+    matches = duplicates_for([case.person], claimed).get(case.person_id, [])
+    return [c for m in matches for c in m.cases if c.pk != case.pk]
+
+
+@transaction.atomic
+def link_to_earlier_case(
+    case: Case, *, actor: User, earlier_case_id: int, expected_version: int
+) -> Referral:
+    """The chair links a referral to an earlier case the duplicate check found.
+
+    Audited on both cases; the earlier case's team gets a link-only e-mail (case codes
+    only) pointing at their case. Allowed while the referral is being screened.
+    """
+    from ketenregie.cases.access import team_users
+    from ketenregie.cases.workflow import SCREENING_STATUSES
+
+    locked = lock(case)
+    referral = lock(Referral.objects.get(case=locked))
+    if locked.status not in SCREENING_STATUSES:
+        raise ValidationError(
+            _(
+                "Deze aanmelding is zojuist al door iemand anders behandeld (status nu: "
+                "‘%(status)s’). Uw invoer is niet opgeslagen."
+            )
+            % {"status": Status(locked.status).label}
+        )
+    check_version(referral, expected_version)
+    if referral.linked_case_id is not None:
+        raise ValidationError(_("Deze aanmelding is al gekoppeld aan een eerdere casus."))
+    earlier = next(
+        (c for c in earlier_cases(locked, referral.claimed_bsn) if c.pk == earlier_case_id), None
+    )
+    if earlier is None:
+        raise ValidationError(
+            {"earlier_case": _("Kies een eerdere casus uit de mogelijke dubbelen.")}
+        )
+    referral.linked_case = earlier
+    referral.linked_at = timezone.now()
+    referral.linked_by = actor
+    _bump(referral, "linked_case", "linked_at", "linked_by")
+    audit.record(
+        "referral.linked_to_case",
+        actor=actor,
+        case_id=locked.pk,
+        obj=referral,
+        purpose="screening",
+        data={"eerdere_casus": earlier.pk},
+    )
+    audit.record(
+        "case.referral_linked",
+        actor=actor,
+        case_id=earlier.pk,
+        obj=earlier,
+        purpose="screening",
+        data={"aanmelding_casus": locked.pk},
+    )
+    send_link_mail(
+        team_users(earlier.pk).values_list("email", flat=True),
+        subject=_("nieuwe aanmelding gekoppeld aan casus %(code)s") % {"code": earlier.code},
+        text=_(
+            "De triagevoorzitter heeft aanmelding %(new)s gekoppeld aan casus %(code)s: "
+            "dezelfde persoon is opnieuw aangemeld."
+        )
+        % {"new": locked.code, "code": earlier.code},
+        path=reverse("case_detail", args=[earlier.pk]),
+    )
+    return referral

@@ -26,15 +26,18 @@ from ketenregie.core.http import AuthedRequest
 from ketenregie.core.paging import BoundedPaginator
 from ketenregie.intake import schedule, services
 from ketenregie.intake.access import (
+    can_add_to_referral,
     can_edit_draft,
     can_refer,
     can_see_enrichment,
+    is_referrer_of,
     may_search_duplicates,
 )
 from ketenregie.intake.criteria import criteria_of, ensure_default_criteria, is_met
 from ketenregie.intake.forms import (
     AgendaForm,
     HouseholdFormSet,
+    LinkCaseForm,
     ReferralForm,
     ReferralPersonForm,
     ScreeningForm,
@@ -266,6 +269,9 @@ def _screening_context(request: AuthedRequest, case: Case, referral: Referral) -
         purpose="screening",
         data={"mogelijke_dubbelen": [m.person.pk for m in context["duplicates"]]},
     )
+    earlier = [c for m in context["duplicates"] for c in m.cases]
+    if earlier and referral.linked_case_id is None:
+        context["link_form"] = LinkCaseForm(initial={"version": referral.version}, cases=earlier)
     if case.status == Status.AANGEMELD:
         context["screen_form"] = ScreeningForm(initial={"version": referral.version})
     else:
@@ -279,7 +285,8 @@ def _screening_context(request: AuthedRequest, case: Case, referral: Referral) -
 def referral_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     referral = get_object_or_404(
-        Referral.objects.select_related("referrer__organisation", "triage_meeting"), case=case
+        Referral.objects.select_related("referrer__organisation", "triage_meeting", "linked_case"),
+        case=case,
     )
     chair = is_chair_of(request.user, case.house_id)
     full = case.full_access
@@ -297,6 +304,12 @@ def referral_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
         "can_edit": can_edit_draft(request.user, case),
         "agenda_items": list(referral.agenda_items.select_related("meeting").order_by("pk")),
         "feedback": list(Feedback.objects.filter(case_id=case.pk, recipient=request.user)),
+        "additions": list(referral.additions.all()) if full else [],
+        "can_add": can_add_to_referral(request.user, case),
+        # Only the chair sees which earlier case this referral was linked to.
+        "linked_case": referral.linked_case if chair and referral.linked_case_id else None,
+        # Reached from the case page (a team member): the crumbs lead back there.
+        "from_case": full and not chair and not is_referrer_of(request.user, case),
     }
     if can_see_enrichment(request.user, case):
         context["enrichment"] = _enrichment_answers(request, case, referral, chair)

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Q, Value, When
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,6 +30,7 @@ from ketenregie.intake.access import (
 )
 from ketenregie.intake.forms import (
     AgendaForm,
+    LinkCaseForm,
     ScreeningForm,
 )
 from ketenregie.intake.matching import duplicates_for
@@ -184,3 +185,26 @@ def screening_list(request: AuthedRequest) -> HttpResponse:
         data={"getoond": [c.pk for c in cases]},
     )
     return TemplateResponse(request, "intake/screening_list.html", {"rows": rows, "page": page})
+
+
+@login_required
+@require_POST
+def referral_link(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """The chair links the referral to an earlier case the duplicate check found."""
+    case = _chair_case(request, case_id)
+    referral = get_object_or_404(Referral, case=case)
+    form = LinkCaseForm(request.POST, cases=services.earlier_cases(case, referral.claimed_bsn))
+    if form.is_valid() and apply_service(
+        form,
+        lambda: services.link_to_earlier_case(
+            case,
+            actor=request.user,
+            earlier_case_id=form.cleaned_data["earlier_case"],
+            expected_version=form.cleaned_data["version"],
+        ),
+    ):
+        messages.success(
+            request, _("Gekoppeld aan de eerdere casus; het casusteam daarvan is geïnformeerd.")
+        )
+        return redirect("referral_detail", case_id=case.pk)
+    return _detail_with_form(request, case, "link_form", form)

@@ -110,7 +110,11 @@ def test_local_pga_escalates_to_a_zvh(running: dict[str, Any]) -> None:
     local = HouseFactory(local_pga=True)
     zvh = HouseFactory()
     case = CaseFactory(house=local, status=Status.IN_UITVOERING)
-    regisseur = UserFactory(roles=[(Role.PROCESREGISSEUR, local)])
+    # The municipality runs the local PGA: a public body, no beroepsgeheim.
+    regisseur = UserFactory(
+        roles=[(Role.PROCESREGISSEUR, local)],
+        organisation=OrganisationFactory(domain="sociaal_domein"),
+    )
     MembershipFactory(case=case, user=regisseur, role=CaseRole.PROCESREGISSEUR)
     with pytest.raises(ValidationError) as err:
         services.escalate_to_zvh(

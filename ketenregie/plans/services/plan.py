@@ -72,9 +72,37 @@ def plan_for(case: Case, actor: User | None = None) -> Plan:
     plan, created = Plan.objects.get_or_create(case=case)
     if created:
         ensure_life_domains()
-        audit.record("plan.created", actor=actor, case_id=case.pk, obj=plan)
     _add_domain_rows(plan)
+    if created:
+        prefilled = _problems_from_referral(plan)
+        audit.record(
+            "plan.created",
+            actor=actor,
+            case_id=case.pk,
+            obj=plan,
+            data={"uit_aanmelding": prefilled},
+        )
     return plan
+
+
+def _problems_from_referral(plan: Plan) -> list[str]:
+    """A new plan starts with the referral's problems per life domain (the team edits
+    them); returns the names of the domains filled. Only rows still empty are filled."""
+    from ketenregie.intake.models import ReferralProblem
+
+    problems = {
+        p.domain_id: p.description
+        for p in ReferralProblem.objects.filter(referral__case_id=plan.case_id)
+        if p.description.strip()
+    }
+    filled: list[str] = []
+    for row in DomainScore.objects.filter(
+        plan=plan, domain_id__in=problems, problem=""
+    ).select_related("domain"):
+        row.problem = problems[row.domain_id].strip()
+        row.save(update_fields=["problem"])
+        filled.append(row.domain.name)
+    return filled
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from ketenregie.cases.access import (
     can_manage_case,
 )
 from ketenregie.cases.models import Case
+from ketenregie.cases.queries import household_of
 from ketenregie.core.forms import apply_service, check_free_text
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
@@ -96,6 +97,7 @@ def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, A
         "meetings": list(Meeting.objects.filter(case=case).order_by("-starts_at")),
         "has_safety_plan": SafetyPlan.objects.filter(case=case).exists(),
         "today": today(),
+        "household": household_of(case),
     }
 
 

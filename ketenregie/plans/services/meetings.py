@@ -18,7 +18,7 @@ from ketenregie.audit import services as audit
 from ketenregie.audit.writes import lock, save_audited
 from ketenregie.cases import services as case_services
 from ketenregie.cases.access import active_memberships, case_team, full_case_ids, team_users
-from ketenregie.cases.models import Case, CaseMembership, CaseRole
+from ketenregie.cases.models import Case, CaseMembership, CaseRole, ended_before_q
 from ketenregie.cases.workflow import Status
 from ketenregie.core.ics import meeting_ics
 from ketenregie.core.mail import absolute_url, send_link_mail
@@ -222,7 +222,7 @@ def _ensure_membership(
     if role != CaseRole.ADVISEUR and existing.exists():
         return
     ended = CaseMembership.objects.filter(
-        case_id=case.pk, user_id=user.pk, valid_to__lt=timezone.localdate()
+        ended_before_q(timezone.localdate()), case_id=case.pk, user_id=user.pk
     )
     if ended.exists():
         return

@@ -103,6 +103,14 @@ def test_draft_then_edit_then_submit(client: Client, intake: dict[str, Any]) -> 
     assert resp.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.AANGEMELD
+    # Issue 12: editing it again says it was submitted, not "Uw rol geeft geen toegang".
+    for again in (client.get(edit), client.post(edit, _post_data(intake, version=version))):
+        html = again.content.decode()
+        assert again.status_code == 409 and "al ingediend" in html
+        assert "geen toegang" not in html and reverse("referral_detail", args=[case.pk]) in html
+    # Someone else still gets the plain refusal.
+    client.force_login(intake["chair"])
+    assert client.get(edit).status_code in (403, 404)
 
 
 def test_criteria_htmx_fragment(client: Client, intake: dict[str, Any]) -> None:

@@ -29,6 +29,7 @@ from ketenregie.intake.access import (
     can_edit_draft,
     can_refer,
     can_see_enrichment,
+    is_referrer_of,
     may_search_duplicates,
 )
 from ketenregie.intake.criteria import criteria_of, ensure_default_criteria, is_met
@@ -184,6 +185,11 @@ def referral_create(request: AuthedRequest, house_id: int) -> HttpResponse:
 def referral_edit(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     if not can_edit_draft(request.user, case):
+        if is_referrer_of(request.user, case):
+            # The referrer's own referral, no longer a draft: say so, not "no access".
+            return TemplateResponse(
+                request, "intake/referral_submitted.html", {"case": case}, status=409
+            )
         raise PermissionDenied
     return _referral_page(request, case.house, case)
 

@@ -159,6 +159,49 @@ def test_chair_screens_with_duplicates_audited(
     assert EnrichmentRequest.objects.filter(referral=submitted).count() == 2
 
 
+def test_second_chair_hears_the_referral_was_just_decided(
+    client: Client, intake: dict[str, Any], submitted: Referral
+) -> None:
+    """Issue 12: two chairs decide one referral in the same second; the winner's rejection
+    deleted it and the other got a bare 404, losing the typed text. Now: the Dutch
+    "zojuist al besloten" with their text, for chairs of that house only."""
+    from django.core.exceptions import ValidationError
+
+    from ketenregie.accounts.roles import Role
+    from ketenregie.tests_support.factories import UserFactory
+
+    other_chair = UserFactory(roles=[(Role.TRIAGEVOORZITTER, intake["house"])])
+    url = reverse("referral_screen", args=[submitted.case_id])
+    stale_case = submitted.case
+    decision = {
+        "decision": "reject",
+        "version": submitted.version,
+        "category": Referral.RejectCategory.values[0],
+        "reason": "Mijn getypte reden",
+        "advice": "Mijn getypte advies",
+    }
+    client.force_login(intake["chair"])
+    assert client.post(url, {**decision, "reason": "Winnaar"}).status_code == 302
+    client.force_login(other_chair)
+    resp = client.post(url, decision)
+    html = resp.content.decode()
+    assert resp.status_code == 409 and "zojuist al besloten" in html
+    assert "Mijn getypte reden" in html and "Mijn getypte advies" in html
+    # The same second, inside the service: the lock finds the case gone.
+    with pytest.raises(ValidationError, match="zojuist al besloten"):
+        services.reject_referral(
+            stale_case,
+            actor=other_chair,
+            expected_version=submitted.version,
+            category=decision["category"],
+            reason="x",
+            advice="y",
+        )
+    # A chair of another house (or anyone else) learns nothing: still 404.
+    client.force_login(UserFactory(roles=[(Role.TRIAGEVOORZITTER, None)]))
+    assert client.post(url, decision).status_code == 404
+
+
 def test_partner_answers_enrichment_with_legal_basis(
     client: Client, intake: dict[str, Any], submitted: Referral
 ) -> None:

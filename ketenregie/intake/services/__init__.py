@@ -28,6 +28,9 @@ from ketenregie.intake.services.referral import (
     REFERRAL_FIELDS,
     ReferralInput,
     check_attachments,
+    keep_uploads,
+    kept_uploads,
+    remove_expired_draft_uploads,
     save_referral,
 )
 from ketenregie.intake.services.screening import (
@@ -55,6 +58,9 @@ __all__ = [
     "cancel_meeting",
     "cancel_meeting_on",
     "check_attachments",
+    "keep_uploads",
+    "kept_uploads",
+    "remove_expired_draft_uploads",
     "decide_outcome",
     "delete_referral_data",
     "format_meeting",

@@ -128,4 +128,3 @@ def decided_away(user: User | AnonymousUser, case_id: int) -> bool:
         data__huis__in=sorted(houses),
         occurred_at__gte=timezone.now() - DECIDED_AWAY_WINDOW,
     ).exists()
-

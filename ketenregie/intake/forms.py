@@ -177,7 +177,11 @@ class ReferralForm(StyledFormMixin, forms.Form):
             [
                 *self.DETAIL_FIELDS,
                 *(f"problem_{d.pk}" for d in self.domains),
-                *(n for c in self.criteria for n in (f"crit_{c.number}", f"crit_{c.number}_uitleg")),
+                *(
+                    n
+                    for c in self.criteria
+                    for n in (f"crit_{c.number}", f"crit_{c.number}_uitleg")
+                ),
                 "informed",
                 "informed_how",
                 "attachments",

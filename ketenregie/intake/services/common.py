@@ -20,7 +20,6 @@ from ketenregie.intake.models import (
     Referral,
 )
 
-
 # The loser of two chairs deciding at once, when the winner's decision deleted the case.
 DECIDED_AWAY = gettext_lazy(
     "Over deze aanmelding is zojuist al besloten door een andere voorzitter: zij is niet "

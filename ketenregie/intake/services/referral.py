@@ -118,7 +118,7 @@ def _attach_drafts(referral: Referral, drafts: Sequence[DraftUpload], actor: Use
             "size": draft.size,
             "sha256": draft.sha256,
         }
-        _add_attachment(referral, actor, draft.file.name, values)
+        _add_attachment(referral, actor, str(draft.file.name), values)
         draft.delete()
 
 
@@ -204,9 +204,14 @@ def remove_expired_draft_uploads(remove: bool) -> int:
                 data={"type": draft.content_type, "grootte": draft.size},
             )
         DraftUpload.objects.filter(pk__in=[d.pk for d in rows]).delete()
-        names = [d.file.name for d in rows]
+        names = [str(d.file.name) for d in rows]
         storage = attachment_storage()
-        transaction.on_commit(lambda: [storage.delete(n) for n in names])
+
+        def remove_files() -> None:
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(remove_files)
     return len(rows)
 
 

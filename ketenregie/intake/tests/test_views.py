@@ -166,9 +166,7 @@ def test_a_concept_needs_no_explanations_a_submission_does(
     assert case.status == Status.CONCEPT
     edit = reverse("referral_edit", args=[case.pk])
     version = Referral.objects.get().version
-    resp = client.post(
-        edit, _post_data(intake, submit="1", confirm="on", version=version, **bare)
-    )
+    resp = client.post(edit, _post_data(intake, submit="1", confirm="on", version=version, **bare))
     html = resp.content.decode()
     assert resp.status_code == 200 and "Licht toe waarom dit criterium" in html
     assert f'id="id_crit_{number}_uitleg_error"' in html

@@ -908,12 +908,13 @@ def test_journey_7_casusregisseur_hands_over_the_role(page: Page, demo: Any) -> 
     assert_accessible(page)
     shot(page, "j7-01-handover-form")
     page.get_by_label("Opvolger").select_option(label=str(successor))
-    # A date on or before the start of the role is refused.
-    page.get_by_label("Overdracht per").fill(holder.valid_from.isoformat())
+    # The form starts at today; a date before the start of the role is refused.
+    expect(page.get_by_label("Overdracht per")).to_have_value(today.isoformat())
+    page.get_by_label("Overdracht per").fill((holder.valid_from - dt.timedelta(days=1)).isoformat())
     page.get_by_label("Overdrachtsnotitie").fill("Andere functie binnen de organisatie.")
     page.get_by_role("button", name="Overdragen").click()
     expect(
-        page.get_by_text("De overdracht moet na de begindatum van de huidige rol liggen.")
+        page.get_by_text("De overdracht kan niet voor de begindatum van de huidige rol liggen")
     ).to_be_visible()
     expect(page.get_by_label("Opvolger")).to_have_value(str(successor.pk))
     shot(page, "j7-02-handover-error")
@@ -936,7 +937,8 @@ def test_journey_7_casusregisseur_hands_over_the_role(page: Page, demo: Any) -> 
         has_text="Casusregisseur"
     )
     expect(old_row).to_contain_text("Casusregisseur")
-    expect(old_row).to_contain_text(f"t/m {(today - dt.timedelta(days=1)):%-d-%-m-%Y} voormalig")
+    # Issue 12: the former holder held the role until the handover today, not "yesterday".
+    expect(old_row).to_contain_text(f"t/m {today:%-d-%-m-%Y} (overgedragen) voormalig")
     new_row = team.get_by_role("row", name=re.compile(successor.get_full_name()))
     expect(new_row).to_contain_text("Casusregisseur")
     expect(new_row).to_contain_text(f"{today:%-d-%-m-%Y} t/m heden")
@@ -963,7 +965,7 @@ def test_journey_7_casusregisseur_hands_over_the_role(page: Page, demo: Any) -> 
     _message(page, "De rol is overgedragen.")
     team = page.get_by_role("table", name="Wie had welke rol wanneer")
     expect(team.get_by_role("row", name=re.compile(leaving.get_full_name()))).to_contain_text(
-        f"t/m {(switch - dt.timedelta(days=1)):%-d-%-m-%Y}"
+        f"t/m {switch:%-d-%-m-%Y} (overgedragen)"
     )
     expect(
         team.get_by_role("row", name=re.compile(next_partner.get_full_name())).last
@@ -981,6 +983,29 @@ def test_journey_7_casusregisseur_hands_over_the_role(page: Page, demo: Any) -> 
     with pytest.raises(Http404):
         get_case_for(former, case.pk)
     assert get_case_for(successor, case.pk).full_access
+
+    # Issue 12: the role the successor got today is handed on today, with the form's
+    # default date (it was refused: "moet na de begindatum liggen").
+    given_today = CaseMembership.objects.get(
+        case=case, user=successor, role=CaseRole.CASUSREGISSEUR, valid_from=today
+    )
+    third = _successors(_user("pr.parkstad"), given_today, case).exclude(pk=successor.pk)[0]
+    page.goto(f"{base}/casussen/{case.pk}/")
+    team = page.get_by_role("table", name="Wie had welke rol wanneer")
+    team.get_by_role("link", name=f"Overdragen (Casusregisseur {successor})").click()
+    page.get_by_label("Opvolger").select_option(label=str(third))
+    page.get_by_role("button", name="Overdragen").click()
+    _message(page, "De rol is overgedragen.")
+    team = page.get_by_role("table", name="Wie had welke rol wanneer")
+    expect(
+        team.get_by_role("row", name=re.compile(successor.get_full_name())).filter(
+            has_text="Casusregisseur"
+        )
+    ).to_contain_text(f"{today:%-d-%-m-%Y} t/m {today:%-d-%-m-%Y} (overgedragen) voormalig")
+    shot(page, "j7-06-same-day-handover")
+    with pytest.raises(Http404):
+        get_case_for(successor, case.pk)
+    assert get_case_for(third, case.pk).full_access
 
 
 # ------------------------------------------------------------------ journey 8

@@ -243,6 +243,7 @@ def error_summary(
             bound = form[name]
             # A radio group has no single labelled input: jump to the group itself.
             anchor = bound.id_for_label or bound.auto_id or ""
-            label = f"{prefix}{bound.label}"
+            # "… (WGS)." as a label: no full stop before the message follows.
+            label = f"{prefix}{bound.label}".rstrip(".: ")
             items += [SummaryError(label, str(e), anchor) for e in errors[name]]
     return items

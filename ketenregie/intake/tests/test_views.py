@@ -92,9 +92,9 @@ def test_error_summary_names_and_links_the_fields(client: Client, intake: dict[s
     html = resp.content.decode()
     start = html.index('class="kr-error-summary"')
     summary = html[start : html.index("</ul>", start)]
-    reason = summary.index('href="#id_reason">Aanleiding: Beschrijf de aanleiding.</a>')
+    reason = summary.index('href="#id_reason">Aanleiding — Beschrijf de aanleiding.</a>')
     problems = summary.index(
-        'href="#problemen">Problemen per leefgebied: Beschrijf de problemen op minstens'
+        'href="#problemen">Problemen per leefgebied — Beschrijf de problemen op minstens'
     )
     assert reason < problems  # page order
     assert 'id="problemen"' in html and 'id="id_reason"' in html

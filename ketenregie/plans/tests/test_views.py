@@ -502,4 +502,5 @@ def test_declining_an_invitation_needs_no_capacity(team: dict[str, Any]) -> None
     page = c.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
     assert "U heeft geantwoord: komt niet." in page
     regisseur = _client(team["regisseur"]).get(reverse("meeting_detail", args=[meeting.pk]))
-    assert "Opnemen in casusteam" not in regisseur.content.decode()
+    html = regisseur.content.decode()
+    assert "Opnemen in casusteam" not in html and "Nog niet verklaard" not in html

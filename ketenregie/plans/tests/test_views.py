@@ -503,4 +503,7 @@ def test_declining_an_invitation_needs_no_capacity(team: dict[str, Any]) -> None
     assert "U heeft geantwoord: komt niet." in page
     regisseur = _client(team["regisseur"]).get(reverse("meeting_detail", args=[meeting.pk]))
     html = regisseur.content.decode()
-    assert "Opnemen in casusteam" not in html and "Nog niet verklaard" not in html
+    row = html[html.index(guest.get_full_name()) :]
+    row = row[: row.index("</tr>")]
+    assert "Opnemen in casusteam" not in html and "Komt niet" in row
+    assert "Nog niet verklaard" not in row

@@ -378,9 +378,13 @@ def end_membership(
                 % {"datum": current.valid_to.strftime("%d-%m-%Y")}
             }
         )
+    # Ended by hand (Beëindigen) before a planned handover, the end is an ordinary
+    # inclusive last day again; on the handover day itself it stays the handover.
     values: dict[str, Any] = {"valid_to": valid_to}
     if handed_over:
         values["handed_over"] = True
+    elif current.handed_over and current.valid_to is not None and valid_to < current.valid_to:
+        values["handed_over"] = False
     if note:
         values["note"] = note
     return update_audited(

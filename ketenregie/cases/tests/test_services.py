@@ -254,6 +254,10 @@ def test_hand_over_to_a_named_successor() -> None:
     with time_machine.travel(dt.datetime.combine(per, dt.time(10))):
         assert not visible_cases(holder).filter(pk=case.pk).exists()
         assert visible_cases(successor).filter(pk=case.pk).exists()
+    # Ended by hand before the planned handover: an ordinary last day again.
+    services.end_membership(m, actor=holder, valid_to=per - dt.timedelta(days=2))
+    m.refresh_from_db()
+    assert not m.handed_over and m.active_on(per - dt.timedelta(days=2))
 
 
 def test_hand_over_on_the_day_the_role_began() -> None:
@@ -287,6 +291,10 @@ def test_hand_over_on_the_day_the_role_began() -> None:
     assert new.role == CaseRole.PROCESREGISSEUR and new.valid_from == today()
     with pytest.raises(ValidationError, match="al beëindigd"):
         services.hand_over(m, actor=holder, successor=third, from_date=today())
+    # Ended by hand on the handover day, it stays handed over (no second procesregisseur).
+    services.end_membership(m, actor=holder, valid_to=today())
+    m.refresh_from_db()
+    assert m.handed_over and not m.active_on(today())
     with pytest.raises(ValidationError, match="al een procesregisseur"):
         services.add_membership(
             case,

@@ -394,6 +394,13 @@ def test_journey_5_first_case_meeting_and_integrated_plan(page: Page, demo: Any)
     page.goto(f"{base}/overleggen/{meeting.pk}/")
     expect(page.get_by_role("heading", name="Eerste casusoverleg")).to_be_visible()
     expect(page.get_by_text("U ziet deze casus gepseudonimiseerd")).to_be_visible()
+    # Issue 12: declining needs no choice between involved and adviser.
+    reply = _form(page, "Antwoord versturen")
+    reply.get_by_label("Nee", exact=True).check()
+    reply.get_by_role("button", name="Antwoord versturen").click()
+    _message(page, "Uw antwoord is vastgelegd.")
+    expect(page.get_by_text("U heeft geantwoord: komt niet.")).to_be_visible()
+    # She can come after all, as an adviser.
     reply = _form(page, "Antwoord versturen")
     reply.get_by_label("Ja, ik kom").check()
     reply.get_by_label("Adviseur: ik zie de casus alleen gepseudonimiseerd").check()
@@ -810,6 +817,8 @@ def test_journey_6_partner_reports_and_directors_escalate(page: Page, demo: Any)
     ).order_by("order")[0]
     new_level = level + 1 if direction == "op" else level - 1
     page.get_by_role("link", name="Escalatieniveau wijzigen").click()
+    # Issue 12: the form starts at the current level, not at 1.
+    expect(page.get_by_label("Nieuw escalatieniveau")).to_have_value(str(level))
     page.get_by_label("Nieuw escalatieniveau").select_option(str(new_level))
     page.get_by_label(f"{criterion.get_direction_display()}: {criterion.text}").check()
     page.get_by_label("Toelichting").fill("Afspraken worden niet nagekomen; meer regie nodig.")
@@ -1031,6 +1040,8 @@ def test_journey_8_closing_blocked_by_acute_unsafety_then_closed_and_reopened(
 
     # A signal of acute unsafety.
     signal = _form(page, "Signaal afgeven")
+    # Issue 12: the default is a kind that does not block closing; acute is chosen.
+    expect(signal.get_by_label("Soort signaal")).to_have_value(Signal.Kind.CHANGE)
     signal.get_by_label("Soort signaal").select_option(Signal.Kind.ACUTE_UNSAFETY)
     signal.get_by_label("Toelichting").fill("Buren horen geschreeuw; de partner is bedreigd.")
     signal.get_by_role("button", name="Signaal afgeven").click()

@@ -233,12 +233,21 @@ def test_journey_1_wijkagent_refers_a_case(page: Page, demo: Any) -> None:
     page.get_by_label("Ja, de betrokkene is geïnformeerd").check()
     page.get_by_label("Hoe geïnformeerd, of waarom (nog) niet").fill("Mondeling door mij.")
 
+    page.get_by_label("Bijlagen").set_input_files(
+        files=[{"name": "proces-verbaal.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     # Without confirming accountability: a Dutch error, and the input stays.
     page.get_by_role("button", name="Aanmelden").click()
     expect(page.get_by_role("alert")).to_contain_text("De aanmelding is niet opgeslagen")
-    expect(
-        page.get_by_text("Bevestig dat u verantwoordelijk bent voor de kwaliteit")
-    ).to_be_visible()
+    # Issue 12: the summary names and links the field; the attachment is kept.
+    summary = page.locator(".kr-error-summary")
+    expect(summary.get_by_role("link", name=re.compile("^Ik ben als aanmelder"))).to_have_attribute(
+        "href", "#id_confirm"
+    )
+    expect(page.get_by_role("checkbox", name=re.compile("^proces-verbaal.pdf"))).to_be_checked()
+    expect(page.locator("#id_confirm_error")).to_contain_text(
+        "Bevestig dat u verantwoordelijk bent voor de kwaliteit"
+    )
     expect(page.get_by_label("Achternaam (verplicht)")).to_have_value("Brouwers-Meertens")
     expect(page.get_by_label("Aanleiding")).to_contain_text("Herhaaldelijk huiselijk geweld")
     expect(page.get_by_role("group", name="Gezinslid 1").get_by_label("Voornamen")).to_have_value(
@@ -249,9 +258,6 @@ def test_journey_1_wijkagent_refers_a_case(page: Page, demo: Any) -> None:
     assert_accessible(page)
     shot(page, "j1-02-form-error-confirm")
 
-    page.get_by_label("Bijlagen").set_input_files(
-        files=[{"name": "proces-verbaal.pdf", "mimeType": "application/pdf", "buffer": PDF}]
-    )
     page.get_by_label("Ik ben als aanmelder verantwoordelijk").check()
     before = schedule.next_triage_date(house, timezone.now(), set())
     page.get_by_role("button", name="Aanmelden").click()

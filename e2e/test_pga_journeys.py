@@ -402,6 +402,13 @@ def test_journey_5_first_case_meeting_and_integrated_plan(page: Page, demo: Any)
     page.goto(f"{base}/overleggen/{meeting.pk}/")
     expect(page.get_by_role("heading", name="Eerste casusoverleg")).to_be_visible()
     expect(page.get_by_text("U ziet deze casus gepseudonimiseerd")).to_be_visible()
+    # Issue 12: declining needs no choice between involved and adviser.
+    reply = _form(page, "Antwoord versturen")
+    reply.get_by_label("Nee", exact=True).check()
+    reply.get_by_role("button", name="Antwoord versturen").click()
+    _message(page, "Uw antwoord is vastgelegd.")
+    expect(page.get_by_text("U heeft geantwoord: komt niet.")).to_be_visible()
+    # She can come after all, as an adviser.
     reply = _form(page, "Antwoord versturen")
     reply.get_by_label("Ja, ik kom").check()
     reply.get_by_label("Adviseur: ik zie de casus alleen gepseudonimiseerd").check()
@@ -818,6 +825,8 @@ def test_journey_6_partner_reports_and_directors_escalate(page: Page, demo: Any)
     ).order_by("order")[0]
     new_level = level + 1 if direction == "op" else level - 1
     page.get_by_role("link", name="Escalatieniveau wijzigen").click()
+    # Issue 12: the form starts at the current level, not at 1.
+    expect(page.get_by_label("Nieuw escalatieniveau")).to_have_value(str(level))
     page.get_by_label("Nieuw escalatieniveau").select_option(str(new_level))
     page.get_by_label(f"{criterion.get_direction_display()}: {criterion.text}").check()
     page.get_by_label("Toelichting").fill("Afspraken worden niet nagekomen; meer regie nodig.")
@@ -916,12 +925,13 @@ def test_journey_7_casusregisseur_hands_over_the_role(page: Page, demo: Any) -> 
     assert_accessible(page)
     shot(page, "j7-01-handover-form")
     page.get_by_label("Opvolger").select_option(label=str(successor))
-    # A date on or before the start of the role is refused.
-    page.get_by_label("Overdracht per").fill(holder.valid_from.isoformat())
+    # The form starts at today; a date before the start of the role is refused.
+    expect(page.get_by_label("Overdracht per")).to_have_value(today.isoformat())
+    page.get_by_label("Overdracht per").fill((holder.valid_from - dt.timedelta(days=1)).isoformat())
     page.get_by_label("Overdrachtsnotitie").fill("Andere functie binnen de organisatie.")
     page.get_by_role("button", name="Overdragen").click()
     expect(
-        page.get_by_text("De overdracht moet na de begindatum van de huidige rol liggen.")
+        page.get_by_text("De overdracht kan niet voor de begindatum van de huidige rol liggen")
     ).to_be_visible()
     expect(page.get_by_label("Opvolger")).to_have_value(str(successor.pk))
     shot(page, "j7-02-handover-error")
@@ -944,7 +954,8 @@ def test_journey_7_casusregisseur_hands_over_the_role(page: Page, demo: Any) -> 
         has_text="Casusregisseur"
     )
     expect(old_row).to_contain_text("Casusregisseur")
-    expect(old_row).to_contain_text(f"t/m {(today - dt.timedelta(days=1)):%-d-%-m-%Y} voormalig")
+    # Issue 12: the former holder held the role until the handover today, not "yesterday".
+    expect(old_row).to_contain_text(f"t/m {today:%-d-%-m-%Y} (overgedragen) voormalig")
     new_row = team.get_by_role("row", name=re.compile(successor.get_full_name()))
     expect(new_row).to_contain_text("Casusregisseur")
     expect(new_row).to_contain_text(f"{today:%-d-%-m-%Y} t/m heden")
@@ -971,7 +982,7 @@ def test_journey_7_casusregisseur_hands_over_the_role(page: Page, demo: Any) -> 
     _message(page, "De rol is overgedragen.")
     team = page.get_by_role("table", name="Wie had welke rol wanneer")
     expect(team.get_by_role("row", name=re.compile(leaving.get_full_name()))).to_contain_text(
-        f"t/m {(switch - dt.timedelta(days=1)):%-d-%-m-%Y}"
+        f"t/m {switch:%-d-%-m-%Y} (overgedragen)"
     )
     expect(
         team.get_by_role("row", name=re.compile(next_partner.get_full_name())).last
@@ -989,6 +1000,29 @@ def test_journey_7_casusregisseur_hands_over_the_role(page: Page, demo: Any) -> 
     with pytest.raises(Http404):
         get_case_for(former, case.pk)
     assert get_case_for(successor, case.pk).full_access
+
+    # Issue 12: the role the successor got today is handed on today, with the form's
+    # default date (it was refused: "moet na de begindatum liggen").
+    given_today = CaseMembership.objects.get(
+        case=case, user=successor, role=CaseRole.CASUSREGISSEUR, valid_from=today
+    )
+    third = _successors(_user("pr.parkstad"), given_today, case).exclude(pk=successor.pk)[0]
+    page.goto(f"{base}/casussen/{case.pk}/")
+    team = page.get_by_role("table", name="Wie had welke rol wanneer")
+    team.get_by_role("link", name=f"Overdragen (Casusregisseur {successor})").click()
+    page.get_by_label("Opvolger").select_option(label=str(third))
+    page.get_by_role("button", name="Overdragen").click()
+    _message(page, "De rol is overgedragen.")
+    team = page.get_by_role("table", name="Wie had welke rol wanneer")
+    expect(
+        team.get_by_role("row", name=re.compile(successor.get_full_name())).filter(
+            has_text="Casusregisseur"
+        )
+    ).to_contain_text(f"{today:%-d-%-m-%Y} t/m {today:%-d-%-m-%Y} (overgedragen) voormalig")
+    shot(page, "j7-06-same-day-handover")
+    with pytest.raises(Http404):
+        get_case_for(successor, case.pk)
+    assert get_case_for(third, case.pk).full_access
 
 
 # ------------------------------------------------------------------ journey 8
@@ -1014,6 +1048,8 @@ def test_journey_8_closing_blocked_by_acute_unsafety_then_closed_and_reopened(
 
     # A signal of acute unsafety.
     signal = _form(page, "Signaal afgeven")
+    # Issue 12: the default is a kind that does not block closing; acute is chosen.
+    expect(signal.get_by_label("Soort signaal")).to_have_value(Signal.Kind.CHANGE)
     signal.get_by_label("Soort signaal").select_option(Signal.Kind.ACUTE_UNSAFETY)
     signal.get_by_label("Toelichting").fill("Buren horen geschreeuw; de partner is bedreigd.")
     signal.get_by_role("button", name="Signaal afgeven").click()

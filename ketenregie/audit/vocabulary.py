@@ -99,6 +99,14 @@ _ACTIONS = (
     AuditAction("referral.content_saved", _("Inhoud aanmelding opgeslagen")),
     AuditAction("referral.attachment_added", _("Bijlage bij aanmelding toegevoegd")),
     AuditAction("referral.attachment_downloaded", _("Bijlage bij aanmelding gedownload"), R),
+    AuditAction(
+        "referral.upload_received",
+        _("Bijlage ontvangen en gecontroleerd (bewaard tot de aanmelding is opgeslagen)"),
+    ),
+    AuditAction(
+        "referral.draft_upload_expired",
+        _("Niet gebruikte bewaarde bijlage van een aanmelding verwijderd"),
+    ),
     AuditAction("referral.submitted", _("Aanmelding ingediend")),
     AuditAction("referral.viewed", _("Aanmelding ingezien"), R),
     AuditAction(

@@ -352,10 +352,22 @@ DIRECTOR_ROLES = (CaseRole.PROCESREGISSEUR, CaseRole.CASUSREGISSEUR)
 
 
 def active_on_q(day: dt.date) -> models.Q:
-    """A membership period that includes `day`: inclusive dates, an open end is ongoing."""
+    """A membership period that includes `day`: inclusive dates, an open end is ongoing.
+
+    A role handed over ends *at* the handover: the handover day is its last day on
+    paper (the holder did hold it that day), but from the handover on the successor
+    holds it, so the former holder's row no longer counts on that day.
+    """
     return models.Q(valid_from__lte=day) & (
-        models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
+        models.Q(valid_to__isnull=True)
+        | models.Q(valid_to__gt=day)
+        | models.Q(valid_to=day, handed_over=False)
     )
+
+
+def ended_before_q(day: dt.date) -> models.Q:
+    """A membership that has ended by `day` (the counterpart of `active_on_q`'s end)."""
+    return models.Q(valid_to__lt=day) | models.Q(valid_to=day, handed_over=True)
 
 
 class CaseMembershipQuerySet(models.QuerySet["CaseMembership"]):
@@ -389,6 +401,8 @@ class CaseMembership(models.Model):
     valid_from = models.DateField(_("vanaf"))
     valid_to = models.DateField(_("tot en met"), null=True, blank=True)
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
+    # Ended by a handover on `valid_to`: the successor holds the role from that day.
+    handed_over = models.BooleanField(_("overgedragen"), default=False)
 
     objects = CaseMembershipQuerySet.as_manager()
 
@@ -399,19 +413,27 @@ class CaseMembership(models.Model):
         # case), so PostgreSQL answers from the index alone.
         indexes = [
             models.Index(
-                fields=["user", "valid_from", "valid_to", "role", "case"],
+                fields=["user", "valid_from", "valid_to", "handed_over", "role", "case"],
                 condition=models.Q(user__isnull=False),
                 name="membership_user",
             ),
             models.Index(
-                fields=["organisation", "valid_from", "valid_to", "role", "case"],
+                fields=["organisation", "valid_from", "valid_to", "handed_over", "role", "case"],
                 condition=models.Q(user__isnull=True),
                 name="membership_org_wide",
             ),
             # Per case (a case page, `full_access` of listed rows, lists walked in date
             # order): who is on it, read from the index alone.
             models.Index(
-                fields=["case", "user", "organisation", "role", "valid_from", "valid_to"],
+                fields=[
+                    "case",
+                    "user",
+                    "organisation",
+                    "role",
+                    "valid_from",
+                    "valid_to",
+                    "handed_over",
+                ],
                 name="membership_case_team",
             ),
         ]
@@ -428,9 +450,16 @@ class CaseMembership(models.Model):
 
     def active_on(self, day: dt.date) -> bool:
         """The same rule as `CaseMembershipQuerySet.active_on`, for a loaded row."""
-        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+        return self.valid_from <= day and (
+            self.valid_to is None
+            or self.valid_to > day
+            or (self.valid_to == day and not self.handed_over)
+        )
 
     @property
     def is_past(self) -> bool:
-        """Ended before today (a former member)."""
-        return self.valid_to is not None and self.valid_to < today()
+        """Ended by today (a former member); a role handed over today is past at once."""
+        if self.valid_to is None:
+            return False
+        day = today()
+        return self.valid_to < day or (self.valid_to == day and self.handed_over)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ketenregie.audit import services as audit
@@ -279,8 +280,11 @@ def change_escalation_level(
 
 
 def _overlaps(qs: Any, start: dt.date, end: dt.date | None) -> Any:
-    # Two inclusive periods overlap when each starts on or before the other ends.
-    qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    # Two inclusive periods overlap when each starts on or before the other ends; a
+    # role handed over ends at the handover, so its successor may start that same day.
+    qs = qs.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=start) | Q(valid_to=start, handed_over=False)
+    )
     if end is not None:
         qs = qs.filter(valid_from__lte=end)
     return qs
@@ -351,7 +355,12 @@ def add_membership(
 
 @transaction.atomic
 def end_membership(
-    membership: CaseMembership, *, actor: User, valid_to: dt.date, note: str = ""
+    membership: CaseMembership,
+    *,
+    actor: User,
+    valid_to: dt.date,
+    note: str = "",
+    handed_over: bool = False,
 ) -> CaseMembership:
     Case.objects.select_for_update().get(pk=membership.case_id)
     current = CaseMembership.objects.get(pk=membership.pk)
@@ -369,7 +378,13 @@ def end_membership(
                 % {"datum": current.valid_to.strftime("%d-%m-%Y")}
             }
         )
+    # Ended by hand (Beëindigen) before a planned handover, the end is an ordinary
+    # inclusive last day again; on the handover day itself it stays the handover.
     values: dict[str, Any] = {"valid_to": valid_to}
+    if handed_over:
+        values["handed_over"] = True
+    elif current.handed_over and current.valid_to is not None and valid_to < current.valid_to:
+        values["handed_over"] = False
     if note:
         values["note"] = note
     return update_audited(
@@ -392,16 +407,22 @@ def hand_over(
 ) -> CaseMembership:
     """Hand a role actively to a named successor from a date.
 
-    The holder's period ends the day before; the successor holds the same role from that
-    date, so the history shows who held it when and the former holder loses access.
+    The holder's period ends on that date, marked as handed over: the successor holds the
+    same role from that date and the former holder loses access at once (see
+    `active_on_q`), so the history shows who held it when. A handover on the day the role
+    began works the same way (a role given to the wrong colleague this morning).
     """
     Case.objects.select_for_update().get(pk=membership.case_id)
     current = CaseMembership.objects.select_related("organisation").get(pk=membership.pk)
     errors: dict[str, str] = {}
-    if current.valid_to is not None and current.valid_to < from_date:
+    if current.valid_to is not None and (
+        current.valid_to < from_date or (current.valid_to == from_date and current.handed_over)
+    ):
         errors["from_date"] = _("Deze rol is dan al beëindigd.")
-    if from_date <= current.valid_from:
-        errors["from_date"] = _("De overdracht moet na de begindatum van de huidige rol liggen.")
+    if from_date < current.valid_from:
+        errors["from_date"] = _(
+            "De overdracht kan niet voor de begindatum van de huidige rol liggen (%(datum)s)."
+        ) % {"datum": date_format(current.valid_from, "j F Y")}
     if successor.pk == current.user_id:
         errors["successor"] = _("Kies een andere persoon dan de huidige houder.")
     if successor.organisation is None:
@@ -415,7 +436,7 @@ def hand_over(
         )
     if errors:
         raise ValidationError(errors)
-    end_membership(current, actor=actor, valid_to=from_date - dt.timedelta(days=1), note=note)
+    end_membership(current, actor=actor, valid_to=from_date, note=note, handed_over=True)
     assert successor.organisation is not None
     new = add_membership(
         current.case,
@@ -442,7 +463,16 @@ def hand_over(
     return new
 
 
-MEMBERSHIP_FIELDS = ["case", "user", "organisation", "role", "valid_from", "valid_to", "note"]
+MEMBERSHIP_FIELDS = [
+    "case",
+    "user",
+    "organisation",
+    "role",
+    "valid_from",
+    "valid_to",
+    "note",
+    "handed_over",
+]
 
 
 def membership_values(m: CaseMembership) -> dict[str, Any]:

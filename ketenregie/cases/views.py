@@ -309,7 +309,12 @@ def team_handover(request: AuthedRequest, case_id: int, membership_id: int) -> H
 def escalation(request: AuthedRequest, case_id: int) -> HttpResponse:
     """The procesregisseur changes the escalation level, naming the criteria that apply."""
     case = _managed_case(request, case_id)
-    form = EscalationForm(request.POST or None, current_level=case.escalation_level)
+    # The form starts at the current level: a stray submit must not lower it to 1.
+    form = EscalationForm(
+        request.POST or None,
+        current_level=case.escalation_level,
+        initial={"level": case.escalation_level},
+    )
     if (
         request.method == "POST"
         and form.is_valid()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -209,3 +210,40 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value"
                 )
         return super()._check_values(value)  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class SummaryError:
+    """One line of a form's error summary: the field's label and message, and the id of
+    the element to jump to (empty for a message about the whole form)."""
+
+    label: str
+    message: str
+    anchor: str = ""
+
+
+def error_summary(
+    forms_with_prefix: Iterable[tuple[forms.BaseForm, str]],
+) -> list[SummaryError]:
+    """The errors of a page's forms in page order, each naming and linking its field.
+
+    A prefix tells two forms' fields of the same name apart ("Gezinslid 2: Achternaam").
+    The summary sits at the top of the page (`core/_error_summary.html`); the message
+    also stands beside its field.
+    """
+    items: list[SummaryError] = []
+    for form, prefix in forms_with_prefix:
+        errors = form.errors
+        if not errors:
+            continue
+        items += [SummaryError(prefix.rstrip(": "), str(e)) for e in form.non_field_errors()]
+        for name in form.fields:
+            if name not in errors:
+                continue
+            bound = form[name]
+            # A radio group has no single labelled input: jump to the group itself.
+            anchor = bound.id_for_label or bound.auto_id or ""
+            # "… (WGS)." as a label: no full stop before the message follows.
+            label = f"{prefix}{bound.label}".rstrip(".: ")
+            items += [SummaryError(label, str(e), anchor) for e in errors[name]]
+    return items

@@ -23,7 +23,7 @@ import shlex
 import subprocess
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -451,3 +451,21 @@ def discard_staged(root: Path, names: Iterable[str]) -> None:
     """Remove the temporary files of a transaction that rolled back."""
     for name in names:
         (root / (name + PART_SUFFIX)).unlink(missing_ok=True)
+
+
+# Temporary upload rows (a referral form's kept attachments, say) expire. The app that
+# owns them registers a function here: called with remove=False it counts the expired
+# rows, with remove=True it removes them with their files (audited by the app) and
+# returns how many. `manage.py check_files` runs them; the kernel knows no app.
+Expirer = Callable[[bool], int]
+_EXPIRERS: list[Expirer] = []
+
+
+def register_expirer(expirer: Expirer) -> None:
+    if expirer not in _EXPIRERS:
+        _EXPIRERS.append(expirer)
+
+
+def expire_temporary_uploads(*, remove: bool) -> int:
+    """How many temporary uploads have expired (and, with remove, were removed)."""
+    return sum(expirer(remove) for expirer in _EXPIRERS)

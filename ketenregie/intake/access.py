@@ -7,13 +7,16 @@ partner user sees.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from ketenregie.accounts.access import has_role, houses_where
 from ketenregie.accounts.roles import Role
+from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.access import chairs_case, is_chair_of
 from ketenregie.cases.models import Case, CaseRole
 from ketenregie.cases.workflow import (
@@ -109,3 +112,25 @@ def agenda_names(user: User | AnonymousUser, items: Sequence[AgendaItem]) -> dic
         .values_list("pk", flat=True)
     )
     return {i.pk: i.referral.case.person.full_name for i in items if i.referral.case_id in full}
+
+
+# How long after a rejection a chair still hears "zojuist al besloten" instead of 404.
+DECIDED_AWAY_WINDOW = dt.timedelta(days=1)
+
+
+def decided_away(user: User | AnonymousUser, case_id: int) -> bool:
+    """Was this referral just rejected (and so deleted) in a house where `user` chairs?
+
+    Two chairs of one house may decide the same referral at once; the loser then finds
+    no case. They may hear that it was decided (the trail's rejection, of their own
+    house, recently), never anything about referrals of other houses or other cases.
+    """
+    houses = chair_house_ids(user)
+    if not houses:
+        return False
+    return AuditEvent.objects.filter(
+        action="referral.rejected_and_deleted",
+        case_id=case_id,
+        data__huis__in=sorted(houses),
+        occurred_at__gte=timezone.now() - DECIDED_AWAY_WINDOW,
+    ).exists()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,13 @@ from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.forms import PersonForm
 from ketenregie.cases.models import Case, EscalationLevel, HouseholdMember, LifeDomain
-from ketenregie.core.forms import DateInput, IdsChoiceField, StyledFormMixin
+from ketenregie.core.forms import (
+    DateInput,
+    IdsChoiceField,
+    StyledFormMixin,
+    SummaryError,
+    error_summary,
+)
 from ketenregie.intake.models import (
     AgendaItem,
     CriteriaSet,
@@ -117,9 +124,7 @@ class ReferralForm(StyledFormMixin, forms.Form):
     attachments = MultipleFileField(
         label=_("Bijlagen"),
         required=False,
-        help_text=_(
-            "Alleen PDF of afbeeldingen (PNG, JPEG). Bij een fout kiest u het bestand opnieuw."
-        ),
+        help_text=_("Alleen PDF of afbeeldingen (PNG, JPEG)."),
     )
     confirm = forms.BooleanField(
         label=_(
@@ -150,8 +155,8 @@ class ReferralForm(StyledFormMixin, forms.Form):
         # Editing a saved draft: the version guards against a lost update.
         self.fields["version"].required = editing
         self.fields["attachments"].help_text = _(
-            "Alleen PDF of afbeeldingen (PNG, JPEG), elk hoogstens %(mb)d MB. Bij een fout "
-            "kiest u het bestand opnieuw."
+            "Alleen PDF of afbeeldingen (PNG, JPEG), elk hoogstens %(mb)d MB. Na een fout "
+            "elders op het formulier blijven gekozen bestanden bewaard."
         ) % {"mb": settings.KETENREGIE_MAX_ATTACHMENT_BYTES // 1024 // 1024}
         for d in self.domains:
             self.fields[f"problem_{d.pk}"] = forms.CharField(
@@ -167,6 +172,54 @@ class ReferralForm(StyledFormMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
         self.style_fields()
+        # In page order, so the error summary lists the fields as the page shows them.
+        self.order_fields(
+            [
+                *self.DETAIL_FIELDS,
+                *(f"problem_{d.pk}" for d in self.domains),
+                *(
+                    n
+                    for c in self.criteria
+                    for n in (f"crit_{c.number}", f"crit_{c.number}_uitleg")
+                ),
+                "informed",
+                "informed_how",
+                "attachments",
+                "confirm",
+            ]
+        )
+        # Errors about a whole section (no single field): shown on its fieldset.
+        self.section_errors: dict[str, list[str]] = {}
+
+    DETAIL_FIELDS = ("reason", "urgency", "meeting_goal", "suggested_partners", "other_meetings")
+    # Sections of the page a service error may name, with the id of their fieldset.
+    SECTIONS = {"problems": (_("Problemen per leefgebied"), "problemen")}
+
+    def add_service_error(self, error: ValidationError, current_version: int | None = None) -> None:
+        if hasattr(error, "error_dict") and set(error.error_dict) & set(self.SECTIONS):
+            rest = {}
+            for name, errors in error.error_dict.items():
+                if name in self.SECTIONS:
+                    self.section_errors[name] = [m for e in errors for m in e.messages]
+                else:
+                    rest[name] = errors
+            if not rest:
+                return
+            error = ValidationError(rest)
+        super().add_service_error(error, current_version)
+
+    def summary(self) -> list[SummaryError]:
+        """The error summary of this form, a section's error at its place on the page
+        (the problems come after the detail fields)."""
+        items = error_summary([(self, "")])
+        details = {self[n].auto_id for n in self.DETAIL_FIELDS}
+        at = sum(1 for e in items if not e.anchor or e.anchor in details)
+        sections = [
+            SummaryError(str(label), message, anchor)
+            for name, (label, anchor) in self.SECTIONS.items()
+            for message in self.section_errors.get(name, [])
+        ]
+        return items[:at] + sections + items[at:]
 
     def problem_fields(self) -> list[forms.BoundField]:
         return [self[f"problem_{d.pk}"] for d in self.domains]
@@ -175,21 +228,7 @@ class ReferralForm(StyledFormMixin, forms.Form):
         return [(self[f"crit_{c.number}"], self[f"crit_{c.number}_uitleg"]) for c in self.criteria]
 
     def detail_fields(self) -> list[forms.BoundField]:
-        names = ["reason", "urgency", "meeting_goal", "suggested_partners", "other_meetings"]
-        return [self[n] for n in names]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for c in self.criteria:
-            if (
-                data.get(f"crit_{c.number}")
-                and not (data.get(f"crit_{c.number}_uitleg") or "").strip()
-            ):
-                self.add_error(
-                    f"crit_{c.number}_uitleg",
-                    _("Licht toe waarom dit criterium van toepassing is."),
-                )
-        return data
+        return [self[n] for n in self.DETAIL_FIELDS]
 
     def problems(self) -> dict[int, str]:
         return {d.pk: self.cleaned_data.get(f"problem_{d.pk}", "") for d in self.domains}

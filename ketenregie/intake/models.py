@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -232,6 +233,31 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DraftUpload(models.Model):
+    """An attachment kept for a referral form that has not been saved yet.
+
+    After any error on the referral form the chosen files are checked and kept here,
+    tied to the user who uploaded them, so the form comes back without asking for them
+    again; saving the referral turns them into its attachments. Whatever is not used
+    within KEEP_FOR is removed by `manage.py check_files --remove`.
+    """
+
+    KEEP_FOR = dt.timedelta(days=1)
+
+    # What the form carries instead of the file: random, and only valid for its owner.
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to=_attachment_path, storage=attachment_storage)
+    original_name = models.CharField(_("bestandsnaam"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_index=True)
 
     def __str__(self) -> str:
         return self.original_name

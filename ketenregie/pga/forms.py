@@ -83,7 +83,11 @@ class LetterTemplateForm(VersionedForm):
 
 
 class SignalForm(StyledFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Soort signaal"), choices=Signal.Kind.choices)
+    # The safe default is the one that does not block closing: acute unsafety is a
+    # deliberate choice, never what a form falls back to.
+    kind = forms.ChoiceField(
+        label=_("Soort signaal"), choices=Signal.Kind.choices, initial=Signal.Kind.CHANGE
+    )
     text = forms.CharField(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

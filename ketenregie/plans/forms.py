@@ -116,6 +116,10 @@ class ReplyForm(StyledFormMixin, forms.Form):
             ),
         ],
         widget=forms.RadioSelect,
+        # Who declines does not take part, so there is nothing to declare (the service
+        # asks for it only with a "ja").
+        required=False,
+        help_text=_("Alleen nodig als u komt."),
     )
 
 

@@ -54,6 +54,38 @@ def test_access_ends_after_the_last_day() -> None:
         assert not visible_cases(user).filter(pk=case.pk).exists()
 
 
+def test_same_day_handover_moves_access_at_once() -> None:
+    """Issue 12: a role given this morning can be handed over today. The former holder
+    loses access at the handover (every form of the gate agrees), the successor has it,
+    and the former holder's period ends today, not yesterday."""
+    from ketenregie.cases import services
+    from ketenregie.cases.access import full_case_ids, member_cases, seen_in_full
+    from ketenregie.cases.models import Case
+
+    case = CaseFactory()
+    holder = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    successor = UserFactory(roles=[(Role.PROFESSIONAL, None)], organisation=holder.organisation)
+    m = services.add_membership(
+        case,
+        actor=holder,
+        role=CaseRole.PROCESREGISSEUR,
+        organisation=holder.organisation,
+        user=holder,
+        valid_from=today(),
+    )
+    assert get_case_for(holder, case.pk).full_access is True
+    new = services.hand_over(m, actor=holder, successor=successor, from_date=today())
+    m.refresh_from_db()
+    assert (m.valid_from, m.valid_to, m.handed_over) == (today(), today(), True)
+    assert m.is_past and not m.active_on(today()) and new.active_on(today())
+    with pytest.raises(Http404):
+        get_case_for(holder, case.pk)
+    assert not member_cases(holder).exists() and not full_case_ids(holder).exists()
+    assert not Case.objects.filter(seen_in_full(holder, "pk")).exists()
+    assert get_case_for(successor, case.pk).full_access is True
+    assert set(Case.objects.filter(seen_in_full(successor, "pk"))) == {case}
+
+
 def test_future_membership_gives_no_access_yet() -> None:
     case = CaseFactory()
     user = UserFactory(roles=[(Role.PROFESSIONAL, None)])

@@ -246,13 +246,64 @@ def test_hand_over_to_a_named_successor() -> None:
         m, actor=holder, successor=successor, from_date=per, note="Nieuwe baan"
     )
     m.refresh_from_db()
-    assert m.valid_to == per - dt.timedelta(days=1) and new.valid_from == per
+    # The former holder's period ends on the handover day, marked handed over.
+    assert m.valid_to == per and m.handed_over and new.valid_from == per
     assert new.role == CaseRole.CASUSREGISSEUR and new.user == successor
     assert AuditEvent.objects.filter(action="team.handed_over", case_id=case.pk).exists()
     assert visible_cases(holder).filter(pk=case.pk).exists()  # until the day before
     with time_machine.travel(dt.datetime.combine(per, dt.time(10))):
         assert not visible_cases(holder).filter(pk=case.pk).exists()
         assert visible_cases(successor).filter(pk=case.pk).exists()
+    # Ended by hand before the planned handover: an ordinary last day again.
+    services.end_membership(m, actor=holder, valid_to=per - dt.timedelta(days=2))
+    m.refresh_from_db()
+    assert not m.handed_over and m.active_on(per - dt.timedelta(days=2))
+
+
+def test_hand_over_on_the_day_the_role_began() -> None:
+    """Issue 12: the handover date defaults to today, but a role that began today was
+    refused ("moet na de begindatum"). A same-day handover works; a date before the
+    role began, or a second handover of a role already handed over, is refused."""
+    from ketenregie.accounts.roles import Role
+
+    case = CaseFactory()
+    holder = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    successor, third = (
+        UserFactory(roles=[(Role.PROFESSIONAL, None)], organisation=holder.organisation)
+        for _ in range(2)
+    )
+    m = services.add_membership(
+        case,
+        actor=holder,
+        role=CaseRole.PROCESREGISSEUR,
+        organisation=holder.organisation,
+        user=holder,
+        valid_from=today(),
+    )
+    with pytest.raises(ValidationError, match="begindatum"):
+        services.hand_over(
+            m, actor=holder, successor=successor, from_date=today() - dt.timedelta(days=1)
+        )
+    new = services.hand_over(m, actor=holder, successor=successor, from_date=today())
+    m.refresh_from_db()
+    assert m.valid_to == today() and m.handed_over
+    # One procesregisseur at a time still holds: the successor starts the same day.
+    assert new.role == CaseRole.PROCESREGISSEUR and new.valid_from == today()
+    with pytest.raises(ValidationError, match="al beëindigd"):
+        services.hand_over(m, actor=holder, successor=third, from_date=today())
+    # Ended by hand on the handover day, it stays handed over (no second procesregisseur).
+    services.end_membership(m, actor=holder, valid_to=today())
+    m.refresh_from_db()
+    assert m.handed_over and not m.active_on(today())
+    with pytest.raises(ValidationError, match="al een procesregisseur"):
+        services.add_membership(
+            case,
+            actor=holder,
+            role=CaseRole.PROCESREGISSEUR,
+            organisation=third.organisation,
+            user=third,
+            valid_from=today(),
+        )
 
 
 def test_escalation_with_criteria_of_the_map() -> None:

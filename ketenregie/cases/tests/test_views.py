@@ -250,6 +250,18 @@ def test_escalation_page_keeps_input(client: Client, case_with_team: dict[str, A
     assert case.escalation_level == 4
 
 
+def test_escalation_form_starts_at_the_current_level(
+    client: Client, case_with_team: dict[str, Any]
+) -> None:
+    """Issue 12: the form defaulted to level 1, so a hurried submit lowered the case."""
+    case = case_with_team["case"]
+    case.escalation_level = 3
+    case.save(update_fields=["escalation_level"])
+    c = login(client, case_with_team["regisseur"])
+    html = c.get(reverse("case_escalation", args=[case.pk])).content.decode()
+    assert '<option value="3" selected>' in html and '<option value="1">' in html
+
+
 def test_list_counts_and_pages_only_up_to_the_bound(
     client: Client, case_with_team: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -30,6 +30,9 @@ from ketenregie.intake.services.referral import (
     ReferralInput,
     add_to_referral,
     check_attachments,
+    keep_uploads,
+    kept_uploads,
+    remove_expired_draft_uploads,
     save_referral,
 )
 from ketenregie.intake.services.screening import (
@@ -59,6 +62,9 @@ __all__ = [
     "cancel_meeting",
     "cancel_meeting_on",
     "check_attachments",
+    "keep_uploads",
+    "kept_uploads",
+    "remove_expired_draft_uploads",
     "decide_outcome",
     "delete_referral_data",
     "earlier_cases",

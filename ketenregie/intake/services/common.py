@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ketenregie.audit.writes import check_version, lock
 from ketenregie.cases.models import (
@@ -19,10 +20,20 @@ from ketenregie.intake.models import (
     Referral,
 )
 
+# The loser of two chairs deciding at once, when the winner's decision deleted the case.
+DECIDED_AWAY = gettext_lazy(
+    "Over deze aanmelding is zojuist al besloten door een andere voorzitter: zij is niet "
+    "geagendeerd en uit Ketenregie verwijderd. Uw besluit is niet opgeslagen."
+)
+
 
 def _locked_referral(case: Case, expected_status: Status, expected_version: int | None) -> Referral:
-    locked = lock(case)
-    referral = lock(Referral.objects.get(case=locked), related=["referrer"])
+    try:
+        locked = lock(case)
+        referral = lock(Referral.objects.get(case=locked), related=["referrer"])
+    except (Case.DoesNotExist, Referral.DoesNotExist):
+        # Deleted while this request waited for the lock (a rejection in the same second).
+        raise ValidationError(str(DECIDED_AWAY)) from None
     if locked.status != expected_status:
         raise ValidationError(
             _(

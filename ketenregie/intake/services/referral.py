@@ -5,6 +5,7 @@ checked attachments, and putting the submitted referral on the next triage meeti
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,10 +37,13 @@ from ketenregie.core.uploads import CheckedFile
 from ketenregie.intake.criteria import ensure_default_criteria, is_met
 from ketenregie.intake.models import (
     Attachment,
+    Criterion,
+    DraftUpload,
     Referral,
     ReferralAddition,
     ReferralCriterion,
     ReferralProblem,
+    attachment_storage,
 )
 from ketenregie.intake.services.feedback import _feedback, format_meeting
 from ketenregie.intake.services.meeting_dates import meeting_for_submission
@@ -55,6 +59,8 @@ class ReferralInput:
     problems: dict[int, str] = field(default_factory=dict)
     criteria: dict[int, str] = field(default_factory=dict)
     files: Sequence[UploadedFile[bytes]] = ()
+    # Uploads kept after an earlier error on the form (`keep_uploads`).
+    drafts: Sequence[DraftUpload] = ()
 
 
 REFERRAL_FIELDS = [
@@ -68,6 +74,28 @@ REFERRAL_FIELDS = [
 ]
 
 
+def _add_attachment(referral: Referral, actor: User, name: str, values: dict[str, Any]) -> None:
+    att = Attachment(referral=referral, uploaded_by=actor, uploaded_at=timezone.now(), **values)
+    att.file.name = name
+    att.save()
+    audit.record(
+        "referral.attachment_added",
+        actor=actor,
+        case_id=referral.case_id,
+        obj=att,
+        data={"type": att.content_type, "grootte": att.size},
+    )
+
+
+def _file_values(checked: CheckedFile) -> dict[str, Any]:
+    return {
+        "original_name": checked.display_name,
+        "content_type": checked.type.content_type,
+        "size": checked.size,
+        "sha256": checked.sha256,
+    }
+
+
 def _store_attachments(
     referral: Referral, files: Iterable[CheckedFile], actor: User, staged: list[str]
 ) -> None:
@@ -76,24 +104,116 @@ def _store_attachments(
     for checked in files:
         name = uploads.stage(root, checked)
         staged.append(name)
-        att = Attachment(
-            referral=referral,
-            original_name=checked.display_name,
-            content_type=checked.type.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=actor,
-            uploaded_at=timezone.now(),
-        )
-        att.file.name = name
-        att.save()
-        audit.record(
-            "referral.attachment_added",
-            actor=actor,
-            case_id=referral.case_id,
-            obj=att,
-            data={"type": checked.type.content_type, "grootte": att.size},
-        )
+        _add_attachment(referral, actor, name, _file_values(checked))
+
+
+def _attach_drafts(referral: Referral, drafts: Sequence[DraftUpload], actor: User) -> None:
+    """The kept uploads become the referral's attachments (the file stays where it is)."""
+    rows = DraftUpload.objects.select_for_update().filter(
+        owner=actor, pk__in=[d.pk for d in drafts]
+    )
+    for draft in rows.order_by("pk"):
+        values = {
+            "original_name": draft.original_name,
+            "content_type": draft.content_type,
+            "size": draft.size,
+            "sha256": draft.sha256,
+        }
+        _add_attachment(referral, actor, str(draft.file.name), values)
+        draft.delete()
+
+
+# At most this many kept uploads are read from one form post.
+MAX_KEPT_UPLOADS = 20
+
+
+def kept_uploads(actor: User, tokens: Iterable[str]) -> list[DraftUpload]:
+    """The actor's own unexpired kept uploads the form names; other tokens are ignored."""
+    wanted: list[uuid.UUID] = []
+    for token in tokens:
+        try:
+            wanted.append(uuid.UUID(str(token)))
+        except ValueError:
+            continue
+    if not wanted:
+        return []
+    return list(
+        DraftUpload.objects.filter(
+            owner=actor,
+            token__in=wanted[:MAX_KEPT_UPLOADS],
+            created_at__gte=timezone.now() - DraftUpload.KEEP_FOR,
+        ).order_by("pk")
+    )
+
+
+def keep_uploads(
+    actor: User, files: Iterable[UploadedFile[bytes]]
+) -> tuple[list[DraftUpload], ValidationError | None]:
+    """Check a referral form's new files and keep the good ones until the form is saved.
+
+    Returns the kept uploads and the refusal of the others (one message per file). The
+    form passes the kept uploads to `save_referral` (as `ReferralInput.drafts`); after
+    any error on the form they stay, so the referrer does not choose them again.
+    """
+    checked: list[CheckedFile] = []
+    refused: list[ValidationError] = []
+    for upload in files:
+        try:
+            checked += check_attachments([upload], actor)
+        except ValidationError as exc:
+            refused += exc.error_dict["attachments"]
+    error = ValidationError(refused) if refused else None
+    if not checked:
+        return [], error
+    root = Path(settings.KETENREGIE_ATTACHMENT_ROOT)
+    staged: list[str] = []
+    try:
+        with transaction.atomic():
+            kept = []
+            for one in checked:
+                name = uploads.stage(root, one)
+                staged.append(name)
+                draft = DraftUpload(owner=actor, created_at=timezone.now(), **_file_values(one))
+                draft.file.name = name
+                draft.save()
+                audit.record(
+                    "referral.upload_received",
+                    actor=actor,
+                    obj=draft,
+                    data={"type": draft.content_type, "grootte": draft.size},
+                )
+                kept.append(draft)
+    except BaseException:
+        uploads.discard_staged(root, staged)
+        raise
+    return kept, error
+
+
+def remove_expired_draft_uploads(remove: bool) -> int:
+    """Kept uploads nobody used within DraftUpload.KEEP_FOR: counted, or removed with
+    their files (registered with core.uploads, run by `manage.py check_files`)."""
+    expired = DraftUpload.objects.filter(created_at__lt=timezone.now() - DraftUpload.KEEP_FOR)
+    if not remove:
+        return expired.count()
+    with transaction.atomic():
+        rows = list(expired.select_for_update().order_by("pk"))
+        for draft in rows:
+            audit.record(
+                "referral.draft_upload_expired",
+                actor=None,
+                obj=draft,
+                data={"type": draft.content_type, "grootte": draft.size},
+            )
+        DraftUpload.objects.filter(pk__in=[d.pk for d in rows]).delete()
+        names = [str(d.file.name) for d in rows]
+        storage = attachment_storage()
+
+        def remove_files() -> None:
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(remove_files)
+    return len(rows)
 
 
 def check_attachments(
@@ -208,6 +328,7 @@ def _referral_content(referral: Referral, data: ReferralInput, actor: User) -> N
 
 
 def _submit_errors(data: ReferralInput) -> dict[str, str]:
+    """What only a submission needs; a concept is saved without it (issue 12)."""
     errors: dict[str, str] = {}
     if not (data.values.get("reason") or "").strip():
         errors["reason"] = _("Beschrijf de aanleiding.")
@@ -217,6 +338,10 @@ def _submit_errors(data: ReferralInput) -> dict[str, str]:
         errors["informed"] = _("Geef aan of de betrokkene is geïnformeerd.")
     if not (data.values.get("informed_how") or "").strip():
         errors["informed_how"] = _("Geef aan hoe de betrokkene is geïnformeerd, of waarom niet.")
+    unexplained = [cid for cid, text in data.criteria.items() if not (text or "").strip()]
+    # Named after the form's field of each criterion, so the message stands beside it.
+    for number in Criterion.objects.filter(pk__in=unexplained).values_list("number", flat=True):
+        errors[f"crit_{number}_uitleg"] = _("Licht toe waarom dit criterium van toepassing is.")
     return errors
 
 
@@ -340,6 +465,7 @@ def _save_referral(
     _household(case, [dict(m) for m in data.household], actor)
     _referral_content(referral, data, actor)
     _store_attachments(referral, checked, actor, staged)
+    _attach_drafts(referral, data.drafts, actor)
     if submit:
         _submit(referral, actor)
     return referral

@@ -255,3 +255,103 @@ def test_a_stored_attachment_is_private(
     att = Attachment.objects.get()
     assert stat.S_IMODE((root / att.file.name).stat().st_mode) == 0o600
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
+
+
+def test_attachments_are_kept_after_an_error_until_the_referral_is_saved(
+    client: Client,
+    intake: dict[str, Any],
+    settings: Any,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Issue 12: after any error the referrer had to choose the attachments again. They
+    are kept server-side (checked, tied to the user) and the next save attaches them;
+    a refused file is named, the good one beside it is kept."""
+    from ketenregie.intake.models import DraftUpload
+
+    settings.KETENREGIE_ATTACHMENT_ROOT = tmp_path
+    client.force_login(intake["referrer"])
+    url = _create_url(intake)
+    good = SimpleUploadedFile("verslag.pdf", pdf_bytes(), "application/pdf")
+    bad = SimpleUploadedFile("script.pdf", b"#!/bin/sh\necho", "application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(url, {**_post_data(intake, submit="1"), "attachments": [good, bad]})
+    html = resp.content.decode()
+    assert resp.status_code == 200 and not Case.objects.exists()
+    assert "geen PDF of afbeelding" in html
+    draft = DraftUpload.objects.get()
+    assert draft.owner == intake["referrer"] and (tmp_path / draft.file.name).exists()
+    assert f'name="kept" value="{draft.token}"' in html and "verslag.pdf" in html
+    assert AuditEvent.objects.filter(action="referral.upload_received").count() == 1
+    # The next error (no confirmation) keeps it too, without choosing it again.
+    resp = client.post(url, {**_post_data(intake, submit="1"), "kept": [str(draft.token)]})
+    html = resp.content.decode()
+    assert "Bevestig dat u verantwoordelijk" in html and not Case.objects.exists()
+    assert f'name="kept" value="{draft.token}"' in html
+    # The referrer posts again, without choosing the file: it is attached.
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(
+            url, {**_post_data(intake, submit="1", confirm="on"), "kept": [str(draft.token)]}
+        )
+    assert resp.status_code == 302
+    att = Attachment.objects.get()
+    assert att.file.name == draft.file.name and att.original_name == "verslag.pdf"
+    assert (tmp_path / att.file.name).exists() and not DraftUpload.objects.exists()
+
+
+def test_a_kept_upload_is_only_its_owners(
+    client: Client,
+    intake: dict[str, Any],
+    settings: Any,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from ketenregie.accounts.roles import Role
+    from ketenregie.intake.models import DraftUpload
+    from ketenregie.tests_support.factories import UserFactory
+
+    settings.KETENREGIE_ATTACHMENT_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        (draft,), _refused = services.keep_uploads(
+            intake["referrer"], [SimpleUploadedFile("a.pdf", pdf_bytes())]
+        )
+    thief = UserFactory(
+        organisation=intake["police"], roles=[(Role.AANMELDER, None), (Role.PROFESSIONAL, None)]
+    )
+    client.force_login(thief)
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(
+            _create_url(intake), {**_post_data(intake, draft="1"), "kept": [str(draft.token)]}
+        )
+    assert resp.status_code == 302
+    assert not Attachment.objects.exists() and DraftUpload.objects.get() == draft
+    assert services.kept_uploads(thief, [str(draft.token), "geen-uuid"]) == []
+
+
+def test_check_files_removes_kept_uploads_nobody_used(
+    intake: dict[str, Any], settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    import datetime as dt
+
+    import time_machine
+
+    from ketenregie.intake.models import DraftUpload
+
+    settings.KETENREGIE_ATTACHMENT_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        (draft,), _refused = services.keep_uploads(
+            intake["referrer"], [SimpleUploadedFile("a.pdf", pdf_bytes())]
+        )
+    path = tmp_path / draft.file.name
+    call_command("check_files", "--min-age", "0", stdout=io.StringIO())  # fresh: fine
+    later = draft.created_at + DraftUpload.KEEP_FOR + dt.timedelta(minutes=1)
+    with time_machine.travel(later):
+        assert services.kept_uploads(intake["referrer"], [str(draft.token)]) == []
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="1 probleem"):
+            call_command("check_files", "--min-age", "0", stdout=out)
+        assert "Verlopen tijdelijke bijlagen: 1" in out.getvalue() and path.exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("check_files", "--remove", "--min-age", "0", stdout=out)
+    assert not DraftUpload.objects.exists() and not path.exists()
+    assert AuditEvent.objects.filter(action="referral.draft_upload_expired").count() == 1

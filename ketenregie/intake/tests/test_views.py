@@ -62,6 +62,44 @@ def test_submit_without_confirmation_keeps_everything(
     assert not Case.objects.exists()
 
 
+def test_error_summary_names_and_links_the_fields(client: Client, intake: dict[str, Any]) -> None:
+    """Issue 12: the summary said only "verbeter de gemarkeerde velden". It names each
+    field with its message and links to it (the field's id), in page order; an error
+    about a whole section (the problems) links to its fieldset."""
+    client.force_login(intake["referrer"])
+    domain = LifeDomain.objects.order_by("order").first()
+    assert domain is not None
+    resp = client.post(
+        reverse("referral_create", args=[intake["house"].pk]),
+        _post_data(
+            intake,
+            submit="1",
+            confirm="on",
+            reason="",
+            **{f"problem_{domain.pk}": "", "p-bsn": "123456789"},
+        ),
+    )
+    html = resp.content.decode()
+    start = html.index('class="kr-error-summary"')
+    summary = html[start : html.index("</ul>", start)]
+    assert "De aanmelding is niet opgeslagen" in summary
+    assert '<a class="utrecht-link utrecht-link--html-a" href="#id_p-bsn">BSN' in summary
+    # The form stopped at the BSN; fixing it brings the submission's own checks.
+    resp = client.post(
+        reverse("referral_create", args=[intake["house"].pk]),
+        _post_data(intake, submit="1", confirm="on", reason="", **{f"problem_{domain.pk}": ""}),
+    )
+    html = resp.content.decode()
+    start = html.index('class="kr-error-summary"')
+    summary = html[start : html.index("</ul>", start)]
+    reason = summary.index('href="#id_reason">Aanleiding — Beschrijf de aanleiding.</a>')
+    problems = summary.index(
+        'href="#problemen">Problemen per leefgebied — Beschrijf de problemen op minstens'
+    )
+    assert reason < problems  # page order
+    assert 'id="problemen"' in html and 'id="id_reason"' in html
+
+
 def test_bad_bsn_and_bad_attachment_show_dutch_errors(
     client: Client, intake: dict[str, Any]
 ) -> None:
@@ -103,6 +141,37 @@ def test_draft_then_edit_then_submit(client: Client, intake: dict[str, Any]) -> 
     assert resp.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.AANGEMELD
+    # Issue 12: editing it again says it was submitted, not "Uw rol geeft geen toegang".
+    for again in (client.get(edit), client.post(edit, _post_data(intake, version=version))):
+        html = again.content.decode()
+        assert again.status_code == 409 and "al ingediend" in html
+        assert "geen toegang" not in html and reverse("referral_detail", args=[case.pk]) in html
+    # Someone else still gets the plain refusal.
+    client.force_login(intake["chair"])
+    assert client.get(edit).status_code in (403, 404)
+
+
+def test_a_concept_needs_no_explanations_a_submission_does(
+    client: Client, intake: dict[str, Any]
+) -> None:
+    """Issue 12: a ticked criterion without its explanation blocked saving a concept. The
+    concept is saved; submitting asks for the explanation beside the criterion."""
+    client.force_login(intake["referrer"])
+    number = intake["criteria"][0].number
+    url = reverse("referral_create", args=[intake["house"].pk])
+    bare = {f"crit_{number}_uitleg": "", "reason": "", "informed_how": ""}
+    resp = client.post(url, _post_data(intake, draft="1", **bare))
+    assert resp.status_code == 302
+    case = Case.objects.get()
+    assert case.status == Status.CONCEPT
+    edit = reverse("referral_edit", args=[case.pk])
+    version = Referral.objects.get().version
+    resp = client.post(edit, _post_data(intake, submit="1", confirm="on", version=version, **bare))
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "Licht toe waarom dit criterium" in html
+    assert f'id="id_crit_{number}_uitleg_error"' in html
+    case.refresh_from_db()
+    assert case.status == Status.CONCEPT
 
 
 def test_criteria_htmx_fragment(client: Client, intake: dict[str, Any]) -> None:
@@ -149,6 +218,49 @@ def test_chair_screens_with_duplicates_audited(
     )
     assert resp.status_code == 302
     assert EnrichmentRequest.objects.filter(referral=submitted).count() == 2
+
+
+def test_second_chair_hears_the_referral_was_just_decided(
+    client: Client, intake: dict[str, Any], submitted: Referral
+) -> None:
+    """Issue 12: two chairs decide one referral in the same second; the winner's rejection
+    deleted it and the other got a bare 404, losing the typed text. Now: the Dutch
+    "zojuist al besloten" with their text, for chairs of that house only."""
+    from django.core.exceptions import ValidationError
+
+    from ketenregie.accounts.roles import Role
+    from ketenregie.tests_support.factories import UserFactory
+
+    other_chair = UserFactory(roles=[(Role.TRIAGEVOORZITTER, intake["house"])])
+    url = reverse("referral_screen", args=[submitted.case_id])
+    stale_case = submitted.case
+    decision = {
+        "decision": "reject",
+        "version": submitted.version,
+        "category": Referral.RejectCategory.values[0],
+        "reason": "Mijn getypte reden",
+        "advice": "Mijn getypte advies",
+    }
+    client.force_login(intake["chair"])
+    assert client.post(url, {**decision, "reason": "Winnaar"}).status_code == 302
+    client.force_login(other_chair)
+    resp = client.post(url, decision)
+    html = resp.content.decode()
+    assert resp.status_code == 409 and "zojuist al besloten" in html
+    assert "Mijn getypte reden" in html and "Mijn getypte advies" in html
+    # The same second, inside the service: the lock finds the case gone.
+    with pytest.raises(ValidationError, match="zojuist al besloten"):
+        services.reject_referral(
+            stale_case,
+            actor=other_chair,
+            expected_version=submitted.version,
+            category=decision["category"],
+            reason="x",
+            advice="y",
+        )
+    # A chair of another house (or anyone else) learns nothing: still 404.
+    client.force_login(UserFactory(roles=[(Role.TRIAGEVOORZITTER, None)]))
+    assert client.post(url, decision).status_code == 404
 
 
 def test_partner_answers_enrichment_with_legal_basis(

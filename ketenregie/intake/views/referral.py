@@ -21,7 +21,7 @@ from ketenregie.audit import services as audit
 from ketenregie.cases.access import get_case_for, is_chair_of
 from ketenregie.cases.models import Case
 from ketenregie.cases.workflow import Status
-from ketenregie.core.forms import apply_service
+from ketenregie.core.forms import apply_service, error_summary
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.paging import BoundedPaginator
 from ketenregie.intake import schedule, services
@@ -44,6 +44,7 @@ from ketenregie.intake.forms import (
 )
 from ketenregie.intake.matching import duplicates_for
 from ketenregie.intake.models import (
+    DraftUpload,
     EnrichmentRequest,
     Feedback,
     Referral,
@@ -100,7 +101,7 @@ def _referral_forms(
 
 
 def _referral_input(
-    person_form: ReferralPersonForm, household: Any, form: ReferralForm
+    person_form: ReferralPersonForm, household: Any, form: ReferralForm, kept: list[DraftUpload]
 ) -> services.ReferralInput:
     """Gather the valid forms into the service's input; household rows without a name drop."""
     return services.ReferralInput(
@@ -113,7 +114,7 @@ def _referral_input(
         values={k: form.cleaned_data.get(k, "") for k in services.REFERRAL_FIELDS},
         problems=form.problems(),
         criteria=form.ticked(),
-        files=form.cleaned_data.get("attachments") or [],
+        drafts=kept,
     )
 
 
@@ -131,13 +132,28 @@ def _saved_message(request: AuthedRequest, referral: Referral, submit: bool) -> 
         messages.success(request, _("Concept opgeslagen. Alleen u ziet dit concept."))
 
 
+def _kept_uploads(request: AuthedRequest, form: ReferralForm) -> list[DraftUpload]:
+    """The uploads kept from earlier posts of this form (still ticked), and this post's
+    new files checked and kept; a refused file is named on the attachments field."""
+    kept = services.kept_uploads(request.user, request.POST.getlist("kept"))
+    new = request.FILES.getlist("attachments")
+    if new and "attachments" not in form.errors:
+        added, refused = services.keep_uploads(request.user, new)
+        kept += added
+        if refused is not None:
+            form.add_error("attachments", refused)
+    return kept
+
+
 def _referral_page(request: AuthedRequest, house: House, case: Case | None) -> HttpResponse:
     person_form, household, form = _referral_forms(request, house, case)
+    kept: list[DraftUpload] = []
     if request.method == "POST":
         submit = "submit" in request.POST
         valid = person_form.is_valid() & household.is_valid() & form.is_valid()
-        if valid:
-            data = _referral_input(person_form, household, form)
+        kept = _kept_uploads(request, form)
+        if valid and not form.errors:
+            data = _referral_input(person_form, household, form, kept)
             saved: list[Referral] = []
             if apply_service(
                 form,
@@ -168,6 +184,16 @@ def _referral_page(request: AuthedRequest, house: House, case: Case | None) -> H
         "form": form,
         "criteria_set": cset,
         "criteria_met": is_met(cset, form.criteria, ticked),
+        "kept": kept,
+        "error_summary": [
+            *error_summary(
+                [
+                    (person_form, ""),
+                    *((f, f"Gezinslid {i}: ") for i, f in enumerate(household.forms, 1)),
+                ]
+            ),
+            *form.summary(),
+        ],
         # The date only: showing the form creates no triage meeting.
         "triage_date": services.submission_date(house, timezone.now()),
     }
@@ -187,6 +213,11 @@ def referral_create(request: AuthedRequest, house_id: int) -> HttpResponse:
 def referral_edit(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     if not can_edit_draft(request.user, case):
+        if is_referrer_of(request.user, case):
+            # The referrer's own referral, no longer a draft: say so, not "no access".
+            return TemplateResponse(
+                request, "intake/referral_submitted.html", {"case": case}, status=409
+            )
         raise PermissionDenied
     return _referral_page(request, case.house, case)
 

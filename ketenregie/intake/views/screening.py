@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Q, Value, When
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from ketenregie.core.http import AuthedRequest
 from ketenregie.intake import services
 from ketenregie.intake.access import (
     chair_house_ids,
+    decided_away,
 )
 from ketenregie.intake.forms import (
     AgendaForm,
@@ -38,6 +39,7 @@ from ketenregie.intake.models import (
     AgendaItem,
     Referral,
 )
+from ketenregie.intake.services.common import DECIDED_AWAY
 from ketenregie.intake.views.referral import referral_detail
 
 
@@ -48,11 +50,32 @@ def _chair_case(request: AuthedRequest, case_id: int) -> Case:
     return case
 
 
+def _decided_away_page(request: AuthedRequest, case_id: int, form: Any) -> HttpResponse:
+    """Another chair's rejection deleted this referral a moment ago: say so, with the
+    text this chair typed (to copy), instead of a bare 404. Anyone else still gets 404."""
+    if not decided_away(request.user, case_id):
+        raise Http404
+    typed = [
+        (form[name].label, form.data.get(name, "").strip())
+        for name in ("reason", "advice", "referred_to")
+        if form.data.get(name, "").strip()
+    ]
+    return TemplateResponse(
+        request,
+        "intake/referral_decided_away.html",
+        {"message": DECIDED_AWAY, "typed": typed},
+        status=409,
+    )
+
+
 @login_required
 @require_POST
 def referral_screen(request: AuthedRequest, case_id: int) -> HttpResponse:
-    case = _chair_case(request, case_id)
     form = ScreeningForm(request.POST)
+    try:
+        case = _chair_case(request, case_id)
+    except Http404:
+        return _decided_away_page(request, case_id, form)
     if form.is_valid():
         d = form.cleaned_data
         if d["decision"] == "approve":
@@ -97,7 +120,11 @@ def referral_screen(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 
 def _detail_with_form(request: AuthedRequest, case: Case, name: str, form: Any) -> HttpResponse:
-    response = referral_detail(request, case.pk)
+    try:
+        response = referral_detail(request, case.pk)
+    except Http404:
+        # The service waited for the other chair's lock and found the case deleted.
+        return _decided_away_page(request, case.pk, form)
     assert isinstance(response, TemplateResponse)
     assert response.context_data is not None
     response.context_data[name] = form

@@ -163,3 +163,14 @@ def test_closing_page_keeps_input_on_error(client: Client, running: dict[str, An
     )
     assert ok.status_code == 302
     assert client.post(reverse("pga_close", args=[running["case"].pk]), {}).status_code == 403
+
+
+def test_signal_form_defaults_to_a_kind_that_does_not_block_closing(
+    client: Client, running: dict[str, Any]
+) -> None:
+    """Issue 12: the signal form on the closing page defaulted to "Acute onveiligheid",
+    which blocks closing; a hurried submit raised the wrong signal. The default is safe."""
+    client.force_login(running["regisseur"])
+    html = client.get(reverse("pga_closing", args=[running["case"].pk])).content.decode()
+    assert '<option value="verandering" selected>' in html
+    assert '<option value="acute_onveiligheid">' in html  # offered, not chosen

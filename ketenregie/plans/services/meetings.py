@@ -18,7 +18,7 @@ from ketenregie.audit import services as audit
 from ketenregie.audit.writes import lock, save_audited
 from ketenregie.cases import services as case_services
 from ketenregie.cases.access import active_memberships, case_team, full_case_ids, team_users
-from ketenregie.cases.models import Case, CaseMembership, CaseRole
+from ketenregie.cases.models import Case, CaseMembership, CaseRole, ended_before_q
 from ketenregie.cases.workflow import Status
 from ketenregie.core.ics import meeting_ics
 from ketenregie.core.mail import absolute_url, send_link_mail
@@ -222,7 +222,7 @@ def _ensure_membership(
     if role != CaseRole.ADVISEUR and existing.exists():
         return
     ended = CaseMembership.objects.filter(
-        case_id=case.pk, user_id=user.pk, valid_to__lt=timezone.localdate()
+        ended_before_q(timezone.localdate()), case_id=case.pk, user_id=user.pk
     )
     if ended.exists():
         return
@@ -241,13 +241,19 @@ def _ensure_membership(
 
 @transaction.atomic
 def reply(participant: Participant, *, actor: User, answer: str, capacity: str) -> Participant:
-    """The participant answers the invitation and declares involved or adviser."""
+    """The participant answers the invitation; who comes declares involved or adviser.
+
+    A "nee" needs no declaration and clears an earlier one: who does not come takes no
+    part, so they no longer wait to be admitted to the team either.
+    """
     locked = lock(participant, related=["meeting"])
     meeting = locked.meeting
     errors: dict[str, str] = {}
     if answer not in (Participant.Reply.YES, Participant.Reply.NO):
         errors["answer"] = _("Geef aan of u komt.")
-    if capacity not in (Participant.Capacity.INVOLVED, Participant.Capacity.ADVISER):
+    if answer == Participant.Reply.NO:
+        capacity = ""
+    elif capacity not in (Participant.Capacity.INVOLVED, Participant.Capacity.ADVISER):
         errors["capacity"] = _("Verklaar of u betrokken bent of als adviseur deelneemt.")
     if meeting.state != Meeting.State.PLANNED:
         errors["answer"] = _("Dit overleg is al gehouden of vervallen; antwoorden kan niet meer.")

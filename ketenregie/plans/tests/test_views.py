@@ -478,3 +478,32 @@ def test_directors_see_open_signals_and_only_their_escalation_step(
     assert 'value="procesregisseur"' in page and 'value="manager"' not in page
     page = _client(team["regisseur"]).get(reverse("director_escalate", args=[case.pk]))
     assert 'value="manager"' in page.content.decode()
+
+
+def test_declining_an_invitation_needs_no_capacity(team: dict[str, Any]) -> None:
+    """Issue 12: "Nee" was refused until the invitee chose betrokken or adviseur. Who
+    declines declares nothing (and an earlier "betrokken" no longer awaits admission);
+    who comes still declares."""
+    from ketenregie.plans.tests.conftest import schedule
+
+    guest = UserFactory(roles=[(Role.PROFESSIONAL, None)])
+    meeting = schedule(team, participants=[team["regisseur"], guest])
+    c = _client(guest)
+    url = reverse("meeting_reply", args=[meeting.pk])
+    page = c.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Alleen nodig als u komt." in page
+    refused = c.post(url, {"answer": "ja"}).content.decode()
+    assert "Verklaar of u betrokken bent" in refused
+    assert c.post(url, {"answer": "ja", "capacity": "betrokken"}).status_code == 302
+    resp = c.post(url, {"answer": "nee"})
+    assert resp.status_code == 302
+    participant = Participant.objects.get(meeting=meeting, user=guest)
+    assert (participant.reply, participant.capacity) == ("nee", "")
+    page = c.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert "U heeft geantwoord: komt niet." in page
+    regisseur = _client(team["regisseur"]).get(reverse("meeting_detail", args=[meeting.pk]))
+    html = regisseur.content.decode()
+    row = html[html.index(guest.get_full_name()) :]
+    row = row[: row.index("</tr>")]
+    assert "Opnemen in casusteam" not in html and "Komt niet" in row
+    assert "Nog niet verklaard" not in row

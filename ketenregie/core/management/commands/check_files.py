@@ -2,12 +2,13 @@
 
 For every file field stored on the local file system it reports files that no row refers
 to (orphans, say after a kill -9 in the middle of an upload), rows whose file is missing,
-temporary upload files (core.uploads.stage) and files or directories that others than
-the app's own user may read. With --remove it deletes orphans and stale temporary files,
-and finishes the move of a temporary file whose row was committed (the crash came between
-the commit and the move). Files younger than --min-age minutes are left alone: they may
-belong to an upload in progress. Exit status 1 while something is still wrong, so cron
-or monitoring notices. ADR 0012.
+temporary upload files (core.uploads.stage), expired temporary uploads (a referral form's
+kept attachments, `core.uploads.register_expirer`) and files or directories that others
+than the app's own user may read. With --remove it deletes orphans, stale temporary files
+and expired temporary uploads, and finishes the move of a temporary file whose row was
+committed (the crash came between the commit and the move). Files younger than --min-age
+minutes are left alone: they may belong to an upload in progress. Exit status 1 while
+something is still wrong, so cron or monitoring notices. ADR 0012.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models
 
-from ketenregie.core.uploads import PART_SUFFIX
+from ketenregie.core.uploads import PART_SUFFIX, expire_temporary_uploads
 
 
 def _stored_names() -> dict[Path, dict[str, str]]:
@@ -74,6 +75,15 @@ class Command(BaseCommand):
         fix_modes: bool = options["fix_modes"]
         cutoff = time.time() - options["min_age"] * 60
         problems = 0
+        # Expired temporary uploads first: removing them leaves their files orphaned
+        # only until the walk below (or gone already, after the commit).
+        expired = expire_temporary_uploads(remove=remove)
+        if expired:
+            if remove:
+                self.stdout.write(f"Verlopen tijdelijke bijlagen verwijderd: {expired}")
+            else:
+                self.stdout.write(f"Verlopen tijdelijke bijlagen: {expired}")
+                problems += expired
         for root, names in _stored_names().items():
             on_disk: set[str] = set()
             if root.is_dir():

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     # Below WhiteNoise: static files keep their caching, everything else is no-store.
     "ketenregie.core.middleware.NoStoreMiddleware",
     "ketenregie.core.middleware.AllowedMethodsMiddleware",
+    # Links in mails follow the served address unless KETENREGIE_BASE_URL is set.
+    "ketenregie.core.mail.RequestBaseUrlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -334,7 +336,10 @@ LOGGING = {
 }
 
 KETENREGIE_PAGE_SIZE = 25
-KETENREGIE_BASE_URL = os.environ.get("KETENREGIE_BASE_URL", "http://127.0.0.1:8000")
+# The address links in mails point at. Unset: the address of the request that sends the
+# mail (commands and cron fall back to http://127.0.0.1:8000); set it in production, where
+# a proxy or a mail sent from a command must name the public address (core.mail).
+KETENREGIE_BASE_URL = os.environ.get("KETENREGIE_BASE_URL", "")
 # file hardening (issue 11): uploads, their storage, and file modes (ADR 0012).
 # Everything this process creates (the SQLite database and its -wal/-shm, attachments,
 # keys, temporary upload files) is readable by its own user only.

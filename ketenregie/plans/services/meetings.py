@@ -42,14 +42,20 @@ def _meeting_label(meeting: Meeting) -> str:
 
 def _invite(meeting: Meeting, users: Iterable[User], *, update: bool = False) -> None:
     path = reverse("meeting_detail", args=[meeting.pk])
-    ics = meeting_ics(
-        uid=f"ketenregie-overleg-{meeting.pk}@ketenregie",
-        start=meeting.starts_at,
-        end=meeting.ends_at,
-        summary=_meeting_label(meeting),
-        location=meeting.location,
-        url=absolute_url(path),
-    )
+    url = absolute_url(path)
+
+    def ics(address: str) -> bytes:
+        return meeting_ics(
+            uid=f"ketenregie-overleg-{meeting.pk}@ketenregie",
+            start=meeting.starts_at,
+            end=meeting.ends_at,
+            summary=_meeting_label(meeting),
+            location=meeting.location,
+            url=url,
+            organizer_name=meeting.house.name,
+            attendee=address,
+        )
+
     when = timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y %H:%M")
     send_link_mail(
         [u.email for u in users],

@@ -347,6 +347,10 @@ os.umask(0o077)
 VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 if VAR_DIR.stat().st_mode & 0o077 and VAR_DIR.stat().st_uid == os.getuid():
     VAR_DIR.chmod(0o700)
+# STATIC_ROOT: collectstatic fills it; until then (runserver, tests, a server started
+# before collectstatic) the finders serve the files, and WhiteNoise warns "No directory
+# at" if it does not exist at all.
+STATIC_ROOT.mkdir(exist_ok=True)
 KETENREGIE_ATTACHMENT_ROOT = Path(
     os.environ.get("KETENREGIE_ATTACHMENT_ROOT", VAR_DIR / "attachments")
 )

@@ -263,10 +263,24 @@ def test_journey_4_procesregisseur_starts_the_pga(page: Page, demo: Any) -> None
 
     # The information letter is a PDF with the person's name and the case code; taking
     # it out is a step of informing the person, so a button (POST), not a link.
+    # A real letter (issue 12): the procesregisseur adds the start conversation's date,
+    # time and place and a contact person; the house's template gives the municipality,
+    # the signatory, the privacy contact and the complaint route.
+    letter_form = _form(page, "Informatiebrief (PDF)")
+    expect(letter_form.get_by_label("Contactpersoon")).not_to_have_value("")
+    when = timezone.localdate() + dt.timedelta(days=5)
+    letter_form.get_by_label("Datum startgesprek").fill(when.isoformat())
+    letter_form.get_by_label("Tijd startgesprek").fill("10:30")
+    letter_form.get_by_label("Plaats startgesprek").fill("Zorg- en Veiligheidshuis, spreekkamer 2")
+    shot(page, "j4-03b-letter-form")
     letter = _download_pdf(page, "Informatiebrief (PDF)", role="button")
-    text = _pdf_text(letter)
+    text = " ".join(_pdf_text(letter).split())
     assert case.code in text
     assert case.person.achternaam in text
+    for expected in ("Gemeente ", "Burgemeester van ", "Zorg- en Veiligheidshuis, spreekkamer 2"):
+        assert expected in text, expected
+    assert "om 10:30 uur" in text and "functionaris gegevensbescherming" in text
+    assert "Nationale ombudsman" in text
 
     # Going ahead without a response needs repeated invitations.
     conversation = _form(page, "Startgesprek vastleggen")

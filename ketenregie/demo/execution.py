@@ -46,6 +46,7 @@ from ketenregie.cases.workflow import EXECUTION_ENDED_STATUSES, Status
 from ketenregie.core.mail import muted
 from ketenregie.demo import texts as tx
 from ketenregie.demo.generator import Journey
+from ketenregie.demo.reference import LETTERS
 from ketenregie.intake.models import LegalBasis
 from ketenregie.pga import services as pga
 from ketenregie.pga.models import Informing, Signal, StartConversation
@@ -1335,7 +1336,7 @@ class ExecutionSeeder:
 
     def run(self) -> dict[str, int]:
         for house in House.objects.order_by("code"):
-            pga.ensure_letter_template(house)
+            pga.ensure_letter_template(house, values=LETTERS.get(house.code))
         orgs = Organisation.objects.order_by("name")
         self.handover_orgs = [
             o

@@ -18,7 +18,7 @@ from ketenregie.core.mail import (
     absolute_url,
     send_link_mail,
 )
-from ketenregie.tests_support.mail import addressees
+from ketenregie.core.tests.mailutil import addressees
 
 START = dt.datetime(2026, 12, 7, 13, 0, tzinfo=dt.UTC)
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.models import Case, CaseRole
 from ketenregie.cases.workflow import Status
+from ketenregie.core.tests.mailutil import addressees
 from ketenregie.core.timeutil import today
 from ketenregie.intake.models import Referral
 from ketenregie.pga import services
@@ -24,7 +25,6 @@ from ketenregie.tests_support.factories import (
     OrganisationFactory,
     UserFactory,
 )
-from ketenregie.tests_support.mail import addressees
 
 pytestmark = pytest.mark.django_db
 

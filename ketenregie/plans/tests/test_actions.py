@@ -20,6 +20,7 @@ from ketenregie.cases.models import CaseRole
 from ketenregie.cases.workflow import Status
 from ketenregie.core.errors import ConcurrentEditError
 from ketenregie.core.mail import absolute_url
+from ketenregie.core.tests.mailutil import addressees
 from ketenregie.core.timeutil import today
 from ketenregie.pga.models import Signal
 from ketenregie.plans import services
@@ -27,7 +28,6 @@ from ketenregie.plans.models import Action, ActionReminder, ActionReport
 from ketenregie.plans.tests.conftest import local, other_case
 from ketenregie.plans.tests.mailutil import full_text
 from ketenregie.tests_support.factories import MembershipFactory, OrganisationFactory, UserFactory
-from ketenregie.tests_support.mail import addressees
 
 pytestmark = pytest.mark.django_db
 

@@ -13,12 +13,12 @@ from ketenregie.accounts.roles import Role
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.workflow import Status
 from ketenregie.core.mail import absolute_url
+from ketenregie.core.tests.mailutil import addressees
 from ketenregie.plans import services
 from ketenregie.plans.models import DirectorEscalation
 from ketenregie.plans.tests.conftest import other_case
 from ketenregie.plans.tests.mailutil import full_text
 from ketenregie.tests_support.factories import UserFactory
-from ketenregie.tests_support.mail import addressees
 
 pytestmark = pytest.mark.django_db
 

@@ -20,6 +20,7 @@ from ketenregie.cases.models import CaseMembership, CaseRole
 from ketenregie.cases.workflow import Status
 from ketenregie.core.errors import ConcurrentEditError
 from ketenregie.core.mail import absolute_url
+from ketenregie.core.tests.mailutil import addressees
 from ketenregie.plans import services
 from ketenregie.plans.models import Meeting, MonitoringItem, Participant
 from ketenregie.plans.tests.conftest import held, other_case, schedule
@@ -30,7 +31,6 @@ from ketenregie.tests_support.factories import (
     OrganisationFactory,
     UserFactory,
 )
-from ketenregie.tests_support.mail import addressees
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,12 @@ from ketenregie.accounts.models import RoleAssignment
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.models import Case, CaseMembership
 from ketenregie.cases.workflow import Status
+from ketenregie.core.tests.mailutil import addressees
 from ketenregie.core.timeutil import today
 from ketenregie.plans import services
 from ketenregie.plans.models import Action, Goal, Meeting, Participant
 from ketenregie.plans.tests.conftest import other_case, schedule
 from ketenregie.tests_support.factories import OrganisationFactory, UserFactory
-from ketenregie.tests_support.mail import addressees
 
 pytestmark = pytest.mark.django_db
 

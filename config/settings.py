@@ -131,6 +131,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # One date format per kind, in every template (core.templatetags.dates).
+            "builtins": ["ketenregie.core.templatetags.dates", "ketenregie.core.templatetags.text"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -248,7 +248,7 @@ def test_journey_4_procesregisseur_starts_the_pga(page: Page, demo: Any) -> None
     informing.get_by_role("button", name="Informeren vastleggen").click()
     _message(page, "Vastgelegd.")
     expect(page.locator("section", has_text="Informeren").first).to_contain_text(
-        "uitgesteld Eerst afstemmen met de wijkagent.; herbeoordelen op"
+        "uitgesteld Eerst afstemmen met de wijkagent; herbeoordelen op"
     )
 
     # Then the wijkagent hands over the mayor's letter in person.

@@ -31,6 +31,7 @@ from ketenregie.cases.models import (
 )
 from ketenregie.cases.workflow import Status, ensure_allowed
 from ketenregie.core.bsn import normalise_bsn
+from ketenregie.core.templatetags.dates import long_date
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import House, Organisation, User
@@ -366,7 +367,7 @@ def end_membership(
                     "Deze rol eindigt al op %(datum)s. Een beëindigde rol verlengt u niet; "
                     "voeg zo nodig een nieuwe periode toe."
                 )
-                % {"datum": current.valid_to.strftime("%d-%m-%Y")}
+                % {"datum": long_date(current.valid_to)}
             }
         )
     values: dict[str, Any] = {"valid_to": valid_to}

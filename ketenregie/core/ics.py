@@ -48,6 +48,6 @@ def meeting_ics(
         guest.params["partstat"] = vText("NEEDS-ACTION")
         # Attendance is given in Ketenregie (with the capacity), not by a calendar reply.
         guest.params["rsvp"] = vText("FALSE")
-        event.add("attendee", guest, encode=0)
+        event.add("attendee", guest, encode=False)
     cal.add_component(event)
     return bytes(cal.to_ical())

@@ -146,8 +146,9 @@ class LetterTemplate(VersionedModel):
             "privacy_contact",
             "complaint_route",
         )
+        fields = {f.name: f for f in self._meta.concrete_fields}
         return [
-            str(self._meta.get_field(name).verbose_name)
+            str(fields[name].verbose_name)
             for name in required
             if not str(getattr(self, name)).strip()
         ]

@@ -15,6 +15,9 @@ from django.utils.formats import date_format
 
 register = template.Library()
 
+# Installed as a template builtin (settings.TEMPLATES): no template loads it or formats a
+# date itself.
+
 LONG = "j F Y"
 SHORT = "j-n-Y"
 TIME = "H:i"
@@ -30,14 +33,20 @@ def _format(value: dt.date | dt.datetime | None, fmt: str) -> str:
     if value is None or value == "":
         return ""
     text = date_format(_local(value), fmt, use_l10n=True)
-    # Dutch month names are lower case ("december"), whatever the translation shipped.
-    return text.lower() if "F" in fmt else text
+    # Dutch month and day names are lower case ("vrijdag 4 december").
+    return text.lower() if "F" in fmt or "l" in fmt else text
 
 
 @register.filter
 def long_date(value: dt.date | dt.datetime | None) -> str:
     """ "4 december 2026": a date in running text."""
     return _format(value, LONG)
+
+
+@register.filter
+def weekday_date(value: dt.date | dt.datetime | None) -> str:
+    """ "vrijdag 4 december 2026": a meeting day, where the weekday helps planning."""
+    return _format(value, "l " + LONG)
 
 
 @register.filter
@@ -52,6 +61,14 @@ def long_datetime(value: dt.datetime | None) -> str:
     if value is None or value == "":
         return ""
     return f"{long_date(value)} om {_format(value, TIME)}"
+
+
+@register.filter
+def weekday_datetime(value: dt.datetime | None) -> str:
+    """ "vrijdag 4 december 2026 om 13:00": a meeting's start."""
+    if value is None or value == "":
+        return ""
+    return f"{weekday_date(value)} om {_format(value, TIME)}"
 
 
 @register.filter

@@ -22,6 +22,7 @@ from ketenregie.cases.models import Case, CaseMembership, CaseRole
 from ketenregie.cases.workflow import Status
 from ketenregie.core.ics import meeting_ics
 from ketenregie.core.mail import absolute_url, send_link_mail
+from ketenregie.core.templatetags.dates import weekday_datetime
 from ketenregie.plans.models import (
     CasusregisseurAgreement,
     Meeting,
@@ -56,7 +57,7 @@ def _invite(meeting: Meeting, users: Iterable[User], *, update: bool = False) ->
             attendee=address,
         )
 
-    when = timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y %H:%M")
+    when = weekday_datetime(meeting.starts_at)
     send_link_mail(
         [u.email for u in users],
         subject=_("gewijzigde uitnodiging casusoverleg")

@@ -34,6 +34,19 @@ HOUSES = [
     ("VNL", "Lokale PGA Venlo", House.Kind.LOCAL_PGA, "Noord-Limburg", ["Venlo"]),
 ]
 
+# Demo users who work for one part of the province: they refer, and join teams, only at
+# these houses (a Heerlen wijkagent is not on a Venlo case). Everyone else works
+# province-wide (Veilig Thuis, GGZ, the OM, reclassering ...).
+LOCAL_USERS: dict[str, list[str]] = {
+    "wijkagent.heerlen": ["PKS"],
+    "gemeente.heerlen": ["PKS"],
+    "gemeente.maastricht": ["MHL"],
+    "woon.consulent": ["PKS", "MHL"],
+    "leerplicht": ["PKS", "MHL"],
+    "agent.venlo": ["VNL"],
+    "wijkteam.venlo": ["VNL"],
+}
+
 # The information letter per house: the municipality it comes from and its fictitious
 # signatory, privacy contact and complaint route (pga.models.LetterTemplate).
 LETTERS: dict[str, dict[str, str]] = {

@@ -287,9 +287,9 @@ class ExecutionSeeder:
             )
         else:
             who: dict[str, str] = {
-                Informing.Method.LETTER_IN_PERSON: "De wijkagent (politie)",
-                Informing.Method.LETTER_POST: "Procesregisseur, per aangetekende post",
-                Informing.Method.ORAL: "Casusregisseur, tijdens een huisbezoek",
+                Informing.Method.LETTER_IN_PERSON: "de wijkagent (politie)",
+                Informing.Method.LETTER_POST: "de procesregisseur, per aangetekende post",
+                Informing.Method.ORAL: "de casusregisseur, tijdens een huisbezoek",
             }
             record = pga.record_informing(
                 info.case,

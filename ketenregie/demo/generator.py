@@ -330,7 +330,11 @@ class Cast:
         advisers = [u for u in professionals if "adviseur" in u.job_title.lower()]
         professionals = [u for u in professionals if u not in advisers]
         org_partners: dict[int, list[Organisation]] = {h.pk: [] for h in houses}
-        for link in HousePartner.objects.select_related("organisation"):
+        # Another house's own organisation is a neighbour, not a partner on this house's cases.
+        house_names = {h.name for h in houses}
+        for link in HousePartner.objects.select_related("organisation", "house"):
+            if link.organisation.name in house_names and link.organisation.name != link.house.name:
+                continue
             org_partners[link.house_id].append(link.organisation)
         criteria = {h.pk: list(ensure_default_criteria(h).criteria.all()) for h in houses}
         fixed: dict[int, list[int]] = {h.pk: [] for h in houses}

@@ -75,7 +75,7 @@ LETTERS: dict[str, dict[str, str]] = {
             "Heerlen",
             "drs. H.A.M. Vroemen",
             "045 000 12 34",
-            "1 6400 AA Heerlen",
+            "1, 6400 AA Heerlen",
         ),
         (
             "MHL",
@@ -83,7 +83,7 @@ LETTERS: dict[str, dict[str, str]] = {
             "Maastricht",
             "mr. C.L. Mertens-Bloemen",
             "043 000 56 78",
-            "2 6200 AA Maastricht",
+            "2, 6200 AA Maastricht",
         ),
         (
             "VNL",
@@ -91,7 +91,7 @@ LETTERS: dict[str, dict[str, str]] = {
             "Venlo",
             "ir. P.W.J. Hermans",
             "077 000 90 12",
-            "3 5900 AA Venlo",
+            "3, 5900 AA Venlo",
         ),
     )
 }

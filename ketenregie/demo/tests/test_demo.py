@@ -56,6 +56,11 @@ def _reads_like_a_real_region() -> None:
     for m in CaseMembership.objects.filter(user__isnull=False).select_related("user", "case"):
         houses = LOCAL_USERS.get(m.user.username)
         assert houses is None or m.case.code.split("-")[0] in houses, (m.user, m.case.code)
+    # No house's own organisation on another house's case.
+    for m in CaseMembership.objects.filter(
+        organisation__name__in=[h.name for h in House.objects.all()]
+    ):
+        assert m.organisation.name == m.case.house.name, (m.organisation, m.case.code)
     for referral in Referral.objects.select_related("referrer", "case"):
         houses = LOCAL_USERS.get(referral.referrer.username)
         assert houses is None or referral.case.code.split("-")[0] in houses

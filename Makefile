@@ -10,19 +10,21 @@ uv:
 
 # gunicorn, the production server: WEB_CONCURRENCY workers (default 2 x cores + 1), static
 # files collected into var/static and served by whitenoise. DJANGO_DEBUG=1 keeps Django's
-# development server (reloading templates, debug pages).
+# development server (reloading templates, debug pages). "draait op" is printed by gunicorn
+# once it listens (config/gunicorn.py). Links in mails follow the served PORT (core.mail).
 run: uv
 	@mkdir -p var
 	@KETENREGIE_DEMO=1 $(UV) run python manage.py migrate --no-input -v0
 	@KETENREGIE_DEMO=1 $(UV) run python manage.py load_demo --if-empty
 	@KETENREGIE_DEMO=1 $(UV) run python manage.py collectstatic --no-input -v0
 	@KETENREGIE_DEMO=1 $(UV) run python manage.py demo_logins
-	@echo "Ketenregie draait op http://127.0.0.1:$(PORT)/"
+	@echo "Ketenregie start op http://127.0.0.1:$(PORT)/ ..."
 	@if [ "$${DJANGO_DEBUG:-0}" = "1" ]; then \
 	  KETENREGIE_DEMO=1 DJANGO_DEBUG=1 $(UV) run python manage.py runserver 127.0.0.1:$(PORT) --noreload; \
 	else \
 	  KETENREGIE_DEMO=1 DJANGO_DEBUG=0 WEB_CONCURRENCY=$${WEB_CONCURRENCY:-$$(( 2 * $$(nproc) + 1 ))} \
-	    exec $(UV) run gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
+	    exec $(UV) run gunicorn config.wsgi:application --config config/gunicorn.py \
+	    --bind 127.0.0.1:$(PORT) \
 	    --threads $${GUNICORN_THREADS:-2} --log-level warning; \
 	fi
 

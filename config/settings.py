@@ -99,6 +99,8 @@ MIDDLEWARE = [
     # Below WhiteNoise: static files keep their caching, everything else is no-store.
     "ketenregie.core.middleware.NoStoreMiddleware",
     "ketenregie.core.middleware.AllowedMethodsMiddleware",
+    # Links in mails follow the served address unless KETENREGIE_BASE_URL is set.
+    "ketenregie.core.mail.RequestBaseUrlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +131,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # One date format per kind, in every template (core.templatetags.dates).
+            "builtins": ["ketenregie.core.templatetags.dates", "ketenregie.core.templatetags.text"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -334,7 +338,10 @@ LOGGING = {
 }
 
 KETENREGIE_PAGE_SIZE = 25
-KETENREGIE_BASE_URL = os.environ.get("KETENREGIE_BASE_URL", "http://127.0.0.1:8000")
+# The address links in mails point at. Unset: the address of the request that sends the
+# mail (commands and cron fall back to http://127.0.0.1:8000); set it in production, where
+# a proxy or a mail sent from a command must name the public address (core.mail).
+KETENREGIE_BASE_URL = os.environ.get("KETENREGIE_BASE_URL", "")
 # file hardening (issue 11): uploads, their storage, and file modes (ADR 0012).
 # Everything this process creates (the SQLite database and its -wal/-shm, attachments,
 # keys, temporary upload files) is readable by its own user only.
@@ -342,6 +349,10 @@ os.umask(0o077)
 VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 if VAR_DIR.stat().st_mode & 0o077 and VAR_DIR.stat().st_uid == os.getuid():
     VAR_DIR.chmod(0o700)
+# STATIC_ROOT: collectstatic fills it; until then (runserver, tests, a server started
+# before collectstatic) the finders serve the files, and WhiteNoise warns "No directory
+# at" if it does not exist at all.
+STATIC_ROOT.mkdir(exist_ok=True)
 KETENREGIE_ATTACHMENT_ROOT = Path(
     os.environ.get("KETENREGIE_ATTACHMENT_ROOT", VAR_DIR / "attachments")
 )

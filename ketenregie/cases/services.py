@@ -32,6 +32,7 @@ from ketenregie.cases.models import (
 )
 from ketenregie.cases.workflow import Status, ensure_allowed
 from ketenregie.core.bsn import normalise_bsn
+from ketenregie.core.templatetags.dates import long_date
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import House, Organisation, User
@@ -375,7 +376,7 @@ def end_membership(
                     "Deze rol eindigt al op %(datum)s. Een beëindigde rol verlengt u niet; "
                     "voeg zo nodig een nieuwe periode toe."
                 )
-                % {"datum": current.valid_to.strftime("%d-%m-%Y")}
+                % {"datum": long_date(current.valid_to)}
             }
         )
     # Ended by hand (Beëindigen) before a planned handover, the end is an ordinary

@@ -46,6 +46,7 @@ from ketenregie.cases.workflow import EXECUTION_ENDED_STATUSES, Status
 from ketenregie.core.mail import muted
 from ketenregie.demo import texts as tx
 from ketenregie.demo.generator import Journey
+from ketenregie.demo.reference import LETTERS
 from ketenregie.intake.models import LegalBasis
 from ketenregie.pga import services as pga
 from ketenregie.pga.models import Informing, Signal, StartConversation
@@ -286,9 +287,9 @@ class ExecutionSeeder:
             )
         else:
             who: dict[str, str] = {
-                Informing.Method.LETTER_IN_PERSON: "De wijkagent (politie)",
-                Informing.Method.LETTER_POST: "Procesregisseur, per aangetekende post",
-                Informing.Method.ORAL: "Casusregisseur, tijdens een huisbezoek",
+                Informing.Method.LETTER_IN_PERSON: "de wijkagent (politie)",
+                Informing.Method.LETTER_POST: "de procesregisseur, per aangetekende post",
+                Informing.Method.ORAL: "de casusregisseur, tijdens een huisbezoek",
             }
             record = pga.record_informing(
                 info.case,
@@ -1335,7 +1336,7 @@ class ExecutionSeeder:
 
     def run(self) -> dict[str, int]:
         for house in House.objects.order_by("code"):
-            pga.ensure_letter_template(house)
+            pga.ensure_letter_template(house, values=LETTERS.get(house.code))
         orgs = Organisation.objects.order_by("name")
         self.handover_orgs = [
             o

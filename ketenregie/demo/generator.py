@@ -88,9 +88,13 @@ PATHS[Status.VOORLOPIG_AFGESLOTEN] = [*PATHS[Status.IN_UITVOERING], Status.VOORL
 PATHS[Status.AFGESLOTEN] = [*PATHS[Status.IN_UITVOERING], Status.AFGESLOTEN]
 PATHS[Status.OPGESCHAALD] = [*PATHS[Status.IN_UITVOERING], Status.OPGESCHAALD]
 
+# Where a referral that belongs elsewhere goes, and the triage's advice when no PGA starts:
+# the status reason, the referral and the referrer's feedback say the same.
+REFERRED_TO = "het lopende multidisciplinaire overleg huiselijk geweld (MDA++) van de regio"
+NO_PGA_ADVICE = "Aanmelden bij het lokale wijkteam voor schuldhulp."
 REASONS = {
-    Status.GEEN_PGA: "Geen meervoudige problematiek; advies: aanmelden bij het wijkteam.",
-    Status.DOORVERWEZEN: "Valt onder een lopend overleg; doorverwezen naar dat overleg.",
+    Status.GEEN_PGA: NO_PGA_ADVICE,
+    Status.DOORVERWEZEN: REFERRED_TO,
     Status.OPGESCHAALD: "Lokale aanpak loopt vast; politie en justitie blijven zwaar betrokken.",
 }
 
@@ -124,14 +128,44 @@ REFERRAL_REASONS = [
     "Jongere betrokken bij diefstallen en drugsrunnen; school meldt langdurig verzuim.",
     "Na detentie geen woonplek en geen inkomen; eerder geweld richting hulpverleners.",
 ]
-PROBLEM_TEXTS = [
-    "Forse schulden, beslaglegging op inkomen.",
-    "Dreigende ontruiming wegens huurachterstand en overlast.",
-    "Wisselend contact met de GGZ, geen vaste behandelaar.",
-    "Dagelijks middelengebruik, eerder afgebroken behandeling.",
-    "Meerdere politiecontacten, lopende zaken bij het OM.",
-    "Geen dagbesteding, weinig steunend netwerk.",
-]
+# Problems per life domain (cases.defaults.ZRM_DOMAINS): a referral's problem reads like
+# its domain. A domain without texts here gets none in the demo.
+PROBLEM_TEXTS: dict[str, list[str]] = {
+    "Financiën": [
+        "Forse schulden, beslaglegging op inkomen.",
+        "Betalingsachterstanden bij zorgverzekeraar en energieleverancier.",
+    ],
+    "Werk & opleiding": [
+        "Langdurig schoolverzuim, dreigende uitschrijving.",
+        "Baan verloren na conflicten; geen startkwalificatie.",
+    ],
+    "Tijdsbesteding": ["Geen dagbesteding; hangt overdag op straat rond."],
+    "Huisvesting": [
+        "Dreigende ontruiming wegens huurachterstand en overlast.",
+        "Zwerft tussen vrienden en de nachtopvang, geen vaste woonplek.",
+    ],
+    "Huiselijke relaties": [
+        "Herhaald huiselijk geweld; tijdelijk huisverbod opgelegd.",
+        "Ernstige spanningen tussen ouders; kinderen getuige van ruzies.",
+    ],
+    "Geestelijke gezondheid": [
+        "Wisselend contact met de GGZ, geen vaste behandelaar.",
+        "Psychotische klachten, stopt steeds met medicatie.",
+    ],
+    "Lichamelijke gezondheid": ["Onbehandelde diabetes; mist afspraken bij de huisarts."],
+    "Middelengebruik": [
+        "Dagelijks middelengebruik, eerder afgebroken behandeling.",
+        "Alcoholgebruik loopt op, vooral in het weekend.",
+    ],
+    "Basale ADL": ["Verzorgt zichzelf slecht; woning vervuilt."],
+    "Instrumentele ADL": ["Opent geen post; regelt boodschappen en financiën niet."],
+    "Sociaal netwerk": ["Weinig steunend netwerk; contact met familie verbroken."],
+    "Maatschappelijke participatie": ["Trekt zich terug; wantrouwt instanties."],
+    "Justitie": [
+        "Meerdere politiecontacten, lopende zaken bij het OM.",
+        "Voorwaardelijke straf met reclasseringstoezicht.",
+    ],
+}
 # Past the start of the PGA: with `journeys` these are reached through the services.
 EXECUTED = EXECUTION_STATUSES
 CLOSED = EXECUTION_ENDED_STATUSES
@@ -251,6 +285,19 @@ class Cast:
     fixed: dict[int, list[int]] = field(default_factory=dict)
     meetings: dict[tuple[int, dt.date], TriageMeeting] = field(default_factory=dict)
     positions: dict[int, int] = field(default_factory=dict)
+    # house id -> the usernames' houses that limit who works there (ref.LOCAL_USERS)
+    codes: dict[int, str] = field(default_factory=dict)
+
+    def works_at(self, user: User, house_id: int) -> bool:
+        houses = ref.LOCAL_USERS.get(user.username)
+        return houses is None or self.codes.get(house_id) in houses
+
+    def referrers_at(self, house_id: int) -> list[User]:
+        return [u for u in self.referrers if self.works_at(u, house_id)] or self.referrers
+
+    def professionals_at(self, house_id: int) -> list[User]:
+        local = [u for u in self.professionals if self.works_at(u, house_id)]
+        return local if len(local) >= 3 else self.professionals
 
     def meeting(self, house: House, day: dt.date) -> TriageMeeting:
         key = (house.pk, day)
@@ -283,13 +330,18 @@ class Cast:
         advisers = [u for u in professionals if "adviseur" in u.job_title.lower()]
         professionals = [u for u in professionals if u not in advisers]
         org_partners: dict[int, list[Organisation]] = {h.pk: [] for h in houses}
-        for link in HousePartner.objects.select_related("organisation"):
+        # Another house's own organisation is a neighbour, not a partner on this house's cases.
+        house_names = {h.name for h in houses}
+        for link in HousePartner.objects.select_related("organisation", "house"):
+            if link.organisation.name in house_names and link.organisation.name != link.house.name:
+                continue
             org_partners[link.house_id].append(link.organisation)
         criteria = {h.pk: list(ensure_default_criteria(h).criteria.all()) for h in houses}
         fixed: dict[int, list[int]] = {h.pk: [] for h in houses}
         for link in HousePartner.objects.filter(is_fixed_triage_partner=True):
             fixed[link.house_id].append(link.organisation_id)
         return cls(
+            codes={h.pk: h.code for h in houses},
             domains=list(LifeDomain.objects.filter(is_active=True)),
             criteria=criteria,
             fixed=fixed,
@@ -348,9 +400,7 @@ def _intake_records(
                 accountability_confirmed_by=case.created_by if submitted else None,
                 triage_meeting=meeting,
                 screened_at=times[2] if len(times) > 2 else None,
-                referred_to="Zorg- en Veiligheidshuis in een andere regio"
-                if status == Status.DOORVERWEZEN
-                else "",
+                referred_to=REFERRED_TO if status == Status.DOORVERWEZEN else "",
                 proposed_level=case.escalation_level if after else None,
                 proposed_level_reasoning="Meerdere partners bekend; ketenbrede aanpak nodig."
                 if after
@@ -363,13 +413,16 @@ def _intake_records(
     requests: list[EnrichmentRequest] = []
     items: list[AgendaItem] = []
     feedback: list[Feedback] = []
-    for referral in referrals:
+    for referral, times in zip(referrals, timings, strict=True):
         case = referral.case
         status = Status(case.status)
-        for domain in rng.sample(cast.domains, k=min(3, len(cast.domains))):
+        described = [d for d in cast.domains if d.name in PROBLEM_TEXTS]
+        for domain in rng.sample(described, k=min(3, len(described))):
             problems.append(
                 ReferralProblem(
-                    referral=referral, domain=domain, description=rng.choice(PROBLEM_TEXTS)
+                    referral=referral,
+                    domain=domain,
+                    description=rng.choice(PROBLEM_TEXTS[domain.name]),
                 )
             )
         criteria = cast.criteria.get(case.house_id, [])
@@ -391,6 +444,21 @@ def _intake_records(
                 created_at=referral.submitted_at,
             )
         )
+        # The decision is told to the referrer, as the services do (intake.services).
+        decided = {
+            Status.DOORVERWEZEN: f"Uw aanmelding is doorverwezen naar: {REFERRED_TO}.",
+            Status.GEEN_PGA: f"De triage start geen PGA. Advies: {NO_PGA_ADVICE}",
+        }.get(status)
+        if decided:
+            feedback.append(
+                Feedback(
+                    recipient_id=referral.referrer_id,
+                    case_id=case.pk,
+                    case_code=case.code,
+                    message=decided,
+                    created_at=times[-1],
+                )
+            )
         enriched = (
             status == Status.VERRIJKING or status == Status.GEAGENDEERD or (status in AFTER_TRIAGE)
         )
@@ -433,9 +501,7 @@ def _intake_records(
                     position=position,
                     referrer_present=True if outcome else None,
                     outcome=outcome,
-                    advice="Aanmelden bij het lokale wijkteam voor schuldhulp."
-                    if outcome == AgendaItem.Outcome.NO_PGA
-                    else "",
+                    advice=NO_PGA_ADVICE if outcome == AgendaItem.Outcome.NO_PGA else "",
                     decided_at=meeting.starts_at if outcome else None,
                 )
             )
@@ -482,6 +548,20 @@ def _person(rng: random.Random, bsn: str | None, place: str, today: dt.date) -> 
     )
 
 
+class _Counters(dict[tuple[int, int], int]):
+    """The last case number per (house, year), continuing after what the database holds."""
+
+    def next(self, house: House, year: int) -> int:
+        key = (house.pk, year)
+        if key not in self:
+            prefix = f"{house.code}-{year}-"
+            last = Case.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
+            used = CaseNumber.objects.filter(house=house, year=year).values_list("last", flat=True)
+            self[key] = max([int(last.rsplit("-", 1)[1]) if last else 0, *used])
+        self[key] += 1
+        return self[key]
+
+
 def generate_cases(
     n: int,
     *,
@@ -507,14 +587,8 @@ def generate_cases(
     spread = status_weights or STATUS_WEIGHTS
     statuses = [s for s, _w in spread]
     weights = [float(w) for _s, w in spread]
-    counters: dict[int, int] = {}
-    year = today.year
-    for house in cast.houses:
-        prefix = f"{house.code}-{year}-"
-        last = Case.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
-        counters[house.pk] = int(last.rsplit("-", 1)[1]) if last else 0
-        used = CaseNumber.objects.filter(house=house, year=year).values_list("last", flat=True)
-        counters[house.pk] = max([counters[house.pk], *used])
+    # Case numbers per house and year: a case made last year carries last year's number.
+    counters = _Counters()
     done = 0
     while done < n:
         size = min(chunk, n - done)
@@ -529,7 +603,6 @@ def generate_cases(
                 statuses,
                 weights,
                 counters,
-                year,
                 with_households,
                 journeys,
                 record,
@@ -539,10 +612,8 @@ def generate_cases(
         if progress:
             progress(size)
     # The product's own numbering continues after the generated codes.
-    for house in cast.houses:
-        CaseNumber.objects.update_or_create(
-            house=house, year=year, defaults={"last": counters[house.pk]}
-        )
+    for (house_id, year), last in counters.items():
+        CaseNumber.objects.update_or_create(house_id=house_id, year=year, defaults={"last": last})
     return done
 
 
@@ -555,8 +626,7 @@ def _generate_chunk(
     today: dt.date,
     statuses: list[Status],
     weights: list[float],
-    counters: dict[int, int],
-    year: int,
+    counters: _Counters,
     with_households: bool,
     journeys: dict[int, Journey] | None = None,
     record: Callable[[list[PendingEvent]], object] = record_many,
@@ -598,11 +668,12 @@ def _generate_chunk(
             times = times[: len(PATHS[status])]
         else:
             targets.append(None)
-        counters[house.pk] += 1
+        year = timezone.localdate(times[0]).year
+        number = counters.next(house, year)
         level = rng.choice([3, 3, 3, 4, 4, 5]) if status in PGA_STATUSES else rng.randint(1, 5)
         cases.append(
             Case(
-                code=f"{house.code}-{year}-{counters[house.pk]:05d}",
+                code=f"{house.code}-{year}-{number:05d}",
                 house=house,
                 person=person,
                 status=status,
@@ -625,7 +696,7 @@ def _generate_chunk(
         first_member = len(members)
         status = Status(case.status)
         path = PATHS[status]
-        referrer = rng.choice(cast.referrers)
+        referrer = rng.choice(cast.referrers_at(case.house_id))
         regisseurs = cast.procesregisseurs.get(case.house_id) or [referrer]
         regisseur = rng.choice(regisseurs)
         case.created_by = referrer
@@ -683,7 +754,8 @@ def _generate_chunk(
             pga_start = timezone.localdate(times[path.index(Status.PGA_GESTART)])
             closed = status in (Status.AFGESLOTEN, Status.OPGESCHAALD)
             end = timezone.localdate(times[-1]) if closed else None
-            team_users = rng.sample(cast.professionals, k=min(3, len(cast.professionals)))
+            pool = cast.professionals_at(case.house_id)
+            team_users = rng.sample(pool, k=min(3, len(pool)))
             members.append(
                 CaseMembership(
                     case=case,

@@ -34,6 +34,68 @@ HOUSES = [
     ("VNL", "Lokale PGA Venlo", House.Kind.LOCAL_PGA, "Noord-Limburg", ["Venlo"]),
 ]
 
+# Demo users who work for one part of the province: they refer, and join teams, only at
+# these houses (a Heerlen wijkagent is not on a Venlo case). Everyone else works
+# province-wide (Veilig Thuis, GGZ, the OM, reclassering ...).
+LOCAL_USERS: dict[str, list[str]] = {
+    "wijkagent.heerlen": ["PKS"],
+    "gemeente.heerlen": ["PKS"],
+    "gemeente.maastricht": ["MHL"],
+    "woon.consulent": ["PKS", "MHL"],
+    "leerplicht": ["PKS", "MHL"],
+    "agent.venlo": ["VNL"],
+    "wijkteam.venlo": ["VNL"],
+}
+
+# The information letter per house: the municipality it comes from and its fictitious
+# signatory, privacy contact and complaint route (pga.models.LetterTemplate).
+LETTERS: dict[str, dict[str, str]] = {
+    code: {
+        "municipality": f"Gemeente {town}",
+        "letterhead": name,
+        "signatory_name": signatory,
+        "signatory_title": f"Burgemeester van {town}",
+        "privacy_contact": (
+            f"De functionaris gegevensbescherming van de gemeente {town}, "
+            f"privacy@{town.lower()}.example.invalid, telefoon {phone}. Noem het kenmerk "
+            "bovenaan deze brief."
+        ),
+        "complaint_route": (
+            f"U kunt een klacht schriftelijk indienen bij het college van burgemeester en "
+            f"wethouders van {town}, Postbus {box}, onder vermelding van het kenmerk. Bent u "
+            "daarna niet tevreden, dan kunt u zich wenden tot de Nationale ombudsman. Over "
+            "het gebruik van uw gegevens kunt u ook een klacht indienen bij de Autoriteit "
+            "Persoonsgegevens."
+        ),
+    }
+    for code, name, town, signatory, phone, box in (
+        (
+            "PKS",
+            "Zorg- en Veiligheidshuis Parkstad",
+            "Heerlen",
+            "drs. H.A.M. Vroemen",
+            "045 000 12 34",
+            "1, 6400 AA Heerlen",
+        ),
+        (
+            "MHL",
+            "Zorg- en Veiligheidshuis Maastricht-Heuvelland",
+            "Maastricht",
+            "mr. C.L. Mertens-Bloemen",
+            "043 000 56 78",
+            "2, 6200 AA Maastricht",
+        ),
+        (
+            "VNL",
+            "Lokale PGA Venlo",
+            "Venlo",
+            "ir. P.W.J. Hermans",
+            "077 000 90 12",
+            "3, 5900 AA Venlo",
+        ),
+    )
+}
+
 # key, name, domain, region (None: national), fixed triage partner at houses
 ORGANISATIONS = [
     ("zvh_pks", "Zorg- en Veiligheidshuis Parkstad", Domain.VEILIGHEID, "Zuid-Limburg", ["PKS"]),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ketenregie.accounts.models import House, Organisation
 from ketenregie.cases.models import Case, EscalationLevel, LifeDomain
 from ketenregie.core.models import VersionedModel
+from ketenregie.core.templatetags.dates import short_date
 
 
 class CriteriaSet(models.Model):
@@ -70,7 +71,7 @@ class TriageMeeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Triage {self.house.code} {self.date:%d-%m-%Y}"
+        return f"Triage {self.house.code} {short_date(self.date)}"
 
 
 class Referral(VersionedModel):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.forms import VersionedForm
 from ketenregie.accounts.models import House, Organisation
-from ketenregie.core.forms import DateInput, StyledFormMixin
+from ketenregie.core.forms import DateInput, StyledFormMixin, TimeInput
 from ketenregie.intake.criteria import criteria_of
 from ketenregie.intake.models import (
     Criterion,
@@ -75,11 +77,62 @@ class StartConversationForm(StyledFormMixin, forms.Form):
 class LetterTemplateForm(VersionedForm):
     class Meta:
         model = LetterTemplate
-        fields = ["house", "letterhead", "body", "signatory_name", "signatory_title"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
-        help_texts = {
-            "body": _("U kunt gebruiken: {naam}, {casusnummer}, {huis} en {datum}."),
+        fields = [
+            "house",
+            "municipality",
+            "letterhead",
+            "body",
+            "signatory_name",
+            "signatory_title",
+            "privacy_contact",
+            "complaint_route",
+        ]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 14}),
+            "privacy_contact": forms.Textarea(attrs={"rows": 3}),
+            "complaint_route": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {
+            "body": _(
+                "U kunt gebruiken: {naam}, {casusnummer}, {huis}, {gemeente} en {datum}. "
+                "De uitnodiging voor het startgesprek, de contactpersoon, het privacycontact "
+                "en de klachtroute komen er vanzelf onder."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Stored empty only as the unedited default; a letter needs every one of them.
+        for name in self.Meta.fields:
+            self.fields[name].required = True
+
+
+class LetterForm(StyledFormMixin, forms.Form):
+    """What differs per letter: filled in by the procesregisseur when taking it out."""
+
+    id_prefix = "letter"
+
+    contact_name = forms.CharField(label=_("Contactpersoon"), max_length=150)
+    contact_details = forms.CharField(
+        label=_("Bereikbaar via"),
+        max_length=150,
+        help_text=_("Telefoonnummer of e-mailadres van de contactpersoon."),
+    )
+    conversation_date = forms.DateField(label=_("Datum startgesprek"), widget=DateInput())
+    conversation_time = forms.TimeField(label=_("Tijd startgesprek"), widget=TimeInput())
+    conversation_place = forms.CharField(
+        label=_("Plaats startgesprek"),
+        max_length=200,
+        help_text=_("Bijvoorbeeld: het adres van het Zorg- en Veiligheidshuis, of bij u thuis."),
+    )
+
+    def clean_conversation_date(self) -> dt.date:
+        value: dt.date = self.cleaned_data["conversation_date"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(
+                _("Het startgesprek kan niet in het verleden liggen: kies vandaag of later.")
+            )
+        return value
 
 
 class SignalForm(StyledFormMixin, forms.Form):

@@ -80,22 +80,78 @@ class StartConversation(models.Model):
 class LetterTemplate(VersionedModel):
     """The information letter of a house, edited by the functioneel beheerder.
 
-    Placeholders in the text: {naam}, {casusnummer}, {huis}, {datum}.
+    A real letter: the municipality it comes from, who signs it and in what function,
+    whom the person asks about their data (privacy contact) and where they can complain.
+    What differs per letter (the contact person, date and place of the start conversation)
+    the procesregisseur fills in when taking it out (pga.letter).
+
+    The house's own fields may be stored empty (the default letter, stored so beheer can
+    edit it); the beheer form requires them and the letter is not printed without them.
+
+    Placeholders in the text: {naam}, {casusnummer}, {huis}, {gemeente}, {datum}.
     """
 
     house = models.OneToOneField(
         House, verbose_name=_("huis"), on_delete=models.CASCADE, related_name="letter_template"
     )
+    municipality = models.CharField(
+        _("gemeente"),
+        max_length=150,
+        blank=True,
+        help_text=_("De gemeente namens wie de brief gaat, bijvoorbeeld: Gemeente Heerlen."),
+    )
     letterhead = models.CharField(_("briefhoofd"), max_length=200)
     body = models.TextField(_("tekst"))
-    signatory_name = models.CharField(_("ondertekenaar"), max_length=150)
-    signatory_title = models.CharField(_("functie ondertekenaar"), max_length=150)
+    signatory_name = models.CharField(
+        _("ondertekenaar"),
+        max_length=150,
+        blank=True,
+        help_text=_("De naam van wie ondertekent, bijvoorbeeld: mr. A.B. Jansen."),
+    )
+    signatory_title = models.CharField(
+        _("functie ondertekenaar"),
+        max_length=150,
+        blank=True,
+        help_text=_("Bijvoorbeeld: burgemeester van Heerlen."),
+    )
+    privacy_contact = models.TextField(
+        _("privacycontact"),
+        blank=True,
+        help_text=_(
+            "Waar de betrokkene terechtkan met vragen over zijn of haar gegevens, zoals de "
+            "functionaris gegevensbescherming met e-mailadres of telefoonnummer."
+        ),
+    )
+    complaint_route = models.TextField(
+        _("klachtroute"),
+        blank=True,
+        help_text=_("Hoe en waar de betrokkene een klacht indient, en bij wie daarna."),
+    )
 
     class Meta:
         verbose_name = _("informatiebrief")
 
     def __str__(self) -> str:
         return f"Brief {self.house}"
+
+    @property
+    def missing(self) -> list[str]:
+        """The labels of the fields a letter cannot go without that are still empty."""
+        required = (
+            "municipality",
+            "letterhead",
+            "body",
+            "signatory_name",
+            "signatory_title",
+            "privacy_contact",
+            "complaint_route",
+        )
+        fields = {f.name: f for f in self._meta.concrete_fields}
+        return [
+            str(fields[name].verbose_name)
+            for name in required
+            if not str(getattr(self, name)).strip()
+        ]
 
 
 class Signal(models.Model):

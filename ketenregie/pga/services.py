@@ -37,22 +37,28 @@ DEFAULT_LETTER = (
     "Voor deze aanpak wisselen de betrokken organisaties gegevens over u uit, alleen voor "
     "dit doel en niet meer dan nodig. Dit gebeurt op grond van de Wet gegevensverwerking "
     "door samenwerkingsverbanden (WGS).\n\n"
-    "Wij nodigen u uit voor een gesprek, zodat u ook uw eigen kijk op de situatie en op "
-    "oplossingen kunt geven.\n\n"
+    "Wij nodigen u uit voor een startgesprek, zodat u ook uw eigen kijk op de situatie en op "
+    "oplossingen kunt geven. Wanneer en waar dat gesprek is, en wie uw contactpersoon is, "
+    "leest u hieronder.\n\n"
     "U heeft het recht te vragen welke gegevens over u zijn vastgelegd en wie ze heeft "
     "ingezien, en onjuiste gegevens te laten verbeteren. Noem daarbij het kenmerk "
-    "{casusnummer}.\n\n"
-    "Met vriendelijke groet,"
+    "{casusnummer}."
 )
 
 
 def _default_letter(house: House) -> dict[str, Any]:
+    """The default text; who signs, for which municipality, the privacy contact and the
+    complaint route are the house's own and stay empty until the beheerder fills them in
+    (the letter is not printed without them)."""
     return {
         "house": house,
+        "municipality": "",
         "letterhead": house.name,
         "body": DEFAULT_LETTER,
-        "signatory_name": "De burgemeester",
-        "signatory_title": "Burgemeester",
+        "signatory_name": "",
+        "signatory_title": "",
+        "privacy_contact": "",
+        "complaint_route": "",
     }
 
 
@@ -66,8 +72,11 @@ def letter_template_for(house: House) -> LetterTemplate:
 
 
 @transaction.atomic
-def ensure_letter_template(house: House, *, actor: User | None = None) -> LetterTemplate:
-    """Store the default letter for a house that has none (so beheer can edit it), audited."""
+def ensure_letter_template(
+    house: House, *, actor: User | None = None, values: dict[str, str] | None = None
+) -> LetterTemplate:
+    """Store the default letter for a house that has none (so beheer can edit it), audited.
+    `values` fill in the house's own fields (the demo's fictitious municipality)."""
     stored = LetterTemplate.objects.filter(house=house).first()
     if stored is not None:
         return stored
@@ -75,7 +84,7 @@ def ensure_letter_template(house: House, *, actor: User | None = None) -> Letter
         LetterTemplate,
         actor=actor,
         action="lettertemplate.created",
-        values=_default_letter(house),
+        values={**_default_letter(house), **(values or {})},
         mode="names",
     )
 

@@ -35,6 +35,7 @@ from ketenregie.pga.forms import (
     ClosingConversationForm,
     EscalateForm,
     InformingForm,
+    LetterForm,
     ReopenForm,
     ResolveSignalForm,
     SignalForm,
@@ -62,6 +63,7 @@ def _page(
     informing_form: InformingForm | None = None,
     conversation_form: StartConversationForm | None = None,
     status: int = 200,
+    letter_form: LetterForm | None = None,
 ) -> HttpResponse:
     manage = can_manage_case(request.user, case)
     context: dict[str, Any] = {
@@ -80,6 +82,13 @@ def _page(
         )
         context["conversation_form"] = conversation_form or StartConversationForm(
             initial={"on_date": today()}
+        )
+        # The procesregisseur is the person's first contact unless they name someone else.
+        context["letter_form"] = letter_form or LetterForm(
+            initial={
+                "contact_name": request.user.get_full_name(),
+                "contact_details": request.user.email,
+            }
         )
     audit.record("pga.informing_viewed", actor=request.user, case_id=case.pk, purpose="start PGA")
     return TemplateResponse(request, "pga/informing.html", context, status=status)
@@ -147,10 +156,17 @@ def letter(request: AuthedRequest, case_id: int) -> HttpResponse:
     informing the person (shown on the timeline), so only an explicit click records it,
     never a prefetch or a reload (GET is safe)."""
     case = _managed(request, case_id)
-    from ketenregie.pga.letter import letter_pdf
+    from ketenregie.pga.letter import LetterDetails, letter_pdf
 
+    form = LetterForm(request.POST)
+    if not form.is_valid():
+        return _page(request, case, letter_form=form)
     try:
-        pdf = letter_pdf(case)
+        pdf = letter_pdf(case, LetterDetails(**form.cleaned_data))
+    except ValidationError as exc:
+        # The house's template is incomplete: said on the form, the typed values kept.
+        form.add_error(None, exc)
+        return _page(request, case, letter_form=form)
     except Exception:  # noqa: BLE001 - a PDF failure must not become a blank 500
         log.exception("Informatiebrief niet gemaakt voor casus %s", case.pk)
         messages.error(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ketenregie.accounts.models import House, Organisation
 from ketenregie.cases.models import Case, LifeDomain
 from ketenregie.core.models import VersionedModel
+from ketenregie.core.templatetags.dates import short_date
 from ketenregie.core.timeutil import today
 
 MINUTES_DEADLINE_DAYS = 7
@@ -121,7 +122,7 @@ class Meeting(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%d-%m-%Y}"
+        return f"{self.get_kind_display()} {short_date(self.starts_at)}"
 
     @property
     def minutes_due(self) -> dt.date:

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from ketenregie.accounts.models import House, Region, RoleAssignment, User
 from ketenregie.accounts.roles import Role
@@ -13,6 +14,9 @@ from ketenregie.audit.verify import verify_chain
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, HouseholdMember, Person
 from ketenregie.cases.workflow import Status
 from ketenregie.core.bsn import is_valid_bsn
+from ketenregie.demo.generator import PROBLEM_TEXTS
+from ketenregie.demo.reference import LOCAL_USERS
+from ketenregie.intake.models import Feedback, Referral, ReferralProblem
 from ketenregie.pga.models import Transfer
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +42,41 @@ def test_load_demo_covers_everything() -> None:
     assert problem is None and checked > 500
     # Opgeschaald exists only for the local PGA.
     assert not Case.objects.filter(status=Status.OPGESCHAALD, house__kind="zvh").exists()
+    _reads_like_a_real_region()
+
+
+def _reads_like_a_real_region() -> None:
+    """Issue 12: problems match their life domain, local professionals stay in their part
+    of the province, case numbers follow their year, referred-elsewhere referrals (and
+    those without a PGA) have their feedback."""
+    problems = ReferralProblem.objects.select_related("domain")
+    assert problems.exists()
+    for problem in problems:
+        assert problem.description in PROBLEM_TEXTS[problem.domain.name], problem.description
+    for m in CaseMembership.objects.filter(user__isnull=False).select_related("user", "case"):
+        houses = LOCAL_USERS.get(m.user.username)
+        assert houses is None or m.case.code.split("-")[0] in houses, (m.user, m.case.code)
+    # No house's own organisation on another house's case.
+    for m in CaseMembership.objects.filter(
+        organisation__name__in=[h.name for h in House.objects.all()]
+    ):
+        assert m.organisation.name == m.case.house.name, (m.organisation, m.case.code)
+    for referral in Referral.objects.select_related("referrer", "case"):
+        houses = LOCAL_USERS.get(referral.referrer.username)
+        assert houses is None or referral.case.code.split("-")[0] in houses
+    years = {
+        int(code.split("-")[1]) == timezone.localdate(created).year
+        for code, created in Case.objects.values_list("code", "created_at")
+    }
+    assert years == {True}
+    # Last year's cases exist, so numbering per year is actually exercised.
+    assert Case.objects.filter(code__contains=f"-{timezone.localdate().year - 1}-").exists()
+    told = set(Feedback.objects.values_list("case_id", "message"))
+    for status, words in ((Status.DOORVERWEZEN, "doorverwezen"), (Status.GEEN_PGA, "geen PGA")):
+        cases = list(Case.objects.filter(status=status).values_list("pk", flat=True))
+        assert cases
+        for pk in cases:
+            assert any(c == pk and words in message for c, message in told), (status, pk)
 
 
 def test_demo_logins_print_otpauth_for_every_user() -> None:

@@ -122,7 +122,12 @@ def test_pages_of_a_generated_case_open_for_its_procesregisseur(generated: str) 
 
 
 def test_intake_pages_open_for_chair_referrer_and_partner(generated: str) -> None:
-    case = Case.objects.filter(status=Status.AANGEMELD).select_related("created_by").first()
+    # A referrer who can log in: generated colleagues have no password and no second factor.
+    case = (
+        Case.objects.filter(status=Status.AANGEMELD, created_by__is_demo=True)
+        .select_related("created_by")
+        .first()
+    )
     assert case is not None and case.created_by is not None
     chair = RoleAssignment.objects.get(role=Role.TRIAGEVOORZITTER, house=case.house).user
     _all_open(chair, [reverse("screening_list"), reverse("triage_list")])

@@ -145,14 +145,20 @@ def _invite_referrer(item: AgendaItem) -> None:
     referral = item.referral
     start, end = slot_of(item)
     path = reverse("referral_detail", args=[referral.case_id])
-    ics = meeting_ics(
-        uid=f"triage-{item.meeting_id}-{referral.case_id}@ketenregie",
-        start=start,
-        end=end,
-        summary=f"Integrale triage {item.meeting.house.name}: casus {referral.case.code}",
-        location=item.meeting.house.name + " (of online)",
-        url=absolute_url(path),
-    )
+    url = absolute_url(path)
+
+    def ics(address: str) -> bytes:
+        return meeting_ics(
+            uid=f"triage-{item.meeting_id}-{referral.case_id}@ketenregie",
+            start=start,
+            end=end,
+            summary=f"Integrale triage {item.meeting.house.name}: casus {referral.case.code}",
+            location=item.meeting.house.name + " (of online)",
+            url=url,
+            organizer_name=item.meeting.house.name,
+            attendee=address,
+        )
+
     send_link_mail(
         [referral.referrer.email],
         subject=_("uitnodiging integrale triage"),

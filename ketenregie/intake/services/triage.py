@@ -21,6 +21,7 @@ from ketenregie.cases.models import (
     CaseRole,
 )
 from ketenregie.cases.workflow import SCREENING_STATUSES, Status
+from ketenregie.core.templatetags.dates import long_date
 from ketenregie.core.timeutil import today
 from ketenregie.intake.models import (
     AgendaItem,
@@ -322,7 +323,7 @@ def _move_waiting_referrals(locked: TriageMeeting, nxt: TriageMeeting, *, actor:
         _feedback(
             ref,
             _("De triage van %(oud)s vervalt; uw aanmelding wordt besproken op %(nieuw)s.")
-            % {"oud": locked.date.strftime("%d-%m-%Y"), "nieuw": format_meeting(nxt)},
+            % {"oud": long_date(locked.date), "nieuw": format_meeting(nxt)},
             subject=_("triage verplaatst"),
         )
 
@@ -351,7 +352,7 @@ def _move_open_items(
         _feedback(
             item.referral,
             _("De triage van %(oud)s vervalt; uw casus staat nu op de agenda van %(nieuw)s.")
-            % {"oud": locked.date.strftime("%d-%m-%Y"), "nieuw": format_meeting(nxt)},
+            % {"oud": long_date(locked.date), "nieuw": format_meeting(nxt)},
             subject=_("triage verplaatst"),
         )
         _invite_referrer(new_item)

@@ -33,6 +33,9 @@ def test_beheerder_creates_and_lists_a_letter_template(client: Client) -> None:
             "body": "Beste {naam},",
             "signatory_name": "A. de Burgemeester",
             "signatory_title": "Burgemeester",
+            "municipality": "Gemeente Noord",
+            "privacy_contact": "privacy@noord.example.invalid",
+            "complaint_route": "Bij het college van Noord.",
         },
     )
     assert resp.status_code == 302
@@ -46,3 +49,24 @@ def test_beheerder_creates_and_lists_a_letter_template(client: Client) -> None:
 def test_other_roles_do_not_reach_the_letter_templates(client: Client) -> None:
     client.force_login(UserFactory(roles=[(Role.PROCESREGISSEUR, HouseFactory())]))
     assert client.get(reverse("manage_list", args=["brieven"])).status_code == 403
+
+
+def test_a_letter_template_needs_municipality_privacy_contact_and_complaint_route(
+    client: Client,
+) -> None:
+    house = HouseFactory(name="Huis Zuid")
+    client.force_login(UserFactory(roles=[(Role.BEHEERDER, None)]))
+    resp = client.post(
+        reverse("manage_create", args=["brieven"]),
+        {
+            "house": house.pk,
+            "letterhead": "Huis Zuid",
+            "body": "Geachte {naam},",
+            "signatory_name": "A. de Burgemeester",
+            "signatory_title": "Burgemeester van Zuid",
+        },
+    )
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert html.count("Dit veld is verplicht.") == 3
+    assert not LetterTemplate.objects.filter(house=house).exists()

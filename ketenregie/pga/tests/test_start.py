@@ -124,23 +124,101 @@ def test_execution_needs_informing_and_start_conversation(started: dict[str, Any
     assert case.status == Status.IN_UITVOERING
 
 
-def test_letter_pdf_contains_the_case_data(client: Client, started: dict[str, Any]) -> None:
+HOUSE_LETTER = {
+    "municipality": "Gemeente Noordstad",
+    "letterhead": "Zorg- en Veiligheidshuis Noordstad",
+    "signatory_name": "drs. K.L. Voorbeeld",
+    "signatory_title": "Burgemeester van Noordstad",
+    "privacy_contact": "Functionaris gegevensbescherming, privacy@noordstad.example.invalid",
+    "complaint_route": "Schriftelijk bij het college van Noordstad; daarna de Nationale ombudsman.",
+}
+
+
+def _letter_post(**overrides: str) -> dict[str, str]:
+    return {
+        "contact_name": "Femke de Contactpersoon",
+        "contact_details": "045 000 11 22",
+        "conversation_date": (today() + dt.timedelta(days=7)).isoformat(),
+        "conversation_time": "10:30",
+        "conversation_place": "Het Zorg- en Veiligheidshuis, Stationsplein 1",
+        **overrides,
+    }
+
+
+def _pdf_text(content: bytes) -> str:
+    raw = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(content)).pages)
+    return " ".join(raw.split())
+
+
+def test_letter_pdf_is_a_real_letter(client: Client, started: dict[str, Any]) -> None:
+    """Municipality, signatory and function, contact person, date and place of the start
+    conversation, privacy contact and complaint route (issue 12)."""
     case = started["case"]
+    services.ensure_letter_template(case.house, values=HOUSE_LETTER)
     client.force_login(started["regisseur"])
-    resp = client.post(reverse("pga_letter", args=[case.pk]))
+    resp = client.post(reverse("pga_letter", args=[case.pk]), _letter_post())
     assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
-    raw = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(resp.content)).pages)
-    text = " ".join(raw.split())
+    text = _pdf_text(resp.content)
     assert case.person.full_name in text and case.code in text and case.house.name in text
     assert "Wet gegevensverwerking" in text
+    when = today() + dt.timedelta(days=7)
+    for expected in (
+        "Gemeente Noordstad",
+        "drs. K.L. Voorbeeld",
+        "Burgemeester van Noordstad",
+        "Femke de Contactpersoon",
+        "045 000 11 22",
+        f"{when.day} ",
+        "om 10:30 uur, Het Zorg- en Veiligheidshuis, Stationsplein 1",
+        "privacy@noordstad.example.invalid",
+        "Nationale ombudsman",
+    ):
+        assert expected in text, expected
+    assert "De burgemeester Burgemeester" not in text
     assert AuditEvent.objects.filter(action="pga.letter_downloaded", case_id=case.pk).exists()
-    # Printing uses the default letter without storing it.
-    assert not LetterTemplate.objects.filter(house=case.house).exists()
     client.force_login(started["partner"])
-    assert client.post(reverse("pga_letter", args=[case.pk])).status_code == 403
+    assert client.post(reverse("pga_letter", args=[case.pk]), _letter_post()).status_code == 403
     # Opening the letter's address records nothing: the step is the explicit POST.
     client.force_login(started["regisseur"])
     assert client.get(reverse("pga_letter", args=[case.pk])).status_code == 405
+
+
+def test_a_letter_from_an_incomplete_template_is_refused_on_the_page(
+    client: Client, started: dict[str, Any]
+) -> None:
+    case = started["case"]
+    client.force_login(started["regisseur"])
+    resp = client.post(reverse("pga_letter", args=[case.pk]), _letter_post())
+    html = resp.content.decode()
+    assert resp.status_code == 200 and resp["Content-Type"].startswith("text/html")
+    assert "nog niet compleet" in html and "gemeente" in html and "klachtroute" in html
+    # The typed values are kept; printing stored nothing and recorded no download.
+    assert "Femke de Contactpersoon" in html
+    assert not LetterTemplate.objects.filter(house=case.house).exists()
+    assert not AuditEvent.objects.filter(action="pga.letter_downloaded").exists()
+
+
+def test_the_letter_needs_the_start_conversation_and_a_contact(
+    client: Client, started: dict[str, Any]
+) -> None:
+    case = started["case"]
+    services.ensure_letter_template(case.house, values=HOUSE_LETTER)
+    client.force_login(started["regisseur"])
+    resp = client.post(
+        reverse("pga_letter", args=[case.pk]),
+        _letter_post(
+            contact_name="",
+            conversation_place="",
+            conversation_date=(today() - dt.timedelta(days=1)).isoformat(),
+        ),
+    )
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "text/html" in resp["Content-Type"]
+    assert "Het startgesprek kan niet in het verleden liggen" in html
+    assert html.count("Dit veld is verplicht.") >= 2
+    # The page offers the procesregisseur as contact person by default.
+    page = client.get(reverse("pga_informing", args=[case.pk])).content.decode()
+    assert started["regisseur"].get_full_name() in page
 
 
 def test_the_default_letter_is_stored_once_and_audited(started: dict[str, Any]) -> None:
@@ -158,12 +236,14 @@ def test_pdf_failure_keeps_the_page(
 ) -> None:
     import ketenregie.pga.letter as letter
 
-    def broken(case: Case) -> bytes:
+    def broken(case: Case, details: Any) -> bytes:
         raise OSError("geen fonts")
 
     monkeypatch.setattr(letter, "letter_pdf", broken)
     client.force_login(started["regisseur"])
-    resp = client.post(reverse("pga_letter", args=[started["case"].pk]), follow=True)
+    resp = client.post(
+        reverse("pga_letter", args=[started["case"].pk]), _letter_post(), follow=True
+    )
     assert "De brief kon niet worden gemaakt" in resp.content.decode()
 
 

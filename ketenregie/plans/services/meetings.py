@@ -22,6 +22,7 @@ from ketenregie.cases.models import Case, CaseMembership, CaseRole, ended_before
 from ketenregie.cases.workflow import Status
 from ketenregie.core.ics import meeting_ics
 from ketenregie.core.mail import absolute_url, send_link_mail
+from ketenregie.core.templatetags.dates import weekday_datetime
 from ketenregie.plans.models import (
     CasusregisseurAgreement,
     Meeting,
@@ -42,15 +43,21 @@ def _meeting_label(meeting: Meeting) -> str:
 
 def _invite(meeting: Meeting, users: Iterable[User], *, update: bool = False) -> None:
     path = reverse("meeting_detail", args=[meeting.pk])
-    ics = meeting_ics(
-        uid=f"ketenregie-overleg-{meeting.pk}@ketenregie",
-        start=meeting.starts_at,
-        end=meeting.ends_at,
-        summary=_meeting_label(meeting),
-        location=meeting.location,
-        url=absolute_url(path),
-    )
-    when = timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y %H:%M")
+    url = absolute_url(path)
+
+    def ics(address: str) -> bytes:
+        return meeting_ics(
+            uid=f"ketenregie-overleg-{meeting.pk}@ketenregie",
+            start=meeting.starts_at,
+            end=meeting.ends_at,
+            summary=_meeting_label(meeting),
+            location=meeting.location,
+            url=url,
+            organizer_name=meeting.house.name,
+            attendee=address,
+        )
+
+    when = weekday_datetime(meeting.starts_at)
     send_link_mail(
         [u.email for u in users],
         subject=_("gewijzigde uitnodiging casusoverleg")

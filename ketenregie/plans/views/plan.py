@@ -25,6 +25,7 @@ from ketenregie.cases.models import Case
 from ketenregie.cases.queries import household_of
 from ketenregie.core.forms import apply_service, check_free_text
 from ketenregie.core.http import AuthedRequest
+from ketenregie.core.templatetags.dates import short_date
 from ketenregie.core.timeutil import today
 from ketenregie.core.values import show_value
 from ketenregie.plans import services
@@ -72,7 +73,7 @@ def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, A
         "domeinen": {s.domain.name: {"score": s.score} for s in scores},
     }
     series = domain_series(
-        [(f"v{v.number} {v.adopted_at:%d-%m-%Y}", v.content) for v in versions],
+        [(f"v{v.number} {short_date(v.adopted_at)}", v.content) for v in versions],
         ("werkversie", current),
     )
     agreements = list(

@@ -33,7 +33,7 @@ from ketenregie.plans.models import (
 TEXTAREA = {"rows": 3}
 
 
-class ByOrganisationIterator(ModelChoiceIterator):
+class ByOrganisationIterator(ModelChoiceIterator):  # type: ignore[type-arg]
     """People offered grouped by their organisation (optgroups): the organisations the
     field names in `first_organisations` first (say, those the triage invited), then the
     others alphabetically. A flat list of every person of every partner is unreadable."""
@@ -46,7 +46,7 @@ class ByOrganisationIterator(ModelChoiceIterator):
             groups.setdefault((obj.organisation_id, str(obj.organisation)), []).append(
                 self.choice(obj)
             )
-        first = getattr(self.field, "first_organisations", frozenset())
+        first: frozenset[int] = getattr(self.field, "first_organisations", frozenset())
         for key in sorted(groups, key=lambda k: (k[0] not in first, k[1])):
             yield (key[1], groups[key])
 
@@ -288,6 +288,10 @@ class GoalReachedForm(StyledFormMixin, forms.Form):
 
 
 class MeetingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    default_error_messages = {
+        "invalid_choice": _("Kies een overleg van deze casus dat begonnen is."),
+    }
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_kind_display()} {date_format(timezone.localtime(obj.starts_at), 'j F Y')}"
 

@@ -247,4 +247,4 @@ def test_an_action_is_not_agreed_in_a_meeting_to_come_cancelled_or_of_another_ca
         },
     )
     assert resp.status_code == 200 and not Action.objects.exists()
-    assert "Selecteer een geldige keuze" in resp.content.decode()
+    assert "Kies een overleg van deze casus dat begonnen is." in resp.content.decode()

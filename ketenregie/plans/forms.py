@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import Organisation, User
 from ketenregie.core.forms import (
+    WIDGET_CLASSES,
     DateInput,
     IdsChoiceField,
     StyledFormMixin,
@@ -74,6 +75,14 @@ class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     """Checkboxes in a fieldset per organisation (the groups of ByOrganisationIterator)."""
 
     template_name = "plans/widgets/grouped_checkboxes.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        # The styling mixin matches widget classes exactly: style these as checkboxes.
+        super().__init__(
+            {"class": WIDGET_CLASSES[forms.CheckboxSelectMultiple], "data-styled": "1"}
+            | (attrs or {}),
+            choices,
+        )
 
 
 def case_workers() -> QuerySet[User]:

@@ -599,8 +599,11 @@ def test_journey_3_chair_runs_the_weekly_triage(page: Page, demo: Any) -> None:
             "organisation__name", flat=True
         )
     )
-    for name in fixed:  # all fixed partners are proposed
-        expect(page.get_by_label(name, exact=True)).to_be_checked()
+    for name in fixed:  # need to know: no partner is proposed by default
+        expect(page.get_by_label(name, exact=True)).not_to_be_checked()
+    chosen = sorted(fixed)[:3]  # the chair ticks whom the case needs
+    for name in chosen:
+        page.get_by_label(name, exact=True).check()
     incidental = page.get_by_role("group", name="Incidentele deelnemer 1")
     incidental.get_by_label("Organisatie").select_option(label="Woningcorporatie Zuid (demo)")
     incidental.get_by_label("Rechtvaardiging").select_option("expertise")
@@ -613,7 +616,14 @@ def test_journey_3_chair_runs_the_weekly_triage(page: Page, demo: Any) -> None:
     assert CaseMembership.objects.filter(
         case=case, role=CaseRole.PROCESREGISSEUR, user=procesregisseur
     ).exists()
-    assert Invitee.objects.filter(case=case, incidental=False).count() == len(fixed)
+    assert (
+        sorted(
+            Invitee.objects.filter(case=case, incidental=False).values_list(
+                "organisation__name", flat=True
+            )
+        )
+        == chosen
+    )
     inv = Invitee.objects.get(case=case, incidental=True)
     assert inv.organisation.name == "Woningcorporatie Zuid (demo)"
     assert inv.justification == Invitee.Justification.EXPERTISE

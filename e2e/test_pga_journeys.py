@@ -20,8 +20,10 @@ from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
 from e2e.conftest import assert_accessible, log_in, shot, totp_code
+from ketenregie.accounts.access import active_case_workers
 from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.accounts.roles import Role
+from ketenregie.audit.models import AuditEvent
 from ketenregie.cases import services as case_services
 from ketenregie.cases.access import active_memberships, get_case_for, handover_successors
 from ketenregie.cases.defaults import ensure_life_domains
@@ -33,7 +35,7 @@ from ketenregie.cases.models import (
     LifeDomain,
 )
 from ketenregie.cases.workflow import Status
-from ketenregie.intake.models import Referral
+from ketenregie.intake.models import Invitee, Referral
 from ketenregie.pga import services as pga_services
 from ketenregie.pga.models import (
     Closing,
@@ -365,15 +367,48 @@ def test_journey_5_first_case_meeting_and_integrated_plan(page: Page, demo: Any)
     )
     domains = list(LifeDomain.objects.filter(is_active=True).order_by("pk"))
     used: set[str] = set()
+    # What the triage decided (journey 3): a fixed partner and an incidental one, justified.
+    police = Organisation.objects.get(name="Politie, eenheid Limburg")
+    housing = Organisation.objects.get(name="Woningcorporatie Zuid (demo)")
+    Invitee.objects.filter(case=case).delete()
+    Invitee.objects.create(
+        case=case, organisation=police, justification=Invitee.Justification.FIXED
+    )
+    Invitee.objects.create(
+        case=case,
+        organisation=housing,
+        incidental=True,
+        justification=Invitee.Justification.EXPERTISE,
+        explanation="Huurachterstand en dreigende ontruiming.",
+    )
+    triage_invited = list(
+        case_workers().filter(
+            organisation__in=[police, housing], pk__in=active_case_workers().values("pk")
+        )
+    )
+    assert triage_invited
 
-    # --- The procesregisseur plans the first case meeting and invites the team.
+    # --- The procesregisseur plans the first case meeting: the team and the triage's
+    # invitees are ticked; the house's other partners are offered per organisation.
     _log_in_once_per_code(page, base, "pr.parkstad", used)
     page.goto(f"{base}/casussen/{case.pk}/")
     page.get_by_role("link", name="Casusoverleg plannen").click()
     expect(page.get_by_role("heading", name="Casusoverleg plannen")).to_be_visible()
-    for member in team:  # the team is invited by default
+    invited = page.locator("section").filter(
+        has=page.get_by_role("heading", name="Uitgenodigd door de triage")
+    )
+    expect(invited).to_contain_text("Woningcorporatie Zuid (demo): benodigde expertise")
+    expect(invited).to_contain_text("Huurachterstand en dreigende ontruiming.")
+    for member in team + triage_invited:  # the team and the triage's choice are invited
         expect(page.get_by_label(_label(member), exact=True)).to_be_checked()
     expect(page.get_by_label(_label(adviser), exact=True)).not_to_be_checked()
+    group = page.get_by_role("group", name="Woningcorporatie Zuid (demo)", exact=True)
+    expect(group.get_by_role("checkbox")).to_have_count(
+        len([u for u in triage_invited if u.organisation_id == housing.pk])
+    )
+    # Only the house's partners: another region's staff is not offered.
+    venlo = Organisation.objects.get(name="Gemeente Venlo")
+    expect(page.get_by_role("group", name=venlo.name, exact=True)).to_have_count(0)
     assert_accessible(page)
     shot(page, "j5-01-plan-meeting")
     expect(page.locator("#id_kind")).to_have_value(Meeting.Kind.FIRST)
@@ -476,6 +511,30 @@ def test_journey_5_first_case_meeting_and_integrated_plan(page: Page, demo: Any)
     actions = page.locator("#action_form table")
     expect(actions).to_contain_text("Aanmelden bij schuldhulpverlening.")
     expect(actions).to_contain_text(new_casus.get_full_name())
+
+    # During the meeting the plan is drawn up too: an action added on the plan page
+    # belongs to the meeting it is held in and lands on its action list.
+    page.locator(".kr-page-head").get_by_role("link", name="Plan van aanpak").click()
+    expect(page.get_by_role("heading", name="Integraal plan van aanpak")).to_be_visible()
+    # Viewing starts nothing: the procesregisseur starts the plan with the button.
+    expect(page.get_by_text("nog geen plan van aanpak gestart")).to_be_visible()
+    page.get_by_role("button", name="Plan van aanpak starten").click()
+    _message(page, "Plan van aanpak gestart.")
+    _open(page.locator("#action_form"), "Actie toevoegen")
+    plan_action = _form(page, "Actie toevoegen")
+    expect(plan_action.get_by_label("Afgesproken in overleg")).to_have_value(str(meeting.pk))
+    plan_action.get_by_label("Wat").fill("Huisbezoek met de woningcorporatie plannen.")
+    plan_action.get_by_label("Door wie (persoon)").select_option(label=_label(new_casus))
+    plan_action.get_by_label("Uiterlijk").fill(action_due.isoformat())
+    plan_action.get_by_role("button", name="Actie toevoegen").click()
+    _message(page, "Actie toegevoegd.")
+    row = page.locator("#action_form tr", has_text="Huisbezoek met de woningcorporatie")
+    row.get_by_role("link", name=re.compile("^Afgesproken in het eerste casusoverleg van")).click()
+    expect(page.get_by_role("heading", name="Eerste casusoverleg")).to_be_visible()
+    actions = page.locator("#action_form table")
+    expect(actions).to_contain_text("Aanmelden bij schuldhulpverlening.")
+    expect(actions).to_contain_text("Huisbezoek met de woningcorporatie plannen.")
+    expect(page.locator("#send_form")).to_contain_text("de actielijst (2 acties)")
     assert_accessible(page)
     shot(page, "j5-05-meeting-held")
     mail.outbox.clear()
@@ -488,17 +547,23 @@ def test_journey_5_first_case_meeting_and_integrated_plan(page: Page, demo: Any)
     assert all("schuldhulpverlening" not in m.body for m in sent)
     meeting.refresh_from_db()
     assert meeting.minutes_sent_at is not None and _today() <= due
+    # The minutes went out with the meeting's action list: both actions.
+    sent_event = AuditEvent.objects.filter(action="meeting.minutes_sent").latest("pk")
+    assert sent_event.data["acties"] == sorted(
+        Action.objects.filter(case=case).values_list("pk", flat=True)
+    )
+    assert len(sent_event.data["acties"]) == 2
     shot(page, "j5-06-minutes-sent")
 
     # --- The plan: casusregisseur, joint goal, scores, a strength, a goal; adopt.
-    page.get_by_role("link", name="Plan van aanpak").click()
+    page.locator(".kr-page-head").get_by_role("link", name="Plan van aanpak").click()
     expect(page.get_by_role("heading", name="Integraal plan van aanpak")).to_be_visible()
-    # Viewing starts nothing: the procesregisseur starts the plan with the button.
-    expect(page.get_by_text("nog geen plan van aanpak gestart")).to_be_visible()
-    page.get_by_role("button", name="Plan van aanpak starten").click()
-    _message(page, "Plan van aanpak gestart.")
     _open(page, "Casusregisseur vastleggen")
     casus_form = _form(page, "Casusregisseur vastleggen")
+    # The procesregisseur chairs independently: not offered as casusregisseur.
+    expect(
+        casus_form.locator("#casusregisseur_casusregisseur option", has_text=_label(regisseur))
+    ).to_have_count(0)
     casus_form.locator("#casusregisseur_casusregisseur").select_option(label=_label(new_casus))
     for member in (regisseur, new_casus):
         casus_form.get_by_label(_label(member), exact=True).check()

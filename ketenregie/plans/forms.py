@@ -8,11 +8,14 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import Organisation, User
 from ketenregie.core.forms import (
+    WIDGET_CLASSES,
     DateInput,
     IdsChoiceField,
     StyledFormMixin,
@@ -31,14 +34,55 @@ from ketenregie.plans.models import (
 TEXTAREA = {"rows": 3}
 
 
+class ByOrganisationIterator(ModelChoiceIterator):  # type: ignore[type-arg]
+    """People offered grouped by their organisation (optgroups): the organisations the
+    field names in `first_organisations` first (say, those the triage invited), then the
+    others alphabetically. A flat list of every person of every partner is unreadable."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[tuple[int, str], list[Any]] = {}
+        for obj in self.queryset:
+            groups.setdefault((obj.organisation_id, str(obj.organisation)), []).append(
+                self.choice(obj)
+            )
+        first: frozenset[int] = getattr(self.field, "first_organisations", frozenset())
+        for key in sorted(groups, key=lambda k: (k[0] not in first, k[1])):
+            yield (key[1], groups[key])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    iterator = ByOrganisationIterator
+    first_organisations: frozenset[int] = frozenset()
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_full_name()} ({obj.organisation})"
 
 
 class UsersChoiceField(IdsChoiceField):
+    iterator = ByOrganisationIterator
+    first_organisations: frozenset[int] = frozenset()
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_full_name()} ({obj.organisation})"
+
+
+class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes in a fieldset per organisation (the groups of ByOrganisationIterator)."""
+
+    template_name = "plans/widgets/grouped_checkboxes.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        # The styling mixin matches widget classes exactly: style these as checkboxes.
+        super().__init__(
+            {"class": WIDGET_CLASSES[forms.CheckboxSelectMultiple], "data-styled": "1"}
+            | (attrs or {}),
+            choices,
+        )
 
 
 def case_workers() -> QuerySet[User]:
@@ -66,8 +110,11 @@ class MeetingForm(StyledFormMixin, forms.Form):
     participants = UsersChoiceField(
         label=_("Deelnemers"),
         queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Zij krijgen een uitnodiging per e-mail met een link en een agenda-bestand."),
+        widget=GroupedCheckboxSelectMultiple,
+        help_text=_(
+            "Zij krijgen een uitnodiging per e-mail met een link en een agenda-bestand. "
+            "Per organisatie; alleen mensen van de partners van het huis en van het casusteam."
+        ),
     )
     person_invited = forms.BooleanField(
         label=_("De betrokkene wordt uitgenodigd"), required=False, initial=True
@@ -78,10 +125,19 @@ class MeetingForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs=TEXTAREA),
     )
 
-    def __init__(self, *args: Any, kinds: Sequence[str], people: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kinds: Sequence[str],
+        people: Any,
+        first_organisations: frozenset[int] = frozenset(),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [c for c in Meeting.Kind.choices if c[0] in kinds]  # type: ignore[attr-defined]
-        self.fields["participants"].queryset = people  # type: ignore[attr-defined]
+        participants = self.fields["participants"]
+        participants.first_organisations = first_organisations  # type: ignore[attr-defined]
+        participants.queryset = people  # type: ignore[attr-defined]
         if kinds == [Meeting.Kind.MONITORING]:
             del self.fields["person_invited"]
             del self.fields["person_not_invited_reason"]
@@ -187,9 +243,10 @@ class CasusregisseurForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["casusregisseur"].queryset = people  # type: ignore[attr-defined]
+        # Who agrees: the whole team; who can be chosen: not the procesregisseur.
+        self.fields["casusregisseur"].queryset = candidates  # type: ignore[attr-defined]
         self.fields["agreed_by"].queryset = people  # type: ignore[attr-defined]
 
 
@@ -243,6 +300,15 @@ class GoalReachedForm(StyledFormMixin, forms.Form):
     reached = forms.ChoiceField(label=_("Bereikt"), choices=Goal.Reached.choices)
 
 
+class MeetingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    default_error_messages = {
+        "invalid_choice": _("Kies een overleg van deze casus dat begonnen is."),
+    }
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_kind_display()} {date_format(timezone.localtime(obj.starts_at), 'j F Y')}"
+
+
 class ActionForm(StyledFormMixin, forms.Form):
     id_prefix = "action"
 
@@ -260,14 +326,28 @@ class ActionForm(StyledFormMixin, forms.Form):
     )
     due_date = forms.DateField(label=_("Uiterlijk"), widget=DateInput())
     goal = forms.ModelChoiceField(label=_("Bij doel"), queryset=Goal.objects.none(), required=False)
+    meeting = MeetingChoiceField(
+        label=_("Afgesproken in overleg"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label=_("Niet in een overleg"),
+        help_text=_("Dan staat de actie op de actielijst van dat overleg en in het verslag."),
+    )
 
-    def __init__(self, *args: Any, people: Any, goals: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, people: Any, goals: Any = None, meetings: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner_user"].queryset = people  # type: ignore[attr-defined]
         if goals is None:
             del self.fields["goal"]
         else:
             self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
+        # On the meeting's own page the meeting is given; on the plan page it is chosen.
+        if meetings is None:
+            del self.fields["meeting"]
+        else:
+            self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
 
 
 class ActionReportForm(StyledFormMixin, forms.Form):

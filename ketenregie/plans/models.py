@@ -31,6 +31,25 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         """The case's first case meeting, unless it was cancelled (then a new first one)."""
         return self.live().filter(case_id=case_id, kind=Meeting.Kind.FIRST)
 
+    def begun_of(self, case_id: int) -> MeetingQuerySet:
+        """The case's meetings that have begun and were not cancelled: those in which an
+        action can have been agreed, the latest first."""
+        return (
+            self.live()
+            .filter(case_id=case_id, starts_at__lte=timezone.now())
+            .order_by("-starts_at", "-pk")
+        )
+
+    def current_of(self, case_id: int) -> Meeting | None:
+        """The meeting the case is in now: begun, minutes not sent, within the week the
+        minutes are due. Actions added on the plan meanwhile belong to its action list."""
+        since = timezone.now() - dt.timedelta(days=MINUTES_DEADLINE_DAYS)
+        return (
+            self.begun_of(case_id)
+            .filter(minutes_sent_at__isnull=True, starts_at__gte=since)
+            .first()
+        )
+
     def kinds_to_plan(self, case_id: int) -> list[str]:
         """The kinds a case meeting may be planned as: one first meeting, then incidental."""
         if self.first_of(case_id).exists():
@@ -156,6 +175,10 @@ class Meeting(VersionedModel):
     @property
     def minutes_late(self) -> bool:
         return self.minutes_late_on(today())
+
+    @property
+    def has_begun(self) -> bool:
+        return self.starts_at <= timezone.now()
 
     @property
     def minutes_pending(self) -> bool:

@@ -160,9 +160,8 @@ def triage_attendance(request: AuthedRequest, item_id: int) -> HttpResponse:
 def triage_outcome(request: AuthedRequest, item_id: int) -> HttpResponse:
     item = _chair_item(request, item_id)
     house = item.meeting.house
+    # Need to know: no partner is invited by default; the chair ticks whom the case needs.
     form = OutcomeForm(request.POST or None, house=house)
-    if request.method == "GET":
-        form.initial["fixed_invitees"] = list(form.fields["fixed_invitees"].queryset)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         incidental = [

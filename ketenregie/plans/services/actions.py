@@ -50,7 +50,13 @@ def _action_errors(
     if goal is not None and goal.plan.case_id != case.pk:
         errors["goal"] = _("Dit doel hoort bij een andere casus.")
     if meeting is not None and meeting.case_id != case.pk:
-        errors["what"] = _("Dit overleg hoort bij een andere casus.")
+        errors["meeting"] = _("Dit overleg hoort bij een andere casus.")
+    elif meeting is not None and (meeting.is_cancelled or not meeting.has_begun):
+        # An action is agreed in a meeting that took place, not in one still to come.
+        errors["meeting"] = _(
+            "In dit overleg kan de actie niet zijn afgesproken: het is nog niet begonnen "
+            "of het is vervallen."
+        )
     if owner_user is not None:
         if owner_organisation is not None and owner_user.organisation_id != owner_organisation.pk:
             errors["owner_user"] = _("Deze persoon werkt niet bij de gekozen organisatie.")

@@ -35,6 +35,15 @@ if TYPE_CHECKING:
     from ketenregie.accounts.models import House, User
 
 
+def procesregisseur_ids(case_id: int) -> set[int]:
+    """Who is procesregisseur of the case today: never its casusregisseur as well."""
+    return set(
+        case_team(case_id)
+        .filter(role=CaseRole.PROCESREGISSEUR, user__isnull=False)
+        .values_list("user_id", flat=True)
+    )
+
+
 def _meeting_label(meeting: Meeting) -> str:
     if meeting.case is not None:
         return f"{meeting.get_kind_display()} casus {meeting.case.code}"
@@ -455,7 +464,13 @@ def send_minutes(meeting: Meeting, *, actor: User) -> Meeting:
         actor=actor,
         case_id=locked.case_id,
         obj=locked,
-        data={"ontvangers": len(recipients), "op_tijd": on_time, "eerste_keer": first_time},
+        data={
+            "ontvangers": len(recipients),
+            "op_tijd": on_time,
+            "eerste_keer": first_time,
+            # The action list that goes with the minutes: the actions agreed in it.
+            "acties": sorted(locked.actions.values_list("pk", flat=True)),
+        },
     )
     send_link_mail(
         recipients,
@@ -484,6 +499,12 @@ def agree_casusregisseur(
         errors["casusregisseur"] = _("Kies de casusregisseur.")
     elif casusregisseur.organisation is None:
         errors["casusregisseur"] = _("De casusregisseur werkt bij een partnerorganisatie.")
+    elif casusregisseur.pk in procesregisseur_ids(locked.pk):
+        # The procesregisseur chairs independently and does not take over the content.
+        errors["casusregisseur"] = _(
+            "De procesregisseur is onafhankelijk voorzitter en kan geen casusregisseur zijn. "
+            "Kies een professional van een partner."
+        )
     if not agreed:
         errors["agreed_by"] = _("Leg vast wie met deze keuze hebben ingestemd.")
     if errors:

@@ -422,7 +422,7 @@ def test_minutes_are_saved_and_sent_by_link_to_the_active_team(
     assert "Geheim" not in full_text(message) and "Budgetbeheer" not in full_text(message)
     assert absolute_url(reverse("meeting_detail", args=[meeting.pk])) in message.body
     event = AuditEvent.objects.get(action="meeting.minutes_sent")
-    assert event.data == {"ontvangers": 4, "op_tijd": True, "eerste_keer": True}
+    assert event.data == {"ontvangers": 4, "op_tijd": True, "eerste_keer": True, "acties": []}
     # A second send is an update, told as such.
     with django_capture_on_commit_callbacks(execute=True):
         services.send_minutes(saved, actor=team["regisseur"])

@@ -34,6 +34,7 @@ from ketenregie.core.converters import parse_id
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
+from ketenregie.intake.models import Invitee
 from ketenregie.plans import services
 from ketenregie.plans.access import (
     get_meeting_for,
@@ -52,27 +53,50 @@ from ketenregie.plans.models import (
     Meeting,
     Participant,
 )
-from ketenregie.plans.views.common import _full_case, _invitable, _submit, _team_people
+from ketenregie.plans.views.common import (
+    _full_case,
+    _invitable,
+    _submit,
+    _team_people,
+    _triage_invitees,
+)
 
 
-def _meeting_new_page(
-    request: AuthedRequest, case: Case, form: MeetingForm | None = None
-) -> HttpResponse:
+def _meeting_form(case: Case, data: Any = None) -> tuple[MeetingForm, list[Invitee]]:
+    """The invitation form of a case meeting. Before the first meeting the choices of the
+    triage are carried forward: the organisations it invited come first, and their
+    people (who work with the house) are ticked beside the case team. Nobody else is."""
     kinds = Meeting.objects.kinds_to_plan(case.pk)
-    form = form or MeetingForm(
+    invitees = _triage_invitees(case.pk) if Meeting.Kind.FIRST in kinds else []
+    orgs = frozenset(i.organisation_id for i in invitees)
+    people = _invitable(case.house_id, case.pk)
+    chosen = set(_team_people(case).values_list("pk", flat=True))
+    chosen |= set(people.filter(organisation_id__in=orgs).values_list("pk", flat=True))
+    form = MeetingForm(
+        data,
         kinds=kinds,
-        people=_invitable(case.house_id, case.pk),
+        people=people,
+        first_organisations=orgs,
         initial={
             "kind": kinds[0],
             "day": today(),
             "start": "10:00",
             "end": "11:00",
-            "participants": list(_team_people(case).values_list("pk", flat=True)),
+            "participants": sorted(chosen),
             "person_invited": True,
         },
     )
+    return form, invitees
+
+
+def _meeting_new_page(
+    request: AuthedRequest, case: Case, form: MeetingForm | None = None
+) -> HttpResponse:
+    fresh, invitees = _meeting_form(case)
     return TemplateResponse(
-        request, "plans/meeting_new.html", {"case": case, "form": form, "monitoring": False}
+        request,
+        "plans/meeting_new.html",
+        {"case": case, "form": form or fresh, "monitoring": False, "invitees": invitees},
     )
 
 
@@ -83,8 +107,7 @@ def meeting_new(request: AuthedRequest, case_id: int) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         return _meeting_new_page(request, case)
-    kinds = Meeting.objects.kinds_to_plan(case.pk)
-    form = MeetingForm(request.POST, kinds=kinds, people=_invitable(case.house_id, case.pk))
+    form, _invitees = _meeting_form(case, request.POST)
     created: list[Meeting] = []
 
     def run() -> None:
@@ -230,7 +253,9 @@ def _manage_forms(
             )
         ),
     }
-    if case is not None and full and meeting.state == Meeting.State.HELD:
+    # Actions are agreed during the meeting: from its start, not only once attendance
+    # is recorded.
+    if case is not None and full and not meeting.is_cancelled and meeting.has_begun:
         forms["action_form"] = ActionForm(
             people=_team_people(case), goals=Goal.objects.filter(plan__case=case)
         )

@@ -29,6 +29,7 @@ from ketenregie.cases.models import Case, CaseMembership
 from ketenregie.cases.workflow import EXECUTION_STATUSES
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
+from ketenregie.intake.models import Invitee
 from ketenregie.plans.access import (
     can_direct,
     may_write_plan,
@@ -59,11 +60,23 @@ def _team_people(case: Case) -> QuerySet[User]:
     return case_workers().filter(pk__in=team_users(case.pk, include_advisers=False).values("pk"))
 
 
+def _triage_invitees(case_id: int) -> list[Invitee]:
+    """The organisations the triage invited to the first case meeting, fixed partners
+    first, each with its justification."""
+    return list(
+        Invitee.objects.filter(case_id=case_id)
+        .select_related("organisation")
+        .order_by("incidental", "organisation__name")
+    )
+
+
 def _invitable(house_id: int, case_id: int | None = None) -> QuerySet[User]:
     """Who can be invited to a meeting of a house: case workers of the house's partner
     organisations and of the house itself (roles held at the house), and, for a case
-    meeting, whoever is on that case's team (personally or through their organisation).
-    The gate still decides what each of them sees.
+    meeting, whoever is on that case's team (personally or through their organisation)
+    and the case workers of the organisations the triage invited (an incidental one,
+    justified at the triage, need not be a partner of the house). Never anyone else of
+    another region. The gate still decides what each of them sees.
 
     Bounded by the house and the one case (the case-team index), not by every
     membership of every case the house ever had.
@@ -73,6 +86,9 @@ def _invitable(house_id: int, case_id: int | None = None) -> QuerySet[User]:
         team = CaseMembership.objects.filter(case_id=case_id)
         who |= Q(pk__in=team.filter(user__isnull=False).values("user_id"))
         who |= Q(organisation_id__in=team.filter(user__isnull=True).values("organisation_id"))
+        who |= Q(
+            organisation_id__in=Invitee.objects.filter(case_id=case_id).values("organisation_id")
+        )
     return case_workers().filter(who, pk__in=active_case_workers().values("pk"))
 
 

@@ -23,6 +23,7 @@ from ketenregie.cases.access import (
 )
 from ketenregie.cases.models import Case
 from ketenregie.cases.queries import household_of
+from ketenregie.core.converters import parse_id
 from ketenregie.core.forms import apply_service, check_free_text
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.templatetags.dates import short_date
@@ -62,6 +63,36 @@ from ketenregie.plans.views.common import (
     _submit,
     _team_people,
 )
+
+
+def _action_form(request: AuthedRequest, case: Case, plan: Plan, data: Any = None) -> ActionForm:
+    """The plan's action form knows the meeting it is held in: the one named by the
+    meeting page's link (?overleg=), else the meeting the case is in now (begun, minutes
+    not sent yet). An action agreed there lands on that meeting's action list."""
+    meetings = Meeting.objects.begun_of(case.pk)
+    current: Meeting | None = None
+    named = parse_id(request.GET.get("overleg", ""))
+    if named is not None:
+        current = meetings.filter(pk=named).first()
+    if current is None:
+        current = Meeting.objects.current_of(case.pk)
+    return ActionForm(
+        data,
+        people=_team_people(case),
+        goals=plan.goals.all(),
+        meetings=meetings,
+        initial={"meeting": current.pk if current else None},
+    )
+
+
+def _casusregisseur_form(case: Case, data: Any = None) -> CasusregisseurForm:
+    """The team agrees; the casusregisseur is one of them, never the procesregisseur."""
+    people = _team_people(case)
+    return CasusregisseurForm(
+        data,
+        people=people,
+        candidates=people.exclude(pk__in=services.procesregisseur_ids(case.pk)),
+    )
 
 
 def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, Any]:
@@ -119,7 +150,6 @@ def _plan_page(
         }
     )
     if writes:
-        people = _team_people(case)
         context.update(
             {
                 "text_form": PlanTextForm(
@@ -130,7 +160,7 @@ def _plan_page(
                 ),
                 "statement_form": StatementForm(),
                 "goal_form": GoalForm(),
-                "action_form": ActionForm(people=people, goals=plan.goals.all()),
+                "action_form": _action_form(request, case, plan),
                 "adopt_form": VersionOnlyForm(initial={"version": plan.version}),
                 "goal_reached_form": GoalReachedForm(),
                 "report_form": ActionReportForm(),
@@ -138,7 +168,7 @@ def _plan_page(
             }
         )
         if can_manage_case(request.user, case):
-            context["casusregisseur_form"] = CasusregisseurForm(people=people)
+            context["casusregisseur_form"] = _casusregisseur_form(case)
     context.update(bound or {})
     posted = context.get("posted_scores")
     for row in context["scores"]:
@@ -313,7 +343,7 @@ def plan_action(request: AuthedRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         "action_form",
-        lambda c, p: ActionForm(request.POST, people=_team_people(c), goals=p.goals.all()),
+        lambda c, p: _action_form(request, c, p, request.POST),
         lambda c, p, d: services.add_action(c, actor=request.user, **d),
         _("Actie toegevoegd."),
     )
@@ -340,7 +370,7 @@ def plan_casusregisseur(request: AuthedRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         "casusregisseur_form",
-        lambda c, p: CasusregisseurForm(request.POST, people=_team_people(c)),
+        lambda c, p: _casusregisseur_form(c, request.POST),
         lambda c, p, d: services.agree_casusregisseur(
             c,
             actor=request.user,

@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -112,6 +113,8 @@ def triage_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "page": page,
             "partners": [p.organisation for p in partners],
             "holiday": schedule.holiday_name(meeting.date),
+            # Attendance and outcomes are recorded from the start of the triage on.
+            "started": meeting.starts_at <= timezone.now(),
         },
     )
 

@@ -488,12 +488,19 @@ def test_journey_2_screening_list_flags_duplicates_among_new_referrals(
 # ------------------------------------------------------------------ journey 3
 
 
-def test_journey_3_chair_runs_the_weekly_triage(page: Page, demo: Any) -> None:
+def test_journey_3_chair_runs_the_weekly_triage(
+    page: Page, demo: Any, request: pytest.FixtureRequest
+) -> None:
     base = demo.url
     house = _parkstad()
     meeting = _coming_meeting_with_items(house, 3)
     absent, start, no_pga = _open_items(meeting)[:3]
     procesregisseur = User.objects.get(username="pr.parkstad")
+    # Attendance and outcomes are recorded during the triage: the clock moves to its start.
+    if timezone.now() < meeting.starts_at:
+        clock = time_machine.travel(meeting.starts_at + dt.timedelta(minutes=1), tick=True)
+        clock.start()
+        request.addfinalizer(clock.stop)
 
     log_in(page, base, "tv.parkstad")
     _nav(page, "Triage")

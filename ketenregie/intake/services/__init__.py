@@ -17,6 +17,7 @@ from ketenregie.intake.services.feedback import (
     mark_feedback_read,
 )
 from ketenregie.intake.services.meeting_dates import (
+    coming_ad_hoc_meetings,
     meeting_for_submission,
     meeting_on,
     next_meeting_after_now,
@@ -55,6 +56,7 @@ __all__ = [
     "cancel_meeting",
     "cancel_meeting_on",
     "check_attachments",
+    "coming_ad_hoc_meetings",
     "decide_outcome",
     "delete_referral_data",
     "format_meeting",

@@ -64,7 +64,11 @@ def triage_list(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied
     rows = []
     for house in houses:
-        meetings = services.upcoming_meetings(house)
+        # The weekly dates and the extra (acute) triages, in the order they take place.
+        meetings = sorted(
+            services.upcoming_meetings(house) + services.coming_ad_hoc_meetings(house),
+            key=lambda m: m.starts_at,
+        )
         counts = dict(
             AgendaItem.objects.filter(meeting__in=[m for m in meetings if m.pk is not None])
             .values_list("meeting_id")

@@ -240,17 +240,18 @@ def put_on_agenda(
     referral.proposed_level = proposed_level
     referral.proposed_level_reasoning = reasoning.strip()
     _bump(referral, "proposed_level", "proposed_level_reasoning")
+    planned = referral.triage_meeting
     if extra_at is not None:
         meeting = _ad_hoc_meeting(referral, extra_at, actor)
+    elif (
+        planned is None
+        or planned.ad_hoc
+        or planned.cancelled
+        or planned.starts_at <= timezone.now()
+    ):
+        meeting = next_meeting_after_now(referral.case.house)
     else:
-        meeting = referral.triage_meeting
-        if (
-            meeting is None
-            or meeting.ad_hoc
-            or meeting.cancelled
-            or meeting.starts_at <= timezone.now()
-        ):
-            meeting = next_meeting_after_now(referral.case.house)
+        meeting = planned
     item = _add_to_agenda(referral, meeting)
     referral.case = case_services.change_status(referral.case, to=Status.GEAGENDEERD, actor=actor)
     open_requests = EnrichmentRequest.objects.filter(referral=referral, answer="").count()

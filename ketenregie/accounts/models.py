@@ -49,11 +49,11 @@ class Region(VersionedModel):
 # What a referrer does at once when a situation is acute: the referral waits for a
 # triage, an emergency does not. A house may set its own text (local crisis numbers).
 DEFAULT_ACUTE_INSTRUCTIONS = (
-    "Is er direct gevaar voor iemands leven of veiligheid? Bel 112. "
-    "Bij een acute psychiatrische crisis: neem contact op met de huisarts of de "
-    "huisartsenpost; zij schakelen de crisisdienst in. "
-    "Bij (vermoeden van) huiselijk geweld of kindermishandeling: bel Veilig Thuis, "
-    "0800-2000 (gratis, dag en nacht). "
+    "Direct gevaar voor iemands leven of veiligheid: bel 112.\n"
+    "Acute psychiatrische crisis: bel de huisarts of de huisartsenpost; zij schakelen de "
+    "crisisdienst in.\n"
+    "(Vermoeden van) huiselijk geweld of kindermishandeling: bel Veilig Thuis, 0800-2000 "
+    "(gratis, dag en nacht).\n"
     "Doe dat eerst en meld daarna hier aan: de triagevoorzitters krijgen een acute "
     "aanmelding direct te zien."
 )

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='house',
             name='acute_instructions',
-            field=models.TextField(blank=True, default='Is er direct gevaar voor iemands leven of veiligheid? Bel 112. Bij een acute psychiatrische crisis: neem contact op met de huisarts of de huisartsenpost; zij schakelen de crisisdienst in. Bij (vermoeden van) huiselijk geweld of kindermishandeling: bel Veilig Thuis, 0800-2000 (gratis, dag en nacht). Doe dat eerst en meld daarna hier aan: de triagevoorzitters krijgen een acute aanmelding direct te zien.', help_text='Staat op het aanmeldformulier bij de urgentie. Leeg: de standaardtekst van Ketenregie.', verbose_name='wat de aanmelder bij acute urgentie direct doet'),
+            field=models.TextField(blank=True, default='Direct gevaar voor iemands leven of veiligheid: bel 112.\nAcute psychiatrische crisis: bel de huisarts of de huisartsenpost; zij schakelen de crisisdienst in.\n(Vermoeden van) huiselijk geweld of kindermishandeling: bel Veilig Thuis, 0800-2000 (gratis, dag en nacht).\nDoe dat eerst en meld daarna hier aan: de triagevoorzitters krijgen een acute aanmelding direct te zien.', help_text='Staat op het aanmeldformulier bij de urgentie. Leeg: de standaardtekst van Ketenregie.', verbose_name='wat de aanmelder bij acute urgentie direct doet'),
         ),
     ]

@@ -297,6 +297,102 @@ def test_journey_1_wijkagent_refers_a_case(page: Page, demo: Any) -> None:
     shot(page, "j1-04-my-referrals")
 
 
+def test_journey_1_acute_referral_reaches_the_chair_first(page: Page, demo: Any) -> None:
+    """Issue 12: an acute referral tells the referrer what to do now, alerts the chairs at
+    once (link only), heads the screening list, and can go to an extra triage."""
+    from django.core import mail
+
+    base = demo.url
+    house = _parkstad()
+    criteria = list(ensure_default_criteria(house).criteria.order_by("number"))
+    domains = list(LifeDomain.objects.filter(is_active=True).order_by("pk"))
+    chairs = sorted(
+        User.objects.filter(
+            role_assignments__role="triagevoorzitter", role_assignments__house=house
+        ).values_list("email", flat=True)
+    )
+    mail.outbox.clear()
+
+    log_in(page, base, "wijkagent.heerlen")
+    page.goto(f"{base}/aanmelden/{house.pk}/")
+    expect(page.get_by_role("heading", name="Nieuwe aanmelding")).to_be_visible()
+    advice = page.locator("#acute-instructions")
+    expect(advice).to_contain_text("Is het acuut? Wacht niet op de triage.")
+    expect(advice).to_contain_text("bel 112")
+    expect(advice).to_contain_text("Veilig Thuis")
+    page.get_by_label("Voornamen (verplicht)").fill("Dewi")
+    page.get_by_label("Achternaam (verplicht)").fill("Acuutstra")
+    page.locator("#id_p-geboortedatum").fill("1990-02-03")
+    page.get_by_label("Aanleiding").fill("Dreiging met geweld tegen de ex-partner, vandaag.")
+    page.get_by_label("Urgentie (verplicht)").select_option("acuut")
+    page.locator(f"#id_problem_{domains[0].pk}").fill("Acute dreiging in het gezin.")
+    for criterion in criteria[:3]:
+        page.locator(f"#id_crit_{criterion.number}").check()
+        page.locator(f"#id_crit_{criterion.number}_uitleg").fill("Zie aanleiding.")
+    page.get_by_label("Ja, de betrokkene is geïnformeerd").check()
+    page.get_by_label("Hoe geïnformeerd, of waarom (nog) niet").fill("Mondeling door mij.")
+    page.get_by_label("Ik ben als aanmelder verantwoordelijk").check()
+    advice.scroll_into_view_if_needed()
+    assert_accessible(page)
+    shot(page, "j1-05-acute-form-advice")
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Aanmelding PKS-"))).to_be_visible()
+    expect(page.locator("#acute-instructions")).to_contain_text(
+        "de triagevoorzitters zijn direct gewaarschuwd"
+    )
+    case = Case.objects.get(person__achternaam="Acuutstra")
+    assert case.referral.urgency == Referral.Urgency.ACUUT
+    shot(page, "j1-06-acute-submitted")
+
+    # The chairs were told at once, by a link and nothing else.
+    alerts = [m for m in mail.outbox if m.subject == "Ketenregie: acute aanmelding"]
+    assert len(alerts) == 1 and sorted(alerts[0].to) == chairs
+    assert f"/aanmeldingen/{case.pk}/" in alerts[0].body and "Acuutstra" not in alerts[0].body
+    _log_out(page)
+
+    # The chair's screening list: the acute referral first, marked in its own column.
+    log_in(page, base, "tv.parkstad")
+    _nav(page, "Screening")
+    table = page.get_by_role("table", name="Aanmeldingen in screening en verrijking")
+    expect(table.get_by_role("columnheader", name="Urgentie")).to_be_visible()
+    first = table.locator("tbody tr").first
+    expect(first).to_contain_text(case.code)
+    expect(first.locator("td").first).to_have_text("Acuut")
+    assert_accessible(page)
+    shot(page, "j1-07-screening-acute-first")
+
+    # Approved, and put on an extra triage in two hours instead of the weekly one.
+    first.get_by_role("link", name=case.code).click()
+    page.get_by_label("Goedkeuren voor verrijking").check()
+    page.get_by_role("button", name="Besluit vastleggen").click()
+    expect(page.get_by_text("Goedgekeurd; de bekendheidscheck is uitgezet.")).to_be_visible()
+    moment = timezone.localtime(timezone.now() + dt.timedelta(hours=2)).replace(
+        second=0, microsecond=0
+    )
+    page.get_by_label("Voorgesteld escalatieniveau (de-escalatiemodel)").select_option("4")
+    page.get_by_label("Weging van de antwoorden").fill("Acuut: direct bespreken.")
+    expect(page.get_by_label("Een extra triage (acuut) op het moment dat u kiest")).to_be_checked()
+    page.get_by_label("Datum extra triage").fill(moment.date().isoformat())
+    page.get_by_label("Begintijd extra triage").fill(f"{moment:%H:%M}")
+    assert_accessible(page)
+    shot(page, "j1-08-extra-triage-form")
+    page.get_by_role("button", name="Agenderen").click()
+    expect(
+        page.get_by_text("Op een extra triage gezet; de aanmelder is uitgenodigd.")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"Extra integrale triage {_dutch_day(moment.date())}")
+    ).to_be_visible()
+    item = AgendaItem.objects.get(referral__case=case)
+    assert item.meeting.ad_hoc and item.meeting.starts_at == moment
+    shot(page, "j1-09-extra-triage")
+    _nav(page, "Triage")
+    expect(page.get_by_role("link", name=re.compile(f"{moment:%H:%M} uur"))).to_be_visible()
+    expect(page.get_by_text("extra triage (acuut)").first).to_be_visible()
+    assert_accessible(page)
+    shot(page, "j1-10-triage-list-extra")
+
+
 def test_journey_1_submitted_after_cutoff_is_discussed_a_week_later(page: Page, demo: Any) -> None:
     """The clock (process-wide, so also the live server's) just before and after the
     last cut-off: the form and the submitted referral show the dates of the rule."""
@@ -537,12 +633,19 @@ def test_journey_2_screening_list_flags_duplicates_among_new_referrals(
 # ------------------------------------------------------------------ journey 3
 
 
-def test_journey_3_chair_runs_the_weekly_triage(page: Page, demo: Any) -> None:
+def test_journey_3_chair_runs_the_weekly_triage(
+    page: Page, demo: Any, request: pytest.FixtureRequest
+) -> None:
     base = demo.url
     house = _parkstad()
     meeting = _coming_meeting_with_items(house, 3)
     absent, start, no_pga = _open_items(meeting)[:3]
     procesregisseur = User.objects.get(username="pr.parkstad")
+    # Attendance and outcomes are recorded during the triage: the clock moves to its start.
+    if timezone.now() < meeting.starts_at:
+        clock = time_machine.travel(meeting.starts_at + dt.timedelta(minutes=1), tick=True)
+        clock.start()
+        request.addfinalizer(clock.stop)
 
     log_in(page, base, "tv.parkstad")
     _nav(page, "Triage")

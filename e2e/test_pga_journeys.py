@@ -344,7 +344,9 @@ def test_journey_4_procesregisseur_starts_the_pga(page: Page, demo: Any) -> None
 # ------------------------------------------------------------------ journey 5
 
 
-def test_journey_5_first_case_meeting_and_integrated_plan(page: Page, demo: Any) -> None:
+def test_journey_5_first_case_meeting_and_integrated_plan(
+    page: Page, demo: Any, request: pytest.FixtureRequest
+) -> None:
     base = demo.url
     regisseur = _user("pr.parkstad")
     adviser = _user("ggz.psychiater")
@@ -412,12 +414,14 @@ def test_journey_5_first_case_meeting_and_integrated_plan(page: Page, demo: Any)
     assert_accessible(page)
     shot(page, "j5-01-plan-meeting")
     expect(page.locator("#id_kind")).to_have_value(Meeting.Kind.FIRST)
-    # Today, already begun: attendance can be recorded straight after (just after
-    # midnight the meeting is yesterday's).
-    if timezone.localtime().time() < dt.time(0, 50):
-        page.locator("#id_day").fill((_today() - dt.timedelta(days=1)).isoformat())
-    page.locator("#id_start").fill("00:05")
-    page.locator("#id_end").fill("00:45")
+    # A meeting is planned ahead (a start in the past is refused without "achteraf
+    # vastleggen"): in two minutes; the clock moves past its start before attendance.
+    now = timezone.localtime()
+    begins = (now + dt.timedelta(minutes=2)).replace(second=0, microsecond=0)
+    ends = min(begins + dt.timedelta(minutes=40), begins.replace(hour=23, minute=59))
+    page.locator("#id_day").fill(begins.date().isoformat())
+    page.locator("#id_start").fill(f"{begins:%H:%M}")
+    page.locator("#id_end").fill(f"{ends:%H:%M}")
     page.get_by_label(_label(adviser), exact=True).check()
     page.get_by_role("button", name="Plannen en uitnodigen").click()
     _message(page, "Overleg gepland; de uitnodigingen zijn verstuurd.")
@@ -481,6 +485,10 @@ def test_journey_5_first_case_meeting_and_integrated_plan(page: Page, demo: Any)
     _log_out(page)
 
     # --- After the meeting: attendance, minutes, an action, and the minutes go out.
+    if timezone.now() <= meeting.starts_at:
+        clock = time_machine.travel(meeting.starts_at + dt.timedelta(minutes=1), tick=True)
+        clock.start()
+        request.addfinalizer(clock.stop)
     _log_in_once_per_code(page, base, "pr.parkstad", used)
     page.goto(f"{base}/overleggen/{meeting.pk}/")
     attendance = _form(page, "Aanwezigheid vastleggen")

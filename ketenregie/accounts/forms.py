@@ -67,11 +67,13 @@ class HouseForm(VersionedForm):
             "triage_end",
             "cutoff_weekday",
             "cutoff_time",
+            "acute_instructions",
         ]
         widgets = {
             "triage_start": TimeInput(),
             "triage_end": TimeInput(),
             "cutoff_time": TimeInput(),
+            "acute_instructions": forms.Textarea(attrs={"rows": 5}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -46,6 +46,19 @@ class Region(VersionedModel):
         return self.name
 
 
+# What a referrer does at once when a situation is acute: the referral waits for a
+# triage, an emergency does not. A house may set its own text (local crisis numbers).
+DEFAULT_ACUTE_INSTRUCTIONS = (
+    "Direct gevaar voor iemands leven of veiligheid: bel 112.\n"
+    "Acute psychiatrische crisis: bel de huisarts of de huisartsenpost; zij schakelen de "
+    "crisisdienst in.\n"
+    "(Vermoeden van) huiselijk geweld of kindermishandeling: bel Veilig Thuis, 0800-2000 "
+    "(gratis, dag en nacht).\n"
+    "Doe dat eerst en meld daarna hier aan: de triagevoorzitters krijgen een acute "
+    "aanmelding direct te zien."
+)
+
+
 class House(VersionedModel):
     class Kind(models.TextChoices):
         ZVH = "zvh", _("Zorg- en Veiligheidshuis")
@@ -68,6 +81,14 @@ class House(VersionedModel):
         _("aanmelddeadline: dag"), choices=Weekday.choices, default=Weekday.THURSDAY
     )
     cutoff_time = models.TimeField(_("aanmelddeadline: tijd"), default=dt.time(16, 0))
+    acute_instructions = models.TextField(
+        _("wat de aanmelder bij acute urgentie direct doet"),
+        blank=True,
+        default=DEFAULT_ACUTE_INSTRUCTIONS,
+        help_text=_(
+            "Staat op het aanmeldformulier bij de urgentie. Leeg: de standaardtekst van Ketenregie."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -81,6 +102,11 @@ class House(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def acute_text(self) -> str:
+        """The house's own acute instructions, or the product's default."""
+        return self.acute_instructions.strip() or DEFAULT_ACUTE_INSTRUCTIONS
 
 
 class Organisation(VersionedModel):

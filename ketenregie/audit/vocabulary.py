@@ -108,6 +108,7 @@ _ACTIONS = (
         _("Niet gebruikte bewaarde bijlage van een aanmelding verwijderd"),
     ),
     AuditAction("referral.submitted", _("Aanmelding ingediend")),
+    AuditAction("referral.acute_alerted", _("Triagevoorzitters gewaarschuwd: acute aanmelding")),
     AuditAction("referral.viewed", _("Aanmelding ingezien"), R),
     AuditAction(
         "referral.approved_for_enrichment", _("Aanmelding doorgezet naar bekendheidscheck")
@@ -126,6 +127,7 @@ _ACTIONS = (
     AuditAction("triage.attendance_recorded", _("Aanwezigheid aanmelder bij triage vastgelegd")),
     AuditAction("triage.moved", _("Verplaatst naar een volgende triage")),
     AuditAction("triage.cancelled", _("Integrale triage vervallen")),
+    AuditAction("triage.ad_hoc_planned", _("Extra integrale triage gepland")),
     AuditAction("triage.outcome", _("Uitkomst integrale triage vastgelegd")),
     # Persoonsgerichte aanpak: start and closing.
     AuditAction("pga.informing_viewed", _("Informeren betrokkene ingezien"), R),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,10 +16,12 @@ from django.core.validators import (
     ProhibitNullCharactersValidator,
 )
 from django.forms.renderers import DjangoTemplates
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.core.converters import MAX_ID, parse_id
 from ketenregie.core.errors import ConcurrentEditError
+from ketenregie.core.timeutil import today
 
 # Free text without a bound of its own (a model TextField, a form-only text): at most this
 # many characters. Long texts (a textarea) hold a plan's analysis or minutes; a single
@@ -35,6 +38,43 @@ def check_free_text(text: str) -> None:
     PostgreSQL cannot store). Raises a ValidationError with the Dutch message."""
     MaxLengthValidator(LONG_TEXT_MAX, message=TOO_LONG)(text)
     ProhibitNullCharactersValidator()(text)
+
+
+IN_PAST = _("Deze datum ligt in het verleden. Kies vandaag of een latere datum.")
+MOMENT_IN_PAST = _("Dit tijdstip ligt in het verleden. Kies een later tijdstip.")
+IN_FUTURE = _("Deze datum ligt in de toekomst. Kies vandaag of een eerdere datum.")
+MOMENT_IN_FUTURE = _("Dit moment ligt nog in de toekomst.")
+
+
+def not_in_past(value: dt.date | dt.datetime | None, message: Any = None) -> None:
+    """The one rule for "cannot lie in the past": a date before today (Europe/Amsterdam),
+    or a moment before now. A field validator, and callable from a service or a clean()
+    with a message of its own. Raises a ValidationError with code "in_past"."""
+    if value is None:
+        return
+    if isinstance(value, dt.datetime):
+        late = value < timezone.now()
+        default = MOMENT_IN_PAST
+    else:
+        late = value < today()
+        default = IN_PAST
+    if late:
+        raise ValidationError(message or default, code="in_past")
+
+
+def not_in_future(value: dt.date | dt.datetime | None, message: Any = None) -> None:
+    """The one rule for "cannot lie in the future": a date after today, or a moment after
+    now (what happened is recorded once it has happened). Code "in_future"."""
+    if value is None:
+        return
+    if isinstance(value, dt.datetime):
+        early = value > timezone.now()
+        default = MOMENT_IN_FUTURE
+    else:
+        early = value > today()
+        default = IN_FUTURE
+    if early:
+        raise ValidationError(message or default, code="in_future")
 
 
 def bound_number(field: forms.Field) -> None:

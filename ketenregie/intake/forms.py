@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, Organisation, User
@@ -19,6 +21,7 @@ from ketenregie.core.forms import (
     IdsChoiceField,
     StyledFormMixin,
     SummaryError,
+    TimeInput,
     error_summary,
 )
 from ketenregie.intake.models import (
@@ -265,6 +268,11 @@ class ScreeningForm(StyledFormMixin, forms.Form):
 
 
 class AgendaForm(StyledFormMixin, forms.Form):
+    """Weighing and putting on the agenda; an acute referral may go to an extra triage at
+    a moment the chair picks instead of the weekly one."""
+
+    WEEKLY, EXTRA = "wekelijks", "extra"
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     proposed_level = forms.TypedChoiceField(
         label=_("Voorgesteld escalatieniveau (de-escalatiemodel)"),
@@ -278,6 +286,44 @@ class AgendaForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+    def __init__(self, *args: Any, acute: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if acute:
+            self.fields["triage"] = forms.ChoiceField(
+                label=_("Welke triage"),
+                choices=[
+                    (self.WEEKLY, _("De eerstvolgende wekelijkse triage")),
+                    (self.EXTRA, _("Een extra triage (acuut) op het moment dat u kiest")),
+                ],
+                initial=self.EXTRA,
+                widget=forms.RadioSelect,
+            )
+            self.fields["extra_day"] = forms.DateField(
+                label=_("Datum extra triage"), required=False, widget=DateInput()
+            )
+            self.fields["extra_time"] = forms.TimeField(
+                label=_("Begintijd extra triage"), required=False, widget=TimeInput()
+            )
+            self.style_fields()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("triage") == self.EXTRA:
+            if not data.get("extra_day"):
+                self.add_error("extra_day", _("Kies de datum van de extra triage."))
+            if not data.get("extra_time"):
+                self.add_error("extra_time", _("Kies de begintijd van de extra triage."))
+        return data
+
+    def extra_at(self) -> dt.datetime | None:
+        """The moment of the extra triage (Europe/Amsterdam), or None for the weekly one."""
+        d = self.cleaned_data
+        if d.get("triage") != self.EXTRA or not d.get("extra_day") or not d.get("extra_time"):
+            return None
+        return dt.datetime.combine(
+            d["extra_day"], d["extra_time"], tzinfo=timezone.get_current_timezone()
+        )
 
 
 class EnrichmentAnswerForm(StyledFormMixin, forms.Form):

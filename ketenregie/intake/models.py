@@ -55,23 +55,31 @@ class Criterion(models.Model):
 
 
 class TriageMeeting(models.Model):
-    """One weekly integral triage of a house (created on demand from its configuration)."""
+    """One integral triage of a house: the weekly one (created on demand from its
+    configuration, one per day), or an extra (ad-hoc) one at a moment the chair picks for
+    an acute referral."""
 
     house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="triage_meetings")
     date = models.DateField(_("datum"))
     starts_at = models.DateTimeField(_("begint"))
     ends_at = models.DateTimeField(_("eindigt"))
+    ad_hoc = models.BooleanField(_("extra triage"), default=False)
     cancelled = models.BooleanField(_("vervallen"), default=False)
     cancel_reason = models.CharField(_("reden vervallen"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["date"]
+        ordering = ["date", "starts_at"]
         constraints = [
-            models.UniqueConstraint(fields=["house", "date"], name="unique_triage_per_day")
+            models.UniqueConstraint(
+                fields=["house", "date"],
+                condition=Q(ad_hoc=False),
+                name="unique_weekly_triage_per_day",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"Triage {self.house.code} {short_date(self.date)}"
+        kind = "Extra triage" if self.ad_hoc else "Triage"
+        return f"{kind} {self.house.code} {short_date(self.date)}"
 
 
 class Referral(VersionedModel):

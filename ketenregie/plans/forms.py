@@ -21,6 +21,8 @@ from ketenregie.core.forms import (
     StyledFormMixin,
     TimeInput,
     check_free_text,
+    not_in_future,
+    not_in_past,
 )
 from ketenregie.plans.models import (
     ActionReport,
@@ -124,6 +126,14 @@ class MeetingForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
+    afterwards = forms.BooleanField(
+        label=_("Achteraf vastleggen: dit overleg heeft al plaatsgevonden"),
+        required=False,
+        help_text=_(
+            "Alleen voor een overleg dat al is gehouden. Er gaan dan geen uitnodigingen uit; "
+            "u legt daarna de aanwezigheid en het verslag vast."
+        ),
+    )
 
     def __init__(
         self,
@@ -141,6 +151,37 @@ class MeetingForm(StyledFormMixin, forms.Form):
         if kinds == [Meeting.Kind.MONITORING]:
             del self.fields["person_invited"]
             del self.fields["person_not_invited_reason"]
+
+    def clean(self) -> dict[str, Any]:
+        """A meeting is planned ahead; one that already took place is recorded afterwards,
+        as a separate, explicit choice (no invitations then), and never in the future."""
+        data = super().clean() or {}
+        start, _end = self.moments()
+        if start is None:
+            return data
+        if data.get("afterwards"):
+            try:
+                not_in_future(
+                    start,
+                    _(
+                        "Dit overleg ligt nog in de toekomst: plannen en uitnodigen in plaats "
+                        "van achteraf vastleggen."
+                    ),
+                )
+            except forms.ValidationError as exc:
+                self.add_error("day", exc)
+            return data
+        try:
+            not_in_past(
+                start,
+                _(
+                    "Dit tijdstip ligt in het verleden: een overleg plant u vooruit. Heeft het "
+                    "al plaatsgevonden, kies dan ‘achteraf vastleggen’."
+                ),
+            )
+        except forms.ValidationError as exc:
+            self.add_error("day", exc)
+        return data
 
     def moments(self) -> tuple[dt.datetime | None, dt.datetime | None]:
         day, start, end = (self.cleaned_data.get(k) for k in ("day", "start", "end"))
@@ -324,7 +365,11 @@ class ActionForm(StyledFormMixin, forms.Form):
             "Kies een persoon, of alleen een organisatie als die zelf de uitvoerder kiest."
         ),
     )
-    due_date = forms.DateField(label=_("Uiterlijk"), widget=DateInput())
+    due_date = forms.DateField(
+        label=_("Uiterlijk"),
+        widget=DateInput(),
+        validators=[not_in_past],
+    )
     goal = forms.ModelChoiceField(label=_("Bij doel"), queryset=Goal.objects.none(), required=False)
     meeting = MeetingChoiceField(
         label=_("Afgesproken in overleg"),

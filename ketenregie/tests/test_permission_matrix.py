@@ -432,7 +432,7 @@ ENDPOINTS = [
         ),
         data=lambda c: {
             "kind": "incidenteel",
-            "day": today().isoformat(),
+            "day": (today() + dt.timedelta(days=1)).isoformat(),
             "start": "10:00",
             "end": "11:00",
             "participants": [c["spare"].pk],

@@ -69,3 +69,30 @@ def test_a_plain_message_goes_to_the_top() -> None:
 
     assert apply_service(form, refuse) is False
     assert form.non_field_errors() == ["Dit kan niet bij deze casus."]
+
+
+def test_not_in_past_and_not_in_future_one_rule_for_dates_and_moments() -> None:
+    """Issue 12: one place for "cannot lie in the past / future" (core.forms)."""
+    import datetime as dt
+
+    import pytest
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from ketenregie.core.forms import not_in_future, not_in_past
+    from ketenregie.core.timeutil import today
+
+    day = today()
+    not_in_past(day)
+    not_in_future(day)
+    not_in_past(None)
+    with pytest.raises(ValidationError, match="in het verleden") as err:
+        not_in_past(day - dt.timedelta(days=1))
+    assert err.value.code == "in_past"
+    with pytest.raises(ValidationError, match="in de toekomst") as err:
+        not_in_future(day + dt.timedelta(days=1))
+    assert err.value.code == "in_future"
+    with pytest.raises(ValidationError, match="Dit tijdstip"):
+        not_in_past(timezone.now() - dt.timedelta(minutes=1))
+    with pytest.raises(ValidationError, match="eigen melding"):
+        not_in_future(timezone.now() + dt.timedelta(minutes=1), "eigen melding")

@@ -18,6 +18,7 @@ from ketenregie.intake.services.feedback import (
     tell_referrer_closed,
 )
 from ketenregie.intake.services.meeting_dates import (
+    coming_ad_hoc_meetings,
     meeting_for_submission,
     meeting_on,
     next_meeting_after_now,
@@ -65,6 +66,7 @@ __all__ = [
     "keep_uploads",
     "kept_uploads",
     "remove_expired_draft_uploads",
+    "coming_ad_hoc_meetings",
     "decide_outcome",
     "delete_referral_data",
     "earlier_cases",

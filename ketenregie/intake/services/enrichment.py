@@ -5,6 +5,7 @@ agenda of a triage meeting with an invitation for the referrer.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +22,7 @@ from ketenregie.cases.models import (
     Case,
 )
 from ketenregie.cases.workflow import Status
+from ketenregie.core.forms import not_in_past
 from ketenregie.core.ics import meeting_ics
 from ketenregie.core.mail import absolute_url, send_link_mail
 from ketenregie.intake.grounds import sharing_errors
@@ -171,24 +173,88 @@ def _invite_referrer(item: AgendaItem) -> None:
     )
 
 
-@transaction.atomic
-def put_on_agenda(
-    case: Case, *, actor: User, expected_version: int, proposed_level: int | None, reasoning: str
-) -> AgendaItem:
-    errors = {}
+AD_HOC_MINUTES = 60
+
+
+def _ad_hoc_meeting(referral: Referral, starts_at: dt.datetime, actor: User) -> TriageMeeting:
+    """The extra triage of the house at that moment: the one already planned then, or a
+    new one (audited)."""
+    house = referral.case.house
+    existing = (
+        TriageMeeting.objects.select_for_update()
+        .filter(house=house, ad_hoc=True, starts_at=starts_at, cancelled=False)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    meeting = TriageMeeting.objects.create(
+        house=house,
+        date=timezone.localdate(starts_at),
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(minutes=AD_HOC_MINUTES),
+        ad_hoc=True,
+    )
+    audit.record(
+        "triage.ad_hoc_planned",
+        actor=actor,
+        case_id=referral.case_id,
+        obj=meeting,
+        data={"begint": starts_at.isoformat(), "huis": house.pk},
+    )
+    return meeting
+
+
+def _agenda_errors(
+    proposed_level: int | None, reasoning: str, extra_at: dt.datetime | None
+) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
     if proposed_level not in (1, 2, 3, 4, 5):
         errors["proposed_level"] = _("Kies het voorgestelde escalatieniveau (1 tot en met 5).")
     if not reasoning.strip():
         errors["reasoning"] = _("Licht de weging volgens het de-escalatiemodel toe.")
+    if extra_at is not None:
+        try:
+            not_in_past(extra_at, _("Dit moment ligt in het verleden. Kies een moment vanaf nu."))
+        except ValidationError as exc:
+            errors["extra_day"] = exc.messages
+    return errors
+
+
+@transaction.atomic
+def put_on_agenda(
+    case: Case,
+    *,
+    actor: User,
+    expected_version: int,
+    proposed_level: int | None,
+    reasoning: str,
+    extra_at: dt.datetime | None = None,
+) -> AgendaItem:
+    """Put the enriched referral on the weekly triage, or (`extra_at`, acute referrals
+    only) on an extra triage at that moment instead."""
+    errors = _agenda_errors(proposed_level, reasoning, extra_at)
     if errors:
         raise ValidationError(errors)
     referral = _locked_referral(case, Status.VERRIJKING, expected_version)
+    if extra_at is not None and referral.urgency != Referral.Urgency.ACUUT:
+        raise ValidationError(
+            {"triage": _("Een extra triage is er alleen voor acute aanmeldingen.")}
+        )
     referral.proposed_level = proposed_level
     referral.proposed_level_reasoning = reasoning.strip()
     _bump(referral, "proposed_level", "proposed_level_reasoning")
-    meeting = referral.triage_meeting
-    if meeting is None or meeting.cancelled or meeting.starts_at <= timezone.now():
+    planned = referral.triage_meeting
+    if extra_at is not None:
+        meeting = _ad_hoc_meeting(referral, extra_at, actor)
+    elif (
+        planned is None
+        or planned.ad_hoc
+        or planned.cancelled
+        or planned.starts_at <= timezone.now()
+    ):
         meeting = next_meeting_after_now(referral.case.house)
+    else:
+        meeting = planned
     item = _add_to_agenda(referral, meeting)
     referral.case = case_services.change_status(referral.case, to=Status.GEAGENDEERD, actor=actor)
     open_requests = EnrichmentRequest.objects.filter(referral=referral, answer="").count()
@@ -202,17 +268,22 @@ def put_on_agenda(
             "positie": item.position,
             "voorgesteld_niveau": proposed_level,
             "onbeantwoorde_verzoeken": open_requests,
+            "extra_triage": meeting.ad_hoc,
         },
     )
     start, _end = slot_of(item)
-    _feedback(
-        referral,
-        _(
+    when = {"datum": format_meeting(meeting), "tijd": f"{timezone.localtime(start):%H:%M}"}
+    if meeting.ad_hoc:
+        text = _(
+            "Uw acute aanmelding staat op de agenda van een extra integrale triage op "
+            "%(datum)s, tijdsblok %(tijd)s (20 minuten). Uw aanwezigheid is nodig; u krijgt "
+            "een uitnodiging."
+        )
+    else:
+        text = _(
             "Uw aanmelding staat op de agenda van de integrale triage op %(datum)s, tijdsblok "
             "%(tijd)s (20 minuten). Uw aanwezigheid is nodig; u krijgt een uitnodiging."
         )
-        % {"datum": format_meeting(meeting), "tijd": f"{timezone.localtime(start):%H:%M}"},
-        subject=_("aanmelding geagendeerd"),
-    )
+    _feedback(referral, text % when, subject=_("aanmelding geagendeerd"))
     _invite_referrer(item)
     return item

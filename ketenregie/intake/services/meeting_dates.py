@@ -1,5 +1,5 @@
-"""Dates of the weekly triage meetings: the meeting on a day, the one a submission goes to,
-the next open one and the coming dates.
+"""Dates of the triage meetings: the weekly meeting on a day, the one a submission goes
+to, the next open one, the coming dates, and the coming extra (ad-hoc) triages.
 """
 
 from __future__ import annotations
@@ -19,16 +19,16 @@ from ketenregie.intake.models import (
 def meeting_on(house: House, day: dt.date) -> TriageMeeting:
     start, end = schedule.triage_window(house, day)
     meeting, _created = TriageMeeting.objects.get_or_create(
-        house=house, date=day, defaults={"starts_at": start, "ends_at": end}
+        house=house, date=day, ad_hoc=False, defaults={"starts_at": start, "ends_at": end}
     )
     return meeting
 
 
 def _cancelled_dates(house: House) -> set[dt.date]:
     return set(
-        TriageMeeting.objects.filter(house=house, cancelled=True, date__gte=today()).values_list(
-            "date", flat=True
-        )
+        TriageMeeting.objects.filter(
+            house=house, ad_hoc=False, cancelled=True, date__gte=today()
+        ).values_list("date", flat=True)
     )
 
 
@@ -43,6 +43,10 @@ def meeting_for_submission(house: House, submitted_at: dt.datetime) -> TriageMee
 
 
 def next_open_meeting(meeting: TriageMeeting) -> TriageMeeting:
+    """The weekly triage after this one; after an extra triage, the first weekly one that
+    has not started."""
+    if meeting.ad_hoc:
+        return next_meeting_after_now(meeting.house)
     day = meeting.date + dt.timedelta(days=7)
     cancelled = _cancelled_dates(meeting.house)
     while day in cancelled:
@@ -69,7 +73,9 @@ def upcoming_meetings(house: House, weeks: int = 6) -> list[TriageMeeting]:
     # From today's meeting on (it stays listed while outcomes are recorded).
     first = today() + dt.timedelta(days=(house.triage_weekday - today().weekday()) % 7)
     days = [first + dt.timedelta(days=7 * i) for i in range(weeks)]
-    stored = {m.date: m for m in TriageMeeting.objects.filter(house=house, date__in=days)}
+    stored = {
+        m.date: m for m in TriageMeeting.objects.filter(house=house, ad_hoc=False, date__in=days)
+    }
     out = []
     for day in days:
         meeting = stored.get(day)
@@ -78,3 +84,12 @@ def upcoming_meetings(house: House, weeks: int = 6) -> list[TriageMeeting]:
             meeting = TriageMeeting(house=house, date=day, starts_at=start, ends_at=end)
         out.append(meeting)
     return out
+
+
+def coming_ad_hoc_meetings(house: House) -> list[TriageMeeting]:
+    """The house's extra triages from today on (cancelled ones too: the list says so)."""
+    return list(
+        TriageMeeting.objects.filter(house=house, ad_hoc=True, date__gte=today()).order_by(
+            "starts_at"
+        )
+    )

@@ -15,10 +15,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenregie.accounts.access import users_with_role_at
 from ketenregie.accounts.models import House, User
+from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
 from ketenregie.audit.flood import record_flood_prone
 from ketenregie.audit.writes import lock, save_audited
@@ -32,6 +35,7 @@ from ketenregie.cases.models import (
 )
 from ketenregie.cases.workflow import Status
 from ketenregie.core import uploads
+from ketenregie.core.mail import send_link_mail
 from ketenregie.core.timeutil import today
 from ketenregie.core.uploads import CheckedFile
 from ketenregie.intake.criteria import ensure_default_criteria, is_met
@@ -499,11 +503,37 @@ def _submit(referral: Referral, actor: User) -> None:
             "voldoet_aan_criteria": referral.meets_criteria,
         },
     )
-    _feedback(
-        referral,
-        _("Uw aanmelding is ontvangen. Zij wordt besproken in de integrale triage van %(datum)s.")
-        % {"datum": format_meeting(meeting)},
-        subject=_("aanmelding ontvangen"),
+    received = _(
+        "Uw aanmelding is ontvangen. Zij wordt besproken in de integrale triage van %(datum)s."
+    ) % {"datum": format_meeting(meeting)}
+    if referral.urgency == Referral.Urgency.ACUUT:
+        _alert_chairs(referral, actor)
+        received += " " + _(
+            "U heeft haar als acuut aangemeld: de triagevoorzitters zijn direct gewaarschuwd "
+            "en kunnen haar op een extra triage zetten."
+        )
+    _feedback(referral, received, subject=_("aanmelding ontvangen"))
+
+
+def _alert_chairs(referral: Referral, actor: User) -> None:
+    """An acute referral does not wait for the list to be opened: the house's chairs get
+    a link-only mail at once (after commit), and the trail records who was told."""
+    chairs = list(users_with_role_at(Role.TRIAGEVOORZITTER, referral.case.house_id))
+    send_link_mail(
+        [c.email for c in chairs],
+        subject=_("acute aanmelding"),
+        text=_(
+            "Er is een acute aanmelding binnengekomen bij uw huis. Screen haar zo snel "
+            "mogelijk; u kunt haar op een extra triage zetten."
+        ),
+        path=reverse("referral_detail", args=[referral.case_id]),
+    )
+    audit.record(
+        "referral.acute_alerted",
+        actor=actor,
+        case_id=referral.case_id,
+        obj=referral,
+        data={"voorzitters": sorted(c.pk for c in chairs)},
     )
 
 

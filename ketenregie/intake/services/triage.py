@@ -21,6 +21,7 @@ from ketenregie.cases.models import (
     CaseRole,
 )
 from ketenregie.cases.workflow import SCREENING_STATUSES, Status
+from ketenregie.core.forms import not_in_future
 from ketenregie.core.templatetags.dates import long_date
 from ketenregie.core.timeutil import today
 from ketenregie.intake.models import (
@@ -58,11 +59,27 @@ def _locked_item(item: AgendaItem) -> AgendaItem:
     return locked
 
 
+def _check_started(item: AgendaItem, field: str | None) -> None:
+    """Attendance and outcomes are facts of a triage that has begun, never of a coming one."""
+    try:
+        not_in_future(
+            item.meeting.starts_at,
+            _(
+                "Deze triage begint pas op %(datum)s. Aanwezigheid en uitkomst legt u vast "
+                "tijdens of na de triage."
+            )
+            % {"datum": format_meeting(item.meeting)},
+        )
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages} if field else exc.messages) from exc
+
+
 @transaction.atomic
 def record_attendance(
     item: AgendaItem, *, actor: User, present: bool, note: str = ""
 ) -> AgendaItem:
     locked = _locked_item(item)
+    _check_started(locked, None)
     locked.referrer_present = present
     locked.note = note.strip()
     fields = ["referrer_present", "note"]
@@ -260,6 +277,7 @@ def decide_outcome(
     fixed_invitees = list(fixed_invitees)
     incidental = list(incidental)
     locked = _locked_item(item)
+    _check_started(locked, "outcome")
     errors = _outcome_errors(
         locked,
         outcome=outcome,

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, Person
@@ -31,6 +32,7 @@ from ketenregie.intake.models import (
     RejectionCount,
 )
 from ketenregie.intake.tests.conftest import referral_input
+from ketenregie.tests_support.clock import during
 from ketenregie.tests_support.factories import CaseFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -264,59 +266,87 @@ def test_absent_referrer_moves_case_to_next_triage(
     submitted: Referral, intake: dict[str, Any]
 ) -> None:
     item = _agenda(submitted, intake)
-    services.record_attendance(item, actor=intake["chair"], present=False, note="niet verschenen")
-    item.refresh_from_db()
-    assert item.outcome == AgendaItem.Outcome.MOVED
-    moved = AgendaItem.objects.exclude(pk=item.pk).get(referral=submitted)
-    assert moved.meeting.date == item.meeting.date + dt.timedelta(days=7)
-    assert Case.objects.get(pk=submitted.case_id).status == Status.GEAGENDEERD
-    with pytest.raises(ValidationError, match="zojuist al besloten"):
-        services.record_attendance(item, actor=intake["chair"], present=True)
+    with during(item.meeting):
+        services.record_attendance(
+            item, actor=intake["chair"], present=False, note="niet verschenen"
+        )
+        item.refresh_from_db()
+        assert item.outcome == AgendaItem.Outcome.MOVED
+        moved = AgendaItem.objects.exclude(pk=item.pk).get(referral=submitted)
+        assert moved.meeting.date == item.meeting.date + dt.timedelta(days=7)
+        assert Case.objects.get(pk=submitted.case_id).status == Status.GEAGENDEERD
+        with pytest.raises(ValidationError, match="zojuist al besloten"):
+            services.record_attendance(item, actor=intake["chair"], present=True)
 
 
 def test_outcome_start_pga_with_invitees(submitted: Referral, intake: dict[str, Any]) -> None:
     item = _agenda(submitted, intake)
-    services.record_attendance(item, actor=intake["chair"], present=True)
-    extra = services.IncidentalInvitee(intake["care"], "expertise", "")
-    with pytest.raises(ValidationError) as err:
+    with during(item.meeting):
+        services.record_attendance(item, actor=intake["chair"], present=True)
+        extra = services.IncidentalInvitee(intake["care"], "expertise", "")
+        with pytest.raises(ValidationError) as err:
+            services.decide_outcome(
+                item,
+                actor=intake["chair"],
+                outcome="start_pga",
+                procesregisseur=intake["regisseur"],
+                incidental=[extra],
+            )
+        assert "incidental" in err.value.message_dict
+        from ketenregie.tests_support.factories import OrganisationFactory
+
+        school = OrganisationFactory(name="School test")
         services.decide_outcome(
             item,
             actor=intake["chair"],
             outcome="start_pga",
             procesregisseur=intake["regisseur"],
-            incidental=[extra],
+            fixed_invitees=[intake["police"]],
+            incidental=[services.IncidentalInvitee(school, "expertise", "Leerplicht speelt.")],
         )
-    assert "incidental" in err.value.message_dict
-    from ketenregie.tests_support.factories import OrganisationFactory
+        case = Case.objects.get(pk=submitted.case_id)
+        assert case.status == Status.PGA_GESTART and case.escalation_level == 4
+        assert (
+            CaseMembership.objects.get(case=case, role=CaseRole.PROCESREGISSEUR).user
+            == intake["regisseur"]
+        )
+        assert set(
+            Invitee.objects.filter(case=case).values_list("organisation_id", "incidental")
+        ) == {
+            (intake["police"].pk, False),
+            (school.pk, True),
+        }
 
-    school = OrganisationFactory(name="School test")
-    services.decide_outcome(
-        item,
-        actor=intake["chair"],
-        outcome="start_pga",
-        procesregisseur=intake["regisseur"],
-        fixed_invitees=[intake["police"]],
-        incidental=[services.IncidentalInvitee(school, "expertise", "Leerplicht speelt.")],
-    )
-    case = Case.objects.get(pk=submitted.case_id)
-    assert case.status == Status.PGA_GESTART and case.escalation_level == 4
-    assert (
-        CaseMembership.objects.get(case=case, role=CaseRole.PROCESREGISSEUR).user
-        == intake["regisseur"]
-    )
-    assert set(Invitee.objects.filter(case=case).values_list("organisation_id", "incidental")) == {
-        (intake["police"].pk, False),
-        (school.pk, True),
-    }
+
+def test_attendance_and_outcome_refused_before_the_triage_begins(
+    submitted: Referral, intake: dict[str, Any]
+) -> None:
+    """Issue 12: attendance and outcomes of a triage two weeks ahead cannot be true."""
+    item = _agenda(submitted, intake)
+    assert item.meeting.starts_at > timezone.now()
+    with pytest.raises(ValidationError, match="begint pas op"):
+        services.record_attendance(item, actor=intake["chair"], present=True)
+    item.refresh_from_db()
+    assert item.referrer_present is None
+    AgendaItem.objects.filter(pk=item.pk).update(referrer_present=True)
+    item.refresh_from_db()
+    with pytest.raises(ValidationError) as err:
+        services.decide_outcome(item, actor=intake["chair"], outcome="geen_pga", advice="Wijkteam.")
+    assert "begint pas op" in " ".join(err.value.message_dict["outcome"])
+    assert Case.objects.get(pk=submitted.case_id).status == Status.GEAGENDEERD
+    with during(item.meeting):
+        services.decide_outcome(item, actor=intake["chair"], outcome="geen_pga", advice="Wijkteam.")
+    assert Case.objects.get(pk=submitted.case_id).status == Status.GEEN_PGA
 
 
 def test_outcome_no_pga_requires_advice(submitted: Referral, intake: dict[str, Any]) -> None:
     item = _agenda(submitted, intake)
-    services.record_attendance(item, actor=intake["chair"], present=True)
-    with pytest.raises(ValidationError, match="advies"):
-        services.decide_outcome(item, actor=intake["chair"], outcome="geen_pga")
-    services.decide_outcome(item, actor=intake["chair"], outcome="geen_pga", advice="Wijkteam.")
-    assert Case.objects.get(pk=submitted.case_id).status == Status.GEEN_PGA
+    with during(item.meeting):
+        services.record_attendance(item, actor=intake["chair"], present=True)
+        with pytest.raises(ValidationError, match="advies"):
+            services.decide_outcome(item, actor=intake["chair"], outcome="geen_pga")
+        services.decide_outcome(item, actor=intake["chair"], outcome="geen_pga", advice="Wijkteam.")
+        assert Case.objects.get(pk=submitted.case_id).status == Status.GEEN_PGA
 
 
 def test_cancelled_meeting_moves_items_and_new_referrals(
@@ -426,7 +456,8 @@ def test_outgoing_mail_carries_no_personal_data(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         item = _agenda(submitted, intake)
-        services.record_attendance(item, actor=intake["chair"], present=False)
+        with during(item.meeting):
+            services.record_attendance(item, actor=intake["chair"], present=False)
     assert len(mail.outbox) >= 4
     person = submitted.case.person
     for message in mail.outbox:

@@ -14,6 +14,7 @@ from ketenregie.cases.models import Case, LifeDomain
 from ketenregie.cases.workflow import Status
 from ketenregie.intake import services
 from ketenregie.intake.models import AgendaItem, EnrichmentRequest, Feedback, Referral
+from ketenregie.tests_support.clock import during
 
 pytestmark = pytest.mark.django_db
 
@@ -310,21 +311,33 @@ def test_triage_pages(client: Client, intake: dict[str, Any], submitted: Referra
     assert item.meeting.date.strftime("%Y") in listing
     detail = client.get(reverse("triage_detail", args=[item.meeting_id])).content.decode()
     assert submitted.case.code in detail and "Politie test" in detail
-    client.post(reverse("triage_attendance", args=[item.pk]), {"present": "1"})
-    resp = client.post(
-        reverse("triage_outcome", args=[item.pk]),
-        {"outcome": "start_pga", "fixed_invitees": [intake["police"].pk]},
+    # Before the triage begins: no attendance form, and a posted one is refused in Dutch.
+    assert "zodra de triage begonnen is" in detail
+    refused = client.post(
+        reverse("triage_attendance", args=[item.pk]), {"present": "1"}, follow=True
     )
-    assert "Kies de procesregisseur" in resp.content.decode()
-    resp = client.post(
-        reverse("triage_outcome", args=[item.pk]),
-        {
-            "outcome": "start_pga",
-            "procesregisseur": intake["regisseur"].pk,
-            "fixed_invitees": [intake["police"].pk],
-        },
-    )
-    assert resp.status_code == 302
+    assert "begint pas op" in refused.content.decode()
+    item.refresh_from_db()
+    assert item.referrer_present is None
+    with during(item.meeting):
+        client.force_login(intake["chair"])
+        detail = client.get(reverse("triage_detail", args=[item.meeting_id])).content.decode()
+        assert "Aanwezigheid vastleggen" in detail
+        client.post(reverse("triage_attendance", args=[item.pk]), {"present": "1"})
+        resp = client.post(
+            reverse("triage_outcome", args=[item.pk]),
+            {"outcome": "start_pga", "fixed_invitees": [intake["police"].pk]},
+        )
+        assert "Kies de procesregisseur" in resp.content.decode()
+        resp = client.post(
+            reverse("triage_outcome", args=[item.pk]),
+            {
+                "outcome": "start_pga",
+                "procesregisseur": intake["regisseur"].pk,
+                "fixed_invitees": [intake["police"].pk],
+            },
+        )
+        assert resp.status_code == 302
     assert AgendaItem.objects.get(pk=item.pk).outcome == "start_pga"
     assert Case.objects.get(pk=submitted.case_id).status == Status.PGA_GESTART
 

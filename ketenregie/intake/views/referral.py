@@ -24,6 +24,7 @@ from ketenregie.cases.workflow import Status
 from ketenregie.core.forms import apply_service, error_summary
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.paging import BoundedPaginator
+from ketenregie.core.timeutil import today
 from ketenregie.intake import schedule, services
 from ketenregie.intake.access import (
     can_add_to_referral,
@@ -307,7 +308,12 @@ def _screening_context(request: AuthedRequest, case: Case, referral: Referral) -
         context["screen_form"] = ScreeningForm(initial={"version": referral.version})
     else:
         context["agenda_form"] = AgendaForm(
-            initial={"version": referral.version, "proposed_level": case.escalation_level}
+            initial={
+                "version": referral.version,
+                "proposed_level": case.escalation_level,
+                "extra_day": today(),
+            },
+            acute=referral.urgency == Referral.Urgency.ACUUT,
         )
     return context
 

@@ -136,7 +136,8 @@ def _detail_with_form(request: AuthedRequest, case: Case, name: str, form: Any) 
 @require_POST
 def referral_agenda(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = _chair_case(request, case_id)
-    form = AgendaForm(request.POST)
+    acute = Referral.objects.filter(case=case, urgency=Referral.Urgency.ACUUT).exists()
+    form = AgendaForm(request.POST, acute=acute)
     items: list[AgendaItem] = []
     if form.is_valid() and apply_service(
         form,
@@ -147,10 +148,14 @@ def referral_agenda(request: AuthedRequest, case_id: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 proposed_level=form.cleaned_data["proposed_level"],
                 reasoning=form.cleaned_data["reasoning"],
+                extra_at=form.extra_at(),
             )
         ),
     ):
-        messages.success(request, _("Geagendeerd; de aanmelder is uitgenodigd."))
+        if items[0].meeting.ad_hoc:
+            messages.success(request, _("Op een extra triage gezet; de aanmelder is uitgenodigd."))
+        else:
+            messages.success(request, _("Geagendeerd; de aanmelder is uitgenodigd."))
         return redirect("triage_detail", meeting_id=items[0].meeting_id)
     return _detail_with_form(request, case, "agenda_form", form)
 

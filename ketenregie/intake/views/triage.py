@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -63,7 +64,11 @@ def triage_list(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied
     rows = []
     for house in houses:
-        meetings = services.upcoming_meetings(house)
+        # The weekly dates and the extra (acute) triages, in the order they take place.
+        meetings = sorted(
+            services.upcoming_meetings(house) + services.coming_ad_hoc_meetings(house),
+            key=lambda m: m.starts_at,
+        )
         counts = dict(
             AgendaItem.objects.filter(meeting__in=[m for m in meetings if m.pk is not None])
             .values_list("meeting_id")
@@ -112,6 +117,8 @@ def triage_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             "page": page,
             "partners": [p.organisation for p in partners],
             "holiday": schedule.holiday_name(meeting.date),
+            # Attendance and outcomes are recorded from the start of the triage on.
+            "started": meeting.starts_at <= timezone.now(),
         },
     )
 

@@ -157,11 +157,21 @@ def schedule_meeting(
     case: Case | None = None,
     person_invited: bool = False,
     person_not_invited_reason: str = "",
+    afterwards: bool = False,
 ) -> Meeting:
-    """Plan a case meeting and invite the participants by link-only mail with an .ics."""
+    """Plan a case meeting and invite the participants by link-only mail with an .ics.
+
+    `afterwards`: the meeting already took place and is recorded after the fact (an
+    explicit choice on the form): nobody is invited, and it cannot start in the future.
+    """
     errors = _check_meeting_values(
         kind, starts_at, ends_at, person_invited, person_not_invited_reason
     )
+    if afterwards and starts_at is not None and starts_at > timezone.now():
+        errors["starts_at"] = _(
+            "Dit overleg ligt nog in de toekomst: plannen en uitnodigen in plaats van "
+            "achteraf vastleggen."
+        )
     case, case_errors = _check_meeting_case(kind, case, house)
     errors.update(case_errors)
     people = list({u.pk: u for u in participants}.values())
@@ -198,9 +208,11 @@ def schedule_meeting(
             "deelnemers": [u.pk for u in people],
             "betrokkene_uitgenodigd": meeting.person_invited,
             "zwaarwegende_redenen_vastgelegd": bool(meeting.person_not_invited_reason),
+            "achteraf_vastgelegd": afterwards,
         },
     )
-    _invite(meeting, people)
+    if not afterwards:
+        _invite(meeting, people)
     return meeting
 
 

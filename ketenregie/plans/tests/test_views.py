@@ -78,6 +78,8 @@ def test_first_meeting_from_form_to_minutes(case_with_team: dict[str, Any]) -> N
             "end": "00:30",
             "participants": [team["regisseur"].pk, team["casus"].pk, outsider.pk],
             "person_invited": "on",
+            # Begun already (00:00 today): recorded afterwards, the explicit choice.
+            "afterwards": "on",
         },
     )
     assert resp.status_code == 302, resp.content.decode()[:2000]

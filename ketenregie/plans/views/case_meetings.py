@@ -5,6 +5,7 @@ and the list of meetings.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -79,7 +80,8 @@ def _meeting_form(case: Case, data: Any = None) -> tuple[MeetingForm, list[Invit
         first_organisations=orgs,
         initial={
             "kind": kinds[0],
-            "day": today(),
+            # Tomorrow: a meeting is planned ahead (today at 10:00 is often past already).
+            "day": today() + dt.timedelta(days=1),
             "start": "10:00",
             "end": "11:00",
             "participants": sorted(chosen),
@@ -124,11 +126,18 @@ def meeting_new(request: AuthedRequest, case_id: int) -> HttpResponse:
                 participants=form.cleaned_data["participants"],
                 person_invited=form.cleaned_data.get("person_invited", False),
                 person_not_invited_reason=form.cleaned_data.get("person_not_invited_reason", ""),
+                afterwards=form.cleaned_data.get("afterwards", False),
             )
         )
 
     if form.is_valid() and apply_service(form, run):
-        messages.success(request, _("Overleg gepland; de uitnodigingen zijn verstuurd."))
+        if form.cleaned_data.get("afterwards"):
+            messages.success(
+                request,
+                _("Overleg achteraf vastgelegd; er zijn geen uitnodigingen verstuurd."),
+            )
+        else:
+            messages.success(request, _("Overleg gepland; de uitnodigingen zijn verstuurd."))
         return redirect("meeting_detail", meeting_id=created[0].pk)
     return _meeting_new_page(request, case, form)
 
@@ -170,13 +179,20 @@ def monitoring_new(request: AuthedRequest) -> HttpResponse:
                     ends_at=end,
                     location=form.cleaned_data["location"],
                     participants=form.cleaned_data["participants"],
+                    afterwards=form.cleaned_data.get("afterwards", False),
                 )
             )
 
         if form.is_valid() and apply_service(form, run):
-            messages.success(
-                request, _("Monitoringsoverleg gepland; de uitnodigingen zijn verstuurd.")
-            )
+            if form.cleaned_data.get("afterwards"):
+                messages.success(
+                    request,
+                    _("Overleg achteraf vastgelegd; er zijn geen uitnodigingen verstuurd."),
+                )
+            else:
+                messages.success(
+                    request, _("Monitoringsoverleg gepland; de uitnodigingen zijn verstuurd.")
+                )
             return redirect("meeting_detail", meeting_id=created[0].pk)
     else:
         form = MeetingForm(
@@ -184,7 +200,7 @@ def monitoring_new(request: AuthedRequest) -> HttpResponse:
             people=people,
             initial={
                 "kind": Meeting.Kind.MONITORING,
-                "day": today(),
+                "day": today() + dt.timedelta(days=1),
                 "start": "13:00",
                 "end": "15:00",
             },

@@ -40,7 +40,7 @@ def test_procesregisseur_logs_in_with_totp_and_sees_timeline(page: Page, demo: A
     page.get_by_role("link", name=case.code).click()
 
     expect(page.get_by_role("heading", name=f"Casus {case.code}")).to_be_visible()
-    expect(page.get_by_text(case.person.full_name)).to_be_visible()
+    expect(page.get_by_text(case.person.full_name, exact=True)).to_be_visible()
     timeline = page.locator("#timeline")
     expect(timeline).to_contain_text("Status")
     expect(page.get_by_role("heading", name="Casusteam")).to_be_visible()

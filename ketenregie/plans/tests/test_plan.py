@@ -383,9 +383,10 @@ def test_agreeing_the_casusregisseur_hands_the_role_over(team: dict[str, Any]) -
         agreed_by=[team["regisseur"], team["casus"]],
     )
     assert set(record.agreed_by.all()) == {team["regisseur"], team["casus"]}
-    current = CaseMembership.objects.filter(
-        case=team["case"], role=CaseRole.CASUSREGISSEUR, valid_from__lte=today()
-    ).exclude(valid_to__lt=today())
+    # Who holds the role today, by the one rule (a handed-over row ends at the handover).
+    current = CaseMembership.objects.active_on(today()).filter(
+        case=team["case"], role=CaseRole.CASUSREGISSEUR
+    )
     assert [m.user for m in current] == [team["partner"]]
     with pytest.raises(ValidationError, match="al casusregisseur"):
         services.agree_casusregisseur(
@@ -410,9 +411,9 @@ def test_a_same_day_change_of_casusregisseur_leaves_one(team: dict[str, Any]) ->
     def holders(day: Any) -> list[Any]:
         return [
             m.user
-            for m in CaseMembership.objects.filter(
-                case=team["case"], role=CaseRole.CASUSREGISSEUR, valid_from__lte=day
-            ).exclude(valid_to__lt=day)
+            for m in CaseMembership.objects.active_on(day).filter(
+                case=team["case"], role=CaseRole.CASUSREGISSEUR
+            )
         ]
 
     # One holder on every day: today's stays today's, the second agreement from tomorrow.

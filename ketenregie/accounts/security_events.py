@@ -36,6 +36,7 @@ from django.template.response import TemplateResponse
 
 from ketenregie.audit.flood import record_flood_prone
 from ketenregie.audit.services import term_digest
+from ketenregie.core.forms import StyledFormMixin
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
@@ -166,11 +167,12 @@ class _LimitAuditMixin:
         return code
 
 
-class MfaAuthenticateForm(_LimitAuditMixin, AuthenticateForm):  # type: ignore[misc]
+# StyledFormMixin: the code field looks like every other field of the product.
+class MfaAuthenticateForm(_LimitAuditMixin, StyledFormMixin, AuthenticateForm):  # type: ignore[misc]
     pass
 
 
-class MfaReauthenticateForm(_LimitAuditMixin, ReauthenticateForm):  # type: ignore[misc]
+class MfaReauthenticateForm(_LimitAuditMixin, StyledFormMixin, ReauthenticateForm):  # type: ignore[misc]
     pass
 
 

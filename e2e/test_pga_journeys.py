@@ -1267,13 +1267,15 @@ def test_journey_8_local_pga_escalates_a_case_to_the_zvh(page: Page, demo: Any) 
     shot(page, "j8-06-escalate-error")
     # The municipality is a public body: no legitimate interest, as in the bekendheidscheck.
     escalate = _form(page, "Opschalen")
-    escalate.get_by_label("Grondslag (AVG art. 6)").select_option("gerechtvaardigd_belang")
+    escalate.get_by_label("Grondslag voor het delen (AVG art. 6)").select_option(
+        "gerechtvaardigd_belang"
+    )
     escalate.get_by_role("button", name="Opschalen").click()
     expect(
         page.get_by_text("Gerechtvaardigd belang is geen grondslag voor overheidsorganisaties")
     ).to_be_visible()
     escalate = _form(page, "Opschalen")
-    escalate.get_by_label("Grondslag (AVG art. 6)").select_option("publieke_taak")
+    escalate.get_by_label("Grondslag voor het delen (AVG art. 6)").select_option("publieke_taak")
     escalate.get_by_label(re.compile(r"uitzondering \(AVG art. 9/10\)")).select_option(
         "zwaarwegend_algemeen_belang"
     )

@@ -326,6 +326,30 @@ class AgendaForm(StyledFormMixin, forms.Form):
         )
 
 
+def sharing_ground_fields() -> tuple[forms.ChoiceField, forms.ChoiceField, forms.ChoiceField]:
+    """The grounds every sharing of personal data asks (AVG art. 6, the art. 9/10
+    exception, the secrecy ground): one set of fields for the bekendheidscheck answer and
+    the escalation, checked by one rule (intake.grounds.sharing_errors)."""
+    return (
+        forms.ChoiceField(
+            label=_("Grondslag voor het delen (AVG art. 6)"),
+            choices=[("", "---------"), *LegalBasis.choices],
+            required=False,
+            help_text=_("Een convenant of privacyreglement is geen grondslag."),
+        ),
+        forms.ChoiceField(
+            label=_("Bijzondere of strafrechtelijke gegevens: uitzondering (AVG art. 9/10)"),
+            choices=SpecialCategoryException.choices,
+            required=False,
+        ),
+        forms.ChoiceField(
+            label=_("Beroepsgeheim: grond om het te doorbreken"),
+            choices=SecrecyGround.choices,
+            required=False,
+        ),
+    )
+
+
 class EnrichmentAnswerForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     answer = forms.ChoiceField(
@@ -339,22 +363,7 @@ class EnrichmentAnswerForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("Deel alleen wat nodig is voor de triage (doelbinding)."),
     )
-    legal_basis = forms.ChoiceField(
-        label=_("Grondslag voor het delen (AVG art. 6)"),
-        choices=[("", "---------"), *LegalBasis.choices],
-        required=False,
-        help_text=_("Een convenant of privacyreglement is geen grondslag."),
-    )
-    special_category = forms.ChoiceField(
-        label=_("Bijzondere of strafrechtelijke gegevens: uitzondering"),
-        choices=SpecialCategoryException.choices,
-        required=False,
-    )
-    secrecy_ground = forms.ChoiceField(
-        label=_("Beroepsgeheim: grond om het te doorbreken"),
-        choices=SecrecyGround.choices,
-        required=False,
-    )
+    legal_basis, special_category, secrecy_ground = sharing_ground_fields()
 
 
 class AttendanceForm(StyledFormMixin, forms.Form):

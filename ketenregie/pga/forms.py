@@ -13,11 +13,9 @@ from ketenregie.accounts.forms import VersionedForm
 from ketenregie.accounts.models import House, Organisation
 from ketenregie.core.forms import DateInput, StyledFormMixin, TimeInput
 from ketenregie.intake.criteria import criteria_of
+from ketenregie.intake.forms import sharing_ground_fields
 from ketenregie.intake.models import (
     Criterion,
-    LegalBasis,
-    SecrecyGround,
-    SpecialCategoryException,
 )
 from ketenregie.pga.models import Informing, LetterTemplate, Signal, StartConversation
 
@@ -209,22 +207,7 @@ class EscalateForm(StyledFormMixin, forms.Form):
     purpose = forms.CharField(
         label=_("Doel van de overdracht"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    legal_basis = forms.ChoiceField(
-        label=_("Grondslag (AVG art. 6)"),
-        choices=[("", "---------"), *LegalBasis.choices],
-        required=False,
-        help_text=_("Een convenant of privacyreglement is geen grondslag."),
-    )
-    special_category = forms.ChoiceField(
-        label=_("Bijzondere of strafrechtelijke gegevens: uitzondering (AVG art. 9/10)"),
-        choices=SpecialCategoryException.choices,
-        required=False,
-    )
-    secrecy_ground = forms.ChoiceField(
-        label=_("Beroepsgeheim: grond om het te doorbreken"),
-        choices=SecrecyGround.choices,
-        required=False,
-    )
+    legal_basis, special_category, secrecy_ground = sharing_ground_fields()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

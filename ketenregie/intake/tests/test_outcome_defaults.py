@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from ketenregie.intake import services
 from ketenregie.intake.models import Referral
+from ketenregie.tests_support.clock import during
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +30,10 @@ def test_the_outcome_form_ticks_no_fixed_partner(
         proposed_level=3,
         reasoning="Weging.",
     )
-    services.record_attendance(item, actor=intake["chair"], present=True)
-    client.force_login(intake["chair"])
-    html = client.get(reverse("triage_outcome", args=[item.pk])).content.decode()
+    with during(item.meeting):  # attendance is recorded once the triage has begun
+        services.record_attendance(item, actor=intake["chair"], present=True)
+        client.force_login(intake["chair"])
+        html = client.get(reverse("triage_outcome", args=[item.pk])).content.decode()
     boxes = re.findall(r"<input[^>]*name=\"fixed_invitees\"[^>]*>", html)
     # Both fixed partners are offered, neither is ticked.
     assert len(boxes) == 2

@@ -267,6 +267,7 @@ urlpatterns = [
     path("acties/", plan_actions_views.my_actions, name="my_actions"),
     path("acties/<id:action_id>/melden/", plan_actions_views.action_report, name="action_report"),
     path("audittrail/", privacy_views.audit_search, name="audit_search"),
+    path("inzageverzoek/", privacy_views.subject_access, name="subject_access"),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
     path("beheer/gebruikers/rolaanvragen/", accounts_views.grant_requests, name="grant_requests"),
     path(

@@ -75,6 +75,8 @@ _ACTIONS = (
     AuditAction("lettertemplate.updated", _("Informatiebrief van het huis gewijzigd")),
     # The audit trail itself and generated data.
     AuditAction("audit.searched", _("Audittrail doorzocht"), R),
+    # A subject access export hands the person's data to the person (AVG art. 15).
+    AuditAction("privacy.subject_access_exported", _("Inzageverzoek betrokkene uitgevoerd"), R),
     AuditAction("demo.reference_loaded", _("Demogegevens geladen")),
     # Cases, persons and case teams.
     AuditAction("case.created", _("Casus aangemaakt"), for_advisers=True),

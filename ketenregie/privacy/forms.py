@@ -35,3 +35,22 @@ class AuditSearchForm(StyledFormMixin, forms.Form):
         if start and end and end < start:
             self.add_error("date_to", _("De einddatum ligt voor de begindatum."))
         return data
+
+
+class SubjectAccessForm(StyledFormMixin, forms.Form):
+    """Who asks for access: a BSN, or a name with the date of birth."""
+
+    bsn = forms.CharField(label=_("BSN"), required=False, max_length=11)
+    name = forms.CharField(
+        label=_("Naam"),
+        required=False,
+        max_length=200,
+        help_text=_("Voor- en achternaam; alleen samen met de geboortedatum"),
+    )
+    birth_date = forms.DateField(label=_("Geboortedatum"), required=False, widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("bsn") and not (data.get("name") and data.get("birth_date")):
+            raise forms.ValidationError(_("Vul een BSN in, of de naam samen met de geboortedatum."))
+        return data

@@ -1,21 +1,25 @@
-"""The privacy officer's pages: the audit trail search (more follows with issue 13)."""
+"""The privacy officer's pages: the audit trail search and the subject access export."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from ketenregie.accounts.access import can_read_audit
 from ketenregie.audit import services as audit
 from ketenregie.audit.models import AuditEvent
+from ketenregie.cases.models import Person
 from ketenregie.cases.queries import case_codes
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.paging import BoundedPaginator
-from ketenregie.privacy.forms import AuditSearchForm
+from ketenregie.privacy import subject_access as subject_access_export
+from ketenregie.privacy.forms import AuditSearchForm, SubjectAccessForm
 from ketenregie.privacy.queries import search
 
 PAGE_SIZE = 50
@@ -59,3 +63,46 @@ def audit_search(request: AuthedRequest) -> HttpResponse:
         "privacy/audit_search.html",
         {"form": form, "page": page, "rows": rows, "querystring": query.urlencode()},
     )
+
+
+@login_required
+def subject_access(request: AuthedRequest) -> HttpResponse:
+    """Find the person a subject access request is about (POST: the terms are personal
+    data, kept out of URLs and logs), then export (POST, recorded)."""
+    if not can_read_audit(request.user):
+        raise PermissionDenied
+    persons: list[Person] = []
+    form = SubjectAccessForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and "person" in request.POST:
+        return _export(request)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        persons = subject_access_export.find_persons(
+            bsn=data["bsn"], name=data["name"], birth_date=data["birth_date"]
+        )
+    return TemplateResponse(
+        request,
+        "privacy/subject_access.html",
+        {"form": form, "persons": persons, "searched": form.is_bound and form.is_valid()},
+    )
+
+
+def _export(request: AuthedRequest) -> HttpResponse:
+    fmt = request.POST.get("format", "")
+    raw = request.POST.get("person", "").strip()
+    person = Person.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if person is None or fmt not in ("json", "pdf"):
+        return HttpResponseBadRequest(_("Onbekende betrokkene of onbekend formaat.").encode())
+    export = subject_access_export.build_export(person)
+    subject_access_export.record_export(request.user, person, export, fmt)
+    name = f"inzage-{person.pk}"
+    if fmt == "json":
+        body = json.dumps(export, ensure_ascii=False, indent=2).encode()
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+    response = HttpResponse(
+        subject_access_export.export_pdf(export), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         if not persons:
             raise CommandError("Geen betrokkene met dit BSN gevonden.")
         person = persons[0]
-        out: Path = options["out"]
+        out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
         export = subject_access.build_export(person)
         # A command has no signed-in user: the trail records the system as actor.

@@ -674,6 +674,26 @@ ENDPOINTS = [
         lambda c: reverse("audit_search") + "?user=x",
         _only(Role.PRIVACY_OFFICER),
     ),
+    Endpoint(
+        "subject_access",
+        "get",
+        lambda c: reverse("subject_access"),
+        _only(Role.PRIVACY_OFFICER),
+    ),
+    Endpoint(
+        "subject_access_search",
+        "post",
+        lambda c: reverse("subject_access"),
+        _only(Role.PRIVACY_OFFICER),
+        data=lambda c: {"bsn": c["case"].person.bsn or "", "name": "x", "birth_date": "2000-01-01"},
+    ),
+    Endpoint(
+        "subject_access_export",
+        "post",
+        lambda c: reverse("subject_access"),
+        _only(Role.PRIVACY_OFFICER),
+        data=lambda c: {"person": c["case"].person.pk, "format": "json"},
+    ),
     Endpoint("manage_index", "get", lambda c: reverse("manage_index"), _only(Role.BEHEERDER)),
     *[
         Endpoint(

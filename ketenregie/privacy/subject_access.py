@@ -127,7 +127,9 @@ def _fields(obj: models.Model, names: Iterable[str], redact: Redactor) -> dict[s
     """The named fields of a row under their Dutch labels, free text redacted."""
     out: dict[str, Any] = {}
     for name in names:
-        label = str(obj._meta.get_field(name).verbose_name)
+        field = obj._meta.get_field(name)
+        assert isinstance(field, models.Field)  # a column, never a reverse relation
+        label = str(field.verbose_name)
         value = _value(obj, name)
         out[label] = redact(value) if isinstance(value, str) else value
     return out

@@ -75,6 +75,8 @@ _ACTIONS = (
     AuditAction("lettertemplate.updated", _("Informatiebrief van het huis gewijzigd")),
     # The audit trail itself and generated data.
     AuditAction("audit.searched", _("Audittrail doorzocht"), R),
+    AuditAction("register.viewed", _("Register van gegevensdeling ingezien"), R),
+    AuditAction("register.exported", _("Register van gegevensdeling geëxporteerd (CSV)"), R),
     AuditAction("demo.reference_loaded", _("Demogegevens geladen")),
     # Cases, persons and case teams.
     AuditAction("case.created", _("Casus aangemaakt"), for_advisers=True),

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, Organisation
+from ketenregie.cases.grounds import LegalBasis, SecrecyGround, SpecialCategoryException
 from ketenregie.cases.workflow import PHASE_OF, Phase, Status
 from ketenregie.core.bsn import validate_bsn
 from ketenregie.core.models import VersionedModel
@@ -484,9 +485,16 @@ class ExchangeBasis(models.Model):
     house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="exchange_bases")
     kind = models.CharField(_("soort uitwisseling"), max_length=30, choices=ExchangeKind.choices)
     purpose = models.CharField(_("doel"), max_length=200)
-    legal_basis = models.CharField(_("grondslag"), max_length=30)
-    special_category = models.CharField(_("uitzondering art. 9/10"), max_length=30, blank=True)
-    secrecy_ground = models.CharField(_("grond beroepsgeheim"), max_length=30, blank=True)
+    legal_basis = models.CharField(_("grondslag"), max_length=30, choices=LegalBasis.choices)
+    special_category = models.CharField(
+        _("uitzondering art. 9/10"),
+        max_length=30,
+        blank=True,
+        choices=SpecialCategoryException.choices,
+    )
+    secrecy_ground = models.CharField(
+        _("grond beroepsgeheim"), max_length=30, blank=True, choices=SecrecyGround.choices
+    )
     necessity = models.TextField(
         _("noodzaak"), blank=True, help_text=_("Proportionaliteit en subsidiariteit")
     )
@@ -549,9 +557,16 @@ class SharingRecord(models.Model):
     criminal_data = models.BooleanField(_("strafrechtelijke gegevens (art. 10)"), default=False)
     secrecy_bound = models.BooleanField(_("onder beroepsgeheim"), default=False)
     purpose = models.CharField(_("doel"), max_length=200)
-    legal_basis = models.CharField(_("grondslag"), max_length=30)
-    special_category = models.CharField(_("uitzondering art. 9/10"), max_length=30, blank=True)
-    secrecy_ground = models.CharField(_("grond beroepsgeheim"), max_length=30, blank=True)
+    legal_basis = models.CharField(_("grondslag"), max_length=30, choices=LegalBasis.choices)
+    special_category = models.CharField(
+        _("uitzondering art. 9/10"),
+        max_length=30,
+        blank=True,
+        choices=SpecialCategoryException.choices,
+    )
+    secrecy_ground = models.CharField(
+        _("grond beroepsgeheim"), max_length=30, blank=True, choices=SecrecyGround.choices
+    )
     basis_source = models.CharField(_("herkomst grondslag"), max_length=20, choices=Source.choices)
     necessity = models.TextField(_("noodzaak"), blank=True)
     person_informed = models.BooleanField(_("betrokkene geïnformeerd"), null=True)

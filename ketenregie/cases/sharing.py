@@ -17,13 +17,17 @@ the same moment; it is not audited a second time (the register is the record).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.cases.grounds import (
@@ -155,3 +159,65 @@ def record_exchange(
     if orgs:
         row.to_organisations.set(orgs)
     return row
+
+
+# Reading the register (the privacy officer's page and CSV export).
+
+# The data categories a row can carry, as filter values -> the row's flag.
+CATEGORY_FIELDS = {
+    "identificerend": "identifying",
+    "bijzonder": "special_categories",
+    "strafrechtelijk": "criminal_data",
+    "beroepsgeheim": "secrecy_bound",
+}
+CATEGORY_CHOICES = [
+    ("identificerend", gettext_lazy("Identificerende gegevens")),
+    ("bijzonder", gettext_lazy("Bijzondere gegevens (art. 9)")),
+    ("strafrechtelijk", gettext_lazy("Strafrechtelijke gegevens (art. 10)")),
+    ("beroepsgeheim", gettext_lazy("Onder beroepsgeheim")),
+]
+
+
+def register_rows(
+    *,
+    house_ids: QuerySet[Any, int] | None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    house: House | None = None,
+    organisation: Organisation | None = None,
+    kind: str = "",
+    legal_basis: str = "",
+    category: str = "",
+) -> QuerySet[SharingRecord]:
+    """The register's rows matching every filter, newest first, within `house_ids` (None:
+    every house)."""
+    qs = SharingRecord.objects.all()
+    if house_ids is not None:
+        qs = qs.filter(house_id__in=house_ids)
+    if house is not None:
+        qs = qs.filter(house=house)
+    if organisation is not None:
+        sent_to = SharingRecord.to_organisations.through.objects.filter(
+            sharingrecord_id=OuterRef("pk"), organisation_id=organisation.pk
+        )
+        qs = qs.filter(Q(from_organisation=organisation) | Exists(sent_to))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if legal_basis:
+        qs = qs.filter(legal_basis=legal_basis)
+    if category in CATEGORY_FIELDS:
+        qs = qs.filter(**{CATEGORY_FIELDS[category]: True})
+    tz = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(occurred_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz))
+    if date_to:
+        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        qs = qs.filter(occurred_at__lt=end)
+    return qs.select_related("house", "from_organisation").order_by("-occurred_at", "-pk")
+
+
+def totals_per_basis(rows: QuerySet[SharingRecord]) -> list[tuple[str, int]]:
+    """How many exchanges rest on each legal basis, largest first (label, count)."""
+    counts = rows.order_by().values("legal_basis").annotate(n=Count("pk")).order_by("-n")
+    labels = dict(LegalBasis.choices)
+    return [(str(labels.get(c["legal_basis"], c["legal_basis"])), c["n"]) for c in counts]

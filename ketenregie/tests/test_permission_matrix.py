@@ -674,6 +674,18 @@ ENDPOINTS = [
         lambda c: reverse("audit_search") + "?user=x",
         _only(Role.PRIVACY_OFFICER),
     ),
+    Endpoint(
+        "sharing_register",
+        "get",
+        lambda c: reverse("sharing_register") + "?kind=bijlage",
+        _only(Role.PRIVACY_OFFICER),
+    ),
+    Endpoint(
+        "sharing_register_csv",
+        "get",
+        lambda c: reverse("sharing_register_csv"),
+        _only(Role.PRIVACY_OFFICER),
+    ),
     Endpoint("manage_index", "get", lambda c: reverse("manage_index"), _only(Role.BEHEERDER)),
     *[
         Endpoint(

@@ -40,6 +40,12 @@ from ketenregie.cases.models import Case, ExchangeBasis, ExchangeKind, SharingRe
 
 # Kinds where the person sharing chooses the basis on the form; the rest are fixed.
 CHOSEN_KINDS = frozenset({ExchangeKind.ENRICHMENT_ANSWER, ExchangeKind.ESCALATION})
+# Kinds recorded when someone takes data out of the house's file by a download (a GET):
+# like the audit trail's read events, the row is the record of the receipt, so these are
+# the only register rows a GET may write (ketenregie/tests/test_get_is_safe.py).
+RECEIPT_KINDS = frozenset(
+    {ExchangeKind.PLAN_PDF, ExchangeKind.SAFETY_PLAN_PDF, ExchangeKind.ATTACHMENT}
+)
 
 
 @dataclass(frozen=True)

@@ -511,7 +511,7 @@ def send_minutes(meeting: Meeting, *, actor: User) -> Meeting:
             ExchangeKind.MINUTES_SENT,
             actor=actor,
             case=locked.case,
-            to_label=f"casusteam ({len(team)} personen)",
+            to_label="casusteam",
             to_organisations=[u.organisation for u in team],
             recipients=len(team),
         )

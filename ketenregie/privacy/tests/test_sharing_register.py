@@ -172,7 +172,7 @@ def test_minutes_sent_to_the_case_team_are_registered(team: dict[str, Any]) -> N
     plan_services.send_minutes(meeting, actor=team["regisseur"])
     row = _only(ExchangeKind.MINUTES_SENT)
     # The active team: procesregisseur, casusregisseur, partner and adviser.
-    assert row.recipients == 4 and row.to_label == "casusteam (4 personen)"
+    assert row.recipients == 4 and row.to_label == "casusteam"
     assert row.actor_id == team["regisseur"].pk and row.case_id == team["case"].pk
 
 

@@ -268,6 +268,12 @@ urlpatterns = [
     path("acties/<id:action_id>/melden/", plan_actions_views.action_report, name="action_report"),
     path("audittrail/", privacy_views.audit_search, name="audit_search"),
     path("inzageverzoek/", privacy_views.subject_access, name="subject_access"),
+    path("register-gegevensdeling/", privacy_views.sharing_register, name="sharing_register"),
+    path(
+        "register-gegevensdeling/export.csv",
+        privacy_views.sharing_register_csv,
+        name="sharing_register_csv",
+    ),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
     path("beheer/gebruikers/rolaanvragen/", accounts_views.grant_requests, name="grant_requests"),
     path(

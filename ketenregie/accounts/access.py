@@ -38,6 +38,22 @@ def can_read_audit(user: User | AnonymousUser) -> bool:
     return has_role(user, Role.PRIVACY_OFFICER)
 
 
+def register_house_ids(user: User | AnonymousUser) -> QuerySet[RoleAssignment, int] | None:
+    """The houses whose data-sharing register `user` may read: None for a privacy officer
+    without a house (the FG of the whole installation: every house), else the houses of
+    their privacy-officer assignments (empty for everyone else)."""
+    from ketenregie.accounts.models import RoleAssignment
+
+    if (
+        user.is_authenticated
+        and RoleAssignment.objects.filter(
+            user_id=user.pk, role=Role.PRIVACY_OFFICER, house__isnull=True
+        ).exists()
+    ):
+        return None
+    return houses_where(user, Role.PRIVACY_OFFICER)
+
+
 def works_with_cases(roles: frozenset[str]) -> bool:
     """Roles whose work is case content (case list, dashboard panels, meetings)."""
     from ketenregie.accounts.roles import CASE_WORK_ROLES

@@ -77,6 +77,8 @@ _ACTIONS = (
     AuditAction("audit.searched", _("Audittrail doorzocht"), R),
     # A subject access export hands the person's data to the person (AVG art. 15).
     AuditAction("privacy.subject_access_exported", _("Inzageverzoek betrokkene uitgevoerd"), R),
+    AuditAction("register.viewed", _("Register van gegevensdeling ingezien"), R),
+    AuditAction("register.exported", _("Register van gegevensdeling geëxporteerd (CSV)"), R),
     AuditAction("demo.reference_loaded", _("Demogegevens geladen")),
     # Cases, persons and case teams.
     AuditAction("case.created", _("Casus aangemaakt"), for_advisers=True),

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, Organisation
+from ketenregie.cases.grounds import LegalBasis, SecrecyGround, SpecialCategoryException
 from ketenregie.cases.workflow import PHASE_OF, Phase, Status
 from ketenregie.core.bsn import validate_bsn
 from ketenregie.core.models import VersionedModel
@@ -463,3 +464,129 @@ class CaseMembership(models.Model):
             return False
         day = today()
         return self.valid_to < day or (self.valid_to == day and self.handed_over)
+
+
+class ExchangeKind(models.TextChoices):
+    """The moments personal data leaves one party for another (issue 13, DOMAIN.md 3)."""
+
+    ENRICHMENT_ANSWER = "bekendheidscheck", _("Antwoord bekendheidscheck")
+    ESCALATION = "opschaling_zvh", _("Opschaling naar Zorg- en Veiligheidshuis")
+    MEETING_INVITATION = "uitnodiging_overleg", _("Uitnodiging casusoverleg")
+    MINUTES_SENT = "verslag_verstuurd", _("Verslag casusoverleg verstuurd")
+    PLAN_PDF = "plan_pdf", _("Plan van aanpak gedownload (PDF)")
+    SAFETY_PLAN_PDF = "veiligheidsplan_pdf", _("Veiligheidsplan gedownload (PDF)")
+    ATTACHMENT = "bijlage", _("Bijlage gedownload")
+
+
+class ExchangeBasis(models.Model):
+    """The basis a house fixed once for an exchange kind whose basis no person chooses
+    (a case meeting rests on the house's WGS task, not on a choice per invitation)."""
+
+    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="exchange_bases")
+    kind = models.CharField(_("soort uitwisseling"), max_length=30, choices=ExchangeKind.choices)
+    purpose = models.CharField(_("doel"), max_length=200)
+    legal_basis = models.CharField(_("grondslag"), max_length=30, choices=LegalBasis.choices)
+    special_category = models.CharField(
+        _("uitzondering art. 9/10"),
+        max_length=30,
+        blank=True,
+        choices=SpecialCategoryException.choices,
+    )
+    secrecy_ground = models.CharField(
+        _("grond beroepsgeheim"), max_length=30, blank=True, choices=SecrecyGround.choices
+    )
+    necessity = models.TextField(
+        _("noodzaak"), blank=True, help_text=_("Proportionaliteit en subsidiariteit")
+    )
+    changed_at = models.DateTimeField(_("gewijzigd op"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("vaste grondslag per uitwisseling")
+        constraints = [
+            models.UniqueConstraint(fields=["house", "kind"], name="exchange_basis_house_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.house_id}: {self.kind}"
+
+
+class SharingRecordQuerySet(models.QuerySet["SharingRecord"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The data-sharing register is append-only.")
+
+
+class SharingRecord(models.Model):
+    """One row of the data-sharing register: one exchange of personal data, with its
+    purpose, legal basis, categories and necessity checks (AVG art. 5, 6, 9, 10, 30).
+
+    Labels are kept next to the keys: the register must still read after a user leaves
+    or a case is deleted by retention (the case code stays, the case link goes).
+    """
+
+    class Source(models.TextChoices):
+        CHOSEN = "gekozen", _("Gekozen bij het delen")
+        HOUSE = "huis", _("Vastgesteld door het huis")
+        DEFAULT = "standaard", _("Standaard (huis heeft nog niets vastgesteld)")
+
+    occurred_at = models.DateTimeField(_("moment"))
+    kind = models.CharField(_("soort uitwisseling"), max_length=30, choices=ExchangeKind.choices)
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    case_code = models.CharField(_("casusnummer"), max_length=30)
+    house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="+")
+    # Who made the exchange happen (answered, sent, downloaded).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_label = models.CharField(_("door (gebruiker)"), max_length=150)
+    # The party the data left: the actor's organisation when they send it, the house
+    # when someone takes it out of the house's file (a download).
+    from_label = models.CharField(_("van"), max_length=200)
+    from_organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_label = models.CharField(_("aan"), max_length=300)
+    to_organisations = models.ManyToManyField(Organisation, related_name="+", blank=True)
+    recipients = models.PositiveIntegerField(_("aantal ontvangers"), default=1)
+    identifying = models.BooleanField(_("identificerende gegevens"), default=True)
+    special_categories = models.BooleanField(_("bijzondere gegevens (art. 9)"), default=False)
+    criminal_data = models.BooleanField(_("strafrechtelijke gegevens (art. 10)"), default=False)
+    secrecy_bound = models.BooleanField(_("onder beroepsgeheim"), default=False)
+    purpose = models.CharField(_("doel"), max_length=200)
+    legal_basis = models.CharField(_("grondslag"), max_length=30, choices=LegalBasis.choices)
+    special_category = models.CharField(
+        _("uitzondering art. 9/10"),
+        max_length=30,
+        blank=True,
+        choices=SpecialCategoryException.choices,
+    )
+    secrecy_ground = models.CharField(
+        _("grond beroepsgeheim"), max_length=30, blank=True, choices=SecrecyGround.choices
+    )
+    basis_source = models.CharField(_("herkomst grondslag"), max_length=20, choices=Source.choices)
+    necessity = models.TextField(_("noodzaak"), blank=True)
+    person_informed = models.BooleanField(_("betrokkene geïnformeerd"), null=True)
+    not_informed_reason = models.TextField(_("reden niet geïnformeerd"), blank=True)
+
+    objects = SharingRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gegevensuitwisseling")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["house", "occurred_at"], name="sharing_house_when"),
+            models.Index(fields=["case"], name="sharing_case"),
+            models.Index(fields=["occurred_at"], name="sharing_when"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_code} {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The data-sharing register is append-only.")
+        super().save(*args, **kwargs)

@@ -1,4 +1,9 @@
-"""Referral, screening, enrichment (bekendheidscheck) and the weekly integral triage."""
+"""Referral, screening, enrichment (bekendheidscheck) and the weekly integral triage.
+
+The sharing grounds (LegalBasis, SpecialCategoryException, SecrecyGround) live in
+`cases.grounds`, one layer down, so that every app that shares data (and the data-sharing
+register) uses the same ones; they are imported here under their old names.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, Organisation
+from ketenregie.cases.grounds import LegalBasis as LegalBasis
+from ketenregie.cases.grounds import SecrecyGround as SecrecyGround
+from ketenregie.cases.grounds import SpecialCategoryException as SpecialCategoryException
 from ketenregie.cases.models import Case, EscalationLevel, LifeDomain
 from ketenregie.core.models import VersionedModel
 from ketenregie.core.templatetags.dates import short_date
@@ -289,39 +297,6 @@ class RejectionCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.house_id} {self.week} {self.category}: {self.count}"
-
-
-class LegalBasis(models.TextChoices):
-    """AVG article 6 grounds (legitimate interest is not for public bodies)."""
-
-    CONSENT = "toestemming", _("Toestemming (art. 6 lid 1a)")
-    CONTRACT = "overeenkomst", _("Overeenkomst (art. 6 lid 1b)")
-    LEGAL_OBLIGATION = "wettelijke_plicht", _("Wettelijke verplichting (art. 6 lid 1c)")
-    VITAL_INTEREST = "vitaal_belang", _("Vitaal belang (art. 6 lid 1d)")
-    PUBLIC_TASK = "publieke_taak", _("Taak van algemeen belang / openbaar gezag (art. 6 lid 1e)")
-    LEGITIMATE_INTEREST = "gerechtvaardigd_belang", _("Gerechtvaardigd belang (art. 6 lid 1f)")
-
-
-class SpecialCategoryException(models.TextChoices):
-    NONE = "", _("Geen bijzondere of strafrechtelijke gegevens")
-    EXPLICIT_CONSENT = "uitdrukkelijke_toestemming", _("Uitdrukkelijke toestemming (art. 9 lid 2a)")
-    VITAL_INTEREST = "vitaal_belang", _("Vitaal belang (art. 9 lid 2c)")
-    SUBSTANTIAL_PUBLIC_INTEREST = (
-        "zwaarwegend_algemeen_belang",
-        _("Zwaarwegend algemeen belang, wettelijke grondslag (art. 9 lid 2g, WGS)"),
-    )
-    HEALTH_CARE = "zorg", _("Gezondheidszorg (art. 9 lid 2h)")
-    CRIMINAL_DATA_LAW = (
-        "strafrechtelijk_wet",
-        _("Strafrechtelijke gegevens bij wet (art. 10, UAVG)"),
-    )
-
-
-class SecrecyGround(models.TextChoices):
-    NOT_APPLICABLE = "", _("Geen beroepsgeheim van toepassing")
-    EXPLICIT_CONSENT = "toestemming", _("Uitdrukkelijke toestemming van betrokkene")
-    LEGAL_DUTY = "wettelijke_plicht", _("Wettelijke plicht of meldrecht")
-    CONFLICT_OF_DUTIES = "conflict_van_plichten", _("Conflict van plichten")
 
 
 class EnrichmentRequest(VersionedModel):

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from ketenregie.audit import services as audit
 from ketenregie.audit.writes import create_audited, lock, save_audited
 from ketenregie.cases import services as case_services
-from ketenregie.cases.models import Case
+from ketenregie.cases.models import Case, ExchangeKind
+from ketenregie.cases.sharing import Grounds, record_exchange
 from ketenregie.cases.workflow import (
     CLOSABLE_STATUSES,
     CLOSED_STATUSES,
@@ -570,6 +571,19 @@ def escalate_to_zvh(
             "beroepsgeheim": secrecy_ground,
             "criteria": sorted(criteria or {}),
         },
+    )
+    # The local case's data leaves the local PGA for the receiving house.
+    record_exchange(
+        ExchangeKind.ESCALATION,
+        actor=actor,
+        case=locked,
+        to_label=to_house.name,
+        grounds=Grounds(
+            purpose=purpose,
+            legal_basis=legal_basis,
+            special_category=special_category,
+            secrecy_ground=secrecy_ground,
+        ),
     )
     case_services.change_status(locked, to=Status.OPGESCHAALD, actor=actor, reason=purpose)
     return new_case

@@ -1,13 +1,18 @@
-"""Search form for the privacy officer's audit trail page."""
+"""The privacy officer's forms: the audit trail search and the data-sharing register's
+filters."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ketenregie.accounts.models import Organisation
+from ketenregie.accounts.models import House, Organisation
+from ketenregie.cases.grounds import LegalBasis
+from ketenregie.cases.models import ExchangeKind
+from ketenregie.cases.sharing import CATEGORY_CHOICES
 from ketenregie.core.forms import DateInput, StyledFormMixin
 
 
@@ -53,4 +58,46 @@ class SubjectAccessForm(StyledFormMixin, forms.Form):
         data = super().clean() or {}
         if not data.get("bsn") and not (data.get("name") and data.get("birth_date")):
             raise forms.ValidationError(_("Vul een BSN in, of de naam samen met de geboortedatum."))
+        return data
+
+
+class RegisterFilterForm(StyledFormMixin, forms.Form):
+    """Filters of the data-sharing register: period, house, organisation, basis, category."""
+
+    date_from = forms.DateField(label=_("Vanaf"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
+    house = forms.ModelChoiceField(
+        label=_("Huis"), queryset=House.objects.none(), required=False, empty_label=_("Alle")
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie (van of aan)"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label=_("Alle"),
+    )
+    kind = forms.ChoiceField(
+        label=_("Soort uitwisseling"),
+        choices=[("", _("Alle")), *ExchangeKind.choices],
+        required=False,
+    )
+    legal_basis = forms.ChoiceField(
+        label=_("Grondslag"), choices=[("", _("Alle")), *LegalBasis.choices], required=False
+    )
+    category = forms.ChoiceField(
+        label=_("Categorie gegevens"),
+        choices=[("", _("Alle")), *CATEGORY_CHOICES],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, houses: QuerySet[House], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["house"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = houses
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("De einddatum ligt voor de begindatum."))
         return data

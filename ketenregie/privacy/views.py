@@ -1,25 +1,30 @@
-"""The privacy officer's pages: the audit trail search and the subject access export."""
+"""The privacy officer's pages: the audit trail search, the subject access export and
+the data-sharing register (with its CSV export)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from ketenregie.accounts.access import can_read_audit
+from ketenregie.accounts.access import can_read_audit, register_house_ids
+from ketenregie.accounts.models import House
 from ketenregie.audit import services as audit
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import Person
 from ketenregie.cases.queries import case_codes
+from ketenregie.cases.sharing import register_rows, totals_per_basis
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.paging import BoundedPaginator
+from ketenregie.privacy import register
 from ketenregie.privacy import subject_access as subject_access_export
-from ketenregie.privacy.forms import AuditSearchForm, SubjectAccessForm
+from ketenregie.privacy.forms import AuditSearchForm, RegisterFilterForm, SubjectAccessForm
 from ketenregie.privacy.queries import search
 
 PAGE_SIZE = 50
@@ -105,4 +110,77 @@ def _export(request: AuthedRequest) -> HttpResponse:
         subject_access_export.export_pdf(export), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+def _register_form(request: AuthedRequest) -> tuple[RegisterFilterForm, dict[str, Any]]:
+    """The filter form on the houses the user may see, and the register query's arguments
+    (None when the filters do not validate)."""
+    if not can_read_audit(request.user):
+        raise PermissionDenied
+    house_ids = register_house_ids(request.user)
+    houses = House.objects.order_by("name")
+    if house_ids is not None:
+        houses = houses.filter(pk__in=house_ids)
+    form = RegisterFilterForm(request.GET or None, houses=houses)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    return form, {"house_ids": house_ids, **filters}
+
+
+def _audit_filters(args: dict[str, Any]) -> dict[str, str]:
+    return audit.search_filters(
+        {k: getattr(v, "pk", v) for k, v in args.items() if k != "house_ids"}, personal=()
+    )
+
+
+@login_required
+def sharing_register(request: AuthedRequest) -> HttpResponse:
+    """The data-sharing register: every exchange with its purpose and basis, filtered,
+    with totals per legal basis (only the FG)."""
+    form, args = _register_form(request)
+    ok = not form.is_bound or form.is_valid()
+    rows = register_rows(**args) if ok else register_rows(house_ids=args["house_ids"]).none()
+    paginator = BoundedPaginator(rows, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    audit.record(
+        "register.viewed",
+        actor=request.user,
+        purpose="toezicht gegevensbescherming",
+        data={"filters": _audit_filters(args)},
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return TemplateResponse(
+        request,
+        "privacy/sharing_register.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [(r, register.categories(r)) for r in page.object_list],
+            "totals": totals_per_basis(rows) if ok else [],
+            "querystring": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def sharing_register_csv(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:
+    """The register under the same filters as CSV; invalid filters go back to the page."""
+    form, args = _register_form(request)
+    if form.is_bound and not form.is_valid():
+        return sharing_register(request)
+    audit.record(
+        "register.exported",
+        actor=request.user,
+        purpose="toezicht gegevensbescherming",
+        data={"filters": _audit_filters(args)},
+    )
+    response = StreamingHttpResponse(
+        register.csv_lines(register_rows(**args).iterator(chunk_size=2000)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="register-gegevensdeling.csv"'
     return response

@@ -694,6 +694,18 @@ ENDPOINTS = [
         _only(Role.PRIVACY_OFFICER),
         data=lambda c: {"person": c["case"].person.pk, "format": "json"},
     ),
+    Endpoint(
+        "sharing_register",
+        "get",
+        lambda c: reverse("sharing_register") + "?kind=bijlage",
+        _only(Role.PRIVACY_OFFICER),
+    ),
+    Endpoint(
+        "sharing_register_csv",
+        "get",
+        lambda c: reverse("sharing_register_csv"),
+        _only(Role.PRIVACY_OFFICER),
+    ),
     Endpoint("manage_index", "get", lambda c: reverse("manage_index"), _only(Role.BEHEERDER)),
     *[
         Endpoint(

@@ -20,7 +20,9 @@ from ketenregie.audit.writes import lock, save_audited
 from ketenregie.cases import services as case_services
 from ketenregie.cases.models import (
     Case,
+    ExchangeKind,
 )
+from ketenregie.cases.sharing import Grounds, record_exchange
 from ketenregie.cases.workflow import Status
 from ketenregie.core.forms import not_in_past
 from ketenregie.core.ics import meeting_ics
@@ -122,6 +124,19 @@ def answer_enrichment(
         purpose="bekendheidscheck",
         clean=False,
     )
+    if shared:
+        record_exchange(
+            ExchangeKind.ENRICHMENT_ANSWER,
+            actor=actor,
+            case=locked.referral.case,
+            to_label=locked.referral.case.house.name,
+            grounds=Grounds(
+                purpose="bekendheidscheck voor de triage",
+                legal_basis=legal_basis,
+                special_category=special_category,
+                secrecy_ground=secrecy_ground,
+            ),
+        )
     return locked
 
 

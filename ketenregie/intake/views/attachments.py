@@ -10,11 +10,14 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
 from ketenregie.audit import services as audit
 from ketenregie.cases.access import get_case_for
+from ketenregie.cases.models import ExchangeKind
+from ketenregie.cases.sharing import record_exchange
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.uploads import BY_CONTENT_TYPE, UNKNOWN, display_name
 from ketenregie.intake.models import (
@@ -30,13 +33,22 @@ def attachment_download(request: AuthedRequest, attachment_id: int) -> FileRespo
     case = get_case_for(request.user, attachment.referral.case_id)
     if not case.full_access:
         raise Http404
-    audit.record(
-        "referral.attachment_downloaded",
-        actor=request.user,
-        case_id=case.pk,
-        obj=attachment,
-        purpose="aanmelding",
-    )
+    with transaction.atomic():
+        audit.record(
+            "referral.attachment_downloaded",
+            actor=request.user,
+            case_id=case.pk,
+            obj=attachment,
+            purpose="aanmelding",
+        )
+        record_exchange(
+            ExchangeKind.ATTACHMENT,
+            actor=request.user,
+            case=case,
+            to_label=request.user.get_username(),
+            to_organisations=[request.user.organisation],
+            from_house=True,
+        )
     # Rows from before the whole-file check know only the allowed types too.
     file_type = BY_CONTENT_TYPE.get(attachment.content_type, UNKNOWN)
     try:

@@ -18,7 +18,8 @@ from ketenregie.audit import services as audit
 from ketenregie.audit.writes import lock, save_audited
 from ketenregie.cases import services as case_services
 from ketenregie.cases.access import active_memberships, case_team, full_case_ids, team_users
-from ketenregie.cases.models import Case, CaseMembership, CaseRole, ended_before_q
+from ketenregie.cases.models import Case, CaseMembership, CaseRole, ExchangeKind, ended_before_q
+from ketenregie.cases.sharing import record_exchange
 from ketenregie.cases.workflow import Status
 from ketenregie.core.ics import meeting_ics
 from ketenregie.core.mail import absolute_url, send_link_mail
@@ -79,6 +80,23 @@ def _invite(meeting: Meeting, users: Iterable[User], *, update: bool = False) ->
         % {"soort": meeting.get_kind_display().lower(), "wanneer": when},
         path=path,
         ics=ics,
+    )
+
+
+def _register_invitation(meeting: Meeting, users: list[User], *, actor: User) -> None:
+    """The invitation shares the case code and the meeting with the invitees: a row in
+    the data-sharing register (a monitoring meeting has no case of its own)."""
+    if meeting.case is None:
+        return
+    record_exchange(
+        ExchangeKind.MEETING_INVITATION,
+        actor=actor,
+        case=meeting.case,
+        to_label=", ".join(sorted(u.get_username() for u in users)),
+        to_organisations=[u.organisation for u in users],
+        recipients=len(users),
+        person_informed=meeting.person_invited,
+        not_informed_reason=meeting.person_not_invited_reason,
     )
 
 
@@ -213,6 +231,7 @@ def schedule_meeting(
     )
     if not afterwards:
         _invite(meeting, people)
+        _register_invitation(meeting, people, actor=actor)
     return meeting
 
 
@@ -232,6 +251,7 @@ def add_participant(meeting: Meeting, *, actor: User, user: User) -> Participant
         data={"deelnemer": user.pk},
     )
     _invite(locked, [user])
+    _register_invitation(locked, [user], actor=actor)
     return participant
 
 
@@ -466,8 +486,10 @@ def send_minutes(meeting: Meeting, *, actor: User) -> Meeting:
     first_time = locked.minutes_sent_at is None
     locked.minutes_sent_at, locked.minutes_sent_by = timezone.now(), actor
     locked.save(update_fields=["minutes_sent_at", "minutes_sent_by"])
+    team: list[User] = []
     if locked.case is not None:
-        recipients = sorted(set(team_users(locked.case.pk).values_list("email", flat=True)))
+        team = list(team_users(locked.case.pk).select_related("organisation"))
+        recipients = sorted({u.email for u in team})
     else:
         recipients = [p.user.email for p in locked.participants.select_related("user")]
     on_time = timezone.localdate() <= locked.minutes_due
@@ -484,6 +506,15 @@ def send_minutes(meeting: Meeting, *, actor: User) -> Meeting:
             "acties": sorted(locked.actions.values_list("pk", flat=True)),
         },
     )
+    if locked.case is not None:
+        record_exchange(
+            ExchangeKind.MINUTES_SENT,
+            actor=actor,
+            case=locked.case,
+            to_label="casusteam",
+            to_organisations=[u.organisation for u in team],
+            recipients=len(team),
+        )
     send_link_mail(
         recipients,
         subject=_("verslag casusoverleg") if first_time else _("bijgewerkt verslag casusoverleg"),

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -25,7 +26,8 @@ from ketenregie.cases.access import (
     get_full_case_for,
     team_users,
 )
-from ketenregie.cases.models import Case, CaseMembership
+from ketenregie.cases.models import Case, CaseMembership, ExchangeKind
+from ketenregie.cases.sharing import record_exchange
 from ketenregie.cases.workflow import EXECUTION_STATUSES
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
@@ -138,9 +140,19 @@ def _pdf_response(
             _("De PDF kon niet worden gemaakt. Probeer het opnieuw of meld het bij de beheerder."),
         )
         return redirect(fallback)
-    audit.record(
-        f"{kind}.pdf_downloaded", actor=request.user, case_id=case.pk, purpose="casusregie"
-    )
+    with transaction.atomic():
+        audit.record(
+            f"{kind}.pdf_downloaded", actor=request.user, case_id=case.pk, purpose="casusregie"
+        )
+        # The PDF takes the plan out of the house's file to the downloader.
+        record_exchange(
+            ExchangeKind.PLAN_PDF if kind == "plan" else ExchangeKind.SAFETY_PLAN_PDF,
+            actor=request.user,
+            case=case,
+            to_label=request.user.get_username(),
+            to_organisations=[request.user.organisation],
+            from_house=True,
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = "plan-van-aanpak" if kind == "plan" else "veiligheidsplan"
     response["Content-Disposition"] = f'attachment; filename="{name}-{case.code}.pdf"'

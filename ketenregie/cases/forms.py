@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ketenregie.accounts.access import active_case_workers
 from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.cases.models import CaseRole, EscalationCriterion, EscalationLevel, Person
+from ketenregie.cases.services import PERSON_FIELDS
 from ketenregie.cases.workflow import Phase
 from ketenregie.core.bsn import normalise_bsn, validate_bsn
 from ketenregie.core.forms import DateInput, IdsChoiceField, StyledFormMixin
@@ -28,19 +29,7 @@ class PersonForm(StyledFormMixin, forms.ModelForm[Person]):
 
     class Meta:
         model = Person
-        fields = [
-            "voornamen",
-            "tussenvoegsel",
-            "achternaam",
-            "geboortedatum",
-            "bsn",
-            "straat",
-            "postcode",
-            "woonplaats",
-            "gemeente",
-            "telefoon",
-            "email",
-        ]
+        fields = PERSON_FIELDS
         widgets = {"geboortedatum": DateInput()}
 
     def clean_bsn(self) -> str | None:

@@ -32,6 +32,7 @@ from ketenregie.audit import vocabulary
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import Case, CaseMembership, HouseholdMember, Person, PersonVersion
 from ketenregie.cases.queries import persons_named
+from ketenregie.cases.services import PERSON_FIELDS
 from ketenregie.core.bsn import normalise_bsn
 from ketenregie.intake.models import Referral
 from ketenregie.pga.models import (
@@ -54,20 +55,6 @@ PURPOSE = "inzageverzoek betrokkene (AVG art. 15)"
 PERSON_TYPE = Person._meta.label_lower
 # Name parts shorter than this are not blacked out on their own ("Jo" is in many words).
 MIN_NAME_PART = 3
-
-PERSON_FIELDS = (
-    "voornamen",
-    "tussenvoegsel",
-    "achternaam",
-    "geboortedatum",
-    "bsn",
-    "straat",
-    "postcode",
-    "woonplaats",
-    "gemeente",
-    "telefoon",
-    "email",
-)
 
 
 def find_persons(

@@ -56,7 +56,8 @@ def _counts() -> Counter[str]:
         return _sqlite_counts()
     if connection.vendor == "postgresql":
         return _postgres_counts()
-    raise NotImplementedError(connection.vendor)
+    # The product runs on these two databases only (docs/architecture.md).
+    raise RuntimeError(f"table_writes: SQLite or PostgreSQL, not {connection.vendor}")
 
 
 @contextmanager

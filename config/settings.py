@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "ketenregie.pga",
     "ketenregie.plans",
     "ketenregie.demo",
+    "ketenregie.reports",
     "ketenregie.dashboard",
     "ketenregie.privacy",
 ]

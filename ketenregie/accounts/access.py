@@ -38,10 +38,19 @@ def can_read_audit(user: User | AnonymousUser) -> bool:
     return has_role(user, Role.PRIVACY_OFFICER)
 
 
-def register_house_ids(user: User | AnonymousUser) -> QuerySet[RoleAssignment, int] | None:
-    """The houses whose data-sharing register `user` may read: None for a privacy officer
-    without a house (the FG of the whole installation: every house), else the houses of
-    their privacy-officer assignments (empty for everyone else)."""
+PRIVACY_ROLES = (Role.PRIVACY_OFFICER, Role.PRIVACY_CONTACT)
+
+
+def can_do_privacy_work(user: User | AnonymousUser) -> bool:
+    """The privacy officer (FG) and a house's privacy contact: the sharing register, the
+    person's requests (subject access, correction, objection), retention (issue 13)."""
+    return bool(roles_of(user) & set(PRIVACY_ROLES))
+
+
+def privacy_house_ids(user: User | AnonymousUser) -> QuerySet[RoleAssignment, int] | None:
+    """The houses whose privacy work `user` does: None for a privacy officer without a
+    house (the FG of the whole installation: every house), else the houses of their
+    privacy-officer and privacy-contact assignments (empty for everyone else)."""
     from ketenregie.accounts.models import RoleAssignment
 
     if (
@@ -51,7 +60,11 @@ def register_house_ids(user: User | AnonymousUser) -> QuerySet[RoleAssignment, i
         ).exists()
     ):
         return None
-    return houses_where(user, Role.PRIVACY_OFFICER)
+    if not user.is_authenticated:
+        return RoleAssignment.objects.none().values_list("house_id", flat=True)
+    return RoleAssignment.objects.filter(
+        user_id=user.pk, role__in=list(PRIVACY_ROLES), house__isnull=False
+    ).values_list("house_id", flat=True)
 
 
 def works_with_cases(roles: frozenset[str]) -> bool:

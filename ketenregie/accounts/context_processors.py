@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from ketenregie.accounts.access import (
+    can_do_privacy_work,
     can_manage_accounts,
     can_read_audit,
     can_work_with_cases,
@@ -24,6 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "perms_nav": {
             "can_cases": can_work_with_cases(user),
             "can_audit": can_read_audit(user),
+            "can_privacy": can_do_privacy_work(user),
             "can_manage": can_manage_accounts(user),
             "can_refer": Role.AANMELDER in roles,
             "is_chair": Role.TRIAGEVOORZITTER in roles,

@@ -9,11 +9,8 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, HousePartner, Organisation, Region, User
-from ketenregie.accounts.roles import Role
+from ketenregie.accounts.roles import HOUSE_SCOPED_ROLES, Role
 from ketenregie.core.forms import IdsChoiceField, StyledFormMixin, TimeInput
-
-# Roles held for one house; the others apply everywhere.
-HOUSE_SCOPED_ROLES = (Role.TRIAGEVOORZITTER, Role.PROCESREGISSEUR, Role.MANAGER)
 
 
 class VersionedForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]

@@ -19,6 +19,11 @@ class Role(models.TextChoices):
     BEHEERDER = "beheerder", _("Functioneel beheerder")
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer (FG)")
     BELEID = "beleid", _("Bestuur en beleid")
+    # The house's privacy contact (issue 13): the FG's counterpart at one house; sees that
+    # house's sharing register and answers its persons' requests.
+    PRIVACY_CONTACT = "privacy_contact", _("Privacycontactpersoon")
+    # The PGA expert (issue 14): leads the PGA-scan and reads the house's aggregates.
+    PGA_EXPERT = "pga_expert", _("PGA-expert")
 
 
 # Roles that work with case content. Everyone logs in with TOTP (see
@@ -34,3 +39,13 @@ CASE_WORK_ROLES = frozenset(
 # The plain partner role (professional) is included: an organisation on a case's team
 # gives its professionals the case in full.
 GRANT_NEEDS_APPROVAL = frozenset(Role) - {Role.BELEID}
+
+# Roles held for one house; the others apply everywhere (a privacy officer may hold it
+# for a house or for the whole installation).
+HOUSE_SCOPED_ROLES = (
+    Role.TRIAGEVOORZITTER,
+    Role.PROCESREGISSEUR,
+    Role.MANAGER,
+    Role.PRIVACY_CONTACT,
+    Role.PGA_EXPERT,
+)

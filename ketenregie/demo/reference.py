@@ -294,6 +294,24 @@ USERS: list[tuple[str, str, str, str, str, list[tuple[Role, str | None]]]] = [
         "Functionaris gegevensbescherming",
         [(Role.PRIVACY_OFFICER, None)],
     ),
+    # The privacy contact of ZVH Parkstad (issue 13): register and requests for that house.
+    (
+        "privacy.parkstad",
+        "Lotte",
+        "Vaessen",
+        "zvh_pks",
+        "Privacycontactpersoon",
+        [(Role.PRIVACY_CONTACT, "PKS")],
+    ),
+    # The PGA expert of ZVH Parkstad (issue 14): leads the PGA-scan.
+    (
+        "pga.expert",
+        "Ruud",
+        "Hermans",
+        "zvh_pks",
+        "PGA-expert",
+        [(Role.PGA_EXPERT, "PKS")],
+    ),
     (
         "beleid.heerlen",
         "Monique",

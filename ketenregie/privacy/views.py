@@ -13,7 +13,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpRespo
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from ketenregie.accounts.access import can_read_audit, register_house_ids
+from ketenregie.accounts.access import can_do_privacy_work, can_read_audit, privacy_house_ids
 from ketenregie.accounts.models import House
 from ketenregie.audit import services as audit
 from ketenregie.audit.models import AuditEvent
@@ -74,7 +74,7 @@ def audit_search(request: AuthedRequest) -> HttpResponse:
 def subject_access(request: AuthedRequest) -> HttpResponse:
     """Find the person a subject access request is about (POST: the terms are personal
     data, kept out of URLs and logs), then export (POST, recorded)."""
-    if not can_read_audit(request.user):
+    if not can_do_privacy_work(request.user):
         raise PermissionDenied
     persons: list[Person] = []
     form = SubjectAccessForm(request.POST if request.method == "POST" else None)
@@ -116,9 +116,9 @@ def _export(request: AuthedRequest) -> HttpResponse:
 def _register_form(request: AuthedRequest) -> tuple[RegisterFilterForm, dict[str, Any]]:
     """The filter form on the houses the user may see, and the register query's arguments
     (None when the filters do not validate)."""
-    if not can_read_audit(request.user):
+    if not can_do_privacy_work(request.user):
         raise PermissionDenied
-    house_ids = register_house_ids(request.user)
+    house_ids = privacy_house_ids(request.user)
     houses = House.objects.order_by("name")
     if house_ids is not None:
         houses = houses.filter(pk__in=house_ids)

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from ketenregie.accounts.access import PRIVACY_ROLES
 from ketenregie.accounts.roles import Role
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import ExchangeKind
@@ -122,8 +123,16 @@ def test_the_csv_export_has_every_column_and_runs_no_formula(world: dict[str, An
     assert event.data == {"filters": {"kind": "bekendheidscheck"}}
 
 
-@pytest.mark.parametrize("role", [r for r in Role if r != Role.PRIVACY_OFFICER])
+@pytest.mark.parametrize("role", [r for r in Role if r not in PRIVACY_ROLES])
 def test_everyone_else_is_refused(world: dict[str, Any], role: Role) -> None:
     client = _client(UserFactory(roles=[(role, world["first"].house)]))
     assert client.get(reverse("sharing_register")).status_code == 403
     assert client.get(reverse("sharing_register_csv")).status_code == 403
+
+
+def test_the_house_privacy_contact_sees_only_the_house(world: dict[str, Any]) -> None:
+    contact = UserFactory(roles=[(Role.PRIVACY_CONTACT, world["first"].house)])
+    resp = _client(contact).get(reverse("sharing_register"))
+    assert resp.status_code == 200
+    body = resp.content.decode()
+    assert world["first"].code in body and world["second"].code not in body

@@ -79,6 +79,14 @@ _ACTIONS = (
     AuditAction("privacy.subject_access_exported", _("Inzageverzoek betrokkene uitgevoerd"), R),
     AuditAction("register.viewed", _("Register van gegevensdeling ingezien"), R),
     AuditAction("register.exported", _("Register van gegevensdeling geëxporteerd (CSV)"), R),
+    # Retention (issue 13): the periods, legal holds and the daily deletion job. A
+    # deleted case keeps its events; the deletion event names the case by its code.
+    AuditAction("retention.viewed", _("Bewaartermijnen ingezien"), R),
+    AuditAction("retention.period_set", _("Bewaartermijn vastgesteld")),
+    AuditAction("retention.hold_placed", _("Casus geblokkeerd voor verwijdering (bewaarplicht)")),
+    AuditAction("retention.hold_lifted", _("Blokkade voor verwijdering opgeheven")),
+    AuditAction("retention.case_deleted", _("Casus verwijderd na bewaartermijn")),
+    AuditAction("retention.rows_deleted", _("Verlopen gegevens verwijderd na bewaartermijn")),
     AuditAction("demo.reference_loaded", _("Demogegevens geladen")),
     # Cases, persons and case teams.
     AuditAction("case.created", _("Casus aangemaakt"), for_advisers=True),

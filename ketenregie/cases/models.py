@@ -590,3 +590,25 @@ class SharingRecord(models.Model):
         if self.pk is not None:
             raise PermissionError("The data-sharing register is append-only.")
         super().save(*args, **kwargs)
+
+
+class DeletedCaseCount(models.Model):
+    """The only trace of a case deleted after its retention period: an anonymous count per
+    house, closing year, phase reached and outcome, for management information."""
+
+    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("jaar van afsluiten"))
+    phase_reached = models.CharField(_("bereikte fase"), max_length=20, choices=Phase.choices)
+    outcome = models.CharField(_("uitkomst"), max_length=30, choices=Status.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["house", "year", "phase_reached", "outcome"],
+                name="unique_deleted_case_count",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.house_id} {self.year} {self.phase_reached} {self.outcome}: {self.count}"

@@ -227,3 +227,31 @@ def totals_per_basis(rows: QuerySet[SharingRecord]) -> list[tuple[str, int]]:
     counts = rows.order_by().values("legal_basis").annotate(n=Count("pk")).order_by("-n")
     labels = dict(LegalBasis.choices)
     return [(str(labels.get(c["legal_basis"], c["legal_basis"])), c["n"]) for c in counts]
+
+
+# What stays of a free text in the register once its case is deleted by retention.
+FORGOTTEN = "(verwijderd na bewaartermijn)"
+
+
+def forget_case_texts(case_id: int) -> int:
+    """Blank the free texts of a case's register rows, when retention deletes the case.
+
+    The register is append-only, with this one exception: purpose, necessity and the
+    reason the person was not informed are typed by people and may name the person, so
+    they go with the case; who shared what with whom, when and on which basis stays for
+    the register's own retention period (ADR 20). Bypasses the append-only guard on
+    purpose (`QuerySet.update` of the base class)."""
+    rows = SharingRecord.objects.filter(case_id=case_id)
+    return QuerySet.update(rows, purpose=FORGOTTEN, necessity="", not_informed_reason="")
+
+
+def delete_register_rows_before(
+    house_id: int, before: dt.datetime, *, count_only: bool = False
+) -> int:
+    """Delete the house's register rows older than `before` (the register's retention)."""
+    rows = SharingRecord.objects.filter(house_id=house_id, occurred_at__lt=before)
+    if count_only:
+        return rows.count()
+    _total, per_model = rows.delete()
+    # Counted per model: the rows themselves, not their organisation links.
+    return int(per_model.get(SharingRecord._meta.label, 0))

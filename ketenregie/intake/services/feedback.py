@@ -1,8 +1,11 @@
 """Feedback to the referrer: the link-only message with its mail, the date of a triage
-meeting as the messages name it, and marking messages read.
+meeting as the messages name it, marking messages read, and deleting them when their
+retention period has passed.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.db import transaction
 from django.urls import reverse
@@ -70,3 +73,24 @@ def mark_feedback_read(recipient: User) -> int:
         Feedback.objects.filter(pk__in=ids).update(read_at=timezone.now())
         audit.record("feedback.read", actor=recipient, data={"aantal": len(ids)})
     return len(ids)
+
+
+def delete_feedback_of_case(case_id: int) -> int:
+    """Retention deletes a case: its terugmeldingen go with it (they name its outcome)."""
+    deleted, _per_model = Feedback.objects.filter(case_id=case_id).delete()
+    return deleted
+
+
+def delete_rejection_feedback_before(
+    house_code: str, before: dt.datetime, *, count_only: bool = False
+) -> int:
+    """The terugmeldingen of rejected referrals (no case left) of one house, older than
+    `before`: their text holds the chair's reason and advice. The house is known only by
+    the case code's prefix (`cases.services.next_case_code`)."""
+    rows = Feedback.objects.filter(
+        case_id__isnull=True, case_code__startswith=f"{house_code}-", created_at__lt=before
+    )
+    if count_only:
+        return rows.count()
+    deleted, _per_model = rows.delete()
+    return deleted

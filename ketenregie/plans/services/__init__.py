@@ -22,6 +22,7 @@ from ketenregie.plans.services.meetings import (
     admit_participant,
     agree_casusregisseur,
     cancel_meeting,
+    forget_casusregisseur_agreements,
     procesregisseur_ids,
     record_attendance,
     reply,
@@ -50,6 +51,7 @@ from ketenregie.plans.services.safety import (
 )
 
 __all__ = [
+    "forget_casusregisseur_agreements",
     "PLAN_TEXT_FIELDS",
     "SAFETY_FIELDS",
     "add_action",

@@ -587,3 +587,9 @@ def agree_casusregisseur(
         data={"casusregisseur": casusregisseur.pk, "ingestemd": sorted(u.pk for u in agreed)},
     )
     return record
+
+
+def forget_casusregisseur_agreements(case_id: int) -> None:
+    """Retention deletes a case: its casusregisseur agreements go first, because they
+    hold on to the case's meetings (PROTECT), which go with the case."""
+    CasusregisseurAgreement.objects.filter(case_id=case_id).delete()

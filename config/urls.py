@@ -21,6 +21,7 @@ from ketenregie.plans.views import escalation as plan_escalation_views
 from ketenregie.plans.views import plan as plan_plan_views
 from ketenregie.plans.views import safety as plan_safety_views
 from ketenregie.privacy import views as privacy_views
+from ketenregie.privacy import views_retention as retention_views
 
 # allauth answers too many requests with this view (allauth.core.internal.ratelimit):
 # audited and in Dutch.
@@ -273,6 +274,22 @@ urlpatterns = [
         "register-gegevensdeling/export.csv",
         privacy_views.sharing_register_csv,
         name="sharing_register_csv",
+    ),
+    path("bewaartermijnen/", retention_views.retention_page, name="retention"),
+    path(
+        "bewaartermijnen/<int:house_id>/<str:category>/",
+        retention_views.retention_period,
+        name="retention_period",
+    ),
+    path(
+        "bewaartermijnen/casus/<int:case_id>/blokkeren/",
+        retention_views.hold_case,
+        name="retention_hold",
+    ),
+    path(
+        "bewaartermijnen/blokkade/<int:hold_id>/opheffen/",
+        retention_views.lift_hold,
+        name="retention_lift",
     ),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
     path("beheer/gebruikers/rolaanvragen/", accounts_views.grant_requests, name="grant_requests"),

@@ -101,3 +101,35 @@ class RegisterFilterForm(StyledFormMixin, forms.Form):
         if start and end and end < start:
             self.add_error("date_to", _("De einddatum ligt voor de begindatum."))
         return data
+
+
+class RetentionPeriodForm(StyledFormMixin, forms.Form):
+    """One category's period for one house: a number of months or years, and its source."""
+
+    UNITS = (("jaar", _("jaar")), ("maanden", _("maanden")))
+
+    amount = forms.IntegerField(label=_("Termijn"), min_value=1, max_value=1200)
+    unit = forms.ChoiceField(label=_("Eenheid"), choices=UNITS)
+    legal_reference = forms.CharField(
+        label=_("Wettelijke grondslag of bron"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Bijvoorbeeld het artikel van het convenant of de wet waarop de termijn rust."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def months(self) -> int:
+        data = self.cleaned_data
+        return int(data["amount"]) * (12 if data["unit"] == "jaar" else 1)
+
+
+class HoldForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reden"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_(
+            "Bijvoorbeeld een lopende klacht, rechtszaak of onderzoek. Noem geen namen: de "
+            "reden blijft bewaard zolang de blokkade geldt."
+        ),
+    )

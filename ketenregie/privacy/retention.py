@@ -160,7 +160,7 @@ def settings_for(house: House) -> list[Setting]:
 def _months(house_ids: Iterable[int]) -> dict[tuple[int, str], int]:
     """Every (house, category) period of these houses, defaults filled in."""
     ids = list(house_ids)
-    out = {(h, c): DEFAULTS[c][0] for h in ids for c in Category}
+    out: dict[tuple[int, str], int] = {(h, c): DEFAULTS[c][0] for h in ids for c in Category}
     for row in RetentionPeriod.objects.filter(house_id__in=ids):
         out[(row.house_id, row.category)] = row.months
     return out

@@ -42,6 +42,7 @@ from ketenregie.plans.models import (
     Participant,
     PlanVersion,
 )
+from ketenregie.privacy.models import LegalHold
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -91,6 +92,11 @@ def _only(role_needed: Role) -> Callable[[Role, str], int]:
 def _privacy(role: Role, relation: str) -> int:
     # The FG and the house's privacy contact (accounts.access.PRIVACY_ROLES).
     return 200 if role in PRIVACY_ROLES else 403
+
+
+def _post_privacy(role: Role, relation: str) -> int:
+    # A valid POST of the privacy work redirects (302) when allowed.
+    return 302 if role in PRIVACY_ROLES else 403
 
 
 def _case_work(role: Role, relation: str) -> int:
@@ -712,6 +718,51 @@ ENDPOINTS = [
         lambda c: reverse("sharing_register_csv"),
         _privacy,
     ),
+    Endpoint("retention", "get", lambda c: reverse("retention"), _privacy),
+    Endpoint(
+        "retention_period",
+        "get",
+        lambda c: reverse("retention_period", args=[c["case"].house_id, "pga_afgesloten"]),
+        _privacy,
+    ),
+    Endpoint(
+        "retention_period",
+        "post",
+        lambda c: reverse("retention_period", args=[c["case"].house_id, "pga_afgesloten"]),
+        _post_privacy,
+        data=lambda c: {
+            "amount": "7",
+            "unit": "jaar",
+            "legal_reference": "Convenant",
+            "version": "0",
+        },
+    ),
+    Endpoint(
+        "retention_hold",
+        "get",
+        lambda c: reverse("retention_hold", args=[c["case"].pk]),
+        _privacy,
+    ),
+    Endpoint(
+        "retention_hold",
+        "post",
+        lambda c: reverse("retention_hold", args=[c["case"].pk]),
+        _post_privacy,
+        data=lambda c: {"reason": "Klacht in behandeling"},
+    ),
+    Endpoint(
+        "retention_lift",
+        "get",
+        lambda c: reverse("retention_lift", args=[c["hold"].pk]),
+        _privacy,
+    ),
+    Endpoint(
+        "retention_lift",
+        "post",
+        lambda c: reverse("retention_lift", args=[c["hold"].pk]),
+        _post_privacy,
+        data=lambda c: {"reason": "Klacht afgehandeld"},
+    ),
     Endpoint("manage_index", "get", lambda c: reverse("manage_index"), _only(Role.BEHEERDER)),
     *[
         Endpoint(
@@ -885,6 +936,10 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     escalation = DirectorEscalation.objects.create(
         case=case, to=DirectorEscalation.To.MANAGER, reason="x", by=spare, at=timezone.now()
     )
+    # Retention: a legal hold on another case of the house, to lift.
+    hold = LegalHold.objects.create(
+        case=enrich_case, reason="Klacht", placed_by=spare, placed_at=timezone.now()
+    )
     # Accounts: a role grant another beheerder asked for, and an account never set up
     # with its set-up link.
     grant = RoleGrantRequest.objects.create(
@@ -903,6 +958,7 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     )
     return {
         "grant": grant,
+        "hold": hold,
         "fresh": fresh,
         "setup_token": setup_token,
         "case": case,

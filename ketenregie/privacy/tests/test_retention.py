@@ -167,6 +167,13 @@ def _files_containing(root: Path, needle: str) -> list[Path]:
     ]
 
 
+def _first(model: type[models.Model], name: str) -> str:
+    """The first choice of a choice field: any valid value."""
+    choices = model._meta.get_field(name).choices
+    assert choices
+    return str(next(iter(choices))[0])
+
+
 def _m(field: str) -> str:
     return f"{MARK} {field}"
 
@@ -310,7 +317,7 @@ def _closed_case(
     # Start of the PGA.
     Informing.objects.create(
         case=case,
-        kind=Informing._meta.get_field("kind").choices[0][0],
+        kind=_first(Informing, "kind"),
         recorded_by=staff,
         recorded_at=closed,
         by_whom=_m("informing.by_whom"),
@@ -320,7 +327,7 @@ def _closed_case(
     )
     StartConversation.objects.create(
         case=case,
-        outcome=StartConversation._meta.get_field("outcome").choices[0][0],
+        outcome=_first(StartConversation, "outcome"),
         on_date=closed.date(),
         recorded_by=staff,
         recorded_at=closed,
@@ -328,7 +335,7 @@ def _closed_case(
     )
     Signal.objects.create(
         case=case,
-        kind=Signal._meta.get_field("kind").choices[0][0],
+        kind=_first(Signal, "kind"),
         text=_m("signal.text"),
         raised_by=staff,
         raised_at=closed,
@@ -397,7 +404,7 @@ def _closed_case(
     DomainScore.objects.create(plan=plan, domain=domain, problem=_m("domainscore.problem"))
     Statement.objects.create(
         plan=plan,
-        kind=Statement._meta.get_field("kind").choices[0][0],
+        kind=_first(Statement, "kind"),
         text=_m("statement.text"),
         said_by=_m("statement.said_by"),
         added_by=staff,
@@ -423,7 +430,7 @@ def _closed_case(
     )
     ActionReport.objects.create(
         action=action,
-        kind=ActionReport._meta.get_field("kind").choices[0][0],
+        kind=_first(ActionReport, "kind"),
         by=staff,
         at=closed,
         text=_m("actionreport.text"),
@@ -458,7 +465,7 @@ def _closed_case(
     # The register row of an exchange of this case, with the free texts people type.
     SharingRecord.objects.create(
         occurred_at=closed,
-        kind=SharingRecord._meta.get_field("kind").choices[0][0],
+        kind=_first(SharingRecord, "kind"),
         case=case,
         case_code=case.code,
         house=house,
@@ -472,6 +479,7 @@ def _closed_case(
         person_informed=False,
         not_informed_reason=_m("register.not_informed_reason"),
     )
+    assert isinstance(case, Case)
     return case
 
 

@@ -687,7 +687,7 @@ def test_dry_run_changes_nothing(world: dict[str, Any], capsys: Any) -> None:
     events = AuditEvent.objects.count()
     call_command("apply_retention", "--dry-run")
     out = capsys.readouterr().out
-    assert "RET-2024-00009" in out and "zou worden verwijderd" in out
+    assert "RET-2024-00009" in out and "wordt verwijderd" in out
     assert Case.objects.filter(pk=case.pk).exists()
     assert AuditEvent.objects.count() == events
 

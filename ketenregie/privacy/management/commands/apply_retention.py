@@ -25,7 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         dry = bool(options["dry_run"])
         run = apply_retention(dry_run=dry)
-        verb = "zou worden verwijderd" if dry else "verwijderd"
+        verb = "wordt verwijderd" if dry else "verwijderd"
+        total = "te verwijderen" if dry else "verwijderd"
         for due in run.deleted:
             self.stdout.write(
                 f"{due.case.code} ({due.case.house.name}): afgesloten {short_date(due.closed_on)}, "
@@ -34,12 +35,13 @@ class Command(BaseCommand):
         for due in run.held:
             self.stdout.write(f"{due.case.code} ({due.case.house.name}): geblokkeerd, blijft")
         for (house, category), n in sorted(run.rows.items()):
-            self.stdout.write(f"{house}, {category}: {n} rij(en) {verb}")
+            self.stdout.write(f"{house}, {category}: {n} rij(en) {total}")
         for code, error in run.failed:
             self.stderr.write(f"{code}: niet verwijderd ({error})")
         self.stdout.write(
-            f"{len(run.deleted)} casus(sen) {verb}, {len(run.held)} geblokkeerd, "
-            f"{sum(run.rows.values())} overige rij(en) {verb}, {len(run.failed)} mislukt."
+            f"{'Proefdraaien' if dry else 'Klaar'}: {len(run.deleted)} casus(sen) {total}, "
+            f"{len(run.held)} geblokkeerd, {sum(run.rows.values())} overige rij(en) {total}, "
+            f"{len(run.failed)} mislukt."
         )
         if run.failed:
             raise CommandError(f"{len(run.failed)} casus(sen) niet verwijderd.")

@@ -133,3 +133,12 @@ class HoldForm(StyledFormMixin, forms.Form):
             "reden blijft bewaard zolang de blokkade geldt."
         ),
     )
+
+
+class LiftForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van opheffen"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Bijvoorbeeld: de klacht is afgehandeld. Noem geen namen."),
+    )

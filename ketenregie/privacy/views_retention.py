@@ -24,7 +24,7 @@ from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
 from ketenregie.privacy import retention
 from ketenregie.privacy.access import may_manage_retention, privacy_houses
-from ketenregie.privacy.forms import HoldForm, RetentionPeriodForm
+from ketenregie.privacy.forms import HoldForm, LiftForm, RetentionPeriodForm
 from ketenregie.privacy.models import Category, LegalHold
 
 
@@ -150,7 +150,7 @@ def lift_hold(request: AuthedRequest, hold_id: int) -> HttpResponse:
     hold = LegalHold.objects.select_related("case", "case__house").filter(pk=hold_id).first()
     if hold is None or not may_manage_retention(request.user, hold.case.house_id):
         raise Http404
-    form = HoldForm(request.POST if request.method == "POST" else None)
+    form = LiftForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
         if apply_service(

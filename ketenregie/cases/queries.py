@@ -19,6 +19,7 @@ from ketenregie.cases.access import active_memberships, visible_cases
 from ketenregie.cases.models import (
     Case,
     CaseMembership,
+    DeletedCaseCount,
     HouseholdMember,
     Person,
     PersonVersion,
@@ -353,3 +354,12 @@ def household_of(case: Case) -> list[HouseholdMember]:
         HouseholdMember.objects.filter(household_id=case.household_id).select_related("person"),
         key=lambda m: (m.person_id != case.person_id, m.pk),
     )
+
+
+def deleted_case_counts(house_ids: Iterable[int] | None) -> QuerySet[DeletedCaseCount]:
+    """The anonymous counts of cases deleted after their retention period (management
+    information), newest year first; `house_ids` None: every house."""
+    rows = DeletedCaseCount.objects.select_related("house").order_by(
+        "house__name", "-year", "outcome", "phase_reached"
+    )
+    return rows if house_ids is None else rows.filter(house_id__in=list(house_ids))

@@ -31,7 +31,7 @@ from ketenregie.audit import services as audit
 from ketenregie.audit.writes import check_version, save_audited
 from ketenregie.cases.models import Case, DeletedCaseCount, StatusChange
 from ketenregie.cases.sharing import delete_register_rows_before, forget_case_texts
-from ketenregie.cases.workflow import EXECUTION_STATUSES, Phase, Status
+from ketenregie.cases.workflow import Phase, Status
 from ketenregie.core.errors import ConcurrentEditError
 from ketenregie.core.timeutil import today
 from ketenregie.intake.services import delete_referral_data
@@ -381,12 +381,14 @@ class RetentionRun:
 
 
 def phase_reached(case: Case) -> str:
-    """The furthest phase the case reached, from its status history."""
+    """The furthest phase the case reached, from its status history: execution when it
+    ran (a case may close straight from the start of the PGA), the start when the PGA
+    was started, else the referral and triage."""
     seen = set(StatusChange.objects.filter(case=case).values_list("to_status", flat=True))
     seen.add(case.status)
-    if seen & set(EXECUTION_STATUSES):
+    if seen & {Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN, Status.OPGESCHAALD}:
         return Phase.CASUISTIEK
-    if Status.PGA_GESTART in seen:
+    if seen & {Status.PGA_GESTART, Status.AFGESLOTEN}:
         return Phase.VOORTRAJECT
     return Phase.AANMELDING
 

@@ -19,6 +19,7 @@ from ketenregie.accounts.access import can_do_privacy_work
 from ketenregie.accounts.models import House
 from ketenregie.audit import services as audit
 from ketenregie.cases.models import Case
+from ketenregie.cases.queries import deleted_case_counts
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
@@ -60,6 +61,7 @@ def retention_page(request: AuthedRequest) -> HttpResponse:
             "today": today(),
             "until": until,
             "window": retention.DUE_WINDOW_DAYS,
+            "deleted": deleted_case_counts([h.pk for h in houses]),
         },
     )
 

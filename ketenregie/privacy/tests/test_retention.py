@@ -806,3 +806,24 @@ def test_set_period_checks_input_and_version(world: dict[str, Any]) -> None:
         {"voor": 60, "na": 24},
         {"voor": 24, "na": 36},
     ]
+
+
+def test_phase_reached_from_the_history(world: dict[str, Any]) -> None:
+    house = world["house"]
+
+    def case_with(*statuses: str) -> Case:
+        case = CaseFactory(house=house, status=statuses[-1], status_changed_at=_long_ago())
+        for status in statuses:
+            StatusChange.objects.create(case=case, to_status=status, changed_at=_long_ago())
+        assert isinstance(case, Case)
+        return case
+
+    assert retention.phase_reached(case_with(Status.AANGEMELD, Status.GEEN_PGA)) == (
+        Phase.AANMELDING
+    )
+    assert retention.phase_reached(case_with(Status.PGA_GESTART, Status.AFGESLOTEN)) == (
+        Phase.VOORTRAJECT
+    )
+    assert retention.phase_reached(
+        case_with(Status.PGA_GESTART, Status.IN_UITVOERING, Status.OPGESCHAALD)
+    ) == (Phase.CASUISTIEK)

@@ -72,6 +72,18 @@ def test_fg_sees_every_house(world: dict[str, Any]) -> None:
     fg = UserFactory(roles=[(Role.PRIVACY_OFFICER, None)])
     html = _client(fg).get(reverse("retention")).content.decode()
     assert "PS-2021-00001" in html and "EL-2020-00001" in html
+    assert "Nog geen casussen verwijderd" in html
+
+
+def test_counts_of_deleted_cases_per_house(world: dict[str, Any]) -> None:
+    retention.apply_retention()  # deletes the case of the other house (six years old)
+    fg = UserFactory(roles=[(Role.PRIVACY_OFFICER, None)])
+    html = _client(fg).get(reverse("retention")).content.decode()
+    assert "EL-2020-00001" not in html
+    # Closed without a status history of execution: the start of the PGA was reached.
+    assert "Huis Elders" in html and "Start PGA" in html and "Casuïstiekbesprekingen" not in html
+    contact_html = _client(world["contact"]).get(reverse("retention")).content.decode()
+    assert "Nog geen casussen verwijderd" in contact_html  # only their own house
 
 
 def test_period_form_keeps_input_on_error_and_saves(world: dict[str, Any]) -> None:

@@ -79,6 +79,12 @@ _ACTIONS = (
     AuditAction("privacy.subject_access_exported", _("Inzageverzoek betrokkene uitgevoerd"), R),
     AuditAction("register.viewed", _("Register van gegevensdeling ingezien"), R),
     AuditAction("register.exported", _("Register van gegevensdeling geëxporteerd (CSV)"), R),
+    # The person's requests (AVG art. 15-21): logged, extended once, answered.
+    AuditAction("privacy.request_logged", _("Verzoek van betrokkene vastgelegd")),
+    AuditAction("privacy.request_extended", _("Termijn van verzoek van betrokkene verlengd")),
+    AuditAction("privacy.request_closed", _("Verzoek van betrokkene afgehandeld")),
+    AuditAction("privacy.requests_listed", _("Verzoeken van betrokkenen bekeken"), R),
+    AuditAction("privacy.request_viewed", _("Verzoek van betrokkene ingezien"), R),
     AuditAction("demo.reference_loaded", _("Demogegevens geladen")),
     # Cases, persons and case teams.
     AuditAction("case.created", _("Casus aangemaakt"), for_advisers=True),

@@ -1,0 +1,61 @@
+"""Who sees and handles the person's requests, and who sees the anonymous counts of
+rejected referrals. Built on the one privacy rule of `accounts.access`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from ketenregie.accounts.access import (
+    can_do_privacy_work,
+    has_role,
+    houses_where,
+    privacy_house_ids,
+)
+from ketenregie.accounts.models import House
+from ketenregie.accounts.roles import Role
+from ketenregie.privacy.models import PrivacyRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ketenregie.accounts.models import User
+
+
+def visible_requests(user: User | AnonymousUser) -> QuerySet[PrivacyRequest]:
+    """The requests `user` may see and handle: the FG every house's, a privacy contact
+    (or an FG of one house) only their houses', everyone else none."""
+    if not can_do_privacy_work(user):
+        return PrivacyRequest.objects.none()
+    house_ids = privacy_house_ids(user)
+    if house_ids is None:
+        return PrivacyRequest.objects.all()
+    return PrivacyRequest.objects.filter(house_id__in=house_ids)
+
+
+def request_houses(user: User | AnonymousUser) -> QuerySet[House]:
+    """The houses for which `user` may log a request."""
+    if not can_do_privacy_work(user):
+        return House.objects.none()
+    house_ids = privacy_house_ids(user)
+    houses = House.objects.order_by("name")
+    return houses if house_ids is None else houses.filter(pk__in=house_ids)
+
+
+def can_see_rejection_counts(user: User | AnonymousUser) -> bool:
+    """The FG, a privacy contact and a house's manager (anonymous counts only)."""
+    return can_do_privacy_work(user) or has_role(user, Role.MANAGER)
+
+
+def rejection_count_houses(user: User | AnonymousUser) -> QuerySet[House]:
+    """The houses whose rejected-referral counts `user` sees: the privacy houses (every
+    house for the FG) and the houses they manage."""
+    houses = House.objects.order_by("name")
+    managed = Q(pk__in=houses_where(user, Role.MANAGER))
+    if not can_do_privacy_work(user):
+        return houses.filter(managed)
+    privacy = privacy_house_ids(user)
+    if privacy is None:
+        return houses
+    return houses.filter(managed | Q(pk__in=privacy))

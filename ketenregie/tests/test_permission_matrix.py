@@ -34,6 +34,8 @@ from ketenregie.core.timeutil import today
 from ketenregie.intake.models import AgendaItem, EnrichmentRequest, Referral
 from ketenregie.intake.services import meeting_on
 from ketenregie.plans import services as plan_services
+from ketenregie.privacy.deadlines import request_deadline
+from ketenregie.privacy.models import PrivacyRequest
 from ketenregie.plans.models import (
     Action,
     DirectorEscalation,
@@ -91,6 +93,16 @@ def _only(role_needed: Role) -> Callable[[Role, str], int]:
 def _privacy(role: Role, relation: str) -> int:
     # The FG and the house's privacy contact (accounts.access.PRIVACY_ROLES).
     return 200 if role in PRIVACY_ROLES else 403
+
+
+def _post_privacy(role: Role, relation: str) -> int:
+    # A valid POST on a request of the world's house redirects (302) for the privacy roles.
+    return 302 if role in PRIVACY_ROLES else 403
+
+
+def _rejections(role: Role, relation: str) -> int:
+    # Anonymous counts of rejected referrals: the privacy roles and the house's manager.
+    return 200 if role in PRIVACY_ROLES or role == Role.MANAGER else 403
 
 
 def _case_work(role: Role, relation: str) -> int:
@@ -712,6 +724,55 @@ ENDPOINTS = [
         lambda c: reverse("sharing_register_csv"),
         _privacy,
     ),
+    Endpoint("privacy_dashboard", "get", lambda c: reverse("privacy_dashboard"), _privacy),
+    Endpoint(
+        "privacy_requests", "get", lambda c: reverse("privacy_requests") + "?status=open", _privacy
+    ),
+    Endpoint("privacy_request_new", "get", lambda c: reverse("privacy_request_new"), _privacy),
+    Endpoint(
+        "privacy_request_new",
+        "post",
+        lambda c: reverse("privacy_request_new"),
+        _post_privacy,
+        data=lambda c: {
+            "house": c["case"].house_id,
+            "kind": "bezwaar",
+            "received_on": today().isoformat(),
+            "channel": "brief",
+            "requester_name": "Verzoeker",
+            "summary": "Bezwaar",
+        },
+    ),
+    Endpoint(
+        "privacy_request_detail",
+        "get",
+        lambda c: reverse("privacy_request_detail", args=[c["privacy_request"].pk]),
+        _privacy,
+    ),
+    Endpoint(
+        "privacy_request_extend",
+        "post",
+        lambda c: reverse("privacy_request_extend", args=[c["privacy_request"].pk]),
+        _post_privacy,
+        data=lambda c: {
+            "months": "1",
+            "reason": "Complex",
+            "told_on": today().isoformat(),
+            "version": c["privacy_request"].version,
+        },
+    ),
+    Endpoint(
+        "privacy_request_close",
+        "post",
+        lambda c: reverse("privacy_request_close", args=[c["privacy_request"].pk]),
+        _post_privacy,
+        data=lambda c: {
+            "outcome": "toegewezen",
+            "handled_on": today().isoformat(),
+            "version": c["privacy_request"].version,
+        },
+    ),
+    Endpoint("rejection_counts", "get", lambda c: reverse("rejection_counts"), _rejections),
     Endpoint("manage_index", "get", lambda c: reverse("manage_index"), _only(Role.BEHEERDER)),
     *[
         Endpoint(
@@ -901,7 +962,19 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
         token_hash=hash_setup_token(setup_token),
         expires_at=timezone.now() + dt.timedelta(days=1),
     )
+    # A person's request at the house (privacy roles handle it).
+    privacy_request = PrivacyRequest.objects.create(
+        house=house,
+        kind=PrivacyRequest.Kind.CORRECTION,
+        received_on=today(),
+        channel=PrivacyRequest.Channel.LETTER,
+        summary="Verzoek",
+        requester_name="Verzoeker",
+        deadline=request_deadline(today()),
+        created_by=spare,
+    )
     return {
+        "privacy_request": privacy_request,
         "grant": grant,
         "fresh": fresh,
         "setup_token": setup_token,

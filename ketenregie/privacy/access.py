@@ -15,7 +15,7 @@ from ketenregie.accounts.access import (
 )
 from ketenregie.accounts.models import House
 from ketenregie.accounts.roles import Role
-from ketenregie.privacy.models import PrivacyRequest
+from ketenregie.privacy.models import PrivacyRequest, PrivacyRequestQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ketenregie.accounts.models import User
 
 
-def visible_requests(user: User | AnonymousUser) -> QuerySet[PrivacyRequest]:
+def visible_requests(user: User | AnonymousUser) -> PrivacyRequestQuerySet:
     """The requests `user` may see and handle: the FG every house's, a privacy contact
     (or an FG of one house) only their houses', everyone else none."""
     if not can_do_privacy_work(user):

@@ -34,8 +34,6 @@ from ketenregie.core.timeutil import today
 from ketenregie.intake.models import AgendaItem, EnrichmentRequest, Referral
 from ketenregie.intake.services import meeting_on
 from ketenregie.plans import services as plan_services
-from ketenregie.privacy.deadlines import request_deadline
-from ketenregie.privacy.models import PrivacyRequest
 from ketenregie.plans.models import (
     Action,
     DirectorEscalation,
@@ -44,6 +42,8 @@ from ketenregie.plans.models import (
     Participant,
     PlanVersion,
 )
+from ketenregie.privacy.deadlines import request_deadline
+from ketenregie.privacy.models import PrivacyRequest
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,

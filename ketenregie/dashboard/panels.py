@@ -8,7 +8,6 @@ panel says "meer dan 1.000" rather than count a large set exactly on every visit
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,7 +22,7 @@ from ketenregie.core.paging import bounded_count
 from ketenregie.core.timeutil import today
 from ketenregie.intake.access import visible_requests
 from ketenregie.intake.models import Feedback
-from ketenregie.intake.queries import rejection_totals
+from ketenregie.intake.queries import last_weeks, rejection_totals
 from ketenregie.pga.queries import due_informing_reviews
 from ketenregie.plans import queries as plan_queries
 
@@ -52,10 +51,9 @@ def director_panel(user: User) -> Context:
 def manager_panel(user: User) -> Context:
     """Manager: escalations, late minutes and overdue actions in the houses they manage,
     and the anonymous counts of referrals not put on the agenda (last four weeks)."""
-    day = today()
     managed = houses_where(user, Role.MANAGER)
     return {
-        "manager_rejections": rejection_totals(managed, day - dt.timedelta(weeks=4), day),
+        "manager_rejections": rejection_totals(managed, *last_weeks(today(), 4)),
         "manager_late_minutes": list(plan_queries.late_minutes_for_manager(user)[:50]),
         "manager_escalations": list(plan_queries.open_escalations_for_manager(user)[:50]),
         "manager_overdue": plan_queries.overdue_actions_per_house(user),

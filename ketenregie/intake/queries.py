@@ -31,6 +31,11 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def last_weeks(day: dt.date, weeks: int) -> tuple[dt.date, dt.date]:
+    """The period of the `weeks` weeks up to `day`, this week included (Monday to day)."""
+    return monday_of(day) - dt.timedelta(weeks=weeks - 1), day
+
+
 def rejection_weeks(
     house_ids: Iterable[int], date_from: dt.date, date_to: dt.date
 ) -> list[RejectionWeek]:

@@ -33,7 +33,7 @@ from ketenregie.core.paging import BoundedPaginator, bounded_count
 from ketenregie.core.timeutil import today
 from ketenregie.core.values import show_value
 from ketenregie.intake.queries import CATEGORIES as REJECT_CATEGORIES
-from ketenregie.intake.queries import rejection_totals, rejection_weeks
+from ketenregie.intake.queries import last_weeks, monday_of, rejection_totals, rejection_weeks
 from ketenregie.privacy import services
 from ketenregie.privacy.access import (
     can_see_rejection_counts,
@@ -108,9 +108,8 @@ def _requests_section(request: AuthedRequest, day: dt.date) -> Section:
 
 
 def _rejections_section(request: AuthedRequest, day: dt.date) -> Section:
-    since = day - dt.timedelta(weeks=DASHBOARD_WEEKS)
     house_ids = rejection_count_houses(request.user).values_list("pk", flat=True)
-    totals = rejection_totals(house_ids, since, day)
+    totals = rejection_totals(house_ids, *last_weeks(day, DASHBOARD_WEEKS))
     return Section(
         "afgewezen",
         _("Niet-geagendeerde aanmeldingen (anoniem)"),
@@ -363,23 +362,26 @@ def rejection_counts(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied
     houses = rejection_count_houses(request.user)
     day = today()
-    form = PeriodForm(request.GET or None, houses=houses)
-    date_from = day - dt.timedelta(weeks=REJECTION_DEFAULT_WEEKS)
-    date_to = day
-    chosen = houses
-    valid = not form.is_bound or form.is_valid()
-    if form.is_bound and valid:
+    # Without a choice the page shows the last quarter, with the dates in the filter.
+    defaults = {
+        "date_from": last_weeks(day, REJECTION_DEFAULT_WEEKS)[0].isoformat(),
+        "date_to": day.isoformat(),
+    }
+    form = PeriodForm(request.GET or defaults, houses=houses)
+    date_from, date_to = dt.date.fromisoformat(defaults["date_from"]), day
+    house_ids: list[int] = []
+    if form.is_valid():
         date_from = form.cleaned_data["date_from"] or date_from
         date_to = form.cleaned_data["date_to"] or date_to
-        if form.cleaned_data["house"]:
-            chosen = houses.filter(pk=form.cleaned_data["house"].pk)
-    house_ids = list(chosen.values_list("pk", flat=True)) if valid else []
+        chosen = form.cleaned_data["house"]
+        house_ids = [chosen.pk] if chosen else list(houses.values_list("pk", flat=True))
     return TemplateResponse(
         request,
         "privacy/rejection_counts.html",
         {
             "form": form,
-            "date_from": date_from,
+            # Counts are kept per week: the period starts on its first week's Monday.
+            "date_from": monday_of(date_from),
             "date_to": date_to,
             "categories": [str(label) for label in REJECT_CATEGORIES.labels],
             "weeks": rejection_weeks(house_ids, date_from, date_to),

@@ -380,6 +380,7 @@ def rejection_counts(request: AuthedRequest) -> HttpResponse:
         "privacy/rejection_counts.html",
         {
             "form": form,
+            "valid": form.is_valid(),
             # Counts are kept per week: the period starts on its first week's Monday.
             "date_from": monday_of(date_from),
             "date_to": date_to,

@@ -86,6 +86,9 @@ def test_each_role_sees_its_houses_and_the_period_filter(world: dict[str, Any]) 
     bad = _get(fg, "?date_from=2026-03-10&date_to=2026-03-01")
     assert bad.status_code == 200
     assert "De einddatum ligt voor de begindatum." in bad.content.decode()
+    assert (
+        "Verbeter de periode" in bad.content.decode() and "Totaal van" not in bad.content.decode()
+    )
     assert _get(fg, "?date_from=gisteren").status_code == 200
     # Another house's id in the filter is refused by the form.
     assert (

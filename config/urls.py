@@ -276,6 +276,11 @@ urlpatterns = [
         name="privacy_request_detail",
     ),
     path(
+        "privacy/verzoeken/<id:request_id>/koppelen/",
+        privacy_rights.request_link,
+        name="privacy_request_link",
+    ),
+    path(
         "privacy/verzoeken/<id:request_id>/verlengen/",
         privacy_rights.request_extend,
         name="privacy_request_extend",

@@ -81,6 +81,7 @@ _ACTIONS = (
     AuditAction("register.exported", _("Register van gegevensdeling geëxporteerd (CSV)"), R),
     # The person's requests (AVG art. 15-21): logged, extended once, answered.
     AuditAction("privacy.request_logged", _("Verzoek van betrokkene vastgelegd")),
+    AuditAction("privacy.request_linked", _("Verzoek van betrokkene gekoppeld aan betrokkene")),
     AuditAction("privacy.request_extended", _("Termijn van verzoek van betrokkene verlengd")),
     AuditAction("privacy.request_closed", _("Verzoek van betrokkene afgehandeld")),
     AuditAction("privacy.requests_listed", _("Verzoeken van betrokkenen bekeken"), R),

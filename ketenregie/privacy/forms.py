@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ketenregie.accounts.models import House, Organisation
 from ketenregie.cases.grounds import LegalBasis
 from ketenregie.cases.models import ExchangeKind, Person
+from ketenregie.cases.queries import persons_known_at
 from ketenregie.cases.sharing import CATEGORY_CHOICES
 from ketenregie.core.bsn import normalise_bsn, validate_bsn
 from ketenregie.core.forms import DateInput, StyledFormMixin
@@ -149,12 +150,14 @@ class PrivacyRequestForm(StyledFormMixin, forms.Form):
             return ""
         digits = normalise_bsn(raw)
         validate_bsn(digits)
-        found = find_persons(bsn=digits)
+        house = self.cleaned_data.get("house")
+        known = persons_known_at(house.pk) if house else Person.objects.none()
+        found = list(known.filter(pk__in=[p.pk for p in find_persons(bsn=digits)]))
         if not found:
             raise forms.ValidationError(
                 _(
-                    "Er staat niemand met dit BSN in Ketenregie. Laat het veld leeg en vul "
-                    "de naam en geboortedatum in."
+                    "Er staat niemand met dit BSN in de casussen van dit huis. Laat het veld "
+                    "leeg en vul de naam en geboortedatum in."
                 )
             )
         self.person = found[0]
@@ -240,3 +243,16 @@ class PeriodForm(StyledFormMixin, forms.Form):
         if start and end and end < start:
             self.add_error("date_to", _("De einddatum ligt voor de begindatum."))
         return data
+
+
+class LinkPersonForm(StyledFormMixin, forms.Form):
+    """The person found for a request (one of the candidates shown), with the version."""
+
+    person = forms.IntegerField(widget=forms.HiddenInput(), min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput())
+
+
+class LinkSearchForm(SubjectAccessForm):
+    """Finding the person a request is about: as for subject access, on the request's page."""
+
+    id_prefix = "koppelen"

@@ -27,6 +27,7 @@ from ketenregie.accounts.access import can_do_privacy_work, can_read_audit
 from ketenregie.audit import services as audit
 from ketenregie.audit import vocabulary
 from ketenregie.audit.models import AuditEvent
+from ketenregie.cases.queries import persons_known_at
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.paging import BoundedPaginator, bounded_count
@@ -45,11 +46,14 @@ from ketenregie.privacy.deadlines import first_month_end
 from ketenregie.privacy.forms import (
     CloseRequestForm,
     ExtendRequestForm,
+    LinkPersonForm,
+    LinkSearchForm,
     PeriodForm,
     PrivacyRequestForm,
     RequestFilterForm,
 )
 from ketenregie.privacy.models import PrivacyRequest
+from ketenregie.privacy.subject_access import find_persons
 
 PAGE_SIZE = 50
 DUE_SOON_DAYS = 7
@@ -290,6 +294,7 @@ def _detail(
         "history": _history(req),
         "extend_form": ExtendRequestForm(initial={**version, "months": 1, "told_on": today()}),
         "close_form": CloseRequestForm(initial={**version, "handled_on": today()}),
+        "link_form": LinkSearchForm(),
         "first_month_end": first_month_end(req.received_on),
         **(forms or {}),
     }
@@ -349,6 +354,52 @@ def request_close(request: AuthedRequest, request_id: int) -> HttpResponse:
         messages.success(request, _("Het verzoek is afgehandeld."))
         return redirect("privacy_request_detail", request_id=req.pk)
     return _detail(request, req, {"close_form": form, "open_form": "close"})
+
+
+@login_required
+@require_POST
+def request_link(request: AuthedRequest, request_id: int) -> HttpResponse:
+    """Find the person the request is about among those the house has recorded (POST:
+    the terms are personal data, kept out of URLs and logs), then link one."""
+    req = _request_for(request, request_id)
+    known = persons_known_at(req.house_id)
+    if "person" in request.POST:
+        link = LinkPersonForm(request.POST)
+        person = known.filter(pk=link.cleaned_data["person"]).first() if link.is_valid() else None
+        if person is None:
+            messages.error(request, _("Kies een van de gevonden personen."))
+        elif apply_service(
+            link,
+            lambda: services.link_person(
+                req,
+                actor=request.user,
+                person=person,
+                expected_version=link.cleaned_data["version"],
+            ),
+        ):
+            messages.success(request, _("Het verzoek is gekoppeld aan de betrokkene."))
+        else:
+            messages.error(request, " ".join(str(e) for e in link.non_field_errors()))
+        return redirect("privacy_request_detail", request_id=req.pk)
+    form = LinkSearchForm(request.POST)
+    candidates = []
+    if form.is_valid():
+        found = find_persons(
+            bsn=form.cleaned_data["bsn"],
+            name=form.cleaned_data["name"],
+            birth_date=form.cleaned_data["birth_date"],
+        )
+        candidates = list(known.filter(pk__in=[p.pk for p in found]).order_by("pk")[:20])
+    return _detail(
+        request,
+        req,
+        {
+            "link_form": form,
+            "candidates": candidates,
+            "searched": form.is_valid(),
+            "open_form": "link",
+        },
+    )
 
 
 # --- rejected referrals (anonymous counts) --------------------------------------------

@@ -187,3 +187,19 @@ def close_request(
         always=True,
     )
     return locked
+
+
+@transaction.atomic
+def link_person(
+    request: PrivacyRequest, *, actor: User, person: Person, expected_version: int | None
+) -> PrivacyRequest:
+    """Link the request to the person it is about, once found in Ketenregie."""
+    locked = lock(request, expected_version=expected_version)
+    save_audited(
+        locked,
+        actor=actor,
+        action="privacy.request_linked",
+        purpose=PURPOSE,
+        values={"person": person},
+    )
+    return locked

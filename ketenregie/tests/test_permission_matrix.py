@@ -750,6 +750,20 @@ ENDPOINTS = [
         _privacy,
     ),
     Endpoint(
+        "privacy_request_link_search",
+        "post",
+        lambda c: reverse("privacy_request_link", args=[c["privacy_request"].pk]),
+        _privacy,
+        data=lambda c: {"bsn": c["case"].person.bsn or "", "name": "", "birth_date": ""},
+    ),
+    Endpoint(
+        "privacy_request_link",
+        "post",
+        lambda c: reverse("privacy_request_link", args=[c["privacy_request"].pk]),
+        _post_privacy,
+        data=lambda c: {"person": c["case"].person.pk, "version": c["privacy_request"].version},
+    ),
+    Endpoint(
         "privacy_request_extend",
         "post",
         lambda c: reverse("privacy_request_extend", args=[c["privacy_request"].pk]),

@@ -21,7 +21,12 @@ from ketenregie.privacy import services
 from ketenregie.privacy.access import visible_requests
 from ketenregie.privacy.deadlines import add_months, request_deadline
 from ketenregie.privacy.models import PrivacyRequest
-from ketenregie.tests_support.factories import HouseFactory, PersonFactory, UserFactory
+from ketenregie.tests_support.factories import (
+    CaseFactory,
+    HouseFactory,
+    PersonFactory,
+    UserFactory,
+)
 
 TODAY = dt.date(2026, 3, 18)  # a Wednesday
 
@@ -311,10 +316,17 @@ def test_new_request_page_logs_and_keeps_input_on_errors(world: dict[str, Any]) 
     # Another house's id is refused by the form.
     other = client.post(url, {**data, "house": world["westelijk"].pk})
     assert "Selecteer een geldige keuze" in other.content.decode()
-    # A BSN that is nobody in Ketenregie is said so.
+    # A BSN that is nobody in the house's cases is said so (another house's person too).
     nobody = client.post(url, {**data, "bsn": "999990019"})
     assert "Er staat niemand met dit BSN" in nobody.content.decode()
-    person = PersonFactory(bsn="999990019")
+    elsewhere = CaseFactory(house=world["westelijk"], person__bsn="999990019").person
+    assert (
+        "Er staat niemand met dit BSN"
+        in client.post(url, {**data, "bsn": "999990019"}).content.decode()
+    )
+    assert "geen geldig BSN" in client.post(url, {**data, "bsn": "123456789"}).content.decode()
+    CaseFactory(house=world["parkstad"], person=elsewhere)
+    person = elsewhere
     done = client.post(
         url, {**data, "bsn": "999990019", "received_on": "2026-03-18", "summary": "Bezwaar."}
     )
@@ -396,3 +408,45 @@ def test_privacy_dashboard_shows_overdue_due_soon_and_counts(world: dict[str, An
     # The personal dashboard sends the privacy roles here.
     home = _client(world["contact"]).get(reverse("dashboard")).content.decode()
     assert reverse("privacy_dashboard") in home
+
+
+@time_machine.travel(dt.datetime(2026, 3, 18, 12, tzinfo=dt.UTC), tick=False)
+def test_linking_the_person_finds_only_the_houses_persons(world: dict[str, Any]) -> None:
+    ours = CaseFactory(
+        house=world["parkstad"],
+        person__voornamen="Mira",
+        person__tussenvoegsel="",
+        person__achternaam="Zoekstra",
+        person__geboortedatum=dt.date(1985, 2, 3),
+    ).person
+    CaseFactory(
+        house=world["westelijk"],
+        person__voornamen="Mira",
+        person__tussenvoegsel="",
+        person__achternaam="Zoekstra",
+        person__geboortedatum=dt.date(1985, 2, 3),
+    )
+    req = _log(world, requester_name="Mira Zoekstra")
+    client = _client(world["contact"])
+    url = reverse("privacy_request_link", args=[req.pk])
+    found = client.post(url, {"name": "Mira Zoekstra", "birth_date": "1985-02-03"})
+    html = found.content.decode()
+    assert found.status_code == 200
+    assert html.count('name="person"') == 1 and f'value="{ours.pk}"' in html
+    # Name without a date of birth: the form's Dutch message, nobody searched.
+    vague = client.post(url, {"name": "Mira Zoekstra"}).content.decode()
+    assert "samen met de geboortedatum" in vague
+    # Linking another house's person is refused; the right one is linked and audited.
+    other = PersonFactory()
+    client.post(url, {"person": other.pk, "version": 1})
+    req.refresh_from_db()
+    assert req.person is None
+    done = client.post(url, {"person": ours.pk, "version": 1})
+    assert done.status_code == 302
+    req.refresh_from_db()
+    assert req.person == ours and req.version == 2
+    event = AuditEvent.objects.get(action="privacy.request_linked")
+    assert event.data["wijzigingen"]["person"] == {"voor": None, "na": ours.pk}
+    # A stale version: nothing changes, the concurrent-edit message is shown.
+    page = client.post(url, {"person": ours.pk, "version": 1}, follow=True).content.decode()
+    assert "Iemand anders heeft dit gegeven opgeslagen" in page

@@ -71,7 +71,12 @@ class PrivacyRequest(VersionedModel):
     # Empty while the person is not (yet) found in Ketenregie, and after retention
     # deleted them: then the name and date of birth as the request gave them.
     person = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Person,
+        verbose_name=_("betrokkene"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     requester_name = models.CharField(_("naam verzoeker"), max_length=200, blank=True)
     requester_birth_date = models.DateField(_("geboortedatum verzoeker"), null=True, blank=True)

@@ -259,6 +259,16 @@ VALUE_LABELS: dict[str, object] = {
 }
 
 
+def _shown(name: str, change: dict[str, Any]) -> tuple[str, str]:
+    """Before and after as people read them; a linked person by that fact, not an id."""
+    if name == "person":
+        return ("", _("gekoppeld") if change.get("na") else _("ontkoppeld"))
+    return (
+        show_value(change.get("voor"), VALUE_LABELS),
+        show_value(change.get("na"), VALUE_LABELS),
+    )
+
+
 def _history(req: PrivacyRequest) -> list[HistoryRow]:
     """The request's changes from the audit trail (the indexed object lookup), oldest
     first; reads of the request are left out (they are in the audit search)."""
@@ -270,11 +280,7 @@ def _history(req: PrivacyRequest) -> list[HistoryRow]:
         if vocabulary.kind(ev.action) == vocabulary.Kind.READ:
             continue
         changes = [
-            (
-                FIELD_LABELS.get(name, name),
-                show_value(d.get("voor"), VALUE_LABELS),
-                show_value(d.get("na"), VALUE_LABELS),
-            )
+            (FIELD_LABELS.get(name, name), *_shown(name, d))
             for name, d in (ev.data.get("wijzigingen") or {}).items()
         ]
         rows.append(HistoryRow(ev, vocabulary.label(ev.action), changes))

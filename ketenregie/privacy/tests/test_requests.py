@@ -447,6 +447,8 @@ def test_linking_the_person_finds_only_the_houses_persons(world: dict[str, Any])
     assert req.person == ours and req.version == 2
     event = AuditEvent.objects.get(action="privacy.request_linked")
     assert event.data["wijzigingen"]["person"] == {"voor": None, "na": ours.pk}
+    detail = client.get(reverse("privacy_request_detail", args=[req.pk])).content.decode()
+    assert "betrokkene: gekoppeld" in detail and "Koppelen aan betrokkene" not in detail
     # A stale version: nothing changes, the concurrent-edit message is shown.
     page = client.post(url, {"person": ours.pk, "version": 1}, follow=True).content.decode()
     assert "Iemand anders heeft dit gegeven opgeslagen" in page

@@ -20,6 +20,7 @@ from ketenregie.plans.views import case_meetings as plan_meetings_views
 from ketenregie.plans.views import escalation as plan_escalation_views
 from ketenregie.plans.views import plan as plan_plan_views
 from ketenregie.plans.views import safety as plan_safety_views
+from ketenregie.privacy import rights_views as privacy_rights
 from ketenregie.privacy import views as privacy_views
 from ketenregie.privacy import views_retention as retention_views
 
@@ -267,6 +268,34 @@ urlpatterns = [
     ),
     path("acties/", plan_actions_views.my_actions, name="my_actions"),
     path("acties/<id:action_id>/melden/", plan_actions_views.action_report, name="action_report"),
+    path("privacy/", privacy_rights.privacy_dashboard, name="privacy_dashboard"),
+    path("privacy/verzoeken/", privacy_rights.request_list, name="privacy_requests"),
+    path("privacy/verzoeken/nieuw/", privacy_rights.request_new, name="privacy_request_new"),
+    path(
+        "privacy/verzoeken/<id:request_id>/",
+        privacy_rights.request_detail,
+        name="privacy_request_detail",
+    ),
+    path(
+        "privacy/verzoeken/<id:request_id>/koppelen/",
+        privacy_rights.request_link,
+        name="privacy_request_link",
+    ),
+    path(
+        "privacy/verzoeken/<id:request_id>/verlengen/",
+        privacy_rights.request_extend,
+        name="privacy_request_extend",
+    ),
+    path(
+        "privacy/verzoeken/<id:request_id>/afhandelen/",
+        privacy_rights.request_close,
+        name="privacy_request_close",
+    ),
+    path(
+        "privacy/afgewezen-aanmeldingen/",
+        privacy_rights.rejection_counts,
+        name="rejection_counts",
+    ),
     path("audittrail/", privacy_views.audit_search, name="audit_search"),
     path("inzageverzoek/", privacy_views.subject_access, name="subject_access"),
     path("register-gegevensdeling/", privacy_views.sharing_register, name="sharing_register"),

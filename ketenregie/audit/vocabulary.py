@@ -87,6 +87,13 @@ _ACTIONS = (
     AuditAction("retention.hold_lifted", _("Blokkade voor verwijdering opgeheven")),
     AuditAction("retention.case_deleted", _("Casus verwijderd na bewaartermijn")),
     AuditAction("retention.rows_deleted", _("Verlopen gegevens verwijderd na bewaartermijn")),
+    # The person's requests (AVG art. 15-21): logged, extended once, answered.
+    AuditAction("privacy.request_logged", _("Verzoek van betrokkene vastgelegd")),
+    AuditAction("privacy.request_linked", _("Verzoek van betrokkene gekoppeld aan betrokkene")),
+    AuditAction("privacy.request_extended", _("Termijn van verzoek van betrokkene verlengd")),
+    AuditAction("privacy.request_closed", _("Verzoek van betrokkene afgehandeld")),
+    AuditAction("privacy.requests_listed", _("Verzoeken van betrokkenen bekeken"), R),
+    AuditAction("privacy.request_viewed", _("Verzoek van betrokkene ingezien"), R),
     AuditAction("demo.reference_loaded", _("Demogegevens geladen")),
     # Cases, persons and case teams.
     AuditAction("case.created", _("Casus aangemaakt"), for_advisers=True),

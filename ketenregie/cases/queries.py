@@ -113,6 +113,16 @@ def persons_named(term: str) -> QuerySet[Person]:
     return Person.objects.filter(reduce(operator.or_, matches))
 
 
+def persons_known_at(house_id: int) -> QuerySet[Person]:
+    """Persons a house has recorded: the person of one of its cases, or a member of the
+    household of one of its cases (whose request about their data the house answers)."""
+    own = Case.objects.filter(house_id=house_id, person_id=OuterRef("pk"))
+    household = HouseholdMember.objects.filter(
+        person_id=OuterRef("pk"), household__cases__house_id=house_id
+    )
+    return Person.objects.filter(Exists(own) | Exists(household))
+
+
 def persons_by_surname_or_bsn(term: str) -> QuerySet[Person]:
     """The persons the privacy officer's audit search means: a BSN, or else a surname
     (any part of it, normalised as in `persons_named`) or a full name."""

@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count
 
-from ketenregie.accounts.access import works_with_cases
+from ketenregie.accounts.access import PRIVACY_ROLES, houses_where, works_with_cases
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.access import member_cases, visible_cases
 from ketenregie.cases.workflow import INTAKE_STATUSES, PHASE_OF, Phase
 from ketenregie.core.paging import bounded_count
+from ketenregie.core.timeutil import today
 from ketenregie.intake.access import visible_requests
 from ketenregie.intake.models import Feedback
+from ketenregie.intake.queries import last_weeks, rejection_totals
 from ketenregie.pga.queries import due_informing_reviews
 from ketenregie.plans import queries as plan_queries
 
@@ -47,8 +49,11 @@ def director_panel(user: User) -> Context:
 
 
 def manager_panel(user: User) -> Context:
-    """Manager: escalations, late minutes and overdue actions in the houses they manage."""
+    """Manager: escalations, late minutes and overdue actions in the houses they manage,
+    and the anonymous counts of referrals not put on the agenda (last four weeks)."""
+    managed = houses_where(user, Role.MANAGER)
     return {
+        "manager_rejections": rejection_totals(managed, *last_weeks(today(), 4)),
         "manager_late_minutes": list(plan_queries.late_minutes_for_manager(user)[:50]),
         "manager_escalations": list(plan_queries.open_escalations_for_manager(user)[:50]),
         "manager_overdue": plan_queries.overdue_actions_per_house(user),
@@ -93,6 +98,11 @@ def cases_panel(user: User) -> Context:
     }
 
 
+def privacy_panel(user: User) -> Context:
+    """FG and privacy contact: their work starts on the privacy dashboard."""
+    return {"privacy_landing": True}
+
+
 def _has(role: Role) -> Callable[[frozenset[str]], bool]:
     return lambda roles: role in roles
 
@@ -114,6 +124,7 @@ PANELS: tuple[Panel, ...] = (
     Panel(works_with_cases, cases_panel),
     # CASE_WORK_ROLES holds the chair, so the count lands next to "Mijn casussen".
     Panel(_has(Role.TRIAGEVOORZITTER), chair_panel),
+    Panel(lambda roles: bool(roles & set(PRIVACY_ROLES)), privacy_panel),
 )
 
 

@@ -68,6 +68,7 @@ from ketenregie.intake.models import (
     Referral,
     ReferralCriterion,
     ReferralProblem,
+    RejectionCount,
     TriageMeeting,
 )
 from ketenregie.intake.services import meeting_on
@@ -952,3 +953,22 @@ def plant_possible_duplicates() -> int:
             )
             planted += 1
     return planted
+
+
+def plant_rejection_counts(seed: int = 2026, weeks: int = 16) -> int:
+    """The anonymous counts that referrals not put on the agenda leave behind (the
+    referrals themselves are deleted), for the last `weeks` weeks per house: what the FG
+    and the manager see on the rejected-referral page."""
+    rng = random.Random(seed)
+    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    rows = [
+        RejectionCount(
+            house=house, week=monday - dt.timedelta(weeks=back), category=category, count=n
+        )
+        for house in House.objects.order_by("pk")
+        for back in range(weeks)
+        for category in Referral.RejectCategory.values
+        if (n := rng.choice((0, 0, 0, 1, 1, 2, 3))) > 0
+    ]
+    RejectionCount.objects.bulk_create(rows)
+    return len(rows)

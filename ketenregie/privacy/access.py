@@ -1,17 +1,43 @@
-"""Who may do the privacy work of which house: the one rule for the retention page, its
-settings and legal holds (built on `accounts.access.privacy_house_ids`)."""
+"""Who does the privacy work of which house: the person's requests, retention periods and
+legal holds, and who sees the anonymous counts of rejected referrals. Built on the one
+privacy rule of `accounts.access` (`can_do_privacy_work`, `privacy_house_ids`)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from typing import TYPE_CHECKING
 
-from ketenregie.accounts.access import can_do_privacy_work, privacy_house_ids
-from ketenregie.accounts.models import House, User
+from django.db.models import Q, QuerySet
+
+from ketenregie.accounts.access import (
+    can_do_privacy_work,
+    has_role,
+    houses_where,
+    privacy_house_ids,
+)
+from ketenregie.accounts.models import House
+from ketenregie.accounts.roles import Role
+from ketenregie.privacy.models import PrivacyRequest, PrivacyRequestQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ketenregie.accounts.models import User
+
+
+def visible_requests(user: User | AnonymousUser) -> PrivacyRequestQuerySet:
+    """The requests `user` may see and handle: the FG every house's, a privacy contact
+    (or an FG of one house) only their houses', everyone else none."""
+    if not can_do_privacy_work(user):
+        return PrivacyRequest.objects.none()
+    house_ids = privacy_house_ids(user)
+    if house_ids is None:
+        return PrivacyRequest.objects.all()
+    return PrivacyRequest.objects.filter(house_id__in=house_ids)
 
 
 def privacy_houses(user: User | AnonymousUser) -> QuerySet[House]:
-    """The houses whose privacy work `user` does (every house for the FG)."""
+    """The houses whose privacy work `user` does (every house for the FG): where they log
+    requests, set retention periods and hold cases."""
     if not can_do_privacy_work(user):
         return House.objects.none()
     house_ids = privacy_house_ids(user)
@@ -22,3 +48,21 @@ def privacy_houses(user: User | AnonymousUser) -> QuerySet[House]:
 def may_manage_retention(user: User | AnonymousUser, house_id: int) -> bool:
     """Set a house's retention periods and hold or release its cases."""
     return privacy_houses(user).filter(pk=house_id).exists()
+
+
+def can_see_rejection_counts(user: User | AnonymousUser) -> bool:
+    """The FG, a privacy contact and a house's manager (anonymous counts only)."""
+    return can_do_privacy_work(user) or has_role(user, Role.MANAGER)
+
+
+def rejection_count_houses(user: User | AnonymousUser) -> QuerySet[House]:
+    """The houses whose rejected-referral counts `user` sees: the privacy houses (every
+    house for the FG) and the houses they manage."""
+    houses = House.objects.order_by("name")
+    managed = Q(pk__in=houses_where(user, Role.MANAGER))
+    if not can_do_privacy_work(user):
+        return houses.filter(managed)
+    privacy = privacy_house_ids(user)
+    if privacy is None:
+        return houses
+    return houses.filter(managed | Q(pk__in=privacy))

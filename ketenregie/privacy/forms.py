@@ -1,5 +1,5 @@
-"""The privacy officer's forms: the audit trail search and the data-sharing register's
-filters."""
+"""The privacy officer's forms: the audit trail search, the data-sharing register's
+filters, the person's requests and the period of the rejected-referral counts."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, Organisation
 from ketenregie.cases.grounds import LegalBasis
-from ketenregie.cases.models import ExchangeKind
+from ketenregie.cases.models import ExchangeKind, Person
+from ketenregie.cases.queries import persons_known_at
 from ketenregie.cases.sharing import CATEGORY_CHOICES
+from ketenregie.core.bsn import normalise_bsn, validate_bsn
 from ketenregie.core.forms import DateInput, StyledFormMixin
+from ketenregie.privacy.models import PrivacyRequest
+from ketenregie.privacy.subject_access import find_persons
 
 
 class AuditSearchForm(StyledFormMixin, forms.Form):
@@ -142,3 +146,154 @@ class LiftForm(StyledFormMixin, forms.Form):
         max_length=2000,
         help_text=_("Bijvoorbeeld: de klacht is afgehandeld. Noem geen namen."),
     )
+
+
+class PrivacyRequestForm(StyledFormMixin, forms.Form):
+    """Logging a request as it came in."""
+
+    service_required = ("summary",)
+
+    house = forms.ModelChoiceField(label=_("Huis"), queryset=House.objects.none(), empty_label=None)
+    kind = forms.ChoiceField(label=_("Soort verzoek"), choices=PrivacyRequest.Kind.choices)
+    received_on = forms.DateField(label=_("Ontvangen op"), widget=DateInput())
+    channel = forms.ChoiceField(label=_("Ontvangen via"), choices=PrivacyRequest.Channel.choices)
+    bsn = forms.CharField(
+        label=_("BSN (als bekend)"),
+        required=False,
+        max_length=11,
+        help_text=_("Met een BSN wordt het verzoek gekoppeld aan de betrokkene in Ketenregie."),
+    )
+    requester_name = forms.CharField(
+        label=_("Naam verzoeker"),
+        required=False,
+        max_length=200,
+        help_text=_("Zoals in het verzoek; nodig als de betrokkene niet in Ketenregie staat."),
+    )
+    requester_birth_date = forms.DateField(
+        label=_("Geboortedatum verzoeker"), required=False, widget=DateInput()
+    )
+    summary = forms.CharField(
+        label=_("Samenvatting van het verzoek"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, houses: QuerySet[House], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["house"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = houses
+        self.person: Person | None = None
+
+    def clean_bsn(self) -> str:
+        raw = self.cleaned_data.get("bsn", "")
+        if not raw.strip():
+            return ""
+        digits = normalise_bsn(raw)
+        validate_bsn(digits)
+        house = self.cleaned_data.get("house")
+        known = persons_known_at(house.pk) if house else Person.objects.none()
+        found = list(known.filter(pk__in=[p.pk for p in find_persons(bsn=digits)]))
+        if not found:
+            raise forms.ValidationError(
+                _(
+                    "Er staat niemand met dit BSN in de casussen van dit huis. Laat het veld "
+                    "leeg en vul de naam en geboortedatum in."
+                )
+            )
+        self.person = found[0]
+        return digits
+
+
+class ExtendRequestForm(StyledFormMixin, forms.Form):
+    months = forms.TypedChoiceField(
+        label=_("Verlengen met"),
+        coerce=int,
+        choices=[(1, _("één maand")), (2, _("twee maanden"))],
+    )
+    reason = forms.CharField(
+        label=_("Reden van de verlenging"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bijvoorbeeld de complexiteit of het aantal verzoeken (AVG art. 12 lid 3)."),
+    )
+    told_on = forms.DateField(
+        label=_("Verzoeker geïnformeerd op"),
+        widget=DateInput(),
+        help_text=_("Binnen de eerste maand na ontvangst."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput())
+    service_required = ("reason",)
+
+
+class CloseRequestForm(StyledFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"),
+        choices=[("", _("Kies…")), *PrivacyRequest.Outcome.choices],
+        required=False,
+    )
+    reasoning = forms.CharField(
+        label=_("Motivering"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Verplicht bij (gedeeltelijke) afwijzing."),
+    )
+    handled_on = forms.DateField(label=_("Antwoord verstuurd op"), widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput())
+    service_required = ("outcome",)
+
+
+class RequestFilterForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Alle")), *PrivacyRequest.Status.choices],
+        required=False,
+    )
+    kind = forms.ChoiceField(
+        label=_("Soort"), choices=[("", _("Alle")), *PrivacyRequest.Kind.choices], required=False
+    )
+    house = forms.ModelChoiceField(
+        label=_("Huis"), queryset=House.objects.none(), required=False, empty_label=_("Alle")
+    )
+
+    def __init__(self, *args: Any, houses: QuerySet[House], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["house"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = houses
+
+
+class PeriodForm(StyledFormMixin, forms.Form):
+    """The period (and house) of the rejected-referral counts."""
+
+    date_from = forms.DateField(label=_("Vanaf"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
+    house = forms.ModelChoiceField(
+        label=_("Huis"), queryset=House.objects.none(), required=False, empty_label=_("Alle")
+    )
+
+    def __init__(self, *args: Any, houses: QuerySet[House], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["house"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = houses
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("De einddatum ligt voor de begindatum."))
+        return data
+
+
+class LinkPersonForm(StyledFormMixin, forms.Form):
+    """The person found for a request (one of the candidates shown), with the version."""
+
+    person = forms.IntegerField(widget=forms.HiddenInput(), min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput())
+
+
+class LinkSearchForm(SubjectAccessForm):
+    """Finding the person a request is about: as for subject access, on the request's page."""
+
+    id_prefix = "koppelen"

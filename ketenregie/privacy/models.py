@@ -1,4 +1,6 @@
-"""Retention configuration and legal holds (issue 13).
+"""The privacy app's records (issue 13): retention configuration and legal holds, and the
+person's requests under the AVG (access, correction, erasure, restriction, objection) as
+the house logs and answers them: received, deadline, extension, outcome.
 
 A house's privacy officer sets, per data category, how long closed data is kept and on
 which legal ground (`RetentionPeriod`; a missing row means the default of
@@ -8,12 +10,15 @@ period says, until it is lifted.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House
-from ketenregie.cases.models import Case
+from ketenregie.cases.models import Case, Person
 from ketenregie.core.models import VersionedModel
 
 
@@ -77,3 +82,124 @@ class LegalHold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {'opgeheven' if self.lifted_at else 'actief'}"
+
+
+class PrivacyRequestQuerySet(models.QuerySet["PrivacyRequest"]):
+    def still_open(self) -> PrivacyRequestQuerySet:
+        return self.filter(status__in=PrivacyRequest.OPEN_STATUSES)
+
+    def with_overdue(self, day: dt.date) -> PrivacyRequestQuerySet:
+        """Annotate `overdue` by the one rule (`PrivacyRequest.overdue_condition`)."""
+        return self.annotate(
+            overdue=models.ExpressionWrapper(
+                PrivacyRequest.overdue_condition(day), output_field=models.BooleanField()
+            )
+        )
+
+    def overdue(self, day: dt.date) -> PrivacyRequestQuerySet:
+        return self.filter(PrivacyRequest.overdue_condition(day))
+
+    def due_within(self, day: dt.date, days: int) -> PrivacyRequestQuerySet:
+        """Open and not yet overdue, with the deadline in the next `days` days."""
+        return self.still_open().filter(
+            deadline__gte=day, deadline__lte=day + dt.timedelta(days=days)
+        )
+
+
+class PrivacyRequest(VersionedModel):
+    """One request of a person about their data, from receipt to the answer."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "inzage", _("Inzage (art. 15)")
+        CORRECTION = "rectificatie", _("Rectificatie (art. 16)")
+        ERASURE = "wissing", _("Wissing (art. 17)")
+        RESTRICTION = "beperking", _("Beperking van de verwerking (art. 18)")
+        OBJECTION = "bezwaar", _("Bezwaar (art. 21)")
+
+    class Channel(models.TextChoices):
+        LETTER = "brief", _("Brief")
+        EMAIL = "email", _("E-mail")
+        DESK = "balie", _("Balie")
+        PHONE = "telefoon", _("Telefoon")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        EXTENDED = "verlengd", _("Verlengd")
+        CLOSED = "afgehandeld", _("Afgehandeld")
+
+    class Outcome(models.TextChoices):
+        GRANTED = "toegewezen", _("Toegewezen")
+        PARTIAL = "gedeeltelijk", _("Gedeeltelijk toegewezen")
+        REFUSED = "afgewezen", _("Afgewezen")
+
+    OPEN_STATUSES = (Status.OPEN, Status.EXTENDED)
+
+    house = models.ForeignKey(
+        House, verbose_name=_("huis"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Empty while the person is not (yet) found in Ketenregie, and after retention
+    # deleted them: then the name and date of birth as the request gave them.
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("betrokkene"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requester_name = models.CharField(_("naam verzoeker"), max_length=200, blank=True)
+    requester_birth_date = models.DateField(_("geboortedatum verzoeker"), null=True, blank=True)
+    kind = models.CharField(_("soort verzoek"), max_length=20, choices=Kind.choices)
+    received_on = models.DateField(_("ontvangen op"))
+    channel = models.CharField(_("ontvangen via"), max_length=10, choices=Channel.choices)
+    summary = models.TextField(_("samenvatting van het verzoek"))
+    deadline = models.DateField(_("uiterste antwoorddatum"))
+    extension_months = models.PositiveSmallIntegerField(_("verlengd met (maanden)"), default=0)
+    extension_reason = models.TextField(_("reden van verlenging"), blank=True)
+    extension_told_on = models.DateField(
+        _("verzoeker geïnformeerd over verlenging op"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    outcome = models.CharField(_("uitkomst"), max_length=12, choices=Outcome.choices, blank=True)
+    reasoning = models.TextField(_("motivering"), blank=True)
+    handled_on = models.DateField(_("afgehandeld op"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PrivacyRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("verzoek van betrokkene")
+        indexes = [
+            # The dashboard and the list: open requests of some houses by due date.
+            models.Index(fields=["status", "deadline"], name="privacy_request_due"),
+            models.Index(fields=["house", "status", "deadline"], name="privacy_request_house"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.received_on}"
+
+    @staticmethod
+    def overdue_condition(day: dt.date) -> Q:
+        """The one "overdue" rule: still open and past its (extended) deadline on `day`."""
+        return Q(status__in=PrivacyRequest.OPEN_STATUSES, deadline__lt=day)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def who(self) -> str:
+        """The person as the pages name them: the linked record, else the request's name."""
+        return self.person.full_name if self.person else self.requester_name

@@ -42,7 +42,8 @@ from ketenregie.plans.models import (
     Participant,
     PlanVersion,
 )
-from ketenregie.privacy.models import LegalHold
+from ketenregie.privacy.deadlines import request_deadline
+from ketenregie.privacy.models import LegalHold, PrivacyRequest
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -97,6 +98,14 @@ def _privacy(role: Role, relation: str) -> int:
 def _post_privacy(role: Role, relation: str) -> int:
     # A valid POST of the privacy work redirects (302) when allowed.
     return 302 if role in PRIVACY_ROLES else 403
+
+    # A valid POST on a request of the world's house redirects (302) for the privacy roles.
+    return 302 if role in PRIVACY_ROLES else 403
+
+
+def _rejections(role: Role, relation: str) -> int:
+    # Anonymous counts of rejected referrals: the privacy roles and the house's manager.
+    return 200 if role in PRIVACY_ROLES or role == Role.MANAGER else 403
 
 
 def _case_work(role: Role, relation: str) -> int:
@@ -763,6 +772,69 @@ ENDPOINTS = [
         _post_privacy,
         data=lambda c: {"reason": "Klacht afgehandeld"},
     ),
+    Endpoint("privacy_dashboard", "get", lambda c: reverse("privacy_dashboard"), _privacy),
+    Endpoint(
+        "privacy_requests", "get", lambda c: reverse("privacy_requests") + "?status=open", _privacy
+    ),
+    Endpoint("privacy_request_new", "get", lambda c: reverse("privacy_request_new"), _privacy),
+    Endpoint(
+        "privacy_request_new",
+        "post",
+        lambda c: reverse("privacy_request_new"),
+        _post_privacy,
+        data=lambda c: {
+            "house": c["case"].house_id,
+            "kind": "bezwaar",
+            "received_on": today().isoformat(),
+            "channel": "brief",
+            "requester_name": "Verzoeker",
+            "summary": "Bezwaar",
+        },
+    ),
+    Endpoint(
+        "privacy_request_detail",
+        "get",
+        lambda c: reverse("privacy_request_detail", args=[c["privacy_request"].pk]),
+        _privacy,
+    ),
+    Endpoint(
+        "privacy_request_link_search",
+        "post",
+        lambda c: reverse("privacy_request_link", args=[c["privacy_request"].pk]),
+        _privacy,
+        data=lambda c: {"bsn": c["case"].person.bsn or "", "name": "", "birth_date": ""},
+    ),
+    Endpoint(
+        "privacy_request_link",
+        "post",
+        lambda c: reverse("privacy_request_link", args=[c["privacy_request"].pk]),
+        _post_privacy,
+        data=lambda c: {"person": c["case"].person.pk, "version": c["privacy_request"].version},
+    ),
+    Endpoint(
+        "privacy_request_extend",
+        "post",
+        lambda c: reverse("privacy_request_extend", args=[c["privacy_request"].pk]),
+        _post_privacy,
+        data=lambda c: {
+            "months": "1",
+            "reason": "Complex",
+            "told_on": today().isoformat(),
+            "version": c["privacy_request"].version,
+        },
+    ),
+    Endpoint(
+        "privacy_request_close",
+        "post",
+        lambda c: reverse("privacy_request_close", args=[c["privacy_request"].pk]),
+        _post_privacy,
+        data=lambda c: {
+            "outcome": "toegewezen",
+            "handled_on": today().isoformat(),
+            "version": c["privacy_request"].version,
+        },
+    ),
+    Endpoint("rejection_counts", "get", lambda c: reverse("rejection_counts"), _rejections),
     Endpoint("manage_index", "get", lambda c: reverse("manage_index"), _only(Role.BEHEERDER)),
     *[
         Endpoint(
@@ -956,7 +1028,19 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
         token_hash=hash_setup_token(setup_token),
         expires_at=timezone.now() + dt.timedelta(days=1),
     )
+    # A person's request at the house (privacy roles handle it).
+    privacy_request = PrivacyRequest.objects.create(
+        house=house,
+        kind=PrivacyRequest.Kind.CORRECTION,
+        received_on=today(),
+        channel=PrivacyRequest.Channel.LETTER,
+        summary="Verzoek",
+        requester_name="Verzoeker",
+        deadline=request_deadline(today()),
+        created_by=spare,
+    )
     return {
+        "privacy_request": privacy_request,
         "grant": grant,
         "hold": hold,
         "fresh": fresh,

@@ -189,7 +189,10 @@ def test_each_role_gets_only_its_panels() -> None:
         "manager_late_minutes",
         "manager_escalations",
         "manager_overdue",
+        "manager_rejections",
     }
+    contact = UserFactory(roles=[(Role.PRIVACY_CONTACT, house)])
+    assert set(panels_for(contact, frozenset({Role.PRIVACY_CONTACT}))) == {"privacy_landing"}
 
 
 def test_role_without_case_work_gets_the_pointer_to_its_pages(client: Client) -> None:

@@ -37,6 +37,7 @@ from ketenregie.intake.models import (
     Referral,
     RejectionCount,
 )
+from ketenregie.intake.queries import monday_of
 from ketenregie.intake.services.common import _bump, _locked_referral
 from ketenregie.intake.services.feedback import _feedback
 from ketenregie.intake.services.meeting_dates import meeting_for_submission
@@ -116,10 +117,6 @@ def refer_elsewhere(
     return referral
 
 
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 @transaction.atomic
 def reject_referral(
     case: Case,
@@ -162,7 +159,7 @@ def reject_referral(
         path=reverse("my_referrals"),
     )
     count, _created = RejectionCount.objects.get_or_create(
-        house=locked.house, week=_monday(today()), category=category
+        house=locked.house, week=monday_of(today()), category=category
     )
     RejectionCount.objects.filter(pk=count.pk).update(count=F("count") + 1)
     audit.record(

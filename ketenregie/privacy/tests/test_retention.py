@@ -85,7 +85,7 @@ from ketenregie.plans.models import (
     Statement,
 )
 from ketenregie.privacy import retention
-from ketenregie.privacy.models import Category, LegalHold, RetentionPeriod
+from ketenregie.privacy.models import Category, LegalHold, PrivacyRequest, RetentionPeriod
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -502,7 +502,11 @@ def _case_models() -> list[type[models.Model]]:
     }
     # Text-free or house-level: the monitoring meeting's row is the house's; its per-case
     # part (MonitoringItem) is the case's. The chain head and tallies hold no case data.
-    return sorted(roots | direct | second, key=lambda m: m._meta.label)
+    # A person's request under the AVG (PrivacyRequest) is the house's proof that it
+    # answered a right (art. 5(2), accountability): it is kept by its own rule, not the
+    # case's, and loses only its link to the deleted person (SET_NULL).
+    kept_by_own_rule = {PrivacyRequest}
+    return sorted((roots | direct | second) - kept_by_own_rule, key=lambda m: m._meta.label)
 
 
 def _assert_every_free_text_field_planted() -> None:

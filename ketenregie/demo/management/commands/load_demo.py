@@ -14,6 +14,7 @@ from ketenregie.demo.generator import (
     generate_cases,
     load_reference_data,
     plant_possible_duplicates,
+    plant_rejection_counts,
 )
 
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             journeys: dict[int, Journey] = {}
             n = generate_cases(options["cases"], seed=2026, journeys=journeys)
             plant_possible_duplicates()
+            plant_rejection_counts()
             execution = seed_execution(journeys, seed=2026)
         self.stdout.write(f"Demodata geladen: {User.objects.count()} gebruikers, {n} casussen.")
         if options["verbosity"] > 1:

@@ -79,6 +79,7 @@ _ACTIONS = (
     AuditAction("privacy.subject_access_exported", _("Inzageverzoek betrokkene uitgevoerd"), R),
     AuditAction("register.viewed", _("Register van gegevensdeling ingezien"), R),
     AuditAction("register.exported", _("Register van gegevensdeling geëxporteerd (CSV)"), R),
+    AuditAction("register.basis_set", _("Vaste grondslag van een uitwisseling vastgesteld")),
     AuditAction("demo.reference_loaded", _("Demogegevens geladen")),
     # Cases, persons and case teams.
     AuditAction("case.created", _("Casus aangemaakt"), for_advisers=True),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.forms import PersonForm
+from ketenregie.cases.grounds import Necessity
 from ketenregie.cases.models import Case, EscalationLevel, HouseholdMember, LifeDomain
 from ketenregie.core.forms import (
     DateInput,
@@ -350,6 +351,88 @@ def sharing_ground_fields() -> tuple[forms.ChoiceField, forms.ChoiceField, forms
     )
 
 
+def _yes_no(value: str) -> bool | None:
+    return {"ja": True, "nee": False}.get(value)
+
+
+def necessity_fields() -> tuple[forms.Field, ...]:
+    """The necessity checks of the data-sharing checklist (proportionality, subsidiarity,
+    transparency), asked next to `sharing_ground_fields` wherever a person chooses to
+    share and by the house's fixed basis per kind; checked by `cases.grounds.Necessity`.
+    Declared on a form as `proportional, proportionality_note, subsidiary,
+    subsidiarity_note, person_informed, not_informed_reason = necessity_fields()`."""
+    return (
+        forms.BooleanField(
+            label=_("Proportionaliteit: ik deel alleen de gegevens die voor dit doel nodig zijn"),
+            required=False,
+        ),
+        forms.CharField(
+            label=_("Toelichting proportionaliteit"),
+            required=False,
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_("Kort: welke gegevens en waarom die nodig zijn."),
+        ),
+        forms.BooleanField(
+            label=_(
+                "Subsidiariteit: het doel is niet op een minder ingrijpende manier te bereiken"
+            ),
+            required=False,
+        ),
+        forms.CharField(
+            label=_("Toelichting subsidiariteit"),
+            required=False,
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        ),
+        forms.TypedChoiceField(
+            label=_("Transparantie: is de betrokkene geïnformeerd over het delen?"),
+            choices=[("ja", _("Ja")), ("nee", _("Nee"))],
+            coerce=_yes_no,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+        ),
+        forms.CharField(
+            label=_("Zo nee: waarom niet"),
+            required=False,
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        ),
+    )
+
+
+NECESSITY_FIELDS = (
+    "proportional",
+    "proportionality_note",
+    "subsidiary",
+    "subsidiarity_note",
+    "person_informed",
+    "not_informed_reason",
+)
+
+
+def necessity_of(data: dict[str, Any]) -> Necessity:
+    """The checks a form with `necessity_fields` cleaned."""
+    return Necessity(
+        proportional=data.get("proportional"),
+        proportionality_note=data.get("proportionality_note") or "",
+        subsidiary=data.get("subsidiary"),
+        subsidiarity_note=data.get("subsidiarity_note") or "",
+        person_informed=data.get("person_informed"),
+        not_informed_reason=data.get("not_informed_reason") or "",
+    )
+
+
+def necessity_initial(record: Any) -> dict[str, Any]:
+    """A form's initial values for the checks stored on a `SharingGrounds` row."""
+    informed = record.person_informed
+    return {
+        **{name: getattr(record, name) for name in NECESSITY_FIELDS},
+        "person_informed": "" if informed is None else ("ja" if informed else "nee"),
+    }
+
+
 class EnrichmentAnswerForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     answer = forms.ChoiceField(
@@ -364,6 +447,14 @@ class EnrichmentAnswerForm(StyledFormMixin, forms.Form):
         help_text=_("Deel alleen wat nodig is voor de triage (doelbinding)."),
     )
     legal_basis, special_category, secrecy_ground = sharing_ground_fields()
+    (
+        proportional,
+        proportionality_note,
+        subsidiary,
+        subsidiarity_note,
+        person_informed,
+        not_informed_reason,
+    ) = necessity_fields()
 
 
 class AttendanceForm(StyledFormMixin, forms.Form):

@@ -13,7 +13,7 @@ from ketenregie.accounts.forms import VersionedForm
 from ketenregie.accounts.models import House, Organisation
 from ketenregie.core.forms import DateInput, StyledFormMixin, TimeInput
 from ketenregie.intake.criteria import criteria_of
-from ketenregie.intake.forms import sharing_ground_fields
+from ketenregie.intake.forms import necessity_fields, necessity_of, sharing_ground_fields
 from ketenregie.intake.models import (
     Criterion,
 )
@@ -193,7 +193,15 @@ class EscalateForm(StyledFormMixin, forms.Form):
     """Escalating a local PGA case to a ZVH: a referral there, with the grounds for sharing
     (asked as the bekendheidscheck asks them) and the receiving house's criteria."""
 
-    service_required = ("to_house", "summary", "purpose", "legal_basis")
+    service_required = (
+        "to_house",
+        "summary",
+        "purpose",
+        "legal_basis",
+        "proportional",
+        "subsidiary",
+        "person_informed",
+    )
 
     to_house = forms.ModelChoiceField(
         label=_("Zorg- en Veiligheidshuis"),
@@ -208,6 +216,14 @@ class EscalateForm(StyledFormMixin, forms.Form):
         label=_("Doel van de overdracht"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     legal_basis, special_category, secrecy_ground = sharing_ground_fields()
+    (
+        proportional,
+        proportionality_note,
+        subsidiary,
+        subsidiarity_note,
+        person_informed,
+        not_informed_reason,
+    ) = necessity_fields()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -259,4 +275,5 @@ class EscalateForm(StyledFormMixin, forms.Form):
                 for c in self.criteria
                 if d.get(f"crit_{c.number}")
             },
+            "necessity": necessity_of(d),
         }

@@ -27,6 +27,8 @@ from ketenregie.intake.access import (
 )
 from ketenregie.intake.forms import (
     EnrichmentAnswerForm,
+    necessity_initial,
+    necessity_of,
 )
 from ketenregie.intake.models import (
     EnrichmentRequest,
@@ -94,6 +96,7 @@ def _answer(request: AuthedRequest, req: EnrichmentRequest) -> Any:
                 "legal_basis": req.legal_basis,
                 "special_category": req.special_category,
                 "secrecy_ground": req.secrecy_ground,
+                **necessity_initial(req),
             }
         )
     form = EnrichmentAnswerForm(request.POST)
@@ -110,6 +113,7 @@ def _answer(request: AuthedRequest, req: EnrichmentRequest) -> Any:
                 legal_basis=d["legal_basis"],
                 special_category=d["special_category"],
                 secrecy_ground=d["secrecy_ground"],
+                necessity=necessity_of(d),
             ),
             lambda: EnrichmentRequest.objects.get(pk=req.pk).version,
         ):

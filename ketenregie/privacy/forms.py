@@ -1,5 +1,5 @@
-"""The privacy officer's forms: the audit trail search and the data-sharing register's
-filters."""
+"""The privacy officer's forms: the audit trail search, the data-sharing register's
+filters and the house's fixed basis per exchange kind."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from ketenregie.accounts.models import House, Organisation
 from ketenregie.cases.grounds import LegalBasis
 from ketenregie.cases.models import ExchangeKind
-from ketenregie.cases.sharing import CATEGORY_CHOICES
+from ketenregie.cases.sharing import CATEGORY_CHOICES, Grounds
 from ketenregie.core.forms import DateInput, StyledFormMixin
+from ketenregie.intake.forms import necessity_fields, necessity_of, sharing_ground_fields
 
 
 class AuditSearchForm(StyledFormMixin, forms.Form):
@@ -101,3 +102,46 @@ class RegisterFilterForm(StyledFormMixin, forms.Form):
         if start and end and end < start:
             self.add_error("date_to", _("De einddatum ligt voor de begindatum."))
         return data
+
+
+class ExchangeBasisForm(StyledFormMixin, forms.Form):
+    """The basis a house fixes once for an exchange kind: purpose, the grounds (asked as
+    wherever a person chooses them) with the legal reference, and the necessity checks
+    stated once for every exchange of the kind."""
+
+    service_required = ("purpose", "legal_basis", "proportional", "subsidiary", "person_informed")
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    purpose = forms.CharField(
+        label=_("Doel van de uitwisseling"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    legal_basis, special_category, secrecy_ground = sharing_ground_fields()
+    legal_reference = forms.CharField(
+        label=_("Wettelijke bepaling"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bijvoorbeeld: Wet gegevensverwerking door samenwerkingsverbanden, art. 2.4."),
+    )
+    (
+        proportional,
+        proportionality_note,
+        subsidiary,
+        subsidiarity_note,
+        person_informed,
+        not_informed_reason,
+    ) = necessity_fields()
+
+    def grounds(self) -> Grounds:
+        d = self.cleaned_data
+        return Grounds(
+            purpose=d["purpose"],
+            legal_basis=d["legal_basis"],
+            special_category=d["special_category"],
+            secrecy_ground=d["secrecy_ground"],
+            legal_reference=d["legal_reference"],
+            necessity=necessity_of(d),
+        )

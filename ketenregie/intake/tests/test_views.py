@@ -15,6 +15,7 @@ from ketenregie.cases.workflow import Status
 from ketenregie.intake import services
 from ketenregie.intake.models import AgendaItem, EnrichmentRequest, Feedback, Referral
 from ketenregie.tests_support.clock import during
+from ketenregie.tests_support.sharing import NECESSITY_POST
 
 pytestmark = pytest.mark.django_db
 
@@ -287,6 +288,7 @@ def test_partner_answers_enrichment_with_legal_basis(
             "answer": "bekend",
             "summary": "Getypte samenvatting",
             "legal_basis": "publieke_taak",
+            **NECESSITY_POST,
         },
     )
     assert resp.status_code == 302

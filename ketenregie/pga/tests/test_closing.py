@@ -25,6 +25,7 @@ from ketenregie.tests_support.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from ketenregie.tests_support.sharing import NECESSARY
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +130,7 @@ def test_local_pga_escalates_to_a_zvh(running: dict[str, Any]) -> None:
         summary="Lokale aanpak loopt vast.",
         purpose="Opschaling naar ketenbrede aanpak",
         legal_basis="wettelijke_plicht",
+        necessity=NECESSARY,
     )
     case.refresh_from_db()
     assert case.status == Status.OPGESCHAALD

@@ -28,6 +28,7 @@ from ketenregie.tests_support.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from ketenregie.tests_support.sharing import NECESSARY, NECESSITY_POST
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,7 @@ def _escalate(ctx: dict[str, Any], **kw: Any) -> Any:
         "summary": "Lokale aanpak loopt vast.",
         "purpose": "Ketenbrede aanpak",
         "legal_basis": "publieke_taak",
+        "necessity": NECESSARY,
     }
     return services.escalate_to_zvh(ctx["case"], **{**values, **kw})
 
@@ -133,6 +135,7 @@ def test_one_rule_for_the_bekendheidscheck_and_the_escalation(local: dict[str, A
             legal_basis="gerechtvaardigd_belang",
             special_category="",
             secrecy_ground="",
+            necessity=NECESSARY,
         )
     with pytest.raises(ValidationError) as escalation:
         _escalate(local, legal_basis="gerechtvaardigd_belang")
@@ -151,6 +154,7 @@ def test_escalation_form_asks_grounds_and_criteria(client: Client, local: dict[s
         "summary": "Vastgelopen.",
         "purpose": "Opschaling",
         "legal_basis": "gerechtvaardigd_belang",
+        **NECESSITY_POST,
     }
     escalate = reverse("pga_escalate", args=[local["case"].pk])
     refused = client.post(escalate, post)

@@ -30,6 +30,7 @@ from ketenregie.tests_support.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from ketenregie.tests_support.sharing import NECESSARY
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,7 @@ def test_a_bekendheidscheck_answer_is_registered_with_the_chosen_grounds(
         legal_basis="publieke_taak",
         special_category="strafrechtelijk_wet",
         secrecy_ground="",
+        necessity=NECESSARY,
     )
     row = _only(ExchangeKind.ENRICHMENT_ANSWER)
     assert row.case_id == team["case"].pk and row.case_code == team["case"].code
@@ -78,6 +80,11 @@ def test_a_bekendheidscheck_answer_is_registered_with_the_chosen_grounds(
     assert row.legal_basis == "publieke_taak" and row.basis_source == "gekozen"
     assert row.criminal_data and not row.special_categories and not row.secrecy_bound
     assert row.purpose == "bekendheidscheck voor de triage"
+    # The checklist's checks, on the row and on the answer itself.
+    assert row.proportional and row.subsidiary and row.person_informed is True
+    request.refresh_from_db()
+    assert request.proportionality_note == NECESSARY.proportionality_note
+    assert request.purpose == row.purpose and request.person_informed is True
 
 
 def test_a_bekendheidscheck_answer_that_shares_nothing_leaves_no_row(
@@ -121,6 +128,7 @@ def test_the_escalation_to_a_zvh_is_registered_on_the_local_case() -> None:
         legal_basis="publieke_taak",
         special_category="zorg",
         secrecy_ground="conflict_van_plichten",
+        necessity=NECESSARY,
     )
     row = _only(ExchangeKind.ESCALATION)
     assert row.case_id == case.pk and row.house_id == local.pk and row.to_label == zvh.name
@@ -148,7 +156,12 @@ def test_meeting_invitations_use_the_house_default_then_its_configured_basis(
         purpose="Casusoverleg volgens het privacyconvenant van het huis",
         legal_basis="wettelijke_plicht",
         special_category="zwaarwegend_algemeen_belang",
-        necessity="Alleen partners met een taak in de casus",
+        legal_reference="WGS",
+        proportional=True,
+        proportionality_note="Alleen partners met een taak in de casus",
+        subsidiary=True,
+        subsidiarity_note="Geen andere weg",
+        person_informed=True,
         changed_at=timezone.now(),
         changed_by=team["manager"],
     )
@@ -156,7 +169,8 @@ def test_meeting_invitations_use_the_house_default_then_its_configured_basis(
     added = SharingRecord.objects.filter(kind=ExchangeKind.MEETING_INVITATION).first()
     assert added is not None and added.pk != row.pk
     assert added.basis_source == "huis" and added.legal_basis == "wettelijke_plicht"
-    assert added.necessity == "Alleen partners met een taak in de casus"
+    assert added.proportionality_note == "Alleen partners met een taak in de casus"
+    assert added.legal_reference == "WGS" and added.subsidiary
     assert added.recipients == 1 and added.to_label == team["adviser"].get_username()
 
 

@@ -17,6 +17,7 @@ from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import ExchangeKind
 from ketenregie.cases.sharing import Grounds, record_exchange
 from ketenregie.tests_support.factories import CaseFactory, OrganisationFactory, UserFactory
+from ketenregie.tests_support.sharing import NECESSARY
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,7 @@ def world() -> dict[str, Any]:
             purpose='=HYPERLINK("x")',
             legal_basis="publieke_taak",
             special_category="strafrechtelijk_wet",
+            necessity=NECESSARY,
         ),
     )
     record_exchange(

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.defaults import ensure_life_domains
-from ketenregie.cases.models import CaseRole, LifeDomain
+from ketenregie.cases.models import CaseRole, ExchangeKind, LifeDomain, SharingRecord
 from ketenregie.cases.workflow import Status
 from ketenregie.intake.models import EnrichmentRequest, Feedback, Referral, ReferralProblem
 from ketenregie.intake.services import answer_enrichment
@@ -192,3 +192,29 @@ def test_closing_tells_the_referrer_by_link(
     # Link-only: the code and a link, no name, no content of the closing.
     assert "Wijkteam" not in sent[0].body and local["case"].person.achternaam not in sent[0].body
     assert reverse("my_referrals") in sent[0].body
+
+
+def test_escalation_form_refuses_without_the_necessity_checks(
+    client: Client, local: dict[str, Any]
+) -> None:
+    """The escalation asks the checklist's checks next to the grounds: refused with Dutch
+    messages (the typed purpose kept), then stored on the transfer and its register row."""
+    client.force_login(local["regisseur"])
+    escalate = reverse("pga_escalate", args=[local["case"].pk])
+    post = {
+        "to_house": local["zvh"].pk,
+        "summary": "Vastgelopen.",
+        "purpose": "Getypt doel van de opschaling",
+        "legal_basis": "publieke_taak",
+    }
+    html = client.post(escalate, post).content.decode()
+    assert "(proportionaliteit)" in html and "(subsidiariteit)" in html
+    assert "Geef aan of de betrokkene is geïnformeerd." in html
+    assert "Getypt doel van de opschaling" in html
+    assert not Transfer.objects.exists()
+    assert client.post(escalate, post | NECESSITY_POST).status_code == 302
+    transfer = Transfer.objects.get()
+    assert transfer.proportional and transfer.subsidiary and transfer.person_informed is True
+    assert transfer.proportionality_note == NECESSITY_POST["proportionality_note"]
+    row = SharingRecord.objects.get(kind=ExchangeKind.ESCALATION)
+    assert row.subsidiarity_note == NECESSITY_POST["subsidiarity_note"]

@@ -5,11 +5,13 @@ It sits in the cases layer because the apps that share (intake: bekendheidscheck
 and attachments; pga: the escalation to a ZVH; plans: meetings, minutes, PDFs) may not
 import privacy, which only reads the register (its FG page and CSV export).
 
-Two kinds of basis (issue 13): where a person chooses (a bekendheidscheck answer, the
-escalation), the caller passes the grounds its form asked for, and they are checked again
-here by the one rule (`cases.grounds.sharing_errors`); where the kind of exchange fixes
-it, the house's `ExchangeBasis` for that kind is recorded, or `DEFAULT_BASES` while the
-house has fixed none (recorded as such, so the FG sees what is still unset).
+Three kinds of basis (issue 13, ADR 17): where a person chooses (a bekendheidscheck
+answer, the escalation), the caller passes the grounds and the necessity checks its form
+asked for, and they are checked again here by the one rule (`cases.grounds`); where the
+law fixes it (the subject access export: AVG art. 15), `STATUTORY_GROUNDS`; otherwise the
+kind of exchange is fixed by the house, which sets its `ExchangeBasis` once
+(`set_exchange_basis`, the privacy officer's page), or `default_grounds` apply while it
+has set none (recorded as such, so the FG sees what is still unset).
 
 The row is written in the caller's transaction, next to the caller's own audit event for
 the same moment; it is not audited a second time (the register is the record).

@@ -33,8 +33,7 @@ from ketenregie.intake.models import (
 )
 from ketenregie.intake.tests.conftest import referral_input
 from ketenregie.tests_support.clock import during
-from ketenregie.tests_support.factories import CaseFactory, PersonFactory
-from ketenregie.tests_support.sharing import NECESSARY
+from ketenregie.tests_support.factories import NECESSARY, CaseFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from ketenregie.cases.workflow import Status
 from ketenregie.intake import services
 from ketenregie.intake.models import AgendaItem, EnrichmentRequest, Feedback, Referral
 from ketenregie.tests_support.clock import during
-from ketenregie.tests_support.sharing import NECESSITY_POST
+from ketenregie.tests_support.factories import NECESSITY_POST
 
 pytestmark = pytest.mark.django_db
 

@@ -19,13 +19,13 @@ from ketenregie.intake.models import Referral
 from ketenregie.pga import services
 from ketenregie.pga.models import Closing, Transfer
 from ketenregie.tests_support.factories import (
+    NECESSARY,
     CaseFactory,
     HouseFactory,
     MembershipFactory,
     OrganisationFactory,
     UserFactory,
 )
-from ketenregie.tests_support.sharing import NECESSARY
 
 pytestmark = pytest.mark.django_db
 

@@ -22,13 +22,14 @@ from ketenregie.intake.services import answer_enrichment
 from ketenregie.pga import services
 from ketenregie.pga.models import Transfer
 from ketenregie.tests_support.factories import (
+    NECESSARY,
+    NECESSITY_POST,
     CaseFactory,
     HouseFactory,
     MembershipFactory,
     OrganisationFactory,
     UserFactory,
 )
-from ketenregie.tests_support.sharing import NECESSARY, NECESSITY_POST
 
 pytestmark = pytest.mark.django_db
 

@@ -28,13 +28,13 @@ from ketenregie.pga import services as pga_services
 from ketenregie.plans import services as plan_services
 from ketenregie.plans.tests.conftest import build_team, held, schedule
 from ketenregie.tests_support.factories import (
+    NECESSARY,
     CaseFactory,
     HouseFactory,
     MembershipFactory,
     OrganisationFactory,
     UserFactory,
 )
-from ketenregie.tests_support.sharing import NECESSARY
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,12 @@ from ketenregie.accounts.roles import Role
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import ExchangeKind
 from ketenregie.cases.sharing import Grounds, record_exchange
-from ketenregie.tests_support.factories import CaseFactory, OrganisationFactory, UserFactory
-from ketenregie.tests_support.sharing import NECESSARY
+from ketenregie.tests_support.factories import (
+    NECESSARY,
+    CaseFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

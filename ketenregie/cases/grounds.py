@@ -125,24 +125,35 @@ class Necessity:
     def errors(self) -> dict[str, str]:
         """Every check not answered, per form field (the field names of `SharingGrounds`)."""
         errors: dict[str, str] = {}
-        if not self.proportional:
-            errors["proportional"] = gettext(
-                "Bevestig dat u alleen de gegevens deelt die voor dit doel nodig zijn "
-                "(proportionaliteit)."
-            )
-        elif not self.proportionality_note.strip():
-            errors["proportionality_note"] = gettext(
-                "Licht kort toe waarom deze gegevens nodig zijn."
-            )
-        if not self.subsidiary:
-            errors["subsidiary"] = gettext(
-                "Bevestig dat het doel niet op een minder ingrijpende manier te bereiken is "
-                "(subsidiariteit)."
-            )
-        elif not self.subsidiarity_note.strip():
-            errors["subsidiarity_note"] = gettext(
-                "Licht kort toe waarom een minder ingrijpende weg niet volstaat."
-            )
+        checks = (
+            (
+                "proportional",
+                "proportionality_note",
+                self.proportional,
+                self.proportionality_note,
+                gettext(
+                    "Bevestig dat u alleen de gegevens deelt die voor dit doel nodig zijn "
+                    "(proportionaliteit)."
+                ),
+                gettext("Licht kort toe waarom deze gegevens nodig zijn."),
+            ),
+            (
+                "subsidiary",
+                "subsidiarity_note",
+                self.subsidiary,
+                self.subsidiarity_note,
+                gettext(
+                    "Bevestig dat het doel niet op een minder ingrijpende manier te bereiken "
+                    "is (subsidiariteit)."
+                ),
+                gettext("Licht kort toe waarom een minder ingrijpende weg niet volstaat."),
+            ),
+        )
+        for name, note_name, confirmed, note, unconfirmed, unexplained in checks:
+            if not confirmed:
+                errors[name] = unconfirmed
+            elif not note.strip():
+                errors[note_name] = unexplained
         if self.person_informed is None:
             errors["person_informed"] = gettext("Geef aan of de betrokkene is geïnformeerd.")
         elif not self.person_informed and not self.not_informed_reason.strip():

@@ -355,50 +355,13 @@ def _yes_no(value: str) -> bool | None:
     return {"ja": True, "nee": False}.get(value)
 
 
-def necessity_fields() -> tuple[forms.Field, ...]:
-    """The necessity checks of the data-sharing checklist (proportionality, subsidiarity,
-    transparency), asked next to `sharing_ground_fields` wherever a person chooses to
-    share and by the house's fixed basis per kind; checked by `cases.grounds.Necessity`.
-    Declared on a form as `proportional, proportionality_note, subsidiary,
-    subsidiarity_note, person_informed, not_informed_reason = necessity_fields()`."""
-    return (
-        forms.BooleanField(
-            label=_("Proportionaliteit: ik deel alleen de gegevens die voor dit doel nodig zijn"),
-            required=False,
-        ),
-        forms.CharField(
-            label=_("Toelichting proportionaliteit"),
-            required=False,
-            max_length=1000,
-            widget=forms.Textarea(attrs={"rows": 2}),
-            help_text=_("Kort: welke gegevens en waarom die nodig zijn."),
-        ),
-        forms.BooleanField(
-            label=_(
-                "Subsidiariteit: het doel is niet op een minder ingrijpende manier te bereiken"
-            ),
-            required=False,
-        ),
-        forms.CharField(
-            label=_("Toelichting subsidiariteit"),
-            required=False,
-            max_length=1000,
-            widget=forms.Textarea(attrs={"rows": 2}),
-        ),
-        forms.TypedChoiceField(
-            label=_("Transparantie: is de betrokkene geïnformeerd over het delen?"),
-            choices=[("ja", _("Ja")), ("nee", _("Nee"))],
-            coerce=_yes_no,
-            empty_value=None,
-            required=False,
-            widget=forms.RadioSelect,
-        ),
-        forms.CharField(
-            label=_("Zo nee: waarom niet"),
-            required=False,
-            max_length=1000,
-            widget=forms.Textarea(attrs={"rows": 2}),
-        ),
+def _note(label: Any, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
     )
 
 
@@ -412,16 +375,54 @@ NECESSITY_FIELDS = (
 )
 
 
-def necessity_of(data: dict[str, Any]) -> Necessity:
-    """The checks a form with `necessity_fields` cleaned."""
-    return Necessity(
-        proportional=data.get("proportional"),
-        proportionality_note=data.get("proportionality_note") or "",
-        subsidiary=data.get("subsidiary"),
-        subsidiarity_note=data.get("subsidiarity_note") or "",
-        person_informed=data.get("person_informed"),
-        not_informed_reason=data.get("not_informed_reason") or "",
+class NecessityFields(forms.Form):
+    """The necessity checks of the data-sharing checklist (proportionality, subsidiarity,
+    transparency), asked after the grounds (`sharing_ground_fields`) wherever a person
+    chooses to share and by the house's fixed basis per kind; checked by
+    `cases.grounds.Necessity`. A form inherits them and reads them with `necessity()`."""
+
+    proportional = forms.BooleanField(
+        label=_("Proportionaliteit: ik deel alleen de gegevens die voor dit doel nodig zijn"),
+        required=False,
     )
+    proportionality_note = _note(
+        _("Toelichting proportionaliteit"), _("Kort: welke gegevens en waarom die nodig zijn.")
+    )
+    subsidiary = forms.BooleanField(
+        label=_("Subsidiariteit: het doel is niet op een minder ingrijpende manier te bereiken"),
+        required=False,
+    )
+    subsidiarity_note = _note(_("Toelichting subsidiariteit"))
+    person_informed = forms.TypedChoiceField(
+        label=_("Transparantie: is de betrokkene geïnformeerd over het delen?"),
+        choices=[("ja", _("Ja")), ("nee", _("Nee"))],
+        coerce=_yes_no,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    not_informed_reason = _note(_("Zo nee: waarom niet"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.necessity_last()
+
+    def necessity_last(self) -> None:
+        """Put the checks at the end, next to the button (call again after adding fields)."""
+        rest = [name for name in self.fields if name not in NECESSITY_FIELDS]
+        self.order_fields([*rest, *NECESSITY_FIELDS])
+
+    def necessity(self) -> Necessity:
+        """The checks as cleaned."""
+        d = self.cleaned_data
+        return Necessity(
+            proportional=d.get("proportional"),
+            proportionality_note=d.get("proportionality_note") or "",
+            subsidiary=d.get("subsidiary"),
+            subsidiarity_note=d.get("subsidiarity_note") or "",
+            person_informed=d.get("person_informed"),
+            not_informed_reason=d.get("not_informed_reason") or "",
+        )
 
 
 def necessity_initial(record: Any) -> dict[str, Any]:
@@ -433,7 +434,7 @@ def necessity_initial(record: Any) -> dict[str, Any]:
     }
 
 
-class EnrichmentAnswerForm(StyledFormMixin, forms.Form):
+class EnrichmentAnswerForm(StyledFormMixin, NecessityFields):
     version = forms.IntegerField(widget=forms.HiddenInput)
     answer = forms.ChoiceField(
         label=_("Is de betrokkene bij uw organisatie bekend?"),
@@ -447,14 +448,6 @@ class EnrichmentAnswerForm(StyledFormMixin, forms.Form):
         help_text=_("Deel alleen wat nodig is voor de triage (doelbinding)."),
     )
     legal_basis, special_category, secrecy_ground = sharing_ground_fields()
-    (
-        proportional,
-        proportionality_note,
-        subsidiary,
-        subsidiarity_note,
-        person_informed,
-        not_informed_reason,
-    ) = necessity_fields()
 
 
 class AttendanceForm(StyledFormMixin, forms.Form):

@@ -13,7 +13,7 @@ from ketenregie.accounts.forms import VersionedForm
 from ketenregie.accounts.models import House, Organisation
 from ketenregie.core.forms import DateInput, StyledFormMixin, TimeInput
 from ketenregie.intake.criteria import criteria_of
-from ketenregie.intake.forms import necessity_fields, necessity_of, sharing_ground_fields
+from ketenregie.intake.forms import NecessityFields, sharing_ground_fields
 from ketenregie.intake.models import (
     Criterion,
 )
@@ -189,7 +189,7 @@ class ReopenForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reden om te heropenen"), max_length=500, required=False)
 
 
-class EscalateForm(StyledFormMixin, forms.Form):
+class EscalateForm(StyledFormMixin, NecessityFields):
     """Escalating a local PGA case to a ZVH: a referral there, with the grounds for sharing
     (asked as the bekendheidscheck asks them) and the receiving house's criteria."""
 
@@ -216,14 +216,6 @@ class EscalateForm(StyledFormMixin, forms.Form):
         label=_("Doel van de overdracht"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     legal_basis, special_category, secrecy_ground = sharing_ground_fields()
-    (
-        proportional,
-        proportionality_note,
-        subsidiary,
-        subsidiarity_note,
-        person_informed,
-        not_informed_reason,
-    ) = necessity_fields()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -240,6 +232,7 @@ class EscalateForm(StyledFormMixin, forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+        self.necessity_last()
         self.style_fields()
 
     def clean(self) -> dict[str, Any]:
@@ -275,5 +268,5 @@ class EscalateForm(StyledFormMixin, forms.Form):
                 for c in self.criteria
                 if d.get(f"crit_{c.number}")
             },
-            "necessity": necessity_of(d),
+            "necessity": self.necessity(),
         }

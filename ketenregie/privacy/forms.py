@@ -14,7 +14,7 @@ from ketenregie.cases.grounds import LegalBasis
 from ketenregie.cases.models import ExchangeKind
 from ketenregie.cases.sharing import CATEGORY_CHOICES, Grounds
 from ketenregie.core.forms import DateInput, StyledFormMixin
-from ketenregie.intake.forms import necessity_fields, necessity_of, sharing_ground_fields
+from ketenregie.intake.forms import NecessityFields, sharing_ground_fields
 
 
 class AuditSearchForm(StyledFormMixin, forms.Form):
@@ -104,7 +104,7 @@ class RegisterFilterForm(StyledFormMixin, forms.Form):
         return data
 
 
-class ExchangeBasisForm(StyledFormMixin, forms.Form):
+class ExchangeBasisForm(StyledFormMixin, NecessityFields):
     """The basis a house fixes once for an exchange kind: purpose, the grounds (asked as
     wherever a person chooses them) with the legal reference, and the necessity checks
     stated once for every exchange of the kind."""
@@ -126,14 +126,6 @@ class ExchangeBasisForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Bijvoorbeeld: Wet gegevensverwerking door samenwerkingsverbanden, art. 2.4."),
     )
-    (
-        proportional,
-        proportionality_note,
-        subsidiary,
-        subsidiarity_note,
-        person_informed,
-        not_informed_reason,
-    ) = necessity_fields()
 
     def grounds(self) -> Grounds:
         d = self.cleaned_data
@@ -143,5 +135,5 @@ class ExchangeBasisForm(StyledFormMixin, forms.Form):
             special_category=d["special_category"],
             secrecy_ground=d["secrecy_ground"],
             legal_reference=d["legal_reference"],
-            necessity=necessity_of(d),
+            necessity=self.necessity(),
         )

@@ -28,7 +28,6 @@ from ketenregie.intake.access import (
 from ketenregie.intake.forms import (
     EnrichmentAnswerForm,
     necessity_initial,
-    necessity_of,
 )
 from ketenregie.intake.models import (
     EnrichmentRequest,
@@ -113,7 +112,7 @@ def _answer(request: AuthedRequest, req: EnrichmentRequest) -> Any:
                 legal_basis=d["legal_basis"],
                 special_category=d["special_category"],
                 secrecy_ground=d["secrecy_ground"],
-                necessity=necessity_of(d),
+                necessity=form.necessity(),
             ),
             lambda: EnrichmentRequest.objects.get(pk=req.pk).version,
         ):

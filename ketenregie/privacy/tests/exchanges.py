@@ -49,15 +49,20 @@ def referral_of(case: Any) -> Referral:
     )
 
 
-def drive_enrichment_answer(team: Team) -> Any:
-    police = OrganisationFactory(police=True)
-    officer = UserFactory(roles=[(Role.PROFESSIONAL, None)], organisation=police)
-    request = EnrichmentRequest.objects.create(
-        referral=referral_of(team["case"]),
-        organisation=police,
+def open_request(case: Any, organisation: Any) -> EnrichmentRequest:
+    """A bekendheidscheck at `organisation` about `case`, waiting for its answer."""
+    return EnrichmentRequest.objects.create(
+        referral=referral_of(case),
+        organisation=organisation,
         requested_at=timezone.now(),
         deadline=timezone.now(),
     )
+
+
+def drive_enrichment_answer(team: Team) -> Any:
+    police = OrganisationFactory(police=True)
+    officer = UserFactory(roles=[(Role.PROFESSIONAL, None)], organisation=police)
+    request = open_request(team["case"], police)
     answer_enrichment(
         request,
         actor=officer,

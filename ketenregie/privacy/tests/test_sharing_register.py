@@ -24,7 +24,7 @@ from ketenregie.privacy.tests.exchanges import (
     drive_enrichment_answer,
     drive_escalation,
     drive_minutes_sent,
-    referral_of,
+    open_request,
 )
 from ketenregie.tests_support.factories import (
     NECESSARY,
@@ -68,12 +68,7 @@ def test_a_bekendheidscheck_answer_that_shares_nothing_leaves_no_row(
 ) -> None:
     carer_org = OrganisationFactory(domain="zorg")
     carer = UserFactory(roles=[(Role.PROFESSIONAL, None)], organisation=carer_org)
-    request = EnrichmentRequest.objects.create(
-        referral=referral_of(team["case"]),
-        organisation=carer_org,
-        requested_at=timezone.now(),
-        deadline=timezone.now(),
-    )
+    request = open_request(team["case"], carer_org)
     answer_enrichment(
         request,
         actor=carer,

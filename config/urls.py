@@ -300,6 +300,16 @@ urlpatterns = [
     path("inzageverzoek/", privacy_views.subject_access, name="subject_access"),
     path("register-gegevensdeling/", privacy_views.sharing_register, name="sharing_register"),
     path(
+        "register-gegevensdeling/vaste-grondslagen/",
+        privacy_views.exchange_bases,
+        name="exchange_bases",
+    ),
+    path(
+        "register-gegevensdeling/vaste-grondslagen/<id:house_id>/<slug:kind>/",
+        privacy_views.exchange_basis_edit,
+        name="exchange_basis_edit",
+    ),
+    path(
         "register-gegevensdeling/export.csv",
         privacy_views.sharing_register_csv,
         name="sharing_register_csv",

@@ -6,6 +6,7 @@ Never `playwright install`: the browser is /usr/bin/chromium (installed by `make
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # from here are ordinary synchronous code.
@@ -90,3 +91,15 @@ def shot(page: Page, name: str) -> None:
 def assert_accessible(page: Page) -> None:
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def fill_necessity(form: Locator | Page) -> None:
+    """Answer the data-sharing checklist's necessity checks on a form that shares data
+    (the bekendheidscheck answer, the escalation): proportional, subsidiary, informed."""
+    form.get_by_label(re.compile(r"^Proportionaliteit:")).check()
+    form.get_by_label("Toelichting proportionaliteit").fill("Alleen wat voor de aanpak nodig is.")
+    form.get_by_label(re.compile(r"^Subsidiariteit:")).check()
+    form.get_by_label("Toelichting subsidiariteit").fill(
+        "Een minder ingrijpende weg volstaat niet."
+    )
+    form.locator("input[name$='person_informed'][value='ja']").check()

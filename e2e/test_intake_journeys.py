@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from playwright.sync_api import Locator, Page, expect
 
-from e2e.conftest import assert_accessible, log_in, shot, totp_code
+from e2e.conftest import assert_accessible, fill_necessity, log_in, shot, totp_code
 from ketenregie.accounts.models import House, HousePartner, User
 from ketenregie.cases.defaults import ensure_life_domains
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, LifeDomain, Person
@@ -521,6 +521,7 @@ def test_journey_2_chair_screens_and_partners_enrich(page: Page, demo: Any) -> N
     page.get_by_label("Beroepsgeheim: grond om het te doorbreken").select_option(
         "conflict_van_plichten"
     )
+    fill_necessity(page)
     page.get_by_role("button", name="Antwoord opslaan").click()
     expect(page.get_by_text("Uw antwoord is opgeslagen.")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile(keep.code))).to_contain_text("Bekend")

@@ -19,7 +19,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
-from e2e.conftest import assert_accessible, log_in, shot, totp_code
+from e2e.conftest import assert_accessible, fill_necessity, log_in, shot, totp_code
 from ketenregie.accounts.access import active_case_workers
 from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.accounts.roles import Role
@@ -1282,6 +1282,7 @@ def test_journey_8_local_pga_escalates_a_case_to_the_zvh(page: Page, demo: Any) 
     for number in (1, 2, 3):
         escalate.locator(f"#id_crit_{number}").check()
         escalate.locator(f"#id_crit_{number}_uitleg").fill("Zie de samenvatting.")
+    fill_necessity(escalate)
     shot(page, "j8-06b-escalate-grounds-and-criteria")
     escalate.get_by_role("button", name="Opschalen").click()
     _message(page, "Opgeschaald: het Zorg- en Veiligheidshuis heeft een aanmelding ontvangen.")

@@ -94,6 +94,7 @@ _ACTIONS = (
     AuditAction("privacy.request_closed", _("Verzoek van betrokkene afgehandeld")),
     AuditAction("privacy.requests_listed", _("Verzoeken van betrokkenen bekeken"), R),
     AuditAction("privacy.request_viewed", _("Verzoek van betrokkene ingezien"), R),
+    AuditAction("register.basis_set", _("Vaste grondslag van een uitwisseling vastgesteld")),
     AuditAction("demo.reference_loaded", _("Demogegevens geladen")),
     # Cases, persons and case teams.
     AuditAction("case.created", _("Casus aangemaakt"), for_advisers=True),

@@ -12,6 +12,9 @@ legitimate interest (AVG art. 6 lid 1, last paragraph).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -71,11 +74,13 @@ def sharing_errors(
     legal_basis: str,
     special_category: str,
     secrecy_ground: str,
+    public_body: bool = False,
 ) -> dict[str, str]:
     """Every reason the organisation of `domain` may not share, per form field.
 
     `shares` is whether content is shared at all (a bekendheidscheck answer without a
-    summary shares nothing, so needs no ground).
+    summary shares nothing, so needs no ground). `public_body`: the sharing party is a
+    public body whatever its domain (a house, fixing the basis of its own exchanges).
     """
     errors: dict[str, str] = {}
     if legal_basis and legal_basis not in LegalBasis.values:
@@ -84,7 +89,9 @@ def sharing_errors(
         errors["legal_basis"] = gettext(
             "Informatie delen mag alleen met een grondslag: kies de grondslag (AVG art. 6)."
         )
-    elif legal_basis == LegalBasis.LEGITIMATE_INTEREST and domain in PUBLIC_DOMAINS:
+    elif legal_basis == LegalBasis.LEGITIMATE_INTEREST and (
+        public_body or domain in PUBLIC_DOMAINS
+    ):
         errors["legal_basis"] = gettext(
             "Gerechtvaardigd belang is geen grondslag voor overheidsorganisaties (AVG art. 6 "
             "lid 1, laatste alinea)."
@@ -99,3 +106,74 @@ def sharing_errors(
             "een wettelijke plicht of bij een conflict van plichten: kies de grond."
         )
     return errors
+
+
+@dataclass(frozen=True)
+class Necessity:
+    """The necessity checks of the data-sharing checklist (seed 004): proportionality
+    (only the data needed), subsidiarity (no less intrusive way) and transparency (the
+    person was informed, or why not). Asked wherever a person chooses to share, stated
+    once by the house for the kinds whose basis it fixes."""
+
+    proportional: bool | None = None
+    proportionality_note: str = ""
+    subsidiary: bool | None = None
+    subsidiarity_note: str = ""
+    person_informed: bool | None = None
+    not_informed_reason: str = ""
+
+    def errors(self) -> dict[str, str]:
+        """Every check not answered, per form field (the field names of `SharingGrounds`)."""
+        errors: dict[str, str] = {}
+        checks = (
+            (
+                "proportional",
+                "proportionality_note",
+                self.proportional,
+                self.proportionality_note,
+                gettext(
+                    "Bevestig dat u alleen de gegevens deelt die voor dit doel nodig zijn "
+                    "(proportionaliteit)."
+                ),
+                gettext("Licht kort toe waarom deze gegevens nodig zijn."),
+            ),
+            (
+                "subsidiary",
+                "subsidiarity_note",
+                self.subsidiary,
+                self.subsidiarity_note,
+                gettext(
+                    "Bevestig dat het doel niet op een minder ingrijpende manier te bereiken "
+                    "is (subsidiariteit)."
+                ),
+                gettext("Licht kort toe waarom een minder ingrijpende weg niet volstaat."),
+            ),
+        )
+        for name, note_name, confirmed, note, unconfirmed, unexplained in checks:
+            if not confirmed:
+                errors[name] = unconfirmed
+            elif not note.strip():
+                errors[note_name] = unexplained
+        if self.person_informed is None:
+            errors["person_informed"] = gettext("Geef aan of de betrokkene is geïnformeerd.")
+        elif not self.person_informed and not self.not_informed_reason.strip():
+            errors["not_informed_reason"] = gettext(
+                "Geef aan waarom de betrokkene niet is geïnformeerd."
+            )
+        return errors
+
+    def values(self) -> dict[str, Any]:
+        """The checks as `SharingGrounds` field values (notes trimmed)."""
+        return {
+            "proportional": self.proportional,
+            "proportionality_note": self.proportionality_note.strip(),
+            "subsidiary": self.subsidiary,
+            "subsidiarity_note": self.subsidiarity_note.strip(),
+            "person_informed": self.person_informed,
+            "not_informed_reason": "" if self.person_informed else self.not_informed_reason.strip(),
+        }
+
+    @classmethod
+    def of(cls, record: Any) -> Necessity:
+        """The checks stored on a `SharingGrounds` row."""
+        return cls(**{f.name: getattr(record, f.name) for f in fields(cls)})

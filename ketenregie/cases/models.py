@@ -476,28 +476,59 @@ class ExchangeKind(models.TextChoices):
     PLAN_PDF = "plan_pdf", _("Plan van aanpak gedownload (PDF)")
     SAFETY_PLAN_PDF = "veiligheidsplan_pdf", _("Veiligheidsplan gedownload (PDF)")
     ATTACHMENT = "bijlage", _("Bijlage gedownload")
+    MEETING_HELD = "casusoverleg", _("Casusoverleg gehouden")
+    LETTER_PDF = "informatiebrief", _("Informatiebrief aan betrokkene (PDF)")
+    SUBJECT_ACCESS = "inzageverzoek", _("Inzageverzoek: export aan betrokkene")
 
 
-class ExchangeBasis(models.Model):
-    """The basis a house fixed once for an exchange kind whose basis no person chooses
-    (a case meeting rests on the house's WGS task, not on a choice per invitation)."""
+class SharingGrounds(models.Model):
+    """Purpose, legal basis and necessity checks of sharing a person's data: the one set
+    of fields of the register row (`SharingRecord`), the house's fixed basis per kind
+    (`ExchangeBasis`) and the records where a person chose them (a bekendheidscheck
+    answer, an escalation to a Zorg- en Veiligheidshuis). Checked by `cases.grounds`.
 
-    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="exchange_bases")
-    kind = models.CharField(_("soort uitwisseling"), max_length=30, choices=ExchangeKind.choices)
-    purpose = models.CharField(_("doel"), max_length=200)
-    legal_basis = models.CharField(_("grondslag"), max_length=30, choices=LegalBasis.choices)
+    Blank is allowed at the database: a bekendheidscheck answer that shares nothing has
+    no grounds; the services ask what each exchange needs (`sharing_errors`,
+    `Necessity.errors`).
+    """
+
+    purpose = models.TextField(_("doel"), blank=True)
+    legal_basis = models.CharField(
+        _("grondslag (AVG art. 6)"), max_length=30, blank=True, choices=LegalBasis.choices
+    )
     special_category = models.CharField(
-        _("uitzondering art. 9/10"),
+        _("uitzondering bijzondere of strafrechtelijke gegevens (AVG art. 9/10)"),
         max_length=30,
         blank=True,
         choices=SpecialCategoryException.choices,
     )
     secrecy_ground = models.CharField(
-        _("grond beroepsgeheim"), max_length=30, blank=True, choices=SecrecyGround.choices
+        _("grond doorbreking beroepsgeheim"),
+        max_length=30,
+        blank=True,
+        choices=SecrecyGround.choices,
     )
-    necessity = models.TextField(
-        _("noodzaak"), blank=True, help_text=_("Proportionaliteit en subsidiariteit")
-    )
+    legal_reference = models.TextField(_("wettelijke bepaling"), blank=True)
+    # The necessity checks of the seed's data-sharing checklist. None: not asked (an
+    # exchange recorded before the checks existed, or nothing shared).
+    proportional = models.BooleanField(_("alleen noodzakelijke gegevens"), null=True)
+    proportionality_note = models.TextField(_("toelichting proportionaliteit"), blank=True)
+    subsidiary = models.BooleanField(_("geen minder ingrijpende weg"), null=True)
+    subsidiarity_note = models.TextField(_("toelichting subsidiariteit"), blank=True)
+    person_informed = models.BooleanField(_("betrokkene geïnformeerd"), null=True)
+    not_informed_reason = models.TextField(_("reden niet geïnformeerd"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ExchangeBasis(VersionedModel, SharingGrounds):
+    """The basis a house fixed once for an exchange kind whose basis no person chooses
+    (a case meeting rests on the house's WGS task, not on a choice per invitation), with
+    the necessity checks stated once for every exchange of that kind."""
+
+    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="exchange_bases")
+    kind = models.CharField(_("soort uitwisseling"), max_length=30, choices=ExchangeKind.choices)
     changed_at = models.DateTimeField(_("gewijzigd op"))
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -518,7 +549,7 @@ class SharingRecordQuerySet(models.QuerySet["SharingRecord"]):
         raise PermissionError("The data-sharing register is append-only.")
 
 
-class SharingRecord(models.Model):
+class SharingRecord(SharingGrounds):
     """One row of the data-sharing register: one exchange of personal data, with its
     purpose, legal basis, categories and necessity checks (AVG art. 5, 6, 9, 10, 30).
 
@@ -530,6 +561,7 @@ class SharingRecord(models.Model):
         CHOSEN = "gekozen", _("Gekozen bij het delen")
         HOUSE = "huis", _("Vastgesteld door het huis")
         DEFAULT = "standaard", _("Standaard (huis heeft nog niets vastgesteld)")
+        LAW = "wet", _("Bepaald door de wet")
 
     occurred_at = models.DateTimeField(_("moment"))
     kind = models.CharField(_("soort uitwisseling"), max_length=30, choices=ExchangeKind.choices)
@@ -556,21 +588,7 @@ class SharingRecord(models.Model):
     special_categories = models.BooleanField(_("bijzondere gegevens (art. 9)"), default=False)
     criminal_data = models.BooleanField(_("strafrechtelijke gegevens (art. 10)"), default=False)
     secrecy_bound = models.BooleanField(_("onder beroepsgeheim"), default=False)
-    purpose = models.CharField(_("doel"), max_length=200)
-    legal_basis = models.CharField(_("grondslag"), max_length=30, choices=LegalBasis.choices)
-    special_category = models.CharField(
-        _("uitzondering art. 9/10"),
-        max_length=30,
-        blank=True,
-        choices=SpecialCategoryException.choices,
-    )
-    secrecy_ground = models.CharField(
-        _("grond beroepsgeheim"), max_length=30, blank=True, choices=SecrecyGround.choices
-    )
     basis_source = models.CharField(_("herkomst grondslag"), max_length=20, choices=Source.choices)
-    necessity = models.TextField(_("noodzaak"), blank=True)
-    person_informed = models.BooleanField(_("betrokkene geïnformeerd"), null=True)
-    not_informed_reason = models.TextField(_("reden niet geïnformeerd"), blank=True)
 
     objects = SharingRecordQuerySet.as_manager()
 

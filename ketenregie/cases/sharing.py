@@ -5,11 +5,13 @@ It sits in the cases layer because the apps that share (intake: bekendheidscheck
 and attachments; pga: the escalation to a ZVH; plans: meetings, minutes, PDFs) may not
 import privacy, which only reads the register (its FG page and CSV export).
 
-Two kinds of basis (issue 13): where a person chooses (a bekendheidscheck answer, the
-escalation), the caller passes the grounds its form asked for, and they are checked again
-here by the one rule (`cases.grounds.sharing_errors`); where the kind of exchange fixes
-it, the house's `ExchangeBasis` for that kind is recorded, or `DEFAULT_BASES` while the
-house has fixed none (recorded as such, so the FG sees what is still unset).
+Three kinds of basis (issue 13, ADR 17): where a person chooses (a bekendheidscheck
+answer, the escalation), the caller passes the grounds and the necessity checks its form
+asked for, and they are checked again here by the one rule (`cases.grounds`); where the
+law fixes it (the subject access export: AVG art. 15), `STATUTORY_GROUNDS`; otherwise the
+kind of exchange is fixed by the house, which sets its `ExchangeBasis` once
+(`set_exchange_basis`, the privacy officer's page), or `default_grounds` apply while it
+has set none (recorded as such, so the FG sees what is still unset).
 
 The row is written in the caller's transaction, next to the caller's own audit event for
 the same moment; it is not audited a second time (the register is the record).
@@ -23,20 +25,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ketenregie.accounts.models import House, Organisation, User
+from ketenregie.audit.writes import check_version, save_audited
 from ketenregie.cases.grounds import (
     LegalBasis,
+    Necessity,
     SecrecyGround,
     SpecialCategoryException,
     sharing_errors,
 )
-from ketenregie.cases.models import Case, ExchangeBasis, ExchangeKind, SharingRecord
+from ketenregie.cases.models import (
+    Case,
+    ExchangeBasis,
+    ExchangeKind,
+    SharingGrounds,
+    SharingRecord,
+)
+from ketenregie.core.errors import ConcurrentEditError
 
 # Kinds where the person sharing chooses the basis on the form; the rest are fixed.
 CHOSEN_KINDS = frozenset({ExchangeKind.ENRICHMENT_ANSWER, ExchangeKind.ESCALATION})
@@ -50,57 +61,185 @@ RECEIPT_KINDS = frozenset(
 
 @dataclass(frozen=True)
 class Grounds:
-    """Purpose and legal basis of one exchange (AVG art. 6; art. 9/10; beroepsgeheim)."""
+    """Purpose, legal basis and necessity checks of one exchange (AVG art. 6; art. 9/10;
+    beroepsgeheim; the checklist's proportionality, subsidiarity and transparency)."""
 
     purpose: str
     legal_basis: str
     special_category: str = ""
     secrecy_ground: str = ""
-    necessity: str = ""
+    legal_reference: str = ""
+    necessity: Necessity = Necessity()
 
+    def values(self) -> dict[str, Any]:
+        """As `SharingGrounds` field values."""
+        return {
+            "purpose": self.purpose.strip(),
+            "legal_basis": self.legal_basis,
+            "special_category": self.special_category,
+            "secrecy_ground": self.secrecy_ground,
+            "legal_reference": self.legal_reference.strip(),
+            **self.necessity.values(),
+        }
+
+    @classmethod
+    def of(cls, record: SharingGrounds) -> Grounds:
+        """The grounds stored on a `SharingGrounds` row (the house's `ExchangeBasis`)."""
+        return cls(
+            purpose=record.purpose,
+            legal_basis=record.legal_basis,
+            special_category=record.special_category,
+            secrecy_ground=record.secrecy_ground,
+            legal_reference=record.legal_reference,
+            necessity=Necessity.of(record),
+        )
+
+
+# Kinds whose basis the law itself fixes: neither the house nor the person chooses. The
+# subject access export answers the person's own request (AVG art. 15): a legal
+# obligation of the controller (art. 6 lid 1c) that no house configuration may change.
+STATUTORY_GROUNDS: dict[str, Grounds] = {
+    ExchangeKind.SUBJECT_ACCESS: Grounds(
+        purpose="inzageverzoek betrokkene (AVG art. 15)",
+        legal_basis=LegalBasis.LEGAL_OBLIGATION,
+        legal_reference="AVG art. 15 (recht van inzage) en art. 12 lid 3 (binnen een maand)",
+        necessity=Necessity(
+            proportional=True,
+            proportionality_note="Alleen de eigen gegevens van de betrokkene; gegevens van "
+            "anderen weggelaten.",
+            subsidiary=True,
+            subsidiarity_note="Het verzoek van de betrokkene zelf.",
+            person_informed=True,
+        ),
+    ),
+}
+
+# The kinds the house fixes once (its configuration page lists exactly these).
+FIXED_KINDS = tuple(k for k in ExchangeKind if k not in CHOSEN_KINDS and k not in STATUTORY_GROUNDS)
 
 # A house that has fixed nothing yet: its task of general interest under the WGS (Wet
 # gegevensverwerking door samenwerkingsverbanden) with the art. 9 lid 2g exception, the
 # basis of the house's case work (DOMAIN.md section 3; a covenant is no basis).
-_HOUSE_TASK = Grounds(
-    purpose="",
-    legal_basis=LegalBasis.PUBLIC_TASK,
-    special_category=SpecialCategoryException.SUBSTANTIAL_PUBLIC_INTEREST,
-)
 DEFAULT_PURPOSES: dict[str, str] = {
     ExchangeKind.MEETING_INVITATION: "casusoverleg",
+    ExchangeKind.MEETING_HELD: "casusoverleg",
     ExchangeKind.MINUTES_SENT: "verslag casusoverleg aan het casusteam",
     ExchangeKind.PLAN_PDF: "uitvoering plan van aanpak",
     ExchangeKind.SAFETY_PLAN_PDF: "uitvoering veiligheidsplan",
     ExchangeKind.ATTACHMENT: "beoordeling aanmelding",
+    ExchangeKind.LETTER_PDF: "informeren betrokkene over de persoonsgerichte aanpak",
 }
+
+
+def default_grounds(kind: str) -> Grounds:
+    """The basis recorded for a fixed `kind` while its house has set none."""
+    return Grounds(
+        purpose=DEFAULT_PURPOSES[kind],
+        legal_basis=LegalBasis.PUBLIC_TASK,
+        special_category=SpecialCategoryException.SUBSTANTIAL_PUBLIC_INTEREST,
+    )
 
 
 def fixed_grounds(house: House, kind: str) -> tuple[Grounds, SharingRecord.Source]:
     """The basis the house fixed for `kind`, or the default, with where it came from."""
     basis = ExchangeBasis.objects.filter(house=house, kind=kind).first()
     if basis is not None:
-        grounds = Grounds(
-            purpose=basis.purpose,
-            legal_basis=basis.legal_basis,
-            special_category=basis.special_category,
-            secrecy_ground=basis.secrecy_ground,
-            necessity=basis.necessity,
+        return Grounds.of(basis), SharingRecord.Source.HOUSE
+    return default_grounds(kind), SharingRecord.Source.DEFAULT
+
+
+def house_basis_errors(grounds: Grounds) -> dict[str, str]:
+    """Every reason the house may not fix `grounds` for a kind, per form field: a purpose,
+    the one sharing rule with the house as a public body (no legitimate interest), and the
+    necessity checks stated once for every exchange of the kind."""
+    errors: dict[str, str] = {}
+    if not grounds.purpose.strip():
+        errors["purpose"] = _("Geef het doel van deze uitwisseling (doelbinding).")
+    errors.update(
+        sharing_errors(
+            domain="",
+            shares=True,
+            public_body=True,
+            legal_basis=grounds.legal_basis,
+            special_category=grounds.special_category,
+            secrecy_ground=grounds.secrecy_ground,
         )
-        return grounds, SharingRecord.Source.HOUSE
-    default = Grounds(
-        purpose=DEFAULT_PURPOSES[kind],
-        legal_basis=_HOUSE_TASK.legal_basis,
-        special_category=_HOUSE_TASK.special_category,
     )
-    return default, SharingRecord.Source.DEFAULT
+    errors.update(grounds.necessity.errors())
+    return errors
+
+
+# The structured fields of a basis: their values enter the audit trail; the free texts
+# (purpose, reference, notes) by name only.
+_STRUCTURED = ("legal_basis", "special_category", "secrecy_ground", "proportional", "subsidiary")
+
+
+@transaction.atomic
+def set_exchange_basis(
+    house: House, kind: str, *, actor: User, expected_version: int, grounds: Grounds
+) -> ExchangeBasis:
+    """Fix the basis of a fixed `kind` for `house` (its privacy officer or contact: the
+    view checks who), audited; every later exchange of the kind records it.
+
+    `expected_version` is the version the form was opened with, 0 while the house had
+    none: a basis saved by someone else in between is a concurrent edit, never silently
+    overwritten.
+    """
+    if kind not in FIXED_KINDS:
+        raise ValueError(f"{kind} has no basis the house fixes")
+    errors = house_basis_errors(grounds)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    basis = ExchangeBasis.objects.select_for_update().filter(house=house, kind=kind).first()
+    if basis is None:
+        if expected_version != 0:
+            raise ConcurrentEditError()
+        try:
+            with transaction.atomic():
+                basis = ExchangeBasis.objects.create(
+                    house=house, kind=kind, changed_at=now, changed_by=actor
+                )
+        except IntegrityError:
+            # Someone else fixed it a moment ago (the unique house and kind).
+            raise ConcurrentEditError() from None
+    else:
+        check_version(basis, expected_version)
+    save_audited(
+        basis,
+        actor=actor,
+        action="register.basis_set",
+        values=grounds.values(),
+        mode="names",
+        shown=_STRUCTURED,
+        touch={"changed_at": now, "changed_by": actor},
+        always=True,
+        extra={"huis": house.pk, "soort": kind},
+        purpose="toezicht gegevensbescherming",
+    )
+    return basis
+
+
+def house_bases(
+    houses: Iterable[House],
+) -> list[tuple[House, list[tuple[str, ExchangeBasis | None]]]]:
+    """Per house, every fixed kind with the basis it set (None: the default applies)."""
+    houses = list(houses)
+    saved = {
+        (b.house_id, b.kind): b
+        for b in ExchangeBasis.objects.filter(house__in=houses).select_related("changed_by")
+    }
+    return [(h, [(k, saved.get((h.pk, k))) for k in FIXED_KINDS]) for h in houses]
+
+
+COMMAND_LINE = "opdrachtregel"
 
 
 @transaction.atomic
 def record_exchange(
     kind: str,
     *,
-    actor: User,
+    actor: User | None,
     case: Case,
     to_label: str,
     to_organisations: Iterable[Organisation | None] = (),
@@ -114,26 +253,39 @@ def record_exchange(
 
     `from_house`: the data leaves the house's file (a download) rather than the actor's
     organisation. `grounds` is required for the kinds where a person chooses and refused
-    for the fixed kinds (their basis is the house's, not the caller's).
+    for the fixed and statutory kinds (their basis is the house's or the law's, not the
+    caller's). `person_informed` (with its reason) is what this one exchange knows about
+    informing the person (a meeting's "betrokkene uitgenodigd"): it overrides what the
+    house stated for the kind. `actor` None: a command run by the house's own scripts
+    (the subject access export from the command line).
     """
-    organisation = actor.organisation
+    organisation = actor.organisation if actor is not None else None
     if kind in CHOSEN_KINDS:
         if grounds is None:
             raise ValidationError({"legal_basis": _("Kies de grondslag (AVG art. 6).")})
-        errors = sharing_errors(
-            domain=organisation.domain if organisation else "",
-            shares=True,
-            legal_basis=grounds.legal_basis,
-            special_category=grounds.special_category,
-            secrecy_ground=grounds.secrecy_ground,
-        )
+        errors = {
+            **sharing_errors(
+                domain=organisation.domain if organisation else "",
+                shares=True,
+                legal_basis=grounds.legal_basis,
+                special_category=grounds.special_category,
+                secrecy_ground=grounds.secrecy_ground,
+            ),
+            **grounds.necessity.errors(),
+        }
         if errors:
             raise ValidationError(errors)
         source = SharingRecord.Source.CHOSEN
+    elif grounds is not None:
+        raise ValueError(f"{kind} has a fixed basis: the house or the law sets it, not the caller")
+    elif kind in STATUTORY_GROUNDS:
+        grounds, source = STATUTORY_GROUNDS[kind], SharingRecord.Source.LAW
     else:
-        if grounds is not None:
-            raise ValueError(f"{kind} has a fixed basis: the house sets it, not the caller")
         grounds, source = fixed_grounds(case.house, kind)
+    values = grounds.values()
+    if person_informed is not None:
+        values["person_informed"] = person_informed
+        values["not_informed_reason"] = "" if person_informed else not_informed_reason.strip()
     special = grounds.special_category
     row = SharingRecord(
         occurred_at=timezone.now(),
@@ -142,7 +294,7 @@ def record_exchange(
         case_code=case.code,
         house=case.house,
         actor=actor,
-        actor_label=actor.get_username(),
+        actor_label=actor.get_username() if actor is not None else COMMAND_LINE,
         from_label=case.house.name if from_house or organisation is None else organisation.name,
         from_organisation=None if from_house else organisation,
         to_label=to_label[:300],
@@ -151,14 +303,8 @@ def record_exchange(
         special_categories=bool(special) and special != SpecialCategoryException.CRIMINAL_DATA_LAW,
         criminal_data=special == SpecialCategoryException.CRIMINAL_DATA_LAW,
         secrecy_bound=grounds.secrecy_ground != SecrecyGround.NOT_APPLICABLE,
-        purpose=grounds.purpose.strip()[:200],
-        legal_basis=grounds.legal_basis,
-        special_category=special,
-        secrecy_ground=grounds.secrecy_ground,
         basis_source=source,
-        necessity=grounds.necessity,
-        person_informed=person_informed,
-        not_informed_reason=not_informed_reason.strip(),
+        **values,
     )
     row.save()
     orgs = {o.pk for o in to_organisations if o is not None}
@@ -242,7 +388,13 @@ def forget_case_texts(case_id: int) -> int:
     the register's own retention period (ADR 20). Bypasses the append-only guard on
     purpose (`QuerySet.update` of the base class)."""
     rows = SharingRecord.objects.filter(case_id=case_id)
-    return QuerySet.update(rows, purpose=FORGOTTEN, necessity="", not_informed_reason="")
+    return QuerySet.update(
+        rows,
+        purpose=FORGOTTEN,
+        proportionality_note="",
+        subsidiarity_note="",
+        not_informed_reason="",
+    )
 
 
 def delete_register_rows_before(

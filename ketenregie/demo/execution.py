@@ -41,6 +41,7 @@ from django.utils import timezone
 from ketenregie.accounts.models import House, Organisation, RoleAssignment, User
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.access import case_team
+from ketenregie.cases.grounds import Necessity
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, LifeDomain, StatusChange
 from ketenregie.cases.workflow import EXECUTION_ENDED_STATUSES, Status
 from ketenregie.core.mail import muted
@@ -1043,6 +1044,13 @@ class ExecutionSeeder:
             "De lokale aanpak loopt vast; politie en justitie blijven zwaar betrokken.",
             purpose=tx.TRANSFER_PURPOSE,
             legal_basis=LegalBasis.PUBLIC_TASK,
+            necessity=Necessity(
+                proportional=True,
+                proportionality_note=tx.TRANSFER_PROPORTIONALITY,
+                subsidiary=True,
+                subsidiarity_note=tx.TRANSFER_SUBSIDIARITY,
+                person_informed=True,
+            ),
         )
         self.summary.add("overdracht naar ZVH")
 

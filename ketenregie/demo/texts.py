@@ -249,3 +249,10 @@ TRANSFER_PURPOSE = (
     "Doorzetten van de aanpak bij het Zorg- en Veiligheidshuis: de lokale aanpak loopt vast "
     "en politie en justitie blijven zwaar betrokken."
 )
+TRANSFER_PROPORTIONALITY = (
+    "Alleen de samenvatting, de problemen per leefgebied en de criteria; geen verslagen of "
+    "bijlagen."
+)
+TRANSFER_SUBSIDIARITY = (
+    "Een lokaal overleg met dezelfde partners is geprobeerd en volstaat niet meer."
+)

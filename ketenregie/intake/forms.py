@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.forms import PersonForm
+from ketenregie.cases.grounds import Necessity
 from ketenregie.cases.models import Case, EscalationLevel, HouseholdMember, LifeDomain
 from ketenregie.core.forms import (
     DateInput,
@@ -350,7 +351,90 @@ def sharing_ground_fields() -> tuple[forms.ChoiceField, forms.ChoiceField, forms
     )
 
 
-class EnrichmentAnswerForm(StyledFormMixin, forms.Form):
+def _yes_no(value: str) -> bool | None:
+    return {"ja": True, "nee": False}.get(value)
+
+
+def _note(label: Any, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
+    )
+
+
+NECESSITY_FIELDS = (
+    "proportional",
+    "proportionality_note",
+    "subsidiary",
+    "subsidiarity_note",
+    "person_informed",
+    "not_informed_reason",
+)
+
+
+class NecessityFields(forms.Form):
+    """The necessity checks of the data-sharing checklist (proportionality, subsidiarity,
+    transparency), asked after the grounds (`sharing_ground_fields`) wherever a person
+    chooses to share and by the house's fixed basis per kind; checked by
+    `cases.grounds.Necessity`. A form inherits them and reads them with `necessity()`."""
+
+    proportional = forms.BooleanField(
+        label=_("Proportionaliteit: ik deel alleen de gegevens die voor dit doel nodig zijn"),
+        required=False,
+    )
+    proportionality_note = _note(
+        _("Toelichting proportionaliteit"), _("Kort: welke gegevens en waarom die nodig zijn.")
+    )
+    subsidiary = forms.BooleanField(
+        label=_("Subsidiariteit: het doel is niet op een minder ingrijpende manier te bereiken"),
+        required=False,
+    )
+    subsidiarity_note = _note(_("Toelichting subsidiariteit"))
+    person_informed = forms.TypedChoiceField(
+        label=_("Transparantie: is de betrokkene geïnformeerd over het delen?"),
+        choices=[("ja", _("Ja")), ("nee", _("Nee"))],
+        coerce=_yes_no,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    not_informed_reason = _note(_("Zo nee: waarom niet"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.necessity_last()
+
+    def necessity_last(self) -> None:
+        """Put the checks at the end, next to the button (call again after adding fields)."""
+        rest = [name for name in self.fields if name not in NECESSITY_FIELDS]
+        self.order_fields([*rest, *NECESSITY_FIELDS])
+
+    def necessity(self) -> Necessity:
+        """The checks as cleaned."""
+        d = self.cleaned_data
+        return Necessity(
+            proportional=d.get("proportional"),
+            proportionality_note=d.get("proportionality_note") or "",
+            subsidiary=d.get("subsidiary"),
+            subsidiarity_note=d.get("subsidiarity_note") or "",
+            person_informed=d.get("person_informed"),
+            not_informed_reason=d.get("not_informed_reason") or "",
+        )
+
+
+def necessity_initial(record: Any) -> dict[str, Any]:
+    """A form's initial values for the checks stored on a `SharingGrounds` row."""
+    informed = record.person_informed
+    return {
+        **{name: getattr(record, name) for name in NECESSITY_FIELDS},
+        "person_informed": "" if informed is None else ("ja" if informed else "nee"),
+    }
+
+
+class EnrichmentAnswerForm(StyledFormMixin, NecessityFields):
     version = forms.IntegerField(widget=forms.HiddenInput)
     answer = forms.ChoiceField(
         label=_("Is de betrokkene bij uw organisatie bekend?"),

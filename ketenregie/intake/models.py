@@ -20,7 +20,7 @@ from ketenregie.accounts.models import House, Organisation
 from ketenregie.cases.grounds import LegalBasis as LegalBasis
 from ketenregie.cases.grounds import SecrecyGround as SecrecyGround
 from ketenregie.cases.grounds import SpecialCategoryException as SpecialCategoryException
-from ketenregie.cases.models import Case, EscalationLevel, LifeDomain
+from ketenregie.cases.models import Case, EscalationLevel, LifeDomain, SharingGrounds
 from ketenregie.core.models import VersionedModel
 from ketenregie.core.templatetags.dates import short_date
 
@@ -299,7 +299,7 @@ class RejectionCount(models.Model):
         return f"{self.house_id} {self.week} {self.category}: {self.count}"
 
 
-class EnrichmentRequest(VersionedModel):
+class EnrichmentRequest(VersionedModel, SharingGrounds):
     """A bekendheidscheck at one fixed partner: is this person known, and what is relevant?"""
 
     class Answer(models.TextChoices):
@@ -315,18 +315,8 @@ class EnrichmentRequest(VersionedModel):
     deadline = models.DateTimeField(_("antwoorden vóór"))
     answer = models.CharField(_("antwoord"), max_length=20, choices=Answer.choices, blank=True)
     summary = models.TextField(_("samenvatting relevante informatie"), blank=True)
-    legal_basis = models.CharField(
-        _("grondslag (AVG art. 6)"), max_length=30, choices=LegalBasis.choices, blank=True
-    )
-    special_category = models.CharField(
-        _("bijzondere persoonsgegevens (AVG art. 9/10)"),
-        max_length=30,
-        choices=SpecialCategoryException.choices,
-        blank=True,
-    )
-    secrecy_ground = models.CharField(
-        _("doorbreking beroepsgeheim"), max_length=30, choices=SecrecyGround.choices, blank=True
-    )
+    # The grounds and necessity checks of the answer: `SharingGrounds` (asked only when
+    # the answer shares content).
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

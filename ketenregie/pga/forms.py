@@ -13,7 +13,7 @@ from ketenregie.accounts.forms import VersionedForm
 from ketenregie.accounts.models import House, Organisation
 from ketenregie.core.forms import DateInput, StyledFormMixin, TimeInput
 from ketenregie.intake.criteria import criteria_of
-from ketenregie.intake.forms import sharing_ground_fields
+from ketenregie.intake.forms import NecessityFields, sharing_ground_fields
 from ketenregie.intake.models import (
     Criterion,
 )
@@ -189,11 +189,19 @@ class ReopenForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reden om te heropenen"), max_length=500, required=False)
 
 
-class EscalateForm(StyledFormMixin, forms.Form):
+class EscalateForm(StyledFormMixin, NecessityFields):
     """Escalating a local PGA case to a ZVH: a referral there, with the grounds for sharing
     (asked as the bekendheidscheck asks them) and the receiving house's criteria."""
 
-    service_required = ("to_house", "summary", "purpose", "legal_basis")
+    service_required = (
+        "to_house",
+        "summary",
+        "purpose",
+        "legal_basis",
+        "proportional",
+        "subsidiary",
+        "person_informed",
+    )
 
     to_house = forms.ModelChoiceField(
         label=_("Zorg- en Veiligheidshuis"),
@@ -224,6 +232,7 @@ class EscalateForm(StyledFormMixin, forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+        self.necessity_last()
         self.style_fields()
 
     def clean(self) -> dict[str, Any]:
@@ -259,4 +268,5 @@ class EscalateForm(StyledFormMixin, forms.Form):
                 for c in self.criteria
                 if d.get(f"crit_{c.number}")
             },
+            "necessity": self.necessity(),
         }

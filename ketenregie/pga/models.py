@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House
-from ketenregie.cases.models import Case
+from ketenregie.cases.models import Case, SharingGrounds
 from ketenregie.core.models import VersionedModel
 
 
@@ -228,19 +228,14 @@ class ClosingConversation(models.Model):
         return f"Eindgesprek {self.case_id}"
 
 
-class Transfer(models.Model):
+class Transfer(SharingGrounds):
     """A local PGA case escalated to a Zorg- en Veiligheidshuis: purpose and legal basis."""
 
     from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers_out")
     to_case_id = models.BigIntegerField()
     to_house = models.ForeignKey(House, on_delete=models.PROTECT, related_name="+")
-    purpose = models.TextField(_("doel van de overdracht"))
-    legal_basis = models.CharField(_("grondslag"), max_length=30)
-    # Asked as the bekendheidscheck asks them (intake.grounds): empty is "none applies".
-    special_category = models.CharField(
-        _("bijzondere persoonsgegevens (AVG art. 9/10)"), max_length=30, blank=True
-    )
-    secrecy_ground = models.CharField(_("doorbreking beroepsgeheim"), max_length=30, blank=True)
+    # Purpose, grounds and necessity checks: `SharingGrounds`, asked as the
+    # bekendheidscheck asks them (intake.forms).
     transferred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ketenregie.audit import services as audit
 from ketenregie.audit.writes import create_audited, lock, save_audited
 from ketenregie.cases import services as case_services
+from ketenregie.cases.grounds import Necessity
 from ketenregie.cases.models import Case, ExchangeKind
 from ketenregie.cases.sharing import Grounds, record_exchange
 from ketenregie.cases.workflow import (
@@ -405,10 +406,11 @@ def _escalation_errors(
     legal_basis: str,
     special_category: str,
     secrecy_ground: str,
+    necessity: Necessity,
 ) -> dict[str, str]:
-    """Only a local PGA case goes up, to a ZVH, with a summary, a purpose and the grounds
-    for sharing, checked by the same rule as a bekendheidscheck answer (intake.grounds):
-    the sharing organisation is the escalating user's."""
+    """Only a local PGA case goes up, to a ZVH, with a summary, a purpose, the grounds for
+    sharing and the necessity checks, checked by the same rules as a bekendheidscheck
+    answer (cases.grounds): the sharing organisation is the escalating user's."""
     from ketenregie.accounts.models import House as HouseModel
     from ketenregie.intake.grounds import sharing_errors
 
@@ -430,6 +432,7 @@ def _escalation_errors(
             secrecy_ground=secrecy_ground,
         )
     )
+    errors.update(necessity.errors())
     return errors
 
 
@@ -517,12 +520,15 @@ def escalate_to_zvh(
     special_category: str = "",
     secrecy_ground: str = "",
     criteria: dict[int, str] | None = None,
+    necessity: Necessity | None = None,
 ) -> Case:
     """A local PGA case that gets stuck goes to a Zorg- en Veiligheidshuis as a referral,
     with its life-domain problems and the receiving house's criteria (`criteria` maps a
-    criterion number to its explanation)."""
+    criterion number to its explanation). `necessity`: the checklist's checks, required
+    (the form asks them next to the grounds)."""
     from ketenregie.pga.models import Transfer
 
+    necessity = necessity or Necessity()
     locked = _require_status(case, Status.IN_UITVOERING)
     errors = _escalation_errors(
         locked,
@@ -533,9 +539,17 @@ def escalate_to_zvh(
         legal_basis=legal_basis,
         special_category=special_category,
         secrecy_ground=secrecy_ground,
+        necessity=necessity,
     )
     if errors:
         raise ValidationError(errors)
+    grounds = Grounds(
+        purpose=purpose,
+        legal_basis=legal_basis,
+        special_category=special_category,
+        secrecy_ground=secrecy_ground,
+        necessity=necessity,
+    )
     now = timezone.now()
     new_case = _open_zvh_case(
         locked,
@@ -550,10 +564,7 @@ def escalate_to_zvh(
         from_case=locked,
         to_case_id=new_case.pk,
         to_house=to_house,
-        purpose=purpose.strip(),
-        legal_basis=legal_basis,
-        special_category=special_category,
-        secrecy_ground=secrecy_ground,
+        **grounds.values(),
         transferred_by=actor,
         transferred_at=now,
     )
@@ -578,12 +589,7 @@ def escalate_to_zvh(
         actor=actor,
         case=locked,
         to_label=to_house.name,
-        grounds=Grounds(
-            purpose=purpose,
-            legal_basis=legal_basis,
-            special_category=special_category,
-            secrecy_ground=secrecy_ground,
-        ),
+        grounds=grounds,
     )
     case_services.change_status(locked, to=Status.OPGESCHAALD, actor=actor, reason=purpose)
     return new_case

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from ketenregie.audit import services as audit
 from ketenregie.cases.access import can_manage_case, get_full_case_for
-from ketenregie.cases.models import Case
+from ketenregie.cases.models import Case, ExchangeKind
+from ketenregie.cases.sharing import record_exchange
 from ketenregie.cases.workflow import (
     CLOSABLE_STATUSES,
     CLOSED_STATUSES,
@@ -177,12 +179,21 @@ def letter(request: AuthedRequest, case_id: int) -> HttpResponse:
             ),
         )
         return redirect("pga_informing", case_id=case.pk)
-    audit.record(
-        "pga.letter_downloaded",
-        actor=request.user,
-        case_id=case.pk,
-        purpose="informeren betrokkene (WGS)",
-    )
+    with transaction.atomic():
+        audit.record(
+            "pga.letter_downloaded",
+            actor=request.user,
+            case_id=case.pk,
+            purpose="informeren betrokkene (WGS)",
+        )
+        # The letter carries the person's data out of the house's file to the person.
+        record_exchange(
+            ExchangeKind.LETTER_PDF,
+            actor=request.user,
+            case=case,
+            to_label=_("betrokkene (informatiebrief)"),
+            from_house=True,
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="informatiebrief-{case.code}.pdf"'
     return response

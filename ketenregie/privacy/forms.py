@@ -1,5 +1,6 @@
 """The privacy officer's forms: the audit trail search, the data-sharing register's
-filters, the person's requests and the period of the rejected-referral counts."""
+filters and the house's fixed basis per exchange kind, retention, the person's requests
+and the period of the rejected-referral counts."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from ketenregie.accounts.models import House, Organisation
 from ketenregie.cases.grounds import LegalBasis
 from ketenregie.cases.models import ExchangeKind, Person
 from ketenregie.cases.queries import persons_known_at
-from ketenregie.cases.sharing import CATEGORY_CHOICES
+from ketenregie.cases.sharing import CATEGORY_CHOICES, Grounds
 from ketenregie.core.bsn import normalise_bsn, validate_bsn
 from ketenregie.core.forms import DateInput, StyledFormMixin
+from ketenregie.intake.forms import NecessityFields, sharing_ground_fields
 from ketenregie.privacy.models import PrivacyRequest
 from ketenregie.privacy.subject_access import find_persons
 
@@ -297,3 +299,38 @@ class LinkSearchForm(SubjectAccessForm):
     """Finding the person a request is about: as for subject access, on the request's page."""
 
     id_prefix = "koppelen"
+
+
+class ExchangeBasisForm(StyledFormMixin, NecessityFields):
+    """The basis a house fixes once for an exchange kind: purpose, the grounds (asked as
+    wherever a person chooses them) with the legal reference, and the necessity checks
+    stated once for every exchange of the kind."""
+
+    service_required = ("purpose", "legal_basis", "proportional", "subsidiary", "person_informed")
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    purpose = forms.CharField(
+        label=_("Doel van de uitwisseling"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    legal_basis, special_category, secrecy_ground = sharing_ground_fields()
+    legal_reference = forms.CharField(
+        label=_("Wettelijke bepaling"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bijvoorbeeld: Wet gegevensverwerking door samenwerkingsverbanden, art. 2.4."),
+    )
+
+    def grounds(self) -> Grounds:
+        d = self.cleaned_data
+        return Grounds(
+            purpose=d["purpose"],
+            legal_basis=d["legal_basis"],
+            special_category=d["special_category"],
+            secrecy_ground=d["secrecy_ground"],
+            legal_reference=d["legal_reference"],
+            necessity=self.necessity(),
+        )

@@ -27,7 +27,11 @@ HEADER = [
     "uitzondering art. 9/10",
     "grond beroepsgeheim",
     "herkomst grondslag",
-    "noodzaak",
+    "wettelijke bepaling",
+    "proportioneel",
+    "toelichting proportionaliteit",
+    "subsidiair",
+    "toelichting subsidiariteit",
     "betrokkene geinformeerd",
     "reden niet geinformeerd",
 ]
@@ -50,7 +54,8 @@ def categories(row: SharingRecord) -> list[str]:
     return [name for flag, name in names if flag]
 
 
-def _informed(value: bool | None) -> str:
+def yes_no(value: bool | None) -> str:
+    """A necessity check's answer: ja, nee, or onbekend (not asked for this row)."""
     return "onbekend" if value is None else ("ja" if value else "nee")
 
 
@@ -78,8 +83,12 @@ def csv_record(row: SharingRecord) -> list[str]:
         _EXCEPTIONS.get(row.special_category, row.special_category) if row.special_category else "",
         _SECRECY.get(row.secrecy_ground, row.secrecy_ground) if row.secrecy_ground else "",
         _SOURCES.get(row.basis_source, row.basis_source),
-        row.necessity,
-        _informed(row.person_informed),
+        row.legal_reference,
+        yes_no(row.proportional),
+        row.proportionality_note,
+        yes_no(row.subsidiary),
+        row.subsidiarity_note,
+        yes_no(row.person_informed),
         row.not_informed_reason,
     ]
     return [_cell(v) for v in values]

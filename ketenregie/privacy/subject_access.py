@@ -30,9 +30,17 @@ from django.utils import timezone
 from ketenregie.audit import services as audit
 from ketenregie.audit import vocabulary
 from ketenregie.audit.models import AuditEvent
-from ketenregie.cases.models import Case, CaseMembership, HouseholdMember, Person, PersonVersion
+from ketenregie.cases.models import (
+    Case,
+    CaseMembership,
+    ExchangeKind,
+    HouseholdMember,
+    Person,
+    PersonVersion,
+)
 from ketenregie.cases.queries import persons_named
 from ketenregie.cases.services import PERSON_FIELDS
+from ketenregie.cases.sharing import record_exchange
 from ketenregie.core.bsn import normalise_bsn
 from ketenregie.intake.models import Referral
 from ketenregie.pga.models import (
@@ -457,3 +465,14 @@ def record_export(actor: Any, person: Person, export: dict[str, Any], fmt: str) 
             purpose=PURPOSE,
             data={"formaat": fmt, "casussen": case_codes_of(export)},
         )
+        # The export hands each case's data to the person: a register row per case (the
+        # register is kept per case and house), on the basis the law fixes (art. 15).
+        exported = Case.objects.filter(person=person, code__in=case_codes_of(export))
+        for case in exported.select_related("house").order_by("pk"):
+            record_exchange(
+                ExchangeKind.SUBJECT_ACCESS,
+                actor=actor,
+                case=case,
+                to_label=f"betrokkene (inzageverzoek, {fmt})",
+                from_house=True,
+            )

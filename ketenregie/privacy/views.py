@@ -1,5 +1,6 @@
-"""The privacy officer's pages: the audit trail search, the subject access export and
-the data-sharing register (with its CSV export)."""
+"""The privacy officer's pages: the audit trail search, the subject access export, the
+data-sharing register (with its CSV export) and the house's fixed basis per exchange
+kind."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
@@ -17,14 +21,30 @@ from ketenregie.accounts.access import can_do_privacy_work, can_read_audit, priv
 from ketenregie.accounts.models import House
 from ketenregie.audit import services as audit
 from ketenregie.audit.models import AuditEvent
-from ketenregie.cases.models import Person
+from ketenregie.cases.grounds import LegalBasis, SpecialCategoryException
+from ketenregie.cases.models import ExchangeBasis, ExchangeKind, Person
 from ketenregie.cases.queries import case_codes
-from ketenregie.cases.sharing import register_rows, totals_per_basis
+from ketenregie.cases.sharing import (
+    FIXED_KINDS,
+    Grounds,
+    default_grounds,
+    house_bases,
+    register_rows,
+    set_exchange_basis,
+    totals_per_basis,
+)
+from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.paging import BoundedPaginator
+from ketenregie.intake.forms import necessity_initial
 from ketenregie.privacy import register
 from ketenregie.privacy import subject_access as subject_access_export
-from ketenregie.privacy.forms import AuditSearchForm, RegisterFilterForm, SubjectAccessForm
+from ketenregie.privacy.forms import (
+    AuditSearchForm,
+    ExchangeBasisForm,
+    RegisterFilterForm,
+    SubjectAccessForm,
+)
 from ketenregie.privacy.queries import search
 
 PAGE_SIZE = 50
@@ -184,3 +204,87 @@ def sharing_register_csv(request: AuthedRequest) -> HttpResponse | StreamingHttp
     )
     response["Content-Disposition"] = 'attachment; filename="register-gegevensdeling.csv"'
     return response
+
+
+def _privacy_houses(request: AuthedRequest) -> QuerySet[House]:
+    """The houses whose privacy work the user does (403 for everyone else)."""
+    if not can_do_privacy_work(request.user):
+        raise PermissionDenied
+    house_ids = privacy_house_ids(request.user)
+    houses = House.objects.order_by("name")
+    return houses if house_ids is None else houses.filter(pk__in=house_ids)
+
+
+@login_required
+def exchange_bases(request: AuthedRequest) -> HttpResponse:
+    """Per house, every exchange kind whose basis the house fixes, with the basis it set
+    or the default still in force."""
+    rows = [
+        (house, [(kind, basis, default_grounds(kind)) for kind, basis in kinds])
+        for house, kinds in house_bases(_privacy_houses(request))
+    ]
+    default = default_grounds(FIXED_KINDS[0])
+    return TemplateResponse(
+        request,
+        "privacy/exchange_bases.html",
+        {
+            "houses": rows,
+            "default_basis_label": f"{LegalBasis(default.legal_basis).label}; "
+            f"{SpecialCategoryException(default.special_category).label}",
+        },
+    )
+
+
+def _initial(basis: ExchangeBasis | None, kind: str) -> dict[str, Any]:
+    if basis is None:
+        grounds = default_grounds(kind)
+        return {
+            "version": 0,
+            "purpose": grounds.purpose,
+            "legal_basis": grounds.legal_basis,
+            "special_category": grounds.special_category,
+            "secrecy_ground": grounds.secrecy_ground,
+        }
+    values = Grounds.of(basis).values()
+    return {"version": basis.version, **values, **necessity_initial(basis)}
+
+
+@login_required
+def exchange_basis_edit(request: AuthedRequest, house_id: int, kind: str) -> HttpResponse:
+    """Fix the basis of one kind for one house (the FG, or the house's privacy contact)."""
+    house = get_object_or_404(_privacy_houses(request), pk=house_id)
+    if kind not in FIXED_KINDS:
+        raise Http404
+    basis = ExchangeBasis.objects.filter(house=house, kind=kind).first()
+    if request.method == "POST":
+        form = ExchangeBasisForm(request.POST)
+        if form.is_valid() and apply_service(
+            form,
+            lambda: set_exchange_basis(
+                house,
+                kind,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                grounds=form.grounds(),
+            ),
+            lambda: (
+                ExchangeBasis.objects.filter(house=house, kind=kind)
+                .values_list("version", flat=True)
+                .first()
+                or 0
+            ),
+        ):
+            messages.success(request, _("De vaste grondslag is opgeslagen."))
+            return redirect("exchange_bases")
+    else:
+        form = ExchangeBasisForm(initial=_initial(basis, kind))
+    return TemplateResponse(
+        request,
+        "privacy/exchange_basis_form.html",
+        {
+            "form": form,
+            "house": house,
+            "kind_label": ExchangeKind(kind).label,
+            "basis": basis,
+        },
+    )

@@ -835,6 +835,29 @@ ENDPOINTS = [
         },
     ),
     Endpoint("rejection_counts", "get", lambda c: reverse("rejection_counts"), _rejections),
+    Endpoint("exchange_bases", "get", lambda c: reverse("exchange_bases"), _privacy),
+    Endpoint(
+        "exchange_basis_edit",
+        "get",
+        lambda c: reverse("exchange_basis_edit", args=[c["case"].house_id, "plan_pdf"]),
+        _privacy,
+    ),
+    Endpoint(
+        "exchange_basis_edit",
+        "post",
+        lambda c: reverse("exchange_basis_edit", args=[c["case"].house_id, "plan_pdf"]),
+        lambda role, relation: 302 if role in PRIVACY_ROLES else 403,
+        data=lambda c: {
+            "version": 0,
+            "purpose": "Uitvoering plan van aanpak",
+            "legal_basis": "publieke_taak",
+            "proportional": "on",
+            "proportionality_note": "Alleen het plan.",
+            "subsidiary": "on",
+            "subsidiarity_note": "Geen andere weg.",
+            "person_informed": "ja",
+        },
+    ),
     Endpoint("manage_index", "get", lambda c: reverse("manage_index"), _only(Role.BEHEERDER)),
     *[
         Endpoint(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ketenregie.accounts.models import Domain, House, Organisation, Region, RoleAssignment, User
 from ketenregie.accounts.roles import Role
+from ketenregie.cases.grounds import Necessity
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, Person, StatusChange
 from ketenregie.cases.workflow import Status
 from ketenregie.core.bsn import reserved_test_bsns
@@ -209,3 +210,22 @@ class MembershipFactory(factory.django.DjangoModelFactory[CaseMembership]):
         organisation_only = factory.Trait(
             user=None, organisation=factory.SubFactory(OrganisationFactory)
         )
+
+
+# The necessity checks of a lawful exchange, answered: for tests that share data through
+# the real services (`NECESSARY`) or post the forms that ask them (`NECESSITY_POST`).
+NECESSARY = Necessity(
+    proportional=True,
+    proportionality_note="Alleen wat de triage nodig heeft.",
+    subsidiary=True,
+    subsidiarity_note="Zonder deze gegevens is de aanpak niet te beoordelen.",
+    person_informed=True,
+)
+
+NECESSITY_POST = {
+    "proportional": "on",
+    "proportionality_note": NECESSARY.proportionality_note,
+    "subsidiary": "on",
+    "subsidiarity_note": NECESSARY.subsidiarity_note,
+    "person_informed": "ja",
+}

@@ -18,6 +18,7 @@ from ketenregie.accounts.models import Domain, User
 from ketenregie.audit import services as audit
 from ketenregie.audit.writes import lock, save_audited
 from ketenregie.cases import services as case_services
+from ketenregie.cases.grounds import Necessity
 from ketenregie.cases.models import (
     Case,
     ExchangeKind,
@@ -49,8 +50,10 @@ def _answer_errors(
     legal_basis: str,
     special_category: str,
     secrecy_ground: str,
+    necessity: Necessity,
 ) -> dict[str, str]:
-    """Collect every reason the answer may not be shared (AVG grounds, beroepsgeheim)."""
+    """Collect every reason the answer may not be shared (AVG grounds, beroepsgeheim, the
+    necessity checks)."""
     errors: dict[str, str] = {}
     domain = locked.organisation.domain
     if answer not in EnrichmentRequest.Answer.values:
@@ -70,9 +73,14 @@ def _answer_errors(
             secrecy_ground=secrecy_ground,
         )
     )
+    if summary.strip():
+        errors.update(necessity.errors())
     if answer == EnrichmentRequest.Answer.KNOWN and not summary.strip():
         errors["summary"] = _("Vat samen wat relevant is, of kies ‘alleen luisteren’.")
     return errors
+
+
+ENRICHMENT_PURPOSE = "bekendheidscheck voor de triage"
 
 
 @transaction.atomic
@@ -86,7 +94,11 @@ def answer_enrichment(
     legal_basis: str,
     special_category: str,
     secrecy_ground: str,
+    necessity: Necessity | None = None,
 ) -> EnrichmentRequest:
+    """A partner's answer; when it shares content, with the grounds and the necessity
+    checks (`necessity`, required then), stored on the request and in the register."""
+    necessity = necessity or Necessity()
     locked = lock(request, expected_version=expected_version, related=["organisation"])
     errors = _answer_errors(
         locked,
@@ -95,22 +107,24 @@ def answer_enrichment(
         legal_basis=legal_basis,
         special_category=special_category,
         secrecy_ground=secrecy_ground,
+        necessity=necessity,
     )
     if errors:
         raise ValidationError(errors)
     shared = bool(summary.strip())
+    grounds = Grounds(
+        purpose=ENRICHMENT_PURPOSE if shared else "",
+        legal_basis=legal_basis if shared else "",
+        special_category=special_category if shared else "",
+        secrecy_ground=secrecy_ground if shared else "",
+        necessity=necessity if shared else Necessity(),
+    )
     # The summary is free text: the trail keeps the answer and the grounds, not the words.
     save_audited(
         locked,
         actor=actor,
         action="enrichment.answered",
-        values={
-            "answer": answer,
-            "summary": summary.strip(),
-            "legal_basis": legal_basis if shared else "",
-            "special_category": special_category if shared else "",
-            "secrecy_ground": secrecy_ground if shared else "",
-        },
+        values={"answer": answer, "summary": summary.strip(), **grounds.values()},
         case_id=locked.referral.case_id,
         shown=["answer"],
         labels={"answer": "antwoord"},
@@ -130,12 +144,7 @@ def answer_enrichment(
             actor=actor,
             case=locked.referral.case,
             to_label=locked.referral.case.house.name,
-            grounds=Grounds(
-                purpose="bekendheidscheck voor de triage",
-                legal_basis=legal_basis,
-                special_category=special_category,
-                secrecy_ground=secrecy_ground,
-            ),
+            grounds=grounds,
         )
     return locked
 

@@ -33,7 +33,7 @@ from ketenregie.intake.models import (
 )
 from ketenregie.intake.tests.conftest import referral_input
 from ketenregie.tests_support.clock import during
-from ketenregie.tests_support.factories import CaseFactory, PersonFactory
+from ketenregie.tests_support.factories import NECESSARY, CaseFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +176,7 @@ def test_answer_with_content_needs_legal_basis(submitted: Referral, intake: dict
         legal_basis="publieke_taak",
         special_category="strafrechtelijk_wet",
         secrecy_ground="",
+        necessity=NECESSARY,
     )
     assert answered.answered_by == intake["police_user"]
     with pytest.raises(ConcurrentEditError):

@@ -10,11 +10,12 @@ from django.test import Client
 from django.urls import reverse
 
 from ketenregie.audit.models import AuditEvent
-from ketenregie.cases.models import Case, LifeDomain
+from ketenregie.cases.models import Case, LifeDomain, SharingRecord
 from ketenregie.cases.workflow import Status
 from ketenregie.intake import services
 from ketenregie.intake.models import AgendaItem, EnrichmentRequest, Feedback, Referral
 from ketenregie.tests_support.clock import during
+from ketenregie.tests_support.factories import NECESSITY_POST
 
 pytestmark = pytest.mark.django_db
 
@@ -287,6 +288,7 @@ def test_partner_answers_enrichment_with_legal_basis(
             "answer": "bekend",
             "summary": "Getypte samenvatting",
             "legal_basis": "publieke_taak",
+            **NECESSITY_POST,
         },
     )
     assert resp.status_code == 302
@@ -385,3 +387,46 @@ def test_the_triage_list_writes_nothing_and_cancels_a_date_without_a_meeting(
     other = UserFactory(roles=[(Role.TRIAGEVOORZITTER, HouseFactory())])
     client.force_login(other)
     assert client.post(url, {"reason": "x"}).status_code == 404
+
+
+def test_enrichment_answer_is_refused_without_the_necessity_checks(
+    client: Client, intake: dict[str, Any], submitted: Referral
+) -> None:
+    """Sharing content asks proportionality, subsidiarity and transparency (seed 004's
+    checklist): refused with Dutch messages, the typed answer kept; then stored on the
+    answer and on its register row."""
+    services.approve_for_enrichment(
+        submitted.case, actor=intake["chair"], expected_version=submitted.version
+    )
+    req = EnrichmentRequest.objects.get(referral=submitted, organisation=intake["police"])
+    client.force_login(intake["police_user"])
+    url = reverse("enrichment_answer", args=[req.pk])
+    post = {
+        "version": req.version,
+        "answer": "bekend",
+        "summary": "Getypte samenvatting",
+        "legal_basis": "publieke_taak",
+        "proportionality_note": "Alleen de meldingen",
+        "person_informed": "nee",
+    }
+    html = client.post(url, post).content.decode()
+    assert "Bevestig dat u alleen de gegevens deelt" in html
+    assert "(subsidiariteit)" in html
+    assert "Geef aan waarom de betrokkene niet is geïnformeerd." in html
+    assert "Getypte samenvatting" in html and "Alleen de meldingen" in html
+    req.refresh_from_db()
+    assert req.answer == "" and not SharingRecord.objects.exists()
+    post |= {
+        "proportional": "on",
+        "subsidiary": "on",
+        "subsidiarity_note": "Zonder de meldingen geen beeld",
+        "not_informed_reason": "Lopend politieonderzoek",
+    }
+    assert client.post(url, post).status_code == 302
+    req.refresh_from_db()
+    assert req.proportional and req.subsidiary and req.person_informed is False
+    assert req.not_informed_reason == "Lopend politieonderzoek"
+    row = SharingRecord.objects.get()
+    assert row.proportionality_note == "Alleen de meldingen"
+    assert row.subsidiarity_note == "Zonder de meldingen geen beeld"
+    assert row.person_informed is False and row.not_informed_reason == "Lopend politieonderzoek"

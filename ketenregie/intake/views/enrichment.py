@@ -27,6 +27,7 @@ from ketenregie.intake.access import (
 )
 from ketenregie.intake.forms import (
     EnrichmentAnswerForm,
+    necessity_initial,
 )
 from ketenregie.intake.models import (
     EnrichmentRequest,
@@ -94,6 +95,7 @@ def _answer(request: AuthedRequest, req: EnrichmentRequest) -> Any:
                 "legal_basis": req.legal_basis,
                 "special_category": req.special_category,
                 "secrecy_ground": req.secrecy_ground,
+                **necessity_initial(req),
             }
         )
     form = EnrichmentAnswerForm(request.POST)
@@ -110,6 +112,7 @@ def _answer(request: AuthedRequest, req: EnrichmentRequest) -> Any:
                 legal_basis=d["legal_basis"],
                 special_category=d["special_category"],
                 secrecy_ground=d["secrecy_ground"],
+                necessity=form.necessity(),
             ),
             lambda: EnrichmentRequest.objects.get(pk=req.pk).version,
         ):

@@ -19,6 +19,7 @@ from ketenregie.intake.models import Referral
 from ketenregie.pga import services
 from ketenregie.pga.models import Closing, Transfer
 from ketenregie.tests_support.factories import (
+    NECESSARY,
     CaseFactory,
     HouseFactory,
     MembershipFactory,
@@ -129,6 +130,7 @@ def test_local_pga_escalates_to_a_zvh(running: dict[str, Any]) -> None:
         summary="Lokale aanpak loopt vast.",
         purpose="Opschaling naar ketenbrede aanpak",
         legal_basis="wettelijke_plicht",
+        necessity=NECESSARY,
     )
     case.refresh_from_db()
     assert case.status == Status.OPGESCHAALD

@@ -15,13 +15,15 @@ from django.utils import timezone
 
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.defaults import ensure_life_domains
-from ketenregie.cases.models import CaseRole, LifeDomain
+from ketenregie.cases.models import CaseRole, ExchangeKind, LifeDomain, SharingRecord
 from ketenregie.cases.workflow import Status
 from ketenregie.intake.models import EnrichmentRequest, Feedback, Referral, ReferralProblem
 from ketenregie.intake.services import answer_enrichment
 from ketenregie.pga import services
 from ketenregie.pga.models import Transfer
 from ketenregie.tests_support.factories import (
+    NECESSARY,
+    NECESSITY_POST,
     CaseFactory,
     HouseFactory,
     MembershipFactory,
@@ -62,6 +64,7 @@ def _escalate(ctx: dict[str, Any], **kw: Any) -> Any:
         "summary": "Lokale aanpak loopt vast.",
         "purpose": "Ketenbrede aanpak",
         "legal_basis": "publieke_taak",
+        "necessity": NECESSARY,
     }
     return services.escalate_to_zvh(ctx["case"], **{**values, **kw})
 
@@ -133,6 +136,7 @@ def test_one_rule_for_the_bekendheidscheck_and_the_escalation(local: dict[str, A
             legal_basis="gerechtvaardigd_belang",
             special_category="",
             secrecy_ground="",
+            necessity=NECESSARY,
         )
     with pytest.raises(ValidationError) as escalation:
         _escalate(local, legal_basis="gerechtvaardigd_belang")
@@ -151,6 +155,7 @@ def test_escalation_form_asks_grounds_and_criteria(client: Client, local: dict[s
         "summary": "Vastgelopen.",
         "purpose": "Opschaling",
         "legal_basis": "gerechtvaardigd_belang",
+        **NECESSITY_POST,
     }
     escalate = reverse("pga_escalate", args=[local["case"].pk])
     refused = client.post(escalate, post)
@@ -188,3 +193,29 @@ def test_closing_tells_the_referrer_by_link(
     # Link-only: the code and a link, no name, no content of the closing.
     assert "Wijkteam" not in sent[0].body and local["case"].person.achternaam not in sent[0].body
     assert reverse("my_referrals") in sent[0].body
+
+
+def test_escalation_form_refuses_without_the_necessity_checks(
+    client: Client, local: dict[str, Any]
+) -> None:
+    """The escalation asks the checklist's checks next to the grounds: refused with Dutch
+    messages (the typed purpose kept), then stored on the transfer and its register row."""
+    client.force_login(local["regisseur"])
+    escalate = reverse("pga_escalate", args=[local["case"].pk])
+    post = {
+        "to_house": local["zvh"].pk,
+        "summary": "Vastgelopen.",
+        "purpose": "Getypt doel van de opschaling",
+        "legal_basis": "publieke_taak",
+    }
+    html = client.post(escalate, post).content.decode()
+    assert "(proportionaliteit)" in html and "(subsidiariteit)" in html
+    assert "Geef aan of de betrokkene is geïnformeerd." in html
+    assert "Getypt doel van de opschaling" in html
+    assert not Transfer.objects.exists()
+    assert client.post(escalate, post | NECESSITY_POST).status_code == 302
+    transfer = Transfer.objects.get()
+    assert transfer.proportional and transfer.subsidiary and transfer.person_informed is True
+    assert transfer.proportionality_note == NECESSITY_POST["proportionality_note"]
+    row = SharingRecord.objects.get(kind=ExchangeKind.ESCALATION)
+    assert row.subsidiarity_note == NECESSITY_POST["subsidiarity_note"]

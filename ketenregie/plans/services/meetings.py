@@ -100,6 +100,34 @@ def _register_invitation(meeting: Meeting, users: list[User], *, actor: User) ->
     )
 
 
+def _register_meeting_held(meeting: Meeting, present_ids: set[int], *, actor: User) -> None:
+    """The meeting itself shares the case among those present: one row in the register
+    naming their organisations, when the meeting is first recorded as held (a later
+    correction of the attendance is in the audit trail, not a second exchange)."""
+    if meeting.case is None:
+        return
+    attendees = [
+        p.user
+        for p in Participant.objects.filter(meeting=meeting, user_id__in=present_ids)
+        .select_related("user__organisation")
+        .order_by("pk")
+    ]
+    if not attendees:
+        return
+    organisations = {u.organisation for u in attendees if u.organisation is not None}
+    record_exchange(
+        ExchangeKind.MEETING_HELD,
+        actor=actor,
+        case=meeting.case,
+        to_label=", ".join(sorted(o.name for o in organisations)),
+        to_organisations=organisations,
+        recipients=len(attendees),
+        from_house=True,
+        person_informed=meeting.person_invited,
+        not_informed_reason=meeting.person_not_invited_reason,
+    )
+
+
 def _check_meeting_values(
     kind: str,
     starts_at: dt.datetime | None,
@@ -388,9 +416,12 @@ def record_attendance(
     if locked.starts_at > timezone.now():
         raise ValidationError(_("Aanwezigheid leg je vast als het overleg begonnen is."))
     present_ids = set(present)
+    first_time = locked.state != Meeting.State.HELD
     for p in Participant.objects.filter(meeting=locked):
         p.attended = p.user_id in present_ids
         p.save(update_fields=["attended"])
+    if first_time:
+        _register_meeting_held(locked, present_ids, actor=actor)
     save_audited(
         locked,
         actor=actor,

@@ -135,6 +135,8 @@ NOT_FREE_TEXT = {
         "special_category",
         "secrecy_ground",
         "basis_source",
+        # The article of law or covenant the basis rests on: kept with the row.
+        "legal_reference",
     },
 }
 
@@ -291,6 +293,11 @@ def _closed_case(
         requested_at=closed,
         deadline=closed,
         summary=_m("enrichment.summary"),
+        purpose=_m("enrichment.purpose"),
+        legal_reference=_m("enrichment.legal_reference"),
+        proportionality_note=_m("enrichment.proportionality_note"),
+        subsidiarity_note=_m("enrichment.subsidiarity_note"),
+        not_informed_reason=_m("enrichment.not_informed_reason"),
     )
     triage = meeting_on(house, closed.date() - dt.timedelta(days=200))
     AgendaItem.objects.create(
@@ -362,6 +369,10 @@ def _closed_case(
         to_house=house,
         purpose=_m("transfer.purpose"),
         legal_basis="wettelijke_taak",
+        legal_reference=_m("transfer.legal_reference"),
+        proportionality_note=_m("transfer.proportionality_note"),
+        subsidiarity_note=_m("transfer.subsidiarity_note"),
+        not_informed_reason=_m("transfer.not_informed_reason"),
         transferred_by=staff,
         transferred_at=closed,
     )
@@ -475,7 +486,8 @@ def _closed_case(
         purpose=_m("register.purpose"),
         legal_basis="wettelijke_taak",
         basis_source="huis",
-        necessity=_m("register.necessity"),
+        proportionality_note=_m("register.proportionality_note"),
+        subsidiarity_note=_m("register.subsidiarity_note"),
         person_informed=False,
         not_informed_reason=_m("register.not_informed_reason"),
     )

@@ -9,24 +9,25 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from ketenregie.accounts.roles import Role
-from ketenregie.cases.models import CaseRole, ExchangeBasis, ExchangeKind, SharingRecord
+from ketenregie.cases.models import ExchangeBasis, ExchangeKind, SharingRecord
 from ketenregie.cases.sharing import Grounds, record_exchange
-from ketenregie.cases.workflow import Status
-from ketenregie.core.tests.samples import pdf_bytes
-from ketenregie.intake.models import Attachment, EnrichmentRequest, Referral
+from ketenregie.intake.models import EnrichmentRequest
 from ketenregie.intake.services import answer_enrichment
-from ketenregie.pga import services as pga_services
 from ketenregie.plans import services as plan_services
-from ketenregie.plans.tests.conftest import build_team, held, schedule
+from ketenregie.plans.tests.conftest import build_team, schedule
+from ketenregie.privacy.tests.exchanges import (
+    DRIVERS,
+    drive_attachment,
+    drive_enrichment_answer,
+    drive_escalation,
+    drive_minutes_sent,
+    open_request,
+)
 from ketenregie.tests_support.factories import (
-    CaseFactory,
-    HouseFactory,
-    MembershipFactory,
+    NECESSARY,
     OrganisationFactory,
     UserFactory,
 )
@@ -43,34 +44,11 @@ def _only(kind: str) -> SharingRecord:
     return SharingRecord.objects.get(kind=kind)
 
 
-def _referral(case: Any) -> Referral:
-    referrer = UserFactory(roles=[(Role.AANMELDER, case.house)])
-    return Referral.objects.create(
-        case=case, referrer=referrer, reason="Overlast.", submitted_at=timezone.now()
-    )
-
-
 def test_a_bekendheidscheck_answer_is_registered_with_the_chosen_grounds(
     team: dict[str, Any],
 ) -> None:
-    police = OrganisationFactory(police=True)
-    officer = UserFactory(roles=[(Role.PROFESSIONAL, None)], organisation=police)
-    request = EnrichmentRequest.objects.create(
-        referral=_referral(team["case"]),
-        organisation=police,
-        requested_at=timezone.now(),
-        deadline=timezone.now(),
-    )
-    answer_enrichment(
-        request,
-        actor=officer,
-        expected_version=request.version,
-        answer=EnrichmentRequest.Answer.KNOWN,
-        summary="Twee meldingen van overlast.",
-        legal_basis="publieke_taak",
-        special_category="strafrechtelijk_wet",
-        secrecy_ground="",
-    )
+    drive_enrichment_answer(team)
+    police, officer, request = team["police"], team["officer"], team["request"]
     row = _only(ExchangeKind.ENRICHMENT_ANSWER)
     assert row.case_id == team["case"].pk and row.case_code == team["case"].code
     assert row.actor_id == officer.pk and row.from_organisation_id == police.pk
@@ -78,6 +56,11 @@ def test_a_bekendheidscheck_answer_is_registered_with_the_chosen_grounds(
     assert row.legal_basis == "publieke_taak" and row.basis_source == "gekozen"
     assert row.criminal_data and not row.special_categories and not row.secrecy_bound
     assert row.purpose == "bekendheidscheck voor de triage"
+    # The checklist's checks, on the row and on the answer itself.
+    assert row.proportional and row.subsidiary and row.person_informed is True
+    request.refresh_from_db()
+    assert request.proportionality_note == NECESSARY.proportionality_note
+    assert request.purpose == row.purpose and request.person_informed is True
 
 
 def test_a_bekendheidscheck_answer_that_shares_nothing_leaves_no_row(
@@ -85,12 +68,7 @@ def test_a_bekendheidscheck_answer_that_shares_nothing_leaves_no_row(
 ) -> None:
     carer_org = OrganisationFactory(domain="zorg")
     carer = UserFactory(roles=[(Role.PROFESSIONAL, None)], organisation=carer_org)
-    request = EnrichmentRequest.objects.create(
-        referral=_referral(team["case"]),
-        organisation=carer_org,
-        requested_at=timezone.now(),
-        deadline=timezone.now(),
-    )
+    request = open_request(team["case"], carer_org)
     answer_enrichment(
         request,
         actor=carer,
@@ -104,24 +82,9 @@ def test_a_bekendheidscheck_answer_that_shares_nothing_leaves_no_row(
     assert not SharingRecord.objects.exists()
 
 
-def test_the_escalation_to_a_zvh_is_registered_on_the_local_case() -> None:
-    local, zvh = HouseFactory(local_pga=True), HouseFactory()
-    case = CaseFactory(house=local, status=Status.IN_UITVOERING)
-    _referral(case)
-    carer = UserFactory(
-        roles=[(Role.PROCESREGISSEUR, local)], organisation=OrganisationFactory(domain="zorg")
-    )
-    MembershipFactory(case=case, user=carer, role=CaseRole.PROCESREGISSEUR)
-    pga_services.escalate_to_zvh(
-        case,
-        actor=carer,
-        to_house=zvh,
-        summary="Lokale aanpak loopt vast.",
-        purpose="Ketenbrede aanpak",
-        legal_basis="publieke_taak",
-        special_category="zorg",
-        secrecy_ground="conflict_van_plichten",
-    )
+def test_the_escalation_to_a_zvh_is_registered_on_the_local_case(team: dict[str, Any]) -> None:
+    case = drive_escalation(team)
+    local, zvh = team["local"], team["zvh"]
     row = _only(ExchangeKind.ESCALATION)
     assert row.case_id == case.pk and row.house_id == local.pk and row.to_label == zvh.name
     assert row.purpose == "Ketenbrede aanpak" and row.basis_source == "gekozen"
@@ -148,7 +111,12 @@ def test_meeting_invitations_use_the_house_default_then_its_configured_basis(
         purpose="Casusoverleg volgens het privacyconvenant van het huis",
         legal_basis="wettelijke_plicht",
         special_category="zwaarwegend_algemeen_belang",
-        necessity="Alleen partners met een taak in de casus",
+        legal_reference="WGS",
+        proportional=True,
+        proportionality_note="Alleen partners met een taak in de casus",
+        subsidiary=True,
+        subsidiarity_note="Geen andere weg",
+        person_informed=True,
         changed_at=timezone.now(),
         changed_by=team["manager"],
     )
@@ -156,39 +124,22 @@ def test_meeting_invitations_use_the_house_default_then_its_configured_basis(
     added = SharingRecord.objects.filter(kind=ExchangeKind.MEETING_INVITATION).first()
     assert added is not None and added.pk != row.pk
     assert added.basis_source == "huis" and added.legal_basis == "wettelijke_plicht"
-    assert added.necessity == "Alleen partners met een taak in de casus"
+    assert added.proportionality_note == "Alleen partners met een taak in de casus"
+    assert added.legal_reference == "WGS" and added.subsidiary
     assert added.recipients == 1 and added.to_label == team["adviser"].get_username()
 
 
 def test_minutes_sent_to_the_case_team_are_registered(team: dict[str, Any]) -> None:
-    meeting = held(team)
-    meeting = plan_services.save_minutes(
-        meeting,
-        actor=team["regisseur"],
-        minutes="Verslag.",
-        decisions="Geen besluiten.",
-        expected_version=meeting.version,
-    )
-    plan_services.send_minutes(meeting, actor=team["regisseur"])
+    drive_minutes_sent(team)
     row = _only(ExchangeKind.MINUTES_SENT)
     # The active team: procesregisseur, casusregisseur, partner and adviser.
     assert row.recipients == 4 and row.to_label == "casusteam"
     assert row.actor_id == team["regisseur"].pk and row.case_id == team["case"].pk
 
 
-@pytest.mark.parametrize(
-    ("url", "kind"),
-    [("plan_pdf", ExchangeKind.PLAN_PDF), ("safety_pdf", ExchangeKind.SAFETY_PLAN_PDF)],
-)
-def test_a_plan_pdf_download_is_registered(team: dict[str, Any], url: str, kind: str) -> None:
-    case = team["case"]
-    plan_services.plan_for(case, actor=team["regisseur"])
-    if kind == ExchangeKind.SAFETY_PLAN_PDF:
-        plan_services.safety_plan_for(case, actor=team["regisseur"])
-    client = Client()
-    client.force_login(team["casus"])
-    resp = client.get(reverse(url, args=[case.pk]))
-    assert resp.status_code == 200, resp.status_code
+@pytest.mark.parametrize("kind", [ExchangeKind.PLAN_PDF, ExchangeKind.SAFETY_PLAN_PDF])
+def test_a_plan_pdf_download_is_registered(team: dict[str, Any], kind: str) -> None:
+    DRIVERS[kind](team)
     row = _only(kind)
     assert row.from_label == team["house"].name and row.from_organisation_id is None
     assert row.to_label == team["casus"].get_username()
@@ -199,21 +150,7 @@ def test_an_attachment_download_is_registered(
     team: dict[str, Any], settings: Any, tmp_path: Any
 ) -> None:
     settings.KETENREGIE_ATTACHMENT_ROOT = tmp_path
-    referral = _referral(team["case"])
-    (tmp_path / "brief").write_bytes(pdf_bytes())
-    att = Attachment.objects.create(
-        referral=referral,
-        file="brief",
-        original_name="brief.pdf",
-        content_type="application/pdf",
-        size=1,
-        sha256="0" * 64,
-        uploaded_by=referral.referrer,
-        uploaded_at=timezone.now(),
-    )
-    client = Client()
-    client.force_login(team["regisseur"])
-    assert client.get(reverse("attachment_download", args=[att.pk])).status_code == 200
+    drive_attachment(team | {"tmp_path": tmp_path})
     row = _only(ExchangeKind.ATTACHMENT)
     assert row.case_code == team["case"].code and row.purpose == "beoordeling aanmelding"
 

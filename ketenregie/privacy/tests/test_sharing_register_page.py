@@ -16,7 +16,12 @@ from ketenregie.accounts.roles import Role
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import ExchangeKind
 from ketenregie.cases.sharing import Grounds, record_exchange
-from ketenregie.tests_support.factories import CaseFactory, OrganisationFactory, UserFactory
+from ketenregie.tests_support.factories import (
+    NECESSARY,
+    CaseFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +40,7 @@ def world() -> dict[str, Any]:
             purpose='=HYPERLINK("x")',
             legal_basis="publieke_taak",
             special_category="strafrechtelijk_wet",
+            necessity=NECESSARY,
         ),
     )
     record_exchange(
@@ -59,7 +65,7 @@ def test_the_fg_sees_every_house_with_totals_per_basis(world: dict[str, Any]) ->
     assert page.status_code == 200
     assert world["first"].code in html and world["second"].code in html
     assert "Taak van algemeen belang / openbaar gezag (art. 6 lid 1e): 3" in html
-    assert "standaard, nog niet vastgesteld door het huis" in html
+    assert "(standaard)" in html and "nog niet vastgesteld" in html
     assert AuditEvent.objects.filter(action="register.viewed", actor=fg).count() == 1
 
 

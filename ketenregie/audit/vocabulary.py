@@ -79,6 +79,12 @@ _ACTIONS = (
     AuditAction("privacy.subject_access_exported", _("Inzageverzoek betrokkene uitgevoerd"), R),
     AuditAction("register.viewed", _("Register van gegevensdeling ingezien"), R),
     AuditAction("register.exported", _("Register van gegevensdeling geëxporteerd (CSV)"), R),
+    # The processing register (AVG art. 30) of a house: each save is a new version.
+    AuditAction("processing_register.started", _("Verwerkingsregister gestart met het model")),
+    AuditAction("processing_register.saved", _("Verwerkingsregister gewijzigd (nieuwe versie)")),
+    AuditAction(
+        "processing_register.pdf_downloaded", _("Verwerkingsregister als PDF gedownload"), R
+    ),
     AuditAction("demo.reference_loaded", _("Demogegevens geladen")),
     # Cases, persons and case teams.
     AuditAction("case.created", _("Casus aangemaakt"), for_advisers=True),

@@ -40,7 +40,7 @@ TEXT_FIELDS: dict[str, str] = {
     "name": "Naam van de verwerking",
     "purposes": "Doeleinden",
     "persons": "Categorieën van betrokkenen",
-    "data": "Categorieën van persoonsgegevens",
+    "categories": "Categorieën van persoonsgegevens",
     "special": "Bijzondere persoonsgegevens (art. 9 AVG)",
     "criminal": "Strafrechtelijke gegevens (art. 10 AVG)",
     "recipients": "Ontvangers",
@@ -60,7 +60,7 @@ PROCESSING_ORDER = (
     "name",
     "purposes",
     "persons",
-    "data",
+    "categories",
     "special",
     "criminal",
     "recipients",
@@ -74,7 +74,7 @@ PROCESSING_ORDER = (
     "security",
 )
 PROCESSING_LABELS: dict[str, str] = {**TEXT_FIELDS, **LIST_FIELDS}
-REQUIRED = ("name", "purposes", "persons", "data", "recipients", "transfers", "retention")
+REQUIRED = ("name", "purposes", "persons", "categories", "recipients", "transfers", "retention")
 NONE_TRANSFERRED = (
     "Geen. De gegevens worden niet doorgegeven aan landen buiten de Europese Economische "
     "Ruimte of aan internationale organisaties."

@@ -14,7 +14,10 @@ from ketenregie.cases.grounds import LegalBasis
 from ketenregie.core.forms import IdsChoiceField, StyledFormMixin
 from ketenregie.privacy import processing
 
-NOTE_HELP = _("Staat bij de nieuwe versie in de versielijst, bijvoorbeeld: ‘bewaartermijn aangepast na advies FG’.")
+NOTE_HELP = _(
+    "Staat bij de nieuwe versie in de versielijst, bijvoorbeeld: ‘bewaartermijn aangepast "
+    "na advies FG’."
+)
 
 
 def _text(label: str, *, rows: int = 3, required: bool = False) -> forms.CharField:
@@ -47,10 +50,8 @@ class ProcessingForm(_VersionedForm):
     name = forms.CharField(label=processing.TEXT_FIELDS["name"], max_length=200)
     purposes = _text(processing.TEXT_FIELDS["purposes"])
     persons = _text(processing.TEXT_FIELDS["persons"], rows=2)
-    data = _text(processing.TEXT_FIELDS["data"])
-    special = _text(
-        processing.TEXT_FIELDS["special"], rows=2
-    )
+    categories = _text(processing.TEXT_FIELDS["categories"])
+    special = _text(processing.TEXT_FIELDS["special"], rows=2)
     criminal = _text(processing.TEXT_FIELDS["criminal"], rows=2)
     recipients = _text(processing.TEXT_FIELDS["recipients"], rows=2)
     transfers = _text(processing.TEXT_FIELDS["transfers"], rows=2)
@@ -72,7 +73,9 @@ class ProcessingForm(_VersionedForm):
         queryset=Organisation.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("De partnerorganisaties van het huis die samen met het huis verantwoordelijk zijn."),
+        help_text=_(
+            "De partnerorganisaties van het huis die samen met het huis verantwoordelijk zijn."
+        ),
     )
     arrangement = _text(processing.TEXT_FIELDS["arrangement"])
     security = _text(processing.TEXT_FIELDS["security"])

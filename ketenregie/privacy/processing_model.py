@@ -95,7 +95,7 @@ def model_content(house_name: str, partners: Sequence[Partner]) -> dict[str, Any
                 "besluit in de integrale triage."
             ),
             persons=persons_case,
-            data=(
+            categories=(
                 "Naam, BSN, geboortedatum, adres en contactgegevens; samenstelling van het "
                 "huishouden; reden van aanmelding en problemen per leefgebied; de antwoorden "
                 "van partners op de bekendheidscheck; het triagebesluit."
@@ -124,7 +124,7 @@ def model_content(house_name: str, partners: Sequence[Partner]) -> dict[str, Any
                 "signalen, opschaling en afsluiting."
             ),
             persons=persons_case,
-            data=(
+            categories=(
                 "De gegevens uit de aanmelding; het plan van aanpak met doelen, scores per "
                 "leefgebied en acties; verslagen van casusoverleggen; afspraken uit het "
                 "veiligheidsplan; signalen en het verloop van de casus."
@@ -157,7 +157,7 @@ def model_content(house_name: str, partners: Sequence[Partner]) -> dict[str, Any
                 "register van gegevensdeling."
             ),
             persons=persons_case,
-            data=(
+            categories=(
                 "Per uitwisseling alleen wat voor het doel nodig is (proportionaliteit en "
                 "subsidiariteit): identificerende gegevens en de inhoud die het doel vraagt."
             ),
@@ -186,7 +186,7 @@ def model_content(house_name: str, partners: Sequence[Partner]) -> dict[str, Any
                 "en resultaten per huis, periode en leefgebied."
             ),
             persons="Aangemelde personen, alleen als onderdeel van tellingen.",
-            data=(
+            categories=(
                 "Geaggregeerde tellingen zonder namen of BSN; managers en beleid zien geen "
                 "gegevens van één persoon."
             ),
@@ -209,7 +209,7 @@ def model_content(house_name: str, partners: Sequence[Partner]) -> dict[str, Any
                 "beperking en bezwaar (AVG art. 15 tot en met 21), binnen een maand."
             ),
             persons="Betrokkenen die een verzoek doen; hun gemachtigden.",
-            data=(
+            categories=(
                 "Naam, BSN en contactgegevens van de verzoeker; het verzoek, de termijn, "
                 "de afhandeling en het antwoord; het inzageoverzicht dat wordt verstrekt."
             ),
@@ -232,7 +232,7 @@ def model_content(house_name: str, partners: Sequence[Partner]) -> dict[str, Any
                 "(NEN 7513)."
             ),
             persons="Gebruikers van Ketenregie; de personen over wie gegevens zijn ingezien.",
-            data=(
+            categories=(
                 "Gebruiker, organisatie en rol, tijdstip, handeling en casusnummer; "
                 "zoektermen alleen als versleutelde vingerafdruk."
             ),

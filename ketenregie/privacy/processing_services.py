@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ketenregie.accounts.models import Domain, House, HousePartner, Organisation, User
+from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
 from ketenregie.audit.writes import lock
 from ketenregie.privacy import processing
@@ -45,7 +46,9 @@ def start_from_model(house: House, *, actor: User) -> RegisterVersion:
         raise ValidationError(_("Dit huis heeft al een verwerkingsregister."))
     fixed = HousePartner.objects.filter(house=house, is_fixed_triage_partner=True)
     partners = [
-        Partner(link.organisation_id, link.organisation.name, link.organisation.domain == Domain.SOCIAAL)
+        Partner(
+            link.organisation_id, link.organisation.name, link.organisation.domain == Domain.SOCIAAL
+        )
         for link in fixed.select_related("organisation").order_by("organisation__name")
     ]
     register = ProcessingRegister.objects.create(house=house, version=1)
@@ -161,7 +164,7 @@ def save_processing(
             raise ValidationError(
                 _("Deze verwerking staat niet (meer) in het register. Ververs de pagina.")
             )
-        new = {f: str(values.get(f, "")).strip() for f in processing.TEXT_FIELDS}
+        new: dict[str, Any] = {f: str(values.get(f, "")).strip() for f in processing.TEXT_FIELDS}
         new["legal_bases"] = list(values.get("legal_bases") or [])
         new["joint_controllers"] = _joint(list(values.get("joint_controllers") or []))
         others = [p for p in content["processings"] if key is None or p["key"] != key]
@@ -194,3 +197,22 @@ def remove_processing(
         return _save(
             register, actor=actor, expected_version=expected_version, note=note, change=change
         )
+
+
+def start_missing_registers() -> int:
+    """Version 1 from the model for every house without a register, saved by the privacy
+    officer of all houses (the demo's step; nothing happens without such an officer).
+    How many registers were started."""
+    officer = (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.PRIVACY_OFFICER,
+            role_assignments__house__isnull=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if officer is None:
+        return 0
+    houses = House.objects.filter(processing_register__isnull=True).order_by("pk")
+    return sum(1 for house in houses if start_from_model(house, actor=officer))

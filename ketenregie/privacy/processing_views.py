@@ -89,7 +89,9 @@ def registers(request: AuthedRequest) -> HttpResponse:
         register = by_house.get(house.pk)
         latest = None
         if register is not None:
-            latest = next((v for v in register.versions.all() if v.number == register.version), None)
+            latest = next(
+                (v for v in register.versions.all() if v.number == register.version), None
+            )
         rows.append((house, latest))
     return TemplateResponse(request, "privacy/processing_registers.html", {"rows": rows})
 
@@ -126,7 +128,10 @@ def register_start(request: AuthedRequest, house_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Het verwerkingsregister is gestart met het model (versie 1). Controleer en vul het aan."),
+            _(
+                "Het verwerkingsregister is gestart met het model (versie 1). Controleer en "
+                "vul het aan."
+            ),
         )
     return redirect("processing_register", house.pk)
 
@@ -186,9 +191,7 @@ def edit_general(request: AuthedRequest, house_id: int) -> HttpResponse:
     )
 
 
-def _processing_page(
-    request: AuthedRequest, house_id: int, key: str | None
-) -> HttpResponse:
+def _processing_page(request: AuthedRequest, house_id: int, key: str | None) -> HttpResponse:
     house, register = _loaded(request, house_id)
     item = processing.empty_processing()
     if key is not None:
@@ -303,7 +306,9 @@ def compare(request: AuthedRequest, house_id: int) -> HttpResponse:
     )
 
 
-def _pdf(request: AuthedRequest, house: House, register: ProcessingRegister, number: int) -> HttpResponse:
+def _pdf(
+    request: AuthedRequest, house: House, register: ProcessingRegister, number: int
+) -> HttpResponse:
     version = _version(register, number)
     try:
         pdf = render_pdf(

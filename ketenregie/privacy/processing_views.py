@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from ketenregie.accounts.models import House
 from ketenregie.audit import services as audit
-from ketenregie.core.forms import StyledFormMixin, apply_service
+from ketenregie.core.forms import StyledFormMixin, apply_service, error_summary
 from ketenregie.core.http import AuthedRequest
 from ketenregie.plans.pdf import render_pdf
 from ketenregie.privacy import processing
@@ -161,7 +161,16 @@ def _edit_page(
     return TemplateResponse(
         request,
         "privacy/processing_edit.html",
-        {"house": house, "register": register, "form": form, "title": title, **(extra or {})},
+        {
+            "house": house,
+            "register": register,
+            "form": form,
+            "title": title,
+            # A long form: the fields' errors also at the top, each linking to its field
+            # (a message about the whole form already stands above the fields).
+            "error_summary": [e for e in error_summary([(form, "")]) if e.anchor],
+            **(extra or {}),
+        },
     )
 
 
@@ -274,6 +283,7 @@ def version_detail(request: AuthedRequest, house_id: int, number: int) -> HttpRe
             "register": register,
             "version": version,
             "previous": previous,
+            "crumb": _("Versie %(number)s") % {"number": version.number},
             "changes": processing.diff(previous.content, version.content) if previous else [],
             **_present(version.content),
         },

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from ketenregie.accounts.models import House
 from ketenregie.audit import services as audit
-from ketenregie.core.forms import StyledFormMixin, apply_service, error_summary
+from ketenregie.core.forms import apply_service, error_summary
 from ketenregie.core.http import AuthedRequest
 from ketenregie.plans.pdf import render_pdf
 from ketenregie.privacy import processing
@@ -141,7 +141,7 @@ def _edit_page(
     *,
     house: House,
     register: ProcessingRegister,
-    form: StyledFormMixin,
+    form: GeneralForm | ProcessingForm | RemoveForm,
     title: str,
     save: Callable[[dict[str, Any]], object],
     done: str,
@@ -150,7 +150,6 @@ def _edit_page(
     """The edit idiom of the register: a valid form goes to the service; a refusal (a rule
     of the register, a stale version, nothing changed) shows on the form with the input."""
     if request.method == "POST":
-        assert isinstance(form, GeneralForm | ProcessingForm | RemoveForm)
         if form.is_valid() and apply_service(
             form,
             lambda: save(form.cleaned_data),

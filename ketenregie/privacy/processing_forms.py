@@ -29,8 +29,9 @@ def _text(label: str, *, rows: int = 3, required: bool = False) -> forms.CharFie
 class _VersionedForm(StyledFormMixin, forms.Form):
     # Which version the form was opened on: a save based on an older one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # Required by the service (with the register's other rules, so all show at once).
     note = forms.CharField(
-        label=_("Toelichting op de wijziging"), max_length=500, help_text=NOTE_HELP
+        label=_("Toelichting op de wijziging"), max_length=500, help_text=NOTE_HELP, required=False
     )
 
 
@@ -38,7 +39,7 @@ class GeneralForm(_VersionedForm):
     controller = _text(processing.GENERAL_FIELDS["controller"])
     controller_contact = _text(processing.GENERAL_FIELDS["controller_contact"])
     dpo = _text(processing.GENERAL_FIELDS["dpo"])
-    service_required = tuple(processing.GENERAL_FIELDS)
+    service_required = (*processing.GENERAL_FIELDS, "note")
     field_order = [*processing.GENERAL_FIELDS, "note", "version"]
 
 
@@ -47,7 +48,7 @@ BASIS_CHOICES = [c for c in LegalBasis.choices if c[0] != LegalBasis.LEGITIMATE_
 
 
 class ProcessingForm(_VersionedForm):
-    name = forms.CharField(label=processing.TEXT_FIELDS["name"], max_length=200)
+    name = forms.CharField(label=processing.TEXT_FIELDS["name"], max_length=200, required=False)
     purposes = _text(processing.TEXT_FIELDS["purposes"])
     persons = _text(processing.TEXT_FIELDS["persons"], rows=2)
     categories = _text(processing.TEXT_FIELDS["categories"])
@@ -79,7 +80,7 @@ class ProcessingForm(_VersionedForm):
     )
     arrangement = _text(processing.TEXT_FIELDS["arrangement"])
     security = _text(processing.TEXT_FIELDS["security"])
-    service_required = (*processing.REQUIRED, "legal_bases")
+    service_required = (*processing.REQUIRED, "legal_bases", "note")
     field_order = [*processing.PROCESSING_ORDER, "note", "version"]
 
     def __init__(self, *args: Any, partners: QuerySet[Organisation], **kwargs: Any) -> None:
@@ -108,7 +109,7 @@ class ProcessingForm(_VersionedForm):
 
 
 class RemoveForm(_VersionedForm):
-    pass
+    service_required = ("note",)
 
 
 class CompareForm(StyledFormMixin, forms.Form):

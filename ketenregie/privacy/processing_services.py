@@ -69,15 +69,12 @@ def start_from_model(house: House, *, actor: User) -> RegisterVersion:
     return version
 
 
-def _check_note(note: str) -> str:
-    note = note.strip()
-    if not note:
-        raise ValidationError(
-            {"note": _("Schrijf kort op wat u wijzigt en waarom; dat staat bij de versie.")}
-        )
-    if len(note) > NOTE_MAX:
-        raise ValidationError({"note": _("De toelichting is te lang: hoogstens 500 tekens.")})
-    return note
+def _note_errors(note: str) -> dict[str, list[str]]:
+    if not note.strip():
+        return {"note": [_("Schrijf kort op wat u wijzigt en waarom; dat staat bij de versie.")]}
+    if len(note.strip()) > NOTE_MAX:
+        return {"note": [_("De toelichting is te lang: hoogstens 500 tekens.")]}
+    return {}
 
 
 def _save(
@@ -90,11 +87,20 @@ def _save(
 ) -> RegisterVersion:
     """The next version: `change(content)` edits a copy of the current content in place
     (raising ValidationError for what cannot be saved)."""
-    note = _check_note(note)
     locked = lock(register, expected_version=expected_version)
     before = current(locked).content
     content = copy.deepcopy(before)
-    change(content)
+    # Every refusal at once: the note's and the register's rules together.
+    errors = _note_errors(note)
+    try:
+        change(content)
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    processing.raise_errors(errors)
+    note = note.strip()
     changes = processing.diff(before, content)
     if not changes:
         raise ValidationError(

@@ -199,7 +199,7 @@ def test_a_save_based_on_an_older_version_is_refused_and_keeps_the_text(
         ({"exception": ""}, "wettelijke uitzondering"),
         ({"name": "Persoonsgerichte aanpak"}, "al een verwerking met deze naam"),
         ({"purposes": "  "}, "Vul dit onderdeel van het register in"),
-        ({"note": ""}, "Dit veld is verplicht"),
+        ({"note": ""}, "Schrijf kort op wat u wijzigt"),
         ({"arrangement": ""}, "Beschrijf de regeling"),
         ({"joint_controllers": ["999999"]}, "Kies uit de mogelijkheden"),
         ({}, "U heeft niets gewijzigd"),
@@ -393,3 +393,19 @@ def test_the_demo_step_starts_every_house_once(world: dict[str, Any]) -> None:
     assert services.start_missing_registers() == 0
     assert set(ProcessingRegister.objects.values_list("version", flat=True)) == {1}
     assert set(RegisterVersion.objects.values_list("saved_by", flat=True)) == {world["fg"].pk}
+
+
+def test_an_empty_new_processing_names_every_missing_part_at_once(world: dict[str, Any]) -> None:
+    _started(world)
+    resp = _client(world["fg"]).post(
+        reverse("processing_add", args=[world["house"].pk]),
+        {"version": 1, "name": "", "special": "Gezondheid", "exception": ""},
+    )
+    html = resp.content.decode()
+    assert resp.status_code == 200
+    assert html.count("Vul dit onderdeel van het register in") >= 6  # name, purposes, ...
+    assert "Kies ten minste één grondslag" in html
+    assert "wettelijke uitzondering" in html and "Schrijf kort op wat u wijzigt" in html
+    assert 'id="foutmeldingen"' in html  # the summary at the top links to each field
+    assert "Gezondheid" in html
+    assert RegisterVersion.objects.count() == 1

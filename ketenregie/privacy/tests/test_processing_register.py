@@ -409,3 +409,26 @@ def test_an_empty_new_processing_names_every_missing_part_at_once(world: dict[st
     assert 'id="foutmeldingen"' in html  # the summary at the top links to each field
     assert "Gezondheid" in html
     assert RegisterVersion.objects.count() == 1
+
+
+def test_a_version_and_its_audit_event_commit_together_or_not_at_all(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register = _started(world)
+    item = _first(register)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr(services.audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        services.save_processing(
+            register,
+            actor=world["fg"],
+            expected_version=1,
+            key=item["key"],
+            values={**item, "retention": "Anders.", "joint_controllers": []},
+            note="Poging",
+        )
+    register.refresh_from_db()
+    assert register.version == 1 and RegisterVersion.objects.count() == 1

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ketenregie.accounts.access import can_do_privacy_work
 from ketenregie.accounts.models import House
 from ketenregie.audit import services as audit
 from ketenregie.core.forms import apply_service, error_summary
@@ -26,7 +27,7 @@ from ketenregie.core.http import AuthedRequest
 from ketenregie.plans.pdf import render_pdf
 from ketenregie.privacy import processing
 from ketenregie.privacy import processing_services as services
-from ketenregie.privacy.access import register_house_for, register_houses
+from ketenregie.privacy.access import privacy_houses, register_house_for
 from ketenregie.privacy.models import ProcessingRegister, RegisterVersion
 from ketenregie.privacy.processing_forms import (
     CompareForm,
@@ -79,7 +80,9 @@ def _loaded(request: AuthedRequest, house_id: int) -> tuple[House, ProcessingReg
 
 @login_required
 def registers(request: AuthedRequest) -> HttpResponse:
-    houses = list(register_houses(request.user))
+    if not can_do_privacy_work(request.user):
+        raise PermissionDenied
+    houses = list(privacy_houses(request.user))
     by_house = {
         r.house_id: r
         for r in ProcessingRegister.objects.filter(house__in=houses).prefetch_related("versions")

@@ -20,6 +20,7 @@ from ketenregie.plans.views import case_meetings as plan_meetings_views
 from ketenregie.plans.views import escalation as plan_escalation_views
 from ketenregie.plans.views import plan as plan_plan_views
 from ketenregie.plans.views import safety as plan_safety_views
+from ketenregie.privacy import processing_views
 from ketenregie.privacy import rights_views as privacy_rights
 from ketenregie.privacy import views as privacy_views
 from ketenregie.privacy import views_retention as retention_views
@@ -329,6 +330,58 @@ urlpatterns = [
         "bewaartermijnen/blokkade/<int:hold_id>/opheffen/",
         retention_views.lift_hold,
         name="retention_lift",
+    ),
+    # The processing register (AVG art. 30) per house, versioned.
+    path("verwerkingsregister/", processing_views.registers, name="processing_registers"),
+    path(
+        "verwerkingsregister/<id:house_id>/",
+        processing_views.register_detail,
+        name="processing_register",
+    ),
+    path(
+        "verwerkingsregister/<id:house_id>/starten/",
+        processing_views.register_start,
+        name="processing_register_start",
+    ),
+    path(
+        "verwerkingsregister/<id:house_id>/algemeen/",
+        processing_views.edit_general,
+        name="processing_general",
+    ),
+    path(
+        "verwerkingsregister/<id:house_id>/verwerkingen/nieuw/",
+        processing_views.add_processing,
+        name="processing_add",
+    ),
+    path(
+        "verwerkingsregister/<id:house_id>/verwerkingen/<slug:key>/",
+        processing_views.edit_processing,
+        name="processing_edit",
+    ),
+    path(
+        "verwerkingsregister/<id:house_id>/verwerkingen/<slug:key>/verwijderen/",
+        processing_views.remove_processing,
+        name="processing_remove",
+    ),
+    path(
+        "verwerkingsregister/<id:house_id>/versies/<id:number>/",
+        processing_views.version_detail,
+        name="processing_version",
+    ),
+    path(
+        "verwerkingsregister/<id:house_id>/versies/<id:number>/pdf/",
+        processing_views.version_pdf,
+        name="processing_version_pdf",
+    ),
+    path(
+        "verwerkingsregister/<id:house_id>/vergelijken/",
+        processing_views.compare,
+        name="processing_compare",
+    ),
+    path(
+        "verwerkingsregister/<id:house_id>/pdf/",
+        processing_views.register_pdf,
+        name="processing_register_pdf",
     ),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
     path("beheer/gebruikers/rolaanvragen/", accounts_views.grant_requests, name="grant_requests"),

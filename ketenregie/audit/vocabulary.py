@@ -95,6 +95,12 @@ _ACTIONS = (
     AuditAction("privacy.requests_listed", _("Verzoeken van betrokkenen bekeken"), R),
     AuditAction("privacy.request_viewed", _("Verzoek van betrokkene ingezien"), R),
     AuditAction("register.basis_set", _("Vaste grondslag van een uitwisseling vastgesteld")),
+    # The processing register (AVG art. 30) of a house: each save is a new version.
+    AuditAction("processing_register.started", _("Verwerkingsregister gestart met het model")),
+    AuditAction("processing_register.saved", _("Verwerkingsregister gewijzigd (nieuwe versie)")),
+    AuditAction(
+        "processing_register.pdf_downloaded", _("Verwerkingsregister als PDF gedownload"), R
+    ),
     AuditAction("demo.reference_loaded", _("Demogegevens geladen")),
     # Cases, persons and case teams.
     AuditAction("case.created", _("Casus aangemaakt"), for_advisers=True),

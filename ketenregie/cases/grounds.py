@@ -67,6 +67,19 @@ class SecrecyGround(models.TextChoices):
     CONFLICT_OF_DUTIES = "conflict_van_plichten", _("Conflict van plichten")
 
 
+def public_body_refusal(legal_basis: str) -> str:
+    """Why a public body may not rely on `legal_basis` (empty when it may): legitimate
+    interest is not for public bodies (AVG art. 6 lid 1, last paragraph). Used for a
+    sharing public organisation and for a house's own processing (the processing
+    register): a house is always a public body."""
+    if legal_basis == LegalBasis.LEGITIMATE_INTEREST:
+        return gettext(
+            "Gerechtvaardigd belang is geen grondslag voor overheidsorganisaties (AVG art. 6 "
+            "lid 1, laatste alinea)."
+        )
+    return ""
+
+
 def sharing_errors(
     *,
     domain: str,
@@ -89,13 +102,10 @@ def sharing_errors(
         errors["legal_basis"] = gettext(
             "Informatie delen mag alleen met een grondslag: kies de grondslag (AVG art. 6)."
         )
-    elif legal_basis == LegalBasis.LEGITIMATE_INTEREST and (
-        public_body or domain in PUBLIC_DOMAINS
+    elif (public_body or domain in PUBLIC_DOMAINS) and (
+        refused := public_body_refusal(legal_basis)
     ):
-        errors["legal_basis"] = gettext(
-            "Gerechtvaardigd belang is geen grondslag voor overheidsorganisaties (AVG art. 6 "
-            "lid 1, laatste alinea)."
-        )
+        errors["legal_basis"] = refused
     if special_category not in SpecialCategoryException.values:
         errors["special_category"] = gettext("Kies de uitzondering uit de lijst.")
     if secrecy_ground not in SecrecyGround.values:

@@ -20,7 +20,9 @@ from ketenregie.plans.models import (
 )
 
 
-def _render(template: str, context: dict[str, object]) -> bytes:
+def render_pdf(template: str, context: dict[str, object]) -> bytes:
+    """A template rendered to PDF with WeasyPrint, `now` (local time) in its context; also
+    used by the privacy app's processing register."""
     import weasyprint
 
     html = render_to_string(template, {**context, "now": timezone.localtime()})
@@ -29,7 +31,7 @@ def _render(template: str, context: dict[str, object]) -> bytes:
 
 def plan_pdf(case: Case) -> bytes:
     plan = Plan.objects.get(case=case)
-    return _render(
+    return render_pdf(
         "plans/pdf_plan.html",
         {
             "case": case,
@@ -50,7 +52,7 @@ def plan_pdf(case: Case) -> bytes:
 
 def safety_pdf(case: Case) -> bytes:
     safety = SafetyPlan.objects.get(case=case)
-    return _render(
+    return render_pdf(
         "plans/pdf_safety.html",
         {
             "case": case,

@@ -1,12 +1,15 @@
 """Who does the privacy work of which house: the person's requests, retention periods and
-legal holds, and who sees the anonymous counts of rejected referrals. Built on the one
+legal holds, the processing register, and who sees the anonymous counts of rejected
+referrals. Built on the one
 privacy rule of `accounts.access` (`can_do_privacy_work`, `privacy_house_ids`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from ketenregie.accounts.access import (
     can_do_privacy_work,
@@ -48,6 +51,17 @@ def privacy_houses(user: User | AnonymousUser) -> QuerySet[House]:
 def may_manage_retention(user: User | AnonymousUser, house_id: int) -> bool:
     """Set a house's retention periods and hold or release its cases."""
     return privacy_houses(user).filter(pk=house_id).exists()
+
+
+def register_house_for(user: User | AnonymousUser, house_id: int) -> House:
+    """The house, if `user` keeps its processing register: 403 for a user who does no
+    privacy work, 404 for another house (as for a house that does not exist)."""
+    if not can_do_privacy_work(user):
+        raise PermissionDenied
+    house = privacy_houses(user).filter(pk=house_id).first()
+    if house is None:
+        raise Http404
+    return house
 
 
 def can_see_rejection_counts(user: User | AnonymousUser) -> bool:

@@ -1,6 +1,9 @@
 """The privacy app's records (issue 13): retention configuration and legal holds, and the
 person's requests under the AVG (access, correction, erasure, restriction, objection) as
-the house logs and answers them: received, deadline, extension, outcome.
+the house logs and answers them: received, deadline, extension, outcome; and each house's
+processing register (AVG art. 30), kept as numbered versions: each save freezes the whole
+register as a new `RegisterVersion`, the newest is the current register (ADR 21), and
+`ProcessingRegister.version` is its number, so a save based on an older one is refused.
 
 A house's privacy officer sets, per data category, how long closed data is kept and on
 which legal ground (`RetentionPeriod`; a missing row means the default of
@@ -15,6 +18,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House
@@ -203,3 +207,52 @@ class PrivacyRequest(VersionedModel):
     def who(self) -> str:
         """The person as the pages name them: the linked record, else the request's name."""
         return self.person.full_name if self.person else self.requester_name
+
+
+class ProcessingRegister(VersionedModel):
+    """A house's register of processing activities; `version` is its current number."""
+
+    house = models.OneToOneField(
+        House, on_delete=models.PROTECT, related_name="processing_register", verbose_name=_("huis")
+    )
+    started_at = models.DateTimeField(_("gestart op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("verwerkingsregister")
+        verbose_name_plural = _("verwerkingsregisters")
+
+    def __str__(self) -> str:
+        return f"Verwerkingsregister {self.house}"
+
+
+class RegisterVersion(models.Model):
+    """One frozen state of a register: who saved it, when, why, and the whole content."""
+
+    register = models.ForeignKey(
+        ProcessingRegister, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("versie"))
+    saved_at = models.DateTimeField(_("opgeslagen op"), default=timezone.now)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opgeslagen door"),
+    )
+    note = models.CharField(_("toelichting op de wijziging"), max_length=500)
+    # The register as saved (privacy.processing.CONTENT describes the keys): organisation
+    # names are frozen in it, so an old version reads as it was.
+    content = models.JSONField(_("inhoud"))
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "number"], name="privacy_register_version_once"
+            )
+        ]
+        verbose_name = _("versie van het verwerkingsregister")
+        verbose_name_plural = _("versies van het verwerkingsregister")
+
+    def __str__(self) -> str:
+        return f"{self.register} versie {self.number}"

@@ -42,6 +42,7 @@ from ketenregie.plans.models import (
     Participant,
     PlanVersion,
 )
+from ketenregie.privacy import processing_services
 from ketenregie.privacy.deadlines import request_deadline
 from ketenregie.privacy.models import LegalHold, PrivacyRequest
 from ketenregie.tests_support.factories import (
@@ -106,6 +107,11 @@ def _post_privacy(role: Role, relation: str) -> int:
 def _rejections(role: Role, relation: str) -> int:
     # Anonymous counts of rejected referrals: the privacy roles and the house's manager.
     return 200 if role in PRIVACY_ROLES or role == Role.MANAGER else 403
+
+
+def _privacy_post(role: Role, relation: str) -> int:
+    # A valid POST of the FG or the house's privacy contact redirects.
+    return 302 if role in PRIVACY_ROLES else 403
 
 
 def _case_work(role: Role, relation: str) -> int:
@@ -858,6 +864,64 @@ ENDPOINTS = [
             "person_informed": "ja",
         },
     ),
+    # The processing register (AVG art. 30) of the world's house, started in the world.
+    Endpoint("processing_registers", "get", lambda c: reverse("processing_registers"), _privacy),
+    *[
+        Endpoint(
+            name, "get", (lambda n: lambda c: reverse(n, args=[c["case"].house_id]))(name), _privacy
+        )
+        for name in (
+            "processing_register",
+            "processing_general",
+            "processing_add",
+            "processing_compare",
+            "processing_register_pdf",
+        )
+    ],
+    *[
+        Endpoint(
+            name,
+            "get",
+            (lambda n: lambda c: reverse(n, args=[c["case"].house_id, c["processing_key"]]))(name),
+            _privacy,
+        )
+        for name in ("processing_edit", "processing_remove")
+    ],
+    *[
+        Endpoint(
+            name,
+            "get",
+            (lambda n: lambda c: reverse(n, args=[c["case"].house_id, 1]))(name),
+            _privacy,
+        )
+        for name in ("processing_version", "processing_version_pdf")
+    ],
+    Endpoint(
+        "processing_register_start",
+        "post",
+        lambda c: reverse("processing_register_start", args=[c["case"].house_id]),
+        _privacy_post,
+    ),
+    Endpoint(
+        "processing_general",
+        "post",
+        lambda c: reverse("processing_general", args=[c["case"].house_id]),
+        _privacy_post,
+        data=lambda c: {
+            "controller": "Verantwoordelijke",
+            "controller_contact": "Contact",
+            "dpo": "FG",
+            "note": "Bijgewerkt",
+            "version": 1,
+        },
+    ),
+    Endpoint(
+        "processing_remove",
+        "post",
+        lambda c: reverse("processing_remove", args=[c["case"].house_id, c["processing_key"]]),
+        _privacy_post,
+        data=lambda c: {"note": "Vervallen", "version": 1},
+    ),
     Endpoint("manage_index", "get", lambda c: reverse("manage_index"), _only(Role.BEHEERDER)),
     *[
         Endpoint(
@@ -1062,8 +1126,11 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
         deadline=request_deadline(today()),
         created_by=spare,
     )
+    # The house's processing register, version 1 from the model.
+    register = processing_services.start_from_model(house, actor=spare)
     return {
         "privacy_request": privacy_request,
+        "processing_key": register.content["processings"][0]["key"],
         "grant": grant,
         "hold": hold,
         "fresh": fresh,

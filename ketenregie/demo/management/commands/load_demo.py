@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from ketenregie.accounts.models import User
+from ketenregie.core.demo_steps import run_demo_steps
 from ketenregie.demo.execution import seed_execution
 from ketenregie.demo.generator import (
     Journey,
@@ -36,6 +37,8 @@ class Command(BaseCommand):
             raise SystemExit(1)
         with transaction.atomic():
             load_reference_data()
+            # What apps above the demo add for its houses (the processing registers).
+            run_demo_steps()
             # PGA cases stop at "PGA gestart"; the rest of their course (start, meetings,
             # plan, actions, closing) is played out through the services: only for this
             # small set, never in generate_scale.

@@ -227,3 +227,13 @@ def totals_per_basis(rows: QuerySet[SharingRecord]) -> list[tuple[str, int]]:
     counts = rows.order_by().values("legal_basis").annotate(n=Count("pk")).order_by("-n")
     labels = dict(LegalBasis.choices)
     return [(str(labels.get(c["legal_basis"], c["legal_basis"])), c["n"]) for c in counts]
+
+
+def exchanges_for_cases(case_ids: Iterable[int]) -> QuerySet[SharingRecord]:
+    """The register's rows about the given cases, oldest first, with the receiving
+    organisations: the recipients of a person's data (the subject access export)."""
+    return (
+        SharingRecord.objects.filter(case_id__in=list(case_ids))
+        .prefetch_related("to_organisations")
+        .order_by("occurred_at", "pk")
+    )

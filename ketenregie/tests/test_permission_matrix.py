@@ -42,6 +42,7 @@ from ketenregie.plans.models import (
     Participant,
     PlanVersion,
 )
+from ketenregie.privacy.models import SubjectAccessReview
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -91,6 +92,11 @@ def _only(role_needed: Role) -> Callable[[Role, str], int]:
 def _privacy(role: Role, relation: str) -> int:
     # The FG and the house's privacy contact (accounts.access.PRIVACY_ROLES).
     return 200 if role in PRIVACY_ROLES else 403
+
+
+def _post_privacy(role: Role, relation: str) -> int:
+    # A valid POST redirects (302) when allowed.
+    return 302 if role in PRIVACY_ROLES else 403
 
 
 def _case_work(role: Role, relation: str) -> int:
@@ -694,11 +700,31 @@ ENDPOINTS = [
         data=lambda c: {"bsn": c["case"].person.bsn or "", "name": "x", "birth_date": "2000-01-01"},
     ),
     Endpoint(
-        "subject_access_export",
+        "subject_access_open_review",
         "post",
         lambda c: reverse("subject_access"),
+        _post_privacy,
+        data=lambda c: {"person": c["case"].person.pk},
+    ),
+    Endpoint(
+        "subject_access_review",
+        "get",
+        lambda c: reverse("subject_access_review", args=[c["review"].pk]),
         _privacy,
-        data=lambda c: {"person": c["case"].person.pk, "format": "json"},
+    ),
+    Endpoint(
+        "subject_access_review_save",
+        "post",
+        lambda c: reverse("subject_access_review", args=[c["review"].pk]),
+        _post_privacy,
+        data=lambda c: {"version": c["review"].version, "other_persons": ""},
+    ),
+    Endpoint(
+        "subject_access_release",
+        "post",
+        lambda c: reverse("subject_access_release", args=[c["review"].pk]),
+        _privacy,
+        data=lambda c: {"format": "json"},
     ),
     Endpoint(
         "sharing_register",
@@ -901,7 +927,12 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
         token_hash=hash_setup_token(setup_token),
         expires_at=timezone.now() + dt.timedelta(days=1),
     )
+    # A subject access request under review, about the case's person.
+    review = SubjectAccessReview.objects.create(
+        person=case.person, opened_by=spare, opened_at=timezone.now()
+    )
     return {
+        "review": review,
         "grant": grant,
         "fresh": fresh,
         "setup_token": setup_token,

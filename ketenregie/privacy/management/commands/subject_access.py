@@ -30,9 +30,7 @@ class Command(BaseCommand):
         review = None
         decisions = subject_access.Review()
         if options["review"] is not None:
-            review = SubjectAccessReview.objects.filter(
-                pk=options["review"], person=person
-            ).first()
+            review = SubjectAccessReview.objects.filter(pk=options["review"], person=person).first()
             if review is None:
                 raise CommandError("Geen beoordeling met dit nummer voor deze betrokkene.")
             decisions = subject_access.Review(

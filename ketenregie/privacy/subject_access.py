@@ -176,7 +176,9 @@ def _field(key: str, label: Any, value: Any, *, text: bool = False) -> dict[str,
     }
 
 
-def _model_fields(obj: models.Model, names: Iterable[str], redact: Redactor) -> list[dict]:
+def _model_fields(
+    obj: models.Model, names: Iterable[str], redact: Redactor
+) -> list[dict[str, Any]]:
     """The named columns of a row under their Dutch labels; free text redacted."""
     out = []
     for name in names:
@@ -193,6 +195,12 @@ def _model_fields(obj: models.Model, names: Iterable[str], redact: Redactor) -> 
             value = redact(value)
         out.append(_field(name, f.verbose_name, value, text=is_text))
     return out
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    f = model._meta.get_field(name)
+    assert isinstance(f, models.Field)  # a column, never a reverse relation
+    return str(f.verbose_name)
 
 
 def _item(kind: str, pk: Any, fields: list[dict[str, Any]]) -> dict[str, Any]:
@@ -278,7 +286,7 @@ def scope_summary(scope: Scope) -> dict[str, Any]:
 
 
 def _person(person: Person, redact: Redactor) -> dict[str, Any]:
-    labels = {name: Person._meta.get_field(name).verbose_name for name in PERSON_FIELDS}
+    labels = {name: _label(Person, name) for name in PERSON_FIELDS}
     versions = PersonVersion.objects.filter(person=person).select_related("changed_by")
     return {
         "item": _item(

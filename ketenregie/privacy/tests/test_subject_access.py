@@ -26,7 +26,7 @@ from ketenregie.audit import services as audit
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import CaseRole, ExchangeKind, Household, HouseholdMember
 from ketenregie.cases.sharing import record_exchange
-from ketenregie.intake.models import EnrichmentRequest, Referral
+from ketenregie.intake.models import Attachment, EnrichmentRequest, Referral
 from ketenregie.pga.models import Closing
 from ketenregie.plans.models import Meeting, MonitoringItem, Plan, Statement
 from ketenregie.privacy.models import SubjectAccessReview, Withholding
@@ -47,7 +47,6 @@ from ketenregie.tests_support.factories import (
     PersonFactory,
     UserFactory,
 )
-from ketenregie.tests_support.files import stored_attachment
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +116,17 @@ def world(client: Client, case_with_team: dict[str, Any]) -> dict[str, Any]:
         legal_basis="wettelijke_plicht",
         answered_at=timezone.now() - dt.timedelta(days=18),
     )
-    attachment = stored_attachment(referral, regisseur)
+    # Only the metadata is exported, never the file: no file is needed here.
+    attachment = Attachment.objects.create(
+        referral=referral,
+        file="nooit-gelezen",
+        original_name="verslag-wijkteam.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=regisseur,
+        uploaded_at=timezone.now() - dt.timedelta(days=20),
+    )
     plan = Plan.objects.create(case=case, joint_goal="Rust in huis; Zwaantje Klaverblad helpt mee")
     Statement.objects.create(
         plan=plan,
@@ -133,7 +142,7 @@ def world(client: Client, case_with_team: dict[str, Any]) -> dict[str, Any]:
         handover_organisation=answering,
         handover_note="Overgedragen",
         closed_by=regisseur,
-        closed_at=timezone.make_aware(dt.datetime(2026, 3, 17, 10, 0)),
+        closed_at=dt.datetime(2026, 3, 17, 10, 0, tzinfo=timezone.get_current_timezone()),
     )
     record_exchange(
         ExchangeKind.MEETING_INVITATION,

@@ -37,7 +37,7 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ketenregie.accounts.models import House
+from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.audit import vocabulary
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import Case, CaseMembership, HouseholdMember, Person, PersonVersion
@@ -45,6 +45,7 @@ from ketenregie.cases.queries import persons_named
 from ketenregie.cases.services import PERSON_FIELDS
 from ketenregie.cases.sharing import exchanges_for_cases
 from ketenregie.core.bsn import normalise_bsn
+from ketenregie.core.templatetags.dates import time_of_day
 from ketenregie.intake.queries import referral_for_subject
 from ketenregie.pga.queries import pga_records_for_subject
 from ketenregie.plans.queries import plan_records_for_subject
@@ -714,61 +715,94 @@ def _trail(
     person: Person, codes: dict[int, str], others: set[int], scope: Scope
 ) -> list[dict[str, Any]]:
     """Every event on the person's cases or filed under their record, oldest first, with
-    who, organisation, role in the case and when. Two indexed lookups, merged here."""
+    who, organisation, role in the case and when. Two indexed lookups, merged here.
+
+    Thousands of rows: read as plain values, and the per-row work (labels, roles, names)
+    looked up once per distinct value, so the export stays well under a second."""
     case_ids = list(codes)
-    by_case = AuditEvent.objects.filter(case_id__in=case_ids) if case_ids else None
-    by_record = AuditEvent.objects.filter(object_type=PERSON_TYPE, object_id=str(person.pk))
-    events: dict[int, AuditEvent] = {}
-    for qs in (by_case, by_record):
-        if qs is not None:
-            for ev in qs.select_related("actor", "actor_organisation"):
-                # A house-bound export: no event on another house's case.
-                if scope.house_ids is None or ev.case_id is None or ev.case_id in codes:
-                    events[ev.pk] = ev
-    roles = _roles(case_ids)
+    columns = (
+        "pk",
+        "occurred_at",
+        "action",
+        "case_id",
+        "object_type",
+        "object_id",
+        "purpose",
+        "actor_label",
+        "actor_id",
+        "actor_organisation_id",
+    )
+    lookups = [AuditEvent.objects.filter(object_type=PERSON_TYPE, object_id=str(person.pk))]
+    if case_ids:
+        lookups.insert(0, AuditEvent.objects.filter(case_id__in=case_ids))
+    events: dict[int, tuple[Any, ...]] = {}
+    for qs in lookups:
+        for row in qs.order_by().values_list(*columns):
+            # A house-bound export: no event on another house's case.
+            if scope.house_ids is None or row[3] is None or row[3] in codes:
+                events[row[0]] = row
+    org_ids = {row[9] for row in events.values() if row[9]}
+    orgs = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+    unnamed = {row[8] for row in events.values() if not row[7] and row[8]}
+    users = {u.pk: _user(u) for u in User.objects.filter(pk__in=unnamed)} if unnamed else {}
+    roles = _Roles(case_ids)
+    labels: dict[str, tuple[str, bool]] = {}
     other_ids = {str(pk) for pk in others}
     rows = []
-    for ev in sorted(events.values(), key=lambda e: e.pk):
-        about_other = ev.object_type == PERSON_TYPE and ev.object_id in other_ids
+    for pk in sorted(events):
+        _, at, action, case_id, obj_type, obj_id, purpose, label, actor_id, org_id = events[pk]
+        if action not in labels:
+            read = vocabulary.kind(action) is vocabulary.Kind.READ
+            labels[action] = (str(vocabulary.label(action)), read)
+        what, read = labels[action]
+        local = timezone.localtime(at)
         rows.append(
             {
-                "id": f"event:{ev.pk}",
+                "id": f"event:{pk}",
                 "withheld": None,
-                "occurred_at": timezone.localtime(ev.occurred_at),
-                "actor": ev.actor_label or _user(ev.actor),
-                "organisation": str(ev.actor_organisation or ""),
-                "role_in_case": _role_at(roles, ev) if ev.case_id else "",
-                "case": codes.get(ev.case_id or 0, ""),
-                "kind": "view" if ev.is_read else "change",
-                "action": OMITTED if about_other else str(vocabulary.label(ev.action)),
-                "purpose": ev.purpose,
+                "occurred_at": local,
+                "actor": label or users.get(actor_id, ""),
+                "organisation": orgs.get(org_id, ""),
+                "role_in_case": roles.at(case_id, actor_id, org_id, local.date()),
+                "case": codes.get(case_id or 0, ""),
+                "kind": "view" if read else "change",
+                "action": OMITTED if obj_type == PERSON_TYPE and obj_id in other_ids else what,
+                "purpose": purpose,
             }
         )
     return rows
 
 
-def _roles(case_ids: list[int]) -> dict[int, list[CaseMembership]]:
-    by_case: dict[int, list[CaseMembership]] = defaultdict(list)
-    for m in CaseMembership.objects.filter(case_id__in=case_ids):
-        by_case[m.case_id].append(m)
-    return by_case
+class _Roles:
+    """The actor's role in a case on a day: a membership naming them, else one naming
+    their organisation only; answered once per (case, actor, organisation, day)."""
 
+    def __init__(self, case_ids: list[int]) -> None:
+        self.by_case: dict[int, list[tuple[CaseMembership, str]]] = defaultdict(list)
+        for m in CaseMembership.objects.filter(case_id__in=case_ids):
+            self.by_case[m.case_id].append((m, str(m.get_role_display())))
+        self.known: dict[tuple[Any, ...], str] = {}
 
-def _role_at(roles: dict[int, list[CaseMembership]], ev: AuditEvent) -> str:
-    """The actor's role in the case on the day of the event: a membership naming them,
-    else one naming their organisation only."""
-    day = timezone.localtime(ev.occurred_at).date()
-    found = [
-        m
-        for m in roles.get(ev.case_id or 0, [])
-        if m.valid_from <= day
-        and (m.valid_to is None or day <= m.valid_to)
-        and (
-            m.user_id == ev.actor_id
-            or (m.user_id is None and m.organisation_id == ev.actor_organisation_id)
-        )
-    ]
-    return ", ".join(sorted({m.get_role_display() for m in found}))
+    def at(self, case_id: int | None, actor_id: int | None, org_id: int | None, day: Any) -> str:
+        if not case_id:
+            return ""
+        key = (case_id, actor_id, org_id, day)
+        if key not in self.known:
+            self.known[key] = ", ".join(
+                sorted(
+                    {
+                        role
+                        for m, role in self.by_case.get(case_id, [])
+                        if m.valid_from <= day
+                        and (m.valid_to is None or day <= m.valid_to)
+                        and (
+                            m.user_id == actor_id
+                            or (m.user_id is None and m.organisation_id == org_id)
+                        )
+                    }
+                )
+            )
+        return self.known[key]
 
 
 # Withholding.
@@ -834,9 +868,49 @@ def export_json(export: dict[str, Any]) -> bytes:
     return json.dumps(export, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
 
+# More views than this by one person on one day and case: the PDF gives the count and
+# the first and last time.
+TIMES_LISTED = 12
+
+
+def access_log_lines(export: dict[str, Any]) -> list[dict[str, Any]]:
+    """The access log as the PDF prints it: every row of the JSON, with the rows of one
+    person doing the same on one case on the same day on one line with all their times
+    (a long-running case has thousands of views; a table row each is unreadable and
+    slow to lay out). Withheld rows with the same reason likewise, counted. Lines are
+    in the order of their first row."""
+    lines: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in export["access_log"]:
+        if row.get("withheld"):
+            line = lines.setdefault(("withheld", row["withheld"]), {"withheld": row["withheld"]})
+            line["count"] = line.get("count", 0) + 1
+            continue
+        at = row["occurred_at"]
+        key = (
+            at.date(),
+            row["actor"],
+            row["organisation"],
+            row["role_in_case"],
+            row["case"],
+            row["kind"],
+            row["action"],
+        )
+        line = lines.setdefault(key, {"row": row, "day": at.date(), "times": []})
+        line["times"].append(time_of_day(at))
+    for line in lines.values():
+        times = line.get("times")
+        if times and len(times) > TIMES_LISTED:
+            # Thousands of times on one line help nobody: the JSON lists each of them.
+            line["times"] = [f"{len(times)} keer, van {times[0]} tot {times[-1]}"]
+    return list(lines.values())
+
+
 def export_pdf(export: dict[str, Any]) -> bytes:
     """The person's PDF, rendered from the same dict as the JSON."""
     import weasyprint
 
-    html = render_to_string("privacy/subject_access_pdf.html", {"export": export})
+    html = render_to_string(
+        "privacy/subject_access_pdf.html",
+        {"export": export, "access_lines": access_log_lines(export)},
+    )
     return bytes(weasyprint.HTML(string=html).write_pdf())

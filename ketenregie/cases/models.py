@@ -476,6 +476,7 @@ class ExchangeKind(models.TextChoices):
     PLAN_PDF = "plan_pdf", _("Plan van aanpak gedownload (PDF)")
     SAFETY_PLAN_PDF = "veiligheidsplan_pdf", _("Veiligheidsplan gedownload (PDF)")
     ATTACHMENT = "bijlage", _("Bijlage gedownload")
+    SUBJECT_ACCESS = "inzage_betrokkene", _("Inzage-export aan de betrokkene (AVG art. 15)")
 
 
 class ExchangeBasis(models.Model):

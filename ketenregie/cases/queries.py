@@ -353,3 +353,9 @@ def household_of(case: Case) -> list[HouseholdMember]:
         HouseholdMember.objects.filter(household_id=case.household_id).select_related("person"),
         key=lambda m: (m.person_id != case.person_id, m.pk),
     )
+
+
+def cases_by_codes(codes: Iterable[str]) -> list[Case]:
+    """The cases with these case numbers, with their house (e.g. to record an export
+    of them in the sharing register)."""
+    return list(Case.objects.filter(code__in=list(codes)).select_related("house").order_by("pk"))

@@ -38,6 +38,8 @@ from ketenregie.cases.grounds import (
 )
 from ketenregie.cases.models import Case, ExchangeBasis, ExchangeKind, SharingRecord
 
+# Who shared, when no user did (a management command).
+SYSTEM_LABEL = "systeem"
 # Kinds where the person sharing chooses the basis on the form; the rest are fixed.
 CHOSEN_KINDS = frozenset({ExchangeKind.ENRICHMENT_ANSWER, ExchangeKind.ESCALATION})
 # Kinds recorded when someone takes data out of the house's file by a download (a GET):
@@ -73,7 +75,11 @@ DEFAULT_PURPOSES: dict[str, str] = {
     ExchangeKind.PLAN_PDF: "uitvoering plan van aanpak",
     ExchangeKind.SAFETY_PLAN_PDF: "uitvoering veiligheidsplan",
     ExchangeKind.ATTACHMENT: "beoordeling aanmelding",
+    ExchangeKind.SUBJECT_ACCESS: "inzageverzoek betrokkene (AVG art. 15)",
 }
+# Kinds whose default basis is not the house's task: handing the person their own data
+# is the controller's legal obligation (AVG art. 15, art. 6 lid 1c).
+DEFAULT_LEGAL_OBLIGATION = frozenset({ExchangeKind.SUBJECT_ACCESS})
 
 
 def fixed_grounds(house: House, kind: str) -> tuple[Grounds, SharingRecord.Source]:
@@ -88,6 +94,9 @@ def fixed_grounds(house: House, kind: str) -> tuple[Grounds, SharingRecord.Sourc
             necessity=basis.necessity,
         )
         return grounds, SharingRecord.Source.HOUSE
+    if kind in DEFAULT_LEGAL_OBLIGATION:
+        default = Grounds(purpose=DEFAULT_PURPOSES[kind], legal_basis=LegalBasis.LEGAL_OBLIGATION)
+        return default, SharingRecord.Source.DEFAULT
     default = Grounds(
         purpose=DEFAULT_PURPOSES[kind],
         legal_basis=_HOUSE_TASK.legal_basis,
@@ -100,7 +109,7 @@ def fixed_grounds(house: House, kind: str) -> tuple[Grounds, SharingRecord.Sourc
 def record_exchange(
     kind: str,
     *,
-    actor: User,
+    actor: User | None,
     case: Case,
     to_label: str,
     to_organisations: Iterable[Organisation | None] = (),
@@ -114,9 +123,10 @@ def record_exchange(
 
     `from_house`: the data leaves the house's file (a download) rather than the actor's
     organisation. `grounds` is required for the kinds where a person chooses and refused
-    for the fixed kinds (their basis is the house's, not the caller's).
+    for the fixed kinds (their basis is the house's, not the caller's). `actor` None: a
+    management command run by the system (the subject access export's script form).
     """
-    organisation = actor.organisation
+    organisation = actor.organisation if actor is not None else None
     if kind in CHOSEN_KINDS:
         if grounds is None:
             raise ValidationError({"legal_basis": _("Kies de grondslag (AVG art. 6).")})
@@ -142,7 +152,7 @@ def record_exchange(
         case_code=case.code,
         house=case.house,
         actor=actor,
-        actor_label=actor.get_username(),
+        actor_label=actor.get_username() if actor is not None else SYSTEM_LABEL,
         from_label=case.house.name if from_house or organisation is None else organisation.name,
         from_organisation=None if from_house else organisation,
         to_label=to_label[:300],

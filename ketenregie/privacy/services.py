@@ -14,9 +14,14 @@ from django.utils import timezone
 from ketenregie.accounts.models import User
 from ketenregie.audit import services as audit
 from ketenregie.audit.writes import lock, save_audited
-from ketenregie.cases.models import Person
+from ketenregie.cases.models import ExchangeKind, Person
+from ketenregie.cases.queries import cases_by_codes
+from ketenregie.cases.sharing import record_exchange
 from ketenregie.privacy.models import SubjectAccessReview, Withholding
 from ketenregie.privacy.subject_access import PURPOSE, case_codes_of
+
+# The recipient of an export in the register: the person, never by name.
+SUBJECT_LABEL = "de betrokkene (inzageverzoek)"
 
 
 @transaction.atomic
@@ -112,7 +117,16 @@ def record_export(
     review: SubjectAccessReview | None = None,
 ) -> None:
     """The export is itself a disclosure: recorded in the trail under the person, with
-    the cases it covers and how many passages were withheld."""
+    the cases it covers and how many passages were withheld, and in the data-sharing
+    register, one row per case it covers (to the person, on the house's legal duty)."""
+    for case in cases_by_codes(case_codes_of(export)):
+        record_exchange(
+            ExchangeKind.SUBJECT_ACCESS,
+            actor=actor,
+            case=case,
+            to_label=SUBJECT_LABEL,
+            from_house=True,
+        )
     if review is not None:
         SubjectAccessReview.objects.filter(pk=review.pk).update(released_at=timezone.now())
     audit.record(

@@ -24,7 +24,13 @@ from pypdf import PdfReader
 from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
 from ketenregie.audit.models import AuditEvent
-from ketenregie.cases.models import CaseRole, ExchangeKind, Household, HouseholdMember
+from ketenregie.cases.models import (
+    CaseRole,
+    ExchangeKind,
+    Household,
+    HouseholdMember,
+    SharingRecord,
+)
 from ketenregie.cases.sharing import record_exchange
 from ketenregie.intake.models import Attachment, EnrichmentRequest, Referral
 from ketenregie.pga.models import Closing
@@ -381,6 +387,13 @@ def test_review_withholds_passages_recorded_and_released(
     assert all(e.data["weggelaten"] == 3 for e in exported)
     review.refresh_from_db()
     assert review.released_at is not None
+    # Each release is an exchange in the register: per case, to the person, legal duty.
+    rows = SharingRecord.objects.filter(kind=ExchangeKind.SUBJECT_ACCESS)
+    assert rows.count() == 4  # two cases, two releases
+    assert {r.case_code for r in rows} == {world["case"].code, world["second"].code}
+    assert {(r.legal_basis, r.actor_label, r.to_label) for r in rows} == {
+        ("wettelijke_plicht", fg.username, "de betrokkene (inzageverzoek)")
+    }
 
 
 def test_page_access_and_bad_input(client: Client, world: dict[str, Any]) -> None:
@@ -477,8 +490,39 @@ def test_command_writes_json_and_pdf(world: dict[str, Any], tmp_path: Path) -> N
         ).count()
         == 2
     )
+    rows = SharingRecord.objects.filter(kind=ExchangeKind.SUBJECT_ACCESS)
+    assert rows.count() == 4 and {r.actor_label for r in rows} == {"systeem"}
 
 
 def test_scope_of_nothing_is_empty(world: dict[str, Any]) -> None:
     export = build_export(world["person"], scope=Scope.of([]))
     assert export["cases"] == [] and export["scope"]["houses"] == []
+
+
+def test_pdf_access_lines_keep_every_view(world: dict[str, Any], client: Client) -> None:
+    """The PDF puts one person's views of one case on one day on one line, with every
+    time (or the count beyond a dozen); no row of the JSON is lost."""
+    from ketenregie.privacy.subject_access import TIMES_LISTED, access_log_lines
+
+    client.force_login(world["adviser"])
+    for _ in range(TIMES_LISTED + 3):
+        client.get(reverse("case_detail", args=[world["case"].pk]))
+    export = build_export(world["person"])
+    lines = access_log_lines(export)
+    views = [
+        line
+        for line in lines
+        if "row" in line
+        and line["row"]["actor"] == world["adviser"].username
+        and line["row"]["kind"] == "view"
+    ]
+    assert len(views) == 1
+    assert views[0]["times"][0].startswith(f"{TIMES_LISTED + 4} keer, van ")
+
+    def rows_of(line: dict[str, Any]) -> int:
+        if "count" in line:
+            return int(line["count"])
+        times = line["times"]
+        return int(times[0].split()[0]) if "keer" in times[0] else len(times)
+
+    assert sum(rows_of(line) for line in lines) == len(export["access_log"])

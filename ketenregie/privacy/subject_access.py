@@ -301,7 +301,7 @@ def _person(person: Person, redact: Redactor) -> dict[str, Any]:
                 "changed_at": timezone.localtime(v.changed_at),
                 "changed_by": _user(v.changed_by),
                 "fields": [
-                    _field(PERSON_KEYS[n], labels[n], v.values.get(n))
+                    _field(PERSON_KEYS[n], labels[n], _stored(n, v.values.get(n)))
                     for n in PERSON_FIELDS
                     if n in v.values
                 ],
@@ -309,6 +309,21 @@ def _person(person: Person, redact: Redactor) -> dict[str, Any]:
             for v in versions.order_by("version")
         ],
     }
+
+
+def _stored(name: str, value: Any) -> Any:
+    """A person field's value as a version stored it (dates as ISO text) back in its
+    type, so the PDF prints it as a date like every other."""
+    if (
+        isinstance(value, str)
+        and value
+        and isinstance(Person._meta.get_field(name), models.DateField)
+    ):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 # The sections of a case: key, Dutch title and a plain-Dutch explanation for the person.
@@ -743,8 +758,8 @@ def _trail(
                 events[row[0]] = row
     org_ids = {row[9] for row in events.values() if row[9]}
     orgs = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
-    unnamed = {row[8] for row in events.values() if not row[7] and row[8]}
-    users = {u.pk: _user(u) for u in User.objects.filter(pk__in=unnamed)} if unnamed else {}
+    actor_ids = {row[8] for row in events.values() if row[8]}
+    users = {u.pk: _user(u) for u in User.objects.filter(pk__in=actor_ids)} if actor_ids else {}
     roles = _Roles(case_ids)
     labels: dict[str, tuple[str, bool]] = {}
     other_ids = {str(pk) for pk in others}
@@ -761,7 +776,9 @@ def _trail(
                 "id": f"event:{pk}",
                 "withheld": None,
                 "occurred_at": local,
-                "actor": label or users.get(actor_id, ""),
+                # The name the person can read; the username as the trail recorded it.
+                "actor": users.get(actor_id) or label,
+                "actor_username": label,
                 "organisation": orgs.get(org_id, ""),
                 "role_in_case": roles.at(case_id, actor_id, org_id, local.date()),
                 "case": codes.get(case_id or 0, ""),

@@ -24,6 +24,7 @@ def measure() -> dict[str, Any]:
     from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
 
+    from ketenregie.accounts.models import User
     from ketenregie.audit import services as audit
     from ketenregie.audit.models import AuditEvent
     from ketenregie.cases.models import Case, CaseMembership, Person
@@ -38,13 +39,12 @@ def measure() -> dict[str, Any]:
     case_ids = list(Case.objects.filter(person=person).values_list("pk", flat=True))
     have = AuditEvent.objects.filter(case_id__in=case_ids).count()
     if have < EVENTS:
-        viewers = list(
+        # The views come from the person's case teams (a member on their own case).
+        viewers: list[tuple[int | None, int]] = list(
             CaseMembership.objects.filter(case_id__in=case_ids, user__isnull=False)
             .values_list("user_id", "case_id")
             .distinct()
         ) or [(None, case_ids[0])]
-        from ketenregie.accounts.models import User
-
         users = {u.pk: u for u in User.objects.filter(pk__in={v for v, _ in viewers if v})}
         audit.record_many(
             audit.PendingEvent(

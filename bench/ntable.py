@@ -70,10 +70,15 @@ def measure() -> dict[str, Any]:
         client = Client()
         client.cookies[settings.SESSION_COOKIE_NAME] = user["cookie"]
         pages[page.name] = {"user": user["username"], **_time_page(client, path, page.headers)}
+    from bench.subject_access import measure as measure_subject_access
+
+    # The export adds events for its person first (preparation): count after it.
+    subject_access = measure_subject_access()
     return {
         "cases": Case.objects.count(),
         "audit_events": AuditEvent.objects.count(),
         "pages": pages,
+        "subject_access": subject_access,
     }
 
 

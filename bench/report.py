@@ -194,6 +194,23 @@ def _growth_rows(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _subject_access_rows(report: dict[str, Any]) -> list[str]:
+    lines = [
+        "| data set | cases of the person | events shown | export ms (JSON) | PDF ms | queries "
+        "| <= 1 s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for g in report["growth"].values():
+        s = g.get("subject_access") or {}
+        if s:
+            lines.append(
+                f"| {g['cases']:,} cases, {g.get('audit_events', 0):,} events "
+                f"| {s['cases_of_person']} | {s['events_of_person']:,} | {s['export_ms']:g} "
+                f"| {s['pdf_ms']:g} | {s['queries']} | {_mark(s['ok'])} |"
+            )
+    return lines
+
+
 def _timing_rows(report: dict[str, Any]) -> list[str]:
     data = report["data"]
     together = " (built at the same time as the others)" if data.get("parallel") else ""
@@ -270,6 +287,14 @@ def markdown(report: dict[str, Any]) -> str:
         "## Growth with N (one user, median of 3 requests after one warm-up, in-process)",
         "",
         *_growth_rows(report),
+        "",
+        "## Subject access export (AVG art. 15)",
+        "",
+        "The person with the most cases, given 3,000 page views of their cases if they had "
+        "fewer; median of 3 in-process runs of the export (the dict the JSON is) and of the "
+        "PDF rendered from it (bench/subject_access.py).",
+        "",
+        *_subject_access_rows(report),
         "",
         "## Timed commands",
         "",

@@ -299,6 +299,16 @@ urlpatterns = [
     ),
     path("audittrail/", privacy_views.audit_search, name="audit_search"),
     path("inzageverzoek/", privacy_views.subject_access, name="subject_access"),
+    path(
+        "inzageverzoek/<id:pk>/",
+        privacy_views.subject_access_review,
+        name="subject_access_review",
+    ),
+    path(
+        "inzageverzoek/<id:pk>/vrijgeven/",
+        privacy_views.subject_access_release,
+        name="subject_access_release",
+    ),
     path("register-gegevensdeling/", privacy_views.sharing_register, name="sharing_register"),
     path(
         "register-gegevensdeling/vaste-grondslagen/",

@@ -77,6 +77,13 @@ _ACTIONS = (
     AuditAction("audit.searched", _("Audittrail doorzocht"), R),
     # A subject access export hands the person's data to the person (AVG art. 15).
     AuditAction("privacy.subject_access_exported", _("Inzageverzoek betrokkene uitgevoerd"), R),
+    # The review before release: opened (a read of everything about the person) and the
+    # passages withheld with a reason, or the other persons' names to black out (a change).
+    AuditAction("privacy.subject_access_review_opened", _("Inzageverzoek betrokkene geopend")),
+    AuditAction("privacy.subject_access_reviewed", _("Inzageverzoek betrokkene beoordeeld"), R),
+    AuditAction(
+        "privacy.subject_access_withheld", _("Inzageverzoek: passages weggelaten of hersteld")
+    ),
     AuditAction("register.viewed", _("Register van gegevensdeling ingezien"), R),
     AuditAction("register.exported", _("Register van gegevensdeling geëxporteerd (CSV)"), R),
     # Retention (issue 13): the periods, legal holds and the daily deletion job. A

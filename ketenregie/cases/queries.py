@@ -373,3 +373,9 @@ def deleted_case_counts(house_ids: Iterable[int] | None) -> QuerySet[DeletedCase
         "house__name", "-year", "outcome", "phase_reached"
     )
     return rows if house_ids is None else rows.filter(house_id__in=list(house_ids))
+
+
+def cases_by_codes(codes: Iterable[str]) -> list[Case]:
+    """The cases with these case numbers, with their house (e.g. to record an export
+    of them in the sharing register)."""
+    return list(Case.objects.filter(code__in=list(codes)).select_related("house").order_by("pk"))

@@ -407,3 +407,13 @@ def delete_register_rows_before(
     _total, per_model = rows.delete()
     # Counted per model: the rows themselves, not their organisation links.
     return int(per_model.get(SharingRecord._meta.label, 0))
+
+
+def exchanges_for_cases(case_ids: Iterable[int]) -> QuerySet[SharingRecord]:
+    """The register's rows about the given cases, oldest first, with the receiving
+    organisations: the recipients of a person's data (the subject access export)."""
+    return (
+        SharingRecord.objects.filter(case_id__in=list(case_ids))
+        .prefetch_related("to_organisations")
+        .order_by("occurred_at", "pk")
+    )

@@ -1,15 +1,21 @@
 """What other apps read of intake: the anonymous counts of referrals that were not put
-on the agenda (the only trace a rejected referral leaves)."""
+on the agenda (the only trace a rejected referral leaves), and the referral of a case as
+the subject access export (privacy) needs it, its parts fetched in a fixed number of
+queries."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 
 from ketenregie.intake.models import Referral, RejectionCount
+
+if TYPE_CHECKING:
+    from ketenregie.cases.models import Case
 
 CATEGORIES = Referral.RejectCategory
 
@@ -70,3 +76,22 @@ def rejection_totals(
         .order_by()
     )
     return [(str(label), sums.get(value, 0)) for value, label in CATEGORIES.choices]
+
+
+def referral_for_subject(case: Case) -> Referral | None:
+    """The case's referral with who referred, its problems, criteria, additions,
+    bekendheidscheck answers (with the answering organisation: the source of the data)
+    and its attachments' metadata (never the file)."""
+    return (
+        Referral.objects.filter(case=case)
+        .select_related("referrer", "referrer__organisation")
+        .prefetch_related(
+            "problems__domain",
+            "criteria",
+            "additions",
+            "enrichment__organisation",
+            "enrichment__answered_by",
+            "attachments__uploaded_by",
+        )
+        .first()
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef, Subquery
 
@@ -12,6 +12,7 @@ from ketenregie.pga.models import Informing
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
+    from ketenregie.cases.models import Case
 
 
 def due_informing_reviews(user: User) -> list[Informing]:
@@ -31,3 +32,17 @@ def due_informing_reviews(user: User) -> list[Informing]:
         .select_related("case")
         .order_by("review_date")
     )
+
+
+def pga_records_for_subject(case: Case) -> dict[str, list[Any]]:
+    """The PGA records of a case for the subject access export (privacy): informing,
+    start conversations, signals, closings and closing conversations, oldest first."""
+    from ketenregie.pga.models import Closing, ClosingConversation, Signal, StartConversation
+
+    return {
+        "informing": list(Informing.objects.filter(case=case).order_by("pk")),
+        "start_conversations": list(StartConversation.objects.filter(case=case).order_by("pk")),
+        "signals": list(Signal.objects.filter(case=case).order_by("pk")),
+        "closings": list(Closing.objects.filter(case=case).order_by("pk")),
+        "closing_conversations": list(ClosingConversation.objects.filter(case=case).order_by("pk")),
+    }

@@ -119,3 +119,27 @@ def open_signals_for_director(user: User) -> QuerySet[Any]:
 def closing_goals(case: Case) -> dict[str, Any]:
     """For the closing page (pga): closing follows the plan's goals, so show them there."""
     return {"goals": list(Goal.objects.filter(plan__case=case))}
+
+
+def plan_records_for_subject(case: Case) -> dict[str, Any]:
+    """The execution records of a case for the subject access export (privacy): the plan
+    with its scores, statements and goals, the safety plan with its agreements, meetings,
+    monitoring notes and actions with their reports. A fixed number of queries per case."""
+    from ketenregie.plans.models import MonitoringItem, Plan, SafetyPlan
+
+    return {
+        "plan": Plan.objects.filter(case=case)
+        .prefetch_related("domain_scores__domain", "statements", "goals")
+        .first(),
+        "safety_plan": SafetyPlan.objects.filter(case=case).prefetch_related("agreements").first(),
+        "meetings": list(Meeting.objects.filter(case=case).order_by("starts_at", "pk")),
+        "monitoring": list(
+            MonitoringItem.objects.filter(case=case).select_related("meeting").order_by("pk")
+        ),
+        "actions": list(
+            Action.objects.filter(case=case)
+            .select_related("owner_user", "owner_organisation")
+            .prefetch_related("reports")
+            .order_by("pk")
+        ),
+    }

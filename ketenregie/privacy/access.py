@@ -1,6 +1,6 @@
 """Who does the privacy work of which house: the person's requests, retention periods and
 legal holds, the processing register, and who sees the anonymous counts of rejected
-referrals. Built on the one
+referrals, and whose subject access request a privacy worker may handle. Built on the one
 privacy rule of `accounts.access` (`can_do_privacy_work`, `privacy_house_ids`)."""
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from ketenregie.accounts.access import (
 )
 from ketenregie.accounts.models import House
 from ketenregie.accounts.roles import Role
+from ketenregie.cases.models import Case, Person
 from ketenregie.privacy.models import PrivacyRequest, PrivacyRequestQuerySet
+from ketenregie.privacy.subject_access import Scope
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -80,3 +82,20 @@ def rejection_count_houses(user: User | AnonymousUser) -> QuerySet[House]:
     if privacy is None:
         return houses
     return houses.filter(managed | Q(pk__in=privacy))
+
+
+def subject_access_scope(user: User | AnonymousUser) -> Scope:
+    """The cases a privacy worker's export covers: every house for the FG of all houses,
+    else the houses of their privacy roles."""
+    ids = privacy_house_ids(user)
+    return Scope.of(None if ids is None else list(ids))
+
+
+def can_handle_request_of(user: User | AnonymousUser, person: Person) -> bool:
+    """A privacy worker, and (house-bound) the person has a case in one of their houses."""
+    if not can_do_privacy_work(user):
+        return False
+    scope = subject_access_scope(user)
+    if scope.house_ids is None:
+        return True
+    return Case.objects.filter(person=person, house_id__in=scope.house_ids).exists()

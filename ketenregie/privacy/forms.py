@@ -4,6 +4,7 @@ and the period of the rejected-referral counts."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django import forms
@@ -334,3 +335,45 @@ class ExchangeBasisForm(StyledFormMixin, NecessityFields):
             legal_reference=d["legal_reference"],
             necessity=self.necessity(),
         )
+
+
+class ReviewForm(StyledFormMixin, forms.Form):
+    """The review's own fields; the withholdings are checkboxes per passage
+    (`parse_withholdings`), as many as the export has passages."""
+
+    other_persons = forms.CharField(
+        label=_("Andere personen"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Namen van anderen die in het overzicht voorkomen, bijvoorbeeld in een citaat "
+            "van een partner; één naam per regel. Ze worden overal weggelaten."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+REASON_MAX = 300
+
+
+def parse_withholdings(
+    data: Mapping[str, Any], offered: Collection[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The passages ticked (`withhold`, one value per passage) with the reason typed next
+    to each (`reason-<passage>`), and an error per passage that cannot be withheld so:
+    no reason, a too long reason, or a passage the export does not have (any more)."""
+    getlist = getattr(data, "getlist", None)
+    ticked = getlist("withhold") if getlist else data.get("withhold", [])
+    marked: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for passage in ticked:
+        reason = str(data.get(f"reason-{passage}", "")).strip()
+        marked[passage] = reason
+        if passage not in offered:
+            errors[passage] = str(_("Deze passage staat niet (meer) in het overzicht."))
+        elif not reason:
+            errors[passage] = str(_("Geef de reden waarom deze passage wordt weggelaten."))
+        elif len(reason) > REASON_MAX:
+            errors[passage] = str(_("De reden is te lang (ten hoogste 300 tekens)."))
+    return marked, errors

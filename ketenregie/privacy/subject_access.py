@@ -1,96 +1,130 @@
 """The subject access export (AVG art. 15; NEN 7513): everything recorded about one
-person, and every view and receipt of it, for the privacy officer to hand over.
+person, where it came from, to whom it went, and every view and receipt of it, for the
+privacy officer to review and hand over.
+
+One dict, one schema (`SCHEMA_VERSION`, ADR 0018): stable English keys for machines
+(AVG art. 20 spirit), Dutch labels and explanations as values for people. The JSON is
+that dict; the PDF is rendered from the same dict (dates through the product's date
+filters). Every passage that can be withheld carries an `id`: a section item
+("referral:12"), a free text in it ("referral:12/reason"), a recipient row
+("exchange:7") or an access-log row ("event:99").
 
 Built only from indexed keys, never a scan of the audit trail: the person's cases are
-read by `Case.person`, their contents by case id, and the trail by `case_id` (indexed)
-and `(object_type, object_id)` (index `audit_object`, audit migration 0003), so the
-export costs the same with a million events as with a thousand.
+read by `Case.person`, their contents by case id through the lower apps' queries, and
+the trail by `case_id` (indexed) and `(object_type, object_id)` (index `audit_object`),
+so the export costs the same with a million events as with a thousand.
 
 Other people's data is left out: household members appear only with their relation to
-the person, and their names are blacked out of every free text with the visible marker
-`OMITTED`. Events filed under another person's record on the person's case keep their
-who/when (the case was seen) but not what.
+the person, and their names (and the names the reviewer typed as "andere personen") are
+blacked out of every free text with the visible marker `OMITTED`. Events filed under
+another person's record keep their who/when (the case was seen) but not what.
 
-This module reads and renders; it writes nothing. The view and the management command
-record the export in the audit trail (`record_export`).
+This module reads and renders; the review's writes are in `privacy.review`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models, transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ketenregie.audit import services as audit
+from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.audit import vocabulary
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.models import (
     Case,
     CaseMembership,
-    ExchangeKind,
     HouseholdMember,
     Person,
     PersonVersion,
 )
 from ketenregie.cases.queries import persons_named
 from ketenregie.cases.services import PERSON_FIELDS
-from ketenregie.cases.sharing import record_exchange
+from ketenregie.cases.sharing import exchanges_for_cases
 from ketenregie.core.bsn import normalise_bsn
-from ketenregie.intake.models import Referral
-from ketenregie.pga.models import (
-    Closing,
-    ClosingConversation,
-    Informing,
-    Signal,
-    StartConversation,
-)
-from ketenregie.plans.models import (
-    Action,
-    Meeting,
-    MonitoringItem,
-    Plan,
-    SafetyPlan,
-)
+from ketenregie.core.templatetags.dates import time_of_day
+from ketenregie.intake.queries import referral_for_subject
+from ketenregie.pga.queries import pga_records_for_subject
+from ketenregie.plans.queries import plan_records_for_subject
+from ketenregie.privacy.retention import retention_date_for_case
 
+SCHEMA_VERSION = "1.0"
 OMITTED = "weggelaten: gegevens van een ander"
 PURPOSE = "inzageverzoek betrokkene (AVG art. 15)"
 PERSON_TYPE = Person._meta.label_lower
 # Name parts shorter than this are not blacked out on their own ("Jo" is in many words).
 MIN_NAME_PART = 3
 
+# The person's fields under stable English keys (the model's names are Dutch).
+PERSON_KEYS = {
+    "voornamen": "given_names",
+    "tussenvoegsel": "name_prefix",
+    "achternaam": "surname",
+    "geboortedatum": "birth_date",
+    "bsn": "bsn",
+    "straat": "street",
+    "postcode": "postcode",
+    "woonplaats": "place_of_residence",
+    "gemeente": "municipality",
+    "telefoon": "phone",
+    "email": "email",
+}
+assert set(PERSON_KEYS) == set(PERSON_FIELDS), "a person field without an export key"
+
+
+def withheld_text(reason: str) -> str:
+    """What stands in place of a withheld passage, in the PDF and the review page."""
+    return f"weggelaten: {reason}"
+
 
 def find_persons(
-    *, bsn: str = "", name: str = "", birth_date: dt.date | None = None
+    *,
+    bsn: str = "",
+    name: str = "",
+    birth_date: dt.date | None = None,
+    house_ids: Iterable[int] | None = None,
 ) -> list[Person]:
     """The persons a subject access request names: by BSN, or by name and date of birth
     (compared on the Dutch-aware name keys of `core.names`, as the duplicate check and
-    the case search do). A name without a date of birth finds nobody: too many match."""
+    the case search do). A name without a date of birth finds nobody: too many match.
+    `house_ids` (None: every house): only persons with a case in those houses."""
     digits = normalise_bsn(bsn)
     if digits:
-        return list(Person.objects.filter(bsn=digits))
-    if name.strip() and birth_date is not None:
-        return list(persons_named(name.strip()).filter(geboortedatum=birth_date).order_by("pk"))
-    return []
+        found = Person.objects.filter(bsn=digits)
+    elif name.strip() and birth_date is not None:
+        found = persons_named(name.strip()).filter(geboortedatum=birth_date)
+    else:
+        return []
+    if house_ids is not None:
+        found = found.filter(
+            pk__in=Case.objects.filter(house_id__in=list(house_ids)).values("person_id")
+        )
+    return list(found.order_by("pk"))
 
 
 class Redactor:
     """Blacks out other people's names in free text (whole words, case-insensitive),
     except words that are also part of the person's own name."""
 
-    def __init__(self, person: Person, others: Iterable[Person]) -> None:
+    def __init__(
+        self, person: Person, others: Iterable[Person], extra_names: Iterable[str] = ()
+    ) -> None:
         own = {w.lower() for w in person.full_name.split()}
+        names = [(o.full_name, [*o.voornamen.split(), *o.achternaam.split()]) for o in others]
+        names += [(n, n.split()) for n in (x.strip() for x in extra_names) if n]
         words: set[str] = set()
-        for other in others:
-            words.add(other.full_name)
-            for part in (*other.voornamen.split(), *other.achternaam.split()):
-                if len(part) >= MIN_NAME_PART and part.lower() not in own:
-                    words.add(part)
+        for full, parts in names:
+            words.add(full)
+            words.update(p for p in parts if len(p) >= MIN_NAME_PART and p.lower() not in own)
         ordered = sorted(words, key=len, reverse=True)  # longest first: the full name
         self.pattern = (
             re.compile(r"\b(" + "|".join(re.escape(w) for w in ordered) + r")\b", re.IGNORECASE)
@@ -104,375 +138,803 @@ class Redactor:
         return self.pattern.sub(f"[{OMITTED}]", text)
 
 
-def _value(obj: models.Model, name: str) -> Any:
-    field = obj._meta.get_field(name)
-    if getattr(field, "choices", None):
-        return str(getattr(obj, f"get_{name}_display")())
-    value = getattr(obj, name)
+@dataclass(frozen=True)
+class Scope:
+    """Which cases an export covers: `house_ids` None is every house (the FG of all
+    houses); otherwise only the cases of those houses, named in the export."""
+
+    house_ids: frozenset[int] | None = None
+
+    @classmethod
+    def of(cls, ids: Iterable[int] | None) -> Scope:
+        return cls(None if ids is None else frozenset(ids))
+
+
+@dataclass(frozen=True)
+class Review:
+    """The reviewer's decisions applied to an export: passages withheld (id -> reason)
+    and the names of other persons to black out."""
+
+    withheld: Mapping[str, str] = field(default_factory=dict)
+    other_names: Sequence[str] = ()
+
+
+# Building the dict.
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).isoformat(timespec="minutes")
+        return "datetime"
     if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, models.Model):
-        return str(value)
-    return value
+        return "date"
+    return "value"
 
 
-def _fields(obj: models.Model, names: Iterable[str], redact: Redactor) -> dict[str, Any]:
-    """The named fields of a row under their Dutch labels, free text redacted."""
-    out: dict[str, Any] = {}
+def _field(key: str, label: Any, value: Any, *, text: bool = False) -> dict[str, Any]:
+    """One labelled value. `text`: free text, which the reviewer may withhold on its own."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    return {
+        "key": key,
+        "label": str(label),
+        "type": "text" if text else _kind(value),
+        "value": value,
+    }
+
+
+def _model_fields(
+    obj: models.Model, names: Iterable[str], redact: Redactor
+) -> list[dict[str, Any]]:
+    """The named columns of a row under their Dutch labels; free text redacted."""
+    out = []
     for name in names:
-        field = obj._meta.get_field(name)
-        assert isinstance(field, models.Field)  # a column, never a reverse relation
-        label = str(field.verbose_name)
-        value = _value(obj, name)
-        out[label] = redact(value) if isinstance(value, str) else value
+        f = obj._meta.get_field(name)
+        assert isinstance(f, models.Field)  # a column, never a reverse relation
+        if getattr(f, "choices", None):
+            value: Any = str(getattr(obj, f"get_{name}_display")())
+        else:
+            value = getattr(obj, name)
+        if isinstance(value, models.Model):
+            value = str(value)
+        is_text = isinstance(f, models.TextField)
+        if isinstance(value, str):
+            value = redact(value)
+        out.append(_field(name, f.verbose_name, value, text=is_text))
     return out
 
 
+def _label(model: type[models.Model], name: str) -> str:
+    f = model._meta.get_field(name)
+    assert isinstance(f, models.Field)  # a column, never a reverse relation
+    return str(f.verbose_name)
+
+
+def _item(kind: str, pk: Any, fields: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"id": f"{kind}:{pk}", "withheld": None, "fields": fields}
+
+
 def _user(user: Any) -> str:
-    return user.get_full_name() or user.username if user is not None else ""
+    return (user.get_full_name() or user.username) if user is not None else ""
 
 
-def build_export(person: Person) -> dict[str, Any]:
-    """Everything recorded about `person`, as JSON-ready data (Dutch section names)."""
-    cases = list(
-        Case.objects.filter(person=person).select_related("house").order_by("created_at", "pk")
-    )
-    household_ids = {c.household_id for c in cases if c.household_id} | set(
-        HouseholdMember.objects.filter(person=person).values_list("household_id", flat=True)
-    )
+def build_export(
+    person: Person, *, scope: Scope | None = None, review: Review | None = None
+) -> dict[str, Any]:
+    """Everything recorded about `person` within `scope`, with the `review`'s withholdings
+    applied (schema: module docstring and ADR 0018)."""
+    scope = scope or Scope()
+    review = review or Review()
+    cases_qs = Case.objects.filter(person=person).select_related("house")
+    if scope.house_ids is not None:
+        cases_qs = cases_qs.filter(house_id__in=scope.house_ids)
+    cases = list(cases_qs.order_by("created_at", "pk"))
+    # Every household the person is in names people to black out, in or out of scope.
+    household_ids = _household_ids(person)
     members = list(
-        HouseholdMember.objects.filter(household_id__in=household_ids).select_related("person")
+        HouseholdMember.objects.filter(household_id__in=household_ids)
+        .select_related("person")
+        .order_by("household_id", "pk")
     )
     others = {m.person_id: m.person for m in members if m.person_id != person.pk}
-    redact = Redactor(person, others.values())
-    return {
-        "betrokkene": {
-            "gegevens": _fields(person, PERSON_FIELDS, redact),
-            "geschiedenis": [
-                {
-                    "versie": v.version,
-                    "gewijzigd_op": _value(v, "changed_at"),
-                    "gewijzigd_door": _user(v.changed_by),
-                    "waarden": v.values,
-                }
-                for v in PersonVersion.objects.filter(person=person)
-                .select_related("changed_by")
-                .order_by("version")
-            ],
-        },
-        "huishoudens": [
+    redact = Redactor(person, others.values(), review.other_names)
+    # A house-bound export shows the households of its own cases only.
+    shown_households = (
+        household_ids
+        if scope.house_ids is None
+        else {c.household_id for c in cases if c.household_id}
+    )
+    codes = {c.pk: c.code for c in cases}
+    export: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": timezone.localtime(),
+        "scope": scope_summary(scope),
+        "omitted_marker": OMITTED,
+        "person": _person(person, redact),
+        "households": [
             {
-                "huishouden": hid,
-                "leden": [
+                "id": hid,
+                "members": [
                     {
-                        "relatie": m.get_relation_display(),
-                        "naam": person.full_name if m.person_id == person.pk else OMITTED,
+                        "relation": m.get_relation_display(),
+                        "is_subject": m.person_id == person.pk,
+                        "name": person.full_name if m.person_id == person.pk else OMITTED,
                     }
                     for m in members
                     if m.household_id == hid
                 ],
             }
-            for hid in sorted(household_ids)
+            for hid in sorted(shown_households)
         ],
-        "casussen": [_case(case, redact) for case in cases],
-        "audittrail": _trail(person, {c.pk: c.code for c in cases}, set(others)),
-        "opgesteld_op": timezone.localtime().isoformat(timespec="minutes"),
-        "toelichting_weglating": OMITTED,
+        "cases": [_case(case, redact) for case in cases],
+        "recipients": _recipients(codes, redact),
+        "access_log": _trail(person, codes, set(others), scope),
+        "withheld": [],
+    }
+    _withhold(export, review.withheld)
+    return export
+
+
+def _household_ids(person: Person) -> set[int]:
+    via_membership = HouseholdMember.objects.filter(person=person).values_list(
+        "household_id", flat=True
+    )
+    via_cases = Case.objects.filter(person=person, household__isnull=False).values_list(
+        "household_id", flat=True
+    )
+    return {*via_membership, *(h for h in via_cases if h is not None)}
+
+
+def scope_summary(scope: Scope) -> dict[str, Any]:
+    if scope.house_ids is None:
+        return {"all_houses": True, "houses": []}
+    names = House.objects.filter(pk__in=scope.house_ids).order_by("name")
+    return {"all_houses": False, "houses": [h.name for h in names]}
+
+
+def _person(person: Person, redact: Redactor) -> dict[str, Any]:
+    labels = {name: _label(Person, name) for name in PERSON_FIELDS}
+    versions = PersonVersion.objects.filter(person=person).select_related("changed_by")
+    return {
+        "item": _item(
+            "person",
+            person.pk,
+            [_field(PERSON_KEYS[n], labels[n], getattr(person, n)) for n in PERSON_FIELDS],
+        ),
+        "history": [
+            {
+                "version": v.version,
+                "changed_at": timezone.localtime(v.changed_at),
+                "changed_by": _user(v.changed_by),
+                "fields": [
+                    _field(PERSON_KEYS[n], labels[n], _stored(n, v.values.get(n)))
+                    for n in PERSON_FIELDS
+                    if n in v.values
+                ],
+            }
+            for v in versions.order_by("version")
+        ],
+    }
+
+
+def _stored(name: str, value: Any) -> Any:
+    """A person field's value as a version stored it (dates as ISO text) back in its
+    type, so the PDF prints it as a date like every other."""
+    if (
+        isinstance(value, str)
+        and value
+        and isinstance(Person._meta.get_field(name), models.DateField)
+    ):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+# The sections of a case: key, Dutch title and a plain-Dutch explanation for the person.
+SECTIONS = {
+    "status_history": ("Verloop", "De fasen die de casus heeft doorlopen."),
+    "referral": ("Aanmelding", "Waarom en door wie u bent aangemeld bij het huis."),
+    "enrichment": (
+        "Bekendheidscheck",
+        "Welke partners is gevraagd of zij u kennen, wat zij antwoordden en op welke grondslag.",
+    ),
+    "attachments": (
+        "Bijlagen",
+        "De documenten die bij de aanmelding zijn gevoegd (alleen de naam, niet de inhoud).",
+    ),
+    "informing": ("Informeren", "Hoe en wanneer u bent geïnformeerd over de aanmelding."),
+    "start_conversations": ("Startgesprek", "Wat u zelf in het startgesprek hebt verteld."),
+    "plan": ("Plan van aanpak", "Het plan dat de partners met u hebben gemaakt."),
+    "safety_plan": ("Veiligheidsplan", "Afspraken over veiligheid."),
+    "meetings": (
+        "Casusoverleggen",
+        "De overleggen over uw situatie, het verslag en de besluiten.",
+    ),
+    "monitoring": ("Monitoring", "De stand van zaken in het monitoringsoverleg."),
+    "actions": ("Acties", "Wat partners hebben afgesproken te doen, en hoe dat ging."),
+    "signals": ("Signalen", "Signalen die tijdens de uitvoering zijn gemeld."),
+    "closing": ("Afsluiting", "Hoe de casus is afgesloten."),
+}
+
+
+def _section(key: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    title, explanation = SECTIONS[key]
+    return {"key": key, "title": title, "explanation": explanation, "items": items}
+
+
+def retention_for_case(case: Case, closed_at: dt.datetime | None) -> dict[str, Any]:
+    """The case's retention line: when it closed and the day retention deletes it (the
+    one rule, `privacy.retention.retention_date_for_case`; None while it runs or is held)."""
+    return {
+        "closed_on": timezone.localtime(closed_at).date() if closed_at else None,
+        "retained_until": retention_date_for_case(case),
     }
 
 
 def _case(case: Case, redact: Redactor) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "casusnummer": case.code,
-        "huis": str(case.house),
-        **_fields(case, ("status", "escalation_level", "created_at"), redact),
-        "statusverloop": [
-            {
-                "van": s.get_from_status_display(),
-                "naar": s.get_to_status_display(),
-                "reden": redact(s.reason),
-                "op": _value(s, "changed_at"),
-            }
-            for s in case.status_changes.order_by("pk")
-        ],
-    }
-    referral = Referral.objects.filter(case=case).select_related("referrer").first()
-    if referral is not None:
-        out["aanmelding"] = {
-            "aangemeld_door": _user(referral.referrer),
-            **_fields(
-                referral,
-                (
-                    "reason",
-                    "urgency",
-                    "meeting_goal",
-                    "suggested_partners",
-                    "other_meetings",
-                    "informed",
-                    "informed_how",
-                    "referred_to",
-                    "proposed_level_reasoning",
-                ),
-                redact,
-            ),
-            "problemen": [
-                {"leefgebied": str(p.domain), "probleem": redact(p.description)}
-                for p in referral.problems.select_related("domain")
+    referral = referral_for_subject(case)
+    plans = plan_records_for_subject(case)
+    pga = pga_records_for_subject(case)
+    final = [c for c in pga["closings"] if not c.provisional]
+    sources: list[dict[str, Any]] = []
+    sections = [
+        _section(
+            "status_history",
+            [
+                _item(
+                    "status",
+                    s.pk,
+                    [
+                        _field("from", "Van", s.get_from_status_display()),
+                        _field("to", "Naar", s.get_to_status_display()),
+                        _field("reason", "Reden", redact(s.reason), text=True),
+                        _field("changed_at", "Op", s.changed_at),
+                    ],
+                )
+                for s in case.status_changes.order_by("pk")
             ],
-            "criteria": [redact(c.explanation) for c in referral.criteria.all()],
-            "aanvullingen": [redact(a.text) for a in referral.additions.order_by("pk")],
-            "bekendheidscheck": [
+        )
+    ]
+    if referral is not None:
+        sources.append(
+            {
+                "kind": "referral",
+                "label": "Aanmelding",
+                "organisation": str(referral.referrer.organisation or ""),
+                "by": _user(referral.referrer),
+                "on": referral.submitted_at and timezone.localtime(referral.submitted_at),
+            }
+        )
+        sections += _referral_sections(referral, redact, sources)
+    sections += [
+        _section(
+            "informing",
+            [
+                _item("informing", i.pk, _model_fields(i, INFORMING_FIELDS, redact))
+                for i in pga["informing"]
+            ],
+        ),
+        _section(
+            "start_conversations",
+            [
+                _item("start", s.pk, _model_fields(s, ("outcome", "on_date", "own_view"), redact))
+                for s in pga["start_conversations"]
+            ],
+        ),
+        *_plan_sections(plans, redact),
+        _section(
+            "signals",
+            [
+                _item(
+                    "signal",
+                    s.pk,
+                    _model_fields(
+                        s, ("kind", "text", "raised_at", "resolution", "resolved_at"), redact
+                    ),
+                )
+                for s in pga["signals"]
+            ],
+        ),
+        _section(
+            "closing",
+            [
+                _item(
+                    "closing",
+                    c.pk,
+                    _model_fields(
+                        c, ("provisional", "decided_with", "handover_note", "closed_at"), redact
+                    ),
+                )
+                for c in pga["closings"]
+            ]
+            + [
+                _item(
+                    "closing_conversation", c.pk, _model_fields(c, ("on_date", "feedback"), redact)
+                )
+                for c in pga["closing_conversations"]
+            ],
+        ),
+    ]
+    return {
+        "code": case.code,
+        "house": str(case.house),
+        "status": case.get_status_display(),
+        "escalation_level": case.escalation_level,
+        "opened_at": timezone.localtime(case.created_at),
+        "retention": retention_for_case(case, final[-1].closed_at if final else None),
+        "sources": sources,
+        "sections": [s for s in sections if s["items"]],
+    }
+
+
+INFORMING_FIELDS = ("kind", "on_date", "by_whom", "method", "postponed_reason", "note")
+REFERRAL_FIELDS = (
+    "reason",
+    "urgency",
+    "meeting_goal",
+    "suggested_partners",
+    "other_meetings",
+    "informed",
+    "informed_how",
+    "referred_to",
+    "proposed_level_reasoning",
+)
+
+
+def _referral_sections(
+    referral: Any, redact: Redactor, sources: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    items = [
+        _item(
+            "referral",
+            referral.pk,
+            [
+                _field("referred_by", "Aangemeld door", _user(referral.referrer)),
+                _field("organisation", "Organisatie", str(referral.referrer.organisation or "")),
+                _field("submitted_at", "Ingediend op", referral.submitted_at),
+                *_model_fields(referral, REFERRAL_FIELDS, redact),
+            ],
+        ),
+        *[
+            _item(
+                "problem",
+                p.pk,
+                [
+                    _field("domain", "Leefgebied", str(p.domain)),
+                    _field("description", "Probleem", redact(p.description), text=True),
+                ],
+            )
+            for p in referral.problems.all()
+        ],
+        *[
+            _item("criterion", c.pk, _model_fields(c, ("explanation",), redact))
+            for c in referral.criteria.all()
+        ],
+        *[
+            _item(
+                "addition",
+                a.pk,
+                [
+                    _field("added_at", "Toegevoegd op", a.added_at),
+                    _field("text", "Aanvulling", redact(a.text), text=True),
+                ],
+            )
+            for a in sorted(referral.additions.all(), key=lambda a: a.pk)
+        ],
+    ]
+    answers = sorted(referral.enrichment.all(), key=lambda e: e.pk)
+    for e in answers:
+        if e.answered_at:
+            sources.append(
                 {
-                    "organisatie": str(e.organisation),
-                    **_fields(
-                        e,
+                    "kind": "enrichment_answer",
+                    "label": "Antwoord bekendheidscheck",
+                    "organisation": str(e.organisation),
+                    "by": _user(e.answered_by),
+                    "on": timezone.localtime(e.answered_at),
+                }
+            )
+    return [
+        _section("referral", items),
+        _section(
+            "enrichment",
+            [
+                _item(
+                    "enrichment",
+                    e.pk,
+                    [
+                        _field("organisation", "Organisatie", str(e.organisation)),
+                        *_model_fields(
+                            e,
+                            (
+                                "answer",
+                                "summary",
+                                "legal_basis",
+                                "special_category",
+                                "secrecy_ground",
+                                "answered_at",
+                            ),
+                            redact,
+                        ),
+                    ],
+                )
+                for e in answers
+            ],
+        ),
+        _section(
+            "attachments",
+            [
+                _item(
+                    "attachment",
+                    a.pk,
+                    [
+                        _field("name", "Bestandsnaam", redact(a.original_name)),
+                        _field("uploaded_by", "Toegevoegd door", _user(a.uploaded_by)),
+                        _field("uploaded_at", "Toegevoegd op", a.uploaded_at),
+                    ],
+                )
+                for a in sorted(referral.attachments.all(), key=lambda a: a.pk)
+            ],
+        ),
+    ]
+
+
+def _plan_sections(plans: dict[str, Any], redact: Redactor) -> list[dict[str, Any]]:
+    plan, safety = plans["plan"], plans["safety_plan"]
+    plan_items = []
+    if plan is not None:
+        plan_items = [
+            _item(
+                "plan",
+                plan.pk,
+                _model_fields(
+                    plan, ("joint_goal", "earlier_help", "analysis", "desired_result"), redact
+                ),
+            ),
+            *[
+                _item(
+                    "domain_score",
+                    s.pk,
+                    [
+                        _field("domain", "Leefgebied", str(s.domain)),
+                        _field("problem", "Problematiek", redact(s.problem), text=True),
+                    ],
+                )
+                for s in plan.domain_scores.all()
+            ],
+            *[
+                _item(
+                    "statement",
+                    s.pk,
+                    [
+                        *_model_fields(s, ("kind", "text"), redact),
+                        # Who said it: a partner or a housemate, blacked out if another person.
+                        _field("said_by", "Gezegd door", redact(s.said_by)),
+                    ],
+                )
+                for s in plan.statements.all()
+            ],
+            *[
+                _item("goal", g.pk, _model_fields(g, ("text", "good_enough"), redact))
+                for g in plan.goals.all()
+            ],
+        ]
+    safety_items = []
+    if safety is not None:
+        safety_items = [
+            _item(
+                "safety_plan",
+                safety.pk,
+                _model_fields(
+                    safety,
+                    (
+                        "strengths",
+                        "concerns",
+                        "worst_case",
+                        "complicating_factors",
+                        "contacts",
+                        "signed_by",
+                    ),
+                    redact,
+                ),
+            ),
+            *[
+                _item("safety_agreement", a.pk, _model_fields(a, ("what", "if_not_kept"), redact))
+                for a in safety.agreements.all()
+            ],
+        ]
+    return [
+        _section("plan", plan_items),
+        _section("safety_plan", safety_items),
+        _section(
+            "meetings",
+            [
+                _item(
+                    "meeting",
+                    m.pk,
+                    _model_fields(
+                        m,
                         (
-                            "answer",
-                            "summary",
-                            "legal_basis",
-                            "special_category",
-                            "secrecy_ground",
-                            "answered_at",
+                            "kind",
+                            "starts_at",
+                            "location",
+                            "minutes",
+                            "decisions",
+                            "minutes_sent_at",
                         ),
                         redact,
                     ),
-                }
-                for e in referral.enrichment.select_related("organisation").order_by("pk")
+                )
+                for m in plans["meetings"]
             ],
-        }
-    out["informeren"] = [
-        _fields(i, ("postponed_reason", "note"), redact)
-        for i in Informing.objects.filter(case=case).order_by("pk")
+        ),
+        _section(
+            "monitoring",
+            [
+                _item(
+                    "monitoring",
+                    i.pk,
+                    [
+                        _field("meeting_at", "Overleg", i.meeting.starts_at),
+                        *_model_fields(i, ("note",), redact),
+                    ],
+                )
+                for i in plans["monitoring"]
+            ],
+        ),
+        _section(
+            "actions",
+            [
+                _item(
+                    "action",
+                    a.pk,
+                    [
+                        _field(
+                            "owner",
+                            "Uitvoerder",
+                            _user(a.owner_user) or str(a.owner_organisation or ""),
+                        ),
+                        *_model_fields(a, ("what", "due_date", "state", "state_reason"), redact),
+                        *[
+                            _field(f"report_{n}", "Voortgang", redact(r.text), text=True)
+                            for n, r in enumerate(
+                                sorted(a.reports.all(), key=lambda r: r.pk), start=1
+                            )
+                        ],
+                    ],
+                )
+                for a in plans["actions"]
+            ],
+        ),
     ]
-    out["startgesprekken"] = [
-        _fields(s, ("own_view",), redact)
-        for s in StartConversation.objects.filter(case=case).order_by("pk")
-    ]
-    plan = Plan.objects.filter(case=case).first()
-    if plan is not None:
-        out["plan_van_aanpak"] = {
-            **_fields(plan, ("joint_goal", "earlier_help", "analysis", "desired_result"), redact),
-            "leefgebieden": [
-                {"leefgebied": str(s.domain), "problematiek": redact(s.problem)}
-                for s in plan.domain_scores.select_related("domain")
-            ],
-            "uitspraken": [
-                {
-                    **_fields(s, ("kind", "text"), redact),
-                    # Who said it is another person unless it is the person themself.
-                    "gezegd door": redact(s.said_by),
-                }
-                for s in plan.statements.order_by("pk")
-            ],
-            "doelen": [
-                _fields(g, ("text", "good_enough"), redact) for g in plan.goals.order_by("pk")
-            ],
-        }
-    safety = SafetyPlan.objects.filter(case=case).first()
-    if safety is not None:
-        out["veiligheidsplan"] = {
-            **_fields(
-                safety,
-                (
-                    "strengths",
-                    "concerns",
-                    "worst_case",
-                    "complicating_factors",
-                    "contacts",
-                    "signed_by",
-                ),
-                redact,
-            ),
-            "afspraken": [
-                _fields(a, ("what", "if_not_kept"), redact)
-                for a in safety.agreements.order_by("pk")
-            ],
-        }
-    out["overleggen"] = [
-        _fields(
-            m,
-            ("kind", "state", "starts_at", "location", "minutes", "decisions", "minutes_sent_at"),
-            redact,
-        )
-        for m in Meeting.objects.filter(case=case).order_by("starts_at", "pk")
-    ]
-    out["monitoring"] = [
-        {"overleg": _value(i.meeting, "starts_at"), **_fields(i, ("note",), redact)}
-        for i in MonitoringItem.objects.filter(case=case).select_related("meeting")
-    ]
-    out["acties"] = [
+
+
+def _recipients(codes: dict[int, str], redact: Redactor) -> list[dict[str, Any]]:
+    """To whom the person's data was given: the sharing register's rows on their cases."""
+    if not codes:
+        return []
+    return [
         {
-            "eigenaar": _user(a.owner_user) or str(a.owner_organisation or ""),
-            **_fields(a, ("what", "due_date", "state", "state_reason"), redact),
-            "voortgang": [redact(r.text) for r in a.reports.order_by("pk")],
+            "id": f"exchange:{r.pk}",
+            "withheld": None,
+            "occurred_at": timezone.localtime(r.occurred_at),
+            "case": r.case_code,
+            "kind": r.get_kind_display(),
+            "from": r.from_label,
+            "to": redact(r.to_label),
+            "to_organisations": sorted(o.name for o in r.to_organisations.all()),
+            "purpose": r.purpose,
+            "legal_basis": r.get_legal_basis_display(),
         }
-        for a in Action.objects.filter(case=case)
-        .select_related("owner_user", "owner_organisation")
-        .order_by("pk")
+        for r in exchanges_for_cases(codes)
     ]
-    out["signalen"] = [
-        _fields(s, ("kind", "text", "raised_at", "resolution", "resolved_at"), redact)
-        for s in Signal.objects.filter(case=case).order_by("pk")
-    ]
-    out["afsluiting"] = [
-        _fields(c, ("provisional", "decided_with", "handover_note", "closed_at"), redact)
-        for c in Closing.objects.filter(case=case).order_by("pk")
-    ] + [
-        _fields(c, ("on_date", "feedback"), redact)
-        for c in ClosingConversation.objects.filter(case=case).order_by("pk")
-    ]
-    return out
 
 
-def _trail(person: Person, codes: dict[int, str], others: set[int]) -> list[dict[str, Any]]:
+def _trail(
+    person: Person, codes: dict[int, str], others: set[int], scope: Scope
+) -> list[dict[str, Any]]:
     """Every event on the person's cases or filed under their record, oldest first, with
-    who, organisation, role in the case and when. Two indexed lookups, merged here."""
+    who, organisation, role in the case and when. Two indexed lookups, merged here.
+
+    Thousands of rows: read as plain values, and the per-row work (labels, roles, names)
+    looked up once per distinct value, so the export stays well under a second."""
     case_ids = list(codes)
-    by_case = AuditEvent.objects.filter(case_id__in=case_ids) if case_ids else None
-    by_record = AuditEvent.objects.filter(object_type=PERSON_TYPE, object_id=str(person.pk))
-    events: dict[int, AuditEvent] = {}
-    for qs in (by_case, by_record):
-        if qs is not None:
-            for ev in qs.select_related("actor", "actor_organisation"):
-                events[ev.pk] = ev
-    roles = _roles(case_ids)
+    columns = (
+        "pk",
+        "occurred_at",
+        "action",
+        "case_id",
+        "object_type",
+        "object_id",
+        "purpose",
+        "actor_label",
+        "actor_id",
+        "actor_organisation_id",
+    )
+    lookups = [AuditEvent.objects.filter(object_type=PERSON_TYPE, object_id=str(person.pk))]
+    if case_ids:
+        lookups.insert(0, AuditEvent.objects.filter(case_id__in=case_ids))
+    events: dict[int, tuple[Any, ...]] = {}
+    for qs in lookups:
+        for row in qs.order_by().values_list(*columns):
+            # A house-bound export: no event on another house's case.
+            if scope.house_ids is None or row[3] is None or row[3] in codes:
+                events[row[0]] = row
+    org_ids = {row[9] for row in events.values() if row[9]}
+    orgs = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+    actor_ids = {row[8] for row in events.values() if row[8]}
+    users = {u.pk: _user(u) for u in User.objects.filter(pk__in=actor_ids)} if actor_ids else {}
+    roles = _Roles(case_ids)
+    labels: dict[str, tuple[str, bool]] = {}
     other_ids = {str(pk) for pk in others}
     rows = []
-    for ev in sorted(events.values(), key=lambda e: e.pk):
-        about_other = ev.object_type == PERSON_TYPE and ev.object_id in other_ids
+    for pk in sorted(events):
+        _, at, action, case_id, obj_type, obj_id, purpose, label, actor_id, org_id = events[pk]
+        if action not in labels:
+            read = vocabulary.kind(action) is vocabulary.Kind.READ
+            labels[action] = (str(vocabulary.label(action)), read)
+        what, read = labels[action]
+        local = timezone.localtime(at)
         rows.append(
             {
-                "wanneer": _value(ev, "occurred_at"),
-                "wie": ev.actor_label or _user(ev.actor),
-                "organisatie": str(ev.actor_organisation or ""),
-                "rol_in_casus": _role_at(roles, ev) if ev.case_id else "",
-                "casus": codes.get(ev.case_id or 0, ""),
-                "soort": "inzage" if ev.is_read else "handeling",
-                "handeling": OMITTED if about_other else str(vocabulary.label(ev.action)),
-                "doel": ev.purpose,
+                "id": f"event:{pk}",
+                "withheld": None,
+                "occurred_at": local,
+                # The name the person can read; the username as the trail recorded it.
+                "actor": users.get(actor_id) or label,
+                "actor_username": label,
+                "organisation": orgs.get(org_id, ""),
+                "role_in_case": roles.at(case_id, actor_id, org_id, local.date()),
+                "case": codes.get(case_id or 0, ""),
+                "kind": "view" if read else "change",
+                "action": OMITTED if obj_type == PERSON_TYPE and obj_id in other_ids else what,
+                "purpose": purpose,
             }
         )
     return rows
 
 
-def _roles(case_ids: list[int]) -> dict[int, list[CaseMembership]]:
-    by_case: dict[int, list[CaseMembership]] = defaultdict(list)
-    for m in CaseMembership.objects.filter(case_id__in=case_ids):
-        by_case[m.case_id].append(m)
-    return by_case
+class _Roles:
+    """The actor's role in a case on a day: a membership naming them, else one naming
+    their organisation only; answered once per (case, actor, organisation, day)."""
+
+    def __init__(self, case_ids: list[int]) -> None:
+        self.by_case: dict[int, list[tuple[CaseMembership, str]]] = defaultdict(list)
+        for m in CaseMembership.objects.filter(case_id__in=case_ids):
+            self.by_case[m.case_id].append((m, str(m.get_role_display())))
+        self.known: dict[tuple[Any, ...], str] = {}
+
+    def at(self, case_id: int | None, actor_id: int | None, org_id: int | None, day: Any) -> str:
+        if not case_id:
+            return ""
+        key = (case_id, actor_id, org_id, day)
+        if key not in self.known:
+            self.known[key] = ", ".join(
+                sorted(
+                    {
+                        role
+                        for m, role in self.by_case.get(case_id, [])
+                        if m.valid_from <= day
+                        and (m.valid_to is None or day <= m.valid_to)
+                        and (
+                            m.user_id == actor_id
+                            or (m.user_id is None and m.organisation_id == org_id)
+                        )
+                    }
+                )
+            )
+        return self.known[key]
 
 
-def _role_at(roles: dict[int, list[CaseMembership]], ev: AuditEvent) -> str:
-    """The actor's role in the case on the day of the event: a membership naming them,
-    else one naming their organisation only."""
-    day = timezone.localtime(ev.occurred_at).date()
-    found = [
-        m
-        for m in roles.get(ev.case_id or 0, [])
-        if m.valid_from <= day
-        and (m.valid_to is None or day <= m.valid_to)
-        and (
-            m.user_id == ev.actor_id
-            or (m.user_id is None and m.organisation_id == ev.actor_organisation_id)
-        )
-    ]
-    return ", ".join(sorted({m.get_role_display() for m in found}))
+# Withholding.
+
+ROW_KEEP = ("id", "withheld")
+
+
+def passages(export: dict[str, Any]) -> set[str]:
+    """Every id the reviewer may withhold in this export (items, free texts, rows)."""
+    ids: set[str] = set()
+    for item in items_of(export):
+        ids.add(item["id"])
+        ids.update(f"{item['id']}/{f['key']}" for f in item["fields"] if f["type"] == "text")
+    ids.update(r["id"] for r in (*export["recipients"], *export["access_log"]))
+    return ids
+
+
+def items_of(export: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    """Every section item of the export: the person's data, then each case's."""
+    yield export["person"]["item"]
+    for case in export["cases"]:
+        for section in case["sections"]:
+            yield from section["items"]
+
+
+def _withhold(export: dict[str, Any], withheld: Mapping[str, str]) -> None:
+    """Replace each withheld passage by its reason, in place; list what was withheld."""
+    if not withheld:
+        return
+    applied: list[dict[str, str]] = []
+    for item in items_of(export):
+        reason = withheld.get(item["id"])
+        if reason:
+            item["withheld"], item["fields"] = reason, []
+            applied.append({"id": item["id"], "reason": reason})
+            continue
+        for f in item["fields"]:
+            reason = withheld.get(f"{item['id']}/{f['key']}")
+            if reason and f["type"] == "text":
+                f["type"], f["value"] = "withheld", withheld_text(reason)
+                applied.append({"id": f"{item['id']}/{f['key']}", "reason": reason})
+    for key in ("recipients", "access_log"):
+        rows = []
+        for row in export[key]:
+            reason = withheld.get(row["id"])
+            if reason:
+                row = {"id": row["id"], "withheld": reason}
+                applied.append({"id": row["id"], "reason": reason})
+            rows.append(row)
+        export[key] = rows
+    export["withheld"] = applied
+
+
+# Output.
 
 
 def case_codes_of(export: dict[str, Any]) -> list[str]:
-    return [c["casusnummer"] for c in export["casussen"]]
+    return [c["code"] for c in export["cases"]]
 
 
-# The PDF's sections for the person: title and a plain-Dutch explanation of each.
-CASE_SECTIONS = (
-    ("aanmelding", "Aanmelding", "Waarom en door wie u bent aangemeld bij het huis."),
-    ("informeren", "Informeren", "Hoe en wanneer u bent geïnformeerd over de aanmelding."),
-    ("startgesprekken", "Startgesprek", "Wat u zelf in het startgesprek hebt verteld."),
-    ("plan_van_aanpak", "Plan van aanpak", "Het plan dat de partners met u hebben gemaakt."),
-    ("veiligheidsplan", "Veiligheidsplan", "Afspraken over veiligheid."),
-    ("overleggen", "Casusoverleggen", "De overleggen over uw situatie en wat daar is besproken."),
-    ("monitoring", "Monitoring", "De stand van zaken in het monitoringsoverleg."),
-    ("acties", "Acties", "Wat partners hebben afgesproken te doen, en hoe dat ging."),
-    ("signalen", "Signalen", "Signalen die tijdens de uitvoering zijn gemeld."),
-    ("afsluiting", "Afsluiting", "Hoe de casus is afgesloten."),
-    ("statusverloop", "Verloop", "De fasen die de casus heeft doorlopen."),
-)
+def export_json(export: dict[str, Any]) -> bytes:
+    """The machine-readable form: the dict itself (dates as ISO 8601)."""
+    return json.dumps(export, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
 
-def _flat(value: Any) -> str:
-    """A value as one line of text for the PDF."""
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_flat(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return " | ".join(_flat(v) for v in value)
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    return str(value)
+# More views than this by one person on one day and case: the PDF gives the count and
+# the first and last time.
+TIMES_LISTED = 12
 
 
-def _blocks(section: Any) -> list[list[tuple[str, str]]]:
-    """A section as blocks of (label, text) rows."""
-    items = section if isinstance(section, list) else [section]
-    return [
-        [(str(k), _flat(v)) for k, v in item.items()]
-        if isinstance(item, dict)
-        else [("", _flat(item))]
-        for item in items
-    ]
+def access_log_lines(export: dict[str, Any]) -> list[dict[str, Any]]:
+    """The access log as the PDF prints it: every row of the JSON, with the rows of one
+    person doing the same on one case on the same day on one line with all their times
+    (a long-running case has thousands of views; a table row each is unreadable and
+    slow to lay out). Withheld rows with the same reason likewise, counted. Lines are
+    in the order of their first row."""
+    lines: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in export["access_log"]:
+        if row.get("withheld"):
+            line = lines.setdefault(("withheld", row["withheld"]), {"withheld": row["withheld"]})
+            line["count"] = line.get("count", 0) + 1
+            continue
+        at = row["occurred_at"]
+        key = (
+            at.date(),
+            row["actor"],
+            row["organisation"],
+            row["role_in_case"],
+            row["case"],
+            row["kind"],
+            row["action"],
+        )
+        line = lines.setdefault(key, {"row": row, "day": at.date(), "times": []})
+        line["times"].append(time_of_day(at))
+    for line in lines.values():
+        times = line.get("times")
+        if times and len(times) > TIMES_LISTED:
+            # Thousands of times on one line help nobody: the JSON lists each of them.
+            line["times"] = [f"{len(times)} keer, van {times[0]} tot {times[-1]}"]
+    return list(lines.values())
 
 
 def export_pdf(export: dict[str, Any]) -> bytes:
+    """The person's PDF, rendered from the same dict as the JSON."""
     import weasyprint
 
-    cases = [
-        {
-            "code": case["casusnummer"],
-            "summary": [(k, _flat(v)) for k, v in case.items() if not isinstance(v, dict | list)],
-            "sections": [
-                (title, explanation, _blocks(case[key]))
-                for key, title, explanation in CASE_SECTIONS
-                if case.get(key)
-            ],
-        }
-        for case in export["casussen"]
-    ]
     html = render_to_string(
         "privacy/subject_access_pdf.html",
-        {
-            "export": export,
-            "person": _blocks(export["betrokkene"]["gegevens"])[0],
-            "history": export["betrokkene"]["geschiedenis"],
-            "households": export["huishoudens"],
-            "cases": cases,
-            "trail": export["audittrail"],
-            "omitted": OMITTED,
-        },
+        {"export": export, "access_lines": access_log_lines(export)},
     )
     return bytes(weasyprint.HTML(string=html).write_pdf())
-
-
-def record_export(actor: Any, person: Person, export: dict[str, Any], fmt: str) -> None:
-    """The export is itself a disclosure: recorded in the trail under the person."""
-    with transaction.atomic():
-        audit.record(
-            "privacy.subject_access_exported",
-            actor=actor,
-            obj=person,
-            purpose=PURPOSE,
-            data={"formaat": fmt, "casussen": case_codes_of(export)},
-        )
-        # The export hands each case's data to the person: a register row per case (the
-        # register is kept per case and house), on the basis the law fixes (art. 15).
-        exported = Case.objects.filter(person=person, code__in=case_codes_of(export))
-        for case in exported.select_related("house").order_by("pk"):
-            record_exchange(
-                ExchangeKind.SUBJECT_ACCESS,
-                actor=actor,
-                case=case,
-                to_label=f"betrokkene (inzageverzoek, {fmt})",
-                from_house=True,
-            )

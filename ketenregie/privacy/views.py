@@ -4,7 +4,6 @@ kind."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,18 +32,24 @@ from ketenregie.cases.sharing import (
     set_exchange_basis,
     totals_per_basis,
 )
+from ketenregie.core.errors import ConcurrentEditError
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.paging import BoundedPaginator
 from ketenregie.intake.forms import necessity_initial
 from ketenregie.privacy import register
+from ketenregie.privacy import review as services
 from ketenregie.privacy import subject_access as subject_access_export
+from ketenregie.privacy.access import can_handle_request_of, subject_access_scope
 from ketenregie.privacy.forms import (
     AuditSearchForm,
     ExchangeBasisForm,
     RegisterFilterForm,
+    ReviewForm,
     SubjectAccessForm,
+    parse_withholdings,
 )
+from ketenregie.privacy.models import SubjectAccessReview
 from ketenregie.privacy.queries import search
 
 PAGE_SIZE = 50
@@ -93,43 +98,163 @@ def audit_search(request: AuthedRequest) -> HttpResponse:
 @login_required
 def subject_access(request: AuthedRequest) -> HttpResponse:
     """Find the person a subject access request is about (POST: the terms are personal
-    data, kept out of URLs and logs), then export (POST, recorded)."""
+    data, kept out of URLs and logs), then open the review of their export (POST)."""
     if not can_do_privacy_work(request.user):
         raise PermissionDenied
+    scope = subject_access_scope(request.user)
+    if request.method == "POST" and "person" in request.POST:
+        raw = request.POST.get("person", "").strip()
+        person = Person.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if person is None or not can_handle_request_of(request.user, person):
+            return HttpResponseBadRequest(_("Onbekende betrokkene.").encode())
+        review = services.open_review(request.user, person)
+        return redirect("subject_access_review", review.pk)
     persons: list[Person] = []
     form = SubjectAccessForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and "person" in request.POST:
-        return _export(request)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         persons = subject_access_export.find_persons(
-            bsn=data["bsn"], name=data["name"], birth_date=data["birth_date"]
+            bsn=data["bsn"],
+            name=data["name"],
+            birth_date=data["birth_date"],
+            house_ids=scope.house_ids,
         )
     return TemplateResponse(
         request,
         "privacy/subject_access.html",
-        {"form": form, "persons": persons, "searched": form.is_bound and form.is_valid()},
+        {
+            "form": form,
+            "persons": persons,
+            "searched": form.is_bound and form.is_valid(),
+            "scope": subject_access_export.scope_summary(scope),
+        },
     )
 
 
-def _export(request: AuthedRequest) -> HttpResponse:
+def _review_or_404(request: AuthedRequest, pk: int) -> SubjectAccessReview:
+    if not can_do_privacy_work(request.user):
+        raise PermissionDenied
+    review = get_object_or_404(SubjectAccessReview.objects.select_related("person"), pk=pk)
+    if not can_handle_request_of(request.user, review.person):
+        raise Http404
+    return review
+
+
+@login_required
+def subject_access_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The export as the reviewer sees it before release: every passage with a checkbox
+    and a reason; other persons' names to black out. GET shows (a recorded read), POST
+    saves the withholdings (version-checked)."""
+    review = _review_or_404(request, pk)
+    scope = subject_access_scope(request.user)
+    withheld = services.withheld_of(review)
+    form = ReviewForm(request.POST or None, initial={"other_persons": review.other_persons})
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        # The passages offered are those of the export as it stands now.
+        offered = subject_access_export.passages(
+            subject_access_export.build_export(review.person, scope=scope)
+        )
+        withheld, errors = parse_withholdings(request.POST, offered)
+        if form.is_valid() and not errors:
+            try:
+                services.save_review(
+                    request.user,
+                    review,
+                    expected_version=form.cleaned_data["version"],
+                    withheld=withheld,
+                    other_persons=form.cleaned_data["other_persons"],
+                )
+            except ConcurrentEditError:
+                form.add_error(
+                    None,
+                    _(
+                        "Iemand anders heeft deze beoordeling intussen gewijzigd. "
+                        "Laad de pagina opnieuw en markeer opnieuw."
+                    ),
+                )
+            else:
+                messages.success(request, _("De beoordeling is opgeslagen."))
+                return redirect("subject_access_review", review.pk)
+    else:
+        services.record_review_read(request.user, review)
+    names = (
+        form.data.get("other_persons", "").splitlines() if form.is_bound else review.other_names()
+    )
+    export = subject_access_export.build_export(
+        review.person,
+        scope=scope,
+        review=subject_access_export.Review(other_names=names),
+    )
+    offered = _mark(export, withheld, errors)
+    return TemplateResponse(
+        request,
+        "privacy/subject_access_review.html",
+        {
+            "review": review,
+            "form": form,
+            "export": export,
+            "withheld": withheld,
+            "errors": errors,
+            # Errors on passages the page no longer shows: said at the top.
+            "stray_errors": sorted({msg for p, msg in errors.items() if p not in offered}),
+            "version": review.version,
+        },
+    )
+
+
+def _mark(export: dict[str, Any], withheld: dict[str, str], errors: dict[str, str]) -> set[str]:
+    """Add each passage's checkbox state (ticked, reason, error) to the review's copy of
+    the export (never released); the ids offered."""
+    offered: set[str] = set()
+
+    def mark(passage: str) -> dict[str, Any]:
+        offered.add(passage)
+        return {
+            "id": passage,
+            "checked": passage in withheld,
+            "reason": withheld.get(passage, ""),
+            "error": errors.get(passage, ""),
+        }
+
+    for item in subject_access_export.items_of(export):
+        item["mark"] = mark(item["id"])
+        for f in item["fields"]:
+            if f["type"] == "text" and f["value"]:
+                f["mark"] = mark(f"{item['id']}/{f['key']}")
+    for row in (*export["recipients"], *export["access_log"]):
+        row["mark"] = mark(row["id"])
+    return offered
+
+
+@login_required
+def subject_access_release(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Release the reviewed export as PDF or JSON (POST, recorded)."""
+    review = _review_or_404(request, pk)
+    if request.method != "POST":
+        return redirect("subject_access_review", review.pk)
     fmt = request.POST.get("format", "")
-    raw = request.POST.get("person", "").strip()
-    person = Person.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
-    if person is None or fmt not in ("json", "pdf"):
-        return HttpResponseBadRequest(_("Onbekende betrokkene of onbekend formaat.").encode())
-    export = subject_access_export.build_export(person)
-    subject_access_export.record_export(request.user, person, export, fmt)
-    name = f"inzage-{person.pk}"
-    if fmt == "json":
-        body = json.dumps(export, ensure_ascii=False, indent=2).encode()
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
-        return response
-    response = HttpResponse(
-        subject_access_export.export_pdf(export), content_type="application/pdf"
+    if fmt not in ("json", "pdf"):
+        return HttpResponseBadRequest(_("Onbekend formaat.").encode())
+    export = subject_access_export.build_export(
+        review.person,
+        scope=subject_access_scope(request.user),
+        review=subject_access_export.Review(
+            withheld=services.withheld_of(review), other_names=review.other_names()
+        ),
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    services.record_export(request.user, review.person, export, fmt, review)
+    name = f"inzage-{review.person.pk}"
+    if fmt == "json":
+        response = HttpResponse(
+            subject_access_export.export_json(export),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(
+            subject_access_export.export_pdf(export), content_type="application/pdf"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 

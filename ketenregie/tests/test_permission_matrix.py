@@ -44,7 +44,7 @@ from ketenregie.plans.models import (
 )
 from ketenregie.privacy import processing_services
 from ketenregie.privacy.deadlines import request_deadline
-from ketenregie.privacy.models import LegalHold, PrivacyRequest
+from ketenregie.privacy.models import LegalHold, PrivacyRequest, SubjectAccessReview
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -97,21 +97,13 @@ def _privacy(role: Role, relation: str) -> int:
 
 
 def _post_privacy(role: Role, relation: str) -> int:
-    # A valid POST of the privacy work redirects (302) when allowed.
-    return 302 if role in PRIVACY_ROLES else 403
-
-    # A valid POST on a request of the world's house redirects (302) for the privacy roles.
+    # A valid POST of the FG or the house's privacy contact redirects (302).
     return 302 if role in PRIVACY_ROLES else 403
 
 
 def _rejections(role: Role, relation: str) -> int:
     # Anonymous counts of rejected referrals: the privacy roles and the house's manager.
     return 200 if role in PRIVACY_ROLES or role == Role.MANAGER else 403
-
-
-def _privacy_post(role: Role, relation: str) -> int:
-    # A valid POST of the FG or the house's privacy contact redirects.
-    return 302 if role in PRIVACY_ROLES else 403
 
 
 def _case_work(role: Role, relation: str) -> int:
@@ -715,11 +707,31 @@ ENDPOINTS = [
         data=lambda c: {"bsn": c["case"].person.bsn or "", "name": "x", "birth_date": "2000-01-01"},
     ),
     Endpoint(
-        "subject_access_export",
+        "subject_access_open_review",
         "post",
         lambda c: reverse("subject_access"),
+        _post_privacy,
+        data=lambda c: {"person": c["case"].person.pk},
+    ),
+    Endpoint(
+        "subject_access_review",
+        "get",
+        lambda c: reverse("subject_access_review", args=[c["review"].pk]),
         _privacy,
-        data=lambda c: {"person": c["case"].person.pk, "format": "json"},
+    ),
+    Endpoint(
+        "subject_access_review_save",
+        "post",
+        lambda c: reverse("subject_access_review", args=[c["review"].pk]),
+        _post_privacy,
+        data=lambda c: {"version": c["review"].version, "other_persons": ""},
+    ),
+    Endpoint(
+        "subject_access_release",
+        "post",
+        lambda c: reverse("subject_access_release", args=[c["review"].pk]),
+        _privacy,
+        data=lambda c: {"format": "json"},
     ),
     Endpoint(
         "sharing_register",
@@ -900,13 +912,13 @@ ENDPOINTS = [
         "processing_register_start",
         "post",
         lambda c: reverse("processing_register_start", args=[c["case"].house_id]),
-        _privacy_post,
+        _post_privacy,
     ),
     Endpoint(
         "processing_general",
         "post",
         lambda c: reverse("processing_general", args=[c["case"].house_id]),
-        _privacy_post,
+        _post_privacy,
         data=lambda c: {
             "controller": "Verantwoordelijke",
             "controller_contact": "Contact",
@@ -919,7 +931,7 @@ ENDPOINTS = [
         "processing_remove",
         "post",
         lambda c: reverse("processing_remove", args=[c["case"].house_id, c["processing_key"]]),
-        _privacy_post,
+        _post_privacy,
         data=lambda c: {"note": "Vervallen", "version": 1},
     ),
     Endpoint("manage_index", "get", lambda c: reverse("manage_index"), _only(Role.BEHEERDER)),
@@ -1128,9 +1140,14 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     )
     # The house's processing register, version 1 from the model.
     register = processing_services.start_from_model(house, actor=spare)
+    # A subject access request under review, about the case's person.
+    review = SubjectAccessReview.objects.create(
+        person=case.person, opened_by=spare, opened_at=timezone.now()
+    )
     return {
         "privacy_request": privacy_request,
         "processing_key": register.content["processings"][0]["key"],
+        "review": review,
         "grant": grant,
         "hold": hold,
         "fresh": fresh,

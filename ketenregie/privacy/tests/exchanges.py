@@ -184,11 +184,13 @@ def drive_letter_pdf(team: Team) -> Any:
 
 
 def drive_subject_access(team: Team) -> Any:
+    # The FG opens the review of the person's export and releases it (JSON).
     fg = UserFactory(roles=[(Role.PRIVACY_OFFICER, None)])
-    resp = client_of(fg).post(
-        reverse("subject_access"), {"person": team["case"].person_id, "format": "json"}
-    )
-    assert resp.status_code == 200
+    client = client_of(fg)
+    opened = client.post(reverse("subject_access"), {"person": team["case"].person_id})
+    assert opened.status_code == 302, opened.status_code
+    resp = client.post(opened["Location"].rstrip("/") + "/vrijgeven/", {"format": "json"})
+    assert resp.status_code == 200 and resp["Content-Type"].startswith("application/json")
     return team["case"]
 
 

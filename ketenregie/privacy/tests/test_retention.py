@@ -85,7 +85,14 @@ from ketenregie.plans.models import (
     Statement,
 )
 from ketenregie.privacy import retention
-from ketenregie.privacy.models import Category, LegalHold, PrivacyRequest, RetentionPeriod
+from ketenregie.privacy.models import (
+    Category,
+    LegalHold,
+    PrivacyRequest,
+    RetentionPeriod,
+    SubjectAccessReview,
+    Withholding,
+)
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -121,6 +128,8 @@ NOT_FREE_TEXT = {
     "intake.EnrichmentRequest": {"legal_basis", "special_category", "secrecy_ground"},
     "pga.Transfer": {"legal_basis", "special_category", "secrecy_ground"},
     "plans.Meeting": {"kind", "state"},
+    # The key of the withheld passage in the export, not its text.
+    "privacy.Withholding": {"passage"},
     "plans.Participant": {"reply", "capacity"},
     "plans.Action": {"state"},
     "plans.Goal": {"reached"},
@@ -362,6 +371,17 @@ def _closed_case(
         recorded_by=staff,
         recorded_at=closed,
         feedback=_m("closingconversation.feedback"),
+    )
+    # A subject access review of the person, with a withheld passage and a name to black out.
+    review = SubjectAccessReview.objects.create(
+        person=person, opened_by=staff, opened_at=closed, other_persons=_m("review.other")
+    )
+    Withholding.objects.create(
+        review=review,
+        passage="case:1:item:1",
+        reason=_m("withholding.reason"),
+        decided_by=staff,
+        decided_at=closed,
     )
     Transfer.objects.create(
         from_case=case,
@@ -667,7 +687,14 @@ def test_person_stays_for_a_live_case(
     # Only the person's own row (and its history) still holds the name; the old case's
     # contents are gone.
     for needle in (NAME, MARK):
-        assert set(_tables_containing(needle)) <= {"cases.Person", "cases.PersonVersion"}
+        # What is about the person, not the deleted case, stays with the person: their
+        # data and its versions, and the review of their subject access request.
+        assert set(_tables_containing(needle)) <= {
+            "cases.Person",
+            "cases.PersonVersion",
+            "privacy.SubjectAccessReview",
+            "privacy.Withholding",
+        }
     call_command("verify_audit")
 
 

@@ -274,6 +274,7 @@ urlpatterns = [
         privacy_views.sharing_register_csv,
         name="sharing_register_csv",
     ),
+    path("pga-scan/", include("ketenregie.reports.scan_urls")),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
     path("beheer/gebruikers/rolaanvragen/", accounts_views.grant_requests, name="grant_requests"),
     path(

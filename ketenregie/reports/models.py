@@ -143,3 +143,6 @@ class ScanResponse(models.Model):
                 name="scan_response_draft_xor_submitted",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}@{self.round_id}"

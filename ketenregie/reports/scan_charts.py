@@ -52,7 +52,8 @@ def _frame(title: str, description: str, width: int, height: int, body: list[str
 
 
 def _legend(labels: Sequence[str], colours: Sequence[str], y: int) -> list[str]:
-    parts, x = [], LABEL_W
+    parts: list[str] = []
+    x = LABEL_W
     for label, colour in zip(labels, colours, strict=False):
         parts.append(
             format_html(

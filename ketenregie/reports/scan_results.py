@@ -190,9 +190,7 @@ def _groups(responses: Sequence[ScanResponse]) -> tuple[list[Group], int, int]:
 
 def compute(scan_round: ScanRound, *, with_previous: bool = True) -> Results:
     responses = list(
-        ScanResponse.objects.filter(round=scan_round, submitted=True).select_related(
-            "organisation"
-        )
+        ScanResponse.objects.filter(round=scan_round, submitted=True).select_related("organisation")
     )
     groups, left_out, merged = _groups(responses)
     n = sum(g.n for g in groups)
@@ -212,9 +210,7 @@ def compute(scan_round: ScanRound, *, with_previous: bool = True) -> Results:
         return results
     numbers: Counter[str] = Counter()
     part_total: dict[str, Distribution] = defaultdict(Distribution)
-    part_groups: dict[str, dict[str, Distribution]] = defaultdict(
-        lambda: defaultdict(Distribution)
-    )
+    part_groups: dict[str, dict[str, Distribution]] = defaultdict(lambda: defaultdict(Distribution))
     for statement in statements:
         numbers[statement.part] += 1
         key = str(statement.pk)

@@ -109,7 +109,8 @@ def invite(*, actor: User, scan_round: ScanRound, users: Iterable[User]) -> int:
     locked = lock(scan_round)
     if not is_open(locked):
         raise ValidationError(_("Deze ronde is gesloten; er kan niemand meer bij."))
-    allowed = {u.pk: u for u in invitable_users(locked)}
+    # invitable_users gives only users of the round's organisations: never without one.
+    allowed = {u.pk: u.organisation for u in invitable_users(locked) if u.organisation}
     chosen = list(users)
     if not chosen:
         raise ValidationError({"users": [_("Kies ten minste één deelnemer.")]})
@@ -119,14 +120,10 @@ def invite(*, actor: User, scan_round: ScanRound, users: Iterable[User]) -> int:
         )
     now = timezone.now()
     ScanParticipant.objects.bulk_create(
-        ScanParticipant(
-            round=locked, user=u, organisation_id=allowed[u.pk].organisation_id, invited_at=now
-        )
+        ScanParticipant(round=locked, user=u, organisation=allowed[u.pk], invited_at=now)
         for u in chosen
     )
-    audit.record(
-        "scan.participants_invited", actor=actor, obj=locked, data={"aantal": len(chosen)}
-    )
+    audit.record("scan.participants_invited", actor=actor, obj=locked, data={"aantal": len(chosen)})
     _mail(
         chosen,
         locked,
@@ -203,9 +200,10 @@ def save_answers(
     if not is_open(scan_round):
         raise ValidationError(_("Deze ronde is gesloten; u kunt niet meer invullen."))
     cleaned = _clean_answers(scan_round, answers)
-    response = (
-        ScanResponse.objects.select_for_update().filter(participant=locked).first()
-        or ScanResponse(round=scan_round, organisation_id=locked.organisation_id, participant=locked)
+    response = ScanResponse.objects.select_for_update().filter(
+        participant=locked
+    ).first() or ScanResponse(
+        round=scan_round, organisation_id=locked.organisation_id, participant=locked
     )
     response.answers = cleaned
     if submit:

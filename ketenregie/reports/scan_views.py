@@ -238,7 +238,9 @@ def scan_conversation(request: AuthedRequest, round_id: int) -> HttpResponse:
     return _round_page(request, scan_round, conversation_form=form)
 
 
-def _posted_answers(request: AuthedRequest, statement_ids: list[int]) -> tuple[dict[int, int], bool]:
+def _posted_answers(
+    request: AuthedRequest, statement_ids: list[int]
+) -> tuple[dict[int, int], bool]:
     """The answers on the form, and whether something unreadable was posted."""
     answers: dict[int, int] = {}
     bad = False

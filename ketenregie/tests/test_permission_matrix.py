@@ -42,10 +42,12 @@ from ketenregie.plans.models import (
     Participant,
     PlanVersion,
 )
+from ketenregie.reports.models import ScanParticipant, ScanRound, ScanStatement
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
     MembershipFactory,
+    OrganisationFactory,
     UserFactory,
 )
 from ketenregie.tests_support.files import stored_attachment
@@ -91,6 +93,12 @@ def _only(role_needed: Role) -> Callable[[Role, str], int]:
 def _privacy(role: Role, relation: str) -> int:
     # The FG and the house's privacy contact (accounts.access.PRIVACY_ROLES).
     return 200 if role in PRIVACY_ROLES else 403
+
+
+def _scan_lead(ok: int = 200, denied: int = 404) -> Callable[[Role, str], int]:
+    # The PGA-scan: its round is led by the PGA expert or manager of the house
+    # (reports.scan_access); anyone else does not find the round.
+    return lambda role, relation: ok if role in (Role.PGA_EXPERT, Role.MANAGER) else denied
 
 
 def _case_work(role: Role, relation: str) -> int:
@@ -712,6 +720,86 @@ ENDPOINTS = [
         lambda c: reverse("sharing_register_csv"),
         _privacy,
     ),
+    Endpoint("scan_index", "get", lambda c: reverse("scan_index"), lambda r, rel: 200),
+    Endpoint("scan_new", "get", lambda c: reverse("scan_new"), _scan_lead(200, 403)),
+    Endpoint(
+        "scan_new",
+        "post",
+        lambda c: reverse("scan_new"),
+        _scan_lead(302, 403),
+        data=lambda c: {
+            "house": c["case"].house_id,
+            "title": "Nieuwe ronde",
+            "closes_on": (today() + dt.timedelta(days=7)).isoformat(),
+            "organisations": [c["spare"].organisation_id, c["partner"].pk],
+        },
+    ),
+    Endpoint(
+        "scan_round", "get", lambda c: reverse("scan_round", args=[c["scan"].pk]), _scan_lead()
+    ),
+    Endpoint(
+        "scan_invite",
+        "post",
+        lambda c: reverse("scan_invite", args=[c["scan"].pk]),
+        _scan_lead(302),
+        data=lambda c: {"users": [c["invitee"].pk]},
+    ),
+    Endpoint(
+        "scan_remind",
+        "post",
+        lambda c: reverse("scan_remind", args=[c["scan"].pk]),
+        _scan_lead(302),
+    ),
+    Endpoint(
+        "scan_close",
+        "post",
+        lambda c: reverse("scan_close", args=[c["scan"].pk]),
+        _scan_lead(302),
+        data=lambda c: {"version": c["scan"].version},
+    ),
+    Endpoint(
+        "scan_conversation",
+        "post",
+        lambda c: reverse("scan_conversation", args=[c["scan_closed"].pk]),
+        _scan_lead(302),
+        data=lambda c: {
+            "conversation_on": today().isoformat(),
+            "follow_up": "Vervolgafspraak",
+            "version": c["scan_closed"].version,
+        },
+    ),
+    # Filling in: only the invited participant (the world's professional).
+    Endpoint(
+        "scan_fill",
+        "get",
+        lambda c: reverse("scan_fill", args=[c["scan"].pk]),
+        lambda role, relation: 200 if role == Role.PROFESSIONAL else 404,
+    ),
+    Endpoint(
+        "scan_fill",
+        "post",
+        lambda c: reverse("scan_fill", args=[c["scan"].pk]),
+        lambda role, relation: 302 if role == Role.PROFESSIONAL else 404,
+        data=lambda c: {f"s{c['statement'].pk}": "4", "opslaan": "1"},
+    ),
+    Endpoint(
+        "scan_results",
+        "get",
+        lambda c: reverse("scan_results", args=[c["scan_closed"].pk]),
+        _scan_lead(),
+    ),
+    Endpoint(
+        "scan_results_pdf",
+        "get",
+        lambda c: reverse("scan_results_pdf", args=[c["scan_closed"].pk]),
+        _scan_lead(),
+    ),
+    Endpoint(
+        "manage_edit_scanstelling",
+        "get",
+        lambda c: reverse("manage_edit", args=["scanstellingen", c["statement"].pk]),
+        _only(Role.BEHEERDER),
+    ),
     Endpoint("manage_index", "get", lambda c: reverse("manage_index"), _only(Role.BEHEERDER)),
     *[
         Endpoint(
@@ -720,7 +808,7 @@ ENDPOINTS = [
             (lambda k: lambda c: reverse("manage_list", args=[k]))(kind),
             _only(Role.BEHEERDER),
         )
-        for kind in ("regios", "huizen", "organisaties", "gebruikers")
+        for kind in ("regios", "huizen", "organisaties", "gebruikers", "scanstellingen")
     ],
     Endpoint(
         "manage_create",
@@ -901,7 +989,34 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
         token_hash=hash_setup_token(setup_token),
         expires_at=timezone.now() + dt.timedelta(days=1),
     )
+    # The PGA-scan at the house: an open round (the world's professional and the spare
+    # are invited; one more professional of a partner can still be) and a closed one.
+    partner = OrganisationFactory()
+    HousePartner.objects.create(house=house, organisation=partner)
+    invitee = UserFactory(organisation=spare.organisation)
+    statements = list(ScanStatement.objects.filter(is_active=True))
+    scan, scan_closed = (
+        ScanRound.objects.create(
+            house=house,
+            title=title,
+            closes_on=today() + dt.timedelta(days=days),
+            opened_by=spare,
+            opened_at=timezone.now() - dt.timedelta(days=30 - days),
+        )
+        for title, days in (("Scan", 7), ("Eerdere scan", -1))
+    )
+    for scan_round in (scan, scan_closed):
+        scan_round.organisations.set([spare.organisation, user.organisation])
+        scan_round.statements.set(statements)
+    ScanParticipant.objects.create(round=scan, user=spare, organisation=spare.organisation)
+    if role == Role.PROFESSIONAL:
+        ScanParticipant.objects.create(round=scan, user=user, organisation=user.organisation)
     return {
+        "partner": partner,
+        "invitee": invitee,
+        "scan": scan,
+        "scan_closed": scan_closed,
+        "statement": statements[0],
         "grant": grant,
         "fresh": fresh,
         "setup_token": setup_token,

@@ -15,6 +15,7 @@ from ketenregie.demo.generator import (
     load_reference_data,
     plant_possible_duplicates,
 )
+from ketenregie.demo.scan import seed_scan
 
 
 class Command(BaseCommand):
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             n = generate_cases(options["cases"], seed=2026, journeys=journeys)
             plant_possible_duplicates()
             execution = seed_execution(journeys, seed=2026)
+            # The PGA-scan's rounds at ZVH Parkstad (reports), also through the services.
+            execution.update(seed_scan(seed=2026))
         self.stdout.write(f"Demodata geladen: {User.objects.count()} gebruikers, {n} casussen.")
         if options["verbosity"] > 1:
             for key, count in sorted(execution.items()):

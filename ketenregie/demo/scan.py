@@ -21,7 +21,7 @@ import random
 import time_machine
 from django.utils import timezone
 
-from ketenregie.accounts.models import House, Organisation, User
+from ketenregie.accounts.models import House, Organisation, RoleAssignment, User
 from ketenregie.accounts.roles import Role
 from ketenregie.core.mail import muted
 from ketenregie.reports import scan_services as scan
@@ -96,6 +96,7 @@ def _respondents(orgs: list[Organisation]) -> list[list[User]]:
             )
             user.set_unusable_password()  # a respondent of the demo, not a demo login
             user.save()
+            RoleAssignment.objects.create(user=user, role=Role.PROFESSIONAL)
             people.append(user)
         out.append(people)
     return out

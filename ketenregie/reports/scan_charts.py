@@ -22,14 +22,14 @@ SERIES = ("#2166ac", "#bababa", "#b2182b")
 
 _ids = count(1)
 
-LABEL_W = 190
-BAR_W = 360
+LABEL_W = 160
+BAR_W = 300
 ROW_H = 22
 GAP = 6
-FONT = 'font-family="inherit" font-size="12"'
+FONT = 'font-family="inherit" font-size="13"'
 
 
-def _shorten(text: str, limit: int = 30) -> str:
+def _shorten(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -51,10 +51,17 @@ def _frame(title: str, description: str, width: int, height: int, body: list[str
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - parts escaped above
 
 
-def _legend(labels: Sequence[str], colours: Sequence[str], y: int) -> list[str]:
+def _legend(
+    labels: Sequence[str], colours: Sequence[str], y: int, width: int
+) -> tuple[list[str], int]:
+    """The legend under the bars, wrapping to a next line within `width`; its parts and
+    the y below it."""
     parts: list[str] = []
-    x = LABEL_W
+    x = 0
     for label, colour in zip(labels, colours, strict=False):
+        step = 14 + 7 * len(label) + 14
+        if x and x + step > width:
+            x, y = 0, y + 18
         parts.append(
             format_html(
                 '<rect x="{}" y="{}" width="10" height="10" fill="{}"/>'
@@ -68,8 +75,8 @@ def _legend(labels: Sequence[str], colours: Sequence[str], y: int) -> list[str]:
                 label,
             )
         )
-        x += 14 + 7 * len(label) + 16
-    return parts
+        x += step
+    return parts, y + 18
 
 
 def stacked_bar(
@@ -114,12 +121,14 @@ def stacked_bar(
             )
             x += w
         y += ROW_H + GAP
-    body += _legend(categories, colours, y + 4)
+    width = LABEL_W + BAR_W + 10
+    legend, bottom = _legend(categories, colours, y + 4, width)
+    body += legend
     description = "; ".join(
         f"{label}: " + ", ".join(f"{c} {v}" for c, v in zip(categories, counts, strict=False))
         for label, counts in rows
     )
-    return _frame(title, description, LABEL_W + BAR_W + 10, y + 22, body)
+    return _frame(title, description, width, bottom, body)
 
 
 def bar_chart(
@@ -169,8 +178,8 @@ def bar_chart(
             y += 16
         y += GAP + 2
     if len(series) > 1:
-        body += _legend(series, SERIES, y + 4)
-        y += 18
+        legend, y = _legend(series, SERIES, y + 4, LABEL_W + BAR_W + 60)
+        body += legend
     description = "; ".join(
         f"{label}: "
         + ", ".join(

@@ -61,6 +61,7 @@ def present(scan_round: ScanRound) -> dict[str, Any]:
         {
             "result": s,
             "label": _statement_label(s),
+            "rows": _distribution_rows(s),
             "highest": s.highest,
             "lowest": s.lowest,
             "chart": bar_chart(
@@ -81,15 +82,11 @@ def present(scan_round: ScanRound) -> dict[str, Any]:
         unit="%",
         title=_("Aandeel antwoorden (helemaal) oneens per onderdeel, alle respondenten"),
     )
+    # Organisations as rows, the three parts as columns: the table stays narrow.
+    context["part_labels"] = [p.heading for p in results.parts]
     context["parts_table"] = [
-        {
-            "heading": p.heading,
-            "total": p.total.disagree,
-            "groups": [dict(p.groups)[label].disagree for label in group_labels],
-        }
-        for p in results.parts
-    ]
-    context["group_labels"] = group_labels
+        (label, [dict(p.groups)[label].disagree for p in results.parts]) for label in group_labels
+    ] + [(TOTAL, [p.total.disagree for p in results.parts])]
     context["per_group_most"] = results.most_disagreed_part_per_group()
     comparison = results.comparison
     if comparison is not None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ketenregie.reports.models import ScanAnswer, ScanPart, ScanResponse, ScanRound, ScanStatement
-from ketenregie.reports.scan import PART_HEADINGS, in_order, is_open
+from ketenregie.reports.scan import in_order, is_open
 
 MIN_GROUP = 3
 OTHER = "Overige organisaties"
@@ -95,7 +95,7 @@ class StatementResult:
 @dataclass
 class PartResult:
     part: str
-    heading: str
+    heading: str  # "Kunnen", "Willen", "Mogen"
     total: Distribution
     groups: list[tuple[str, Distribution]]
 
@@ -233,7 +233,7 @@ def compute(scan_round: ScanRound, *, with_previous: bool = True) -> Results:
             results.parts.append(
                 PartResult(
                     part.value,
-                    str(PART_HEADINGS[part]),
+                    str(part.label),
                     part_total[part.value],
                     [(g.label, part_groups[part.value][g.label]) for g in groups],
                 )

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketenregie.accounts.access import active_case_workers
 from ketenregie.accounts.models import House, HousePartner, Organisation
 from ketenregie.audit import services as audit
 from ketenregie.audit.writes import create_audited, lock, save_audited
@@ -81,12 +82,12 @@ def open_round(
 
 
 def invitable_users(scan_round: ScanRound) -> list[User]:
-    """Active professionals of the round's organisations who are not invited yet."""
-    from ketenregie.accounts.models import User
-
+    """The professionals (active case workers, accounts.access) of the round's
+    organisations who are not invited yet."""
     invited = ScanParticipant.objects.filter(round=scan_round).values("user_id")
     return list(
-        User.objects.filter(is_active=True, organisation__in=scan_round.organisations.all())
+        active_case_workers()
+        .filter(organisation__in=scan_round.organisations.all())
         .exclude(pk__in=invited)
         .select_related("organisation")
         .order_by("organisation__name", "last_name", "first_name")

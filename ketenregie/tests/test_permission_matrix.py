@@ -993,7 +993,7 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     # are invited; one more professional of a partner can still be) and a closed one.
     partner = OrganisationFactory()
     HousePartner.objects.create(house=house, organisation=partner)
-    invitee = UserFactory(organisation=spare.organisation)
+    invitee = UserFactory(organisation=spare.organisation, roles=[(Role.PROFESSIONAL, None)])
     statements = list(ScanStatement.objects.filter(is_active=True))
     scan, scan_closed = (
         ScanRound.objects.create(

@@ -22,14 +22,14 @@ SERIES = ("#2166ac", "#bababa", "#b2182b")
 
 _ids = count(1)
 
-LABEL_W = 160
+LABEL_W = 170
 BAR_W = 300
 ROW_H = 22
 GAP = 6
-FONT = 'font-family="inherit" font-size="13"'
+FONT = 'font-family="inherit" font-size="12"'
 
 
-def _shorten(text: str, limit: int = 24) -> str:
+def _shorten(text: str, limit: int = 22) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -3,12 +3,13 @@ real services, so the PGA expert's pages show something real.
 
 * "PGA-scan voorjaar" (about eight months ago) and "PGA-scan najaar" (closed about six
   weeks ago, with the conversation and its agreed follow-up recorded): the comparison and
-  the comparison with the previous round. Five partner organisations take part; two of
-  them have fewer than 3 respondents and are merged into "Overige organisaties".
+  the comparison with the previous round. Seven partner organisations take part;
+  three of them have fewer than 3 respondents and are merged into "Overige organisaties".
 * "PGA-scan tussenmeting", still open: some have filled it in, others (among them the
   demo login wijkagent.heerlen) have not, so filling in and reminding can be tried.
 
-The respondents beyond the demo logins are fictitious professionals without a login. Their
+The respondents beyond the reference demo logins are eight fictitious professionals, demo
+logins themselves (password and TOTP, listed by `demo_logins`). Their
 answers follow a profile per organisation and part with some noise: the scan then shows
 differences between partners and "mogen" as the part that scores "oneens" most often.
 """
@@ -19,11 +20,15 @@ import datetime as dt
 import random
 
 import time_machine
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import generate_totp_secret
+from allauth.mfa.utils import encrypt
 from django.utils import timezone
 
 from ketenregie.accounts.models import House, Organisation, RoleAssignment, User
 from ketenregie.accounts.roles import Role
 from ketenregie.core.mail import muted
+from ketenregie.demo.reference import DEMO_PASSWORD
 from ketenregie.reports import scan_services as scan
 from ketenregie.reports.models import ScanParticipant, ScanRound
 
@@ -31,12 +36,13 @@ HOUSE = "PKS"
 LEADER = "pga.expert"
 # organisation name, its demo logins, how many fictitious colleagues answer as well
 TAKING_PART: list[tuple[str, list[str], int]] = [
-    ("Gemeente Heerlen", ["gemeente.heerlen"], 4),
-    ("Politie, eenheid Limburg", ["wijkagent.heerlen"], 3),
-    ("GGZ-instelling Limburg (demo)", ["ggz.behandelaar", "ggz.psychiater"], 2),
+    ("Gemeente Heerlen", ["gemeente.heerlen"], 3),
+    ("Politie, eenheid Limburg", ["wijkagent.heerlen"], 2),
+    ("GGZ-instelling Limburg (demo)", ["ggz.behandelaar", "ggz.psychiater"], 1),
     ("Reclassering, unit Limburg", ["reclassering"], 2),
-    ("Veilig Thuis Limburg", ["vt.medewerker"], 1),
+    ("Veilig Thuis Limburg", ["vt.medewerker"], 0),
     ("Woningcorporatie Zuid (demo)", ["woon.consulent"], 0),
+    ("Leerplicht en RMC Zuid (demo)", ["leerplicht"], 0),
 ]
 COLLEAGUES = [
     ("Bart", "Meulenberg"),
@@ -48,9 +54,6 @@ COLLEAGUES = [
     ("Wim", "Eurlings"),
     ("Chantal", "Brouns"),
     ("Maurice", "Vliegen"),
-    ("Kim", "Ramakers"),
-    ("Jeroen", "Wetzels"),
-    ("Petra", "Knops"),
 ]
 # Mean answer per organisation (index in TAKING_PART) and part: mogen lowest overall,
 # the police least positive about willen, the municipality most positive about kunnen.
@@ -61,6 +64,7 @@ PROFILE = {
     3: {"kunnen": 3.8, "willen": 4.0, "mogen": 2.9},
     4: {"kunnen": 3.5, "willen": 4.2, "mogen": 2.6},
     5: {"kunnen": 3.0, "willen": 3.6, "mogen": 2.8},
+    6: {"kunnen": 3.2, "willen": 3.9, "mogen": 2.7},
 }
 FOLLOW_UP = (
     "1. Tijd voor integraal werken wordt een vast onderdeel van de werkafspraken van elke "
@@ -94,9 +98,15 @@ def _respondents(orgs: list[Organisation]) -> list[list[User]]:
                 job_title="Professional",
                 is_demo=True,
             )
-            user.set_unusable_password()  # a respondent of the demo, not a demo login
+            # A demo login like the others (password and TOTP): a respondent can be tried.
+            user.set_password(DEMO_PASSWORD)
             user.save()
             RoleAssignment.objects.create(user=user, role=Role.PROFESSIONAL)
+            Authenticator.objects.create(
+                user=user,
+                type=Authenticator.Type.TOTP,
+                data={"secret": encrypt(generate_totp_secret())},
+            )
             people.append(user)
         out.append(people)
     return out

@@ -155,7 +155,6 @@ def _round_page(
             "error": error,
             **TEXTS,
         },
-        status=400 if error else 200,
     )
 
 
@@ -305,7 +304,6 @@ def scan_fill(request: AuthedRequest, round_id: int) -> HttpResponse:
             "note": CASUSOVERLEG_NOTE,
             **TEXTS,
         },
-        status=400 if error else 200,
     )
 
 

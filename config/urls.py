@@ -393,6 +393,7 @@ urlpatterns = [
         processing_views.register_pdf,
         name="processing_register_pdf",
     ),
+    path("pga-scan/", include("ketenregie.reports.scan_urls")),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
     path("beheer/gebruikers/rolaanvragen/", accounts_views.grant_requests, name="grant_requests"),
     path(

@@ -30,5 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "can_refer": Role.AANMELDER in roles,
             "is_chair": Role.TRIAGEVOORZITTER in roles,
             "can_enrich": Role.PROFESSIONAL in roles,
+            # The PGA-scan: its leaders (PGA expert, manager) and the professionals who
+            # fill it in (reports.scan_access decides per round).
+            "can_scan": bool(roles & {Role.PGA_EXPERT, Role.MANAGER, Role.PROFESSIONAL}),
         }
     }

@@ -206,6 +206,18 @@ _ACTIONS = (
     AuditAction("safety.agreement_added", _("Veiligheidsafspraak toegevoegd")),
     AuditAction("safety.score_added", _("Schaalvraag veiligheid vastgelegd")),
     AuditAction("safety.pdf_downloaded", _("Veiligheidsplan als PDF gedownload"), R),
+    # The PGA-scan (issue 14, reports): the answers themselves never enter the trail.
+    AuditAction("scanstatement.created", _("Stelling PGA-scan aangemaakt")),
+    AuditAction("scanstatement.updated", _("Stelling PGA-scan gewijzigd")),
+    AuditAction("scan.round_opened", _("Ronde PGA-scan geopend")),
+    AuditAction("scan.participants_invited", _("Deelnemers PGA-scan uitgenodigd")),
+    AuditAction("scan.reminders_sent", _("Herinnering PGA-scan verstuurd")),
+    AuditAction("scan.answers_saved", _("Antwoorden PGA-scan tussentijds opgeslagen")),
+    AuditAction("scan.submitted", _("PGA-scan ingevuld en verstuurd")),
+    AuditAction("scan.round_closed", _("Ronde PGA-scan gesloten")),
+    AuditAction("scan.results_viewed", _("Uitkomsten PGA-scan ingezien"), R),
+    AuditAction("scan.pdf_downloaded", _("Uitkomsten PGA-scan als PDF gedownload"), R),
+    AuditAction("scan.conversation_recorded", _("Gesprek over de PGA-scan vastgelegd")),
 )
 
 ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}

@@ -45,10 +45,12 @@ from ketenregie.plans.models import (
 from ketenregie.privacy import processing_services
 from ketenregie.privacy.deadlines import request_deadline
 from ketenregie.privacy.models import LegalHold, PrivacyRequest, SubjectAccessReview
+from ketenregie.reports.models import ScanParticipant, ScanRound, ScanStatement
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
     MembershipFactory,
+    OrganisationFactory,
     UserFactory,
 )
 from ketenregie.tests_support.files import stored_attachment
@@ -104,6 +106,12 @@ def _post_privacy(role: Role, relation: str) -> int:
 def _rejections(role: Role, relation: str) -> int:
     # Anonymous counts of rejected referrals: the privacy roles and the house's manager.
     return 200 if role in PRIVACY_ROLES or role == Role.MANAGER else 403
+
+
+def _scan_lead(ok: int = 200, denied: int = 404) -> Callable[[Role, str], int]:
+    # The PGA-scan: its round is led by the PGA expert or manager of the house
+    # (reports.scan_access); anyone else does not find the round.
+    return lambda role, relation: ok if role in (Role.PGA_EXPERT, Role.MANAGER) else denied
 
 
 def _case_work(role: Role, relation: str) -> int:
@@ -934,6 +942,86 @@ ENDPOINTS = [
         _post_privacy,
         data=lambda c: {"note": "Vervallen", "version": 1},
     ),
+    Endpoint("scan_index", "get", lambda c: reverse("scan_index"), lambda r, rel: 200),
+    Endpoint("scan_new", "get", lambda c: reverse("scan_new"), _scan_lead(200, 403)),
+    Endpoint(
+        "scan_new",
+        "post",
+        lambda c: reverse("scan_new"),
+        _scan_lead(302, 403),
+        data=lambda c: {
+            "house": c["case"].house_id,
+            "title": "Nieuwe ronde",
+            "closes_on": (today() + dt.timedelta(days=7)).isoformat(),
+            "organisations": [c["spare"].organisation_id, c["partner"].pk],
+        },
+    ),
+    Endpoint(
+        "scan_round", "get", lambda c: reverse("scan_round", args=[c["scan"].pk]), _scan_lead()
+    ),
+    Endpoint(
+        "scan_invite",
+        "post",
+        lambda c: reverse("scan_invite", args=[c["scan"].pk]),
+        _scan_lead(302),
+        data=lambda c: {"users": [c["invitee"].pk]},
+    ),
+    Endpoint(
+        "scan_remind",
+        "post",
+        lambda c: reverse("scan_remind", args=[c["scan"].pk]),
+        _scan_lead(302),
+    ),
+    Endpoint(
+        "scan_close",
+        "post",
+        lambda c: reverse("scan_close", args=[c["scan"].pk]),
+        _scan_lead(302),
+        data=lambda c: {"version": c["scan"].version},
+    ),
+    Endpoint(
+        "scan_conversation",
+        "post",
+        lambda c: reverse("scan_conversation", args=[c["scan_closed"].pk]),
+        _scan_lead(302),
+        data=lambda c: {
+            "conversation_on": today().isoformat(),
+            "follow_up": "Vervolgafspraak",
+            "version": c["scan_closed"].version,
+        },
+    ),
+    # Filling in: only the invited participant (the world's professional).
+    Endpoint(
+        "scan_fill",
+        "get",
+        lambda c: reverse("scan_fill", args=[c["scan"].pk]),
+        lambda role, relation: 200 if role == Role.PROFESSIONAL else 404,
+    ),
+    Endpoint(
+        "scan_fill",
+        "post",
+        lambda c: reverse("scan_fill", args=[c["scan"].pk]),
+        lambda role, relation: 302 if role == Role.PROFESSIONAL else 404,
+        data=lambda c: {f"s{c['statement'].pk}": "4", "opslaan": "1"},
+    ),
+    Endpoint(
+        "scan_results",
+        "get",
+        lambda c: reverse("scan_results", args=[c["scan_closed"].pk]),
+        _scan_lead(),
+    ),
+    Endpoint(
+        "scan_results_pdf",
+        "get",
+        lambda c: reverse("scan_results_pdf", args=[c["scan_closed"].pk]),
+        _scan_lead(),
+    ),
+    Endpoint(
+        "manage_edit_scanstelling",
+        "get",
+        lambda c: reverse("manage_edit", args=["scanstellingen", c["statement"].pk]),
+        _only(Role.BEHEERDER),
+    ),
     Endpoint("manage_index", "get", lambda c: reverse("manage_index"), _only(Role.BEHEERDER)),
     *[
         Endpoint(
@@ -942,7 +1030,7 @@ ENDPOINTS = [
             (lambda k: lambda c: reverse("manage_list", args=[k]))(kind),
             _only(Role.BEHEERDER),
         )
-        for kind in ("regios", "huizen", "organisaties", "gebruikers")
+        for kind in ("regios", "huizen", "organisaties", "gebruikers", "scanstellingen")
     ],
     Endpoint(
         "manage_create",
@@ -1144,10 +1232,37 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     review = SubjectAccessReview.objects.create(
         person=case.person, opened_by=spare, opened_at=timezone.now()
     )
+    # The PGA-scan at the house: an open round (the world's professional and the spare
+    # are invited; one more professional of a partner can still be) and a closed one.
+    partner = OrganisationFactory()
+    HousePartner.objects.create(house=house, organisation=partner)
+    invitee = UserFactory(organisation=spare.organisation, roles=[(Role.PROFESSIONAL, None)])
+    statements = list(ScanStatement.objects.filter(is_active=True))
+    scan, scan_closed = (
+        ScanRound.objects.create(
+            house=house,
+            title=title,
+            closes_on=today() + dt.timedelta(days=days),
+            opened_by=spare,
+            opened_at=timezone.now() - dt.timedelta(days=30 - days),
+        )
+        for title, days in (("Scan", 7), ("Eerdere scan", -1))
+    )
+    for scan_round in (scan, scan_closed):
+        scan_round.organisations.set([spare.organisation, user.organisation])
+        scan_round.statements.set(statements)
+    ScanParticipant.objects.create(round=scan, user=spare, organisation=spare.organisation)
+    if role == Role.PROFESSIONAL:
+        ScanParticipant.objects.create(round=scan, user=user, organisation=user.organisation)
     return {
         "privacy_request": privacy_request,
         "processing_key": register.content["processings"][0]["key"],
         "review": review,
+        "partner": partner,
+        "invitee": invitee,
+        "scan": scan,
+        "scan_closed": scan_closed,
+        "statement": statements[0],
         "grant": grant,
         "hold": hold,
         "fresh": fresh,

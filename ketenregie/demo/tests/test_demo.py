@@ -18,6 +18,8 @@ from ketenregie.demo.generator import PROBLEM_TEXTS
 from ketenregie.demo.reference import LOCAL_USERS
 from ketenregie.intake.models import Feedback, Referral, ReferralProblem
 from ketenregie.pga.models import Transfer
+from ketenregie.reports.models import ScanRound
+from ketenregie.reports.scan_results import compute
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +29,8 @@ def test_load_demo_covers_everything() -> None:
     call_command("load_demo", stdout=out)
     assert Region.objects.count() == 2
     assert sorted(House.objects.values_list("kind", flat=True)) == ["local_pga", "zvh", "zvh"]
-    assert 20 <= User.objects.count() <= 30
+    # The reference logins and the PGA-scan's eight respondents (demo.scan).
+    assert 20 <= User.objects.count() <= 40
     assert set(RoleAssignment.objects.values_list("role", flat=True)) == {r.value for r in Role}
     # Each transfer of a local PGA case opens a new referral at a Zorg- en Veiligheidshuis.
     assert Case.objects.count() == 150 + Transfer.objects.count()
@@ -43,6 +46,18 @@ def test_load_demo_covers_everything() -> None:
     # Opgeschaald exists only for the local PGA.
     assert not Case.objects.filter(status=Status.OPGESCHAALD, house__kind="zvh").exists()
     _reads_like_a_real_region()
+    _has_a_completed_scan_round()
+
+
+def _has_a_completed_scan_round() -> None:
+    """Issue 14: a closed PGA-scan round with several partners, the conversation recorded,
+    and a previous round to compare with."""
+    autumn = ScanRound.objects.get(title="PGA-scan najaar")
+    results = compute(autumn)
+    assert results.enough and len(results.groups) >= 3
+    assert results.comparison is not None
+    assert autumn.conversation_on is not None and autumn.follow_up
+    assert ScanRound.objects.count() == 3
 
 
 def _reads_like_a_real_region() -> None:

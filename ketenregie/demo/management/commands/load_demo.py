@@ -17,6 +17,7 @@ from ketenregie.demo.generator import (
     plant_possible_duplicates,
     plant_rejection_counts,
 )
+from ketenregie.demo.scan import seed_scan
 
 
 class Command(BaseCommand):
@@ -47,6 +48,8 @@ class Command(BaseCommand):
             plant_possible_duplicates()
             plant_rejection_counts()
             execution = seed_execution(journeys, seed=2026)
+            # The PGA-scan's rounds at ZVH Parkstad (reports), also through the services.
+            execution.update(seed_scan(seed=2026))
         self.stdout.write(f"Demodata geladen: {User.objects.count()} gebruikers, {n} casussen.")
         if options["verbosity"] > 1:
             for key, count in sorted(execution.items()):

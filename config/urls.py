@@ -167,7 +167,17 @@ urlpatterns = [
         plan_plan_views.plan_goal_reached,
         name="plan_goal_reached",
     ),
+    path(
+        "casussen/<id:case_id>/plan/doel/<id:goal_id>/behoefte/",
+        plan_plan_views.plan_goal_tags,
+        name="plan_goal_tags",
+    ),
     path("casussen/<id:case_id>/plan/actie/", plan_plan_views.plan_action, name="plan_action"),
+    path(
+        "casussen/<id:case_id>/plan/actie/<id:action_id>/behoefte/",
+        plan_plan_views.plan_action_tags,
+        name="plan_action_tags",
+    ),
     path("casussen/<id:case_id>/plan/vaststellen/", plan_plan_views.plan_adopt, name="plan_adopt"),
     path(
         "casussen/<id:case_id>/plan/casusregisseur/",

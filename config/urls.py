@@ -21,6 +21,7 @@ from ketenregie.plans.views import escalation as plan_escalation_views
 from ketenregie.plans.views import plan as plan_plan_views
 from ketenregie.plans.views import safety as plan_safety_views
 from ketenregie.privacy import views as privacy_views
+from ketenregie.reports import matrix_views as reports_matrix_views
 
 # allauth answers too many requests with this view (allauth.core.internal.ratelimit):
 # audited and in Dutch.
@@ -37,6 +38,9 @@ urlpatterns = [
     path("account-instellen/<str:token>/", accounts_views.account_setup, name="account_setup"),
     path("", dashboard_views.dashboard, name="dashboard"),
     path("casussen/", case_views.case_list, name="case_list"),
+    path("sturing/behoeften/", reports_matrix_views.needs_matrix, name="needs_matrix"),
+    path("sturing/behoeften/csv/", reports_matrix_views.needs_matrix_csv, name="needs_matrix_csv"),
+    path("sturing/behoeften/pdf/", reports_matrix_views.needs_matrix_pdf, name="needs_matrix_pdf"),
     path("casussen/<id:case_id>/", case_views.case_detail, name="case_detail"),
     path("casussen/<id:case_id>/betrokkene/", case_views.person_edit, name="person_edit"),
     path("casussen/<id:case_id>/team/nieuw/", case_views.team_add, name="team_add"),

@@ -264,16 +264,8 @@ def plan_content(plan: Plan) -> dict[str, Any]:
     content["uitspraken"] = [
         {"soort": s.kind, "tekst": s.text, "door": s.said_by} for s in plan.statements.all()
     ]
-    # A version carries the tags as names (ADR 24): what the team chose then, readable
-    # even after the beheerder renames or switches off a need or intervention.
     content["doelen"] = [
-        {
-            "doel": g.text,
-            "goed_genoeg": g.good_enough,
-            "bereikt": g.reached,
-            "behoefte": str(g.need) if g.need else "",
-            "interventie": str(g.intervention) if g.intervention else "",
-        }
+        {"doel": g.text, "goed_genoeg": g.good_enough, "bereikt": g.reached, **_tags(g)}
         for g in plan.goals.select_related("need__domain", "intervention")
     ]
     content["acties"] = [
@@ -282,8 +274,7 @@ def plan_content(plan: Plan) -> dict[str, Any]:
             "eigenaar": str(a.owner_user or a.owner_organisation),
             "uiterlijk": a.due_date.isoformat(),
             "stand": a.state,
-            "behoefte": str(a.need) if a.need else "",
-            "interventie": str(a.intervention) if a.intervention else "",
+            **_tags(a),
         }
         for a in Action.objects.filter(case_id=plan.case_id).select_related(
             "owner_user", "owner_organisation", "need__domain", "intervention"
@@ -299,6 +290,18 @@ def plan_content(plan: Plan) -> dict[str, Any]:
             ],
         }
     return content
+
+
+def _tags(row: Goal | Action) -> dict[str, str]:
+    """A goal's or action's tags as a version keeps them (ADR 24): names, so a version
+    reads the same after the beheerder renames or switches off a need or intervention;
+    only the tags that are set, so versions from before tagging compare unchanged."""
+    tags = {}
+    if row.need is not None:
+        tags["behoefte"] = str(row.need)
+    if row.intervention is not None:
+        tags["interventie"] = str(row.intervention)
+    return tags
 
 
 def _plain(value: Any) -> Any:

@@ -78,13 +78,18 @@ class Figure:
 
 
 def _protect(total: Figure, parts: list[Figure]) -> bool:
-    """Hide one more figure where exactly one of a total and its parts is secret (the
-    total minus the visible parts would give it away). True when it hid something."""
-    if sum(f.secret for f in [total, *parts]) != 1 or total.secret:
+    """Hide one more figure where exactly one of a total and its parts is secret: the
+    total minus the visible parts (or the parts added up) would give it away. The
+    smallest visible part goes; the total when no part is left. True when it hid one."""
+    if sum(f.secret for f in [total, *parts]) != 1:
         return False
     candidates = [f for f in parts if not f.secret and f.value > 0]
-    other = min(candidates, key=lambda f: f.value) if candidates else total
-    other.hidden = True
+    if candidates:
+        min(candidates, key=lambda f: f.value).hidden = True
+        return True
+    if total.secret:
+        return False
+    total.hidden = True
     return True
 
 

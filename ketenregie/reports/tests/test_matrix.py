@@ -64,7 +64,7 @@ def _case(
     house: Any, *tags: tuple[Need, Intervention | None], status: str = Status.IN_UITVOERING
 ) -> Case:
     """A case with one goal per tag (free text carries the marker)."""
-    case = CaseFactory(house=house, status=status)
+    case: Case = CaseFactory.create(house=house, status=status)
     plan = Plan.objects.create(case=case, joint_goal=SECRET)
     for need, intervention in tags:
         Goal.objects.create(

@@ -159,14 +159,16 @@ class Matrix:
 def _gap(row: Row) -> None:
     """No supply for a need that running cases have, or too little: more cases than
     places, or every place that meets it has a long wait. Decided on the exact count,
-    which is never shown."""
+    which is never shown, except that a small count is not set against the places."""
     if row.total.value == 0:
         return
     if row.supply_count == 0:
         row.gap = "geen"
         row.gap_reasons.append(_("geen actief aanbod in de regio"))
         return
-    if row.total.value > row.capacity:
+    # A small (hidden) count is not compared with the places: "more cases than 2 places"
+    # next to "< 5" would say 3 or 4.
+    if not row.total.secret and row.total.value > row.capacity:
         row.gap = "te_weinig"
         row.gap_reasons.append(_("meer casussen dan plaatsen"))
     if row.wait_min is not None and row.wait_min > LONG_WAIT_WEEKS:

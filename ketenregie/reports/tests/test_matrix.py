@@ -22,7 +22,7 @@ from ketenregie.core.timeutil import today
 from ketenregie.plans.models import Action, Goal, Intervention, Need, Plan
 from ketenregie.plans.queries import need_counts
 from ketenregie.plans.socialmap import ensure_domain_needs
-from ketenregie.reports.matrix import Figure, _protect, matrix_for, suppress_small
+from ketenregie.reports.matrix import Figure, Row, _gap, _protect, matrix_for, suppress_small
 from ketenregie.reports.matrix_access import chosen_area, matrix_areas
 from ketenregie.tests_support.factories import (
     CaseFactory,
@@ -264,3 +264,18 @@ def test_the_pga_expert_sees_only_the_own_house(region_world: dict[str, Any]) ->
     housing = next(r for r in rows if r and r[0] == "Huisvesting: woonplek")
     assert housing[1] == "< 5"
     assert ["Lopende casussen in dit gebied", "11"] in rows
+
+
+def test_a_small_count_is_not_set_against_the_places() -> None:
+    need = Need(domain=LifeDomain(name="Huisvesting"), name="woonplek")
+
+    def row(total: int, capacity: int, wait: int) -> Row:
+        r = Row(need, Figure(total), Figure(0), Figure(total), [], capacity, wait, wait, 1)
+        _gap(r)
+        return r
+
+    # Three cases and two places: saying "too few" next to "< 5" would tell 3 or 4.
+    assert row(3, 2, 4).gap == ""
+    assert row(6, 2, 4).gap == "te_weinig"
+    # A long wait is a gap whatever the count.
+    assert row(3, 20, 12).gap_reasons == ["wachttijd overal langer dan 8 weken"]

@@ -24,6 +24,7 @@ from ketenregie.privacy import processing_views
 from ketenregie.privacy import rights_views as privacy_rights
 from ketenregie.privacy import views as privacy_views
 from ketenregie.privacy import views_retention as retention_views
+from ketenregie.reports import matrix_views as reports_matrix_views
 
 # allauth answers too many requests with this view (allauth.core.internal.ratelimit):
 # audited and in Dutch.
@@ -40,6 +41,9 @@ urlpatterns = [
     path("account-instellen/<str:token>/", accounts_views.account_setup, name="account_setup"),
     path("", dashboard_views.dashboard, name="dashboard"),
     path("casussen/", case_views.case_list, name="case_list"),
+    path("sturing/behoeften/", reports_matrix_views.needs_matrix, name="needs_matrix"),
+    path("sturing/behoeften/csv/", reports_matrix_views.needs_matrix_csv, name="needs_matrix_csv"),
+    path("sturing/behoeften/pdf/", reports_matrix_views.needs_matrix_pdf, name="needs_matrix_pdf"),
     path("casussen/<id:case_id>/", case_views.case_detail, name="case_detail"),
     path("casussen/<id:case_id>/betrokkene/", case_views.person_edit, name="person_edit"),
     path("casussen/<id:case_id>/team/nieuw/", case_views.team_add, name="team_add"),
@@ -170,7 +174,17 @@ urlpatterns = [
         plan_plan_views.plan_goal_reached,
         name="plan_goal_reached",
     ),
+    path(
+        "casussen/<id:case_id>/plan/doel/<id:goal_id>/behoefte/",
+        plan_plan_views.plan_goal_tags,
+        name="plan_goal_tags",
+    ),
     path("casussen/<id:case_id>/plan/actie/", plan_plan_views.plan_action, name="plan_action"),
+    path(
+        "casussen/<id:case_id>/plan/actie/<id:action_id>/behoefte/",
+        plan_plan_views.plan_action_tags,
+        name="plan_action_tags",
+    ),
     path("casussen/<id:case_id>/plan/vaststellen/", plan_plan_views.plan_adopt, name="plan_adopt"),
     path(
         "casussen/<id:case_id>/plan/casusregisseur/",

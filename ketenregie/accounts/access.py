@@ -67,6 +67,15 @@ def privacy_house_ids(user: User | AnonymousUser) -> QuerySet[RoleAssignment, in
     ).values_list("house_id", flat=True)
 
 
+# Who reads the needs-vs-interventions matrix (issue 14, ADR 24): aggregates only, for the
+# manager (own house's region), policy (their region) and the PGA expert (own house).
+NEEDS_MATRIX_ROLES = (Role.MANAGER, Role.BELEID, Role.PGA_EXPERT)
+
+
+def can_see_needs_matrix(user: User | AnonymousUser) -> bool:
+    return bool(roles_of(user) & set(NEEDS_MATRIX_ROLES))
+
+
 def works_with_cases(roles: frozenset[str]) -> bool:
     """Roles whose work is case content (case list, dashboard panels, meetings)."""
     from ketenregie.accounts.roles import CASE_WORK_ROLES

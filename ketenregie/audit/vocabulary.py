@@ -73,6 +73,13 @@ _ACTIONS = (
     AuditAction("house.partners_changed", _("Ketenpartners van het huis gewijzigd")),
     AuditAction("lettertemplate.created", _("Informatiebrief van het huis aangemaakt")),
     AuditAction("lettertemplate.updated", _("Informatiebrief van het huis gewijzigd")),
+    # The social map (needs and interventions) and the needs matrix (issue 14, ADR 24).
+    AuditAction("need.created", _("Behoefte op de sociale kaart aangemaakt")),
+    AuditAction("need.updated", _("Behoefte op de sociale kaart gewijzigd")),
+    AuditAction("intervention.created", _("Interventie op de sociale kaart aangemaakt")),
+    AuditAction("intervention.updated", _("Interventie op de sociale kaart gewijzigd")),
+    AuditAction("matrix.viewed", _("Matrix behoeften en interventies ingezien"), R),
+    AuditAction("matrix.exported", _("Matrix behoeften en interventies geëxporteerd"), R),
     # The audit trail itself and generated data.
     AuditAction("audit.searched", _("Audittrail doorzocht"), R),
     # A subject access export hands the person's data to the person (AVG art. 15).
@@ -194,9 +201,11 @@ _ACTIONS = (
     AuditAction("plan.statement_added", _("Kracht of zorg toegevoegd")),
     AuditAction("plan.goal_added", _("Doel toegevoegd")),
     AuditAction("plan.goal_updated", _("Doel bijgewerkt")),
+    AuditAction("plan.goal_tagged", _("Behoefte of interventie van doel gewijzigd")),
     AuditAction("plan.adopted", _("Plan van aanpak vastgesteld")),
     AuditAction("plan.pdf_downloaded", _("Plan van aanpak als PDF gedownload"), R),
     AuditAction("action.added", _("Actie toegevoegd")),
+    AuditAction("action.tagged", _("Behoefte of interventie van actie gewijzigd")),
     AuditAction("action.reported", _("Terugmelding op actie")),
     AuditAction("action.reminder_sent", _("Herinnering actie verstuurd")),
     AuditAction("action.list_viewed", _("Eigen actielijst ingezien"), R),

@@ -48,6 +48,7 @@ from ketenregie.core.mail import muted
 from ketenregie.demo import texts as tx
 from ketenregie.demo.generator import Journey
 from ketenregie.demo.reference import LETTERS
+from ketenregie.demo.socialmap import Tagger
 from ketenregie.intake.models import LegalBasis
 from ketenregie.pga import services as pga
 from ketenregie.pga.models import Informing, Signal, StartConversation
@@ -172,6 +173,8 @@ class ExecutionSeeder:
     def __init__(self, seed: int, journeys: dict[int, Journey]) -> None:
         self.rng = random.Random(seed)
         self.journeys = journeys
+        # Goals' needs and interventions (the needs matrix) from their own random stream.
+        self.tagger = Tagger(seed)
         self.now = timezone.now()
         self.today = timezone.localdate()
         self.timeline = Timeline(self.now)
@@ -536,11 +539,25 @@ class ExecutionSeeder:
             kind = Statement.Kind.STRENGTH if k < 2 else Statement.Kind.CONCERN
             plans.add_statement(plan, actor=actor, kind=kind, text=text, said_by=by)
         goals = [
-            plans.add_goal(plan, actor=actor, text=text, good_enough=good)
-            for text, good in self.rng.sample(tx.GOALS, k=3)
+            self.add_goal(info, plan, text, good) for text, good in self.rng.sample(tx.GOALS, k=3)
         ]
+        # Extra goals (housing, addiction care) are not in `goals`: the story of reaching
+        # the plan's goals stays as it was; they only fill the needs matrix.
+        for text, good in self.tagger.extra_goals():
+            self.add_goal(info, plan, text, good)
         self.summary.add("plan")
         return PlanState(plan, scores, problems, goals)
+
+    def add_goal(self, info: CaseInfo, plan: Plan, text: str, good: str) -> Goal:
+        need = self.tagger.need_for(text)
+        return plans.add_goal(
+            plan,
+            actor=info.regisseur,
+            text=text,
+            good_enough=good,
+            need=need,
+            intervention=self.tagger.intervention_for(need, info.case.house.region_id),
+        )
 
     def safety_plan(self, info: CaseInfo, state: PlanState) -> None:
         actor = info.regisseur

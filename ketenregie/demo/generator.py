@@ -58,6 +58,7 @@ from ketenregie.cases.workflow import (
 from ketenregie.core.bsn import reserved_test_bsns
 from ketenregie.core.bulk import insert_rows, reserve_ids
 from ketenregie.demo import reference as ref
+from ketenregie.demo.socialmap import load_social_map
 from ketenregie.intake import schedule
 from ketenregie.intake.criteria import ensure_default_criteria
 from ketenregie.intake.models import (
@@ -230,6 +231,8 @@ def load_reference_data() -> dict[str, str]:
             user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)}
         )
         secrets[username] = secret
+    # The social map of the demo regions (ADR 24).
+    load_social_map()
     record_many(
         PendingEvent(action="demo.reference_loaded", data={"gebruikers": len(secrets)})
         for _ in range(1)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from ketenregie.accounts.forms import VersionedForm
 from ketenregie.accounts.models import Organisation, User
 from ketenregie.core.forms import (
     WIDGET_CLASSES,
@@ -28,7 +29,9 @@ from ketenregie.plans.models import (
     ActionReport,
     DirectorEscalation,
     Goal,
+    Intervention,
     Meeting,
+    Need,
     Participant,
     Statement,
 )
@@ -326,13 +329,48 @@ class StatementForm(StyledFormMixin, forms.Form):
     said_by = forms.CharField(label=_("Gezegd door"), max_length=150)
 
 
-class GoalForm(StyledFormMixin, forms.Form):
+class TagFields(StyledFormMixin, forms.Form):
+    """The need a goal or action addresses and the intervention used (ADR 24): both
+    optional; the choices are the active needs and the interventions of the case's region."""
+
+    need = forms.ModelChoiceField(
+        label=_("Behoefte"),
+        queryset=Need.objects.none(),
+        required=False,
+        empty_label=_("Geen behoefte gekozen"),
+        error_messages={"invalid_choice": _("Kies een behoefte uit de lijst.")},
+    )
+    intervention = forms.ModelChoiceField(
+        label=_("Ingezette interventie"),
+        queryset=Intervention.objects.none(),
+        required=False,
+        empty_label=_("Nog geen interventie"),
+        error_messages={"invalid_choice": _("Kies een interventie uit de sociale kaart.")},
+        help_text=_("Uit de sociale kaart van de regio; leeg als er (nog) niets is ingezet."),
+    )
+
+    def __init__(self, *args: Any, needs: Any = None, interventions: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].queryset = needs if needs is not None else Need.objects.none()  # type: ignore[attr-defined]
+        self.fields["intervention"].queryset = (  # type: ignore[attr-defined]
+            interventions if interventions is not None else Intervention.objects.none()
+        )
+
+
+class GoalForm(TagFields):
     id_prefix = "goal"
 
     text = forms.CharField(label=_("Doel"), widget=forms.Textarea(attrs={"rows": 2}))
     good_enough = forms.CharField(
         label=_("Goed genoeg om af te sluiten als"), widget=forms.Textarea(attrs={"rows": 2})
     )
+    field_order = ["text", "good_enough", "need", "intervention"]
+
+
+class TagForm(TagFields):
+    """Change the tags of an existing goal or action."""
+
+    id_prefix = "tags"
 
 
 class GoalReachedForm(StyledFormMixin, forms.Form):
@@ -350,8 +388,18 @@ class MeetingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.get_kind_display()} {date_format(timezone.localtime(obj.starts_at), 'j F Y')}"
 
 
-class ActionForm(StyledFormMixin, forms.Form):
+class ActionForm(TagFields):
     id_prefix = "action"
+    field_order = [
+        "what",
+        "owner_user",
+        "owner_organisation",
+        "due_date",
+        "goal",
+        "need",
+        "intervention",
+        "meeting",
+    ]
 
     what = forms.CharField(label=_("Wat"), widget=forms.Textarea(attrs={"rows": 2}))
     owner_user = UserChoiceField(
@@ -383,6 +431,7 @@ class ActionForm(StyledFormMixin, forms.Form):
         self, *args: Any, people: Any, goals: Any = None, meetings: Any = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["need"].help_text = _("Leeg: de behoefte van het doel van de actie.")
         self.fields["owner_user"].queryset = people  # type: ignore[attr-defined]
         if goals is None:
             del self.fields["goal"]
@@ -476,3 +525,38 @@ class EscalateForm(StyledFormMixin, forms.Form):
 
 class HandleEscalationForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Afhandeling"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NeedForm(VersionedForm):
+    """A need on the social map (functioneel beheer)."""
+
+    class Meta:
+        model = Need
+        fields = ["domain", "name", "order", "is_active"]
+
+
+class InterventionForm(VersionedForm):
+    """An intervention or place on the social map (functioneel beheer)."""
+
+    needs = forms.ModelMultipleChoiceField(
+        label=_("Behoeften waarin het voorziet"),
+        queryset=Need.objects.select_related("domain"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Kies ten minste één behoefte waarin dit voorziet."),
+            "invalid_choice": _("Kies behoeften uit de lijst."),
+        },
+    )
+
+    class Meta:
+        model = Intervention
+        fields = [
+            "name",
+            "provider",
+            "region",
+            "municipality",
+            "needs",
+            "capacity",
+            "waiting_weeks",
+            "is_active",
+        ]

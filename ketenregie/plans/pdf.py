@@ -39,7 +39,7 @@ def plan_pdf(case: Case) -> bytes:
             "latest": PlanVersion.objects.filter(plan=plan).order_by("-number").first(),
             "scores": list(plan.domain_scores.select_related("domain")),
             "statements": list(plan.statements.all()),
-            "goals": list(plan.goals.all()),
+            "goals": list(plan.goals.select_related("need__domain", "intervention")),
             "actions": list(
                 Action.objects.filter(case=case).select_related("owner_user", "owner_organisation")
             ),

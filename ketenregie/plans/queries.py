@@ -1,4 +1,5 @@
-"""Reads of the execution phase for dashboards: overdue actions, late minutes, escalations.
+"""Reads of the execution phase for dashboards: overdue actions, late minutes, escalations;
+and for the needs matrix (reports), aggregate counts of tagged needs and the social map.
 
 Case content goes only through the gate (visible_cases); a manager, who sees no case
 pages, gets case codes, dates and the escalation reason written for them.
@@ -6,6 +7,7 @@ pages, gets case codes, dates and the escalation reason written for them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -14,7 +16,15 @@ from ketenregie.accounts.access import houses_where
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.access import directed_case_ids, seen_in_full
 from ketenregie.cases.models import DIRECTOR_ROLES
-from ketenregie.plans.models import Action, ActionQuerySet, DirectorEscalation, Goal, Meeting
+from ketenregie.plans.models import (
+    Action,
+    ActionQuerySet,
+    DirectorEscalation,
+    Goal,
+    Intervention,
+    Meeting,
+    Need,
+)
 from ketenregie.plans.services import my_actions_filter
 
 if TYPE_CHECKING:
@@ -143,3 +153,99 @@ def plan_records_for_subject(case: Case) -> dict[str, Any]:
             .order_by("pk")
         ),
     }
+
+
+@dataclass(frozen=True)
+class NeedCounts:
+    """Running cases per need and intervention in one area (aggregates only, ADR 24).
+
+    `per_need`: need id -> (cases with the need, of those with any intervention for it);
+    `cells`: (need id, intervention id) -> cases with the need that got that intervention;
+    `running`: all running cases in the area, tagged or not.
+    """
+
+    per_need: dict[int, tuple[int, int]]
+    cells: dict[tuple[int, int], int]
+    running: int
+
+
+def _sql(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    compiler = qs.order_by().query.get_compiler(using=qs.db)
+    sql, params = compiler.as_sql()
+    return sql, tuple(params)
+
+
+def need_counts(*, region_id: int, house_id: int | None = None) -> NeedCounts:
+    """How many running cases of a region (or one house in it) need what, and which
+    intervention they got: one grouped query, whatever the number of needs and
+    interventions. A case counts once per need, also when several of its goals and actions
+    carry it; an action without its own need serves its goal's."""
+    from django.db import connections
+    from django.db.models import F
+    from django.db.models.functions import Coalesce
+
+    from ketenregie.cases.models import Case
+    from ketenregie.cases.workflow import RUNNING_STATUSES
+
+    where: dict[str, Any] = {"status__in": sorted(RUNNING_STATUSES), "house__region_id": region_id}
+    if house_id is not None:
+        where["house_id"] = house_id
+    cases = Case.objects.filter(**where)
+    # Annotations only, in one order: the SQL's column order is then the order given here.
+    goal_tags = (
+        Goal.objects.filter(plan__case__in=cases.values("pk"), need__isnull=False)
+        .annotate(tag_case=F("plan__case_id"), tag_need=F("need"), tag_int=F("intervention"))
+        .values_list("tag_case", "tag_need", "tag_int")
+    )
+    action_tags = (
+        Action.objects.filter(case__in=cases.values("pk"))
+        .annotate(
+            tag_case=F("case_id"),
+            tag_need=Coalesce("need", "goal__need"),
+            tag_int=F("intervention"),
+        )
+        .filter(tag_need__isnull=False)
+        .values_list("tag_case", "tag_need", "tag_int")
+    )
+    goal_sql, goal_params = _sql(goal_tags)
+    action_sql, action_params = _sql(action_tags)
+    case_sql, case_params = _sql(cases.values("pk"))
+    sql = f"""
+        WITH tags (case_id, need_id, intervention_id) AS ({goal_sql} UNION {action_sql})
+        SELECT 'n', need_id, NULL, COUNT(*), SUM(has_any) FROM (
+            SELECT case_id, need_id,
+                   MAX(CASE WHEN intervention_id IS NULL THEN 0 ELSE 1 END) AS has_any
+            FROM tags GROUP BY case_id, need_id
+        ) per_case GROUP BY need_id
+        UNION ALL
+        SELECT 'c', need_id, intervention_id, COUNT(DISTINCT case_id), 0 FROM tags
+        WHERE intervention_id IS NOT NULL GROUP BY need_id, intervention_id
+        UNION ALL
+        SELECT 't', NULL, NULL, COUNT(*), 0 FROM ({case_sql}) running
+    """  # noqa: S608 - the parts are Django's own SQL with parameters
+    per_need: dict[int, tuple[int, int]] = {}
+    cells: dict[tuple[int, int], int] = {}
+    running = 0
+    with connections[Goal.objects.db].cursor() as cursor:
+        cursor.execute(sql, goal_params + action_params + case_params)
+        for kind, need_id, intervention_id, n, with_any in cursor.fetchall():
+            if kind == "n":
+                per_need[int(need_id)] = (int(n), int(with_any or 0))
+            elif kind == "c":
+                cells[(int(need_id), int(intervention_id))] = int(n)
+            else:
+                running = int(n)
+    return NeedCounts(per_need, cells, running)
+
+
+def social_map(region_id: int) -> tuple[list[Need], list[Intervention]]:
+    """The needs and the region's interventions (with the ids of the needs each meets):
+    what the needs matrix sets the counts against. Inactive ones come along so a tag on
+    them still has its row or column; the matrix says they are switched off."""
+    needs = list(Need.objects.select_related("domain"))
+    interventions = list(
+        Intervention.objects.filter(region_id=region_id)
+        .prefetch_related("needs")
+        .order_by("name", "provider", "pk")
+    )
+    return needs, interventions

@@ -62,6 +62,9 @@ def register() -> None:
     register_field("stand", gettext_lazy("stand"), choice_labels(Action.State.choices))
     register_field("bereikt", gettext_lazy("bereikt"), choice_labels(Goal.Reached.choices))
     register_field("signed_on", gettext_lazy("ondertekend op"))
+    # Tags of goals and actions are ids of social-map records (ADR 24).
+    register_field("behoefte", gettext_lazy("behoefte"))
+    register_field("interventie", gettext_lazy("interventie"))
     register_field("evaluation_date", gettext_lazy("evaluatiedatum"))
     # A day's work on the plan, a day's reports on actions, and a meeting's invitations
     # and replies are one step each; the plan's adoption stays an entry of its own.
@@ -77,7 +80,9 @@ def register() -> None:
             "plan.statement_added",
             "plan.goal_added",
             "plan.goal_updated",
+            "plan.goal_tagged",
             "action.added",
+            "action.tagged",
         ],
         lambda es: _("Plan van aanpak: %(wat)s") % {"wat": counted(es)},
     )

@@ -20,7 +20,7 @@ from django.test.client import ClientHandler
 from django.urls import reverse
 from django.utils import timezone
 
-from ketenregie.accounts.access import PRIVACY_ROLES
+from ketenregie.accounts.access import NEEDS_MATRIX_ROLES, PRIVACY_ROLES
 from ketenregie.accounts.models import (
     AccountSetupLink,
     HousePartner,
@@ -112,6 +112,12 @@ def _scan_lead(ok: int = 200, denied: int = 404) -> Callable[[Role, str], int]:
     # The PGA-scan: its round is led by the PGA expert or manager of the house
     # (reports.scan_access); anyone else does not find the round.
     return lambda role, relation: ok if role in (Role.PGA_EXPERT, Role.MANAGER) else denied
+
+
+def _needs_matrix(role: Role, relation: str) -> int:
+    # accounts.access.NEEDS_MATRIX_ROLES; the world's beleid user is of a national
+    # organisation (no region): every region.
+    return 200 if role in NEEDS_MATRIX_ROLES else 403
 
 
 def _case_work(role: Role, relation: str) -> int:
@@ -417,6 +423,16 @@ ENDPOINTS = [
         _plan_write,
         data=lambda c: {"reached": "ja"},
     ),
+    *[
+        Endpoint(
+            name,
+            "post",
+            (lambda n, k: lambda c: reverse(n, args=[c["case"].pk, c[k].pk]))(name, key),
+            _plan_write,
+            data=lambda c: {},
+        )
+        for name, key in (("plan_goal_tags", "goal"), ("plan_action_tags", "action"))
+    ],
     Endpoint(
         "plan_casusregisseur",
         "post",
@@ -1031,6 +1047,12 @@ ENDPOINTS = [
             _only(Role.BEHEERDER),
         )
         for kind in ("regios", "huizen", "organisaties", "gebruikers", "scanstellingen")
+        for kind in ("regios", "huizen", "organisaties", "gebruikers", "behoeften", "sociale-kaart")
+    ],
+    # The needs matrix and its exports: aggregates for the steering roles (ADR 24).
+    *[
+        Endpoint(name, "get", (lambda n: lambda c: reverse(n))(name), _needs_matrix)
+        for name in ("needs_matrix", "needs_matrix_csv", "needs_matrix_pdf")
     ],
     Endpoint(
         "manage_create",

@@ -63,7 +63,7 @@ BUILT = {
     # accounts.services.save_record (beheer resources): f"{model_name}.created" / ".updated".
     *(
         f"{model}.{verb}"
-        for model in ("region", "organisation", "house", "lettertemplate", "scanstatement")
+        for model in ("region", "organisation", "house", "lettertemplate", "scanstatement", "need")
         for verb in ("created", "updated")
     ),
     # plans.views.common._pdf_response: f"{kind}.pdf_downloaded".

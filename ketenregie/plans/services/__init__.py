@@ -49,9 +49,12 @@ from ketenregie.plans.services.safety import (
     safety_plan_for,
     save_safety_plan,
 )
+from ketenregie.plans.services.tags import set_action_tags, set_goal_tags
 
 __all__ = [
     "forget_casusregisseur_agreements",
+    "set_action_tags",
+    "set_goal_tags",
     "PLAN_TEXT_FIELDS",
     "SAFETY_FIELDS",
     "add_action",

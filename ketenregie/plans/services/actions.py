@@ -25,9 +25,12 @@ from ketenregie.plans.models import (
     ActionReminder,
     ActionReport,
     Goal,
+    Intervention,
     Meeting,
+    Need,
 )
 from ketenregie.plans.services.common import _running
+from ketenregie.plans.socialmap import tag_errors
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import Organisation, User
@@ -92,6 +95,8 @@ def add_action(
     due_date: dt.date | None,
     meeting: Meeting | None = None,
     goal: Goal | None = None,
+    need: Need | None = None,
+    intervention: Intervention | None = None,
 ) -> Action:
     locked = _running(case)
     errors, owner_organisation = _action_errors(
@@ -103,6 +108,13 @@ def add_action(
         meeting=meeting,
         goal=goal,
     )
+    # An action without its own need serves its goal's: the intervention then needs one.
+    effective_need = need or (goal.need if goal is not None else None)
+    inherited = effective_need.pk if need is None and effective_need is not None else None
+    errors = {
+        **tag_errors(locked, effective_need, intervention, kept_need_id=inherited),
+        **errors,
+    }
     if errors:
         raise ValidationError(errors)
     assert owner_organisation is not None and due_date is not None
@@ -110,6 +122,8 @@ def add_action(
         case=locked,
         meeting=meeting,
         goal=goal,
+        need=need,
+        intervention=intervention,
         what=what.strip(),
         owner_user=owner_user,
         owner_organisation=owner_organisation,
@@ -126,6 +140,8 @@ def add_action(
             "organisatie": owner_organisation.pk,
             "uiterlijk": due_date.isoformat(),
             "overleg": meeting.pk if meeting else None,
+            "behoefte": need.pk if need else None,
+            "interventie": intervention.pk if intervention else None,
         },
     )
     _notify_owner(owner_user, actor)

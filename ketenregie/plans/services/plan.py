@@ -22,7 +22,9 @@ from ketenregie.plans.models import (
     Action,
     DomainScore,
     Goal,
+    Intervention,
     Meeting,
+    Need,
     Plan,
     PlanVersion,
     SafetyPlan,
@@ -30,6 +32,7 @@ from ketenregie.plans.models import (
 )
 from ketenregie.plans.services.common import _running
 from ketenregie.plans.services.safety import SAFETY_FIELDS
+from ketenregie.plans.socialmap import tag_errors
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
@@ -200,17 +203,37 @@ def add_statement(plan: Plan, *, actor: User, kind: str, text: str, said_by: str
 
 
 @transaction.atomic
-def add_goal(plan: Plan, *, actor: User, text: str, good_enough: str) -> Goal:
-    _running(plan.case)
-    errors = {}
+def add_goal(
+    plan: Plan,
+    *,
+    actor: User,
+    text: str,
+    good_enough: str,
+    need: Need | None = None,
+    intervention: Intervention | None = None,
+) -> Goal:
+    case = _running(plan.case)
+    errors = tag_errors(case, need, intervention)
     if not text.strip():
         errors["text"] = _("Beschrijf het doel.")
     if not good_enough.strip():
         errors["good_enough"] = _("Beschrijf wanneer het goed genoeg is om af te sluiten.")
     if errors:
         raise ValidationError(errors)
-    goal = Goal.objects.create(plan=plan, text=text.strip(), good_enough=good_enough.strip())
-    audit.record("plan.goal_added", actor=actor, case_id=plan.case_id, obj=goal)
+    goal = Goal.objects.create(
+        plan=plan,
+        text=text.strip(),
+        good_enough=good_enough.strip(),
+        need=need,
+        intervention=intervention,
+    )
+    audit.record(
+        "plan.goal_added",
+        actor=actor,
+        case_id=plan.case_id,
+        obj=goal,
+        data={"behoefte": goal.need_id, "interventie": goal.intervention_id},
+    )
     return goal
 
 
@@ -242,8 +265,8 @@ def plan_content(plan: Plan) -> dict[str, Any]:
         {"soort": s.kind, "tekst": s.text, "door": s.said_by} for s in plan.statements.all()
     ]
     content["doelen"] = [
-        {"doel": g.text, "goed_genoeg": g.good_enough, "bereikt": g.reached}
-        for g in plan.goals.all()
+        {"doel": g.text, "goed_genoeg": g.good_enough, "bereikt": g.reached, **_tags(g)}
+        for g in plan.goals.select_related("need__domain", "intervention")
     ]
     content["acties"] = [
         {
@@ -251,9 +274,10 @@ def plan_content(plan: Plan) -> dict[str, Any]:
             "eigenaar": str(a.owner_user or a.owner_organisation),
             "uiterlijk": a.due_date.isoformat(),
             "stand": a.state,
+            **_tags(a),
         }
         for a in Action.objects.filter(case_id=plan.case_id).select_related(
-            "owner_user", "owner_organisation"
+            "owner_user", "owner_organisation", "need__domain", "intervention"
         )
     ]
     safety = SafetyPlan.objects.filter(case_id=plan.case_id).first()
@@ -266,6 +290,18 @@ def plan_content(plan: Plan) -> dict[str, Any]:
             ],
         }
     return content
+
+
+def _tags(row: Goal | Action) -> dict[str, str]:
+    """A goal's or action's tags as a version keeps them (ADR 24): names, so a version
+    reads the same after the beheerder renames or switches off a need or intervention;
+    only the tags that are set, so versions from before tagging compare unchanged."""
+    tags = {}
+    if row.need is not None:
+        tags["behoefte"] = str(row.need)
+    if row.intervention is not None:
+        tags["interventie"] = str(row.intervention)
+    return tags
 
 
 def _plain(value: Any) -> Any:

@@ -58,6 +58,7 @@ from ketenregie.plans.views.common import (
     _full_case,
     _invitable,
     _submit,
+    _tag_choices,
     _team_people,
     _triage_invitees,
 )
@@ -273,7 +274,9 @@ def _manage_forms(
     # is recorded.
     if case is not None and full and not meeting.is_cancelled and meeting.has_begun:
         forms["action_form"] = ActionForm(
-            people=_team_people(case), goals=Goal.objects.filter(plan__case=case)
+            people=_team_people(case),
+            goals=Goal.objects.filter(plan__case=case),
+            **_tag_choices(case),
         )
     return forms
 
@@ -503,6 +506,7 @@ def meeting_action(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             request.POST,
             people=_team_people(c),
             goals=Goal.objects.filter(plan__case=c),
+            **_tag_choices(c),
         )
 
     def run(m: Meeting, c: Case | None, d: Any) -> object:

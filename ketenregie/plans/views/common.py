@@ -56,6 +56,14 @@ def _directed_case(request: AuthedRequest, case_id: int) -> Case:
     return case
 
 
+def _tag_choices(case: Case) -> dict[str, Any]:
+    """The choices of a goal's or action's tags (ADR 24): the active needs and the active
+    interventions of the social map of the case's region."""
+    from ketenregie.plans.socialmap import active_needs, interventions_in_region
+
+    return {"needs": active_needs(), "interventions": interventions_in_region(case.house.region_id)}
+
+
 def _team_people(case: Case) -> QuerySet[User]:
     """Who can own an action or be chosen casusregisseur: the active team, personally or
     through their organisation, without advisers (they see the case pseudonymised)."""

@@ -42,6 +42,7 @@ from ketenregie.plans.forms import (
     GoalReachedForm,
     PlanTextForm,
     StatementForm,
+    TagForm,
     VersionOnlyForm,
 )
 from ketenregie.plans.models import (
@@ -61,6 +62,7 @@ from ketenregie.plans.views.common import (
     _not_started,
     _pdf_response,
     _submit,
+    _tag_choices,
     _team_people,
 )
 
@@ -82,6 +84,7 @@ def _action_form(request: AuthedRequest, case: Case, plan: Plan, data: Any = Non
         goals=plan.goals.all(),
         meetings=meetings,
         initial={"meeting": current.pk if current else None},
+        **_tag_choices(case),
     )
 
 
@@ -119,10 +122,15 @@ def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, A
         "scores": scores,
         "series": series,
         "statements": list(plan.statements.all()),
-        "goals": list(plan.goals.all()),
+        "goals": list(plan.goals.select_related("need__domain", "intervention")),
         "actions": list(
             Action.objects.filter(case=case).select_related(
-                "owner_user", "owner_organisation", "meeting"
+                "owner_user",
+                "owner_organisation",
+                "meeting",
+                "need__domain",
+                "intervention",
+                "goal__need__domain",
             )
         ),
         "agreements": agreements,
@@ -159,17 +167,26 @@ def _plan_page(
                     }
                 ),
                 "statement_form": StatementForm(),
-                "goal_form": GoalForm(),
+                "goal_form": GoalForm(**_tag_choices(case)),
                 "action_form": _action_form(request, case, plan),
                 "adopt_form": VersionOnlyForm(initial={"version": plan.version}),
                 "goal_reached_form": GoalReachedForm(),
                 "report_form": ActionReportForm(),
                 "report_kinds": ActionReport.Kind.choices,
+                "tag_needs": list(_tag_choices(case)["needs"]),
+                "tag_interventions": list(_tag_choices(case)["interventions"]),
             }
         )
         if can_manage_case(request.user, case):
             context["casusregisseur_form"] = _casusregisseur_form(case)
     context.update(bound or {})
+    tagged = context.get("posted_tags") or {}
+    for row in [*context["goals"], *context["actions"]]:
+        # After a failed change of tags that row shows what was chosen, not what is stored.
+        kind = "goal" if isinstance(row, Goal) else "action"
+        mine = tagged.get("row") == (kind, row.pk)
+        row.form_need = tagged["need"] if mine else str(row.need_id or "")
+        row.form_intervention = tagged["intervention"] if mine else str(row.intervention_id or "")
     posted = context.get("posted_scores")
     for row in context["scores"]:
         # After a failed save the rows show what was typed, not what is stored.
@@ -311,7 +328,7 @@ def plan_goal(request: AuthedRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         "goal_form",
-        lambda c, p: GoalForm(request.POST),
+        lambda c, p: GoalForm(request.POST, **_tag_choices(c)),
         lambda c, p, d: services.add_goal(p, actor=request.user, **d),
         _("Doel toegevoegd."),
     )
@@ -333,6 +350,60 @@ def plan_goal_reached(request: AuthedRequest, case_id: int, goal_id: int) -> Htt
         lambda c, p: GoalReachedForm(request.POST),
         run,
         _("Doel bijgewerkt."),
+    )
+
+
+def _tags_post(request: AuthedRequest, case_id: int, kind: str, pk: int, done: str) -> HttpResponse:
+    """Change the need and intervention of one goal or action of the plan (ADR 24)."""
+
+    def run(c: Case, p: Plan, d: Any) -> object:
+        if kind == "goal":
+            goal = Goal.objects.filter(plan=p, pk=pk).first()
+            if goal is None:
+                raise Http404
+            return services.set_goal_tags(goal, actor=request.user, **d)
+        action = Action.objects.filter(case=c, pk=pk).first()
+        if action is None:
+            raise Http404
+        return services.set_action_tags(action, actor=request.user, **d)
+
+    posted = {
+        "row": (kind, pk),
+        "need": request.POST.get("need", ""),
+        "intervention": request.POST.get("intervention", ""),
+    }
+    case = _directed_case(request, case_id)
+    plan = Plan.objects.filter(case=case).first()
+    if plan is None:
+        messages.error(request, _("Start eerst het plan van aanpak."))
+        return redirect("plan", case.pk)
+    form = TagForm(request.POST, **_tag_choices(case))
+    anchor = "goal_form" if kind == "goal" else "action_form"
+    return _submit(
+        request,
+        form,
+        lambda data: run(case, plan, data),
+        done=done,
+        success_url=reverse("plan", args=[case.pk]) + f"#{anchor}",
+        rerender=lambda: _plan_page(
+            request, case, {"tags_form": form, "tags_anchor": anchor, "posted_tags": posted}
+        ),
+    )
+
+
+@login_required
+@require_POST
+def plan_goal_tags(request: AuthedRequest, case_id: int, goal_id: int) -> HttpResponse:
+    return _tags_post(
+        request, case_id, "goal", goal_id, _("Behoefte en interventie van het doel opgeslagen.")
+    )
+
+
+@login_required
+@require_POST
+def plan_action_tags(request: AuthedRequest, case_id: int, action_id: int) -> HttpResponse:
+    return _tags_post(
+        request, case_id, "action", action_id, _("Behoefte en interventie van de actie opgeslagen.")
     )
 
 

@@ -21,6 +21,7 @@ from ketenregie.plans.views import escalation as plan_escalation_views
 from ketenregie.plans.views import plan as plan_plan_views
 from ketenregie.plans.views import safety as plan_safety_views
 from ketenregie.privacy import views as privacy_views
+from ketenregie.reports import mi_views as reports_mi_views
 
 # allauth answers too many requests with this view (allauth.core.internal.ratelimit):
 # audited and in Dutch.
@@ -273,6 +274,18 @@ urlpatterns = [
         "register-gegevensdeling/export.csv",
         privacy_views.sharing_register_csv,
         name="sharing_register_csv",
+    ),
+    path("sturing/", reports_mi_views.management_info, name="management_info"),
+    path("sturing/<slug:topic>/", reports_mi_views.management_info, name="management_info_topic"),
+    path(
+        "sturing/<slug:topic>/export.csv",
+        reports_mi_views.management_info_csv,
+        name="management_info_csv",
+    ),
+    path(
+        "sturing/<slug:topic>/export.pdf",
+        reports_mi_views.management_info_pdf,
+        name="management_info_pdf",
     ),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
     path("beheer/gebruikers/rolaanvragen/", accounts_views.grant_requests, name="grant_requests"),

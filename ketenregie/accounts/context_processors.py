@@ -10,6 +10,7 @@ from ketenregie.accounts.access import (
     can_do_privacy_work,
     can_manage_accounts,
     can_read_audit,
+    can_read_management_info,
     can_work_with_cases,
     roles_of,
 )
@@ -30,5 +31,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "can_refer": Role.AANMELDER in roles,
             "is_chair": Role.TRIAGEVOORZITTER in roles,
             "can_enrich": Role.PROFESSIONAL in roles,
+            "can_steer": can_read_management_info(user),
         }
     }

@@ -177,6 +177,10 @@ _ACTIONS = (
     AuditAction("safety.agreement_added", _("Veiligheidsafspraak toegevoegd")),
     AuditAction("safety.score_added", _("Schaalvraag veiligheid vastgelegd")),
     AuditAction("safety.pdf_downloaded", _("Veiligheidsplan als PDF gedownload"), R),
+    # Management information (issue 14): figures only; the data names topic and filters.
+    AuditAction("reports.mi_viewed", _("Managementinformatie ingezien"), R),
+    AuditAction("reports.mi_csv_exported", _("Managementinformatie als CSV geëxporteerd"), R),
+    AuditAction("reports.mi_pdf_exported", _("Managementinformatie als PDF geëxporteerd"), R),
 )
 
 ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}

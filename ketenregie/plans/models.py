@@ -157,6 +157,14 @@ class Meeting(VersionedModel):
         )
 
     @property
+    def minutes_sent_in_time(self) -> bool:
+        """The minutes went out within the week (on or before `minutes_due`)."""
+        return (
+            self.minutes_sent_at is not None
+            and timezone.localdate(self.minutes_sent_at) <= self.minutes_due
+        )
+
+    @property
     def is_incidental(self) -> bool:
         return self.kind == self.Kind.INCIDENTAL
 

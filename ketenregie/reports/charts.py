@@ -14,7 +14,7 @@ minimum or maximum, which would be one person's value) and heat map.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -154,7 +154,7 @@ def bar_chart(
 
 
 def _series_frame(
-    title: str, desc: str, x_labels: Sequence[str], series: dict[str, Sequence[Cell]], top: float
+    title: str, desc: str, x_labels: Sequence[str], series: Mapping[str, Sequence[Cell]], top: float
 ) -> tuple[list[str], str, float, float, float, int]:
     left, bottom, height = 50, 60, 260
     legend_y = height - 18
@@ -189,7 +189,7 @@ def line_chart(
     title: str,
     desc: str,
     x_labels: Sequence[str],
-    series: dict[str, Sequence[Cell]],
+    series: Mapping[str, Sequence[Cell]],
     unit: str = "",
 ) -> Chart:
     """One line per series over the periods; a suppressed point breaks the line."""
@@ -228,7 +228,7 @@ def stacked_bar(
     title: str,
     desc: str,
     x_labels: Sequence[str],
-    series: dict[str, Sequence[Cell]],
+    series: Mapping[str, Sequence[Cell]],
 ) -> Chart:
     """Vertical bars per period, stacked by series (e.g. phases); suppressed parts are
     left out of the stack and named in the table."""

@@ -1,0 +1,443 @@
+"""The aggregate reads behind the management information (issue 14, ADR 22).
+
+Each function answers one question for a `Scope` (houses and a period) with grouped SQL
+on indexed columns and returns plain counts or durations; nothing here returns a case,
+a person or a text. The small-number rule is applied afterwards (`reports.mi`), on these
+raw figures. The rules are the domain's own: phases and status groups from
+`cases.workflow`, "overdue" from `Action.objects.overdue()`, "minutes late" from the
+meeting's one-week deadline, active team roles from `cases.models.active_on_q`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from ketenregie.cases.models import DIRECTOR_ROLES, Case, CaseMembership, StatusChange, active_on_q
+from ketenregie.cases.workflow import (
+    CLOSED_STATUSES,
+    EXECUTION_ENDED_STATUSES,
+    INTAKE_STATUSES,
+    PGA_STATUSES,
+    PHASE_OF,
+    Phase,
+    Status,
+)
+from ketenregie.core.timeutil import today
+from ketenregie.intake.models import RejectionCount
+from ketenregie.pga.models import Closing
+from ketenregie.plans.models import Action, Goal, Meeting, PlanVersion
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which houses, over which period (inclusive dates, local time)."""
+
+    house_ids: tuple[int, ...]
+    start: dt.date
+    end: dt.date
+
+    @property
+    def start_at(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.start, dt.time.min))
+
+    @property
+    def end_at(self) -> dt.datetime:
+        """The first instant after the period."""
+        return timezone.make_aware(dt.datetime.combine(self.end + dt.timedelta(1), dt.time.min))
+
+    @cached_property
+    def months(self) -> list[dt.date]:
+        """The first day of every month the period touches."""
+        out, day = [], self.start.replace(day=1)
+        while day <= self.end:
+            out.append(day)
+            day = (day + dt.timedelta(days=32)).replace(day=1)
+        return out
+
+
+def _month_of(value: dt.datetime | dt.date) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date().replace(day=1)
+    return value.replace(day=1)
+
+
+def _per_month(rows: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], int]:
+    """Rows (month, *keys, n) of a TruncMonth grouping, with the month as a date."""
+    out: dict[tuple[Any, ...], int] = Counter()
+    for month, *keys, n in rows:
+        out[(_month_of(month), *keys)] += n
+    return out
+
+
+# Referrals in and their outcome -----------------------------------------------------
+
+
+class Outcome:
+    STARTED = "gestart"
+    NO_PGA = "geen_pga"
+    REFERRED = "doorverwezen"
+    PENDING = "lopend"
+
+
+def _outcome(status: str) -> str:
+    if status in INTAKE_STATUSES:
+        return Outcome.PENDING
+    if status == Status.GEEN_PGA:
+        return Outcome.NO_PGA
+    if status == Status.DOORVERWEZEN:
+        return Outcome.REFERRED
+    return Outcome.STARTED
+
+
+def referrals(scope: Scope) -> dict[str, Any]:
+    """Referrals that came in during the period: per current outcome, the anonymous
+    rejection counts per category (referrals not put on the agenda leave only those),
+    and both per month."""
+    cases = Case.objects.filter(
+        house_id__in=scope.house_ids,
+        created_at__gte=scope.start_at,
+        created_at__lt=scope.end_at,
+    ).exclude(status=Status.CONCEPT)
+    outcome: Counter[str] = Counter()
+    monthly: Counter[dt.date] = Counter()
+    rows = (
+        cases.annotate(m=TruncMonth("created_at"))
+        .order_by()
+        .values_list("m", "status")
+        .annotate(n=Count("pk"))
+    )
+    for (month, status), n in _per_month(rows).items():
+        outcome[_outcome(status)] += n
+        monthly[month] += n
+    rejected = RejectionCount.objects.filter(
+        house_id__in=scope.house_ids, week__gte=scope.start, week__lte=scope.end
+    )
+    per_category: Counter[str] = Counter()
+    for month, category, n in (
+        rejected.annotate(m=TruncMonth("week"))
+        .order_by()
+        .values_list("m", "category")
+        .annotate(n=Count("pk"))
+        .values_list("m", "category", "count")
+    ):
+        per_category[category] += n
+        monthly[_month_of(month)] += n
+    return {"outcome": outcome, "rejected": per_category, "monthly": monthly}
+
+
+# Cases per phase and escalation level -------------------------------------------------
+
+
+def phases_now(scope: Scope) -> dict[tuple[str, int], int]:
+    """Cases now, per phase of their status and escalation level (drafts left out)."""
+    rows = (
+        Case.objects.filter(house_id__in=scope.house_ids)
+        .exclude(status=Status.CONCEPT)
+        .order_by()
+        .values_list("status", "escalation_level")
+        .annotate(n=Count("pk"))
+    )
+    out: Counter[tuple[str, int]] = Counter()
+    for status, level, n in rows:
+        out[(PHASE_OF[Status(status)].value, level)] += n
+    return out
+
+
+def phase_inflow(scope: Scope) -> dict[tuple[dt.date, str], int]:
+    """Per month: how many cases entered each phase (a status change into it)."""
+    rows = (
+        StatusChange.objects.filter(
+            case__house_id__in=scope.house_ids,
+            changed_at__gte=scope.start_at,
+            changed_at__lt=scope.end_at,
+        )
+        .annotate(m=TruncMonth("changed_at"))
+        .order_by()
+        .values_list("m", "from_status", "to_status")
+        .annotate(n=Count("pk"))
+    )
+    out: Counter[tuple[dt.date, str]] = Counter()
+    for (month, old, new), n in _per_month(rows).items():
+        # A change within a phase (screening to enrichment) is no entry into it.
+        phase = PHASE_OF[Status(new)]
+        if not old or PHASE_OF[Status(old)] != phase:
+            out[(month, phase.value)] += n
+    return out
+
+
+# Phase durations --------------------------------------------------------------------
+
+# The milestones of a case; each step runs from one to the next.
+STEPS = (
+    ("referral", "triage"),
+    ("triage", "start"),
+    ("start", "first_meeting"),
+    ("first_meeting", "plan"),
+    ("start", "closed"),
+    ("referral", "closed"),
+)
+
+
+def milestones(scope: Scope) -> dict[int, dict[str, dt.datetime]]:
+    """Per case that reached a milestone in the period: when it reached each one.
+
+    referral: the case came in; triage: it left the intake phase (a decision); start:
+    execution began (in uitvoering); first meeting: the first case meeting that was not
+    cancelled; plan: the first adopted version; closed: execution ended.
+    """
+    moved = StatusChange.objects.filter(
+        case__house_id__in=scope.house_ids,
+        changed_at__gte=scope.start_at,
+        changed_at__lt=scope.end_at,
+    ).values("case_id")
+    firsts = (
+        StatusChange.objects.filter(case_id__in=moved)
+        .order_by()
+        .values_list("case_id", "to_status")
+        .annotate(at=Min("changed_at"))
+    )
+    out: dict[int, dict[str, dt.datetime]] = defaultdict(dict)
+
+    def first(case_id: int, key: str, at: dt.datetime) -> None:
+        if key not in out[case_id] or at < out[case_id][key]:
+            out[case_id][key] = at
+
+    for case_id, status, at in firsts:
+        phase = PHASE_OF[Status(status)]
+        if status == Status.AANGEMELD:
+            first(case_id, "referral", at)
+        elif phase != Phase.AANMELDING and status != Status.IN_UITVOERING:
+            if status in EXECUTION_ENDED_STATUSES:
+                first(case_id, "closed", at)
+            first(case_id, "triage", at)
+        if status == Status.IN_UITVOERING:
+            first(case_id, "start", at)
+    meetings = (
+        Meeting.objects.live()
+        .filter(case_id__in=moved, kind=Meeting.Kind.FIRST)
+        .order_by()
+        .values_list("case_id")
+        .annotate(at=Min("starts_at"))
+    )
+    for case_id, at in meetings:
+        first(case_id, "first_meeting", at)
+    plans = (
+        PlanVersion.objects.filter(plan__case_id__in=moved)
+        .order_by()
+        .values_list("plan__case_id")
+        .annotate(at=Min("adopted_at"))
+    )
+    for case_id, at in plans:
+        first(case_id, "plan", at)
+    return out
+
+
+def durations(scope: Scope) -> dict[tuple[str, str], list[float]]:
+    """Per step, the days it took, for steps that ended within the period."""
+    out: dict[tuple[str, str], list[float]] = {step: [] for step in STEPS}
+    for marks in milestones(scope).values():
+        for begin, end in STEPS:
+            if begin in marks and end in marks:
+                ended = marks[end]
+                if scope.start_at <= ended < scope.end_at and ended >= marks[begin]:
+                    out[(begin, end)].append((ended - marks[begin]).total_seconds() / 86400)
+    return out
+
+
+# Minutes within a week ------------------------------------------------------------------
+
+
+def minutes_in_time(scope: Scope) -> dict[dt.date, tuple[int, int]]:
+    """Per month of the meeting: (minutes sent within the week, meetings whose minutes
+    were due). Meetings whose week has not passed and whose minutes are not sent yet
+    are not counted yet."""
+    due_by = timezone.make_aware(dt.datetime.combine(today() - dt.timedelta(days=7), dt.time.min))
+    meetings = (
+        Meeting.objects.live()
+        .filter(
+            house_id__in=scope.house_ids,
+            starts_at__gte=scope.start_at,
+            starts_at__lt=min(scope.end_at, due_by),
+        )
+        .only("starts_at", "minutes_sent_at", "state")
+    )
+    out: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+    for meeting in meetings.iterator(chunk_size=5000):
+        row = out[_month_of(meeting.starts_at)]
+        row[1] += 1
+        if meeting.minutes_sent_in_time:
+            row[0] += 1
+    return {month: (a, b) for month, (a, b) in out.items()}
+
+
+# Overdue actions ------------------------------------------------------------------------
+
+
+def overdue_now_per_organisation(scope: Scope) -> list[tuple[str, int, int]]:
+    """Per partner organisation owning open actions: (name, overdue, open)."""
+    base = Action.objects.filter(case__house_id__in=scope.house_ids)
+    open_rows = dict(
+        base.open()
+        .order_by()
+        .values_list("owner_organisation__name")
+        .annotate(n=Count("pk"))
+        .values_list("owner_organisation__name", "n")
+    )
+    overdue_rows = dict(
+        base.overdue()
+        .order_by()
+        .values_list("owner_organisation__name")
+        .annotate(n=Count("pk"))
+        .values_list("owner_organisation__name", "n")
+    )
+    return [(name, overdue_rows.get(name, 0), n) for name, n in sorted(open_rows.items())]
+
+
+def overdue_trend(scope: Scope) -> dict[dt.date, tuple[int, int]]:
+    """At the end of each month: (overdue, open) actions, from the actions' own dates
+    (created, due, closed): an action was open at a moment if it was created before and
+    not closed by then, and overdue if its due date had passed (`Action.overdue_on`)."""
+    aggregates: dict[str, Any] = {}
+    ends: dict[dt.date, dt.date] = {}
+    for i, month in enumerate(scope.months):
+        end = min((month + dt.timedelta(days=32)).replace(day=1), scope.end + dt.timedelta(1))
+        end = min(end, today() + dt.timedelta(1))
+        ends[month] = end
+        moment = timezone.make_aware(dt.datetime.combine(end, dt.time.min))
+        open_then = Q(created_at__lt=moment) & (
+            Q(closed_at__isnull=True, state=Action.State.OPEN) | Q(closed_at__gte=moment)
+        )
+        aggregates[f"open{i}"] = Count("pk", filter=open_then)
+        aggregates[f"late{i}"] = Count("pk", filter=open_then & Q(due_date__lt=end))
+    if not aggregates:
+        return {}
+    row = Action.objects.filter(case__house_id__in=scope.house_ids).aggregate(**aggregates)
+    return {m: (row[f"late{i}"], row[f"open{i}"]) for i, m in enumerate(scope.months)}
+
+
+# Caseload ---------------------------------------------------------------------------------
+
+
+def caseload(scope: Scope) -> dict[str, dict[int, int]]:
+    """Per directing role: per user holding it today, on how many running cases."""
+    rows = (
+        CaseMembership.objects.filter(
+            active_on_q(today()),
+            role__in=DIRECTOR_ROLES,
+            user__isnull=False,
+            case__house_id__in=scope.house_ids,
+            case__status__in=PGA_STATUSES,
+        )
+        .order_by()
+        .values_list("role", "user_id")
+        .annotate(n=Count("case_id", distinct=True))
+    )
+    out: dict[str, dict[int, int]] = {role: {} for role in DIRECTOR_ROLES}
+    for role, user_id, n in rows:
+        out[role][user_id] = n
+    return out
+
+
+# Outcomes at closing --------------------------------------------------------------------
+
+
+def closing_outcomes(scope: Scope) -> dict[str, int]:
+    """Cases whose execution ended in the period: closed with a warm handover, escalated
+    to a Zorg- en Veiligheidshuis, reopened within a year of closing; and the goals of
+    the plans of the cases closed, per answer to "reached"."""
+    in_period = Q(changed_at__gte=scope.start_at, changed_at__lt=scope.end_at)
+    changes = StatusChange.objects.filter(in_period, case__house_id__in=scope.house_ids)
+    closed_ids = changes.filter(to_status=Status.AFGESLOTEN).values("case_id")
+    handover = (
+        Closing.objects.filter(
+            case_id__in=closed_ids,
+            provisional=False,
+            closed_at__gte=scope.start_at,
+            closed_at__lt=scope.end_at,
+        )
+        .values("case_id")
+        .distinct()
+        .count()
+    )
+    escalated = changes.filter(to_status=Status.OPGESCHAALD).values("case_id").distinct().count()
+    # Reopened within a year: a closing in the period followed by a reopening.
+    closings = changes.filter(to_status__in=CLOSED_STATUSES).values_list("case_id", "changed_at")
+    first_close: dict[int, dt.datetime] = {}
+    for case_id, at in closings:
+        first_close[case_id] = min(at, first_close.get(case_id, at))
+    reopened = 0
+    reopenings = StatusChange.objects.filter(
+        case_id__in=changes.filter(to_status__in=CLOSED_STATUSES).values("case_id"),
+        from_status__in=CLOSED_STATUSES,
+        to_status=Status.IN_UITVOERING,
+    ).values_list("case_id", "changed_at")
+    seen: set[int] = set()
+    for case_id, at in reopenings:
+        closed_at = first_close.get(case_id)
+        if (
+            case_id not in seen
+            and closed_at is not None
+            and closed_at < at <= closed_at + dt.timedelta(days=365)
+        ):
+            seen.add(case_id)
+            reopened += 1
+    goals = dict(
+        Goal.objects.filter(plan__case_id__in=closed_ids)
+        .order_by()
+        .values_list("reached")
+        .annotate(n=Count("pk"))
+        .values_list("reached", "n")
+    )
+    return {
+        "closed": closed_ids.distinct().count(),
+        "handover": handover,
+        "escalated": escalated,
+        "reopened": reopened,
+        **{f"goal_{k}": goals.get(k, 0) for k in Goal.Reached.values},
+    }
+
+
+# Life-domain scores -------------------------------------------------------------------
+
+
+def domain_change(scope: Scope) -> dict[str, Counter[str]]:
+    """Per life domain: how many cases improved, stayed the same or got worse between
+    their first and their last adopted plan (plans with a version adopted in the period
+    and at least two versions)."""
+    plans = PlanVersion.objects.filter(
+        plan__case__house_id__in=scope.house_ids,
+        adopted_at__gte=scope.start_at,
+        adopted_at__lt=scope.end_at,
+    ).values("plan_id")
+    versions = (
+        PlanVersion.objects.filter(plan_id__in=plans)
+        .order_by("plan_id", "number")
+        .values_list("plan_id", "content__domeinen")
+    )
+    by_plan: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for plan_id, domains in versions.iterator(chunk_size=5000):
+        by_plan[plan_id].append(domains or {})
+    out: dict[str, Counter[str]] = defaultdict(Counter)
+    for snapshots in by_plan.values():
+        if len(snapshots) < 2:
+            continue
+        first, last = snapshots[0], snapshots[-1]
+        for name, now in last.items():
+            before = (first.get(name) or {}).get("score")
+            after = (now or {}).get("score")
+            if before is None or after is None:
+                continue
+            # Scores run 1 (not self-reliant) to 5 (fully self-reliant): higher is better.
+            key = "beter" if after > before else "slechter" if after < before else "gelijk"
+            out[name][key] += 1
+    return out

@@ -24,8 +24,13 @@ from django.utils.safestring import SafeString, mark_safe
 # Colour-blind safe (Okabe-Ito), all with at least 3:1 contrast against white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#666666")
 TEXT = "#1a1a1a"
+# The part of a stacked bar made of hidden small numbers.
+HIDDEN_COLOUR = "#9e9e9e"
+HIDDEN_LABEL = "Verborgen (kleine aantallen)"
 GRID = "#c8c8c8"
-WIDTH = 640
+WIDTH = 800
+# Room for the longest Dutch row label at 12px ("Niet geagendeerd: wordt al in een ...").
+LABEL_WIDTH = 370
 _ids = itertools.count(1)
 
 
@@ -108,11 +113,11 @@ def _fmt(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}".replace(".", ",")
 
 
-def _legend(names: Sequence[str], y: float) -> list[str]:
+def _legend(names: Sequence[str], y: float, colours: Sequence[str | None] = ()) -> list[str]:
     parts: list[str] = []
     x = 10.0
     for i, name in enumerate(names):
-        colour = PALETTE[i % len(PALETTE)]
+        colour = (colours[i] if i < len(colours) else None) or PALETTE[i % len(PALETTE)]
         parts.append(
             _tag('<rect x="{:.1f}" y="{:.1f}" width="12" height="12" fill="{}"/>', x, y, colour)
         )
@@ -122,10 +127,15 @@ def _legend(names: Sequence[str], y: float) -> list[str]:
 
 
 def bar_chart(
-    title: str, desc: str, labels: Sequence[str], cells: Sequence[Cell], unit: str = ""
+    title: str,
+    desc: str,
+    labels: Sequence[str],
+    cells: Sequence[Cell],
+    unit: str = "",
+    value_header: str = "Aantal",
 ) -> Chart:
     """Horizontal bars, one per label (readable with long Dutch labels)."""
-    left, row_h = 230, 26
+    left, row_h = LABEL_WIDTH, 26
     height = 20 + row_h * len(labels) + 10
     top = max((c.value or 0.0) for c in cells) if cells else 0.0
     scale = (WIDTH - left - 80) / _nice_max(top)
@@ -148,7 +158,9 @@ def bar_chart(
         parts.append(_text(left + width + 6, y + 15, f"{cell.text}{unit}"))
     parts.append(tail)
     table = Table(
-        title, ("", title), [(label, c.text + unit) for label, c in zip(labels, cells, strict=True)]
+        title,
+        ("", value_header),
+        [(label, c.text + unit) for label, c in zip(labels, cells, strict=True)],
     )
     return Chart(title, mark_safe("".join(parts)), table)  # noqa: S308 (escaped above)
 
@@ -181,7 +193,8 @@ def _series_frame(
     for i, label in enumerate(x_labels):
         if i % every == 0:
             parts.append(_text(left + step * (i + 0.5), 10 + plot_h + 16, label, "middle", 11))
-    parts.extend(_legend(list(series), legend_y))
+    colours = [HIDDEN_COLOUR if name == HIDDEN_LABEL else None for name in series]
+    parts.extend(_legend(list(series), legend_y, colours))
     return parts, tail, plot_h / axis_max, step, left, plot_h
 
 
@@ -229,22 +242,32 @@ def stacked_bar(
     desc: str,
     x_labels: Sequence[str],
     series: Mapping[str, Sequence[Cell]],
+    totals: Sequence[Cell] | None = None,
 ) -> Chart:
-    """Vertical bars per period, stacked by series (e.g. phases); suppressed parts are
-    left out of the stack and named in the table."""
-    totals = [
-        sum((cells[i].value or 0.0) for cells in series.values()) for i in range(len(x_labels))
+    """Vertical bars per period, stacked by series (e.g. phases). Hidden parts draw
+    nothing; when the bar's total may be shown (`totals`), what the hidden parts add up
+    to is drawn as one grey block ("verborgen"), so the bar keeps its true height."""
+    heights = [
+        totals[i].value
+        if totals is not None and totals[i].value is not None
+        else sum((cells[i].value or 0.0) for cells in series.values())
+        for i in range(len(x_labels))
     ]
+    legend = {**series, **({HIDDEN_LABEL: ()} if totals is not None else {})}
     parts, tail, scale, step, left, plot_h = _series_frame(
-        title, desc, x_labels, series, max(totals, default=0.0)
+        title, desc, x_labels, legend, max((h or 0.0 for h in heights), default=0.0)
     )
     bar_w = min(step * 0.7, 48)
     for i in range(len(x_labels)):
         base = 10.0 + plot_h
         x = left + step * (i + 0.5) - bar_w / 2
-        for s, cells in enumerate(series.values()):
-            value = cells[i].value
-            if not value:
+        shown = sum((cells[i].value or 0.0) for cells in series.values())
+        blocks = [
+            (cells[i].value, PALETTE[s % len(PALETTE)]) for s, cells in enumerate(series.values())
+        ]
+        blocks.append(((heights[i] or 0.0) - shown, HIDDEN_COLOUR))
+        for value, colour in blocks:
+            if not value or value <= 0:
                 continue
             h = value * scale
             base -= h
@@ -255,14 +278,19 @@ def stacked_bar(
                     base,
                     bar_w,
                     h,
-                    PALETTE[s % len(PALETTE)],
+                    colour,
                 )
             )
     parts.append(tail)
     rows = [
-        (label, *(cells[i].text for cells in series.values())) for i, label in enumerate(x_labels)
+        (
+            label,
+            *(cells[i].text for cells in series.values()),
+            *((totals[i].text,) if totals is not None else ()),
+        )
+        for i, label in enumerate(x_labels)
     ]
-    table = Table(title, ("", *series), rows)
+    table = Table(title, ("", *series, *(("Totaal",) if totals is not None else ())), rows)
     return Chart(title, mark_safe("".join(parts)), table)  # noqa: S308 (escaped above)
 
 
@@ -281,7 +309,7 @@ class Spread(NamedTuple):
 def box_plot(title: str, desc: str, rows: Sequence[Spread], unit: str) -> Chart:
     """Horizontal box plots: whiskers 10th-90th percentile, box the quartiles, a line at
     the median. A row with too few values shows only its (protected) count."""
-    left, row_h = 230, 30
+    left, row_h = LABEL_WIDTH, 30
     height = 20 + row_h * len(rows) + 30
     top = max((r.p90 or 0.0) for r in rows) if rows else 0.0
     axis_max = _nice_max(top)
@@ -301,7 +329,8 @@ def box_plot(title: str, desc: str, rows: Sequence[Spread], unit: str) -> Chart:
                 GRID,
             )
         )
-        parts.append(_text(x, axis_y + 14, f"{_fmt(axis_max * k / 4)} {unit}", "middle", 11))
+        anchor = "end" if k == 4 else "middle"
+        parts.append(_text(x, axis_y + 14, f"{_fmt(axis_max * k / 4)} {unit}", anchor, 11))
     for i, r in enumerate(rows):
         y = 20 + i * row_h
         mid = y + 11
@@ -365,7 +394,7 @@ def heat_map(
     cells: Sequence[Sequence[Cell]],
 ) -> Chart:
     """A grid of cells shaded by value (darker is more), each with its figure written in."""
-    left, top, cell_h = 230, 40, 26
+    left, top, cell_h = LABEL_WIDTH, 40, 26
     cell_w = (WIDTH - left - 10) / max(len(col_labels), 1)
     height = top + cell_h * len(row_labels) + 10
     peak = max((c.value or 0.0) for row in cells for c in row) if cells else 0.0

@@ -107,35 +107,34 @@ def referrals(scope: q.Scope, named: bool) -> Section:
 def phases(scope: q.Scope, named: bool) -> Section:
     now = q.phases_now(scope)
     levels = list(EscalationLevel)
-    series: dict[str, list[Cell]] = {str(level.label): [] for level in levels}
-    rows = []
+    series: dict[str, list[Cell]] = {_("Niveau %(n)s") % {"n": lv.value}: [] for lv in levels}
+    totals = []
     for phase in Phase:
         cells, total = _cells([now[(phase.value, level.value)] for level in levels])
-        for level, cell in zip(levels, cells, strict=True):
-            series[str(level.label)].append(cell)
-        rows.append((str(phase.label), *(c.text for c in cells), total.text))
+        for name, cell in zip(series, cells, strict=True):
+            series[name].append(cell)
+        totals.append(total)
     stock = stacked_bar(
         _("Casussen nu per fase en escalatieniveau"),
         _("Aantal casussen per fase van de werkwijze, gestapeld naar escalatieniveau."),
         [str(p.label) for p in Phase],
         series,
-    )
-    stock = Chart(
-        stock.title,
-        stock.svg,
-        Table(stock.title, ("", *(f"Niveau {lv.value}" for lv in levels), _("Totaal")), rows),
+        totals,
     )
     inflow = q.phase_inflow(scope)
     inflow_series: dict[str, list[Cell]] = {str(p.label): [] for p in Phase}
+    month_totals = []
     for m in scope.months:
-        cells, _total = _cells([inflow[(m, p.value)] for p in Phase])
+        cells, total = _cells([inflow[(m, p.value)] for p in Phase])
         for phase, cell in zip(Phase, cells, strict=True):
             inflow_series[str(phase.label)].append(cell)
+        month_totals.append(total)
     trend = stacked_bar(
         _("Instroom per fase per maand"),
         _("Aantal casussen dat per maand een fase binnenkwam, gestapeld naar fase."),
         _months(scope),
         inflow_series,
+        month_totals,
     )
     return Section([stock, trend])
 

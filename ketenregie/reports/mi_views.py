@@ -38,14 +38,16 @@ def _prepare(request: AuthedRequest, topic_slug: str) -> tuple[mi.Topic, PeriodF
     if topic is None:
         raise Http404
     houses = mi.house_choices(list(management_house_ids(request.user)))
-    form = PeriodForm(request.GET or None, houses=houses)
+    start, end = default_period()
+    form = PeriodForm(
+        request.GET or None, houses=houses, initial={"date_from": start, "date_to": end}
+    )
     if form.is_bound and not form.is_valid():
         return topic, form, None
     if form.is_bound:
         start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
         chosen = form.cleaned_data.get("house")
     else:
-        start, end = default_period()
         chosen = None
     ids = tuple(pk for pk, _name in houses if chosen is None or pk == chosen)
     return topic, form, Scope(ids, start, end)

@@ -189,7 +189,7 @@ def _text(response: Any) -> str:
 
         reader = pypdf.PdfReader(io.BytesIO(response.content))
         return "\n".join(page.extract_text() for page in reader.pages)
-    return response.content.decode()
+    return str(response.content.decode())
 
 
 @pytest.mark.parametrize("who", ["manager", "expert", "beleid"])

@@ -8,6 +8,7 @@ place only: the caseload per director, for the manager of the house (`named=True
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -355,3 +356,39 @@ TOPIC_BY_SLUG = {t.slug: t for t in TOPICS}
 
 def house_choices(house_ids: Sequence[int]) -> list[tuple[int, str]]:
     return list(House.objects.filter(pk__in=house_ids).values_list("pk", "name"))
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    shown: str
+    topic: str
+
+
+def headlines(house_ids: Sequence[int], start: dt.date, end: dt.date) -> list[Headline]:
+    """A few protected figures for "Mijn overzicht", each linking to its topic page."""
+    scope = q.Scope(tuple(house_ids), start, end)
+    data = q.referrals(scope)
+    referred = sum(data["outcome"].values()) + sum(data["rejected"].values())
+    now = q.phases_now(scope)
+    running = sum(n for (phase, _level), n in now.items() if phase == Phase.CASUISTIEK)
+    minutes_data = q.minutes_in_time(scope)
+    per_org = q.overdue_now_per_organisation(scope)
+    return [
+        Headline(
+            _("aanmeldingen in de afgelopen twaalf maanden"), protect_one(referred).text, "instroom"
+        ),
+        Headline(_("casussen in uitvoering"), protect_one(running).text, "fasen"),
+        Headline(
+            _("verslagen binnen een week verstuurd"),
+            share(
+                sum(a for a, _b in minutes_data.values()), sum(b for _a, b in minutes_data.values())
+            ).text,
+            "verslagen",
+        ),
+        Headline(
+            _("openstaande acties over de datum"),
+            share(sum(late for _n, late, _o in per_org), sum(o for _n, _l, o in per_org)).text,
+            "acties",
+        ),
+    ]

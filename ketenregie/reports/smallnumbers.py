@@ -114,7 +114,7 @@ def share(part: int, whole: int) -> Shown:
     if whole == 0:
         return Shown(None, "–")
     if _small(part, limit) or _small(whole - part, limit) or _small(whole, limit):
-        return Shown(None, _("< %(n)d casussen") % {"n": limit} if _small(whole, limit) else "x")
+        return Shown(None, _("te weinig") if _small(whole, limit) else SECONDARY)
     percent = round(100 * part / whole)
     return Shown(percent, f"{percent}%")
 

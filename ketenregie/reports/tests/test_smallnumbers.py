@@ -69,4 +69,4 @@ def test_share_hides_when_part_or_rest_is_small() -> None:
     assert share(2, 100).value is None
     assert share(98, 100).value is None
     assert share(0, 20).text == "0%"
-    assert share(2, 3).text == "< 5 casussen"
+    assert share(2, 3).text == "te weinig"

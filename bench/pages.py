@@ -68,9 +68,7 @@ PAGES: tuple[Page, ...] = (
 PAGE_BY_NAME = {page.name: page for page in PAGES}
 
 # What the issue asks for that the product does not have yet: reported, never faked.
-NOT_YET = (
-    "Inzageverzoek: export van alle gegevens van een betrokkene (AVG art. 15)",
-)
+NOT_YET = ("Inzageverzoek: export van alle gegevens van een betrokkene (AVG art. 15)",)
 
 # Targets (issue 10): daily pages p95 <= 2x the floor and <= 100 ms; management pages and
 # the privacy officer's searches <= 500 ms.

@@ -94,15 +94,20 @@ def referrals(scope: q.Scope, named: bool) -> Section:
         _months(scope),
         {_("Aanmeldingen"): per_month},
     )
-    return Section(
-        [outcome, trend],
-        [
+    notes = [
+        _(
+            "Niet geagendeerde aanmeldingen worden niet bewaard; alleen hun aantal per "
+            "categorie en week telt mee."
+        )
+    ]
+    if scope.municipality:
+        notes.append(
             _(
-                "Niet geagendeerde aanmeldingen worden niet bewaard; alleen hun aantal per "
-                "categorie en week telt mee."
+                "Per gemeente tellen zij niet mee: van een niet geagendeerde aanmelding is de "
+                "woonplaats niet bewaard."
             )
-        ],
-    )
+        )
+    return Section([outcome, trend], notes)
 
 
 def phases(scope: q.Scope, named: bool) -> Section:

@@ -30,9 +30,19 @@ class PeriodForm(StyledFormMixin, forms.Form):
     date_from = forms.DateField(label=_("Vanaf"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
     house = forms.TypedChoiceField(label=_("Huis"), required=False, coerce=int, empty_value=None)
+    municipality = forms.ChoiceField(label=_("Gemeente (woonplaats)"), required=False)
 
-    def __init__(self, *args: Any, houses: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        houses: list[tuple[int, str]],
+        municipalities: list[str],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        place = self.fields["municipality"]
+        assert isinstance(place, forms.ChoiceField)
+        place.choices = [("", _("Alle gemeenten")), *((m, m) for m in municipalities)]
         field = self.fields["house"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", _("Alle huizen")), *houses] if len(houses) > 1 else houses

@@ -44,6 +44,16 @@ class Scope:
     house_ids: tuple[int, ...]
     start: dt.date
     end: dt.date
+    # The municipality the person lives in (Person.gemeente); empty: all.
+    municipality: str = ""
+
+    def cases(self, path: str = "") -> Q:
+        """The condition "a case in this scope" for a model reached through `path`
+        ("case__", "plan__case__", or "" for Case itself)."""
+        condition = Q(**{f"{path}house_id__in": self.house_ids})
+        if self.municipality:
+            condition &= Q(**{f"{path}person__gemeente": self.municipality})
+        return condition
 
     @property
     def start_at(self) -> dt.datetime:
@@ -62,6 +72,17 @@ class Scope:
             out.append(day)
             day = (day + dt.timedelta(days=32)).replace(day=1)
         return out
+
+
+def municipalities(house_ids: Iterable[int]) -> list[str]:
+    """The municipalities the persons of these houses' cases live in (for the filter)."""
+    return list(
+        Case.objects.filter(house_id__in=list(house_ids))
+        .exclude(person__gemeente="")
+        .order_by("person__gemeente")
+        .values_list("person__gemeente", flat=True)
+        .distinct()
+    )
 
 
 def _month_of(value: dt.datetime | dt.date) -> dt.date:
@@ -104,7 +125,7 @@ def referrals(scope: Scope) -> dict[str, Any]:
     rejection counts per category (referrals not put on the agenda leave only those),
     and both per month."""
     cases = Case.objects.filter(
-        house_id__in=scope.house_ids,
+        scope.cases(),
         created_at__gte=scope.start_at,
         created_at__lt=scope.end_at,
     ).exclude(status=Status.CONCEPT)
@@ -119,8 +140,11 @@ def referrals(scope: Scope) -> dict[str, Any]:
     for (month, status), n in _per_month(rows).items():
         outcome[_outcome(status)] += n
         monthly[month] += n
+    # Rejected referrals leave no person, so no municipality: only per house.
     rejected = RejectionCount.objects.filter(
-        house_id__in=scope.house_ids, week__gte=scope.start, week__lte=scope.end
+        house_id__in=scope.house_ids if not scope.municipality else (),
+        week__gte=scope.start,
+        week__lte=scope.end,
     )
     per_category: Counter[str] = Counter()
     for month, category, n in (
@@ -141,7 +165,7 @@ def referrals(scope: Scope) -> dict[str, Any]:
 def phases_now(scope: Scope) -> dict[tuple[str, int], int]:
     """Cases now, per phase of their status and escalation level (drafts left out)."""
     rows = (
-        Case.objects.filter(house_id__in=scope.house_ids)
+        Case.objects.filter(scope.cases())
         .exclude(status=Status.CONCEPT)
         .order_by()
         .values_list("status", "escalation_level")
@@ -157,7 +181,7 @@ def phase_inflow(scope: Scope) -> dict[tuple[dt.date, str], int]:
     """Per month: how many cases entered each phase (a status change into it)."""
     rows = (
         StatusChange.objects.filter(
-            case__house_id__in=scope.house_ids,
+            scope.cases("case__"),
             changed_at__gte=scope.start_at,
             changed_at__lt=scope.end_at,
         )
@@ -196,7 +220,7 @@ def milestones(scope: Scope) -> dict[int, dict[str, dt.datetime]]:
     cancelled; plan: the first adopted version; closed: execution ended.
     """
     moved = StatusChange.objects.filter(
-        case__house_id__in=scope.house_ids,
+        scope.cases("case__"),
         changed_at__gte=scope.start_at,
         changed_at__lt=scope.end_at,
     ).values("case_id")
@@ -265,7 +289,8 @@ def minutes_in_time(scope: Scope) -> dict[dt.date, tuple[int, int]]:
     meetings = (
         Meeting.objects.live()
         .filter(
-            house_id__in=scope.house_ids,
+            Q(house_id__in=scope.house_ids)
+            & (scope.cases("case__") if scope.municipality else Q()),
             starts_at__gte=scope.start_at,
             starts_at__lt=min(scope.end_at, due_by),
         )
@@ -285,7 +310,7 @@ def minutes_in_time(scope: Scope) -> dict[dt.date, tuple[int, int]]:
 
 def overdue_now_per_organisation(scope: Scope) -> list[tuple[str, int, int]]:
     """Per partner organisation owning open actions: (name, overdue, open)."""
-    base = Action.objects.filter(case__house_id__in=scope.house_ids)
+    base = Action.objects.filter(scope.cases("case__"))
     open_rows = dict(
         base.open()
         .order_by()
@@ -321,7 +346,7 @@ def overdue_trend(scope: Scope) -> dict[dt.date, tuple[int, int]]:
         aggregates[f"late{i}"] = Count("pk", filter=open_then & Q(due_date__lt=end))
     if not aggregates:
         return {}
-    row = Action.objects.filter(case__house_id__in=scope.house_ids).aggregate(**aggregates)
+    row = Action.objects.filter(scope.cases("case__")).aggregate(**aggregates)
     return {m: (row[f"late{i}"], row[f"open{i}"]) for i, m in enumerate(scope.months)}
 
 
@@ -333,9 +358,9 @@ def caseload(scope: Scope) -> dict[str, dict[int, int]]:
     rows = (
         CaseMembership.objects.filter(
             active_on_q(today()),
+            scope.cases("case__"),
             role__in=DIRECTOR_ROLES,
             user__isnull=False,
-            case__house_id__in=scope.house_ids,
             case__status__in=PGA_STATUSES,
         )
         .order_by()
@@ -356,7 +381,7 @@ def closing_outcomes(scope: Scope) -> dict[str, int]:
     to a Zorg- en Veiligheidshuis, reopened within a year of closing; and the goals of
     the plans of the cases closed, per answer to "reached"."""
     in_period = Q(changed_at__gte=scope.start_at, changed_at__lt=scope.end_at)
-    changes = StatusChange.objects.filter(in_period, case__house_id__in=scope.house_ids)
+    changes = StatusChange.objects.filter(in_period, scope.cases("case__"))
     closed_ids = changes.filter(to_status=Status.AFGESLOTEN).values("case_id")
     handover = (
         Closing.objects.filter(
@@ -415,7 +440,7 @@ def domain_change(scope: Scope) -> dict[str, Counter[str]]:
     their first and their last adopted plan (plans with a version adopted in the period
     and at least two versions)."""
     plans = PlanVersion.objects.filter(
-        plan__case__house_id__in=scope.house_ids,
+        scope.cases("plan__case__"),
         adopted_at__gte=scope.start_at,
         adopted_at__lt=scope.end_at,
     ).values("plan_id")

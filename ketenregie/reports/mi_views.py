@@ -27,7 +27,7 @@ from ketenregie.audit import services as audit
 from ketenregie.core.http import AuthedRequest
 from ketenregie.reports import mi
 from ketenregie.reports.mi_forms import PeriodForm, default_period
-from ketenregie.reports.mi_queries import Scope
+from ketenregie.reports.mi_queries import Scope, municipalities
 from ketenregie.reports.smallnumbers import threshold
 
 
@@ -40,17 +40,21 @@ def _prepare(request: AuthedRequest, topic_slug: str) -> tuple[mi.Topic, PeriodF
     houses = mi.house_choices(list(management_house_ids(request.user)))
     start, end = default_period()
     form = PeriodForm(
-        request.GET or None, houses=houses, initial={"date_from": start, "date_to": end}
+        request.GET or None,
+        houses=houses,
+        municipalities=municipalities([pk for pk, _name in houses]),
+        initial={"date_from": start, "date_to": end},
     )
     if form.is_bound and not form.is_valid():
         return topic, form, None
     if form.is_bound:
         start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
         chosen = form.cleaned_data.get("house")
+        place = form.cleaned_data.get("municipality") or ""
     else:
-        chosen = None
+        chosen, place = None, ""
     ids = tuple(pk for pk, _name in houses if chosen is None or pk == chosen)
-    return topic, form, Scope(ids, start, end)
+    return topic, form, Scope(ids, start, end, place)
 
 
 def _record(request: AuthedRequest, code: str, topic: mi.Topic, scope: Scope) -> None:
@@ -63,6 +67,7 @@ def _record(request: AuthedRequest, code: str, topic: mi.Topic, scope: Scope) ->
             "huizen": list(scope.house_ids),
             "van": scope.start.isoformat(),
             "tot": scope.end.isoformat(),
+            "gemeente": scope.municipality,
         },
     )
 

@@ -299,3 +299,15 @@ def test_query_count_does_not_grow_with_the_data(world: dict[str, Any], topic: s
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after) == len(before), topic
+
+
+def test_figures_per_municipality(world: dict[str, Any]) -> None:
+    """The persons in the world live in Heerlen: per municipality the figures follow."""
+    client = _client(world["beleid"])
+    url = reverse("management_info_topic", args=["fasen"])
+    page = client.get(url).content.decode()
+    assert '<option value="Heerlen">Heerlen</option>' in page
+    heerlen = client.get(url, {"municipality": "Heerlen"}).content.decode()
+    assert "gemeente Heerlen" in heerlen
+    elders = client.get(url, {"municipality": "Maastricht"})
+    assert "Selecteer een geldige keuze" in elders.content.decode()

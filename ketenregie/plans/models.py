@@ -146,7 +146,18 @@ class Meeting(VersionedModel):
     @property
     def minutes_due(self) -> dt.date:
         """The minutes go to the team within a week of the meeting."""
-        return timezone.localdate(self.starts_at) + dt.timedelta(days=MINUTES_DEADLINE_DAYS)
+        return self.minutes_due_after(timezone.localdate(self.starts_at))
+
+    @staticmethod
+    def minutes_due_after(meeting_day: dt.date) -> dt.date:
+        """The minutes' due date for a meeting on `meeting_day` (local date)."""
+        return meeting_day + dt.timedelta(days=MINUTES_DEADLINE_DAYS)
+
+    @staticmethod
+    def minutes_in_time(meeting_day: dt.date, sent_day: dt.date | None) -> bool:
+        """Minutes sent on `sent_day` (local date) for a meeting on `meeting_day` went out
+        within the week: on or before the due date."""
+        return sent_day is not None and sent_day <= Meeting.minutes_due_after(meeting_day)
 
     def minutes_late_on(self, day: dt.date) -> bool:
         # A meeting whose attendance was never recorded is not thereby excused.
@@ -159,9 +170,9 @@ class Meeting(VersionedModel):
     @property
     def minutes_sent_in_time(self) -> bool:
         """The minutes went out within the week (on or before `minutes_due`)."""
-        return (
-            self.minutes_sent_at is not None
-            and timezone.localdate(self.minutes_sent_at) <= self.minutes_due
+        sent = self.minutes_sent_at
+        return self.minutes_in_time(
+            timezone.localdate(self.starts_at), timezone.localdate(sent) if sent else None
         )
 
     @property

@@ -321,9 +321,10 @@ def closing(scope: q.Scope, named: bool) -> Section:
 
 
 def domains(scope: q.Scope, named: bool) -> Section:
-    change = q.domain_change(scope)
-    names = [d.name for d in LifeDomain.objects.filter(is_active=True)]
-    names += sorted(set(change) - set(names))
+    domains = list(LifeDomain.objects.values_list("name", "is_active"))
+    change = q.domain_change(scope, [name for name, _active in domains])
+    # A domain no longer in use still shows while plans in the period scored it.
+    names = [name for name, active in domains if active or name in change]
     cols = ["beter", "gelijk", "slechter"]
     rows = []
     for name in names:

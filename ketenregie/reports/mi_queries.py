@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Min, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from ketenregie.cases.models import DIRECTOR_ROLES, Case, CaseMembership, StatusChange, active_on_q
@@ -224,28 +224,32 @@ def milestones(scope: Scope) -> dict[int, dict[str, dt.datetime]]:
         changed_at__gte=scope.start_at,
         changed_at__lt=scope.end_at,
     ).values("case_id")
+    # One row per case: the first moment of each milestone, by conditional MIN.
+    decided = [s for s, phase in PHASE_OF.items() if phase != Phase.AANMELDING]
     firsts = (
         StatusChange.objects.filter(case_id__in=moved)
         .order_by()
-        .values_list("case_id", "to_status")
-        .annotate(at=Min("changed_at"))
+        .values_list("case_id")
+        .annotate(
+            referral=Min("changed_at", filter=Q(to_status=Status.AANGEMELD)),
+            triage=Min(
+                "changed_at",
+                filter=Q(to_status__in=decided) & ~Q(to_status=Status.IN_UITVOERING),
+            ),
+            start=Min("changed_at", filter=Q(to_status=Status.IN_UITVOERING)),
+            closed=Min("changed_at", filter=Q(to_status__in=EXECUTION_ENDED_STATUSES)),
+        )
     )
-    out: dict[int, dict[str, dt.datetime]] = defaultdict(dict)
+    out: dict[int, dict[str, dt.datetime]] = {}
+    keys = ("referral", "triage", "start", "closed")
+    for case_id, *moments in firsts.iterator(chunk_size=5000):
+        out[case_id] = {k: at for k, at in zip(keys, moments, strict=True) if at is not None}
 
     def first(case_id: int, key: str, at: dt.datetime) -> None:
-        if key not in out[case_id] or at < out[case_id][key]:
-            out[case_id][key] = at
+        marks = out.get(case_id)
+        if marks is not None and (key not in marks or at < marks[key]):
+            marks[key] = at
 
-    for case_id, status, at in firsts:
-        phase = PHASE_OF[Status(status)]
-        if status == Status.AANGEMELD:
-            first(case_id, "referral", at)
-        elif phase != Phase.AANMELDING and status != Status.IN_UITVOERING:
-            if status in EXECUTION_ENDED_STATUSES:
-                first(case_id, "closed", at)
-            first(case_id, "triage", at)
-        if status == Status.IN_UITVOERING:
-            first(case_id, "start", at)
     meetings = (
         Meeting.objects.live()
         .filter(case_id__in=moved, kind=Meeting.Kind.FIRST)
@@ -294,14 +298,18 @@ def minutes_in_time(scope: Scope) -> dict[dt.date, tuple[int, int]]:
             starts_at__gte=scope.start_at,
             starts_at__lt=min(scope.end_at, due_by),
         )
-        .only("starts_at", "minutes_sent_at", "state")
+        .annotate(day=TruncDate("starts_at"), sent=TruncDate("minutes_sent_at"))
+        .order_by()
+        .values_list("day", "sent")
+        .annotate(n=Count("pk"))
     )
+    # One row per (meeting day, sending day): the rule is applied to days, not meetings.
     out: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
-    for meeting in meetings.iterator(chunk_size=5000):
-        row = out[_month_of(meeting.starts_at)]
-        row[1] += 1
-        if meeting.minutes_sent_in_time:
-            row[0] += 1
+    for day, sent, n in meetings:
+        row = out[_month_of(day)]
+        row[1] += n
+        if Meeting.minutes_in_time(day, sent):
+            row[0] += n
     return {month: (a, b) for month, (a, b) in out.items()}
 
 
@@ -346,7 +354,12 @@ def overdue_trend(scope: Scope) -> dict[dt.date, tuple[int, int]]:
         aggregates[f"late{i}"] = Count("pk", filter=open_then & Q(due_date__lt=end))
     if not aggregates:
         return {}
-    row = Action.objects.filter(scope.cases("case__")).aggregate(**aggregates)
+    # Only actions that can have been open at some moment of the period.
+    row = (
+        Action.objects.filter(scope.cases("case__"), created_at__lt=scope.end_at)
+        .exclude(closed_at__lt=scope.start_at)
+        .aggregate(**aggregates)
+    )
     return {m: (row[f"late{i}"], row[f"open{i}"]) for i, m in enumerate(scope.months)}
 
 
@@ -435,34 +448,48 @@ def closing_outcomes(scope: Scope) -> dict[str, int]:
 # Life-domain scores -------------------------------------------------------------------
 
 
-def domain_change(scope: Scope) -> dict[str, Counter[str]]:
+def domain_change(scope: Scope, domains: list[str]) -> dict[str, Counter[str]]:
     """Per life domain: how many cases improved, stayed the same or got worse between
     their first and their last adopted plan (plans with a version adopted in the period
-    and at least two versions)."""
+    and at least two versions).
+
+    Reads only the first and the last version of each plan, and of those only the
+    domains part of the snapshot (one JSON path, read once per version).
+    """
     plans = PlanVersion.objects.filter(
         scope.cases("plan__case__"),
         adopted_at__gte=scope.start_at,
         adopted_at__lt=scope.end_at,
     ).values("plan_id")
+    last = (
+        PlanVersion.objects.filter(plan_id=OuterRef("plan_id"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
     versions = (
         PlanVersion.objects.filter(plan_id__in=plans)
+        .annotate(last=Subquery(last))
+        .filter(Q(number=1) | Q(number=F("last")))
+        .exclude(last=1)
         .order_by("plan_id", "number")
-        .values_list("plan_id", "content__domeinen")
+        .values_list("plan_id", "number", "content__domeinen")
     )
-    by_plan: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for plan_id, domains in versions.iterator(chunk_size=5000):
-        by_plan[plan_id].append(domains or {})
+    wanted = set(domains)
+    first: dict[int, dict[str, Any]] = {}
     out: dict[str, Counter[str]] = defaultdict(Counter)
-    for snapshots in by_plan.values():
-        if len(snapshots) < 2:
+    for plan_id, number, snapshot in versions.iterator(chunk_size=5000):
+        if number == 1:
+            first[plan_id] = snapshot or {}
             continue
-        first, last = snapshots[0], snapshots[-1]
-        for name, now in last.items():
-            before = (first.get(name) or {}).get("score")
+        before = first.pop(plan_id, None)
+        if before is None:
+            continue
+        for name, now in (snapshot or {}).items():
+            was = (before.get(name) or {}).get("score")
             after = (now or {}).get("score")
-            if before is None or after is None:
+            if name not in wanted or was is None or after is None:
                 continue
-            # Scores run 1 (not self-reliant) to 5 (fully self-reliant): higher is better.
-            key = "beter" if after > before else "slechter" if after < before else "gelijk"
+            # Scores run 1 (acute problems) to 5 (fully self-reliant): higher is better.
+            key = "beter" if after > was else "slechter" if after < was else "gelijk"
             out[name][key] += 1
     return out

@@ -57,9 +57,9 @@ def _prepare(request: AuthedRequest, topic_slug: str) -> tuple[mi.Topic, PeriodF
     return topic, form, Scope(ids, start, end, place)
 
 
-def _record(request: AuthedRequest, code: str, topic: mi.Topic, scope: Scope) -> None:
+def _record(request: AuthedRequest, topic: mi.Topic, scope: Scope, *, action: str) -> None:
     audit.record(
-        code,
+        action,
         actor=request.user,
         purpose="sturing",
         data={
@@ -98,7 +98,7 @@ def management_info(request: AuthedRequest, topic: str = "instroom") -> HttpResp
         "small_number": threshold(),
     }
     if scope is not None:
-        _record(request, "reports.mi_viewed", chosen, scope)
+        _record(request, chosen, scope, action="reports.mi_viewed")
         context.update(_context(request, chosen, scope))
     return TemplateResponse(request, "reports/mi.html", context)
 
@@ -109,7 +109,7 @@ def management_info_csv(request: AuthedRequest, topic: str) -> HttpResponse:
     if scope is None:
         return management_info(request, topic)
     section = _context(request, chosen, scope)["section"]
-    _record(request, "reports.mi_csv_exported", chosen, scope)
+    _record(request, chosen, scope, action="reports.mi_csv_exported")
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([str(chosen.title), scope.start.isoformat(), scope.end.isoformat()])
@@ -131,7 +131,7 @@ def management_info_pdf(request: AuthedRequest, topic: str) -> HttpResponse:
     if scope is None:
         return management_info(request, topic)
     context = _context(request, chosen, scope)
-    _record(request, "reports.mi_pdf_exported", chosen, scope)
+    _record(request, chosen, scope, action="reports.mi_pdf_exported")
     import weasyprint
 
     html = render_to_string("reports/mi_pdf.html", {**context, "now": timezone.localtime()})

@@ -437,7 +437,6 @@ def closing_outcomes(scope: Scope) -> dict[str, int]:
         .values_list("reached", "n")
     )
     return {
-        "closed": closed_ids.distinct().count(),
         "handover": handover,
         "escalated": escalated,
         "reopened": reopened,

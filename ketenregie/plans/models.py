@@ -4,6 +4,7 @@ versions, goals and actions, the safety plan, and escalation between directors."
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -375,6 +376,39 @@ class Goal(models.Model):
         return self.text[:40]
 
 
+class ScoresField(models.JSONField):
+    """The life-domain scores of a version's snapshot ({domain: score}), derived from
+    `content` whenever the row is written (`save`, `bulk_create` and `core.bulk.insert_rows`,
+    which honours `computed_on_save`).
+
+    Management information compares first and last versions per domain; reading these
+    few numbers instead of the whole snapshot keeps that a narrow read at scale (ADR 22).
+    """
+
+    computed_on_save = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("default", dict)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> dict[str, int]:
+        # Any model with a snapshot (also the historical model in a migration).
+        value = scores_of(getattr(model_instance, "content", None))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def scores_of(content: dict[str, Any] | None) -> dict[str, int]:
+    """{domain: score} of a plan snapshot, leaving out domains without a score."""
+    domains = (content or {}).get("domeinen") or {}
+    return {
+        name: row["score"]
+        for name, row in domains.items()
+        if isinstance(row, dict) and row.get("score") is not None
+    }
+
+
 class PlanVersion(models.Model):
     """An adopted version of the plan: a frozen snapshot of its whole content."""
 
@@ -388,9 +422,12 @@ class PlanVersion(models.Model):
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     content = models.JSONField()
+    scores = ScoresField()
 
     class Meta:
         ordering = ["number"]
+        # Management information reads the versions adopted in a period.
+        indexes = [models.Index(fields=["adopted_at"], name="planversion_adopted")]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="one_plan_version_number"),
         ]

@@ -242,7 +242,7 @@ def milestones(scope: Scope) -> dict[int, dict[str, dt.datetime]]:
     )
     out: dict[int, dict[str, dt.datetime]] = {}
     keys = ("referral", "triage", "start", "closed")
-    for case_id, *moments in firsts.iterator(chunk_size=5000):
+    for case_id, *moments in firsts:
         out[case_id] = {k: at for k, at in zip(keys, moments, strict=True) if at is not None}
 
     def first(case_id: int, key: str, at: dt.datetime) -> None:
@@ -452,8 +452,9 @@ def domain_change(scope: Scope, domains: list[str]) -> dict[str, Counter[str]]:
     their first and their last adopted plan (plans with a version adopted in the period
     and at least two versions).
 
-    Reads only the first and the last version of each plan, and of those only the
-    domains part of the snapshot (one JSON path, read once per version).
+    Reads only the first and the last version of each plan, and of those only their
+    scores (`PlanVersion.scores`, a few numbers kept beside the snapshot), never the
+    snapshot with its texts.
     """
     plans = PlanVersion.objects.filter(
         scope.cases("plan__case__"),
@@ -471,21 +472,20 @@ def domain_change(scope: Scope, domains: list[str]) -> dict[str, Counter[str]]:
         .filter(Q(number=1) | Q(number=F("last")))
         .exclude(last=1)
         .order_by("plan_id", "number")
-        .values_list("plan_id", "number", "content__domeinen")
+        .values_list("plan_id", "number", "scores")
     )
     wanted = set(domains)
     first: dict[int, dict[str, Any]] = {}
     out: dict[str, Counter[str]] = defaultdict(Counter)
-    for plan_id, number, snapshot in versions.iterator(chunk_size=5000):
+    for plan_id, number, snapshot in versions:
         if number == 1:
             first[plan_id] = snapshot or {}
             continue
         before = first.pop(plan_id, None)
         if before is None:
             continue
-        for name, now in (snapshot or {}).items():
-            was = (before.get(name) or {}).get("score")
-            after = (now or {}).get("score")
+        for name, after in (snapshot or {}).items():
+            was = before.get(name)
             if name not in wanted or was is None or after is None:
                 continue
             # Scores run 1 (acute problems) to 5 (fully self-reliant): higher is better.

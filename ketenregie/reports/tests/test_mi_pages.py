@@ -311,3 +311,10 @@ def test_figures_per_municipality(world: dict[str, Any]) -> None:
     assert "gemeente Heerlen" in heerlen
     elders = client.get(url, {"municipality": "Maastricht"})
     assert "Selecteer een geldige keuze" in elders.content.decode()
+
+
+def test_a_version_keeps_its_scores_beside_the_snapshot(world: dict[str, Any]) -> None:
+    version = PlanVersion.objects.filter(number=2).first()
+    assert version is not None
+    domains = version.content["domeinen"]
+    assert version.scores == {name: row["score"] for name, row in domains.items()}

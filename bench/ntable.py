@@ -21,8 +21,17 @@ ROUNDS = 3
 # minutes would add nothing but minutes.
 SLOW_MS = 5000.0
 # One account per kind of page: a partner who refers, a procesregisseur, a triage chair, the
-# privacy officer and the functional administrator.
-ACCOUNTS = ("wijkagent.heerlen", "pr.parkstad", "tv.parkstad", "fg", "beheer")
+# privacy officer, the functional administrator, and for the management information a
+# manager (one house) and a policy adviser (a region).
+ACCOUNTS = (
+    "wijkagent.heerlen",
+    "pr.parkstad",
+    "tv.parkstad",
+    "fg",
+    "beheer",
+    "manager.parkstad",
+    "beleid.heerlen",
+)
 
 
 def _time_page(client: Any, path: str, headers: dict[str, str]) -> dict[str, Any]:

@@ -384,3 +384,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 KETENREGIE_ENRICHMENT_HOURS_BEFORE_TRIAGE = 24
 
 FORM_RENDERER = "ketenregie.core.forms.UtrechtFormRenderer"
+
+# Management information (issue 14, ADR 22): a count below this shows as "< 5".
+KETENREGIE_SMALL_NUMBER = int(os.environ.get("KETENREGIE_SMALL_NUMBER", "5"))

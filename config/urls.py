@@ -25,6 +25,7 @@ from ketenregie.privacy import rights_views as privacy_rights
 from ketenregie.privacy import views as privacy_views
 from ketenregie.privacy import views_retention as retention_views
 from ketenregie.reports import matrix_views as reports_matrix_views
+from ketenregie.reports import mi_views as reports_mi_views
 
 # allauth answers too many requests with this view (allauth.core.internal.ratelimit):
 # audited and in Dutch.
@@ -408,6 +409,18 @@ urlpatterns = [
         name="processing_register_pdf",
     ),
     path("pga-scan/", include("ketenregie.reports.scan_urls")),
+    path("sturing/", reports_mi_views.management_info, name="management_info"),
+    path("sturing/<slug:topic>/", reports_mi_views.management_info, name="management_info_topic"),
+    path(
+        "sturing/<slug:topic>/export.csv",
+        reports_mi_views.management_info_csv,
+        name="management_info_csv",
+    ),
+    path(
+        "sturing/<slug:topic>/export.pdf",
+        reports_mi_views.management_info_pdf,
+        name="management_info_pdf",
+    ),
     path("beheer/", accounts_views.manage_index, name="manage_index"),
     path("beheer/gebruikers/rolaanvragen/", accounts_views.grant_requests, name="grant_requests"),
     path(

@@ -11,7 +11,7 @@ from ketenregie.accounts.roles import Role
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from ketenregie.accounts.models import RoleAssignment, User
+    from ketenregie.accounts.models import House, RoleAssignment, User
 
 
 def roles_of(user: User | AnonymousUser) -> frozenset[str]:
@@ -150,3 +150,41 @@ def can_reset_mfa(user: User | AnonymousUser, target_id: int) -> bool:
     """A beheerder resets another user's authenticator, never his own: his own reset
     would let whoever holds his password in without the second factor."""
     return can_manage_accounts(user) and user.pk != target_id
+
+
+# Management information (issue 14, ADR 22): aggregates only, never a case.
+MANAGEMENT_INFO_ROLES = (Role.MANAGER, Role.PGA_EXPERT, Role.BELEID)
+
+
+def can_read_management_info(user: User | AnonymousUser) -> bool:
+    return bool(roles_of(user) & set(MANAGEMENT_INFO_ROLES))
+
+
+def management_house_ids(user: User | AnonymousUser) -> QuerySet[House, int]:
+    """The houses whose figures `user` may read (a subquery: use in `pk__in`).
+
+    The manager and the PGA expert: the houses of their assignments. Policy and
+    administration (beleid) holds no house: it reads the houses of its organisation's
+    region (a municipality's policy adviser: the region the municipality works in); a
+    beleid account without a regional organisation reads nothing.
+    """
+    from django.db.models import Q
+
+    from ketenregie.accounts.models import House, RoleAssignment
+
+    if not user.is_authenticated:
+        return House.objects.none().values_list("pk", flat=True)
+    roles = roles_of(user)
+    scoped = RoleAssignment.objects.filter(
+        user_id=user.pk, role__in=[Role.MANAGER, Role.PGA_EXPERT], house__isnull=False
+    ).values("house_id")
+    condition = Q(pk__in=scoped)
+    if Role.BELEID in roles and user.organisation_id is not None:
+        condition |= Q(region__organisations__pk=user.organisation_id)
+    return House.objects.filter(condition).values_list("pk", flat=True).distinct()
+
+
+def sees_caseload_names(user: User | AnonymousUser, house_id: int | None) -> bool:
+    """Only the manager of the house sees the caseload of its directors by name (for
+    follow-up); everyone else sees the distribution."""
+    return holds_role_at(user, Role.MANAGER, house_id)

@@ -10,6 +10,7 @@ from ketenregie.accounts.access import (
     can_do_privacy_work,
     can_manage_accounts,
     can_read_audit,
+    can_read_management_info,
     can_see_needs_matrix,
     can_work_with_cases,
     roles_of,
@@ -35,5 +36,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             # fill it in (reports.scan_access decides per round).
             "can_scan": bool(roles & {Role.PGA_EXPERT, Role.MANAGER, Role.PROFESSIONAL}),
             "can_needs_matrix": can_see_needs_matrix(user),
+            "can_steer": can_read_management_info(user),
         }
     }

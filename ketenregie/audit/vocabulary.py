@@ -227,6 +227,10 @@ _ACTIONS = (
     AuditAction("scan.results_viewed", _("Uitkomsten PGA-scan ingezien"), R),
     AuditAction("scan.pdf_downloaded", _("Uitkomsten PGA-scan als PDF gedownload"), R),
     AuditAction("scan.conversation_recorded", _("Gesprek over de PGA-scan vastgelegd")),
+    # Management information (issue 14): figures only; the data names topic and filters.
+    AuditAction("reports.mi_viewed", _("Managementinformatie ingezien"), R),
+    AuditAction("reports.mi_csv_exported", _("Managementinformatie als CSV geëxporteerd"), R),
+    AuditAction("reports.mi_pdf_exported", _("Managementinformatie als PDF geëxporteerd"), R),
 )
 
 ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count
 
-from ketenregie.accounts.access import PRIVACY_ROLES, houses_where, works_with_cases
+from ketenregie.accounts.access import (
+    MANAGEMENT_INFO_ROLES,
+    PRIVACY_ROLES,
+    houses_where,
+    management_house_ids,
+    works_with_cases,
+)
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.access import member_cases, visible_cases
 from ketenregie.cases.workflow import INTAKE_STATUSES, PHASE_OF, Phase
@@ -25,6 +31,8 @@ from ketenregie.intake.models import Feedback
 from ketenregie.intake.queries import last_weeks, rejection_totals
 from ketenregie.pga.queries import due_informing_reviews
 from ketenregie.plans import queries as plan_queries
+from ketenregie.reports.mi import headlines
+from ketenregie.reports.mi_forms import default_period
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
@@ -58,6 +66,12 @@ def manager_panel(user: User) -> Context:
         "manager_escalations": list(plan_queries.open_escalations_for_manager(user)[:50]),
         "manager_overdue": plan_queries.overdue_actions_per_house(user),
     }
+
+
+def steering_panel(user: User) -> Context:
+    """Manager, PGA expert, policy: headline figures of the management information (the
+    last twelve months, the houses they may read), each a link to its page."""
+    return {"steering": headlines(list(management_house_ids(user)), *default_period())}
 
 
 def enrichment_panel(user: User) -> Context:
@@ -118,6 +132,7 @@ PANELS: tuple[Panel, ...] = (
     Panel(_has(Role.AANMELDER), referrer_panel),
     Panel(_has(Role.PROCESREGISSEUR), director_panel),
     Panel(_has(Role.MANAGER), manager_panel),
+    Panel(lambda roles: bool(roles & set(MANAGEMENT_INFO_ROLES)), steering_panel),
     Panel(_has(Role.PROFESSIONAL), enrichment_panel),
     Panel(works_with_cases, signals_panel),
     Panel(works_with_cases, actions_panel),

@@ -5,6 +5,7 @@ social map (needs and interventions) that goals and actions are tagged with (ADR
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -216,7 +217,18 @@ class Meeting(VersionedModel):
     @property
     def minutes_due(self) -> dt.date:
         """The minutes go to the team within a week of the meeting."""
-        return timezone.localdate(self.starts_at) + dt.timedelta(days=MINUTES_DEADLINE_DAYS)
+        return self.minutes_due_after(timezone.localdate(self.starts_at))
+
+    @staticmethod
+    def minutes_due_after(meeting_day: dt.date) -> dt.date:
+        """The minutes' due date for a meeting on `meeting_day` (local date)."""
+        return meeting_day + dt.timedelta(days=MINUTES_DEADLINE_DAYS)
+
+    @staticmethod
+    def minutes_in_time(meeting_day: dt.date, sent_day: dt.date | None) -> bool:
+        """Minutes sent on `sent_day` (local date) for a meeting on `meeting_day` went out
+        within the week: on or before the due date."""
+        return sent_day is not None and sent_day <= Meeting.minutes_due_after(meeting_day)
 
     def minutes_late_on(self, day: dt.date) -> bool:
         # A meeting whose attendance was never recorded is not thereby excused.
@@ -224,6 +236,14 @@ class Meeting(VersionedModel):
             self.state != self.State.CANCELLED
             and self.minutes_sent_at is None
             and day > self.minutes_due
+        )
+
+    @property
+    def minutes_sent_in_time(self) -> bool:
+        """The minutes went out within the week (on or before `minutes_due`)."""
+        sent = self.minutes_sent_at
+        return self.minutes_in_time(
+            timezone.localdate(self.starts_at), timezone.localdate(sent) if sent else None
         )
 
     @property
@@ -443,6 +463,39 @@ class Goal(models.Model):
         return self.text[:40]
 
 
+class ScoresField(models.JSONField):
+    """The life-domain scores of a version's snapshot ({domain: score}), derived from
+    `content` whenever the row is written (`save`, `bulk_create` and `core.bulk.insert_rows`,
+    which honours `computed_on_save`).
+
+    Management information compares first and last versions per domain; reading these
+    few numbers instead of the whole snapshot keeps that a narrow read at scale (ADR 22).
+    """
+
+    computed_on_save = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("default", dict)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> dict[str, int]:
+        # Any model with a snapshot (also the historical model in a migration).
+        value = scores_of(getattr(model_instance, "content", None))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def scores_of(content: dict[str, Any] | None) -> dict[str, int]:
+    """{domain: score} of a plan snapshot, leaving out domains without a score."""
+    domains = (content or {}).get("domeinen") or {}
+    return {
+        name: row["score"]
+        for name, row in domains.items()
+        if isinstance(row, dict) and row.get("score") is not None
+    }
+
+
 class PlanVersion(models.Model):
     """An adopted version of the plan: a frozen snapshot of its whole content."""
 
@@ -456,9 +509,12 @@ class PlanVersion(models.Model):
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     content = models.JSONField()
+    scores = ScoresField()
 
     class Meta:
         ordering = ["number"]
+        # Management information reads the versions adopted in a period.
+        indexes = [models.Index(fields=["adopted_at"], name="planversion_adopted")]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="one_plan_version_number"),
         ]

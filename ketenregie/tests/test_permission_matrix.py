@@ -20,7 +20,7 @@ from django.test.client import ClientHandler
 from django.urls import reverse
 from django.utils import timezone
 
-from ketenregie.accounts.access import NEEDS_MATRIX_ROLES, PRIVACY_ROLES
+from ketenregie.accounts.access import MANAGEMENT_INFO_ROLES, NEEDS_MATRIX_ROLES, PRIVACY_ROLES
 from ketenregie.accounts.models import (
     AccountSetupLink,
     HousePartner,
@@ -118,6 +118,11 @@ def _needs_matrix(role: Role, relation: str) -> int:
     # accounts.access.NEEDS_MATRIX_ROLES; the world's beleid user is of a national
     # organisation (no region): every region.
     return 200 if role in NEEDS_MATRIX_ROLES else 403
+
+
+def _management_info(role: Role, relation: str) -> int:
+    # Manager and PGA expert (their house), policy (its region): figures only.
+    return 200 if role in MANAGEMENT_INFO_ROLES else 403
 
 
 def _case_work(role: Role, relation: str) -> int:
@@ -1037,6 +1042,33 @@ ENDPOINTS = [
         "get",
         lambda c: reverse("manage_edit", args=["scanstellingen", c["statement"].pk]),
         _only(Role.BEHEERDER),
+    ),
+    Endpoint("management_info", "get", lambda c: reverse("management_info"), _management_info),
+    *[
+        Endpoint(
+            f"management_info_{topic}_{kind}",
+            "get",
+            (lambda t, k: lambda c: reverse(k, args=[t]))(topic, kind),
+            _management_info,
+        )
+        for topic in (
+            "instroom",
+            "fasen",
+            "doorlooptijden",
+            "verslagen",
+            "acties",
+            "caseload",
+            "afsluiting",
+            "leefgebieden",
+        )
+        for kind in ("management_info_topic", "management_info_csv")
+    ],
+    # The PDF is one view for every topic: one topic renders it (WeasyPrint is slow).
+    Endpoint(
+        "management_info_pdf",
+        "get",
+        lambda c: reverse("management_info_pdf", args=["caseload"]),
+        _management_info,
     ),
     Endpoint("manage_index", "get", lambda c: reverse("manage_index"), _only(Role.BEHEERDER)),
     *[

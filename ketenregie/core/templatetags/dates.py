@@ -87,3 +87,9 @@ def time_of_day(value: dt.datetime | dt.time | None) -> str:
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     return _format(value, TIME)
+
+
+@register.filter
+def month(value: dt.date | dt.datetime | None) -> str:
+    """ "dec 2026": a month on a chart axis or in a table of months."""
+    return _format(value, "M Y").lower()

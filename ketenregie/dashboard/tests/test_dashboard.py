@@ -190,9 +190,21 @@ def test_each_role_gets_only_its_panels() -> None:
         "manager_escalations",
         "manager_overdue",
         "manager_rejections",
+        "steering",
     }
     contact = UserFactory(roles=[(Role.PRIVACY_CONTACT, house)])
     assert set(panels_for(contact, frozenset({Role.PRIVACY_CONTACT}))) == {"privacy_landing"}
+    policy = UserFactory(roles=[(Role.BELEID, None)])
+    assert set(panels_for(policy, frozenset({Role.BELEID}))) == {"steering"}
+
+
+def test_policy_gets_the_steering_figures_instead_of_an_empty_page(client: Client) -> None:
+    policy = UserFactory(roles=[(Role.BELEID, None)])
+    client.force_login(policy)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Sturing" in page and reverse("management_info") in page
+    assert reverse("management_info_topic", args=["verslagen"]) in page
+    assert "Uw rol geeft geen toegang tot casussen." not in page
 
 
 def test_role_without_case_work_gets_the_pointer_to_its_pages(client: Client) -> None:

@@ -60,8 +60,11 @@ def _content(event: PendingEvent) -> tuple[Any, ...]:
     """The event's content, values in CONTENT_FIELDS order, as the database will return it."""
     check(event.action)
     actor = event.actor if event.actor is not None and event.actor.pk else None
+    # In UTC: the bulk path writes with a raw INSERT, and SQLite keeps a datetime as the
+    # text it was given; an aware time in +01:00 would then sort after later UTC times.
+    when = (event.occurred_at or timezone.now()).astimezone(dt.UTC)
     return (
-        event.occurred_at or timezone.now(),
+        when,
         actor.pk if actor else None,
         actor.get_username() if actor else "",
         actor.organisation_id if actor else None,

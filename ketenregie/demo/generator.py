@@ -48,7 +48,7 @@ from ketenregie.cases.models import (
     PersonVersion,
     StatusChange,
 )
-from ketenregie.cases.services import PERSON_FIELDS, membership_values
+from ketenregie.cases.services import PERSON_FIELDS, add_membership, membership_values
 from ketenregie.cases.workflow import (
     EXECUTION_ENDED_STATUSES,
     EXECUTION_STATUSES,
@@ -975,3 +975,75 @@ def plant_rejection_counts(seed: int = 2026, weeks: int = 16) -> int:
     ]
     RejectionCount.objects.bulk_create(rows)
     return len(rows)
+
+
+def plant_case_reads(seed: int = 2026) -> int:
+    """Reads of the cases of persons with more than one case, as the case page records
+    them ("case.viewed": who, when, full or pseudonymised view): so the subject access
+    export of such a person (journey 9) lists real views, an adviser's among them.
+
+    Each member with a personal role reads the case a few times while the role lasts;
+    the events go through the audit service's bulk path with their historic times."""
+    from django.db.models import Count
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    persons = (
+        Case.objects.values("person_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+        .values_list("person_id", flat=True)
+    )
+    events: list[PendingEvent] = []
+    cases = Case.objects.filter(person_id__in=list(persons)).order_by("pk")
+    # Each such person gets an adviser on the latest case if none advises yet (through
+    # the team service, as a procesregisseur adds one): whose views are pseudonymised.
+    adviser = (
+        User.objects.filter(job_title__icontains="adviseur", organisation__isnull=False)
+        .exclude(role_assignments__role=Role.BELEID)
+        .order_by("username")
+        .first()
+    )
+    for person_id in persons:
+        own = [c for c in cases if c.person_id == person_id]
+        advised = CaseMembership.objects.filter(case__in=own, role=CaseRole.ADVISEUR).exists()
+        if adviser is not None and adviser.organisation is not None and not advised:
+            latest = own[-1]
+            add_membership(
+                latest,
+                actor=None,
+                role=CaseRole.ADVISEUR,
+                organisation=adviser.organisation,
+                user=adviser,
+                valid_from=timezone.localtime(latest.created_at).date(),
+                note="Advies over de aanpak",
+            )
+    for case in cases:
+        rows = CaseMembership.objects.filter(case=case, user__isnull=False).select_related("user")
+        for membership in rows.order_by("pk"):
+            start = timezone.make_aware(dt.datetime.combine(membership.valid_from, dt.time(9, 0)))
+            end = (
+                timezone.make_aware(dt.datetime.combine(membership.valid_to, dt.time(17, 0)))
+                if membership.valid_to
+                else now
+            )
+            end = min(end, now)  # a role that runs on: read until today, never later
+            if end <= start:
+                continue
+            span = (end - start).total_seconds()
+            pseudonymised = membership.role == CaseRole.ADVISEUR
+            for _ in range(rng.randint(2, 4)):
+                events.append(
+                    PendingEvent(
+                        "case.viewed",
+                        actor=membership.user,
+                        case_id=case.pk,
+                        object_type="cases.case",
+                        object_id=str(case.pk),
+                        purpose="casusregie",
+                        data={"weergave": "gepseudonimiseerd" if pseudonymised else "volledig"},
+                        occurred_at=start + dt.timedelta(seconds=rng.uniform(0, span)),
+                    )
+                )
+    events.sort(key=lambda e: e.occurred_at or now)
+    return record_many(events)

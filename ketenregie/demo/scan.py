@@ -30,6 +30,7 @@ from ketenregie.accounts.roles import Role
 from ketenregie.core.mail import muted
 from ketenregie.demo.reference import DEMO_PASSWORD
 from ketenregie.reports import scan_services as scan
+from ketenregie.reports.defaults import ensure_scan_statements
 from ketenregie.reports.models import ScanParticipant, ScanRound
 
 HOUSE = "PKS"
@@ -167,6 +168,7 @@ def _round(
 def seed_scan(seed: int = 2026) -> dict[str, int]:
     """Three rounds of the PGA-scan at ZVH Parkstad (see the module docstring)."""
     rng = random.Random(seed)
+    ensure_scan_statements()
     house = House.objects.get(code=HOUSE)
     leader = User.objects.get(username=LEADER, role_assignments__role=Role.PGA_EXPERT)
     orgs = [Organisation.objects.get(name=name) for name, _l, _e in TAKING_PART]

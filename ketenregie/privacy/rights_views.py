@@ -35,7 +35,7 @@ from ketenregie.core.timeutil import today
 from ketenregie.core.values import show_value
 from ketenregie.intake.queries import CATEGORIES as REJECT_CATEGORIES
 from ketenregie.intake.queries import last_weeks, monday_of, rejection_totals, rejection_weeks
-from ketenregie.privacy import services
+from ketenregie.privacy import retention, services
 from ketenregie.privacy.access import (
     can_see_rejection_counts,
     privacy_houses,
@@ -122,6 +122,24 @@ def _rejections_section(request: AuthedRequest, day: dt.date) -> Section:
     )
 
 
+def _retention_section(request: AuthedRequest, day: dt.date) -> Section:
+    """What the daily job deletes in the coming days, and the holds that stop it."""
+    house_ids = [h.pk for h in privacy_houses(request.user)]
+    due = retention.due_cases(
+        house_ids=house_ids, until=day + dt.timedelta(days=retention.DUE_WINDOW_DAYS)
+    )
+    return Section(
+        "bewaartermijnen",
+        _("Bewaartermijnen"),
+        "privacy/dashboard/_retention.html",
+        {
+            "due": sum(1 for d in due if d.hold is None),
+            "held": sum(1 for d in due if d.hold is not None),
+            "window": retention.DUE_WINDOW_DAYS,
+        },
+    )
+
+
 def _links_section(request: AuthedRequest, day: dt.date) -> Section:
     return Section(
         "registers",
@@ -134,6 +152,7 @@ def _links_section(request: AuthedRequest, day: dt.date) -> Section:
 # In page order. Who sees the dashboard at all is decided in the view.
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(can_do_privacy_work, _requests_section),
+    SectionSpec(can_do_privacy_work, _retention_section),
     SectionSpec(can_see_rejection_counts, _rejections_section),
     SectionSpec(can_do_privacy_work, _links_section),
 )

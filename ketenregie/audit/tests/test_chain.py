@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from ketenregie.audit import sealing
 from ketenregie.audit import services as audit
@@ -259,3 +260,13 @@ def test_bulk_path_seals_pending_events_first(no_sealing: None) -> None:
     )
     assert list(AuditEvent.objects.order_by("id").values_list("seq", flat=True)) == [1, 2, 3, 4]
     assert verify_chain() == (4, None)
+
+
+def test_bulk_events_in_local_time_sort_with_the_rest() -> None:
+    """An event written by the bulk path with a time in local time (+01:00, as a demo or
+    import builds it) compares with other times as the moment it is, on SQLite too."""
+    amsterdam = dt.timezone(dt.timedelta(hours=1))
+    earlier = timezone.now().astimezone(amsterdam) - dt.timedelta(minutes=30)
+    audit.record_many([audit.PendingEvent(action="case.viewed", occurred_at=earlier)])
+    assert not AuditEvent.objects.filter(occurred_at__gt=timezone.now()).exists()
+    assert AuditEvent.objects.get(action="case.viewed").occurred_at == earlier

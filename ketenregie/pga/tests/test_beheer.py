@@ -20,7 +20,7 @@ def test_letter_templates_are_registered_after_accounts_own_kinds() -> None:
     # Apps higher up (plans: the social map) register theirs after pga.
     kinds = list(resources())
     assert kinds[:5] == ["regios", "huizen", "organisaties", "gebruikers", "brieven"]
-    assert kinds[5:] == ["behoeften", "sociale-kaart"]
+    assert kinds[5:] == ["behoeften", "sociale-kaart", "scanstellingen"]
     assert resources()["brieven"].model is LetterTemplate
 
 

@@ -133,6 +133,9 @@ NOT_FREE_TEXT = {
     "plans.Participant": {"reply", "capacity"},
     "plans.Action": {"state"},
     "plans.Goal": {"reached"},
+    # The life-domain scores of an adopted version ({domain: 1-5}), for management
+    # information: numbers, no text.
+    "plans.PlanVersion": {"scores"},
     "plans.Statement": {"kind"},
     "cases.SharingRecord": {
         "kind",

@@ -14,6 +14,7 @@ from ketenregie.demo.generator import (
     Journey,
     generate_cases,
     load_reference_data,
+    plant_case_reads,
     plant_possible_duplicates,
     plant_rejection_counts,
 )
@@ -50,6 +51,8 @@ class Command(BaseCommand):
             execution = seed_execution(journeys, seed=2026)
             # The PGA-scan's rounds at ZVH Parkstad (reports), also through the services.
             execution.update(seed_scan(seed=2026))
+            # Case views of persons with more than one case (journey 9's subject access).
+            execution["gelezen (inzage)"] = plant_case_reads(seed=2026)
         self.stdout.write(f"Demodata geladen: {User.objects.count()} gebruikers, {n} casussen.")
         if options["verbosity"] > 1:
             for key, count in sorted(execution.items()):

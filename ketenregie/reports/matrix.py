@@ -22,25 +22,12 @@ from django.utils.translation import gettext as _
 from ketenregie.plans.models import Intervention, Need
 from ketenregie.plans.queries import NeedCounts, need_counts, social_map
 from ketenregie.reports.matrix_access import Area
+from ketenregie.reports.smallnumbers import count_text, is_small, threshold
 
-# Counts under this are never shown exactly (1 to 4 become "< 5").
-SMALL = 5
 # Waiting longer than this for every place that meets a need counts as too little supply.
 LONG_WAIT_WEEKS = 8
 
 HIDDEN = "x"
-
-
-def suppress_small(n: int, threshold: int = SMALL) -> str:
-    """A count as shown: exact from `threshold` on, "0" for none, else "< threshold".
-
-    Minimal version for the matrix; the integrator merges it with reports.smallnumbers.
-    """
-    if n == 0:
-        return "0"
-    if n < threshold:
-        return f"< {threshold}"
-    return str(n)
 
 
 @dataclass
@@ -52,7 +39,7 @@ class Figure:
     hidden: bool = False  # hidden so a small figure elsewhere cannot be worked out
 
     def __post_init__(self) -> None:
-        self.small = 0 < self.value < SMALL
+        self.small = is_small(self.value)
 
     @property
     def secret(self) -> bool:
@@ -62,7 +49,7 @@ class Figure:
     def shown(self) -> str:
         if self.hidden:
             return HIDDEN
-        return suppress_small(self.value)
+        return count_text(self.value)
 
     @property
     def heat(self) -> str:
@@ -268,6 +255,6 @@ def csv_rows(matrix: Matrix) -> Iterator[list[str]]:
         ]
     yield []
     yield [
-        _("< 5: minder dan vijf casussen."),
+        _("< %(n)s: minder dan %(n)s casussen.") % {"n": threshold()},
         _("x: verborgen, anders is een klein aantal terug te rekenen."),
     ]

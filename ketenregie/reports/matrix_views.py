@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from ketenregie.accounts.access import can_see_needs_matrix
 from ketenregie.audit import services as audit
 from ketenregie.core.http import AuthedRequest
-from ketenregie.reports.matrix import LONG_WAIT_WEEKS, SMALL, Matrix, csv_text, matrix_for
+from ketenregie.reports.matrix import LONG_WAIT_WEEKS, Matrix, csv_text, matrix_for
 from ketenregie.reports.matrix_access import Area, chosen_area, matrix_areas
+from ketenregie.reports.smallnumbers import threshold
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def _area(request: AuthedRequest) -> Area:
 
 
 def _context(matrix: Matrix) -> dict[str, object]:
-    return {"matrix": matrix, "small": SMALL, "long_wait": LONG_WAIT_WEEKS}
+    return {"matrix": matrix, "small": threshold(), "long_wait": LONG_WAIT_WEEKS}
 
 
 @login_required

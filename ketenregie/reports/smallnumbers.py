@@ -119,6 +119,18 @@ def share(part: int, whole: int) -> Shown:
     return Shown(percent, f"{percent}%")
 
 
+def is_small(n: int) -> bool:
+    """A count that might let someone recognise a person (1 to threshold - 1)."""
+    return _small(n, threshold())
+
+
+def count_text(n: int) -> str:
+    """A single count as shown where its hiding is decided elsewhere (the needs matrix
+    hides its second figures itself): "0", "< 5" or the number."""
+    limit = threshold()
+    return f"< {limit}" if _small(n, limit) else _number(n)
+
+
 def enough(n: int) -> bool:
     """Whether `n` values are enough to describe their spread (a median, quartiles)."""
     return n >= threshold()

@@ -22,8 +22,9 @@ from ketenregie.core.timeutil import today
 from ketenregie.plans.models import Action, Goal, Intervention, Need, Plan
 from ketenregie.plans.queries import need_counts
 from ketenregie.plans.socialmap import ensure_domain_needs
-from ketenregie.reports.matrix import Figure, Row, _gap, _protect, matrix_for, suppress_small
+from ketenregie.reports.matrix import Figure, Row, _gap, _protect, matrix_for
 from ketenregie.reports.matrix_access import chosen_area, matrix_areas
+from ketenregie.reports.smallnumbers import count_text
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -117,7 +118,7 @@ def _client(user: Any) -> Client:
 
 
 def test_suppress_small_shows_zero_and_hides_one_to_four() -> None:
-    assert [suppress_small(n) for n in (0, 1, 4, 5, 12)] == ["0", "< 5", "< 5", "5", "12"]
+    assert [count_text(n) for n in (0, 1, 4, 5, 12)] == ["0", "< 5", "< 5", "5", "12"]
 
 
 def test_a_lone_small_part_hides_a_second_figure_so_it_cannot_be_subtracted() -> None:

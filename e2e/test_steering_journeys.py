@@ -50,7 +50,7 @@ def test_policy_reads_its_region_and_gets_a_message_for_a_bad_period(page: Page,
     page.get_by_label("Vanaf").fill("2026-06-01")
     page.get_by_label("Tot en met").fill("2026-01-01")
     page.get_by_role("button", name="Tonen").click()
-    expect(page.get_by_text("De einddatum ligt vóór de begindatum.")).to_be_visible()
+    expect(page.get_by_text("De einddatum ligt voor de begindatum.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Tot en met").fill("2026-12-01")
     page.get_by_role("button", name="Tonen").click()

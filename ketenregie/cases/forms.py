@@ -14,7 +14,7 @@ from ketenregie.cases.models import CaseRole, EscalationCriterion, EscalationLev
 from ketenregie.cases.services import PERSON_FIELDS
 from ketenregie.cases.workflow import Phase
 from ketenregie.core.bsn import normalise_bsn, validate_bsn
-from ketenregie.core.forms import DateInput, IdsChoiceField, StyledFormMixin
+from ketenregie.core.forms import DateInput, IdsChoiceField, PeriodFormMixin, StyledFormMixin
 from ketenregie.core.timeutil import today
 
 
@@ -51,7 +51,8 @@ class PersonForm(StyledFormMixin, forms.ModelForm[Person]):
         return None
 
 
-class MembershipForm(StyledFormMixin, forms.Form):
+class MembershipForm(PeriodFormMixin, StyledFormMixin, forms.Form):
+    period_fields = ("valid_from", "valid_to")
     role = forms.ChoiceField(label=_("Rol in de casus"), choices=CaseRole.choices)
     organisation = forms.ModelChoiceField(
         label=_("Organisatie"), queryset=Organisation.objects.filter(is_active=True)
@@ -68,13 +69,6 @@ class MembershipForm(StyledFormMixin, forms.Form):
         label=_("Tot en met"), widget=DateInput(), required=False, help_text=_("Leeg: doorlopend.")
     )
     note = forms.CharField(label=_("Toelichting"), required=False, max_length=300)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("valid_from"), data.get("valid_to")
-        if start and end and end < start:
-            self.add_error("valid_to", _("De einddatum ligt voor de begindatum."))
-        return data
 
 
 class EndMembershipForm(StyledFormMixin, forms.Form):

@@ -32,6 +32,7 @@ from ketenregie.cases.models import (
 )
 from ketenregie.cases.workflow import Status, ensure_allowed
 from ketenregie.core.bsn import normalise_bsn
+from ketenregie.core.forms import END_BEFORE_START
 from ketenregie.core.templatetags.dates import long_date
 
 if TYPE_CHECKING:
@@ -306,7 +307,7 @@ def add_membership(
     # Locking the case serialises team changes, so two procesregisseurs cannot slip in.
     Case.objects.select_for_update().get(pk=case.pk)
     if valid_to is not None and valid_to < valid_from:
-        raise ValidationError({"valid_to": _("De einddatum ligt voor de begindatum.")})
+        raise ValidationError({"valid_to": END_BEFORE_START})
     if user is not None and user.organisation_id != organisation.pk:
         raise ValidationError({"user": _("Deze persoon werkt niet bij de gekozen organisatie.")})
     if role == CaseRole.PROCESREGISSEUR:
@@ -366,7 +367,7 @@ def end_membership(
     Case.objects.select_for_update().get(pk=membership.case_id)
     current = CaseMembership.objects.get(pk=membership.pk)
     if valid_to < current.valid_from:
-        raise ValidationError({"valid_to": _("De einddatum ligt voor de begindatum.")})
+        raise ValidationError({"valid_to": END_BEFORE_START})
     # Only shortening: extending an ended role could overlap a successor (two
     # procesregisseurs) or give a former member access again. A new period is a new row.
     if current.valid_to is not None and valid_to > current.valid_to:

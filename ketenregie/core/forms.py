@@ -287,3 +287,35 @@ def error_summary(
             label = f"{prefix}{bound.label}".rstrip(".: ")
             items += [SummaryError(label, str(e), anchor) for e in errors[name]]
     return items
+
+
+# The one rule for a period on a form or in a service: the end may not lie before the start.
+END_BEFORE_START = _("De einddatum ligt voor de begindatum.")
+
+
+def end_before_start(start: dt.date | None, end: dt.date | None) -> bool:
+    return start is not None and end is not None and end < start
+
+
+class PeriodFormMixin:
+    """A form with a period (`period_fields`: start and end field): an end before the
+    start is an error on the end field."""
+
+    period_fields: tuple[str, str] = ("date_from", "date_to")
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        start_name, end_name = self.period_fields
+        if end_before_start(data.get(start_name), data.get(end_name)):
+            self.add_error(end_name, END_BEFORE_START)  # type: ignore[attr-defined]
+        return data
+
+
+class HouseChoiceMixin:
+    """A form whose `house` field offers only the houses the view passes (the user's)."""
+
+    def __init__(self, *args: Any, houses: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["house"]  # type: ignore[attr-defined]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = houses

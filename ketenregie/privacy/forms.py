@@ -17,13 +17,13 @@ from ketenregie.cases.models import ExchangeKind, Person
 from ketenregie.cases.queries import persons_known_at
 from ketenregie.cases.sharing import CATEGORY_CHOICES, Grounds
 from ketenregie.core.bsn import normalise_bsn, validate_bsn
-from ketenregie.core.forms import DateInput, StyledFormMixin
+from ketenregie.core.forms import DateInput, HouseChoiceMixin, PeriodFormMixin, StyledFormMixin
 from ketenregie.intake.forms import NecessityFields, sharing_ground_fields
 from ketenregie.privacy.models import PrivacyRequest
 from ketenregie.privacy.subject_access import find_persons
 
 
-class AuditSearchForm(StyledFormMixin, forms.Form):
+class AuditSearchForm(PeriodFormMixin, StyledFormMixin, forms.Form):
     person = forms.CharField(
         label=_("Betrokkene"),
         required=False,
@@ -40,13 +40,6 @@ class AuditSearchForm(StyledFormMixin, forms.Form):
     )
     date_from = forms.DateField(label=_("Vanaf"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("De einddatum ligt voor de begindatum."))
-        return data
 
 
 class SubjectAccessForm(StyledFormMixin, forms.Form):
@@ -68,7 +61,7 @@ class SubjectAccessForm(StyledFormMixin, forms.Form):
         return data
 
 
-class RegisterFilterForm(StyledFormMixin, forms.Form):
+class RegisterFilterForm(PeriodFormMixin, HouseChoiceMixin, StyledFormMixin, forms.Form):
     """Filters of the data-sharing register: period, house, organisation, basis, category."""
 
     date_from = forms.DateField(label=_("Vanaf"), required=False, widget=DateInput())
@@ -95,19 +88,6 @@ class RegisterFilterForm(StyledFormMixin, forms.Form):
         choices=[("", _("Alle")), *CATEGORY_CHOICES],
         required=False,
     )
-
-    def __init__(self, *args: Any, houses: QuerySet[House], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["house"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = houses
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("De einddatum ligt voor de begindatum."))
-        return data
 
 
 class RetentionPeriodForm(StyledFormMixin, forms.Form):
@@ -151,7 +131,7 @@ class LiftForm(StyledFormMixin, forms.Form):
     )
 
 
-class PrivacyRequestForm(StyledFormMixin, forms.Form):
+class PrivacyRequestForm(HouseChoiceMixin, StyledFormMixin, forms.Form):
     """Logging a request as it came in."""
 
     service_required = ("summary",)
@@ -182,10 +162,7 @@ class PrivacyRequestForm(StyledFormMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, houses: QuerySet[House], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["house"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = houses
+        super().__init__(*args, houses=houses, **kwargs)
         self.person: Person | None = None
 
     def clean_bsn(self) -> str:
@@ -246,7 +223,7 @@ class CloseRequestForm(StyledFormMixin, forms.Form):
     service_required = ("outcome",)
 
 
-class RequestFilterForm(StyledFormMixin, forms.Form):
+class RequestFilterForm(HouseChoiceMixin, StyledFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("Alle")), *PrivacyRequest.Status.choices],
@@ -259,14 +236,8 @@ class RequestFilterForm(StyledFormMixin, forms.Form):
         label=_("Huis"), queryset=House.objects.none(), required=False, empty_label=_("Alle")
     )
 
-    def __init__(self, *args: Any, houses: QuerySet[House], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["house"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = houses
 
-
-class PeriodForm(StyledFormMixin, forms.Form):
+class PeriodForm(PeriodFormMixin, HouseChoiceMixin, StyledFormMixin, forms.Form):
     """The period (and house) of the rejected-referral counts."""
 
     date_from = forms.DateField(label=_("Vanaf"), required=False, widget=DateInput())
@@ -274,19 +245,6 @@ class PeriodForm(StyledFormMixin, forms.Form):
     house = forms.ModelChoiceField(
         label=_("Huis"), queryset=House.objects.none(), required=False, empty_label=_("Alle")
     )
-
-    def __init__(self, *args: Any, houses: QuerySet[House], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["house"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = houses
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("De einddatum ligt voor de begindatum."))
-        return data
 
 
 class LinkPersonForm(StyledFormMixin, forms.Form):

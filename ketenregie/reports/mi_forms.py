@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ketenregie.core.forms import DateInput, StyledFormMixin
+from ketenregie.core.forms import END_BEFORE_START, DateInput, StyledFormMixin
 from ketenregie.core.timeutil import today
 
 # Longer periods make charts of a hundred months nobody reads; the bound also keeps
@@ -55,7 +55,7 @@ class PeriodForm(StyledFormMixin, forms.Form):
         start = data.get("date_from") or start
         end = data.get("date_to") or end
         if end < start:
-            self.add_error("date_to", _("De einddatum ligt vóór de begindatum."))
+            self.add_error("date_to", END_BEFORE_START)
         elif (end - start).days > MAX_DAYS:
             self.add_error("date_from", _("Kies een periode van hoogstens drie jaar."))
         data["date_from"], data["date_to"] = start, end

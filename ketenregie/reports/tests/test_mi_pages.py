@@ -247,7 +247,7 @@ def test_bad_period_gives_a_dutch_message_and_keeps_the_input(world: dict[str, A
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "De einddatum ligt vóór de begindatum." in page
+    assert "De einddatum ligt voor de begindatum." in page
     assert 'value="2026-05-01"' in page
     garbage = _client(world["manager"]).get(reverse("management_info"), {"date_from": "gisteren"})
     assert garbage.status_code == 200 and "Voer een geldige datum in." in garbage.content.decode()

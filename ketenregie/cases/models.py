@@ -263,6 +263,9 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "pk"]
+        # Management information (phase durations) selects the cases whose status changed
+        # in a period: by time, then case (at 100,000 cases a scan of 600k rows otherwise).
+        indexes = [models.Index(fields=["changed_at", "case"], name="statuschange_when_case")]
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"

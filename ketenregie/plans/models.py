@@ -202,6 +202,12 @@ class Meeting(VersionedModel):
                 condition=models.Q(minutes_sent_at__isnull=True),
                 name="meeting_minutes_unsent",
             ),
+            # A case's first case meeting (management information: start -> first meeting).
+            models.Index(
+                fields=["case", "starts_at"],
+                condition=models.Q(kind="eerste") & ~models.Q(state="vervallen"),
+                name="meeting_first_per_case",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -16,7 +16,7 @@ from ketenregie.accounts.roles import Role
 from ketenregie.audit.models import AuditEvent
 from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
-from ketenregie.privacy import retention
+from ketenregie.privacy import retention, views_retention
 from ketenregie.privacy.models import Category, LegalHold, RetentionPeriod
 from ketenregie.tests_support.factories import CaseFactory, HouseFactory, UserFactory
 
@@ -176,3 +176,15 @@ def test_others_are_refused(world: dict[str, Any]) -> None:
         == 403
     )
     assert not LegalHold.objects.exists()
+
+
+def test_a_long_due_list_shows_the_soonest_and_the_whole_count(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At national scale thousands of cases may be due: the page shows the soonest only.
+    monkeypatch.setattr(views_retention, "DUE_SHOWN", 1)
+    fg = UserFactory(roles=[(Role.PRIVACY_OFFICER, None)])
+    html = _client(fg).get(reverse("retention")).content.decode()
+    assert "2 casussen met een bewaartermijn" in html and "De eerste 1 staan hieronder" in html
+    # The soonest (closed in 2020) is listed, the later one (2021) is not.
+    assert "EL-2020-00001" in html and "PS-2021-00001" not in html

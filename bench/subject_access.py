@@ -30,7 +30,8 @@ def measure() -> dict[str, Any]:
     from ketenregie.audit import services as audit
     from ketenregie.audit.models import AuditEvent
     from ketenregie.cases.models import Case, CaseMembership, Person
-    from ketenregie.privacy.subject_access import build_export, export_json, export_pdf
+    from ketenregie.privacy.subject_access import build_export
+    from ketenregie.privacy.subject_access_output import export_json, export_pdf
 
     top = (
         Case.objects.values("person_id").annotate(n=Count("pk")).order_by("-n", "person_id").first()

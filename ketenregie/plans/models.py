@@ -13,11 +13,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ketenregie.accounts.models import House, Organisation, Region
+from ketenregie.accounts.models import House, Organisation
 from ketenregie.cases.models import Case, LifeDomain
 from ketenregie.core.models import VersionedModel
 from ketenregie.core.templatetags.dates import short_date
 from ketenregie.core.timeutil import today
+from ketenregie.plans.safety_models import SafetyAgreement, SafetyPlan, SafetyScore
+from ketenregie.plans.socialmap_models import Intervention, Need, NeedTags
+
+# Defined in their own modules, part of this app and imported from here.
+__all__ = ["Intervention", "Need", "SafetyAgreement", "SafetyPlan", "SafetyScore"]
 
 MINUTES_DEADLINE_DAYS = 7
 
@@ -79,75 +84,6 @@ class ActionQuerySet(models.QuerySet["Action"]):
     def overdue(self, day: dt.date | None = None) -> ActionQuerySet:
         """Open actions past their due date (`Action.overdue_on`)."""
         return self.open().filter(due_date__lt=day or today())
-
-
-class Need(VersionedModel):
-    """A need of the target group: a life domain itself (no name), or a finer need under
-    one ("Huisvesting: woonplek"). Configuration kept by the functioneel beheerder; every
-    life domain has its own domain-level need (migration), so the domains are the default
-    needs."""
-
-    domain = models.ForeignKey(
-        LifeDomain, verbose_name=_("leefgebied"), on_delete=models.PROTECT, related_name="+"
-    )
-    name = models.CharField(
-        _("nadere behoefte"),
-        max_length=100,
-        blank=True,
-        help_text=_("Leeg laten: de behoefte is het leefgebied zelf."),
-    )
-    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
-    is_active = models.BooleanField(_("actief"), default=True)
-
-    class Meta:
-        ordering = ["domain__order", "domain__name", "order", "name"]
-        verbose_name = _("behoefte")
-        constraints = [
-            models.UniqueConstraint(fields=["domain", "name"], name="one_need_per_name"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.domain.name}: {self.name}" if self.name else self.domain.name
-
-
-class Intervention(VersionedModel):
-    """An intervention or place on the social map: who provides it, where (a region, or one
-    municipality in it), which needs it meets, how many places and the waiting time."""
-
-    name = models.CharField(_("interventie of voorziening"), max_length=150)
-    provider = models.CharField(_("aanbieder"), max_length=150)
-    region = models.ForeignKey(
-        Region, verbose_name=_("regio"), on_delete=models.PROTECT, related_name="+"
-    )
-    municipality = models.CharField(
-        _("gemeente"),
-        max_length=100,
-        blank=True,
-        help_text=_("Leeg laten als het aanbod voor de hele regio is."),
-    )
-    needs = models.ManyToManyField(
-        Need, verbose_name=_("behoeften waarin het voorziet"), related_name="interventions"
-    )
-    capacity = models.PositiveIntegerField(
-        _("capaciteit (plaatsen)"),
-        help_text=_("Het aantal plaatsen of trajecten dat tegelijk kan lopen."),
-    )
-    waiting_weeks = models.PositiveSmallIntegerField(_("wachttijd in weken"), default=0)
-    is_active = models.BooleanField(_("actief"), default=True)
-
-    class Meta:
-        ordering = ["region__name", "name", "pk"]
-        verbose_name = _("interventie")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["region", "municipality", "name", "provider"],
-                name="one_intervention_per_provider_place",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        where = f", {self.municipality}" if self.municipality else ""
-        return f"{self.name} ({self.provider}{where})"
 
 
 class Meeting(VersionedModel):
@@ -430,7 +366,7 @@ class Statement(models.Model):
         return f"{self.kind}: {self.said_by}"
 
 
-class Goal(models.Model):
+class Goal(NeedTags):
     """A goal of the plan, with when it is good enough to close and whether it is reached."""
 
     class Reached(models.TextChoices):
@@ -443,23 +379,6 @@ class Goal(models.Model):
     good_enough = models.TextField(_("goed genoeg om af te sluiten als"))
     reached = models.CharField(
         _("bereikt"), max_length=10, choices=Reached.choices, default=Reached.NOT_YET
-    )
-    # The need the goal addresses and the intervention used (the needs matrix, ADR 24).
-    need = models.ForeignKey(
-        Need,
-        verbose_name=_("behoefte"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    intervention = models.ForeignKey(
-        Intervention,
-        verbose_name=_("ingezette interventie"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
     )
 
     class Meta:
@@ -529,7 +448,7 @@ class PlanVersion(models.Model):
         return f"Plan {self.plan_id} v{self.number}"
 
 
-class Action(VersionedModel):
+class Action(NeedTags, VersionedModel):
     """An action of the plan's action list: who (a user or an organisation), what, when."""
 
     class State(models.TextChoices):
@@ -567,23 +486,6 @@ class Action(VersionedModel):
     )
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
-    # Empty need: the action serves its goal's need (the needs matrix, ADR 24).
-    need = models.ForeignKey(
-        Need,
-        verbose_name=_("behoefte"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    intervention = models.ForeignKey(
-        Intervention,
-        verbose_name=_("ingezette interventie"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     objects = ActionQuerySet.as_manager()
 
@@ -655,63 +557,6 @@ class ActionReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action_id} {self.on_date}"
-
-
-class SafetyPlan(VersionedModel):
-    """The safety plan (veiligheidsplan) when there are concerns about safety."""
-
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="safety_plan")
-    strengths = models.TextField(_("krachten rond veiligheid"), blank=True)
-    concerns = models.TextField(_("zorgen over onveiligheid"), blank=True)
-    worst_case = models.TextField(_("het ergste dat kan gebeuren"), blank=True)
-    complicating_factors = models.TextField(_("complicerende factoren"), blank=True)
-    contacts = models.TextField(_("contactpersonen en telefoonnummers"), blank=True)
-    signed_by = models.TextField(_("ondertekend door"), blank=True)
-    signed_on = models.DateField(_("ondertekend op"), null=True, blank=True)
-    evaluation_date = models.DateField(_("evaluatiedatum"), null=True, blank=True)
-    updated_at = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-
-    def __str__(self) -> str:
-        return f"Veiligheidsplan {self.case_id}"
-
-
-class SafetyAgreement(models.Model):
-    """A safety agreement: what must happen, who checks it, what happens if it is not kept."""
-
-    safety_plan = models.ForeignKey(SafetyPlan, on_delete=models.CASCADE, related_name="agreements")
-    what = models.TextField(_("wat moet er gebeuren"))
-    who_checks = models.CharField(_("wie controleert"), max_length=200)
-    if_not_kept = models.TextField(_("wat gebeurt er als het niet gebeurt"))
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.what[:40]
-
-
-class SafetyScore(models.Model):
-    """The scaling question (0 = totally unsafe, 10 = safe enough) for one person, one day."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="safety_scores")
-    who = models.CharField(_("wie geeft de score"), max_length=150)
-    score = models.PositiveSmallIntegerField(
-        _("score (0-10)"), validators=[MinValueValidator(0), MaxValueValidator(10)]
-    )
-    on_date = models.DateField(_("datum"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["on_date", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.who}: {self.score}"
 
 
 class DirectorEscalation(models.Model):

@@ -18,7 +18,8 @@ from ketenregie.cases.models import ExchangeKind, Person
 from ketenregie.cases.queries import cases_by_codes
 from ketenregie.cases.sharing import record_exchange
 from ketenregie.privacy.models import SubjectAccessReview, Withholding
-from ketenregie.privacy.subject_access import PURPOSE, case_codes_of
+from ketenregie.privacy.subject_access import PURPOSE
+from ketenregie.privacy.subject_access_output import case_codes_of
 
 # The recipient of an export in the register: the person, never by name.
 SUBJECT_LABEL = "de betrokkene (inzageverzoek)"

@@ -25,44 +25,35 @@ This module reads and renders; the review's writes are in `privacy.review`.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ketenregie.accounts.models import House, Organisation, User
-from ketenregie.audit import vocabulary
-from ketenregie.audit.models import AuditEvent
+from ketenregie.accounts.models import House
 from ketenregie.cases.models import (
     Case,
-    CaseMembership,
     HouseholdMember,
     Person,
     PersonVersion,
 )
 from ketenregie.cases.queries import persons_named
 from ketenregie.cases.services import PERSON_FIELDS
-from ketenregie.cases.sharing import exchanges_for_cases
 from ketenregie.core.bsn import normalise_bsn
-from ketenregie.core.templatetags.dates import time_of_day
 from ketenregie.intake.queries import referral_for_subject
 from ketenregie.pga.queries import pga_records_for_subject
 from ketenregie.plans.queries import plan_records_for_subject
+from ketenregie.privacy.redaction import OMITTED, Redactor
 from ketenregie.privacy.retention import retention_date_for_case
+from ketenregie.privacy.subject_access_output import (
+    _withhold,
+)
+from ketenregie.privacy.subject_access_trail import _recipients, _trail, _user
 
 SCHEMA_VERSION = "1.0"
-OMITTED = "weggelaten: gegevens van een ander"
 PURPOSE = "inzageverzoek betrokkene (AVG art. 15)"
-PERSON_TYPE = Person._meta.label_lower
-# Name parts shorter than this are not blacked out on their own ("Jo" is in many words).
-MIN_NAME_PART = 3
 
 # The person's fields under stable English keys (the model's names are Dutch).
 PERSON_KEYS = {
@@ -79,11 +70,6 @@ PERSON_KEYS = {
     "email": "email",
 }
 assert set(PERSON_KEYS) == set(PERSON_FIELDS), "a person field without an export key"
-
-
-def withheld_text(reason: str) -> str:
-    """What stands in place of a withheld passage, in the PDF and the review page."""
-    return f"weggelaten: {reason}"
 
 
 def find_persons(
@@ -109,33 +95,6 @@ def find_persons(
             pk__in=Case.objects.filter(house_id__in=list(house_ids)).values("person_id")
         )
     return list(found.order_by("pk"))
-
-
-class Redactor:
-    """Blacks out other people's names in free text (whole words, case-insensitive),
-    except words that are also part of the person's own name."""
-
-    def __init__(
-        self, person: Person, others: Iterable[Person], extra_names: Iterable[str] = ()
-    ) -> None:
-        own = {w.lower() for w in person.full_name.split()}
-        names = [(o.full_name, [*o.voornamen.split(), *o.achternaam.split()]) for o in others]
-        names += [(n, n.split()) for n in (x.strip() for x in extra_names) if n]
-        words: set[str] = set()
-        for full, parts in names:
-            words.add(full)
-            words.update(p for p in parts if len(p) >= MIN_NAME_PART and p.lower() not in own)
-        ordered = sorted(words, key=len, reverse=True)  # longest first: the full name
-        self.pattern = (
-            re.compile(r"\b(" + "|".join(re.escape(w) for w in ordered) + r")\b", re.IGNORECASE)
-            if ordered
-            else None
-        )
-
-    def __call__(self, text: str) -> str:
-        if not text or self.pattern is None:
-            return text
-        return self.pattern.sub(f"[{OMITTED}]", text)
 
 
 @dataclass(frozen=True)
@@ -213,10 +172,6 @@ def _label(model: type[models.Model], name: str) -> str:
 
 def _item(kind: str, pk: Any, fields: list[dict[str, Any]]) -> dict[str, Any]:
     return {"id": f"{kind}:{pk}", "withheld": None, "fields": fields}
-
-
-def _user(user: Any) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
 
 
 def build_export(
@@ -710,231 +665,3 @@ def _plan_sections(plans: dict[str, Any], redact: Redactor) -> list[dict[str, An
             ],
         ),
     ]
-
-
-def _recipients(codes: dict[int, str], redact: Redactor) -> list[dict[str, Any]]:
-    """To whom the person's data was given: the sharing register's rows on their cases."""
-    if not codes:
-        return []
-    return [
-        {
-            "id": f"exchange:{r.pk}",
-            "withheld": None,
-            "occurred_at": timezone.localtime(r.occurred_at),
-            "case": r.case_code,
-            "kind": r.get_kind_display(),
-            "from": r.from_label,
-            "to": redact(r.to_label),
-            "to_organisations": sorted(o.name for o in r.to_organisations.all()),
-            "purpose": r.purpose,
-            "legal_basis": r.get_legal_basis_display(),
-        }
-        for r in exchanges_for_cases(codes)
-    ]
-
-
-def _trail(
-    person: Person, codes: dict[int, str], others: set[int], scope: Scope
-) -> list[dict[str, Any]]:
-    """Every event on the person's cases or filed under their record, oldest first, with
-    who, organisation, role in the case and when. Two indexed lookups, merged here.
-
-    Thousands of rows: read as plain values, and the per-row work (labels, roles, names)
-    looked up once per distinct value, so the export stays well under a second."""
-    case_ids = list(codes)
-    columns = (
-        "pk",
-        "occurred_at",
-        "action",
-        "case_id",
-        "object_type",
-        "object_id",
-        "purpose",
-        "actor_label",
-        "actor_id",
-        "actor_organisation_id",
-    )
-    lookups = [AuditEvent.objects.filter(object_type=PERSON_TYPE, object_id=str(person.pk))]
-    if case_ids:
-        lookups.insert(0, AuditEvent.objects.filter(case_id__in=case_ids))
-    events: dict[int, tuple[Any, ...]] = {}
-    for qs in lookups:
-        for row in qs.order_by().values_list(*columns):
-            # A house-bound export: no event on another house's case.
-            if scope.house_ids is None or row[3] is None or row[3] in codes:
-                events[row[0]] = row
-    org_ids = {row[9] for row in events.values() if row[9]}
-    orgs = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
-    actor_ids = {row[8] for row in events.values() if row[8]}
-    users = {u.pk: _user(u) for u in User.objects.filter(pk__in=actor_ids)} if actor_ids else {}
-    roles = _Roles(case_ids)
-    labels: dict[str, tuple[str, bool]] = {}
-    other_ids = {str(pk) for pk in others}
-    rows = []
-    for pk in sorted(events):
-        _, at, action, case_id, obj_type, obj_id, purpose, label, actor_id, org_id = events[pk]
-        if action not in labels:
-            read = vocabulary.kind(action) is vocabulary.Kind.READ
-            labels[action] = (str(vocabulary.label(action)), read)
-        what, read = labels[action]
-        local = timezone.localtime(at)
-        rows.append(
-            {
-                "id": f"event:{pk}",
-                "withheld": None,
-                "occurred_at": local,
-                # The name the person can read; the username as the trail recorded it.
-                "actor": users.get(actor_id) or label,
-                "actor_username": label,
-                "organisation": orgs.get(org_id, ""),
-                "role_in_case": roles.at(case_id, actor_id, org_id, local.date()),
-                "case": codes.get(case_id or 0, ""),
-                "kind": "view" if read else "change",
-                "action": OMITTED if obj_type == PERSON_TYPE and obj_id in other_ids else what,
-                "purpose": purpose,
-            }
-        )
-    return rows
-
-
-class _Roles:
-    """The actor's role in a case on a day: a membership naming them, else one naming
-    their organisation only; answered once per (case, actor, organisation, day)."""
-
-    def __init__(self, case_ids: list[int]) -> None:
-        self.by_case: dict[int, list[tuple[CaseMembership, str]]] = defaultdict(list)
-        for m in CaseMembership.objects.filter(case_id__in=case_ids):
-            self.by_case[m.case_id].append((m, str(m.get_role_display())))
-        self.known: dict[tuple[Any, ...], str] = {}
-
-    def at(self, case_id: int | None, actor_id: int | None, org_id: int | None, day: Any) -> str:
-        if not case_id:
-            return ""
-        key = (case_id, actor_id, org_id, day)
-        if key not in self.known:
-            self.known[key] = ", ".join(
-                sorted(
-                    {
-                        role
-                        for m, role in self.by_case.get(case_id, [])
-                        if m.valid_from <= day
-                        and (m.valid_to is None or day <= m.valid_to)
-                        and (
-                            m.user_id == actor_id
-                            or (m.user_id is None and m.organisation_id == org_id)
-                        )
-                    }
-                )
-            )
-        return self.known[key]
-
-
-# Withholding.
-
-ROW_KEEP = ("id", "withheld")
-
-
-def passages(export: dict[str, Any]) -> set[str]:
-    """Every id the reviewer may withhold in this export (items, free texts, rows)."""
-    ids: set[str] = set()
-    for item in items_of(export):
-        ids.add(item["id"])
-        ids.update(f"{item['id']}/{f['key']}" for f in item["fields"] if f["type"] == "text")
-    ids.update(r["id"] for r in (*export["recipients"], *export["access_log"]))
-    return ids
-
-
-def items_of(export: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    """Every section item of the export: the person's data, then each case's."""
-    yield export["person"]["item"]
-    for case in export["cases"]:
-        for section in case["sections"]:
-            yield from section["items"]
-
-
-def _withhold(export: dict[str, Any], withheld: Mapping[str, str]) -> None:
-    """Replace each withheld passage by its reason, in place; list what was withheld."""
-    if not withheld:
-        return
-    applied: list[dict[str, str]] = []
-    for item in items_of(export):
-        reason = withheld.get(item["id"])
-        if reason:
-            item["withheld"], item["fields"] = reason, []
-            applied.append({"id": item["id"], "reason": reason})
-            continue
-        for f in item["fields"]:
-            reason = withheld.get(f"{item['id']}/{f['key']}")
-            if reason and f["type"] == "text":
-                f["type"], f["value"] = "withheld", withheld_text(reason)
-                applied.append({"id": f"{item['id']}/{f['key']}", "reason": reason})
-    for key in ("recipients", "access_log"):
-        rows = []
-        for row in export[key]:
-            reason = withheld.get(row["id"])
-            if reason:
-                row = {"id": row["id"], "withheld": reason}
-                applied.append({"id": row["id"], "reason": reason})
-            rows.append(row)
-        export[key] = rows
-    export["withheld"] = applied
-
-
-# Output.
-
-
-def case_codes_of(export: dict[str, Any]) -> list[str]:
-    return [c["code"] for c in export["cases"]]
-
-
-def export_json(export: dict[str, Any]) -> bytes:
-    """The machine-readable form: the dict itself (dates as ISO 8601)."""
-    return json.dumps(export, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
-
-
-# More views than this by one person on one day and case: the PDF gives the count and
-# the first and last time.
-TIMES_LISTED = 12
-
-
-def access_log_lines(export: dict[str, Any]) -> list[dict[str, Any]]:
-    """The access log as the PDF prints it: every row of the JSON, with the rows of one
-    person doing the same on one case on the same day on one line with all their times
-    (a long-running case has thousands of views; a table row each is unreadable and
-    slow to lay out). Withheld rows with the same reason likewise, counted. Lines are
-    in the order of their first row."""
-    lines: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in export["access_log"]:
-        if row.get("withheld"):
-            line = lines.setdefault(("withheld", row["withheld"]), {"withheld": row["withheld"]})
-            line["count"] = line.get("count", 0) + 1
-            continue
-        at = row["occurred_at"]
-        key = (
-            at.date(),
-            row["actor"],
-            row["organisation"],
-            row["role_in_case"],
-            row["case"],
-            row["kind"],
-            row["action"],
-        )
-        line = lines.setdefault(key, {"row": row, "day": at.date(), "times": []})
-        line["times"].append(time_of_day(at))
-    for line in lines.values():
-        times = line.get("times")
-        if times and len(times) > TIMES_LISTED:
-            # Thousands of times on one line help nobody: the JSON lists each of them.
-            line["times"] = [f"{len(times)} keer, van {times[0]} tot {times[-1]}"]
-    return list(lines.values())
-
-
-def export_pdf(export: dict[str, Any]) -> bytes:
-    """The person's PDF, rendered from the same dict as the JSON."""
-    import weasyprint
-
-    html = render_to_string(
-        "privacy/subject_access_pdf.html",
-        {"export": export, "access_lines": access_log_lines(export)},
-    )
-    return bytes(weasyprint.HTML(string=html).write_pdf())

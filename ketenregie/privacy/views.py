@@ -37,7 +37,7 @@ from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.paging import BoundedPaginator
 from ketenregie.intake.forms import necessity_initial
-from ketenregie.privacy import register
+from ketenregie.privacy import register, subject_access_output
 from ketenregie.privacy import review as services
 from ketenregie.privacy import subject_access as subject_access_export
 from ketenregie.privacy.access import can_handle_request_of, subject_access_scope
@@ -152,7 +152,7 @@ def subject_access_review(request: AuthedRequest, pk: int) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         # The passages offered are those of the export as it stands now.
-        offered = subject_access_export.passages(
+        offered = subject_access_output.passages(
             subject_access_export.build_export(review.person, scope=scope)
         )
         withheld, errors = parse_withholdings(request.POST, offered)
@@ -217,7 +217,7 @@ def _mark(export: dict[str, Any], withheld: dict[str, str], errors: dict[str, st
             "error": errors.get(passage, ""),
         }
 
-    for item in subject_access_export.items_of(export):
+    for item in subject_access_output.items_of(export):
         item["mark"] = mark(item["id"])
         for f in item["fields"]:
             if f["type"] == "text" and f["value"]:
@@ -247,12 +247,12 @@ def subject_access_release(request: AuthedRequest, pk: int) -> HttpResponse:
     name = f"inzage-{review.person.pk}"
     if fmt == "json":
         response = HttpResponse(
-            subject_access_export.export_json(export),
+            subject_access_output.export_json(export),
             content_type="application/json; charset=utf-8",
         )
     else:
         response = HttpResponse(
-            subject_access_export.export_pdf(export), content_type="application/pdf"
+            subject_access_output.export_pdf(export), content_type="application/pdf"
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

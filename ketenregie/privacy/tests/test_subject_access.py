@@ -38,17 +38,10 @@ from ketenregie.intake.models import Attachment, EnrichmentRequest, Referral
 from ketenregie.pga.models import Closing
 from ketenregie.plans.models import Meeting, MonitoringItem, Plan, Statement
 from ketenregie.privacy.models import SubjectAccessReview, Withholding
+from ketenregie.privacy.redaction import OMITTED
 from ketenregie.privacy.retention import retention_date_for_case
-from ketenregie.privacy.subject_access import (
-    OMITTED,
-    Review,
-    Scope,
-    build_export,
-    export_json,
-    export_pdf,
-    find_persons,
-    passages,
-)
+from ketenregie.privacy.subject_access import Review, Scope, build_export, find_persons
+from ketenregie.privacy.subject_access_output import export_json, export_pdf, passages
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -525,7 +518,7 @@ def test_scope_of_nothing_is_empty(world: dict[str, Any]) -> None:
 def test_pdf_access_lines_keep_every_view(world: dict[str, Any], client: Client) -> None:
     """The PDF puts one person's views of one case on one day on one line, with every
     time (or the count beyond a dozen); no row of the JSON is lost."""
-    from ketenregie.privacy.subject_access import TIMES_LISTED, access_log_lines
+    from ketenregie.privacy.subject_access_output import TIMES_LISTED, access_log_lines
 
     client.force_login(world["adviser"])
     for _ in range(TIMES_LISTED + 3):

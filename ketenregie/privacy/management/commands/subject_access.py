@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ketenregie.privacy import review as services
-from ketenregie.privacy import subject_access
+from ketenregie.privacy import subject_access, subject_access_output
 from ketenregie.privacy.models import SubjectAccessReview
 
 
@@ -44,6 +44,6 @@ class Command(BaseCommand):
         # A command has no signed-in user: the trail records the system as actor.
         services.record_export(None, person, export, "json+pdf", review)
         stem = f"inzage-{person.pk}"
-        (out / f"{stem}.json").write_bytes(subject_access.export_json(export))
-        (out / f"{stem}.pdf").write_bytes(subject_access.export_pdf(export))
+        (out / f"{stem}.json").write_bytes(subject_access_output.export_json(export))
+        (out / f"{stem}.pdf").write_bytes(subject_access_output.export_pdf(export))
         self.stdout.write(f"{out / stem}.json en .pdf geschreven")

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "ketenregie.plans",
     "ketenregie.demo",
     "ketenregie.reports",
+    "ketenregie.safeguarding",
     "ketenregie.dashboard",
     "ketenregie.privacy",
 ]

@@ -409,6 +409,13 @@ urlpatterns = [
         name="processing_register_pdf",
     ),
     path("pga-scan/", include("ketenregie.reports.scan_urls")),
+    # Issue 15, the household variant: each part keeps its own URL module.
+    path("", include("ketenregie.cases.household_urls")),
+    path("", include("ketenregie.cases.escalation_urls")),
+    path("", include("ketenregie.plans.household_urls")),
+    path("", include("ketenregie.pga.aftercare_urls")),
+    path("", include("ketenregie.safeguarding.meldcode_urls")),
+    path("", include("ketenregie.safeguarding.vi_urls")),
     path("sturing/", reports_mi_views.management_info, name="management_info"),
     path("sturing/<slug:topic>/", reports_mi_views.management_info, name="management_info_topic"),
     path(

@@ -1,0 +1,5 @@
+"""URLs of issue 15's household pages (included at the root by config.urls; paths are complete)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,13 @@
+"""Safeguarding in the household variant (issue 15, seed 002 sections 4 and 8): the reporting
+code for domestic violence and child abuse (meldcode: five steps, the five decision questions,
+reports to Veilig Thuis) and Verwijsindex signals for young people under 23. Sits above plans
+(the meldcode questions are asked again at each progress meeting), a peer of reports."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SafeguardingConfig(AppConfig):
+    name = "ketenregie.safeguarding"
+    label = "safeguarding"
+    verbose_name = _("Meldcode en Verwijsindex")

@@ -1,0 +1,3 @@
+"""Models of the meldcode instrument (issue 15)."""
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""URLs of the meldcode pages (included at the root by config.urls; paths are complete)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,3 @@
+"""Models of the vi instrument (issue 15)."""
+
+__all__: list[str] = []

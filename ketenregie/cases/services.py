@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ketenregie.audit import services as audit
 from ketenregie.audit.chain import audit_key
 from ketenregie.audit.writes import create_audited, lock, save_audited, snapshot, update_audited
+from ketenregie.cases import procesregie
 from ketenregie.cases.access import handover_successors
 from ketenregie.cases.models import (
     Case,
@@ -330,6 +331,9 @@ def add_membership(
                     % {"wie": clash.user}
                 }
             )
+        procesregie.ensure_one_procesregisseur(
+            case.pk, user=user, valid_from=valid_from, valid_to=valid_to
+        )
     same = _overlaps(
         CaseMembership.objects.filter(
             case_id=case.pk, role=role, organisation_id=organisation.pk, user=user

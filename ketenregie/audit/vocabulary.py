@@ -231,6 +231,19 @@ _ACTIONS = (
     AuditAction("reports.mi_viewed", _("Managementinformatie ingezien"), R),
     AuditAction("reports.mi_csv_exported", _("Managementinformatie als CSV geëxporteerd"), R),
     AuditAction("reports.mi_pdf_exported", _("Managementinformatie als PDF geëxporteerd"), R),
+    # Issue 15, slice phases: aftercare, the trajectory's evaluation and phase 6a.
+    AuditAction("pga.aftercare_viewed", _("Nazorg en evaluatie ingezien"), R),
+    AuditAction("pga.aftercare_added", _("Nazorgafspraak vastgelegd")),
+    AuditAction("pga.aftercare_changed", _("Nazorgafspraak gewijzigd")),
+    AuditAction("pga.aftercare_removed", _("Nazorgafspraak verwijderd")),
+    AuditAction("pga.evaluation_recorded", _("Evaluatie van het traject vastgelegd")),
+    AuditAction("pga.evaluation_changed", _("Evaluatie van het traject gewijzigd")),
+    AuditAction("pga.professional_change_viewed", _("Wisselingen professionals ingezien"), R),
+    AuditAction(
+        "pga.professional_change_recorded",
+        _("Wisseling professional of procesregie vastgelegd (fase 6a)"),
+        for_advisers=True,
+    ),
 )
 
 ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}

@@ -39,6 +39,7 @@ from ketenregie.cases.models import (
     CaseRole,
     EscalationChange,
 )
+from ketenregie.cases.phases import case_phase
 from ketenregie.cases.queries import filter_cases, household_of, team_history, timeline
 from ketenregie.cases.workflow import (
     CLOSING_STATUSES,
@@ -137,6 +138,8 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         # case page links to it for whoever sees the case in full.
         "has_referral": full and Case.objects.filter(pk=case.pk, referral__isnull=False).exists(),
         "household": household_of(case) if full else [],
+        # Issue 15 (phases): the household phase of seed 002 and its next step.
+        "household_phase": case_phase(case) if case.household_id else None,
         # Later referrals of the same person that a triage chair linked to this case
         # (their codes only: the team is not on those referrals).
         "linked_referrals": list(case.linked_referrals.select_related("case").order_by("pk"))

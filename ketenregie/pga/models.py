@@ -10,6 +10,14 @@ from ketenregie.accounts.models import House
 from ketenregie.cases.models import Case, SharingGrounds
 from ketenregie.core.models import VersionedModel
 
+# Phase 6 of household coordination (issue 15) keeps its own module; imported so Django
+# finds the models.
+from ketenregie.pga.aftercare_models import (  # noqa: F401
+    AftercareAgreement,
+    ProfessionalChange,
+    TrajectoryEvaluation,
+)
+
 
 class Informing(models.Model):
     """One record of informing the person of the referral and the approach, or of

@@ -25,6 +25,7 @@ from ketenregie.cases.workflow import (
     START_STATUSES,
     Status,
 )
+from ketenregie.pga import aftercare
 from ketenregie.pga.models import Informing, LetterTemplate, Signal, StartConversation
 
 if TYPE_CHECKING:
@@ -321,6 +322,8 @@ def close_case(
             "Afsluiten kan niet: er staat een signaal van acute onveiligheid open. Handel dat "
             "eerst af."
         )
+    # Issue 15 (phases): a household case closes for good only after its evaluation.
+    errors.update(aftercare.closing_errors(locked, provisional=provisional))
     if not decided_with.strip():
         errors["decided_with"] = _(
             "Leg vast met wie (casusregisseur en partners) tot afsluiten is besloten."

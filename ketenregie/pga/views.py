@@ -30,7 +30,7 @@ from ketenregie.cases.workflow import (
 from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
-from ketenregie.pga import services
+from ketenregie.pga import aftercare, services
 from ketenregie.pga.closing import closing_contributions
 from ketenregie.pga.forms import (
     CloseForm,
@@ -232,6 +232,8 @@ def _closing_page(
         if running and case.house.kind == case.house.Kind.LOCAL_PGA:
             context["escalate_form"] = EscalateForm()
     context.update(closing_contributions(case))
+    # Issue 15 (phases): aftercare agreements and the trajectory's evaluation.
+    context.update(aftercare.closing_summary(case))
     context.update(bound or {})
     audit.record("pga.closing_viewed", actor=request.user, case_id=case.pk, purpose="casusregie")
     return TemplateResponse(request, "pga/closing.html", context, status=status)

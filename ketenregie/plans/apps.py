@@ -10,11 +10,13 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         # Plans contributes to pages of lower apps through their registries (ADR 7).
+        from ketenregie.cases.phases import register_phase_facts
         from ketenregie.pga.closing import register_closing_contribution
         from ketenregie.plans import timeline
-        from ketenregie.plans.queries import closing_goals
+        from ketenregie.plans.queries import closing_goals, household_phase_facts
 
         register_closing_contribution(closing_goals)
+        register_phase_facts(household_phase_facts)
         timeline.register()
         register_social_map()
 

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from ketenregie.accounts.access import houses_where
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.access import directed_case_ids, seen_in_full
 from ketenregie.cases.models import DIRECTOR_ROLES
+from ketenregie.cases.phases import PhaseFacts
 from ketenregie.plans.models import (
     Action,
     ActionQuerySet,
@@ -129,6 +131,29 @@ def open_signals_for_director(user: User) -> QuerySet[Any]:
 def closing_goals(case: Case) -> dict[str, Any]:
     """For the closing page (pga): closing follows the plan's goals, so show them there."""
     return {"goals": list(Goal.objects.filter(plan__case=case))}
+
+
+def household_phase_facts(case: Case) -> PhaseFacts:
+    """The meeting facts that split a status into the household phases (cases.phases):
+    the start meeting planned, held and its minutes sent; a later meeting ahead, or held
+    with its minutes still to send. A case read through the gate; three small queries."""
+    first = Meeting.objects.first_of(case.pk).order_by("-starts_at", "-pk").first()
+    if first is None:
+        return PhaseFacts()
+    now = timezone.now()
+    later = (
+        Meeting.objects.live()
+        .filter(Q(case_id=case.pk) | Q(items__case_id=case.pk), starts_at__gt=first.starts_at)
+        .exclude(pk=first.pk)
+    )
+    return PhaseFacts(
+        start_meeting_planned=True,
+        start_meeting_held=first.is_held or first.has_begun,
+        start_minutes_sent=first.minutes_sent_at is not None,
+        progress_meeting_planned=later.filter(starts_at__gt=now).exists(),
+        progress_meeting_held=later.filter(starts_at__lte=now, minutes_sent_at__isnull=True)
+        .exists(),
+    )
 
 
 def plan_records_for_subject(case: Case) -> dict[str, Any]:

@@ -59,12 +59,15 @@ from ketenregie.intake.models import (
 )
 from ketenregie.intake.services import meeting_on
 from ketenregie.pga.models import (
+    AftercareAgreement,
     Closing,
     ClosingConversation,
     Informing,
+    ProfessionalChange,
     Signal,
     StartConversation,
     Transfer,
+    TrajectoryEvaluation,
 )
 from ketenregie.plans.models import (
     Action,
@@ -374,6 +377,40 @@ def _closed_case(
         recorded_by=staff,
         recorded_at=closed,
         feedback=_m("closingconversation.feedback"),
+    )
+    # Issue 15, slice phases: aftercare, the trajectory's evaluation and phase 6a.
+    AftercareAgreement.objects.create(
+        case=case,
+        organisation=org,
+        who=_m("aftercare.who"),
+        what=_m("aftercare.what"),
+        starts_on=closed.date(),
+        frequency=_m("aftercare.frequency"),
+        recorded_by=staff,
+        recorded_at=closed,
+    )
+    TrajectoryEvaluation.objects.create(
+        case=case,
+        held_on=closed.date(),
+        with_client=True,
+        with_professionals=True,
+        went_well=_m("evaluation.went_well"),
+        went_less_well=_m("evaluation.went_less_well"),
+        goals_reached="ja",
+        client_satisfaction=7,
+        client_view=_m("evaluation.client_view"),
+        lessons=_m("evaluation.lessons"),
+        recorded_by=staff,
+        recorded_at=closed,
+    )
+    ProfessionalChange.objects.create(
+        case=case,
+        role="casusregisseur",
+        from_user=staff,
+        on_date=closed.date(),
+        handover_note=_m("professionalchange.handover_note"),
+        recorded_by=staff,
+        recorded_at=closed,
     )
     # A subject access review of the person, with a withheld passage and a name to black out.
     review = SubjectAccessReview.objects.create(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.cases.workflow import Status
@@ -75,7 +76,7 @@ PHASE_OF_STATUS: dict[Status, HouseholdPhase] = {
     Status.OPGESCHAALD: HouseholdPhase.AFSLUITEN,
 }
 
-NEXT_STEP: dict[HouseholdPhase, str] = {
+NEXT_STEP: dict[HouseholdPhase, str | Promise] = {
     HouseholdPhase.AANMELDING: _(
         "Check basiszorg en veiligheid en zet de aanmelding door naar de intake."
     ),
@@ -130,7 +131,7 @@ def household_phase(status: Status | str, facts: PhaseFacts = PhaseFacts()) -> H
 
 
 def phase_title(phase: HouseholdPhase) -> str:
-    """"Fase 3a: Startoverleg voorbereiden", as the page shows it."""
+    """ "Fase 3a: Startoverleg voorbereiden", as the page shows it."""
     return _("Fase %(nummer)s: %(naam)s") % {"nummer": phase.value, "naam": phase.label}
 
 

@@ -158,9 +158,7 @@ def hand_over_procesregie(
                 }
             )
     for other in others:
-        services.end_membership(
-            other, actor=actor, valid_to=from_date, note=note, handed_over=True
-        )
+        services.end_membership(other, actor=actor, valid_to=from_date, note=note, handed_over=True)
     moved = [
         services.hand_over(
             membership, actor=actor, successor=successor, from_date=from_date, note=note

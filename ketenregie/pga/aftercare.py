@@ -38,7 +38,15 @@ if TYPE_CHECKING:
 AFTERCARE_STATUSES = CLOSING_CONVERSATION_STATUSES
 # The trajectory is evaluated at the last meeting, before the case closes for good.
 EVALUATION_STATUSES = RUNNING_STATUSES
-AFTERCARE_FIELDS = ("organisation", "who", "what", "starts_on", "frequency", "ends_on", "follow_up_on")
+AFTERCARE_FIELDS = (
+    "organisation",
+    "who",
+    "what",
+    "starts_on",
+    "frequency",
+    "ends_on",
+    "follow_up_on",
+)
 EVALUATION_FIELDS = (
     "held_on",
     "with_client",
@@ -51,7 +59,13 @@ EVALUATION_FIELDS = (
     "lessons",
 )
 # Free text never enters the trail; dates, ticks and the score do.
-_EVALUATION_SHOWN = ("held_on", "with_client", "with_professionals", "goals_reached", "client_satisfaction")
+_EVALUATION_SHOWN = (
+    "held_on",
+    "with_client",
+    "with_professionals",
+    "goals_reached",
+    "client_satisfaction",
+)
 _AFTERCARE_SHOWN = ("organisation", "starts_on", "ends_on", "follow_up_on")
 
 
@@ -188,7 +202,9 @@ def _evaluation_errors(values: dict[str, Any]) -> dict[str, str]:
         errors["goals_reached"] = _("Geef aan of de doelen zijn bereikt.")
     score = values.get("client_satisfaction")
     if not isinstance(score, int) or not 1 <= score <= 10:
-        errors["client_satisfaction"] = _("Geef de tevredenheid van de klant als cijfer van 1 tot en met 10.")
+        errors["client_satisfaction"] = _(
+            "Geef de tevredenheid van de klant als cijfer van 1 tot en met 10."
+        )
     return errors
 
 
@@ -294,7 +310,11 @@ def record_professional_change(
         moved: list[CaseMembership] = [membership]
     else:
         moved = procesregie.hand_over_procesregie(
-            membership, actor=actor, successor=successor, from_date=on_date, note=_("Overdracht (6a)")
+            membership,
+            actor=actor,
+            successor=successor,
+            from_date=on_date,
+            note=_("Overdracht (6a)"),
         )
     household_wide = len(moved) > 1
     rows = []
@@ -316,7 +336,11 @@ def record_professional_change(
             },
             case_id=m.case_id,
             mode="names",
-            extra={"rol": membership.role, "per": on_date.isoformat(), "huishouden": household_wide},
+            extra={
+                "rol": membership.role,
+                "per": on_date.isoformat(),
+                "huishouden": household_wide,
+            },
         )
         rows.append(row)
     return rows

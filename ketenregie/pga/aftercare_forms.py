@@ -34,9 +34,7 @@ class AftercareForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("Iemand uit het netwerk of een professional; vul dit of de organisatie in."),
     )
-    what = forms.CharField(
-        label=_("Wat"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    what = forms.CharField(label=_("Wat"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     starts_on = forms.DateField(label=_("Vanaf"), widget=DateInput(), required=False)
     frequency = forms.CharField(
         label=_("Hoe vaak"),
@@ -139,7 +137,7 @@ class ProfessionalChangeForm(StyledFormMixin, forms.Form):
         member_field = self.fields["membership"]
         assert isinstance(member_field, forms.ModelChoiceField)
         member_field.queryset = members
-        member_field.label_from_instance = _member_label  # type: ignore[method-assign]
+        member_field.label_from_instance = _member_label  # type: ignore[method-assign, assignment]
         successor_field = self.fields["successor"]
         assert isinstance(successor_field, forms.ModelChoiceField)
         successor_field.queryset = successors

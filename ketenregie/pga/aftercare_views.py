@@ -55,11 +55,11 @@ def _aftercare_page(
             AftercareAgreement.objects.filter(case=case).select_related("organisation")
         ),
         "evaluation": current,
-        "earlier_evaluations": list(
-            TrajectoryEvaluation.objects.filter(case=case)
-            .exclude(pk=current.pk if current else None)
-            .order_by("-recorded_at")
-        ),
+        "earlier_evaluations": [
+            e
+            for e in TrajectoryEvaluation.objects.filter(case=case).order_by("-recorded_at")
+            if current is None or e.pk != current.pk
+        ],
         "household_case": case.household_id is not None,
     }
     if manage and case.status in aftercare.AFTERCARE_STATUSES:
@@ -109,9 +109,11 @@ def aftercare_edit(request: AuthedRequest, case_id: int, agreement_id: int) -> H
                 agreement=agreement,
                 expected_version=form.cleaned_data.get("version"),
             ),
-            lambda: AftercareAgreement.objects.filter(pk=agreement.pk)
-            .values_list("version", flat=True)
-            .first(),
+            lambda: (
+                AftercareAgreement.objects.filter(pk=agreement.pk)
+                .values_list("version", flat=True)
+                .first()
+            ),
         ):
             messages.success(request, _("Nazorgafspraak gewijzigd."))
             return redirect("pga_aftercare", case_id=case.pk)

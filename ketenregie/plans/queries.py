@@ -151,8 +151,9 @@ def household_phase_facts(case: Case) -> PhaseFacts:
         start_meeting_held=first.is_held or first.has_begun,
         start_minutes_sent=first.minutes_sent_at is not None,
         progress_meeting_planned=later.filter(starts_at__gt=now).exists(),
-        progress_meeting_held=later.filter(starts_at__lte=now, minutes_sent_at__isnull=True)
-        .exists(),
+        progress_meeting_held=later.filter(
+            starts_at__lte=now, minutes_sent_at__isnull=True
+        ).exists(),
     )
 
 

@@ -89,9 +89,7 @@ def test_the_rule_locks_the_household_row(family: dict[str, Any]) -> None:
     assert household_locks
 
 
-def test_a_later_period_or_an_ended_case_does_not_clash(
-    family: dict[str, Any], house: Any
-) -> None:
+def test_a_later_period_or_an_ended_case_does_not_clash(family: dict[str, Any], house: Any) -> None:
     # Anna's role on the first case ends before Bram's period on the second begins.
     services.add_membership(
         family["first"],

@@ -44,6 +44,7 @@ def test_triage_start_refuses_a_second_procesregisseur_for_the_household(
         services.decide_outcome(
             item, actor=intake["chair"], outcome="start_pga", procesregisseur=other
         )
-    assert CaseMembership.objects.get(
-        case_id=submitted.case_id, role=CaseRole.PROCESREGISSEUR
-    ).user == other
+    assert (
+        CaseMembership.objects.get(case_id=submitted.case_id, role=CaseRole.PROCESREGISSEUR).user
+        == other
+    )

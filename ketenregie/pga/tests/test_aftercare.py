@@ -226,9 +226,7 @@ def test_adviser_and_casusregisseur_do_not_write(client: Client, family: dict[st
     client.force_login(family["casus"])
     assert client.get(reverse("pga_aftercare", args=[case.pk])).status_code == 200
     assert client.post(reverse("pga_evaluation", args=[case.pk]), {}).status_code == 403
-    assert (
-        client.post(reverse("pga_professional_change", args=[case.pk]), {}).status_code == 403
-    )
+    assert client.post(reverse("pga_professional_change", args=[case.pk]), {}).status_code == 403
 
 
 def test_6a_page_moves_procesregie_on_every_open_case_of_the_household(

@@ -66,8 +66,8 @@ from ketenregie.pga.models import (
     ProfessionalChange,
     Signal,
     StartConversation,
-    Transfer,
     TrajectoryEvaluation,
+    Transfer,
 )
 from ketenregie.plans.models import (
     Action,

@@ -33,6 +33,7 @@ from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
 from ketenregie.intake.models import AgendaItem, EnrichmentRequest, Referral
 from ketenregie.intake.services import meeting_on
+from ketenregie.pga.models import AftercareAgreement
 from ketenregie.plans import services as plan_services
 from ketenregie.plans.models import (
     Action,
@@ -1145,6 +1146,88 @@ ENDPOINTS = [
         lambda r, rel: 200,
         public=True,
     ),
+    # Issue 15, slice phases: aftercare and evaluation (6b) and phase 6a, read in full by
+    # whoever sees the case in full, written by the procesregisseur.
+    Endpoint(
+        "pga_aftercare",
+        "get",
+        lambda c: reverse("pga_aftercare", args=[c["case"].pk]),
+        lambda role, relation: (
+            403 if _sees(role, relation) and relation == "adviseur" else _case_page(role, relation)
+        ),
+    ),
+    Endpoint(
+        "pga_aftercare_add",
+        "post",
+        lambda c: reverse("pga_aftercare_add", args=[c["case"].pk]),
+        _post_manage_case,
+        data=lambda c: {
+            "who": "Oma",
+            "what": "Ophalen uit school",
+            "starts_on": today().isoformat(),
+            "frequency": "wekelijks",
+        },
+    ),
+    Endpoint(
+        "pga_aftercare_edit",
+        "get",
+        lambda c: reverse("pga_aftercare_edit", args=[c["case"].pk, c["aftercare"].pk]),
+        _manage_case,
+    ),
+    Endpoint(
+        "pga_aftercare_edit",
+        "post",
+        lambda c: reverse("pga_aftercare_edit", args=[c["case"].pk, c["aftercare"].pk]),
+        _post_manage_case,
+        data=lambda c: {
+            "organisation": c["spare"].organisation_id,
+            "what": "Nazorg",
+            "starts_on": today().isoformat(),
+            "frequency": "tweewekelijks",
+            "version": 1,
+        },
+    ),
+    Endpoint(
+        "pga_aftercare_remove",
+        "post",
+        lambda c: reverse("pga_aftercare_remove", args=[c["case"].pk, c["aftercare"].pk]),
+        _post_manage_case,
+    ),
+    Endpoint(
+        "pga_evaluation",
+        "post",
+        lambda c: reverse("pga_evaluation", args=[c["case"].pk]),
+        _post_manage_case,
+        data=lambda c: {
+            "held_on": today().isoformat(),
+            "with_client": "on",
+            "with_professionals": "on",
+            "went_well": "Goed",
+            "went_less_well": "Minder",
+            "goals_reached": "ja",
+            "client_satisfaction": "8",
+            "lessons": "Les",
+        },
+    ),
+    Endpoint(
+        "pga_professional_change",
+        "get",
+        lambda c: reverse("pga_professional_change", args=[c["case"].pk]),
+        lambda role, relation: (
+            403 if _sees(role, relation) and relation == "adviseur" else _case_page(role, relation)
+        ),
+    ),
+    Endpoint(
+        "pga_professional_change",
+        "post",
+        lambda c: reverse("pga_professional_change", args=[c["case"].pk]),
+        _post_manage_case,
+        data=lambda c: {
+            "membership": c["ending"].pk,
+            "on_date": today().isoformat(),
+            "handover_note": "Betrokkenheid afgerond; huisarts is aanspreekpunt.",
+        },
+    ),
 ]
 
 
@@ -1308,7 +1391,18 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     ScanParticipant.objects.create(round=scan, user=spare, organisation=spare.organisation)
     if role == Role.PROFESSIONAL:
         ScanParticipant.objects.create(round=scan, user=user, organisation=user.organisation)
+    # Issue 15, slice phases: an aftercare agreement on the case, to change or remove.
+    aftercare = AftercareAgreement.objects.create(
+        case=case,
+        organisation=spare.organisation,
+        what="Nazorg",
+        starts_on=today(),
+        frequency="maandelijks",
+        recorded_by=spare,
+        recorded_at=timezone.now(),
+    )
     return {
+        "aftercare": aftercare,
         "privacy_request": privacy_request,
         "processing_key": register.content["processings"][0]["key"],
         "review": review,

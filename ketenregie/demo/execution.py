@@ -45,6 +45,7 @@ from ketenregie.cases.grounds import Necessity
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, LifeDomain, StatusChange
 from ketenregie.cases.workflow import EXECUTION_ENDED_STATUSES, Status
 from ketenregie.core.mail import muted
+from ketenregie.demo import hh_phases
 from ketenregie.demo import texts as tx
 from ketenregie.demo.generator import Journey
 from ketenregie.demo.reference import LETTERS
@@ -1023,6 +1024,7 @@ class ExecutionSeeder:
         handover = self.handover_orgs
         local = [o for o in handover if "Venlo" in o.name] if case.house.code == "VNL" else []
         org = (local or handover)[k % len(local or handover)]
+        hh_phases.before_closing(case, actor=info.regisseur, organisation=org, rng=self.rng)
         pga.close_case(
             case,
             actor=info.regisseur,

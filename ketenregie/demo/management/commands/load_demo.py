@@ -18,6 +18,7 @@ from ketenregie.demo.generator import (
     plant_possible_duplicates,
     plant_rejection_counts,
 )
+from ketenregie.demo.hh_phases import move_procesregie
 from ketenregie.demo.scan import seed_scan
 
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             plant_possible_duplicates()
             plant_rejection_counts()
             execution = seed_execution(journeys, seed=2026)
+            execution.update(move_procesregie(seed=2026))  # issue 15: phase 6a
             # The PGA-scan's rounds at ZVH Parkstad (reports), also through the services.
             execution.update(seed_scan(seed=2026))
             # Case views of persons with more than one case (journey 9's subject access).

@@ -29,7 +29,7 @@ from ketenregie.core.timeutil import today
 from ketenregie.intake.access import visible_requests
 from ketenregie.intake.models import Feedback
 from ketenregie.intake.queries import last_weeks, rejection_totals
-from ketenregie.pga.queries import due_informing_reviews
+from ketenregie.pga.queries import aftercare_follow_ups, due_informing_reviews
 from ketenregie.plans import queries as plan_queries
 from ketenregie.reports.mi import headlines
 from ketenregie.reports.mi_forms import default_period
@@ -50,6 +50,8 @@ def director_panel(user: User) -> Context:
     escalations from casusregisseurs on the cases they direct."""
     return {
         "due_reviews": due_informing_reviews(user),
+        # Issue 15 (phases): aftercare agreements whose follow-up date comes due.
+        "aftercare_follow_ups": aftercare_follow_ups(user),
         "late_minutes": list(plan_queries.late_minutes_for_director(user)[:20]),
         "director_overdue": list(plan_queries.directed_overdue_actions(user)[:10]),
         "director_escalations": list(plan_queries.open_escalations_for_director(user)[:20]),

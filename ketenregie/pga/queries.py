@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from ketenregie.cases.access import directed_case_ids
 from ketenregie.core.timeutil import today
-from ketenregie.pga.models import Informing
+from ketenregie.pga.models import AftercareAgreement, Informing
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
@@ -31,6 +32,21 @@ def due_informing_reviews(user: User) -> list[Informing]:
         )
         .select_related("case")
         .order_by("review_date")
+    )
+
+
+def aftercare_follow_ups(user: User, *, ahead_days: int = 14) -> list[AftercareAgreement]:
+    """Issue 15: aftercare agreements to follow up (their date within two weeks, or
+    passed while the agreement runs) on cases the user directs; at most 20."""
+    day = today()
+    return list(
+        AftercareAgreement.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+            follow_up_on__lte=day + dt.timedelta(days=ahead_days),
+            case_id__in=directed_case_ids(user),
+        )
+        .select_related("case", "organisation")
+        .order_by("follow_up_on", "pk")[:20]
     )
 
 

@@ -239,10 +239,10 @@ _ACTIONS = (
     AuditAction("pga.evaluation_recorded", _("Evaluatie van het traject vastgelegd")),
     AuditAction("pga.evaluation_changed", _("Evaluatie van het traject gewijzigd")),
     AuditAction("pga.professional_change_viewed", _("Wisselingen professionals ingezien"), R),
+    # Advisers see the team's comings and goings through the team.* events it writes.
     AuditAction(
         "pga.professional_change_recorded",
         _("Wisseling professional of procesregie vastgelegd (fase 6a)"),
-        for_advisers=True,
     ),
 )
 

@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ketenregie.accounts.access import can_work_with_cases
 from ketenregie.audit import services as audit
-from ketenregie.cases import services
+from ketenregie.cases import procesregie, services
 from ketenregie.cases.access import (
     can_manage_case,
     case_roles_of,
@@ -267,7 +267,8 @@ def team_end(request: AuthedRequest, case_id: int, membership_id: int) -> HttpRe
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_handover(request: AuthedRequest, case_id: int, membership_id: int) -> HttpResponse:
-    """The holder of a role, or the procesregisseur, hands it to a named successor."""
+    """The holder of a role, or the procesregisseur, hands it to a named successor;
+    procesregie moves on every open case of the household at once (issue 15, 6a)."""
     case = get_case_for(request.user, case_id)
     membership = get_object_or_404(
         CaseMembership.objects.select_related("user", "organisation"), pk=membership_id, case=case
@@ -280,7 +281,7 @@ def team_handover(request: AuthedRequest, case_id: int, membership_id: int) -> H
         form = HandoverForm(request.POST, successors=successors)
         if form.is_valid() and apply_service(
             form,
-            lambda: services.hand_over(
+            lambda: procesregie.hand_over_procesregie(
                 membership,
                 actor=request.user,
                 successor=form.cleaned_data["successor"],

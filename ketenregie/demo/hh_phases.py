@@ -113,7 +113,7 @@ def move_procesregie(seed: int = 2026) -> dict[str, int]:
                 role_assignments__role=Role.PROCESREGISSEUR,
                 role_assignments__house_id=membership.case.house_id,
             )
-            .exclude(pk=membership.user_id)
+            .exclude(pk=membership.user.pk)
             .exclude(organisation__isnull=True)
             .order_by("pk")
         )

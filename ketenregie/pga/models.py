@@ -12,11 +12,9 @@ from ketenregie.core.models import VersionedModel
 
 # Phase 6 of household coordination (issue 15) keeps its own module; imported so Django
 # finds the models.
-from ketenregie.pga.aftercare_models import (  # noqa: F401
-    AftercareAgreement,
-    ProfessionalChange,
-    TrajectoryEvaluation,
-)
+from ketenregie.pga.aftercare_models import AftercareAgreement as AftercareAgreement
+from ketenregie.pga.aftercare_models import ProfessionalChange as ProfessionalChange
+from ketenregie.pga.aftercare_models import TrajectoryEvaluation as TrajectoryEvaluation
 
 
 class Informing(models.Model):

@@ -144,3 +144,24 @@ def test_a_refused_household_handover_changes_nothing(family: dict[str, Any]) ->
         )
     other.refresh_from_db()
     assert other.valid_to is None and not other.handed_over
+
+
+def test_the_team_pages_handover_of_procesregie_moves_the_household(
+    client: Any, family: dict[str, Any]
+) -> None:
+    from django.urls import reverse
+
+    anna, bram = family["anna"], family["bram"]
+    # Bram works for Anna's organisation, so the holder may hand over to him.
+    bram.organisation = anna.organisation
+    bram.save(update_fields=["organisation"])
+    held = _assign(family["first"], anna, today() - dt.timedelta(days=3))
+    _assign(family["second"], anna, today() - dt.timedelta(days=3))
+    client.force_login(anna)
+    response = client.post(
+        reverse("team_handover", args=[family["first"].pk, held.pk]),
+        {"successor": bram.pk, "from_date": today().isoformat(), "note": "Verlof"},
+    )
+    assert response.status_code == 302
+    for case in (family["first"], family["second"]):
+        assert _active_procesregisseurs(case) == {bram.pk}

@@ -9,7 +9,7 @@ from django.db.models import OuterRef, Q, Subquery
 
 from ketenregie.cases.access import directed_case_ids
 from ketenregie.core.timeutil import today
-from ketenregie.pga.models import AftercareAgreement, Informing
+from ketenregie.pga.models import AftercareAgreement, Informing, TrajectoryEvaluation
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
@@ -52,7 +52,8 @@ def aftercare_follow_ups(user: User, *, ahead_days: int = 14) -> list[AftercareA
 
 def pga_records_for_subject(case: Case) -> dict[str, list[Any]]:
     """The PGA records of a case for the subject access export (privacy): informing,
-    start conversations, signals, closings and closing conversations, oldest first."""
+    start conversations, signals, closings and closing conversations, aftercare
+    agreements and evaluations of the trajectory, oldest first."""
     from ketenregie.pga.models import Closing, ClosingConversation, Signal, StartConversation
 
     return {
@@ -61,4 +62,11 @@ def pga_records_for_subject(case: Case) -> dict[str, list[Any]]:
         "signals": list(Signal.objects.filter(case=case).order_by("pk")),
         "closings": list(Closing.objects.filter(case=case).order_by("pk")),
         "closing_conversations": list(ClosingConversation.objects.filter(case=case).order_by("pk")),
+        # Issue 15: what was agreed for after closing, and how the trajectory went.
+        "aftercare": list(
+            AftercareAgreement.objects.filter(case=case)
+            .select_related("organisation")
+            .order_by("pk")
+        ),
+        "evaluations": list(TrajectoryEvaluation.objects.filter(case=case).order_by("pk")),
     }

@@ -410,6 +410,14 @@ def _case(case: Case, redact: Redactor) -> dict[str, Any]:
                     "closing_conversation", c.pk, _model_fields(c, ("on_date", "feedback"), redact)
                 )
                 for c in pga["closing_conversations"]
+            ]
+            + [
+                _item("aftercare", a.pk, _model_fields(a, AFTERCARE_FIELDS, redact))
+                for a in pga["aftercare"]
+            ]
+            + [
+                _item("evaluation", e.pk, _model_fields(e, EVALUATION_FIELDS, redact))
+                for e in pga["evaluations"]
             ],
         ),
     ]
@@ -425,6 +433,17 @@ def _case(case: Case, redact: Redactor) -> dict[str, Any]:
     }
 
 
+# Issue 15 (phases): aftercare and the trajectory's evaluation, in the closing section.
+AFTERCARE_FIELDS = ("organisation", "who", "what", "starts_on", "frequency", "ends_on")
+EVALUATION_FIELDS = (
+    "held_on",
+    "goals_reached",
+    "client_satisfaction",
+    "went_well",
+    "went_less_well",
+    "client_view",
+    "lessons",
+)
 INFORMING_FIELDS = ("kind", "on_date", "by_whom", "method", "postponed_reason", "note")
 REFERRAL_FIELDS = (
     "reason",

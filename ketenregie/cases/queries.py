@@ -16,6 +16,7 @@ from django.db.models.functions import Cast
 from ketenregie.audit.models import AuditEvent
 from ketenregie.audit.vocabulary import ADVISER_CODES, READ_CODES, label
 from ketenregie.cases.access import active_memberships, visible_cases
+from ketenregie.cases.household_queries import MemberRow, member_rows
 from ketenregie.cases.models import (
     Case,
     CaseMembership,
@@ -355,15 +356,10 @@ def case_codes(case_ids: Iterable[int | None]) -> dict[int, str]:
     return dict(Case.objects.filter(pk__in=ids).values_list("pk", "code"))
 
 
-def household_of(case: Case) -> list[HouseholdMember]:
-    """The members of the case's household, the person first; shown only to whoever sees
-    the case in full (the caller checks)."""
-    if case.household_id is None:
-        return []
-    return sorted(
-        HouseholdMember.objects.filter(household_id=case.household_id).select_related("person"),
-        key=lambda m: (m.person_id != case.person_id, m.pk),
-    )
+def household_of(case: Case, *, full: bool = True) -> list[MemberRow]:
+    """The current members of the case's household, the person first, with their age;
+    `full` False (an adviser) gives rows the template shows as role and age band only."""
+    return [r for r in member_rows(case, full=full) if r.current]
 
 
 def deleted_case_counts(house_ids: Iterable[int] | None) -> QuerySet[DeletedCaseCount]:

@@ -136,7 +136,7 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         # The referral is read on its own page (through the gate, audited there); the
         # case page links to it for whoever sees the case in full.
         "has_referral": full and Case.objects.filter(pk=case.pk, referral__isnull=False).exists(),
-        "household": household_of(case) if full else [],
+        "household": household_of(case, full=full),
         # Later referrals of the same person that a triage chair linked to this case
         # (their codes only: the team is not on those referrals).
         "linked_referrals": list(case.linked_referrals.select_related("case").order_by("pk"))

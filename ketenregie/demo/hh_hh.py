@@ -1,0 +1,188 @@
+"""Demo data of issue 15, slice hh: the local PGA team of Venlo works in the household
+variant (1Gezin1Plan1Regisseur), with its household criteria, and household cases in
+every phase (from referral to closed), each with a family (parents and children of
+several ages, custody, who lives in the home), an informal network and consent.
+
+Everything is written through the household services (audited, with history) on cases
+the generator already made; the names are fictitious and nobody gets a BSN.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db.models import Q
+
+from ketenregie.accounts.models import House, User
+from ketenregie.accounts.roles import Role
+from ketenregie.cases import household_services as hs
+from ketenregie.cases.models import Case, CaseMembership, CaseRole, HouseholdMember
+from ketenregie.cases.workflow import Status
+from ketenregie.core.timeutil import today
+from ketenregie.intake.criteria import ensure_default_criteria
+from ketenregie.intake.models import Referral, ReferralCriterion
+
+# The statuses a household case is shown in, referral to closed.
+PHASES = (
+    Status.AANGEMELD,
+    Status.VERRIJKING,
+    Status.GEAGENDEERD,
+    Status.PGA_GESTART,
+    Status.IN_UITVOERING,
+    Status.VOORLOPIG_AFGESLOTEN,
+    Status.AFGESLOTEN,
+)
+
+SURNAMES = ("Kwakkenbos", "Verheijden", "Janssen-Oyen", "Peulen", "Hermkens", "Smeets")
+PARENTS = ("Ruud", "Marco", "Bas", "Dennis", "Frank", "Luc")
+CHILDREN = ("Lotte", "Daan", "Mila", "Sem", "Noor", "Finn", "Evi", "Luuk", "Julia", "Teun")
+NETWORK = (
+    ("Oma Truus", "familie", ["kinderopvang", "emotioneel"], "Haalt de kinderen uit school."),
+    ("Buurvrouw Anja", "buur", ["praktisch", "veiligheid"], "Opvangadres als het thuis escaleert."),
+    ("Huisarts Van Rens", "huisarts", ["advies"], "Kent het gezin al jaren."),
+    ("Vriendin Esther", "vriend", ["emotioneel"], "Gaat mee naar afspraken."),
+)
+
+
+def _born(years: int, rng: random.Random) -> dt.date:
+    return today() - dt.timedelta(days=years * 365 + rng.randint(10, 300))
+
+
+def _actor(case: Case, chair: User) -> User:
+    """The case's procesregisseur (on an active or past membership), else the chair."""
+    membership = (
+        CaseMembership.objects.filter(case=case, role=CaseRole.PROCESREGISSEUR, user__isnull=False)
+        .select_related("user")
+        .order_by("-valid_from")
+        .first()
+    )
+    return membership.user if membership and membership.user else chair
+
+
+def _family(case: Case, actor: User, rng: random.Random, n: int) -> None:
+    surname = SURNAMES[n % len(SURNAMES)]
+    since = today() - dt.timedelta(days=rng.randint(200, 2000))
+    father_home = n % 3 == 0
+    hs.add_member(
+        case,
+        actor=actor,
+        person_values={
+            "voornamen": PARENTS[n % len(PARENTS)],
+            "tussenvoegsel": "",
+            "achternaam": surname,
+            "geboortedatum": _born(rng.randint(32, 45), rng),
+            "bsn": None,
+        },
+        values={
+            "relation": HouseholdMember.Relation.VADER,
+            "custody": HouseholdMember.Custody.JA,
+            "lives_in_home": father_home,
+            "valid_from": since,
+            "valid_to": None,
+        },
+    )
+    for i, years in enumerate(sorted(rng.sample([15, 13, 9, 6, 4, 2], k=rng.randint(2, 3)))):
+        hs.add_member(
+            case,
+            actor=actor,
+            person_values={
+                "voornamen": CHILDREN[(n * 3 + i) % len(CHILDREN)],
+                "tussenvoegsel": "",
+                "achternaam": surname,
+                "geboortedatum": _born(years, rng),
+                "bsn": None,
+            },
+            values={
+                "relation": HouseholdMember.Relation.KIND,
+                "custody": HouseholdMember.Custody.NEE,
+                "lives_in_home": True,
+                "valid_from": since,
+                "valid_to": None,
+            },
+        )
+    for name, relation, kinds, note in rng.sample(NETWORK, k=2):
+        hs.add_network_contact(
+            case,
+            actor=actor,
+            values={
+                "name": name,
+                "relation": relation,
+                "support_kinds": kinds,
+                "support_note": note,
+                "contact": "",
+                "valid_from": since,
+            },
+        )
+    primary = HouseholdMember.objects.get(household_id=case.household_id, person=case.person)
+    hs.update_member(
+        primary,
+        case=case,
+        actor=actor,
+        expected_version=primary.version,
+        values={"custody": HouseholdMember.Custody.JA, "valid_from": since},
+    )
+    consent = hs.record_consent(
+        case,
+        actor=actor,
+        values={
+            "subject": "coordinatie",
+            "partners": "",
+            "given_by_member": primary,
+            "given_by_representative": "",
+            "given_on": today() - dt.timedelta(days=rng.randint(1, 30)),
+            "form": "schriftelijk",
+            "note": "",
+        },
+    )
+    if n % 2 == 1:
+        hs.withdraw_consent(consent, actor=actor, on=today(), by="De moeder, telefonisch")
+        hs.record_preference(
+            case,
+            actor=actor,
+            expected_version=None,
+            preference=(
+                "Liefst iemand die het gezin al kent, bijvoorbeeld de "
+                "schoolmaatschappelijk werker."
+            ),
+            organisation=None,
+        )
+
+
+def seed_household_variant(seed: int = 2026) -> dict[str, int]:
+    """Switch the local PGA house to the household variant and give it household cases."""
+    rng = random.Random(seed)
+    house = House.objects.filter(kind=House.Kind.LOCAL_PGA).order_by("code").first()
+    if house is None:
+        return {}
+    House.objects.filter(pk=house.pk).update(household_variant=True)
+    house.refresh_from_db()
+    cset = ensure_default_criteria(house)
+    chair = User.objects.filter(
+        role_assignments__role=Role.TRIAGEVOORZITTER, role_assignments__house=house
+    ).first()
+    if chair is None:
+        return {}
+    done = 0
+    for n, status in enumerate(PHASES):
+        # Two referrals waiting for screening (one to start without triage), one case in
+        # every other phase.
+        for case in Case.objects.filter(house=house, status=status).order_by("pk")[
+            : 2 if status == Status.AANGEMELD else 1
+        ]:
+            _family(case, _actor(case, chair), rng, n + done)
+            done += 1
+    # The waiting referrals meet the household criteria (signals of unsafety, 2+ providers).
+    ticked = cset.criteria.filter(Q(number=2) | Q(number=4))
+    for referral in Referral.objects.filter(case__house=house, case__status=Status.AANGEMELD):
+        ReferralCriterion.objects.bulk_create(
+            [
+                ReferralCriterion(
+                    referral=referral,
+                    criterion=c,
+                    explanation="Signalen van huiselijk geweld; school en GGZ betrokken.",
+                )
+                for c in ticked
+            ]
+        )
+    return {"huishoudvariant: casussen met huishouden": done}

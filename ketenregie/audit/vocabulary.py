@@ -234,7 +234,6 @@ _ACTIONS = (
     # Issue 15, slice hh: the client system (household variant). Member, network and
     # consent events name fields and versions, never the free text or names.
     AuditAction("household.viewed", _("Huishouden ingezien"), R),
-    AuditAction("household.member_added", _("Gezinslid toegevoegd")),
     AuditAction("household.member_changed", _("Gezinslid gewijzigd")),
     AuditAction("household.member_ended", _("Gezinslid uit het huishouden")),
     AuditAction("household.network_added", _("Netwerkcontact toegevoegd")),

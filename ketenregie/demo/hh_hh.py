@@ -17,11 +17,12 @@ from django.db.models import Q
 from ketenregie.accounts.models import House, User
 from ketenregie.accounts.roles import Role
 from ketenregie.cases import household_services as hs
-from ketenregie.cases.models import Case, CaseMembership, CaseRole, HouseholdMember
+from ketenregie.cases.models import Case, CaseMembership, CaseRole, HouseholdMember, LifeDomain
 from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
+from ketenregie.intake import services as intake_services
 from ketenregie.intake.criteria import ensure_default_criteria
-from ketenregie.intake.models import Referral, ReferralCriterion
+from ketenregie.intake.models import Criterion, Referral, ReferralCriterion
 
 # The statuses a household case is shown in, referral to closed.
 PHASES = (
@@ -75,7 +76,7 @@ def _family(case: Case, actor: User, rng: random.Random, n: int) -> None:
             "bsn": None,
         },
         values={
-            "relation": HouseholdMember.Relation.VADER,
+            "relation": HouseholdMember.Relation.OUDER,
             "custody": HouseholdMember.Custody.JA,
             "lives_in_home": father_home,
             "valid_from": since,
@@ -136,14 +137,13 @@ def _family(case: Case, actor: User, rng: random.Random, n: int) -> None:
         },
     )
     if n % 2 == 1:
-        hs.withdraw_consent(consent, actor=actor, on=today(), by="De moeder, telefonisch")
+        hs.withdraw_consent(consent, actor=actor, on=today(), by="De betrokkene, telefonisch")
         hs.record_preference(
             case,
             actor=actor,
             expected_version=None,
             preference=(
-                "Liefst iemand die het gezin al kent, bijvoorbeeld de "
-                "schoolmaatschappelijk werker."
+                "Liefst iemand die het gezin al kent, bijvoorbeeld de schoolmaatschappelijk werker."
             ),
             organisation=None,
         )
@@ -173,16 +173,71 @@ def seed_household_variant(seed: int = 2026) -> dict[str, int]:
             _family(case, _actor(case, chair), rng, n + done)
             done += 1
     # The waiting referrals meet the household criteria (signals of unsafety, 2+ providers).
-    ticked = cset.criteria.filter(Q(number=2) | Q(number=4))
+    ticked = list(cset.criteria.filter(Q(number=2) | Q(number=4)))
     for referral in Referral.objects.filter(case__house=house, case__status=Status.AANGEMELD):
         ReferralCriterion.objects.bulk_create(
-            [
-                ReferralCriterion(
-                    referral=referral,
-                    criterion=c,
-                    explanation="Signalen van huiselijk geweld; school en GGZ betrokken.",
-                )
-                for c in ticked
-            ]
+            [ReferralCriterion(referral=referral, criterion=c, explanation=WHY) for c in ticked]
         )
-    return {"huishoudvariant: casussen met huishouden": done}
+    return {
+        "huishoudvariant: casussen met huishouden": done,
+        "huishoudvariant: nieuwe aanmelding": _fresh_referral(house, ticked),
+    }
+
+
+WHY = "Signalen van huiselijk geweld; school en GGZ betrokken."
+
+
+def _fresh_referral(house: House, ticked: list[Criterion]) -> int:
+    """Issue 15's family, referred just now through the referral service: a mother with
+    three children (15, 9 and 4), the father out of the picture, signals of domestic
+    violence. It waits for the screener, who can start coordination without triage."""
+    referrer = (
+        User.objects.filter(
+            role_assignments__role=Role.AANMELDER, organisation__region=house.region
+        ).first()
+        or User.objects.filter(role_assignments__role=Role.AANMELDER).first()
+    )
+    domain = LifeDomain.objects.filter(is_active=True).order_by("order").first()
+    if referrer is None or domain is None:
+        return 0
+    rng = random.Random(15)
+    children = [("Lieke", 15), ("Thijs", 9), ("Fenna", 4)]
+    intake_services.save_referral(
+        actor=referrer,
+        house=house,
+        data=intake_services.ReferralInput(
+            person={
+                "voornamen": "Sabine",
+                "tussenvoegsel": "",
+                "achternaam": "Brouwers-Demo",
+                "geboortedatum": _born(38, rng),
+                "straat": "Kaldenkerkerweg 1",
+                "woonplaats": "Venlo",
+                "gemeente": "Venlo",
+            },
+            household=[
+                {
+                    "voornamen": name,
+                    "tussenvoegsel": "",
+                    "achternaam": "Brouwers-Demo",
+                    "geboortedatum": _born(years, rng),
+                    "relation": HouseholdMember.Relation.KIND,
+                }
+                for name, years in children
+            ],
+            values={
+                "reason": "Moeder meldt spanningen en geweld door ex-partner; kinderen erbij.",
+                "urgency": "hoog",
+                "meeting_goal": "Eén plan voor het gezin, met een veiligheidsplan.",
+                "suggested_partners": "Veilig Thuis, school, jeugdgezondheidszorg",
+                "other_meetings": "",
+                "informed": "ja",
+                "informed_how": "Mondeling, in het gesprek op school.",
+            },
+            problems={domain.pk: "Onveilige thuissituatie; schulden na de scheiding."},
+            criteria={c.pk: WHY for c in ticked},
+        ),
+        submit=True,
+        confirmed=True,
+    )
+    return 1

@@ -183,10 +183,11 @@ def team_history(case: Case) -> list[CaseMembership]:
     )
 
 
-def _changes(ev: AuditEvent, versions: dict[int, dict[str, Any]]) -> dict[str, Any]:
+def _changes(ev: AuditEvent, versions: dict[tuple[str, int], dict[str, Any]]) -> dict[str, Any]:
     if ev.action.startswith("person.") and "versie" in ev.data:
-        now = versions.get(ev.data["versie"], {})
-        before = versions.get(ev.data["versie"] - 1, {})
+        # Keyed by person: a household member's data is on the case's timeline too.
+        now = versions.get((ev.object_id, ev.data["versie"]), {})
+        before = versions.get((ev.object_id, ev.data["versie"] - 1), {})
         return {f: {"voor": before.get(f), "na": now.get(f)} for f in ev.data.get("velden", [])}
     changes: dict[str, Any] = ev.data.get("wijzigingen", {})
     return {
@@ -261,10 +262,18 @@ def timeline(
     `team` (already loaded for the page) names who joined or left, without extra queries.
     """
     members = {str(m.pk): m for m in team or []}
-    versions: dict[int, dict[str, Any]] = {}
+    versions: dict[tuple[str, int], dict[str, Any]] = {}
     if full_access:
+        people = [case.person_id]
+        if case.household_id is not None:
+            people += list(
+                HouseholdMember.objects.filter(household_id=case.household_id).values_list(
+                    "person_id", flat=True
+                )
+            )
         versions = {
-            v.version: v.values for v in PersonVersion.objects.filter(person_id=case.person_id)
+            (str(v.person_id), v.version): v.values
+            for v in PersonVersion.objects.filter(person_id__in=people)
         }
     status_changes = list(
         StatusChange.objects.filter(case=case).select_related("changed_by").order_by("changed_at")

@@ -149,7 +149,7 @@ class ConsentForm(StyledFormMixin, forms.Form):
         names = {
             m.pk: f"{m.person.full_name} ({m.get_relation_display().lower()})" for m in members
         }
-        field.label_from_instance = lambda m: names.get(m.pk, str(m))  # type: ignore[method-assign]
+        field.label_from_instance = lambda obj: names.get(obj.pk, str(obj))  # type: ignore[method-assign]
 
 
 class WithdrawForm(StyledFormMixin, forms.Form):

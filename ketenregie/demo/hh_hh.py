@@ -115,6 +115,7 @@ def _family(case: Case, actor: User, rng: random.Random, n: int) -> None:
                 "valid_from": since,
             },
         )
+    assert case.household_id is not None  # made by the first add_member above
     primary = HouseholdMember.objects.get(household_id=case.household_id, person=case.person)
     hs.update_member(
         primary,

@@ -65,6 +65,7 @@ class HouseForm(VersionedForm):
             "cutoff_weekday",
             "cutoff_time",
             "acute_instructions",
+            "household_variant",
         ]
         widgets = {
             "triage_start": TimeInput(),

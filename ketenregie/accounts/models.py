@@ -89,6 +89,18 @@ class House(VersionedModel):
             "Staat op het aanmeldformulier bij de urgentie. Leeg: de standaardtekst van Ketenregie."
         ),
     )
+    # Issue 15: the house works in the household variant (1Gezin1Plan1Regisseur): its
+    # referrals are screened against the household criteria and whoever processes one
+    # may start coordination without the ZVH triage.
+    household_variant = models.BooleanField(
+        _("werkt in de huishoudvariant"),
+        default=False,
+        help_text=_(
+            "Eén gezin, één plan, één regisseur: aanmeldingen worden gewogen tegen de "
+            "criteria voor kwetsbare huishoudens en wie een aanmelding verwerkt, kan de "
+            "coördinatie zonder integrale triage starten."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -244,6 +244,20 @@ _ACTIONS = (
         "pga.professional_change_recorded",
         _("Wisseling professional of procesregie vastgelegd (fase 6a)"),
     ),
+    # Issue 15, slice hh: the client system (household variant). Member, network and
+    # consent events name fields and versions, never the free text or names.
+    AuditAction("household.viewed", _("Huishouden ingezien"), R),
+    AuditAction("household.member_changed", _("Gezinslid gewijzigd")),
+    AuditAction("household.member_ended", _("Gezinslid uit het huishouden")),
+    AuditAction("household.network_added", _("Netwerkcontact toegevoegd")),
+    AuditAction("household.network_changed", _("Netwerkcontact gewijzigd")),
+    AuditAction("household.network_ended", _("Netwerkcontact beëindigd")),
+    AuditAction("household.consent_recorded", _("Toestemming vastgelegd")),
+    AuditAction("household.consent_withdrawn", _("Toestemming ingetrokken")),
+    AuditAction("household.preference_recorded", _("Voorkeur procesregisseur vastgelegd")),
+    AuditAction(
+        "referral.started_without_triage", _("Coördinatie gestart zonder triage (huishouden)")
+    ),
 )
 
 ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}

@@ -135,29 +135,84 @@ class Household(models.Model):
         return self.name or f"Huishouden {self.pk}"
 
 
-class HouseholdMember(models.Model):
+class HouseholdMember(VersionedModel):
+    """A member of a client system (household). The role is relative to the case's person
+    (the primary client); every change is kept as a `HouseholdMemberVersion` row.
+
+    The household-variant fields (custody, in the home, the period) are issue 15's:
+    a member who leaves keeps their row with an end date, so the history stays readable.
+    """
+
     class Relation(models.TextChoices):
         BETROKKENE = "betrokkene", _("Betrokkene zelf")
+        MOEDER = "moeder", _("Moeder")
+        VADER = "vader", _("Vader")
         PARTNER = "partner", _("Partner")
         KIND = "kind", _("Kind")
         OUDER = "ouder", _("Ouder / verzorger")
+        PLEEGOUDER = "pleegouder", _("Pleegouder")
+        GROOTOUDER = "grootouder", _("Grootouder")
         BROER_ZUS = "broer_zus", _("Broer of zus")
         HUISGENOOT = "huisgenoot", _("Huisgenoot")
         OVERIG = "overig", _("Overig familielid")
 
+    class Custody(models.TextChoices):
+        JA = "ja", _("Ja, heeft gezag")
+        NEE = "nee", _("Nee, geen gezag")
+        GEDEELTELIJK = "gedeeltelijk", _("Gedeeltelijk / gedeeld")
+        ONBEKEND = "onbekend", _("Onbekend")
+
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="households")
-    relation = models.CharField(
-        _("relatie tot betrokkene"), max_length=20, choices=Relation.choices
+    relation = models.CharField(_("rol in het gezin"), max_length=20, choices=Relation.choices)
+    custody = models.CharField(
+        _("gezag"), max_length=20, choices=Custody.choices, default=Custody.ONBEKEND
     )
+    lives_in_home = models.BooleanField(_("woont in het huis"), default=True)
+    valid_from = models.DateField(_("lid vanaf"), null=True, blank=True)
+    valid_to = models.DateField(_("lid tot en met"), null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["household", "person"], name="unique_household_member")
+            models.UniqueConstraint(fields=["household", "person"], name="unique_household_member"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="household_member_period_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person_id} ({self.relation})"
+
+    def is_current(self, day: dt.date) -> bool:
+        """Still a member on `day` (an end date is the last day as a member)."""
+        return self.valid_to is None or self.valid_to >= day
+
+
+class HouseholdMemberVersion(models.Model):
+    """A household member's role, custody, home and period at each version: the history
+    the household page shows (the trail names only the version, like `PersonVersion`)."""
+
+    member = models.ForeignKey(HouseholdMember, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    values = models.JSONField()
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["member", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "version"], name="unique_household_member_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} v{self.version}"
 
 
 class LifeDomain(models.Model):
@@ -633,3 +688,7 @@ class DeletedCaseCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.house_id} {self.year} {self.phase_reached} {self.outcome}: {self.count}"
+
+
+# Issue 15, slice hh: the client system's informal network, consent and preference.
+from ketenregie.cases.household_models import *  # noqa: E402, F403

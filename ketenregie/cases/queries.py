@@ -16,6 +16,7 @@ from django.db.models.functions import Cast
 from ketenregie.audit.models import AuditEvent
 from ketenregie.audit.vocabulary import ADVISER_CODES, READ_CODES, label
 from ketenregie.cases.access import active_memberships, visible_cases
+from ketenregie.cases.household_queries import MemberRow, member_rows
 from ketenregie.cases.models import (
     Case,
     CaseMembership,
@@ -182,10 +183,11 @@ def team_history(case: Case) -> list[CaseMembership]:
     )
 
 
-def _changes(ev: AuditEvent, versions: dict[int, dict[str, Any]]) -> dict[str, Any]:
+def _changes(ev: AuditEvent, versions: dict[tuple[str, int], dict[str, Any]]) -> dict[str, Any]:
     if ev.action.startswith("person.") and "versie" in ev.data:
-        now = versions.get(ev.data["versie"], {})
-        before = versions.get(ev.data["versie"] - 1, {})
+        # Keyed by person: a household member's data is on the case's timeline too.
+        now = versions.get((ev.object_id, ev.data["versie"]), {})
+        before = versions.get((ev.object_id, ev.data["versie"] - 1), {})
         return {f: {"voor": before.get(f), "na": now.get(f)} for f in ev.data.get("velden", [])}
     changes: dict[str, Any] = ev.data.get("wijzigingen", {})
     return {
@@ -260,10 +262,18 @@ def timeline(
     `team` (already loaded for the page) names who joined or left, without extra queries.
     """
     members = {str(m.pk): m for m in team or []}
-    versions: dict[int, dict[str, Any]] = {}
+    versions: dict[tuple[str, int], dict[str, Any]] = {}
     if full_access:
+        people = [case.person_id]
+        if case.household_id is not None:
+            people += list(
+                HouseholdMember.objects.filter(household_id=case.household_id).values_list(
+                    "person_id", flat=True
+                )
+            )
         versions = {
-            v.version: v.values for v in PersonVersion.objects.filter(person_id=case.person_id)
+            (str(v.person_id), v.version): v.values
+            for v in PersonVersion.objects.filter(person_id__in=people)
         }
     status_changes = list(
         StatusChange.objects.filter(case=case).select_related("changed_by").order_by("changed_at")
@@ -355,15 +365,10 @@ def case_codes(case_ids: Iterable[int | None]) -> dict[int, str]:
     return dict(Case.objects.filter(pk__in=ids).values_list("pk", "code"))
 
 
-def household_of(case: Case) -> list[HouseholdMember]:
-    """The members of the case's household, the person first; shown only to whoever sees
-    the case in full (the caller checks)."""
-    if case.household_id is None:
-        return []
-    return sorted(
-        HouseholdMember.objects.filter(household_id=case.household_id).select_related("person"),
-        key=lambda m: (m.person_id != case.person_id, m.pk),
-    )
+def household_of(case: Case, *, full: bool = True) -> list[MemberRow]:
+    """The current members of the case's household, the person first, with their age;
+    `full` False (an adviser) gives rows the template shows as role and age band only."""
+    return [r for r in member_rows(case, full=full) if r.current]
 
 
 def deleted_case_counts(house_ids: Iterable[int] | None) -> QuerySet[DeletedCaseCount]:

@@ -196,9 +196,9 @@ def create_case(
 @transaction.atomic
 def change_status(case: Case, *, to: Status, actor: User, reason: str = "") -> Case:
     """Move a case to `to`; history and audit in the same transaction."""
-    locked = lock(case)
+    locked = lock(case, related=["house"], of=("self",))
     current = Status(locked.status)
-    ensure_allowed(current, to, reason)
+    ensure_allowed(current, to, reason, household_variant=locked.house.household_variant)
     now = timezone.now()
     save_audited(
         locked,

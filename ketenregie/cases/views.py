@@ -137,7 +137,7 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         # The referral is read on its own page (through the gate, audited there); the
         # case page links to it for whoever sees the case in full.
         "has_referral": full and Case.objects.filter(pk=case.pk, referral__isnull=False).exists(),
-        "household": household_of(case) if full else [],
+        "household": household_of(case, full=full),
         # Issue 15 (phases): the household phase of seed 002 and its next step.
         "household_phase": case_phase(case) if case.household_id else None,
         # Later referrals of the same person that a triage chair linked to this case

@@ -46,7 +46,8 @@ PHASE_OF: dict[Status, Phase] = {
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.CONCEPT: frozenset({Status.AANGEMELD}),
-    Status.AANGEMELD: frozenset({Status.VERRIJKING, Status.DOORVERWEZEN}),
+    # Straight to the start (no triage): only in a household-variant house (HOUSEHOLD_ONLY).
+    Status.AANGEMELD: frozenset({Status.VERRIJKING, Status.DOORVERWEZEN, Status.PGA_GESTART}),
     # A referral whose referrer was absent stays GEAGENDEERD and moves to the next triage.
     Status.VERRIJKING: frozenset({Status.GEAGENDEERD, Status.DOORVERWEZEN}),
     Status.GEAGENDEERD: frozenset({Status.GEEN_PGA, Status.PGA_GESTART, Status.DOORVERWEZEN}),
@@ -72,6 +73,12 @@ REASON_REQUIRED: frozenset[tuple[Status, Status]] = frozenset(
         (Status.GEAGENDEERD, Status.DOORVERWEZEN),
         (Status.IN_UITVOERING, Status.OPGESCHAALD),
     }
+)
+
+# Transitions only a house working in the household variant allows (issue 15, seed 002
+# section 3.4): whoever processes a referral starts coordination without the ZVH triage.
+HOUSEHOLD_ONLY: frozenset[tuple[Status, Status]] = frozenset(
+    {(Status.AANGEMELD, Status.PGA_GESTART)}
 )
 
 
@@ -119,12 +126,16 @@ CLOSABLE_STATUSES = RUNNING_STATUSES
 PROVISIONALLY_CLOSABLE_STATUSES = frozenset({Status.IN_UITVOERING})
 
 
-def allowed_targets(current: Status) -> frozenset[Status]:
-    return TRANSITIONS[current]
+def allowed_targets(current: Status, *, household_variant: bool = False) -> frozenset[Status]:
+    if household_variant:
+        return TRANSITIONS[current]
+    return frozenset(t for t in TRANSITIONS[current] if (current, t) not in HOUSEHOLD_ONLY)
 
 
-def ensure_allowed(current: Status, target: Status, reason: str = "") -> None:
-    if target not in TRANSITIONS[current]:
+def ensure_allowed(
+    current: Status, target: Status, reason: str = "", *, household_variant: bool = False
+) -> None:
+    if target not in allowed_targets(current, household_variant=household_variant):
         raise TransitionNotAllowed(
             _("Een casus met status ‘%(van)s’ kan niet naar ‘%(naar)s’."),
             code="transition_not_allowed",

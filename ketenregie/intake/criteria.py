@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ketenregie.accounts.models import House
-from ketenregie.intake.models import CriteriaSet, Criterion
+from ketenregie.intake.models import CriteriaSet, Criterion, ReferralCriterion
 
 LANDELIJK_KADER = (
     "Landelijk kader complexe casuïstiek Zorg- en Veiligheidshuizen",
@@ -67,8 +67,51 @@ LOKALE_PGA = (
 )
 
 
+# Seed 002 section 2.4: coordination starts when one criterion is met (the youth ones
+# included); the last is the definition of a vulnerable household.
+HUISHOUDEN = (
+    "Criteria inzet regie kwetsbaar huishouden (minstens 1)",
+    CriteriaSet.Rule.AT_LEAST,
+    1,
+    [
+        (
+            1,
+            "Er is sprake van kwetsbaarheid van het huishouden: gezinsleden zijn minder "
+            "zelfredzaam, er zijn zorgen op verschillende leefgebieden of de ingezette "
+            "zorg heeft onvoldoende effect.",
+            1,
+        ),
+        (2, "Er zijn twee of meer zorgaanbieders betrokken.", 1),
+        (3, "Het huishouden maakt een crisis door.", 1),
+        (
+            4,
+            "Er is sprake van (signalen van) onvoldoende basiszorg, onveiligheid en/of "
+            "(huiselijk) geweld.",
+            1,
+        ),
+        (
+            5,
+            "Een tweede (of meer) product(en) vanuit de Jeugdwet of Wmo wordt aan het "
+            "huishouden toegevoegd.",
+            1,
+        ),
+        (6, "Jeugd: er is structurele schooluitval.", 1),
+        (7, "Jeugd: er is een gezinsvoogd betrokken bij een jeugdige of het gezin.", 1),
+        (8, "Jeugd: er is sprake van een (dreigende) uithuisplaatsing.", 1),
+        (9, "Jeugd: het Doorbraakteam is betrokken.", 1),
+    ],
+)
+
+
 def _defaults(house: House) -> tuple[str, str, int, list[tuple[int, str, int]]]:
+    if house.household_variant:
+        return HUISHOUDEN
     return LOKALE_PGA if house.kind == House.Kind.LOCAL_PGA else LANDELIJK_KADER
+
+
+def _stored(house: House) -> CriteriaSet | None:
+    """The house's set for the way it works now (household variant or not)."""
+    return CriteriaSet.objects.filter(house=house, household=house.household_variant).first()
 
 
 def criteria_of(house: House) -> tuple[CriteriaSet, list[Criterion]]:
@@ -79,23 +122,32 @@ def criteria_of(house: House) -> tuple[CriteriaSet, list[Criterion]]:
     (`ensure_default_criteria`). Criteria are told apart by their number, which the
     unsaved defaults have too.
     """
-    existing = CriteriaSet.objects.filter(house=house).first()
+    existing = _stored(house)
     if existing is not None:
         return existing, list(existing.criteria.all())
     name, rule, min_count, items = _defaults(house)
-    cset = CriteriaSet(house=house, name=name, rule=rule, min_count=min_count)
+    cset = CriteriaSet(
+        house=house, household=house.household_variant, name=name, rule=rule, min_count=min_count
+    )
     return cset, [
         Criterion(criteria_set=cset, number=n, text=text, group=group) for n, text, group in items
     ]
 
 
 def ensure_default_criteria(house: House) -> CriteriaSet:
-    """Give a house the default criteria for its kind, if it has none yet."""
-    existing = CriteriaSet.objects.filter(house=house).first()
+    """Give a house the default criteria for its kind (or for households, in the
+    household variant), if it has none yet."""
+    existing = _stored(house)
     if existing is not None:
         return existing
     name, rule, min_count, items = _defaults(house)
-    cset = CriteriaSet.objects.create(house=house, name=name, rule=rule, min_count=min_count)
+    cset, _created = CriteriaSet.objects.get_or_create(
+        house=house,
+        household=house.household_variant,
+        defaults={"name": name, "rule": rule, "min_count": min_count},
+    )
+    if not _created:
+        return cset
     Criterion.objects.bulk_create(
         Criterion(criteria_set=cset, number=n, text=text, group=group) for n, text, group in items
     )
@@ -111,3 +163,15 @@ def is_met(cset: CriteriaSet, criteria: list[Criterion], ticked: Iterable[int]) 
     for c in criteria:
         groups.setdefault(c.group, set()).add(c.number)
     return any(members <= chosen for members in groups.values())
+
+
+def household_criteria_met(referral_id: int, house: House) -> bool:
+    """Whether a referral ticked enough of its house's household criteria: the condition
+    for starting coordination without the triage (seed 002 section 3.4)."""
+    cset = CriteriaSet.objects.filter(house=house, household=True).first()
+    if cset is None:
+        return False
+    ticked = ReferralCriterion.objects.filter(
+        referral_id=referral_id, criterion__criteria_set=cset
+    ).values_list("criterion__number", flat=True)
+    return is_met(cset, list(cset.criteria.all()), ticked)

@@ -37,10 +37,18 @@ class CriteriaSet(models.Model):
         ALL_OF_A_GROUP = "all_of_a_group", _("Alle criteria van minstens één groep")
         AT_LEAST = "at_least", _("Minstens een aantal criteria")
 
-    house = models.OneToOneField(House, on_delete=models.CASCADE, related_name="criteria_set")
+    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="criteria_sets")
+    # A house has its own set and, when it works in the household variant (issue 15), a
+    # second one: the criteria for a vulnerable household (seed 002 section 2.4).
+    household = models.BooleanField(_("criteria voor kwetsbare huishoudens"), default=False)
     name = models.CharField(_("naam"), max_length=150)
     rule = models.CharField(_("regel"), max_length=20, choices=Rule.choices)
     min_count = models.PositiveSmallIntegerField(_("minimum aantal"), default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["house", "household"], name="unique_criteria_set_kind")
+        ]
 
     def __str__(self) -> str:
         return self.name

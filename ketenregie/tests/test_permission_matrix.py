@@ -28,7 +28,15 @@ from ketenregie.accounts.models import (
     hash_setup_token,
 )
 from ketenregie.accounts.roles import CASE_WORK_ROLES, HOUSE_SCOPED_ROLES, Role
-from ketenregie.cases.models import Case, CaseMembership, CaseRole
+from ketenregie.cases.models import (
+    Case,
+    CaseMembership,
+    CaseRole,
+    Consent,
+    Household,
+    HouseholdMember,
+    NetworkContact,
+)
 from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
 from ketenregie.intake.models import AgendaItem, EnrichmentRequest, Referral
@@ -52,6 +60,7 @@ from ketenregie.tests_support.factories import (
     HouseFactory,
     MembershipFactory,
     OrganisationFactory,
+    PersonFactory,
     UserFactory,
 )
 from ketenregie.tests_support.files import stored_attachment
@@ -151,6 +160,18 @@ def _full_case(role: Role, relation: str) -> int:
 
 def _draft(role: Role, relation: str) -> int:
     return 403 if _sees(role, relation) else 404
+
+
+def _household_edit(ok: int) -> Callable[[Role, str], int]:
+    # Issue 15, slice hh: the case's directors, or the chair while the referral is in
+    # intake (whoever processes it); an adviser (pseudonymised) and other members: 403.
+    def expected(role: Role, relation: str) -> int:
+        if not _sees(role, relation):
+            return 404
+        directs = relation == "member" and role == Role.PROCESREGISSEUR
+        return ok if directs or relation == "chair" else 403
+
+    return expected
 
 
 def _screen(role: Role, relation: str) -> int:
@@ -1228,6 +1249,157 @@ ENDPOINTS = [
             "handover_note": "Betrokkenheid afgerond; huisarts is aanspreekpunt.",
         },
     ),
+    # Issue 15, slice hh: the household page (read through the gate, an adviser
+    # pseudonymised) and its writes (the case's directors, or the chair during intake).
+    Endpoint("household", "get", lambda c: reverse("household", args=[c["case"].pk]), _case_page),
+    Endpoint(
+        "household_member_add",
+        "get",
+        lambda c: reverse("household_member_add", args=[c["case"].pk]),
+        _household_edit(200),
+    ),
+    Endpoint(
+        "household_member_add",
+        "post",
+        lambda c: reverse("household_member_add", args=[c["case"].pk]),
+        _household_edit(302),
+        data=lambda c: {
+            "voornamen": "Nieuw",
+            "achternaam": "Gezinslid",
+            "relation": "kind",
+            "custody": "nee",
+            "lives_in_home": "on",
+            "valid_from": today().isoformat(),
+        },
+    ),
+    Endpoint(
+        "household_member_edit",
+        "get",
+        lambda c: reverse("household_member_edit", args=[c["case"].pk, c["hh_child"].pk]),
+        _household_edit(200),
+    ),
+    Endpoint(
+        "household_member_edit",
+        "post",
+        lambda c: reverse("household_member_edit", args=[c["case"].pk, c["hh_child"].pk]),
+        _household_edit(302),
+        data=lambda c: {
+            "version": c["hh_child"].version,
+            "person_version": c["hh_child"].person.version,
+            "voornamen": c["hh_child"].person.voornamen,
+            "achternaam": c["hh_child"].person.achternaam,
+            "relation": "kind",
+            "custody": "ja",
+            "valid_from": (today() - dt.timedelta(days=30)).isoformat(),
+        },
+    ),
+    Endpoint(
+        "household_member_end",
+        "get",
+        lambda c: reverse("household_member_end", args=[c["case"].pk, c["hh_child"].pk]),
+        _household_edit(200),
+    ),
+    Endpoint(
+        "household_member_end",
+        "post",
+        lambda c: reverse("household_member_end", args=[c["case"].pk, c["hh_child"].pk]),
+        _household_edit(302),
+        data=lambda c: {"version": c["hh_child"].version, "on": today().isoformat()},
+    ),
+    Endpoint(
+        "household_network_add",
+        "get",
+        lambda c: reverse("household_network_add", args=[c["case"].pk]),
+        _household_edit(200),
+    ),
+    Endpoint(
+        "household_network_add",
+        "post",
+        lambda c: reverse("household_network_add", args=[c["case"].pk]),
+        _household_edit(302),
+        data=lambda c: {
+            "name": "Opa",
+            "relation": "familie",
+            "support_kinds": ["emotioneel"],
+            "valid_from": today().isoformat(),
+        },
+    ),
+    Endpoint(
+        "household_network_edit",
+        "get",
+        lambda c: reverse("household_network_edit", args=[c["case"].pk, c["hh_contact"].pk]),
+        _household_edit(200),
+    ),
+    Endpoint(
+        "household_network_edit",
+        "post",
+        lambda c: reverse("household_network_edit", args=[c["case"].pk, c["hh_contact"].pk]),
+        _household_edit(302),
+        data=lambda c: {
+            "version": c["hh_contact"].version,
+            "name": "Buurvrouw",
+            "relation": "buur",
+            "support_kinds": ["praktisch", "veiligheid"],
+            "valid_from": (today() - dt.timedelta(days=30)).isoformat(),
+        },
+    ),
+    Endpoint(
+        "household_network_end",
+        "get",
+        lambda c: reverse("household_network_end", args=[c["case"].pk, c["hh_contact"].pk]),
+        _household_edit(200),
+    ),
+    Endpoint(
+        "household_network_end",
+        "post",
+        lambda c: reverse("household_network_end", args=[c["case"].pk, c["hh_contact"].pk]),
+        _household_edit(302),
+        data=lambda c: {"version": c["hh_contact"].version, "on": today().isoformat()},
+    ),
+    Endpoint(
+        "household_consent_add",
+        "get",
+        lambda c: reverse("household_consent_add", args=[c["case"].pk]),
+        _household_edit(200),
+    ),
+    Endpoint(
+        "household_consent_add",
+        "post",
+        lambda c: reverse("household_consent_add", args=[c["case"].pk]),
+        _household_edit(302),
+        data=lambda c: {
+            "subject": "delen_netwerk",
+            "given_by_representative": "Voogd",
+            "given_on": today().isoformat(),
+            "form": "schriftelijk",
+        },
+    ),
+    Endpoint(
+        "household_consent_withdraw",
+        "get",
+        lambda c: reverse("household_consent_withdraw", args=[c["case"].pk, c["hh_consent"].pk]),
+        _household_edit(200),
+    ),
+    Endpoint(
+        "household_consent_withdraw",
+        "post",
+        lambda c: reverse("household_consent_withdraw", args=[c["case"].pk, c["hh_consent"].pk]),
+        _household_edit(302),
+        data=lambda c: {"on": today().isoformat(), "by": "Voogd"},
+    ),
+    Endpoint(
+        "household_preference",
+        "get",
+        lambda c: reverse("household_preference", args=[c["case"].pk]),
+        _household_edit(200),
+    ),
+    Endpoint(
+        "household_preference",
+        "post",
+        lambda c: reverse("household_preference", args=[c["case"].pk]),
+        _household_edit(302),
+        data=lambda c: {"preference": "Iemand uit het eigen netwerk"},
+    ),
 ]
 
 
@@ -1401,8 +1573,37 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
         recorded_by=spare,
         recorded_at=timezone.now(),
     )
+    # Issue 15, slice hh: the case's household with a child, a network contact, a consent.
+    household = Household.objects.create(name="Huishouden matrix")
+    Case.objects.filter(pk=case.pk).update(household=household)
+    case.household = household
+    HouseholdMember.objects.create(household=household, person=case.person, relation="betrokkene")
+    hh_child = HouseholdMember.objects.create(
+        household=household,
+        person=PersonFactory(without_bsn=True, geboortedatum=today() - dt.timedelta(days=3000)),
+        relation="kind",
+        valid_from=today() - dt.timedelta(days=30),
+    )
+    hh_contact = NetworkContact.objects.create(
+        case=case,
+        name="Buurvrouw",
+        relation="buur",
+        support_kinds=["praktisch"],
+        valid_from=today() - dt.timedelta(days=30),
+    )
+    hh_consent = Consent.objects.create(
+        case=case,
+        subject="coordinatie",
+        given_by_representative="Voogd",
+        given_on=today() - dt.timedelta(days=5),
+        form="mondeling",
+        recorded_at=timezone.now(),
+    )
     return {
         "aftercare": aftercare,
+        "hh_child": hh_child,
+        "hh_contact": hh_contact,
+        "hh_consent": hh_consent,
         "privacy_request": privacy_request,
         "processing_key": register.content["processings"][0]["key"],
         "review": review,

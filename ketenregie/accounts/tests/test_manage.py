@@ -156,3 +156,31 @@ def test_registry_takes_the_same_declaration_twice_but_not_a_different_one() -> 
 def test_registry_is_read_only_from_outside() -> None:
     with pytest.raises(TypeError):
         resources()["nieuw"] = resources()["regios"]  # type: ignore[index]
+
+
+def test_house_switched_to_the_household_variant_is_audited(admin_client: Client) -> None:
+    """Issue 15, slice hh: the household variant is a house field on the beheer page."""
+    house = HouseFactory(kind=House.Kind.LOCAL_PGA)
+    url = reverse("manage_edit", args=["huizen", house.pk])
+    assert "Werkt in de huishoudvariant" in admin_client.get(url).content.decode()
+    resp = admin_client.post(
+        url,
+        {
+            "version": house.version,
+            "name": house.name,
+            "code": house.code,
+            "kind": house.kind,
+            "region": house.region_id,
+            "triage_weekday": 3,
+            "triage_start": "13:00",
+            "triage_end": "14:30",
+            "cutoff_weekday": 3,
+            "cutoff_time": "16:00",
+            "household_variant": "on",
+        },
+    )
+    assert resp.status_code == 302, resp.content.decode()[-3000:]
+    house.refresh_from_db()
+    assert house.household_variant
+    event = AuditEvent.objects.get(action="house.updated")
+    assert event.data["wijzigingen"]["household_variant"] == {"voor": False, "na": True}

@@ -17,6 +17,7 @@ from ketenregie.intake.services.feedback import (
     mark_feedback_read,
     tell_referrer_closed,
 )
+from ketenregie.intake.services.household_start import start_without_triage
 from ketenregie.intake.services.meeting_dates import (
     coming_ad_hoc_meetings,
     meeting_for_submission,
@@ -85,6 +86,7 @@ __all__ = [
     "add_to_referral",
     "save_referral",
     "slot_of",
+    "start_without_triage",
     "submission_date",
     "upcoming_meetings",
 ]

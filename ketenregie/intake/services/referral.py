@@ -25,12 +25,11 @@ from ketenregie.accounts.roles import Role
 from ketenregie.audit import services as audit
 from ketenregie.audit.flood import record_flood_prone
 from ketenregie.audit.writes import lock, save_audited
+from ketenregie.cases import household_services
 from ketenregie.cases import services as case_services
 from ketenregie.cases.models import (
     Case,
     CaseRole,
-    Household,
-    HouseholdMember,
     Person,
 )
 from ketenregie.cases.workflow import Status
@@ -275,28 +274,15 @@ def _person_for(actor: User, values: dict[str, Any], person: Person | None) -> t
 
 
 def _household(case: Case, members: list[dict[str, Any]], actor: User) -> None:
-    if not members:
-        return
-    if case.household_id is None:
-        household = Household.objects.create(name=f"Huishouden {case.code}")
-        HouseholdMember.objects.create(
-            household=household, person=case.person, relation=HouseholdMember.Relation.BETROKKENE
-        )
-        case.household = household
-        case.save(update_fields=["household"])
-    assert case.household is not None
+    """The household members the referral form names join the case's household through
+    the household service (issue 15): a version each, members from today."""
     for member in members:
         relation = member.pop("relation")
-        person = case_services.create_person(actor=actor, values=member, case_id=case.pk)
-        hm = HouseholdMember.objects.create(
-            household=case.household, person=person, relation=relation
-        )
-        audit.record(
-            "household.member_added",
+        household_services.add_member(
+            case,
             actor=actor,
-            case_id=case.pk,
-            obj=hm,
-            data={"persoon": person.pk, "relatie": relation},
+            person_values=member,
+            values={"relation": relation, "lives_in_home": True, "valid_from": today()},
         )
 
 

@@ -34,10 +34,16 @@ from ketenregie.intake.access import (
     is_referrer_of,
     may_search_duplicates,
 )
-from ketenregie.intake.criteria import criteria_of, ensure_default_criteria, is_met
+from ketenregie.intake.criteria import (
+    criteria_of,
+    ensure_default_criteria,
+    household_criteria_met,
+    is_met,
+)
 from ketenregie.intake.forms import (
     AgendaForm,
     HouseholdFormSet,
+    HouseholdStartForm,
     LinkCaseForm,
     ReferralForm,
     ReferralPersonForm,
@@ -306,6 +312,12 @@ def _screening_context(request: AuthedRequest, case: Case, referral: Referral) -
         context["link_form"] = LinkCaseForm(initial={"version": referral.version}, cases=earlier)
     if case.status == Status.AANGEMELD:
         context["screen_form"] = ScreeningForm(initial={"version": referral.version})
+        if case.house.household_variant:
+            # Issue 15: in the household variant the screener may start coordination.
+            context["household_start_form"] = HouseholdStartForm(
+                initial={"version": referral.version}, house=case.house
+            )
+            context["household_criteria_met"] = household_criteria_met(referral.pk, case.house)
     else:
         context["agenda_form"] = AgendaForm(
             initial={

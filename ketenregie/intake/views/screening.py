@@ -31,6 +31,7 @@ from ketenregie.intake.access import (
 )
 from ketenregie.intake.forms import (
     AgendaForm,
+    HouseholdStartForm,
     LinkCaseForm,
     ScreeningForm,
 )
@@ -68,9 +69,31 @@ def _decided_away_page(request: AuthedRequest, case_id: int, form: Any) -> HttpR
     )
 
 
+def _household_start(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """Household variant (issue 15): the screener starts coordination without triage."""
+    case = _chair_case(request, case_id)
+    form = HouseholdStartForm(request.POST, house=case.house)
+    if form.is_valid() and apply_service(
+        form,
+        lambda: services.start_without_triage(
+            case,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            procesregisseur=form.cleaned_data["procesregisseur"],
+        ),
+    ):
+        messages.success(
+            request, _("De coördinatie is gestart; de procesregisseur en de aanmelder weten het.")
+        )
+        return redirect("case_detail", case_id=case.pk)
+    return _detail_with_form(request, case, "household_start_form", form)
+
+
 @login_required
 @require_POST
 def referral_screen(request: AuthedRequest, case_id: int) -> HttpResponse:
+    if request.POST.get("decision") == "household_start":
+        return _household_start(request, case_id)
     form = ScreeningForm(request.POST)
     try:
         case = _chair_case(request, case_id)

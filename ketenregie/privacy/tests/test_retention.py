@@ -30,12 +30,16 @@ from ketenregie.cases.models import (
     Case,
     CaseMembership,
     CaseRole,
+    Consent,
     DeletedCaseCount,
     EscalationChange,
     Household,
     HouseholdMember,
+    HouseholdMemberVersion,
     LifeDomain,
+    NetworkContact,
     Person,
+    RegisseurPreference,
     SharingRecord,
     StatusChange,
 )
@@ -140,6 +144,10 @@ NOT_FREE_TEXT = {
     # information: numbers, no text.
     "plans.PlanVersion": {"scores"},
     "plans.Statement": {"kind"},
+    # Issue 15, slice hh: a member's structured values at each version (role, custody,
+    # home, period) and the network contact's kinds of support (choice keys).
+    "cases.HouseholdMemberVersion": {"values"},
+    "cases.NetworkContact": {"support_kinds"},
     "cases.SharingRecord": {
         "kind",
         "case_code",
@@ -233,6 +241,42 @@ def _closed_case(
         status=Status.AFGESLOTEN,
         created_at=closed - dt.timedelta(days=300),
         status_changed_at=closed,
+    )
+    # Issue 15, slice hh: the client system's network, consent and preference, and the
+    # history of a member (deleted with the household).
+    mate_member = HouseholdMember.objects.get(household=household, person=mate)
+    HouseholdMemberVersion.objects.create(
+        member=mate_member,
+        version=1,
+        values={"relation": "partner"},
+        changed_at=closed,
+        changed_by=staff,
+    )
+    NetworkContact.objects.create(
+        case=case,
+        name=_m("network.name") + f" {NAME}",
+        relation="familie",
+        support_kinds=["praktisch"],
+        support_note=_m("network.support_note"),
+        contact=_m("network.contact"),
+        valid_from=closed.date(),
+    )
+    Consent.objects.create(
+        case=case,
+        subject="coordinatie",
+        partners=_m("consent.partners"),
+        given_by_member=mate_member,
+        given_by_representative=_m("consent.representative"),
+        given_on=closed.date(),
+        form="mondeling",
+        note=_m("consent.note"),
+        withdrawn_on=closed.date(),
+        withdrawn_by=_m("consent.withdrawn_by"),
+        recorded_by=staff,
+        recorded_at=closed,
+    )
+    RegisseurPreference.objects.create(
+        case=case, preference=_m("preference"), recorded_by=staff, recorded_at=closed
     )
     for frm, to in (
         ("", Status.AANGEMELD),

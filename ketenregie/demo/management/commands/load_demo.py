@@ -19,6 +19,7 @@ from ketenregie.demo.generator import (
     plant_rejection_counts,
 )
 from ketenregie.demo.hh_phases import move_procesregie
+from ketenregie.demo.hh_hh import seed_household_variant
 from ketenregie.demo.scan import seed_scan
 
 
@@ -53,6 +54,8 @@ class Command(BaseCommand):
             execution.update(move_procesregie(seed=2026))  # issue 15: phase 6a
             # The PGA-scan's rounds at ZVH Parkstad (reports), also through the services.
             execution.update(seed_scan(seed=2026))
+            # Issue 15, slice hh: the local PGA team in the household variant.
+            execution.update(seed_household_variant(seed=2026))
             # Case views of persons with more than one case (journey 9's subject access).
             execution["gelezen (inzage)"] = plant_case_reads(seed=2026)
         self.stdout.write(f"Demodata geladen: {User.objects.count()} gebruikers, {n} casussen.")

@@ -1,0 +1,132 @@
+"""Reading a case's client system for its pages: members with their age and history, the
+informal network, consent and the client's preference. The caller has the case from the
+gate; `full` False (an adviser) gets the members pseudonymised and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ketenregie.cases.models import (
+    Case,
+    Consent,
+    HouseholdMember,
+    HouseholdMemberVersion,
+    NetworkContact,
+    RegisseurPreference,
+)
+from ketenregie.core.timeutil import age_band, age_on, today
+
+ADULT_AGE = 18
+
+
+@dataclass
+class MemberRow:
+    member: HouseholdMember
+    age: int | None
+    minor: bool
+    current: bool
+    band: str
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def is_primary(self) -> bool:
+        return self.member.relation == HouseholdMember.Relation.BETROKKENE
+
+
+def _labels(values: dict[str, Any]) -> dict[str, Any]:
+    """A stored version's values as the page shows them (choices as their labels)."""
+    out = dict(values)
+    rel = values.get("relation")
+    out["relation"] = HouseholdMember.Relation(rel).label if rel else ""
+    cus = values.get("custody")
+    out["custody"] = HouseholdMember.Custody(cus).label if cus else ""
+    for key in ("valid_from", "valid_to"):
+        out[key] = dt.date.fromisoformat(values[key]) if values.get(key) else None
+    return out
+
+
+def member_rows(
+    case: Case, *, full: bool, day: dt.date | None = None, with_history: bool = False
+) -> list[MemberRow]:
+    """The household's members, the primary client first, current before former; an
+    adviser (`full` False) gets rows whose template shows only role and age band."""
+    if case.household_id is None:
+        return []
+    day = day or today()
+    members = HouseholdMember.objects.filter(household_id=case.household_id).select_related(
+        "person"
+    )
+    rows = []
+    for m in members:
+        birth = m.person.geboortedatum
+        age = age_on(birth, day) if birth else None
+        rows.append(
+            MemberRow(
+                member=m,
+                age=age if full else None,
+                minor=age is not None and age < ADULT_AGE,
+                current=m.is_current(day),
+                band=age_band(birth, day),
+            )
+        )
+    if full and with_history:
+        versions: dict[int, list[dict[str, Any]]] = {}
+        for v in HouseholdMemberVersion.objects.filter(
+            member__household_id=case.household_id
+        ).select_related("changed_by"):
+            versions.setdefault(v.member_id, []).append(
+                {
+                    "version": v.version,
+                    "at": v.changed_at,
+                    "by": v.changed_by,
+                    **_labels(v.values),
+                }
+            )
+        for row in rows:
+            row.history = versions.get(row.member.pk, [])
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.member.person_id != case.person_id,
+            not r.current,
+            -(r.age or 0) if full else 0,
+            r.member.pk,
+        ),
+    )
+
+
+def network_of(case: Case) -> list[NetworkContact]:
+    return list(NetworkContact.objects.filter(case=case).order_by("valid_to", "name", "pk"))
+
+
+def consents_of(case: Case) -> list[Consent]:
+    """Current consents first, then withdrawn ones (the history)."""
+    rows = Consent.objects.filter(case=case).select_related(
+        "given_by_member__person", "recorded_by"
+    )
+    return sorted(rows, key=lambda c: (c.withdrawn_on is not None, -c.given_on.toordinal(), -c.pk))
+
+
+def preference_of(case: Case) -> RegisseurPreference | None:
+    return (
+        RegisseurPreference.objects.filter(case=case)
+        .select_related("organisation", "recorded_by")
+        .first()
+    )
+
+
+def current_members(case: Case) -> list[HouseholdMember]:
+    """Members of the household today (for choosing who gave consent)."""
+    if case.household_id is None:
+        return []
+    day = today()
+    return [
+        m
+        for m in HouseholdMember.objects.filter(household_id=case.household_id).select_related(
+            "person"
+        )
+        if m.is_current(day)
+    ]

@@ -231,6 +231,10 @@ _ACTIONS = (
     AuditAction("reports.mi_viewed", _("Managementinformatie ingezien"), R),
     AuditAction("reports.mi_csv_exported", _("Managementinformatie als CSV geëxporteerd"), R),
     AuditAction("reports.mi_pdf_exported", _("Managementinformatie als PDF geëxporteerd"), R),
+    # Slice templates (issue 15): support plan and safety plan per seed 002 7.1 / 7.2.
+    AuditAction("case.safety_concerns_set", _("Zorgen over basiszorg of veiligheid vastgelegd")),
+    AuditAction("plan.signed", _("Ondertekening plan van aanpak vastgelegd")),
+    AuditAction("safety.signed", _("Ondertekening veiligheidsplan vastgelegd")),
 )
 
 ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ketenregie.accounts.models import User
 from ketenregie.core.demo_steps import run_demo_steps
+from ketenregie.demo import hh_templates
 from ketenregie.demo.execution import seed_execution
 from ketenregie.demo.generator import (
     Journey,
@@ -51,6 +52,8 @@ class Command(BaseCommand):
             execution = seed_execution(journeys, seed=2026)
             # The PGA-scan's rounds at ZVH Parkstad (reports), also through the services.
             execution.update(seed_scan(seed=2026))
+            # Issue 15, slice templates: the 7.1 / 7.2 parts on the household cases' plans.
+            execution.update(hh_templates.seed(seed=2026))
             # Case views of persons with more than one case (journey 9's subject access).
             execution["gelezen (inzage)"] = plant_case_reads(seed=2026)
         self.stdout.write(f"Demodata geladen: {User.objects.count()} gebruikers, {n} casussen.")

@@ -140,7 +140,7 @@ def test_the_plan_pdf_states_the_safety_concerns(
     )
     case.refresh_from_db()
     text = _text(pdf.plan_pdf(case))
-    heading = "Zorgen over basiszorg of veiligheid"
+    heading = "Zorgen rondom basiszorg en veiligheid"
     after = text.split(heading, 1)[1].split("Doelen", 1)[0].strip()
     after = after.removesuffix("(Dreiging)").strip()
     assert after == shown

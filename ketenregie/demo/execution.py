@@ -577,7 +577,7 @@ class ExecutionSeeder:
         safety = plans.save_safety_plan(
             safety, actor=actor, values=values, expected_version=safety.version
         )
-        safety = plans.save_signatures(
+        plans.save_signatures(
             safety,
             actor=actor,
             values={

@@ -196,9 +196,7 @@ def seed(seed: int = 2026) -> dict[str, int]:
             if actor is None:
                 continue
             members = sorted(
-                HouseholdMember.objects.filter(household_id=case.household_id).select_related(
-                    "person"
-                ),
+                HouseholdMember.objects.filter(household__cases=case).select_related("person"),
                 key=lambda m: (m.person_id != case.person_id, m.pk),
             )
             counts["doelen per gezinslid"] += _fill_plan(case.plan, actor, members)

@@ -3,6 +3,8 @@ safety concerns recorded on a case."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +15,8 @@ from ketenregie.plans.safety_models import SignedHow
 TEXTAREA = {"rows": 3}
 
 
-def _text(label: str, help_text: str = "", rows: int = 3) -> forms.CharField:
+def _text(label: Any, help_text: Any = "", rows: int = 3) -> forms.CharField:
+    """An optional free text of the template (labels are lazy translations)."""
     return forms.CharField(
         label=label,
         required=False,

@@ -314,7 +314,7 @@ class Writer:
             Plan, case_id=c.pk, version=len(held) + 3, updated_at=last, updated_by_id=casus, **text
         )
         # A version keeps the case's safety concerns (Case.safety_concerns) under this key.
-        text["safety_concerns"] = c.level >= SAFETY_LEVEL
+        kept: dict[str, Any] = {**text, "safety_concerns": c.level >= SAFETY_LEVEL}
         self.event("plan.created", casus, c, (Plan, plan), first)
         scores = {}
         for domain in self.domains:
@@ -350,7 +350,7 @@ class Writer:
             goals.append(pk)
             goal_rows.append({"doel": goal_text, "goed_genoeg": good_enough, "bereikt": reached})
             self.event("plan.goal_added", casus, c, (Goal, pk), first)
-        return plan, goals, {**text, "domeinen": scores, "uitspraken": said, "doelen": goal_rows}
+        return plan, goals, {**kept, "domeinen": scores, "uitspraken": said, "doelen": goal_rows}
 
     def versions(
         self, c: Course, plan: int, held: list[HeldMeeting], content: dict[str, Any]

@@ -94,9 +94,7 @@ def _action_form(request: AuthedRequest, case: Case, plan: Plan, data: Any = Non
 
 def _goal_form(case: Case, data: Any = None) -> GoalForm:
     """A goal is for one member of the case's household or for the whole client system."""
-    members = HouseholdMember.objects.filter(household_id=case.household_id).select_related(
-        "person"
-    )
+    members = HouseholdMember.objects.filter(household__cases=case).select_related("person")
     return GoalForm(data, members=members, **_tag_choices(case))
 
 

@@ -54,7 +54,7 @@ def test_support_plan_and_safety_plan_of_a_household(page: Page, demo: Any) -> N
 
     # A goal for one member of the household, with the goal check and what is needed.
     goals = page.locator("#goal_form")
-    goals.locator("summary").click()
+    goals.locator("summary", has_text="Doel toevoegen").click()
     member = goals.get_by_label("Voor wie")
     options = member.locator("option").all_text_contents()
     assert options[0] == "Het hele gezin (cliëntsysteem)" and len(options) >= 2
@@ -73,7 +73,7 @@ def test_support_plan_and_safety_plan_of_a_household(page: Page, demo: Any) -> N
 
     # Signing: a name without a date is refused in Dutch, and what was typed stays.
     signing = page.locator("#sign_form")
-    signing.locator("summary").click()
+    signing.locator("summary", has_text="Ondertekening vastleggen").click()
     signing.get_by_label("Klant(en) en/of wettelijk vertegenwoordiger(s): naam").fill(
         "Getypte naam"
     )
@@ -93,7 +93,7 @@ def test_support_plan_and_safety_plan_of_a_household(page: Page, demo: Any) -> N
     expect(page.get_by_role("heading", name="Doelencheck")).to_be_visible()
     form = page.locator("#safety_form")
     expect(form.get_by_label("Ergste incident: wat is er gebeurd")).not_to_be_empty()
-    expect(form.get_by_label("Opgelopen schade")).not_to_be_empty()
+    expect(form.get_by_role("textbox", name="Opgelopen schade")).not_to_be_empty()
     form.get_by_label("Laatste incident: datum").fill("2099-01-01")
     form.get_by_role("button", name="Veiligheidsplan opslaan").click()
     expect(page.get_by_text("Een incident ligt niet in de toekomst.")).to_be_visible()
@@ -113,7 +113,9 @@ def test_support_plan_and_safety_plan_of_a_household(page: Page, demo: Any) -> N
     shot(page, "15-templates-concerns")
     page.get_by_label("Toelichting").fill("Dreigingen bij ruzie; kinderen getuige.")
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_text("Zorgen over basiszorg of veiligheid vastgelegd.")).to_be_visible()
+    expect(
+        page.get_by_text("Zorgen over basiszorg of veiligheid vastgelegd.", exact=True)
+    ).to_be_visible()
     expect(page.locator("#safety-concerns")).to_contain_text("Veiligheidsplan verplicht.")
     expect(page.locator("#safety-concerns")).to_contain_text("zorgen over basiszorg")
     shot(page, "15-templates-case")

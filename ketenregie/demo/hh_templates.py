@@ -58,7 +58,7 @@ SAFETY_TEXT = {
 AGREEMENT = (
     "Bij oplopende spanning gaat moeder met de kinderen naar haar zus.",
     "Moeder en de kinderen",
-    "Direct, zodra de spanning oploopt",
+    "direct, zodra de spanning oploopt",
     "Een sleutel van de woning van de zus; de procesregisseur bespreekt het stappenplan "
     "met de kinderen.",
     "Procesregisseur, wekelijks",
@@ -144,14 +144,16 @@ def _fill_plan(plan: Plan, actor: User, members: list[HouseholdMember]) -> int:
 
 def _fill_safety(safety: SafetyPlan, actor: User, client: str) -> None:
     day = today()
+    # The incidents happened before the plan was made (signed, or started today).
+    made = safety.client_signed_on or day
     safety = plans.save_safety_plan(
         safety,
         actor=actor,
         values={
             **SAFETY_TEXT,
-            "first_incident_on": day - dt.timedelta(days=420),
-            "worst_incident_on": day - dt.timedelta(days=75),
-            "last_incident_on": day - dt.timedelta(days=9),
+            "first_incident_on": made - dt.timedelta(days=420),
+            "worst_incident_on": made - dt.timedelta(days=75),
+            "last_incident_on": made - dt.timedelta(days=9),
         },
         expected_version=safety.version,
     )

@@ -588,9 +588,16 @@ def test_journey_5_first_case_meeting_and_integrated_plan(
     joint_goal = "Betrokkene woont veilig en houdt zijn woning."
     page.locator("#id_joint_goal").fill(joint_goal)
     page.locator("#id_analysis").fill("Schulden, verslaving en overlast versterken elkaar.")
-    page.locator("#id_safety_concerns").check()
     _form(page, "Opslaan").get_by_role("button", name="Opslaan").click()
     _message(page, "Plan opgeslagen.")
+    # Safety concerns are the case's (issue 15): a director records them on their page.
+    plan_url = page.url.split("#")[0]
+    page.locator("#h-head").locator("..").get_by_role("link", name="Wijzigen").click()
+    page.locator("#concerns_concerns").check()
+    page.locator("#concerns_note").fill("Dreigingen bij ruzie over geld.")
+    page.get_by_role("button", name="Opslaan").click()
+    _message(page, "Zorgen over basiszorg of veiligheid vastgelegd.")
+    page.goto(plan_url)
     expect(page.get_by_text("Er zijn zorgen over de basiszorg of de veiligheid.")).to_be_visible()
 
     scored = domains[:3]

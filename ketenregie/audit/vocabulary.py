@@ -258,6 +258,10 @@ _ACTIONS = (
     AuditAction(
         "referral.started_without_triage", _("Coördinatie gestart zonder triage (huishouden)")
     ),
+    # Slice templates (issue 15): support plan and safety plan per seed 002 7.1 / 7.2.
+    AuditAction("case.safety_concerns_set", _("Zorgen over basiszorg of veiligheid vastgelegd")),
+    AuditAction("plan.signed", _("Ondertekening plan van aanpak vastgelegd")),
+    AuditAction("safety.signed", _("Ondertekening veiligheidsplan vastgelegd")),
 )
 
 ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}

@@ -266,6 +266,13 @@ class Case(VersionedModel):
     escalation_level = models.PositiveSmallIntegerField(
         _("escalatieniveau"), choices=EscalationLevel.choices, default=EscalationLevel.LEVEL_3
     )
+    # Slice templates (issue 15): safety concerns recorded on the case make a safety plan
+    # required (`cases.safety.safety_plan_required`); set by a director through
+    # `services.set_safety_concerns`, later also by the meldcode when signals are mapped.
+    safety_concerns = models.BooleanField(_("zorgen over basiszorg of veiligheid"), default=False)
+    safety_concerns_note = models.CharField(
+        _("toelichting zorgen over veiligheid"), max_length=500, blank=True
+    )
     created_at = models.DateTimeField(_("aangemaakt"))
     status_changed_at = models.DateTimeField(_("status gewijzigd"))
     created_by = models.ForeignKey(

@@ -41,9 +41,11 @@ from ketenregie.cases.models import (
 )
 from ketenregie.cases.phases import case_phase
 from ketenregie.cases.queries import filter_cases, household_of, team_history, timeline
+from ketenregie.cases.safety import safety_plan_required
 from ketenregie.cases.workflow import (
     CLOSING_STATUSES,
     EXECUTION_STATUSES,
+    PGA_STATUSES,
     RUNNING_STATUSES,
     START_STATUSES,
     Phase,
@@ -145,6 +147,9 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         "linked_referrals": list(case.linked_referrals.select_related("case").order_by("pk"))
         if full
         else [],
+        # Slice templates (issue 15): why a safety plan is required, and where concerns go.
+        "safety_required": safety_plan_required(case),
+        "pga_statuses": case.status in PGA_STATUSES,
     }
 
 

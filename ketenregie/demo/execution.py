@@ -43,6 +43,7 @@ from ketenregie.accounts.roles import Role
 from ketenregie.cases.access import case_team
 from ketenregie.cases.grounds import Necessity
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, LifeDomain, StatusChange
+from ketenregie.cases.safety import in_household_scope, set_safety_concerns
 from ketenregie.cases.workflow import EXECUTION_ENDED_STATUSES, Status
 from ketenregie.core.mail import muted
 from ketenregie.demo import hh_phases
@@ -63,6 +64,7 @@ from ketenregie.plans.models import (
     Participant,
     Plan,
     SafetyPlan,
+    SignedHow,
     Statement,
 )
 
@@ -518,7 +520,6 @@ class ExecutionSeeder:
                 "earlier_help": self.rng.choice(tx.EARLIER_HELP),
                 "analysis": self.rng.choice(tx.ANALYSIS),
                 "desired_result": self.rng.choice(tx.DESIRED_RESULTS),
-                "safety_concerns": safety,
             },
             expected_version=plan.version,
         )
@@ -564,11 +565,31 @@ class ExecutionSeeder:
         actor = info.regisseur
         safety = plans.safety_plan_for(info.case, actor)
         signed = timezone.localdate()
+        # Concerns about safety are recorded on the case: they make the safety plan required.
+        set_safety_concerns(
+            info.case,
+            actor=actor,
+            concerns=True,
+            note=tx.SAFETY_CONCERNS_NOTE,
+            expected_version=Case.objects.get(pk=info.case.pk).version,
+        )
         values: dict[str, object] = dict(tx.SAFETY)
-        values["signed_on"] = signed
         values["evaluation_date"] = signed + dt.timedelta(days=self.rng.choice([42, 56, 90]))
         safety = plans.save_safety_plan(
             safety, actor=actor, values=values, expected_version=safety.version
+        )
+        plans.save_signatures(
+            safety,
+            actor=actor,
+            values={
+                "client_signed_by": tx.SAFETY_SIGNED_BY,
+                "client_signed_on": signed,
+                "client_signed_how": SignedHow.PAPER,
+                "professional_signed_by": actor.get_full_name(),
+                "professional_signed_on": signed,
+                "professional_signed_how": SignedHow.PAPER,
+            },
+            expected_version=safety.version,
         )
         for what, who, if_not in self.rng.sample(tx.SAFETY_AGREEMENTS, k=2):
             plans.add_safety_agreement(
@@ -1350,13 +1371,16 @@ class ExecutionSeeder:
                 self.timeline.add(self.case_story(planned, index, "planned", "none", False))
                 index += 1
             for k, info in enumerate(sorted(rest, key=lambda i: i.case.code)):
-                safety = info.case.escalation_level >= 4 or k % 3 == 0
+                # A client system's case needs its safety plan before a plan is adopted.
+                safety = (
+                    info.case.escalation_level >= 4 or k % 3 == 0 or in_household_scope(info.case)
+                )
                 tail = TAILS[k % len(TAILS)]
                 self.timeline.add(self.case_story(info, index, "execute", tail, safety))
                 index += 1
         for info in executed:
             if info.closed:
-                safety = info.case.escalation_level >= 4
+                safety = info.case.escalation_level >= 4 or in_household_scope(info.case)
                 self.timeline.add(self.case_story(info, index, "execute", "none", safety))
                 index += 1
         self.timeline.add(self.directors_story(infos))

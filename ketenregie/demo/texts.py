@@ -171,8 +171,9 @@ SAFETY = {
     "complicating_factors": "Alcohol, geldzorgen, weinig netwerk, wantrouwen naar instanties.",
     "contacts": "Veilig Thuis 0800-2000; wijkagent via 0900-8844; casusregisseur via de "
     "mailgroep van het team.",
-    "signed_by": "Betrokkene, partner en casusregisseur",
 }
+SAFETY_SIGNED_BY = "Betrokkene en partner"
+SAFETY_CONCERNS_NOTE = "Bedreigingen en vernielingen bij ruzie thuis."
 SAFETY_AGREEMENTS = [
     (
         "Bij oplopende spanning gaat betrokkene de deur uit en belt zijn broer.",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.forms import VersionedForm
 from ketenregie.accounts.models import Organisation, User
+from ketenregie.cases.models import HouseholdMember
 from ketenregie.core.forms import (
     WIDGET_CLASSES,
     DateInput,
@@ -26,6 +27,7 @@ from ketenregie.core.forms import (
     not_in_past,
 )
 from ketenregie.plans.models import (
+    GOAL_CHECK_CHOICES,
     ActionReport,
     DirectorEscalation,
     Goal,
@@ -295,7 +297,14 @@ class CasusregisseurForm(StyledFormMixin, forms.Form):
 
 
 class PlanTextForm(StyledFormMixin, forms.Form):
+    """The support plan's texts (seed 002 7.1), in the template's order."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Aanleiding: wat is de aanleiding, vraag of zorg?"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
     joint_goal = forms.CharField(
         label=_("Gezamenlijk doel"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
     )
@@ -303,19 +312,32 @@ class PlanTextForm(StyledFormMixin, forms.Form):
         label=_("Eerdere hulp en het resultaat"),
         required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
+        help_text=_("Welke hulp is door wie en wanneer ingezet, en wat was het resultaat?"),
     )
     analysis = forms.CharField(
-        label=_("Integrale analyse"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Integrale analyse"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Hoe wordt de gehele situatie gezien: samenhang, patronen en gevolgen."),
     )
     desired_result = forms.CharField(
         label=_("Gewenst resultaat"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
     )
-    safety_concerns = forms.BooleanField(
-        label=_(
-            "Er zijn zorgen over de basiszorg of de veiligheid "
-            "(dan hoort er een veiligheidsplan bij)"
-        ),
+    summary = forms.CharField(
+        label=_("Samenvatting"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    residence_checked = forms.BooleanField(
+        label=_("Het woonplaatsbeginsel is gecontroleerd (bij een aanvraag of beschikking)"),
         required=False,
+    )
+    residence_checked_by = forms.CharField(
+        label=_("Woonplaatsbeginsel gecontroleerd door"), max_length=150, required=False
+    )
+    identity_checked = forms.BooleanField(
+        label=_("Legitimatie is gecontroleerd (bij een aanvraag of beschikking)"), required=False
+    )
+    identity_checked_by = forms.CharField(
+        label=_("Legitimatie gecontroleerd door"), max_length=150, required=False
     )
 
 
@@ -357,14 +379,74 @@ class TagFields(StyledFormMixin, forms.Form):
         )
 
 
+class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.person.full_name} ({obj.get_relation_display().lower()})"
+
+
 class GoalForm(TagFields):
+    """A goal of the support plan (seed 002 7.1 "Doelen & acties") for one household
+    member or the whole client system, with the goal check and what is needed."""
+
     id_prefix = "goal"
 
-    text = forms.CharField(label=_("Doel"), widget=forms.Textarea(attrs={"rows": 2}))
+    member = MemberChoiceField(
+        label=_("Voor wie"),
+        queryset=HouseholdMember.objects.none(),
+        required=False,
+        empty_label=_("Het hele gezin (cliëntsysteem)"),
+        error_messages={"invalid_choice": _("Kies een gezinslid van dit huishouden.")},
+    )
+    text = forms.CharField(
+        label=_("Doel: wat wilt u bereiken?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Positief geformuleerd, gericht op de toekomst: de gewenste situatie."),
+    )
     good_enough = forms.CharField(
         label=_("Goed genoeg om af te sluiten als"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    field_order = ["text", "good_enough", "need", "intervention"]
+    checks = forms.MultipleChoiceField(
+        label=_("Doelcheck"),
+        choices=GOAL_CHECK_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Kies alleen punten van de doelcheck.")},
+    )
+    needed = forms.CharField(
+        label=_("Wat is nodig?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Concreet en meetbaar; de acties (wie doet wat wanneer) staan in de actielijst."
+        ),
+    )
+    own_part = forms.CharField(
+        label=_("Wat doet de klant zelf (eigen kracht)?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    network_part = forms.CharField(
+        label=_("Wat doet het netwerk (familie, vrienden, buren)?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    field_order = [
+        "member",
+        "text",
+        "good_enough",
+        "checks",
+        "needed",
+        "own_part",
+        "network_part",
+        "need",
+        "intervention",
+    ]
+
+    def __init__(self, *args: Any, members: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = (  # type: ignore[attr-defined]
+            members if members is not None else HouseholdMember.objects.none()
+        )
 
 
 class TagForm(TagFields):
@@ -453,60 +535,6 @@ class ActionReportForm(StyledFormMixin, forms.Form):
     text = forms.CharField(
         label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-class SafetyPlanForm(StyledFormMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    strengths = forms.CharField(
-        label=_("Krachten rond veiligheid"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
-    )
-    concerns = forms.CharField(
-        label=_("Zorgen over onveiligheid"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
-    )
-    worst_case = forms.CharField(
-        label=_("Het ergste dat kan gebeuren"),
-        required=False,
-        widget=forms.Textarea(attrs=TEXTAREA),
-    )
-    complicating_factors = forms.CharField(
-        label=_("Complicerende factoren"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
-    )
-    contacts = forms.CharField(
-        label=_("Contactpersonen en telefoonnummers"),
-        required=False,
-        widget=forms.Textarea(attrs=TEXTAREA),
-    )
-    signed_by = forms.CharField(
-        label=_("Ondertekend door"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    signed_on = forms.DateField(label=_("Ondertekend op"), required=False, widget=DateInput())
-    evaluation_date = forms.DateField(label=_("Evaluatiedatum"), required=False, widget=DateInput())
-
-
-class SafetyAgreementForm(StyledFormMixin, forms.Form):
-    id_prefix = "agreement"
-
-    what = forms.CharField(
-        label=_("Wat moet er gebeuren"), widget=forms.Textarea(attrs={"rows": 2})
-    )
-    who_checks = forms.CharField(label=_("Wie controleert dat"), max_length=200)
-    if_not_kept = forms.CharField(
-        label=_("Wat gebeurt er als het niet gebeurt"), widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class SafetyScoreForm(StyledFormMixin, forms.Form):
-    id_prefix = "score"
-
-    who = forms.CharField(
-        label=_("Wie geeft de score"),
-        max_length=150,
-        help_text=_("Bijvoorbeeld: betrokkene, partner, wijkagent."),
-    )
-    score = forms.IntegerField(
-        label=_("Score (0 = totaal onveilig, 10 = veilig genoeg)"), min_value=0, max_value=10
-    )
-    on_date = forms.DateField(label=_("Datum"), widget=DateInput())
 
 
 class EscalateForm(StyledFormMixin, forms.Form):

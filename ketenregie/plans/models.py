@@ -14,15 +14,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, Organisation
-from ketenregie.cases.models import Case, LifeDomain
+from ketenregie.cases.models import Case, HouseholdMember, LifeDomain
 from ketenregie.core.models import VersionedModel
 from ketenregie.core.templatetags.dates import short_date
 from ketenregie.core.timeutil import today
-from ketenregie.plans.safety_models import SafetyAgreement, SafetyPlan, SafetyScore
+from ketenregie.plans.safety_models import (
+    SafetyAgreement,
+    SafetyPlan,
+    SafetyScore,
+    Signatures,
+    SignedHow,
+)
 from ketenregie.plans.socialmap_models import Intervention, Need, NeedTags
 
 # Defined in their own modules, part of this app and imported from here.
-__all__ = ["Intervention", "Need", "SafetyAgreement", "SafetyPlan", "SafetyScore"]
+__all__ = ["Intervention", "Need", "SafetyAgreement", "SafetyPlan", "SafetyScore", "SignedHow"]
 
 MINUTES_DEADLINE_DAYS = 7
 
@@ -299,18 +305,32 @@ class CasusregisseurAgreement(models.Model):
         return f"{self.case_id}: {self.casusregisseur_id}"
 
 
-class Plan(VersionedModel):
-    """The working text of the integrated plan of approach (plan van aanpak) of a case.
+class Plan(Signatures, VersionedModel):
+    """The working text of the integrated plan of approach (plan van aanpak) of a case,
+    the support plan (ondersteuningsplan) of seed 002 section 7.1.
 
     Adopting it (vaststellen) stores a PlanVersion snapshot; versions are never changed.
+    Whether there are safety concerns is the case's (`Case.safety_concerns`).
     """
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="plan")
+    reason = models.TextField(_("aanleiding, vraag of zorg"), blank=True)
     joint_goal = models.TextField(_("gezamenlijk doel"), blank=True)
     earlier_help = models.TextField(_("eerdere hulp en resultaat"), blank=True)
     analysis = models.TextField(_("integrale analyse"), blank=True)
     desired_result = models.TextField(_("gewenst resultaat"), blank=True)
-    safety_concerns = models.BooleanField(_("zorgen over basiszorg of veiligheid"), default=False)
+    summary = models.TextField(_("samenvatting"), blank=True)
+    # "Overige gegevens": checks for an application or decision (aanvraag of beschikking).
+    residence_checked = models.BooleanField(
+        _("het woonplaatsbeginsel is gecontroleerd"), default=False
+    )
+    residence_checked_by = models.CharField(
+        _("woonplaatsbeginsel gecontroleerd door"), max_length=150, blank=True
+    )
+    identity_checked = models.BooleanField(_("legitimatie is gecontroleerd"), default=False)
+    identity_checked_by = models.CharField(
+        _("legitimatie gecontroleerd door"), max_length=150, blank=True
+    )
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -375,8 +395,25 @@ class Goal(NeedTags):
         NO = "nee", _("Nee")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    # Whose goal: one household member, or (empty) the whole client system.
+    member = models.ForeignKey(
+        HouseholdMember,
+        verbose_name=_("voor wie"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     text = models.TextField(_("doel"))
     good_enough = models.TextField(_("goed genoeg om af te sluiten als"))
+    # Doelcheck (seed 002 7.1 "Doel"): positive, aimed at the future, the desired situation.
+    check_positive = models.BooleanField(_("positief geformuleerd"), default=False)
+    check_future = models.BooleanField(_("gericht op de toekomst"), default=False)
+    check_desired = models.BooleanField(_("beschrijft de gewenste situatie"), default=False)
+    check_agreed = models.BooleanField(_("samen met de klant opgesteld"), default=False)
+    needed = models.TextField(_("wat is nodig"), blank=True)
+    own_part = models.TextField(_("wat doet de klant zelf (eigen kracht)"), blank=True)
+    network_part = models.TextField(_("wat doet het netwerk"), blank=True)
     reached = models.CharField(
         _("bereikt"), max_length=10, choices=Reached.choices, default=Reached.NOT_YET
     )
@@ -386,6 +423,15 @@ class Goal(NeedTags):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+# The goal check of a goal (its boolean fields), as a form and a version name them.
+GOAL_CHECK_CHOICES = [
+    ("check_positive", _("Positief geformuleerd")),
+    ("check_future", _("Gericht op de toekomst")),
+    ("check_desired", _("Beschrijft de gewenste situatie of omstandigheid")),
+    ("check_agreed", _("Samen met de klant opgesteld")),
+]
 
 
 class ScoresField(models.JSONField):

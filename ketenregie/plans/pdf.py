@@ -9,10 +9,12 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ketenregie.cases.models import Case
+from ketenregie.cases.models import Case, CaseMembership
+from ketenregie.cases.queries import household_of
 from ketenregie.plans.models import (
     Action,
     CasusregisseurAgreement,
+    Meeting,
     Plan,
     PlanVersion,
     SafetyPlan,
@@ -39,7 +41,19 @@ def plan_pdf(case: Case) -> bytes:
             "latest": PlanVersion.objects.filter(plan=plan).order_by("-number").first(),
             "scores": list(plan.domain_scores.select_related("domain")),
             "statements": list(plan.statements.all()),
-            "goals": list(plan.goals.select_related("need__domain", "intervention")),
+            "goals": list(
+                plan.goals.select_related("need__domain", "intervention", "member__person")
+            ),
+            "household": household_of(case),
+            "team_now": list(
+                CaseMembership.objects.filter(case=case)
+                .active_on(timezone.localdate())
+                .select_related("user", "organisation")
+                .order_by("role", "pk")
+            ),
+            "planned": list(
+                Meeting.objects.filter(case=case, state=Meeting.State.PLANNED).order_by("starts_at")
+            ),
             "actions": list(
                 Action.objects.filter(case=case).select_related("owner_user", "owner_organisation")
             ),

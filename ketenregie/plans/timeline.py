@@ -16,7 +16,7 @@ from ketenregie.cases.timeline import (
     register_field,
     register_step,
 )
-from ketenregie.plans.models import Action, DirectorEscalation, Goal
+from ketenregie.plans.models import Action, DirectorEscalation, Goal, SignedHow
 
 
 def director_escalations(case: Case, full_access: bool) -> Iterator[TimelineEntry]:
@@ -66,6 +66,20 @@ def register() -> None:
     register_field("behoefte", gettext_lazy("behoefte"))
     register_field("interventie", gettext_lazy("interventie"))
     register_field("evaluation_date", gettext_lazy("evaluatiedatum"))
+    # Slice templates (issue 15): the readable parts of the 7.1 / 7.2 templates.
+    signed_how = choice_labels(SignedHow.choices)
+    register_field("client_signed_on", gettext_lazy("ondertekend door klant op"))
+    register_field("client_signed_how", gettext_lazy("wijze van ondertekenen klant"), signed_how)
+    register_field("professional_signed_on", gettext_lazy("ondertekend door professional op"))
+    register_field(
+        "professional_signed_how", gettext_lazy("wijze van ondertekenen professional"), signed_how
+    )
+    register_field("first_incident_on", gettext_lazy("datum eerste incident"))
+    register_field("worst_incident_on", gettext_lazy("datum ergste incident"))
+    register_field("last_incident_on", gettext_lazy("datum laatste incident"))
+    register_field("residence_checked", gettext_lazy("woonplaatsbeginsel gecontroleerd"))
+    register_field("identity_checked", gettext_lazy("legitimatie gecontroleerd"))
+    register_field("safety_concerns", gettext_lazy("zorgen over basiszorg of veiligheid"))
     # A day's work on the plan, a day's reports on actions, and a meeting's invitations
     # and replies are one step each; the plan's adoption stays an entry of its own.
     register_step(

@@ -10,29 +10,64 @@ from typing import Any
 
 from ketenregie.cases.timeline import choice_labels
 from ketenregie.core.values import show_value
-from ketenregie.plans.models import Action, Goal, Statement
+from ketenregie.plans.models import GOAL_CHECK_CHOICES, Action, Goal, SignedHow, Statement
 
+SIGNATURE_LABELS = {
+    "client_signed_by": "Ondertekend door klant(en)",
+    "client_signed_on": "Datum ondertekening klant",
+    "client_signed_how": "Wijze van ondertekenen klant",
+    "professional_signed_by": "Ondertekend door professional(s)",
+    "professional_signed_on": "Datum ondertekening professional",
+    "professional_signed_how": "Wijze van ondertekenen professional",
+}
 TEXT_LABELS = {
+    "reason": "Aanleiding",
     "joint_goal": "Gezamenlijk doel",
     "earlier_help": "Eerdere hulp en resultaat",
     "analysis": "Integrale analyse",
     "desired_result": "Gewenst resultaat",
     "safety_concerns": "Zorgen over basiszorg of veiligheid",
+    "summary": "Samenvatting",
+    "residence_checked": "Woonplaatsbeginsel gecontroleerd",
+    "residence_checked_by": "Woonplaatsbeginsel gecontroleerd door",
+    "identity_checked": "Legitimatie gecontroleerd",
+    "identity_checked_by": "Legitimatie gecontroleerd door",
+    **SIGNATURE_LABELS,
 }
 SAFETY_LABELS = {
+    "check_goal_in_plan": "Doelencheck: doel veiligheidsafspraken in het ondersteuningsplan",
+    "check_end_unsafety": "Doelencheck: opheffen van de onveiligheid",
+    "check_treat_causes": "Doelencheck: behandelen van de oorzaken",
+    "check_recovery": "Doelencheck: herstel van schade",
+    "conditions": "Veiligheidsvoorwaarden",
     "strengths": "Krachten rond veiligheid",
     "concerns": "Zorgen over onveiligheid",
+    "first_incident_on": "Datum eerste incident",
+    "first_incident": "Eerste incident",
+    "worst_incident_on": "Datum ergste incident",
+    "worst_incident": "Ergste incident",
+    "last_incident_on": "Datum laatste incident",
+    "last_incident": "Laatste incident",
+    "frequency": "Frequentie",
+    "harm": "Opgelopen schade",
     "worst_case": "Het ergste dat kan gebeuren",
     "complicating_factors": "Complicerende factoren",
     "contacts": "Contactpersonen",
+    # Versions from before issue 15 kept one signature under these names.
     "signed_by": "Ondertekend door",
     "signed_on": "Ondertekend op",
+    **SIGNATURE_LABELS,
     "evaluation_date": "Evaluatiedatum",
 }
 # List sections: (content key, label, key field that identifies an item, item fields).
 LISTS = (
     ("uitspraken", "Krachten en zorgen", "tekst", ("soort", "door")),
-    ("doelen", "Doelen", "doel", ("goed_genoeg", "bereikt")),
+    (
+        "doelen",
+        "Doelen",
+        "doel",
+        ("voor", "goed_genoeg", "doelcheck", "needed", "own_part", "network_part", "bereikt"),
+    ),
     ("acties", "Acties", "wat", ("eigenaar", "uiterlijk", "stand")),
 )
 
@@ -48,6 +83,8 @@ class Change:
 # Choice codes inside plan versions (statement kinds, goal and action states), labelled
 # from the models' own choices, as the timeline labels them (cases.timeline).
 VALUE_LABELS = {
+    **choice_labels(SignedHow.choices),
+    **{code: str(label) for code, label in GOAL_CHECK_CHOICES},
     **choice_labels(Statement.Kind.choices),
     **choice_labels(Goal.Reached.choices),
     **choice_labels(Action.State.choices),
@@ -55,6 +92,9 @@ VALUE_LABELS = {
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, list):
+        # The goal check: the points ticked.
+        return ", ".join(show_value(v, VALUE_LABELS) for v in value)
     return show_value(value, VALUE_LABELS)
 
 
@@ -151,7 +191,7 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
             old_safety.get("afspraken", []),
             new_safety.get("afspraken", []),
             "wat",
-            ("wie_controleert", "als_niet"),
+            ("wie", "wanneer", "nodig", "wie_controleert", "als_niet"),
             "Veiligheidsafspraken",
         )
     )

@@ -565,7 +565,18 @@ def _plan_sections(plans: dict[str, Any], redact: Redactor) -> list[dict[str, An
                 "plan",
                 plan.pk,
                 _model_fields(
-                    plan, ("joint_goal", "earlier_help", "analysis", "desired_result"), redact
+                    plan,
+                    (
+                        "reason",
+                        "joint_goal",
+                        "earlier_help",
+                        "analysis",
+                        "desired_result",
+                        "summary",
+                        "client_signed_by",
+                        "professional_signed_by",
+                    ),
+                    redact,
                 ),
             ),
             *[
@@ -592,7 +603,15 @@ def _plan_sections(plans: dict[str, Any], redact: Redactor) -> list[dict[str, An
                 for s in plan.statements.all()
             ],
             *[
-                _item("goal", g.pk, _model_fields(g, ("text", "good_enough"), redact))
+                _item(
+                    "goal",
+                    g.pk,
+                    _model_fields(
+                        g,
+                        ("text", "good_enough", "needed", "own_part", "network_part"),
+                        redact,
+                    ),
+                )
                 for g in plan.goals.all()
             ],
         ]
@@ -610,13 +629,24 @@ def _plan_sections(plans: dict[str, Any], redact: Redactor) -> list[dict[str, An
                         "worst_case",
                         "complicating_factors",
                         "contacts",
-                        "signed_by",
+                        "conditions",
+                        "first_incident",
+                        "worst_incident",
+                        "last_incident",
+                        "frequency",
+                        "harm",
+                        "client_signed_by",
+                        "professional_signed_by",
                     ),
                     redact,
                 ),
             ),
             *[
-                _item("safety_agreement", a.pk, _model_fields(a, ("what", "if_not_kept"), redact))
+                _item(
+                    "safety_agreement",
+                    a.pk,
+                    _model_fields(a, ("what", "who", "when", "needed", "if_not_kept"), redact),
+                )
                 for a in safety.agreements.all()
             ],
         ]

@@ -1400,6 +1400,44 @@ ENDPOINTS = [
         _household_edit(302),
         data=lambda c: {"preference": "Iemand uit het eigen netwerk"},
     ),
+    # Slice templates (issue 15): signatures of both plans, safety concerns on the case.
+    Endpoint(
+        "plan_sign",
+        "post",
+        lambda c: reverse("plan_sign", args=[c["case"].pk]),
+        _plan_write,
+        data=lambda c: {
+            "version": c["plan"].version,
+            "client_signed_by": "Betrokkene",
+            "client_signed_on": today().isoformat(),
+            "client_signed_how": "papier",
+        },
+    ),
+    Endpoint(
+        "safety_sign",
+        "post",
+        lambda c: reverse("safety_sign", args=[c["case"].pk]),
+        _plan_write,
+        data=lambda c: {
+            "version": c["safety"].version,
+            "professional_signed_by": "Procesregisseur",
+            "professional_signed_on": today().isoformat(),
+            "professional_signed_how": "digitaal",
+        },
+    ),
+    Endpoint(
+        "case_safety_concerns",
+        "get",
+        lambda c: reverse("case_safety_concerns", args=[c["case"].pk]),
+        _director_page,
+    ),
+    Endpoint(
+        "case_safety_concerns",
+        "post",
+        lambda c: reverse("case_safety_concerns", args=[c["case"].pk]),
+        _plan_write,
+        data=lambda c: {"version": c["case"].version, "concerns": "on", "note": "Dreiging"},
+    ),
 ]
 
 

@@ -48,6 +48,7 @@ from ketenregie.plans.models import (
     SafetyAgreement,
     SafetyPlan,
     SafetyScore,
+    SignedHow,
     Statement,
 )
 
@@ -307,12 +308,13 @@ class Writer:
             "earlier_help": rng.choice(tx.EARLIER_HELP),
             "analysis": rng.choice(tx.ANALYSIS),
             "desired_result": rng.choice(tx.DESIRED_RESULTS),
-            "safety_concerns": c.level >= SAFETY_LEVEL,
         }
         last = held[-1].starts_at + dt.timedelta(hours=2)
         plan = self.rows.add(
             Plan, case_id=c.pk, version=len(held) + 3, updated_at=last, updated_by_id=casus, **text
         )
+        # A version keeps the case's safety concerns (Case.safety_concerns) under this key.
+        kept: dict[str, Any] = {**text, "safety_concerns": c.level >= SAFETY_LEVEL}
         self.event("plan.created", casus, c, (Plan, plan), first)
         scores = {}
         for domain in self.domains:
@@ -348,7 +350,7 @@ class Writer:
             goals.append(pk)
             goal_rows.append({"doel": goal_text, "goed_genoeg": good_enough, "bereikt": reached})
             self.event("plan.goal_added", casus, c, (Goal, pk), first)
-        return plan, goals, {**text, "domeinen": scores, "uitspraken": said, "doelen": goal_rows}
+        return plan, goals, {**kept, "domeinen": scores, "uitspraken": said, "doelen": goal_rows}
 
     def versions(
         self, c: Course, plan: int, held: list[HeldMeeting], content: dict[str, Any]
@@ -496,7 +498,9 @@ class Writer:
         pk = self.rows.add(
             SafetyPlan,
             case_id=c.pk,
-            signed_on=signed,
+            client_signed_by=tx.SAFETY_SIGNED_BY,
+            client_signed_on=signed,
+            client_signed_how=SignedHow.PAPER,
             evaluation_date=signed + dt.timedelta(days=90),
             updated_at=when,
             updated_by_id=casus,

@@ -212,8 +212,8 @@ def test_demo_shows_the_pga_after_triage_in_every_state() -> None:
         )
         assert mine.filter(due_date__lt=today).exists(), f"{user.username}: overdue"
         assert mine.filter(due_date__gte=today).exists(), f"{user.username}: due later"
-    safety = SafetyPlan.objects.exclude(signed_on=None).exclude(evaluation_date=None)
-    safety = safety.exclude(signed_by="").annotate(n=Count("agreements")).filter(n__gte=2)
+    safety = SafetyPlan.objects.exclude(client_signed_on=None).exclude(evaluation_date=None)
+    safety = safety.exclude(client_signed_by="").annotate(n=Count("agreements")).filter(n__gte=2)
     assert safety.exists()
     scored = (
         SafetyScore.objects.values("case")

@@ -49,6 +49,7 @@ from ketenregie.plans.services.safety import (
     safety_plan_for,
     save_safety_plan,
 )
+from ketenregie.plans.services.signatures import save_signatures
 from ketenregie.plans.services.tags import set_action_tags, set_goal_tags
 
 __all__ = [
@@ -83,6 +84,7 @@ __all__ = [
     "save_minutes",
     "save_plan_text",
     "save_safety_plan",
+    "save_signatures",
     "schedule_meeting",
     "send_minutes",
     "send_reminders",

@@ -5,7 +5,7 @@ goals, and adopting a version.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from ketenregie.audit import services as audit
 from ketenregie.audit.writes import lock, save_audited
 from ketenregie.cases.defaults import ensure_life_domains
-from ketenregie.cases.models import Case, LifeDomain
+from ketenregie.cases.models import Case, HouseholdMember, LifeDomain
 from ketenregie.plans.models import (
+    GOAL_CHECK_CHOICES,
     Action,
     DomainScore,
     Goal,
@@ -30,15 +31,34 @@ from ketenregie.plans.models import (
     SafetyPlan,
     Statement,
 )
+from ketenregie.plans.safety import safety_plan_missing
 from ketenregie.plans.services.common import _running
-from ketenregie.plans.services.safety import SAFETY_FIELDS
+from ketenregie.plans.services.safety import NEW_SAFETY_FIELDS, SAFETY_FIELDS
+from ketenregie.plans.services.signatures import signatures_content
 from ketenregie.plans.socialmap import tag_errors
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
 
 
-PLAN_TEXT_FIELDS = ["joint_goal", "earlier_help", "analysis", "desired_result", "safety_concerns"]
+PLAN_TEXT_FIELDS = [
+    "reason",
+    "joint_goal",
+    "earlier_help",
+    "analysis",
+    "desired_result",
+    "summary",
+    "residence_checked",
+    "residence_checked_by",
+    "identity_checked",
+    "identity_checked_by",
+]
+PLAN_FLAGS = ("residence_checked", "identity_checked")
+# Keys of a version's content added with seed 002's template (issue 15): kept only when
+# set, so the versions adopted before compare unchanged.
+NEW_TEXT_FIELDS = ("reason", "summary", *PLAN_FLAGS, "residence_checked_by", "identity_checked_by")
+GOAL_CHECKS = tuple(code for code, _label in GOAL_CHECK_CHOICES)
+GOAL_TEXTS = ("needed", "own_part", "network_part")
 
 
 def _missing_domains(plan: Plan) -> QuerySet[LifeDomain]:
@@ -116,10 +136,18 @@ def save_plan_text(
     locked = lock(plan, expected_version=expected_version)
     # A field the caller did not send keeps its stored value.
     new = {
-        name: bool(values[name]) if name == "safety_concerns" else str(values[name] or "").strip()
+        name: bool(values[name]) if name in PLAN_FLAGS else str(values[name] or "").strip()
         for name in PLAN_TEXT_FIELDS
         if name in values
     }
+    errors = {}
+    for flag in PLAN_FLAGS:
+        checked = new.get(flag, getattr(locked, flag))
+        by = new.get(f"{flag}_by", getattr(locked, f"{flag}_by"))
+        if checked and not by:
+            errors[f"{flag}_by"] = _("Vermeld wie dit heeft gecontroleerd.")
+    if errors:
+        raise ValidationError(errors)
     save_audited(
         locked,
         actor=actor,
@@ -127,7 +155,7 @@ def save_plan_text(
         values=new,
         case_id=locked.case_id,
         mode="names",
-        extra=lambda saved: {"zorgen_veiligheid": saved.safety_concerns},
+        shown=PLAN_FLAGS,
         touch={"updated_at": timezone.now(), "updated_by": actor},
     )
     return locked
@@ -211,9 +239,19 @@ def add_goal(
     good_enough: str,
     need: Need | None = None,
     intervention: Intervention | None = None,
+    member: HouseholdMember | None = None,
+    checks: Collection[str] = (),
+    needed: str = "",
+    own_part: str = "",
+    network_part: str = "",
 ) -> Goal:
+    """A goal for one household member or (no member) the whole client system."""
     case = _running(plan.case)
     errors = tag_errors(case, need, intervention)
+    if member is not None and member.household_id != case.household_id:
+        errors["member"] = _("Kies een gezinslid van het huishouden van deze casus.")
+    if not set(checks) <= set(GOAL_CHECKS):
+        errors["checks"] = _("Kies alleen punten van de doelcheck.")
     if not text.strip():
         errors["text"] = _("Beschrijf het doel.")
     if not good_enough.strip():
@@ -226,13 +264,23 @@ def add_goal(
         good_enough=good_enough.strip(),
         need=need,
         intervention=intervention,
+        member=member,
+        needed=needed.strip(),
+        own_part=own_part.strip(),
+        network_part=network_part.strip(),
+        **{c: c in checks for c in GOAL_CHECKS},
     )
     audit.record(
         "plan.goal_added",
         actor=actor,
         case_id=plan.case_id,
         obj=goal,
-        data={"behoefte": goal.need_id, "interventie": goal.intervention_id},
+        data={
+            "behoefte": goal.need_id,
+            "interventie": goal.intervention_id,
+            "gezinslid": goal.member_id,
+            "doelcheck": sorted(c for c in GOAL_CHECKS if c in checks),
+        },
     )
     return goal
 
@@ -256,7 +304,14 @@ def set_goal_reached(goal: Goal, *, actor: User, reached: str) -> Goal:
 
 def plan_content(plan: Plan) -> dict[str, Any]:
     """The whole plan as plain data: what a version freezes and what the diff compares."""
-    content: dict[str, Any] = {f: getattr(plan, f) for f in PLAN_TEXT_FIELDS}
+    content: dict[str, Any] = {
+        f: getattr(plan, f)
+        for f in PLAN_TEXT_FIELDS
+        if f not in NEW_TEXT_FIELDS or getattr(plan, f)
+    }
+    # The case's flag, under the key the plan's own flag had (versions compare across).
+    content["safety_concerns"] = plan.case.safety_concerns
+    content.update(signatures_content(plan))
     content["domeinen"] = {
         row.domain.name: {"score": row.score, "problematiek": row.problem}
         for row in DomainScore.objects.filter(plan=plan).select_related("domain")
@@ -265,8 +320,14 @@ def plan_content(plan: Plan) -> dict[str, Any]:
         {"soort": s.kind, "tekst": s.text, "door": s.said_by} for s in plan.statements.all()
     ]
     content["doelen"] = [
-        {"doel": g.text, "goed_genoeg": g.good_enough, "bereikt": g.reached, **_tags(g)}
-        for g in plan.goals.select_related("need__domain", "intervention")
+        {
+            "doel": g.text,
+            "goed_genoeg": g.good_enough,
+            "bereikt": g.reached,
+            **_tags(g),
+            **_goal_extras(g),
+        }
+        for g in plan.goals.select_related("need__domain", "intervention", "member__person")
     ]
     content["acties"] = [
         {
@@ -283,13 +344,49 @@ def plan_content(plan: Plan) -> dict[str, Any]:
     safety = SafetyPlan.objects.filter(case_id=plan.case_id).first()
     if safety is not None:
         content["veiligheidsplan"] = {
-            **{f: _plain(getattr(safety, f)) for f in SAFETY_FIELDS},
+            **{
+                f: _plain(getattr(safety, f))
+                for f in SAFETY_FIELDS
+                if f not in NEW_SAFETY_FIELDS or getattr(safety, f)
+            },
+            **signatures_content(safety),
             "afspraken": [
-                {"wat": a.what, "wie_controleert": a.who_checks, "als_niet": a.if_not_kept}
+                {
+                    "wat": a.what,
+                    "wie_controleert": a.who_checks,
+                    "als_niet": a.if_not_kept,
+                    **{
+                        k: v
+                        for k, v in (("wie", a.who), ("wanneer", a.when), ("nodig", a.needed))
+                        if v
+                    },
+                }
                 for a in safety.agreements.all()
             ],
         }
     return content
+
+
+def member_label(member: HouseholdMember | None) -> str:
+    """Whose goal, as the full plan shows it: a member's name and relation, or the system."""
+    if member is None:
+        return str(_("Het hele gezin (cliëntsysteem)"))
+    return f"{member.person.full_name} ({member.get_relation_display().lower()})"
+
+
+def _goal_extras(goal: Goal) -> dict[str, Any]:
+    """The 7.1 parts of a goal (whose, the goal check, what is needed, own and network
+    part): only those set, so versions from before compare unchanged."""
+    out: dict[str, Any] = {}
+    if goal.member_id is not None:
+        out["voor"] = member_label(goal.member)
+    checks = [c for c in GOAL_CHECKS if getattr(goal, c)]
+    if checks:
+        out["doelcheck"] = checks
+    for name in GOAL_TEXTS:
+        if getattr(goal, name):
+            out[name] = getattr(goal, name)
+    return out
 
 
 def _tags(row: Goal | Action) -> dict[str, str]:
@@ -320,6 +417,9 @@ def adopt_plan(
         errors.append(_("Een plan wordt vastgesteld met een gezamenlijk doel."))
     if not locked.goals.exists():
         errors.append(_("Een plan wordt vastgesteld met ten minste één doel."))
+    missing = safety_plan_missing(locked.case)
+    if missing:
+        errors.append(missing)
     if errors:
         raise ValidationError(errors)
     content = plan_content(locked)

@@ -26,15 +26,39 @@ if TYPE_CHECKING:
 
 
 SAFETY_FIELDS = [
+    "check_goal_in_plan",
+    "check_end_unsafety",
+    "check_treat_causes",
+    "check_recovery",
+    "conditions",
+    "strengths",
+    "concerns",
+    "first_incident_on",
+    "first_incident",
+    "worst_incident_on",
+    "worst_incident",
+    "last_incident_on",
+    "last_incident",
+    "frequency",
+    "harm",
+    "worst_case",
+    "complicating_factors",
+    "contacts",
+    "evaluation_date",
+]
+SAFETY_FLAGS = ("check_goal_in_plan", "check_end_unsafety", "check_treat_causes", "check_recovery")
+SAFETY_DATES = ("first_incident_on", "worst_incident_on", "last_incident_on", "evaluation_date")
+INCIDENTS = ("first_incident", "worst_incident", "last_incident")
+# Added with seed 002's template (issue 15): a version keeps them only when set, so the
+# versions adopted before compare unchanged.
+NEW_SAFETY_FIELDS = frozenset(SAFETY_FIELDS) - {
     "strengths",
     "concerns",
     "worst_case",
     "complicating_factors",
     "contacts",
-    "signed_by",
-    "signed_on",
     "evaluation_date",
-]
+}
 
 
 @transaction.atomic
@@ -61,28 +85,35 @@ def save_safety_plan(
         name: values[name] if name in values else getattr(locked, name) for name in SAFETY_FIELDS
     }
     errors = {}
-    signed_on, evaluation = new["signed_on"], new["evaluation_date"]
-    if signed_on and signed_on > timezone.localdate():
-        errors["signed_on"] = _("Deze datum ligt in de toekomst.")
-    if signed_on and not (new["signed_by"] or "").strip():
-        errors["signed_by"] = _("Vermeld wie hebben ondertekend.")
+    signed_on, evaluation = locked.client_signed_on, new["evaluation_date"]
     if evaluation and signed_on and evaluation <= signed_on:
         errors["evaluation_date"] = _("De evaluatie ligt na de ondertekening.")
+    for incident in INCIDENTS:
+        on = new[f"{incident}_on"]
+        if on and on > timezone.localdate():
+            errors[f"{incident}_on"] = _("Een incident ligt niet in de toekomst.")
+        if on and not str(new[incident] or "").strip():
+            errors[incident] = _("Beschrijf wat er bij dit incident is gebeurd.")
     if errors:
         raise ValidationError(errors)
-    dates = ("signed_on", "evaluation_date")
     save_audited(
         locked,
         actor=actor,
         action="safety.saved",
         values={
-            name: (value or None) if name in dates else str(value or "").strip()
+            name: (
+                bool(value)
+                if name in SAFETY_FLAGS
+                else (value or None)
+                if name in SAFETY_DATES
+                else str(value or "").strip()
+            )
             for name, value in new.items()
         },
         case_id=locked.case_id,
-        # Free text by name; the dates are no person's words and stay readable.
+        # Free text by name; dates and the goal check are no person's words: readable.
         mode="names",
-        shown=dates,
+        shown=SAFETY_DATES + SAFETY_FLAGS,
         touch={"updated_at": timezone.now(), "updated_by": actor},
     )
     return locked
@@ -90,7 +121,15 @@ def save_safety_plan(
 
 @transaction.atomic
 def add_safety_agreement(
-    safety: SafetyPlan, *, actor: User, what: str, who_checks: str, if_not_kept: str
+    safety: SafetyPlan,
+    *,
+    actor: User,
+    what: str,
+    who_checks: str,
+    if_not_kept: str,
+    who: str = "",
+    when: str = "",
+    needed: str = "",
 ) -> SafetyAgreement:
     _running(safety.case)
     errors = {}
@@ -107,6 +146,9 @@ def add_safety_agreement(
         what=what.strip(),
         who_checks=who_checks.strip(),
         if_not_kept=if_not_kept.strip(),
+        who=who.strip(),
+        when=when.strip(),
+        needed=needed.strip(),
     )
     audit.record("safety.agreement_added", actor=actor, case_id=safety.case_id, obj=agreement)
     return agreement
@@ -114,7 +156,13 @@ def add_safety_agreement(
 
 @transaction.atomic
 def add_safety_score(
-    case: Case, *, actor: User, who: str, score: int | None, on_date: dt.date | None
+    case: Case,
+    *,
+    actor: User,
+    who: str,
+    score: int | None,
+    on_date: dt.date | None,
+    note: str = "",
 ) -> SafetyScore:
     locked = _running(case)
     errors = {}
@@ -128,7 +176,12 @@ def add_safety_score(
         raise ValidationError(errors)
     assert score is not None and on_date is not None
     record = SafetyScore.objects.create(
-        case=locked, who=who.strip(), score=score, on_date=on_date, recorded_by=actor
+        case=locked,
+        who=who.strip(),
+        score=score,
+        on_date=on_date,
+        note=note.strip(),
+        recorded_by=actor,
     )
     audit.record(
         "safety.score_added",

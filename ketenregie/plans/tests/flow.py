@@ -12,7 +12,8 @@ from typing import Any
 from django.utils import timezone
 
 from ketenregie.accounts.roles import Role
-from ketenregie.cases.models import LifeDomain
+from ketenregie.cases.models import Case, LifeDomain
+from ketenregie.cases.safety import set_safety_concerns
 from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
 from ketenregie.plans import services
@@ -66,7 +67,12 @@ def run_full_flow(team: dict[str, Any]) -> dict[str, Any]:
             "earlier_help": secret("eerdere hulp"),
             "analysis": secret("analyse"),
             "desired_result": secret("gewenst resultaat"),
-            "safety_concerns": True,
+            "reason": secret("aanleiding"),
+            "summary": secret("samenvatting"),
+            "residence_checked": True,
+            "residence_checked_by": secret("woonplaats door"),
+            "identity_checked": True,
+            "identity_checked_by": secret("legitimatie door"),
         },
         expected_version=plan.version,
     )
@@ -80,8 +86,36 @@ def run_full_flow(team: dict[str, Any]) -> dict[str, Any]:
     services.add_statement(
         plan, actor=casus, kind="zorg", text=secret("uitspraak"), said_by=secret("zus")
     )
+    set_safety_concerns(
+        case,
+        actor=regisseur,
+        concerns=True,
+        note=secret("zorgen veiligheid"),
+        expected_version=Case.objects.get(pk=case.pk).version,
+    )
     goal = services.add_goal(
-        plan, actor=regisseur, text=secret("doel"), good_enough=secret("goed genoeg")
+        plan,
+        actor=regisseur,
+        text=secret("doel"),
+        good_enough=secret("goed genoeg"),
+        checks=["check_positive", "check_agreed"],
+        needed=secret("nodig"),
+        own_part=secret("zelf"),
+        network_part=secret("netwerk"),
+    )
+    plan.refresh_from_db()
+    services.save_signatures(
+        plan,
+        actor=regisseur,
+        values={
+            "client_signed_by": secret("klant tekent"),
+            "client_signed_on": today(),
+            "client_signed_how": "digitaal",
+            "professional_signed_by": secret("professional tekent"),
+            "professional_signed_on": today(),
+            "professional_signed_how": "papier",
+        },
+        expected_version=plan.version,
     )
     services.set_goal_reached(goal, actor=regisseur, reached="nee")
     for_partner = services.add_action(
@@ -129,9 +163,31 @@ def run_full_flow(team: dict[str, Any]) -> dict[str, Any]:
             "worst_case": secret("ergste"),
             "complicating_factors": secret("factoren"),
             "contacts": secret("contacten"),
-            "signed_by": secret("ondertekend door"),
-            "signed_on": today(),
             "evaluation_date": today() + 30 * DAY,
+            "check_end_unsafety": True,
+            "conditions": secret("voorwaarden"),
+            "first_incident_on": today() - 90 * DAY,
+            "first_incident": secret("eerste"),
+            "worst_incident_on": today() - 30 * DAY,
+            "worst_incident": secret("ergste incident"),
+            "last_incident_on": today() - 2 * DAY,
+            "last_incident": secret("laatste"),
+            "frequency": secret("frequentie"),
+            "harm": secret("schade"),
+        },
+        expected_version=safety.version,
+    )
+    safety.refresh_from_db()
+    services.save_signatures(
+        safety,
+        actor=regisseur,
+        values={
+            "client_signed_by": secret("ondertekend door"),
+            "client_signed_on": today(),
+            "client_signed_how": "papier",
+            "professional_signed_by": secret("professional"),
+            "professional_signed_on": today(),
+            "professional_signed_how": "papier",
         },
         expected_version=safety.version,
     )
@@ -141,8 +197,13 @@ def run_full_flow(team: dict[str, Any]) -> dict[str, Any]:
         what=secret("afspraak"),
         who_checks=secret("controleur"),
         if_not_kept=secret("anders"),
+        who=secret("wie"),
+        when=secret("wanneer"),
+        needed=secret("wat nodig"),
     )
-    services.add_safety_score(case, actor=casus, who=secret("moeder"), score=4, on_date=today())
+    services.add_safety_score(
+        case, actor=casus, who=secret("moeder"), score=4, on_date=today(), note=secret("noot")
+    )
     reminders = services.send_reminders(today())
 
     # Escalation up the line, and handling it.

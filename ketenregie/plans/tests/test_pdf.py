@@ -9,6 +9,7 @@ import pypdf
 import pytest
 
 from ketenregie.cases.models import LifeDomain
+from ketenregie.cases.safety import set_safety_concerns
 from ketenregie.core.timeutil import today
 from ketenregie.plans import pdf, services
 
@@ -32,7 +33,6 @@ def test_the_plan_pdf_shows_goal_actions_and_scores(team: dict[str, Any]) -> Non
             "earlier_help": "",
             "analysis": "",
             "desired_result": "",
-            "safety_concerns": True,
         },
         expected_version=plan.version,
     )
@@ -82,9 +82,17 @@ def test_the_safety_pdf_shows_agreements_and_the_scaling_question(team: dict[str
             "worst_case": "",
             "complicating_factors": "",
             "contacts": "Wijkagent",
-            "signed_by": "Betrokkene",
-            "signed_on": today(),
             "evaluation_date": None,
+        },
+        expected_version=safety.version,
+    )
+    safety = services.save_signatures(
+        safety,
+        actor=regisseur,
+        values={
+            "client_signed_by": "Betrokkene",
+            "client_signed_on": today(),
+            "client_signed_how": "papier",
         },
         expected_version=safety.version,
     )
@@ -102,7 +110,7 @@ def test_the_safety_pdf_shows_agreements_and_the_scaling_question(team: dict[str
     assert "Geen alcohol in huis" in text and "Bellen met procesregisseur" in text
     day = today()
     assert f"{day.day}-{day.month}-{day.year} Moeder 7" in text
-    assert "Ondertekend door: Betrokkene" in text and "nog niet gepland" in text
+    assert "vertegenwoordiger(s): Betrokkene" in text and "nog niet gepland" in text
 
 
 def test_empty_plans_still_render(team: dict[str, Any]) -> None:
@@ -121,14 +129,18 @@ def test_empty_plans_still_render(team: dict[str, Any]) -> None:
 def test_the_plan_pdf_states_the_safety_concerns(
     team: dict[str, Any], concerns: bool, shown: str
 ) -> None:
-    plan = services.plan_for(team["case"])
-    services.save_plan_text(
-        plan,
+    services.plan_for(team["case"])
+    case = team["case"]
+    set_safety_concerns(
+        case,
         actor=team["regisseur"],
-        values={"joint_goal": "Doel", "safety_concerns": concerns},
-        expected_version=plan.version,
+        concerns=concerns,
+        note="Dreiging" if concerns else "",
+        expected_version=case.version,
     )
-    text = _text(pdf.plan_pdf(team["case"]))
-    heading = "Zorgen over basiszorg of veiligheid"
+    case.refresh_from_db()
+    text = _text(pdf.plan_pdf(case))
+    heading = "Zorgen rondom basiszorg en veiligheid"
     after = text.split(heading, 1)[1].split("Doelen", 1)[0].strip()
+    after = after.removesuffix("(Dreiging)").strip()
     assert after == shown

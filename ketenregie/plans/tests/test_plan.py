@@ -25,7 +25,8 @@ TEXT = {
     "earlier_help": "Schuldhulp in 2024, afgebroken.",
     "analysis": "Schulden en eenzaamheid versterken elkaar.",
     "desired_result": "Stabiel wonen.",
-    "safety_concerns": True,
+    "residence_checked": True,
+    "residence_checked_by": "Mw. Jansen",
 }
 
 
@@ -63,10 +64,12 @@ def test_plan_for_creates_a_score_row_per_active_life_domain(team: dict[str, Any
 def test_plan_text_is_saved_versioned_and_audited_by_field_name(team: dict[str, Any]) -> None:
     plan = services.plan_for(team["case"])
     saved = _text(plan, team, joint_goal="  Wonen zonder overlast  ")
-    assert saved.joint_goal == "Wonen zonder overlast" and saved.safety_concerns is True
+    assert saved.joint_goal == "Wonen zonder overlast" and saved.residence_checked is True
     assert saved.version == 2 and saved.updated_by == team["regisseur"]
     event = AuditEvent.objects.get(action="plan.text_saved")
-    assert set(event.data["velden"]) == set(TEXT) and event.data["zorgen_veiligheid"] is True
+    assert set(event.data["velden"]) == set(TEXT)
+    assert event.data["wijzigingen"]["residence_checked"] == {"voor": False, "na": True}
+    assert "Jansen" not in str(event.data)
     # Saving the same text again is no change: no new version, no event.
     again = _text(saved, team)
     assert again.version == 2 and AuditEvent.objects.filter(action="plan.text_saved").count() == 1
@@ -99,7 +102,7 @@ def test_a_partial_plan_text_save_leaves_the_other_fields_alone(team: dict[str, 
     saved.refresh_from_db()
     assert saved.joint_goal == "Nieuw doel"
     assert saved.analysis == TEXT["analysis"] and saved.earlier_help == TEXT["earlier_help"]
-    assert saved.safety_concerns is True
+    assert saved.residence_checked is True
     assert AuditEvent.objects.filter(action="plan.text_saved").last().data["velden"] == [
         "joint_goal"
     ]

@@ -29,11 +29,28 @@ def _values(**kw: Any) -> dict[str, Any]:
         "worst_case": "Geweld bij een ontruiming.",
         "complicating_factors": "Alcohol.",
         "contacts": "Wijkagent 06-00000000",
-        "signed_by": "Betrokkene en procesregisseur",
-        "signed_on": today() - DAY,
+        "last_incident_on": today() - DAY,
+        "last_incident": "Ruzie met de buurman in het trappenhuis.",
         "evaluation_date": today() + 30 * DAY,
         **kw,
     }
+
+
+def _sign(team: dict[str, Any], safety: SafetyPlan, on: dt.date) -> SafetyPlan:
+    """The client signs (the signatures have their own form and service)."""
+    safety.refresh_from_db()
+    services.save_signatures(
+        safety,
+        actor=team["regisseur"],
+        values={
+            "client_signed_by": "Betrokkene",
+            "client_signed_on": on,
+            "client_signed_how": "papier",
+        },
+        expected_version=safety.version,
+    )
+    safety.refresh_from_db()
+    return safety
 
 
 def _save(team: dict[str, Any], safety: SafetyPlan, **kw: Any) -> SafetyPlan:
@@ -47,14 +64,15 @@ def test_the_safety_plan_is_saved_and_audited_without_its_text(team: dict[str, A
     assert services.safety_plan_for(team["case"]).pk == safety.pk
     saved = _save(team, safety, strengths="  Zus komt dagelijks langs.  ")
     assert saved.strengths == "Zus komt dagelijks langs." and saved.version == 2
-    assert saved.signed_on == today() - DAY and saved.updated_by == team["regisseur"]
+    assert saved.last_incident_on == today() - DAY and saved.updated_by == team["regisseur"]
     event = AuditEvent.objects.get(action="safety.saved")
     assert set(event.data["velden"]) == set(_values())
-    assert event.data["wijzigingen"]["signed_on"] == {
+    assert event.data["wijzigingen"]["last_incident_on"] == {
         "voor": None,
         "na": (today() - DAY).isoformat(),
     }
     assert "Dreigende" not in str(event.data) and "Alcohol" not in str(event.data)
+    assert "Ruzie" not in str(event.data)
     # Unchanged: no new version, no event.
     assert _save(team, saved).version == 2
     assert AuditEvent.objects.filter(action="safety.saved").count() == 1
@@ -63,10 +81,9 @@ def test_the_safety_plan_is_saved_and_audited_without_its_text(team: dict[str, A
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"signed_on": 1}, "signed_on", "toekomst"),
-        ({"evaluation_date": -2}, "evaluation_date", "na de ondertekening"),
-        ({"evaluation_date": -1}, "evaluation_date", "na de ondertekening"),
-        ({"signed_by": "  "}, "signed_by", "ondertekend"),
+        ({"last_incident_on": 1}, "last_incident_on", "toekomst"),
+        ({"first_incident_on": 1, "first_incident": "x"}, "first_incident_on", "toekomst"),
+        ({"last_incident": "  "}, "last_incident", "Beschrijf"),
     ],
 )
 def test_safety_plan_dates_are_checked(
@@ -80,13 +97,21 @@ def test_safety_plan_dates_are_checked(
         _save(team, safety, **change)
     assert message in str(err.value.message_dict[field])
     safety.refresh_from_db()
-    assert safety.version == 1 and safety.strengths == "" and safety.signed_on is None
+    assert safety.version == 1 and safety.strengths == "" and safety.last_incident_on is None
+
+
+@pytest.mark.parametrize("days", [-2, -1])
+def test_the_evaluation_lies_after_the_signature(team: dict[str, Any], days: int) -> None:
+    safety = _sign(team, services.safety_plan_for(team["case"]), today() - DAY)
+    with pytest.raises(ValidationError) as err:
+        _save(team, safety, evaluation_date=today() + days * DAY)
+    assert "na de ondertekening" in str(err.value.message_dict["evaluation_date"])
 
 
 def test_an_unsigned_plan_may_have_an_evaluation_date(team: dict[str, Any]) -> None:
     safety = services.safety_plan_for(team["case"])
-    saved = _save(team, safety, signed_on=None, signed_by="")
-    assert saved.signed_on is None and saved.evaluation_date == today() + 30 * DAY
+    saved = _save(team, safety)
+    assert saved.client_signed_on is None and saved.evaluation_date == today() + 30 * DAY
 
 
 def test_a_stale_safety_plan_save_is_refused(team: dict[str, Any]) -> None:
@@ -104,7 +129,7 @@ def test_a_stale_safety_plan_save_is_refused(team: dict[str, Any]) -> None:
 
 
 def test_a_partial_safety_plan_save_keeps_the_rest_and_its_checks(team: dict[str, Any]) -> None:
-    safety = _save(team, services.safety_plan_for(team["case"]))
+    safety = _sign(team, _save(team, services.safety_plan_for(team["case"])), today() - DAY)
     saved = services.save_safety_plan(
         safety,
         actor=team["regisseur"],
@@ -113,7 +138,8 @@ def test_a_partial_safety_plan_save_keeps_the_rest_and_its_checks(team: dict[str
     )
     saved.refresh_from_db()
     assert saved.contacts == "Wijkagent en zus"
-    assert saved.concerns == "Dreigende taal tegen de buren." and saved.signed_on == today() - DAY
+    assert saved.concerns == "Dreigende taal tegen de buren."
+    assert saved.last_incident_on == today() - DAY and saved.client_signed_on == today() - DAY
     # The stored signing date still bounds a new evaluation date.
     with pytest.raises(ValidationError) as err:
         services.save_safety_plan(

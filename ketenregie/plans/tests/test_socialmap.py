@@ -70,7 +70,12 @@ def test_a_goal_is_tagged_with_need_and_intervention_and_audited(team: dict[str,
     )
     assert (goal.need, goal.intervention) == (need, shelter)
     event = AuditEvent.objects.get(action="plan.goal_added", object_id=str(goal.pk))
-    assert event.data == {"behoefte": need.pk, "interventie": shelter.pk}
+    assert event.data == {
+        "behoefte": need.pk,
+        "interventie": shelter.pk,
+        "gezinslid": None,
+        "doelcheck": [],
+    }
 
 
 def test_an_intervention_of_another_region_or_without_need_is_refused(

@@ -21,8 +21,9 @@ from ketenregie.audit import services as audit
 from ketenregie.cases.access import (
     can_manage_case,
 )
-from ketenregie.cases.models import Case
+from ketenregie.cases.models import Case, CaseMembership, HouseholdMember
 from ketenregie.cases.queries import household_of
+from ketenregie.cases.safety import safety_plan_required
 from ketenregie.core.converters import parse_id
 from ketenregie.core.forms import apply_service, check_free_text
 from ketenregie.core.http import AuthedRequest
@@ -55,6 +56,9 @@ from ketenregie.plans.models import (
     PlanVersion,
     SafetyPlan,
 )
+from ketenregie.plans.safety import safety_plan_missing
+from ketenregie.plans.safety_forms import SignaturesForm
+from ketenregie.plans.safety_models import SIGNATURE_FIELDS, SignedHow
 from ketenregie.plans.versions import diff, domain_series
 from ketenregie.plans.views.common import (
     _directed_case,
@@ -88,6 +92,18 @@ def _action_form(request: AuthedRequest, case: Case, plan: Plan, data: Any = Non
     )
 
 
+def _goal_form(case: Case, data: Any = None) -> GoalForm:
+    """A goal is for one member of the case's household or for the whole client system."""
+    members = HouseholdMember.objects.filter(household__cases=case).select_related("person")
+    return GoalForm(data, members=members, **_tag_choices(case))
+
+
+def _signatures_form(row: Plan | SafetyPlan) -> SignaturesForm:
+    return SignaturesForm(
+        initial={"version": row.version, **{f: getattr(row, f) for f in SIGNATURE_FIELDS}}
+    )
+
+
 def _casusregisseur_form(case: Case, data: Any = None) -> CasusregisseurForm:
     """The team agrees; the casusregisseur is one of them, never the procesregisseur."""
     people = _team_people(case)
@@ -110,6 +126,7 @@ def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, A
         [(f"v{v.number} {short_date(v.adopted_at)}", v.content) for v in versions],
         ("werkversie", current),
     )
+    meetings = list(Meeting.objects.filter(case=case).order_by("-starts_at"))
     agreements = list(
         CasusregisseurAgreement.objects.filter(case=case)
         .select_related("casusregisseur", "recorded_by", "meeting")
@@ -122,7 +139,7 @@ def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, A
         "scores": scores,
         "series": series,
         "statements": list(plan.statements.all()),
-        "goals": list(plan.goals.select_related("need__domain", "intervention")),
+        "goals": list(plan.goals.select_related("need__domain", "intervention", "member__person")),
         "actions": list(
             Action.objects.filter(case=case).select_related(
                 "owner_user",
@@ -134,8 +151,19 @@ def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, A
             )
         ),
         "agreements": agreements,
-        "meetings": list(Meeting.objects.filter(case=case).order_by("-starts_at")),
+        "meetings": meetings,
+        "planned": sorted((m for m in meetings if m.is_planned), key=lambda m: m.starts_at),
+        "team_now": list(
+            CaseMembership.objects.filter(case=case)
+            .active_on(today())
+            .select_related("user", "organisation")
+            .order_by("role", "pk")
+        ),
         "has_safety_plan": SafetyPlan.objects.filter(case=case).exists(),
+        # Slice templates (issue 15): a safety plan required, and whether it is still missing.
+        "safety_required": safety_plan_required(case),
+        "safety_missing": safety_plan_missing(case),
+        "signed_how": dict(SignedHow.choices),
         "today": today(),
         "household": household_of(case),
     }
@@ -167,7 +195,8 @@ def _plan_page(
                     }
                 ),
                 "statement_form": StatementForm(),
-                "goal_form": GoalForm(**_tag_choices(case)),
+                "goal_form": _goal_form(case),
+                "sign_form": _signatures_form(plan),
                 "action_form": _action_form(request, case, plan),
                 "adopt_form": VersionOnlyForm(initial={"version": plan.version}),
                 "goal_reached_form": GoalReachedForm(),
@@ -328,9 +357,25 @@ def plan_goal(request: AuthedRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         "goal_form",
-        lambda c, p: GoalForm(request.POST, **_tag_choices(c)),
+        lambda c, p: _goal_form(c, request.POST),
         lambda c, p, d: services.add_goal(p, actor=request.user, **d),
         _("Doel toegevoegd."),
+    )
+
+
+@login_required
+@require_POST
+def plan_sign(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        case_id,
+        "sign_form",
+        lambda c, p: SignaturesForm(request.POST),
+        lambda c, p, d: services.save_signatures(
+            p, actor=request.user, values=d, expected_version=d["version"]
+        ),
+        _("Ondertekening vastgelegd."),
+        versioned=True,
     )
 
 

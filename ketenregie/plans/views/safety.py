@@ -1,4 +1,5 @@
-"""Pages of the safety plan: the plan, its texts, agreements, safety scores and the PDF."""
+"""Pages of the safety plan: the plan, its texts, agreements, safety scores, signatures
+and the PDF; and the page where a director records safety concerns on the case."""
 
 from __future__ import annotations
 
@@ -16,22 +17,32 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ketenregie.audit import services as audit
+from ketenregie.cases.access import get_full_case_for
 from ketenregie.cases.models import Case
+from ketenregie.cases.safety import safety_plan_required, set_safety_concerns
+from ketenregie.cases.workflow import PGA_STATUSES
+from ketenregie.core.forms import apply_service
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
 from ketenregie.plans import services
 from ketenregie.plans.access import (
+    can_direct,
     may_write_plan,
-)
-from ketenregie.plans.forms import (
-    SafetyAgreementForm,
-    SafetyPlanForm,
-    SafetyScoreForm,
 )
 from ketenregie.plans.models import (
     SafetyPlan,
     SafetyScore,
+    SignedHow,
 )
+from ketenregie.plans.safety import safety_plan_missing
+from ketenregie.plans.safety_forms import (
+    SafetyAgreementForm,
+    SafetyConcernsForm,
+    SafetyPlanForm,
+    SafetyScoreForm,
+    SignaturesForm,
+)
+from ketenregie.plans.safety_models import SIGNATURE_FIELDS
 from ketenregie.plans.views.common import (
     _directed_case,
     _full_case,
@@ -70,6 +81,9 @@ def _safety_page(
         "scores_by_who": by_who,
         "can_direct": direct,
         "evaluation_due": safety.evaluation_date is not None and safety.evaluation_date <= today(),
+        "safety_required": safety_plan_required(case),
+        "safety_missing": safety_plan_missing(case),
+        "signed_how": dict(SignedHow.choices),
     }
     if direct:
         context.update(
@@ -82,6 +96,12 @@ def _safety_page(
                 ),
                 "agreement_form": SafetyAgreementForm(),
                 "score_form": SafetyScoreForm(initial={"on_date": today()}),
+                "sign_form": SignaturesForm(
+                    initial={
+                        "version": safety.version,
+                        **{f: getattr(safety, f) for f in SIGNATURE_FIELDS},
+                    }
+                ),
             }
         )
     context.update(bound or {})
@@ -169,4 +189,56 @@ def safety_score(request: AuthedRequest, case_id: int) -> HttpResponse:
         "score_form",
         SafetyScoreForm(request.POST),
         lambda c, s, d: services.add_safety_score(c, actor=request.user, **d),
+    )
+
+
+@login_required
+@require_POST
+def safety_sign(request: AuthedRequest, case_id: int) -> HttpResponse:
+    return _safety_post(
+        request,
+        case_id,
+        "sign_form",
+        SignaturesForm(request.POST),
+        lambda c, s, d: services.save_signatures(
+            s, actor=request.user, values=d, expected_version=d["version"]
+        ),
+        versioned=True,
+    )
+
+
+@login_required
+def case_safety_concerns(request: AuthedRequest, case_id: int) -> HttpResponse:
+    """A director of the case records (or clears) safety concerns; they make a safety plan
+    required (`cases.safety`). Any phase from the PGA start until closing."""
+    case = get_full_case_for(request.user, case_id, statuses=PGA_STATUSES)
+    if not can_direct(request.user, case):
+        raise PermissionDenied
+    initial = {
+        "version": case.version,
+        "concerns": case.safety_concerns,
+        "note": case.safety_concerns_note,
+    }
+    form = SafetyConcernsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and apply_service(
+            form,
+            lambda: set_safety_concerns(
+                case,
+                actor=request.user,
+                concerns=form.cleaned_data["concerns"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            ),
+            lambda: Case.objects.get(pk=case.pk).version,
+        )
+    ):
+        messages.success(request, _("Zorgen over basiszorg of veiligheid vastgelegd."))
+        return redirect("case_detail", case_id=case.pk)
+    return TemplateResponse(
+        request,
+        "plans/safety_concerns.html",
+        {"case": case, "form": form, "safety_required": safety_plan_required(case)},
     )

@@ -239,6 +239,9 @@ def _closed_case(
         household=household,
         code=code,
         status=Status.AFGESLOTEN,
+        # Slice templates (issue 15).
+        safety_concerns=True,
+        safety_concerns_note=_m("case.safety_concerns_note"),
         created_at=closed - dt.timedelta(days=300),
         status_changed_at=closed,
     )
@@ -515,6 +518,13 @@ def _closed_case(
         earlier_help=_m("plan.earlier_help"),
         analysis=_m("plan.analysis"),
         desired_result=_m("plan.desired_result"),
+        # Slice templates (issue 15).
+        reason=_m("plan.reason"),
+        summary=_m("plan.summary"),
+        residence_checked_by=_m("plan.residence_checked_by"),
+        identity_checked_by=_m("plan.identity_checked_by"),
+        client_signed_by=_m("plan.client_signed_by"),
+        professional_signed_by=_m("plan.professional_signed_by"),
     )
     DomainScore.objects.create(plan=plan, domain=domain, problem=_m("domainscore.problem"))
     Statement.objects.create(
@@ -524,7 +534,15 @@ def _closed_case(
         said_by=_m("statement.said_by"),
         added_by=staff,
     )
-    goal = Goal.objects.create(plan=plan, text=_m("goal.text"), good_enough=_m("goal.good_enough"))
+    goal = Goal.objects.create(
+        plan=plan,
+        text=_m("goal.text"),
+        good_enough=_m("goal.good_enough"),
+        # Slice templates (issue 15).
+        needed=_m("goal.needed"),
+        own_part=_m("goal.own_part"),
+        network_part=_m("goal.network_part"),
+    )
     PlanVersion.objects.create(
         plan=plan,
         number=1,
@@ -558,16 +576,32 @@ def _closed_case(
         worst_case=_m("safety.worst_case"),
         complicating_factors=_m("safety.complicating"),
         contacts=_m("safety.contacts"),
-        signed_by=_m("safety.signed_by"),
+        client_signed_by=_m("safety.client_signed_by"),
+        # Slice templates (issue 15).
+        professional_signed_by=_m("safety.professional_signed_by"),
+        conditions=_m("safety.conditions"),
+        first_incident=_m("safety.first_incident"),
+        worst_incident=_m("safety.worst_incident"),
+        last_incident=_m("safety.last_incident"),
+        frequency=_m("safety.frequency"),
+        harm=_m("safety.harm"),
     )
     SafetyAgreement.objects.create(
         safety_plan=safety,
         what=_m("agreement.what"),
         who_checks=_m("agreement.who_checks"),
         if_not_kept=_m("agreement.if_not_kept"),
+        who=_m("agreement.who"),
+        when=_m("agreement.when"),
+        needed=_m("agreement.needed"),
     )
     SafetyScore.objects.create(
-        case=case, who=_m("safetyscore.who"), score=5, on_date=closed.date(), recorded_by=staff
+        case=case,
+        who=_m("safetyscore.who"),
+        score=5,
+        on_date=closed.date(),
+        recorded_by=staff,
+        note=_m("safetyscore.note"),
     )
     DirectorEscalation.objects.create(
         case=case,

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ketenregie.accounts.models import User
 from ketenregie.core.demo_steps import run_demo_steps
+from ketenregie.demo import hh_templates
 from ketenregie.demo.execution import seed_execution
 from ketenregie.demo.generator import (
     Journey,
@@ -56,6 +57,8 @@ class Command(BaseCommand):
             execution.update(seed_scan(seed=2026))
             # Issue 15, slice hh: the local PGA team in the household variant.
             execution.update(seed_household_variant(seed=2026))
+            # Issue 15, slice templates: the 7.1 / 7.2 parts on the household cases' plans.
+            execution.update(hh_templates.seed(seed=2026))
             # Case views of persons with more than one case (journey 9's subject access).
             execution["gelezen (inzage)"] = plant_case_reads(seed=2026)
         self.stdout.write(f"Demodata geladen: {User.objects.count()} gebruikers, {n} casussen.")

@@ -231,6 +231,16 @@ _ACTIONS = (
     AuditAction("reports.mi_viewed", _("Managementinformatie ingezien"), R),
     AuditAction("reports.mi_csv_exported", _("Managementinformatie als CSV geëxporteerd"), R),
     AuditAction("reports.mi_pdf_exported", _("Managementinformatie als PDF geëxporteerd"), R),
+    # Issue 15, slice escmap: the escalation map, competence profiles and the check.
+    AuditAction("escalationmaplevel.created", _("Niveau van de escalatiekaart aangemaakt")),
+    AuditAction("escalationmaplevel.updated", _("Niveau van de escalatiekaart gewijzigd")),
+    AuditAction("competenceprofile.created", _("Competentieprofiel vastgelegd")),
+    AuditAction("competenceprofile.updated", _("Competentieprofiel gewijzigd")),
+    AuditAction("case.escalation_notified", _("Geïnformeerd volgens de escalatiekaart")),
+    AuditAction("case.escalation_notice_seen", _("Melding escalatiekaart gezien")),
+    AuditAction(
+        "team.profile_override", _("Regisseur toegewezen onder het vereiste competentieprofiel")
+    ),
 )
 
 ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}

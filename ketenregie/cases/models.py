@@ -633,3 +633,11 @@ class DeletedCaseCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.house_id} {self.year} {self.phase_reached} {self.outcome}: {self.count}"
+
+
+# Issue 15 (escmap): the escalation map, competence overrides and level-change notices.
+from ketenregie.cases.escalation_models import (  # noqa: E402, F401
+    EscalationMapLevel,
+    EscalationNotice,
+    ProfileOverride,
+)

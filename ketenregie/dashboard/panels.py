@@ -149,7 +149,11 @@ PANELS: tuple[Panel, ...] = (
     # CASE_WORK_ROLES holds the chair, so the count lands next to "Mijn casussen".
     Panel(_has(Role.TRIAGEVOORZITTER), chair_panel),
     Panel(lambda roles: bool(roles & set(PRIVACY_ROLES)), privacy_panel),
-    Panel(lambda roles: True, escalation_notices_panel),
+    # Whom the escalation map can name: regisseurs (case work), managers, PGA experts.
+    Panel(
+        lambda roles: works_with_cases(roles) or bool(roles & {Role.MANAGER, Role.PGA_EXPERT}),
+        escalation_notices_panel,
+    ),
 )
 
 

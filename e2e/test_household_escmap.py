@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from e2e.conftest import assert_accessible, log_in, shot
 from ketenregie.accounts.models import CompetenceProfile, User
 from ketenregie.accounts.roles import Role
-from ketenregie.cases.access import case_team
+from ketenregie.cases.access import case_team, handover_successors
 from ketenregie.cases.models import Case, CaseRole, EscalationMapLevel, EscalationNotice
 from ketenregie.cases.workflow import PGA_STATUSES
 
@@ -74,6 +74,21 @@ def test_raise_to_4_asks_for_a_b_plus_procesregisseur(page: Page, demo: Any) -> 
 
     # Resolved: procesregie goes to a B+ colleague of the own organisation.
     page.get_by_role("link", name=re.compile(r"^Overdragen \(Procesregisseur")).click()
+    # A colleague below B+ is refused; the form then asks for a reason.
+    membership = case_team(case.pk).get(role=CaseRole.PROCESREGISSEUR)
+    lower = (
+        handover_successors(holder, membership)
+        .exclude(competence_profile__profile="B+")
+        .exclude(pk=holder.pk)
+        .first()
+    )
+    if lower is not None:
+        page.get_by_label("Opvolger").select_option(str(lower.pk))
+        page.get_by_role("button", name="Overdragen").click()
+        expect(page.get_by_text("Op niveau 4 is een procesregisseur met profiel B+ nodig")).to_be_visible()
+        expect(page.get_by_label("Reden om toch toe te wijzen")).to_be_visible()
+        assert_accessible(page)
+        shot(page, "15-escmap-handover-refused")
     page.get_by_label("Opvolger").select_option(str(colleague.pk))
     page.get_by_label("Overdrachtsnotitie").fill("Niveau 4 vraagt profiel B+.")
     assert_accessible(page)

@@ -85,7 +85,9 @@ def test_raise_to_4_asks_for_a_b_plus_procesregisseur(page: Page, demo: Any) -> 
     if lower is not None:
         page.get_by_label("Opvolger").select_option(str(lower.pk))
         page.get_by_role("button", name="Overdragen").click()
-        expect(page.get_by_text("Op niveau 4 is een procesregisseur met profiel B+ nodig")).to_be_visible()
+        expect(
+            page.get_by_text("Op niveau 4 is een procesregisseur met profiel B+ nodig")
+        ).to_be_visible()
         expect(page.get_by_label("Reden om toch toe te wijzen")).to_be_visible()
         assert_accessible(page)
         shot(page, "15-escmap-handover-refused")

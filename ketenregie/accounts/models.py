@@ -341,4 +341,8 @@ class CompetenceProfile(VersionedModel):
 
 
 # A < B < B+: a profile meets every requirement at or below its own rank.
-PROFILE_RANK = {CompetenceProfile.Level.A: 1, CompetenceProfile.Level.B: 2, CompetenceProfile.Level.B_PLUS: 3}
+PROFILE_RANK = {
+    CompetenceProfile.Level.A: 1,
+    CompetenceProfile.Level.B: 2,
+    CompetenceProfile.Level.B_PLUS: 3,
+}

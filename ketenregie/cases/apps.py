@@ -39,8 +39,8 @@ def register_escalation_map() -> None:
     from django.utils.translation import gettext_lazy as _
 
     from ketenregie.accounts.beheer import Resource, register_resource, save_simple
+    from ketenregie.cases.escalation_models import EscalationMapLevel
     from ketenregie.cases.forms import EscalationMapLevelForm
-    from ketenregie.cases.models import EscalationMapLevel
 
     register_resource(
         "escalatiekaart",

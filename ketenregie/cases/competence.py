@@ -71,7 +71,9 @@ def profile_of(user: User) -> str:
     )
 
 
-def check_profile(user: User | None, case: Case, role: str, level: int | None = None) -> Shortfall | None:
+def check_profile(
+    user: User | None, case: Case, role: str, level: int | None = None
+) -> Shortfall | None:
     """The shortfall when `user` may not direct `case` in `role` at `level` (default the
     case's level) by the house's map; None when the profile suffices or nothing is
     required (another role, an organisation rather than a person, no map, no variant)."""
@@ -83,7 +85,11 @@ def check_profile(user: User | None, case: Case, role: str, level: int | None = 
     if not required:
         return None
     held = profile_of(user)
-    if held and PROFILE_RANK[CompetenceProfile.Level(held)] >= PROFILE_RANK[CompetenceProfile.Level(required)]:
+    if (
+        held
+        and PROFILE_RANK[CompetenceProfile.Level(held)]
+        >= PROFILE_RANK[CompetenceProfile.Level(required)]
+    ):
         return None
     return Shortfall(user=user, role=role, level=at, required=required, held=held)
 

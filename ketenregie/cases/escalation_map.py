@@ -150,7 +150,7 @@ def recipients(case: Case, row: EscalationMapLevel, actor: User | None) -> list[
     One notice per person (the closest responsibility first); never the actor."""
     found: dict[int, Recipient] = {}
     kinds = EscalationNotice.Responsibility
-    groups: list[tuple[bool, kinds, list[User]]] = [
+    groups: list[tuple[bool, EscalationNotice.Responsibility, list[User]]] = [
         (
             row.notify_directors,
             kinds.DIRECTOR,
@@ -215,11 +215,17 @@ def notify_level_change(case: Case, change: EscalationChange, actor: User | None
         "escalatiekaart van het huis wordt u daarover geïnformeerd. Bekijk de volgende stap "
         "in Ketenregie."
     ) % {"code": case.code, "van": change.from_level, "naar": change.to_level}
-    directors = [r.user.email for r in told if r.responsibility == EscalationNotice.Responsibility.DIRECTOR]
-    others = [r.user.email for r in told if r.responsibility != EscalationNotice.Responsibility.DIRECTOR]
+    directors = [
+        r.user.email for r in told if r.responsibility == EscalationNotice.Responsibility.DIRECTOR
+    ]
+    others = [
+        r.user.email for r in told if r.responsibility != EscalationNotice.Responsibility.DIRECTOR
+    ]
     # Directors open the map on the case; the others have their notice on the dashboard
     # (they need not be on the team, and the gate decides what they may open).
-    send_link_mail(directors, subject=subject, text=text, path=reverse("case_escalation_map", args=[case.pk]))
+    send_link_mail(
+        directors, subject=subject, text=text, path=reverse("case_escalation_map", args=[case.pk])
+    )
     send_link_mail(others, subject=subject, text=text, path=reverse("dashboard"))
     return len(told)
 
@@ -249,7 +255,5 @@ def mark_notice_seen(notice: EscalationNotice, *, actor: User) -> EscalationNoti
     if locked.seen_at is None:
         locked.seen_at = timezone.now()
         locked.save(update_fields=["seen_at"])
-        audit.record(
-            "case.escalation_notice_seen", actor=actor, case_id=locked.case_id, obj=locked
-        )
+        audit.record("case.escalation_notice_seen", actor=actor, case_id=locked.case_id, obj=locked)
     return locked

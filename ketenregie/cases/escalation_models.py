@@ -41,11 +41,11 @@ class EscalationMapLevel(VersionedModel):
         blank=True,
     )
     next_step = models.TextField(_("volgende stap"))
-    notify_directors = models.BooleanField(
-        _("casus- en procesregisseur informeren"), default=True
-    )
+    notify_directors = models.BooleanField(_("casus- en procesregisseur informeren"), default=True)
     notify_managers = models.BooleanField(_("managers van het huis informeren"), default=False)
-    notify_pga_experts = models.BooleanField(_("PGA-experts van het huis informeren"), default=False)
+    notify_pga_experts = models.BooleanField(
+        _("PGA-experts van het huis informeren"), default=False
+    )
 
     class Meta:
         ordering = ["house__name", "level"]

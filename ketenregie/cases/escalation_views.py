@@ -31,7 +31,8 @@ def case_page_context(case: Case, team: list[CaseMembership]) -> dict[str, Any]:
         CompetenceProfile.objects.filter(user_id__in=ids).values_list("user_id", "profile")
     )
     for m in team:
-        m.competence = profiles.get(m.user_id, "") if m.role in DIRECTOR_ROLES else ""  # type: ignore[attr-defined]
+        held = profiles.get(m.user_id, "") if m.user_id is not None else ""
+        m.competence = held if m.role in DIRECTOR_ROLES else ""  # type: ignore[attr-defined]
     return {"escmap_shortfalls": director_shortfalls(case)}
 
 

@@ -236,10 +236,10 @@ class EscalationMapLevelForm(VersionedForm):
     def validate_unique(self) -> None:
         # One row per house and level, with a Dutch message rather than the model's.
         house, level = self.cleaned_data.get("house"), self.cleaned_data.get("level")
-        clash = EscalationMapLevel.objects.filter(house=house, level=level)
+        if house is None or level is None:
+            return
+        clash = EscalationMapLevel.objects.filter(house=house, level=int(level))
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
-        if house is not None and level is not None and clash.exists():
-            self.add_error(
-                "level", _("Dit huis heeft al een rij voor dit niveau; wijzig die rij.")
-            )
+        if clash.exists():
+            self.add_error("level", _("Dit huis heeft al een rij voor dit niveau; wijzig die rij."))

@@ -349,7 +349,9 @@ def add_membership(
         raise ValidationError(
             {"role": _("Deze persoon of organisatie heeft deze rol al in die periode.")}
         )
-    competence.enforce_profile(locked_case, user=user, role=role, actor=actor, reason=profile_reason)
+    competence.enforce_profile(
+        locked_case, user=user, role=role, actor=actor, reason=profile_reason
+    )
     values = {
         "case": case,
         "user": user,

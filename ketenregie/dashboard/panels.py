@@ -123,7 +123,11 @@ def escalation_notices_panel(user: User) -> Context:
     levels and the map's next step; no case content."""
     notices = list(open_notices_for(user)[:20])
     steps = next_steps_for(notices)
-    return {"escalation_notices": [(n, steps.get((n.case.house_id, n.change.to_level), "")) for n in notices]}
+    return {
+        "escalation_notices": [
+            (n, steps.get((n.case.house_id, n.change.to_level), "")) for n in notices
+        ]
+    }
 
 
 def _has(role: Role) -> Callable[[frozenset[str]], bool]:

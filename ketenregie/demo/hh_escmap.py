@@ -19,7 +19,13 @@ from ketenregie.accounts.roles import Role
 from ketenregie.cases import services as case_services
 from ketenregie.cases.access import case_team
 from ketenregie.cases.escalation_map import ensure_escalation_map
-from ketenregie.cases.models import DIRECTOR_ROLES, Case, CaseMembership, CaseRole, EscalationCriterion
+from ketenregie.cases.models import (
+    DIRECTOR_ROLES,
+    Case,
+    CaseMembership,
+    CaseRole,
+    EscalationCriterion,
+)
 from ketenregie.cases.workflow import Status
 from ketenregie.core.mail import muted
 

@@ -52,6 +52,7 @@ def _regisseur(house: Any, org: Any, profile: str | None, name: str) -> User:
     )
     if profile:
         CompetenceProfile.objects.create(user=user, profile=profile, since=dt.date(2025, 1, 1))
+    assert isinstance(user, User)
     return user
 
 
@@ -82,7 +83,9 @@ def world() -> dict[str, Any]:
     }
 
 
-def _assign(w: dict[str, Any], user: User, *, role: str = CaseRole.CASUSREGISSEUR, reason: str = "") -> Any:
+def _assign(
+    w: dict[str, Any], user: User, *, role: str = CaseRole.CASUSREGISSEUR, reason: str = ""
+) -> Any:
     return services.add_membership(
         w["case"],
         actor=w["lead"],
@@ -199,7 +202,11 @@ def test_level_change_notifies_whom_the_map_names(
     told = {n.user: n.responsibility for n in EscalationNotice.objects.all()}
     # Level 4 names the regisseurs, the house's managers and its PGA experts; the one who
     # changed the level is not told about their own act.
-    assert told == {world["b"]: "regisseur", world["manager"]: "manager", world["expert"]: "pga_expert"}
+    assert told == {
+        world["b"]: "regisseur",
+        world["manager"]: "manager",
+        world["expert"]: "pga_expert",
+    }
     assert sorted(m.to[0] for m in mail.outbox) == [
         "bram@example.org",
         "expert@example.org",
@@ -227,7 +234,10 @@ def test_page_after_raise_shows_next_step_and_the_b_plus_requirement(
     # Bram (profile B) directs at level 3 and raises the case to 4 himself.
     world["case"].memberships.all().delete()
     MembershipFactory(
-        case=world["case"], user=world["b"], organisation=world["org"], role=CaseRole.PROCESREGISSEUR
+        case=world["case"],
+        user=world["b"],
+        organisation=world["org"],
+        role=CaseRole.PROCESREGISSEUR,
     )
     world["lead"] = world["b"]
     resp = _raise_to_4(client, world)

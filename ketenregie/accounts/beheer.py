@@ -27,13 +27,14 @@ from django_stubs_ext import StrOrPromise
 from ketenregie.accounts import services
 from ketenregie.accounts.access import can_reset_mfa
 from ketenregie.accounts.forms import (
+    CompetenceProfileForm,
     HouseForm,
     OrganisationForm,
     RegionForm,
     UserForm,
     VersionedForm,
 )
-from ketenregie.accounts.models import House, Organisation, Region, User
+from ketenregie.accounts.models import CompetenceProfile, House, Organisation, Region, User
 from ketenregie.core.mail import absolute_url
 
 type SaveRecord = Callable[[VersionedForm, User, Any], Any]
@@ -194,5 +195,22 @@ def register_accounts_resources() -> None:
             edit_panel="accounts/_user_panel.html",
             panel_context=_user_panel,
             after_create=setup_link_page,
+        ),
+    )
+    # Issue 15 (escmap): the competence profiles of users who direct cases.
+    register_resource(
+        "competentieprofielen",
+        Resource(
+            CompetenceProfile,
+            CompetenceProfileForm,
+            save_simple,
+            _("Competentieprofielen regisseurs"),
+            (
+                ("user", _("Gebruiker")),
+                ("profile", _("Profiel")),
+                ("since", _("Sinds")),
+                ("note", _("Toelichting")),
+            ),
+            ("user",),
         ),
     )

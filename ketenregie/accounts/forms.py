@@ -8,9 +8,17 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from ketenregie.accounts.models import House, HousePartner, Organisation, Region, User
+from ketenregie.accounts.access import active_case_workers
+from ketenregie.accounts.models import (
+    CompetenceProfile,
+    House,
+    HousePartner,
+    Organisation,
+    Region,
+    User,
+)
 from ketenregie.accounts.roles import HOUSE_SCOPED_ROLES, Role
-from ketenregie.core.forms import IdsChoiceField, StyledFormMixin, TimeInput
+from ketenregie.core.forms import DateInput, IdsChoiceField, StyledFormMixin, TimeInput
 
 
 class VersionedForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -89,6 +97,21 @@ class HouseForm(VersionedForm):
         if start and end and end <= start:
             self.add_error("triage_end", _("De triage moet eindigen na het begintijdstip."))
         return data
+
+
+class CompetenceProfileForm(VersionedForm):
+    """A regisseur's competence profile (issue 15): only people who do case work."""
+
+    class Meta:
+        model = CompetenceProfile
+        fields = ["user", "profile", "since", "note"]
+        widgets = {"since": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = active_case_workers().select_related("organisation")
 
 
 def role_choices() -> list[tuple[str, str]]:

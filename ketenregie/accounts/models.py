@@ -317,3 +317,44 @@ class AccountSetupLink(models.Model):
 
     def is_usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()
+
+
+class CompetenceProfile(VersionedModel):
+    """The competence profile (A, B or B+, seed 002 section 6) of a user who directs
+    cases, kept by the functioneel beheerder. Which profile a level needs is the
+    escalation map's (cases.escalation_map); this row only says what the user holds."""
+
+    class Level(models.TextChoices):
+        A = "A", _("A")
+        B = "B", _("B")
+        B_PLUS = "B+", _("B+")
+
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="competence_profile",
+    )
+    profile = models.CharField(_("competentieprofiel"), max_length=2, choices=Level.choices)
+    since = models.DateField(_("sinds"))
+    note = models.CharField(
+        _("toelichting"),
+        max_length=300,
+        blank=True,
+        help_text=_("Bijvoorbeeld de gevolgde opleiding. Geen gegevens over cliënten."),
+    )
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        verbose_name = _("competentieprofiel")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.profile}"
+
+
+# A < B < B+: a profile meets every requirement at or below its own rank.
+PROFILE_RANK = {
+    CompetenceProfile.Level.A: 1,
+    CompetenceProfile.Level.B: 2,
+    CompetenceProfile.Level.B_PLUS: 3,
+}

@@ -262,6 +262,16 @@ _ACTIONS = (
     AuditAction("case.safety_concerns_set", _("Zorgen over basiszorg of veiligheid vastgelegd")),
     AuditAction("plan.signed", _("Ondertekening plan van aanpak vastgelegd")),
     AuditAction("safety.signed", _("Ondertekening veiligheidsplan vastgelegd")),
+    # Issue 15, slice escmap: the escalation map, competence profiles and the check.
+    AuditAction("escalationmaplevel.created", _("Niveau van de escalatiekaart aangemaakt")),
+    AuditAction("escalationmaplevel.updated", _("Niveau van de escalatiekaart gewijzigd")),
+    AuditAction("competenceprofile.created", _("Competentieprofiel vastgelegd")),
+    AuditAction("competenceprofile.updated", _("Competentieprofiel gewijzigd")),
+    AuditAction("case.escalation_notified", _("Geïnformeerd volgens de escalatiekaart")),
+    AuditAction("case.escalation_notice_seen", _("Melding escalatiekaart gezien")),
+    AuditAction(
+        "team.profile_override", _("Regisseur toegewezen onder het vereiste competentieprofiel")
+    ),
 )
 
 ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}

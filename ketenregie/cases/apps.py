@@ -30,3 +30,31 @@ class CasesConfig(AppConfig):
             ("team.member_added", "team.member_ended", "team.handed_over"),
             lambda es: _("Casusteam: %(wat)s") % {"wat": timeline.counted(es)},
         )
+        register_escalation_map()
+
+
+def register_escalation_map() -> None:
+    """The escalation map per house on the functioneel beheerder's pages (issue 15):
+    accounts owns those pages, cases declares the record kind."""
+    from django.utils.translation import gettext_lazy as _
+
+    from ketenregie.accounts.beheer import Resource, register_resource, save_simple
+    from ketenregie.cases.escalation_models import EscalationMapLevel
+    from ketenregie.cases.forms import EscalationMapLevelForm
+
+    register_resource(
+        "escalatiekaart",
+        Resource(
+            EscalationMapLevel,
+            EscalationMapLevelForm,
+            save_simple,
+            _("Escalatiekaart per huis"),
+            (
+                ("house", _("Huis")),
+                ("level", _("Niveau")),
+                ("required_profile", _("Vereist profiel")),
+                ("next_step", _("Volgende stap")),
+            ),
+            ("house",),
+        ),
+    )

@@ -9,7 +9,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.access import active_case_workers
+from ketenregie.accounts.forms import VersionedForm
 from ketenregie.accounts.models import House, Organisation, User
+from ketenregie.cases.competence import REASON_FIELD
+from ketenregie.cases.escalation_models import EscalationMapLevel
 from ketenregie.cases.models import CaseRole, EscalationCriterion, EscalationLevel, Person
 from ketenregie.cases.services import PERSON_FIELDS
 from ketenregie.cases.workflow import Phase
@@ -51,7 +54,44 @@ class PersonForm(StyledFormMixin, forms.ModelForm[Person]):
         return None
 
 
-class MembershipForm(PeriodFormMixin, StyledFormMixin, forms.Form):
+class ProfileReasonMixin:
+    """The reason field of the competence check (issue 15): hidden until the service
+    refuses a regisseur below the map's profile, then a text box next to that message;
+    a reason once typed stays visible. Put before StyledFormMixin."""
+
+    fields: dict[str, forms.Field]
+    data: Any
+    is_bound: bool
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[REASON_FIELD] = forms.CharField(
+            label=_("Reden om toch toe te wijzen"),
+            required=False,
+            max_length=1000,
+            widget=forms.HiddenInput,
+            help_text=_(
+                "Waarom deze regisseur toch past, bijvoorbeeld de vertrouwensband met het "
+                "gezin. De reden wordt bij de casus vastgelegd."
+            ),
+        )
+        if self.is_bound and str(self.data.get(REASON_FIELD) or "").strip():
+            self.reveal_profile_reason()
+
+    def reveal_profile_reason(self) -> None:
+        field = self.fields[REASON_FIELD]
+        if isinstance(field.widget, forms.HiddenInput):
+            field.widget = forms.Textarea(attrs={"rows": 3, "maxlength": "1000"})
+            self.style_fields()  # type: ignore[attr-defined]
+
+    def add_service_error(self, error: Any, current_version: int | None = None) -> None:
+        super().add_service_error(error, current_version)  # type: ignore[misc]
+        if REASON_FIELD in getattr(self, "errors", {}):
+            self.reveal_profile_reason()
+            self.fields[REASON_FIELD].widget.attrs["aria-invalid"] = "true"
+
+
+class MembershipForm(ProfileReasonMixin, PeriodFormMixin, StyledFormMixin, forms.Form):
     period_fields = ("valid_from", "valid_to")
     role = forms.ChoiceField(label=_("Rol in de casus"), choices=CaseRole.choices)
     organisation = forms.ModelChoiceField(
@@ -112,7 +152,7 @@ class TimelineFilterForm(StyledFormMixin, forms.Form):
     inzage = forms.BooleanField(label=_("Toon ook inzage"), required=False)
 
 
-class HandoverForm(StyledFormMixin, forms.Form):
+class HandoverForm(ProfileReasonMixin, StyledFormMixin, forms.Form):
     successor = forms.ModelChoiceField(
         label=_("Opvolger"),
         queryset=User.objects.none(),
@@ -160,3 +200,46 @@ class EscalationForm(StyledFormMixin, forms.Form):
         self.fields["criteria"].label_from_instance = (  # type: ignore[attr-defined]
             lambda c: f"{c.get_direction_display()}: {c.text}"
         )
+
+
+class EscalationMapLevelForm(VersionedForm):
+    """One level of a house's escalation map on the beheer pages (issue 15)."""
+
+    class Meta:
+        model = EscalationMapLevel
+        fields = [
+            "house",
+            "level",
+            "casusregie",
+            "procesregie",
+            "operational",
+            "administrative",
+            "escalates_to",
+            "required_profile",
+            "next_step",
+            "notify_directors",
+            "notify_managers",
+            "notify_pga_experts",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in (
+                "casusregie",
+                "procesregie",
+                "operational",
+                "administrative",
+                "escalates_to",
+                "next_step",
+            )
+        }
+
+    def validate_unique(self) -> None:
+        # One row per house and level, with a Dutch message rather than the model's.
+        house, level = self.cleaned_data.get("house"), self.cleaned_data.get("level")
+        if house is None or level is None:
+            return
+        clash = EscalationMapLevel.objects.filter(house=house, level=int(level))
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            self.add_error("level", _("Dit huis heeft al een rij voor dit niveau; wijzig die rij."))

@@ -698,4 +698,10 @@ class DeletedCaseCount(models.Model):
 
 
 # Issue 15, slice hh: the client system's informal network, consent and preference.
+# Issue 15 (escmap): the escalation map, competence overrides and level-change notices.
+from ketenregie.cases.escalation_models import (  # noqa: E402, F401
+    EscalationMapLevel,
+    EscalationNotice,
+    ProfileOverride,
+)
 from ketenregie.cases.household_models import *  # noqa: E402, F403

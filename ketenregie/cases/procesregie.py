@@ -114,6 +114,7 @@ def hand_over_procesregie(
     successor: User,
     from_date: dt.date,
     note: str = "",
+    profile_reason: str = "",
 ) -> list[CaseMembership]:
     """Phase 6a for procesregie: the holder's role moves to `successor` on every open case
     of the household where the holder is procesregisseur on `from_date`, in one
@@ -128,7 +129,12 @@ def hand_over_procesregie(
     if membership.role != CaseRole.PROCESREGISSEUR:
         return [
             services.hand_over(
-                membership, actor=actor, successor=successor, from_date=from_date, note=note
+                membership,
+                actor=actor,
+                successor=successor,
+                from_date=from_date,
+                note=note,
+                profile_reason=profile_reason,
             )
         ]
     case = Case.objects.get(pk=membership.case_id)
@@ -161,7 +167,12 @@ def hand_over_procesregie(
         services.end_membership(other, actor=actor, valid_to=from_date, note=note, handed_over=True)
     moved = [
         services.hand_over(
-            membership, actor=actor, successor=successor, from_date=from_date, note=note
+            membership,
+            actor=actor,
+            successor=successor,
+            from_date=from_date,
+            note=note,
+            profile_reason=profile_reason,
         )
     ]
     assert successor.organisation is not None  # checked by hand_over
@@ -175,6 +186,7 @@ def hand_over_procesregie(
             valid_from=from_date,
             valid_to=other.valid_to,
             note=note,
+            profile_reason=profile_reason,
         )
         audit.record(
             "team.handed_over",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ketenregie.audit import services as audit
 from ketenregie.audit.chain import audit_key
 from ketenregie.audit.writes import create_audited, lock, save_audited, snapshot, update_audited
-from ketenregie.cases import procesregie
+from ketenregie.cases import competence, escalation_map, procesregie
 from ketenregie.cases.access import handover_successors
 from ketenregie.cases.models import (
     Case,
@@ -270,7 +270,7 @@ def change_escalation_level(
         extra={"criteria": sorted(criterion_ids or [])},
     )
     if before != level:
-        EscalationChange.objects.create(
+        change = EscalationChange.objects.create(
             case=updated,
             from_level=before,
             to_level=level,
@@ -279,6 +279,7 @@ def change_escalation_level(
             decided_by=actor,
             decided_at=timezone.now(),
         )
+        escalation_map.notify_level_change(updated, change, actor)
     return updated
 
 
@@ -304,9 +305,15 @@ def add_membership(
     valid_from: dt.date,
     valid_to: dt.date | None = None,
     note: str = "",
+    profile_reason: str = "",
 ) -> CaseMembership:
+    """Put a person or organisation on the case team in a role for a period.
+
+    A casus- or procesregisseur must hold the competence profile the escalation map asks
+    for, or come with `profile_reason` (cases.competence, issue 15).
+    """
     # Locking the case serialises team changes, so two procesregisseurs cannot slip in.
-    Case.objects.select_for_update().get(pk=case.pk)
+    locked_case = Case.objects.select_for_update().get(pk=case.pk)
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError({"valid_to": END_BEFORE_START})
     if user is not None and user.organisation_id != organisation.pk:
@@ -345,6 +352,9 @@ def add_membership(
         raise ValidationError(
             {"role": _("Deze persoon of organisatie heeft deze rol al in die periode.")}
         )
+    competence.enforce_profile(
+        locked_case, user=user, role=role, actor=actor, reason=profile_reason
+    )
     values = {
         "case": case,
         "user": user,
@@ -410,6 +420,7 @@ def hand_over(
     successor: User,
     from_date: dt.date,
     note: str = "",
+    profile_reason: str = "",
 ) -> CaseMembership:
     """Hand a role actively to a named successor from a date.
 
@@ -453,6 +464,7 @@ def hand_over(
         valid_from=from_date,
         valid_to=current.valid_to,
         note=note,
+        profile_reason=profile_reason,
     )
     audit.record(
         "team.handed_over",

@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ketenregie.accounts.access import can_work_with_cases
 from ketenregie.audit import services as audit
-from ketenregie.cases import procesregie, services
+from ketenregie.cases import escalation_views, procesregie, services
 from ketenregie.cases.access import (
     can_manage_case,
     case_roles_of,
@@ -150,6 +150,8 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         # Slice templates (issue 15): why a safety plan is required, and where concerns go.
         "safety_required": safety_plan_required(case),
         "pga_statuses": case.status in PGA_STATUSES,
+        # Issue 15 (escmap): regisseurs' profiles on the team and shortfalls at this level.
+        **escalation_views.case_page_context(case, team),
     }
 
 
@@ -231,6 +233,7 @@ def team_add(request: AuthedRequest, case_id: int) -> HttpResponse:
                 valid_from=data["valid_from"],
                 valid_to=data["valid_to"],
                 note=data["note"],
+                profile_reason=data["profile_reason"],
             ),
         ):
             messages.success(request, _("Het teamlid is toegevoegd."))
@@ -292,6 +295,7 @@ def team_handover(request: AuthedRequest, case_id: int, membership_id: int) -> H
                 successor=form.cleaned_data["successor"],
                 from_date=form.cleaned_data["from_date"],
                 note=form.cleaned_data["note"],
+                profile_reason=form.cleaned_data["profile_reason"],
             ),
         ):
             messages.success(request, _("De rol is overgedragen."))
@@ -339,7 +343,8 @@ def escalation(request: AuthedRequest, case_id: int) -> HttpResponse:
         )
     ):
         messages.success(request, _("Het escalatieniveau is gewijzigd."))
-        return redirect("case_detail", case_id=case.pk)
+        # The map's next step for the new level, and whom it told (issue 15).
+        return redirect("case_escalation_map", case_id=case.pk)
     history = list(EscalationChange.objects.filter(case=case).select_related("decided_by"))
     return TemplateResponse(
         request, "cases/escalation.html", {"case": case, "form": form, "history": history}

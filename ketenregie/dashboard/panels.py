@@ -23,6 +23,7 @@ from ketenregie.accounts.access import (
 )
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.access import member_cases, visible_cases
+from ketenregie.cases.escalation_map import next_steps_for, open_notices_for
 from ketenregie.cases.workflow import INTAKE_STATUSES, PHASE_OF, Phase
 from ketenregie.core.paging import bounded_count
 from ketenregie.core.timeutil import today
@@ -119,6 +120,18 @@ def privacy_panel(user: User) -> Context:
     return {"privacy_landing": True}
 
 
+def escalation_notices_panel(user: User) -> Context:
+    """Anyone the escalation map named at a level change (issue 15): the case code, the
+    levels and the map's next step; no case content."""
+    notices = list(open_notices_for(user)[:20])
+    steps = next_steps_for(notices)
+    return {
+        "escalation_notices": [
+            (n, steps.get((n.case.house_id, n.change.to_level), "")) for n in notices
+        ]
+    }
+
+
 def _has(role: Role) -> Callable[[frozenset[str]], bool]:
     return lambda roles: role in roles
 
@@ -142,6 +155,11 @@ PANELS: tuple[Panel, ...] = (
     # CASE_WORK_ROLES holds the chair, so the count lands next to "Mijn casussen".
     Panel(_has(Role.TRIAGEVOORZITTER), chair_panel),
     Panel(lambda roles: bool(roles & set(PRIVACY_ROLES)), privacy_panel),
+    # Whom the escalation map can name: regisseurs (case work), managers, PGA experts.
+    Panel(
+        lambda roles: works_with_cases(roles) or bool(roles & {Role.MANAGER, Role.PGA_EXPERT}),
+        escalation_notices_panel,
+    ),
 )
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, Organisation, User
 from ketenregie.accounts.roles import Role
-from ketenregie.cases.forms import PersonForm
+from ketenregie.cases.forms import PersonForm, ProfileReasonMixin
 from ketenregie.cases.grounds import Necessity
 from ketenregie.cases.models import Case, EscalationLevel, HouseholdMember, LifeDomain
 from ketenregie.core.forms import (
@@ -482,7 +482,7 @@ class AttendanceForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Notitie"), required=False, max_length=500)
 
 
-class OutcomeForm(StyledFormMixin, forms.Form):
+class OutcomeForm(ProfileReasonMixin, StyledFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Uitkomst"),
         choices=[c for c in AgendaItem.Outcome.choices if c[0] != AgendaItem.Outcome.MOVED],

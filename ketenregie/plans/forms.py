@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.forms import VersionedForm
 from ketenregie.accounts.models import Organisation, User
+from ketenregie.cases.forms import ProfileReasonMixin
 from ketenregie.cases.models import HouseholdMember
 from ketenregie.core.forms import (
     WIDGET_CLASSES,
@@ -279,7 +280,7 @@ class VersionOnlyForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CasusregisseurForm(StyledFormMixin, forms.Form):
+class CasusregisseurForm(ProfileReasonMixin, StyledFormMixin, forms.Form):
     id_prefix = "casusregisseur"
 
     casusregisseur = UserChoiceField(label=_("Casusregisseur"), queryset=User.objects.none())

@@ -23,16 +23,21 @@ from django.utils import timezone
 from ketenregie.accounts.access import MANAGEMENT_INFO_ROLES, NEEDS_MATRIX_ROLES, PRIVACY_ROLES
 from ketenregie.accounts.models import (
     AccountSetupLink,
+    CompetenceProfile,
     HousePartner,
     RoleGrantRequest,
     hash_setup_token,
 )
 from ketenregie.accounts.roles import CASE_WORK_ROLES, HOUSE_SCOPED_ROLES, Role
+from ketenregie.cases.escalation_map import ensure_escalation_map
 from ketenregie.cases.models import (
     Case,
     CaseMembership,
     CaseRole,
     Consent,
+    EscalationChange,
+    EscalationMapLevel,
+    EscalationNotice,
     Household,
     HouseholdMember,
     NetworkContact,
@@ -1438,6 +1443,52 @@ ENDPOINTS = [
         _plan_write,
         data=lambda c: {"version": c["case"].version, "concerns": "on", "note": "Dreiging"},
     ),
+    # Issue 15 (escmap): the case's escalation map (whoever sees the case), marking one's
+    # own level-change notice as seen (anyone's own; someone else's is not found), and the
+    # map and the profiles on the beheer pages.
+    Endpoint(
+        "case_escalation_map",
+        "get",
+        lambda c: reverse("case_escalation_map", args=[c["case"].pk]),
+        _case_page,
+    ),
+    Endpoint(
+        "escalation_notice_seen",
+        "post",
+        lambda c: reverse(
+            "escalation_notice_seen", args=[c["case"].pk, c["escmap"]["own_notice"].pk]
+        ),
+        lambda r, rel: 302,
+    ),
+    Endpoint(
+        "escalation_notice_seen_other",
+        "post",
+        lambda c: reverse(
+            "escalation_notice_seen", args=[c["case"].pk, c["escmap"]["other_notice"].pk]
+        ),
+        lambda r, rel: 404,
+    ),
+    *[
+        Endpoint(
+            f"manage_{kind}",
+            "get",
+            (lambda k: lambda c: reverse("manage_list", args=[k]))(kind),
+            _only(Role.BEHEERDER),
+        )
+        for kind in ("escalatiekaart", "competentieprofielen")
+    ],
+    Endpoint(
+        "manage_edit_escalatiekaart",
+        "get",
+        lambda c: reverse("manage_edit", args=["escalatiekaart", c["escmap"]["row"].pk]),
+        _only(Role.BEHEERDER),
+    ),
+    Endpoint(
+        "manage_edit_competentieprofiel",
+        "get",
+        lambda c: reverse("manage_edit", args=["competentieprofielen", c["escmap"]["profile"].pk]),
+        _only(Role.BEHEERDER),
+    ),
 ]
 
 
@@ -1637,11 +1688,33 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
         form="mondeling",
         recorded_at=timezone.now(),
     )
+    # Issue 15 (escmap): the house's escalation map, a regisseur's profile, and a level
+    # change that told the user and someone else.
+    ensure_escalation_map(house)
+    CompetenceProfile.objects.create(user=spare, profile="B", since=today())
+    level_change = EscalationChange.objects.create(
+        case=case, from_level=3, to_level=4, reason="x", decided_by=spare, decided_at=timezone.now()
+    )
+    escmap = {
+        "row": EscalationMapLevel.objects.get(house=house, level=4),
+        "profile": CompetenceProfile.objects.get(user=spare),
+        **{
+            key: EscalationNotice.objects.create(
+                case=case,
+                change=level_change,
+                user=whom,
+                responsibility=EscalationNotice.Responsibility.MANAGER,
+                created_at=timezone.now(),
+            )
+            for key, whom in (("own_notice", user), ("other_notice", spare))
+        },
+    }
     return {
         "aftercare": aftercare,
         "hh_child": hh_child,
         "hh_contact": hh_contact,
         "hh_consent": hh_consent,
+        "escmap": escmap,
         "privacy_request": privacy_request,
         "processing_key": register.content["processings"][0]["key"],
         "review": review,

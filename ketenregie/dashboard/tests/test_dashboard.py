@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ketenregie.accounts.roles import Role
 from ketenregie.audit.models import AuditEvent
-from ketenregie.cases.models import CaseRole
+from ketenregie.cases.models import CaseRole, EscalationChange, EscalationNotice
 from ketenregie.cases.workflow import INTAKE_STATUSES, Status
 from ketenregie.core.timeutil import today
 from ketenregie.dashboard.panels import PANELS, panels_for
@@ -104,6 +104,21 @@ def _build(n: int) -> dict[str, Any]:
             recorded_by=user,
             recorded_at=timezone.now(),
         )
+        # Issue 15 (escmap): a level change the escalation map told the user about.
+        EscalationNotice.objects.create(
+            case=case,
+            change=EscalationChange.objects.create(
+                case=case,
+                from_level=3,
+                to_level=4,
+                reason="Reden",
+                decided_by=other,
+                decided_at=timezone.now(),
+            ),
+            user=user,
+            responsibility=EscalationNotice.Responsibility.MANAGER,
+            created_at=timezone.now(),
+        )
         Feedback.objects.create(
             recipient=user,
             case_id=case.pk,
@@ -166,6 +181,7 @@ def test_every_panel_shows_for_the_user_with_every_role(client: Client) -> None:
         "in screening, verrijking of triage",
         "om een bekendheidscheck",
         "Mijn casussen per fase",
+        "Escalatieniveau gewijzigd",
     ):
         assert text in page, text
     event = AuditEvent.objects.filter(action="case.list_viewed", actor=user).get()
@@ -183,9 +199,11 @@ def test_each_role_gets_only_its_panels() -> None:
         "my_actions_overdue",
         "my_cases",
         "phase_counts",
+        "escalation_notices",
     }
     manager = UserFactory(roles=[(Role.MANAGER, house)])
     assert set(panels_for(manager, frozenset({Role.MANAGER}))) == {
+        "escalation_notices",
         "manager_late_minutes",
         "manager_escalations",
         "manager_overdue",

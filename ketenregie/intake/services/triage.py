@@ -192,6 +192,7 @@ def _start_pga(
     procesregisseur: User,
     fixed_invitees: list[Organisation],
     incidental: list[IncidentalInvitee],
+    profile_reason: str = "",
 ) -> str:
     """Start the PGA: status, proposed level, procesregisseur and invitees; return the feedback."""
     case = referral.case
@@ -210,6 +211,7 @@ def _start_pga(
         organisation=procesregisseur.organisation,  # type: ignore[arg-type]
         user=procesregisseur,
         valid_from=today(),
+        profile_reason=profile_reason,
     )
     for org in fixed_invitees:
         Invitee.objects.create(
@@ -239,6 +241,7 @@ def _apply_outcome(
     procesregisseur: User | None,
     fixed_invitees: list[Organisation],
     incidental: list[IncidentalInvitee],
+    profile_reason: str = "",
 ) -> str:
     """Carry out the decided outcome on the case; return the feedback for the referrer."""
     case = referral.case
@@ -259,6 +262,7 @@ def _apply_outcome(
         procesregisseur=procesregisseur,
         fixed_invitees=fixed_invitees,
         incidental=incidental,
+        profile_reason=profile_reason,
     )
 
 
@@ -273,6 +277,7 @@ def decide_outcome(
     procesregisseur: User | None = None,
     fixed_invitees: Iterable[Organisation] = (),
     incidental: Iterable[IncidentalInvitee] = (),
+    profile_reason: str = "",
 ) -> AgendaItem:
     fixed_invitees = list(fixed_invitees)
     incidental = list(incidental)
@@ -303,6 +308,7 @@ def decide_outcome(
         procesregisseur=procesregisseur,
         fixed_invitees=fixed_invitees,
         incidental=incidental,
+        profile_reason=profile_reason,
     )
     audit.record(
         "triage.outcome",

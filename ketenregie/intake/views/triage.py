@@ -187,6 +187,7 @@ def triage_outcome(request: AuthedRequest, item_id: int) -> HttpResponse:
                 procesregisseur=d["procesregisseur"],
                 fixed_invitees=d["fixed_invitees"],
                 incidental=incidental,
+                profile_reason=d["profile_reason"],
             ),
         ):
             messages.success(request, _("Uitkomst vastgelegd; de aanmelder is geïnformeerd."))

@@ -22,7 +22,7 @@ def concerns_to_plan(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0015_household_templates'),
+        ('cases', '0016_household_templates'),
         ('plans', '0005_mi_indexes'),
     ]
 

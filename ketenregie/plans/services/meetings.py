@@ -564,8 +564,10 @@ def agree_casusregisseur(
     agreed_by: Iterable[User],
     meeting: Meeting | None = None,
     from_date: dt.date | None = None,
+    profile_reason: str = "",
 ) -> CasusregisseurAgreement:
-    """The participants agree who is casusregisseur (a partner's team member)."""
+    """The participants agree who is casusregisseur (a partner's team member); below
+    the profile the escalation map asks for only with `profile_reason` (issue 15)."""
     locked = _running(case)
     agreed = list(agreed_by)
     errors: dict[str, str] = {}
@@ -592,7 +594,13 @@ def agree_casusregisseur(
         # One casusregisseur at a time, and history is never rewritten: a role that took
         # effect today stays today's, and the newly agreed one takes over tomorrow.
         start = day if current.valid_from < day else day + dt.timedelta(days=1)
-        case_services.hand_over(current, actor=actor, successor=casusregisseur, from_date=start)
+        case_services.hand_over(
+            current,
+            actor=actor,
+            successor=casusregisseur,
+            from_date=start,
+            profile_reason=profile_reason,
+        )
     else:
         case_services.add_membership(
             locked,
@@ -601,6 +609,7 @@ def agree_casusregisseur(
             organisation=casusregisseur.organisation,
             user=casusregisseur,
             valid_from=day,
+            profile_reason=profile_reason,
         )
     record = CasusregisseurAgreement.objects.create(
         case=locked,

@@ -493,6 +493,7 @@ def plan_casusregisseur(request: AuthedRequest, case_id: int) -> HttpResponse:
             casusregisseur=d["casusregisseur"],
             agreed_by=d["agreed_by"],
             meeting=Meeting.objects.first_of(c.pk).first(),
+            profile_reason=d["profile_reason"],
         ),
         _("Casusregisseur vastgelegd, met wie instemden."),
         manage_only=True,

@@ -33,12 +33,14 @@ from ketenregie.cases.models import (
     Consent,
     DeletedCaseCount,
     EscalationChange,
+    EscalationNotice,
     Household,
     HouseholdMember,
     HouseholdMemberVersion,
     LifeDomain,
     NetworkContact,
     Person,
+    ProfileOverride,
     RegisseurPreference,
     SharingRecord,
     StatusChange,
@@ -297,7 +299,7 @@ def _closed_case(
             changed_at=closed,
             changed_by=staff,
         )
-    EscalationChange.objects.create(
+    change = EscalationChange.objects.create(
         case=case,
         from_level=3,
         to_level=4,
@@ -305,6 +307,21 @@ def _closed_case(
         criteria=[_m("escalation.criteria")],
         decided_by=staff,
         decided_at=closed,
+    )
+    # Issue 15 (escmap): a competence override's reason and a level-change notice.
+    ProfileOverride.objects.create(
+        case=case,
+        user=staff,
+        role="procesregisseur",
+        level=4,
+        required="B+",
+        held="B",
+        reason=_m("profileoverride.reason"),
+        decided_by=staff,
+        decided_at=closed,
+    )
+    EscalationNotice.objects.create(
+        case=case, change=change, user=staff, responsibility="regisseur", created_at=closed
     )
     CaseMembership.objects.create(
         case=case,

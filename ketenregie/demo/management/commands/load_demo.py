@@ -19,8 +19,9 @@ from ketenregie.demo.generator import (
     plant_possible_duplicates,
     plant_rejection_counts,
 )
-from ketenregie.demo.hh_phases import move_procesregie
+from ketenregie.demo.hh_escmap import seed_escmap
 from ketenregie.demo.hh_hh import seed_household_variant
+from ketenregie.demo.hh_phases import move_procesregie
 from ketenregie.demo.scan import seed_scan
 
 
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             execution.update(hh_templates.seed(seed=2026))
             # Case views of persons with more than one case (journey 9's subject access).
             execution["gelezen (inzage)"] = plant_case_reads(seed=2026)
+            # Issue 15 (escmap): the escalation map per house, regisseurs' profiles.
+            execution.update(seed_escmap())
         self.stdout.write(f"Demodata geladen: {User.objects.count()} gebruikers, {n} casussen.")
         if options["verbosity"] > 1:
             for key, count in sorted(execution.items()):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0014_mi_indexes'),
+        ('cases', '0015_consent_householdmemberversion_networkcontact_and_more'),
     ]
 
     operations = [

@@ -112,7 +112,8 @@ class MeldcodeStep(models.Model):
     order_reason = models.TextField(_("reden van afwijken van de volgorde"), blank=True)
     answers = models.ForeignKey(
         "DecisionAnswers",
-        on_delete=models.PROTECT,
+        # RESTRICT, not PROTECT: the answer set goes when its trajectory goes (retention).
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -196,7 +197,8 @@ class VeiligThuisReport(VersionedModel):
     content = models.TextField(_("wat is gemeld"))
     answers = models.ForeignKey(
         DecisionAnswers,
-        on_delete=models.PROTECT,
+        # RESTRICT, not PROTECT: the answer set goes when its trajectory goes (retention).
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",

@@ -214,9 +214,11 @@ def record_step(
     return step
 
 
-def _check_meeting(meeting: Meeting, case: Case) -> None:
-    if meeting.case_id != case.pk:
+def _check_meeting(meeting: Meeting, trajectory: MeldcodeTrajectory) -> None:
+    if meeting.case_id != trajectory.case_id:
         raise ValidationError(_("Dit overleg hoort niet bij deze casus."))
+    if timezone.localdate(meeting.starts_at) < timezone.localdate(trajectory.started_at):
+        raise ValidationError(_("Dit overleg was vóór de start van het meldcodetraject."))
     if meeting.is_cancelled:
         raise ValidationError(
             _("Dit overleg is vervallen: leg de afwegingsvragen vast bij een ander overleg.")
@@ -246,7 +248,7 @@ def record_answers(
     stays empty."""
     locked = _open(trajectory)
     if meeting is not None:
-        _check_meeting(meeting, locked.case)
+        _check_meeting(meeting, locked)
     _not_future(answered_on, "answered_on", not_before=timezone.localdate(locked.started_at))
     decision = decide(answers)
     errors: dict[str, str] = {}

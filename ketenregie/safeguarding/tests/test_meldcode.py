@@ -21,7 +21,6 @@ from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
 from ketenregie.plans.models import Meeting
 from ketenregie.plans.tests.conftest import build_team, other_case, schedule
-from ketenregie.tests_support.factories import MembershipFactory
 from ketenregie.safeguarding import meldcode_services as services
 from ketenregie.safeguarding.meldcode_models import (
     DecisionAnswers,
@@ -29,6 +28,7 @@ from ketenregie.safeguarding.meldcode_models import (
     MeldcodeTrajectory,
     VeiligThuisReport,
 )
+from ketenregie.tests_support.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

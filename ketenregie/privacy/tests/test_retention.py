@@ -85,13 +85,6 @@ from ketenregie.plans.models import (
     Statement,
 )
 from ketenregie.privacy import retention
-from ketenregie.safeguarding.meldcode_models import (
-    DecisionAnswers,
-    MeldcodeStep,
-    MeldcodeTrajectory,
-    VeiligThuisReport,
-    VeiligThuisUpdate,
-)
 from ketenregie.privacy.models import (
     Category,
     LegalHold,
@@ -99,6 +92,13 @@ from ketenregie.privacy.models import (
     RetentionPeriod,
     SubjectAccessReview,
     Withholding,
+)
+from ketenregie.safeguarding.meldcode_models import (
+    DecisionAnswers,
+    MeldcodeStep,
+    MeldcodeTrajectory,
+    VeiligThuisReport,
+    VeiligThuisUpdate,
 )
 from ketenregie.tests_support.factories import (
     CaseFactory,

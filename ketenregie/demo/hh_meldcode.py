@@ -67,8 +67,8 @@ def _steps(trajectory: MeldcodeTrajectory, actor: User, start: dt.datetime, upto
     notes = {
         1: "Moeder vertelt over harde ruzies waar de kinderen bij zijn; de school meldt dat "
         "de jongste vaak moe en stil is. Signalenkaart gebruikt.",
-        2: "Overlegd met de aandachtsfunctionaris huiselijk geweld; Veilig Thuis om advies "
-        "gevraagd (anoniem).",
+        2: "Overlegd met de aandachtsfunctionaris huiselijk geweld; anoniem advies gevraagd "
+        "over de signalen bij de kinderen.",
         3: "Gesprek met moeder: zij herkent de signalen en wil hulp voor haar en de kinderen.",
         4: "Weging met de LIRIK samen met de gedragswetenschapper.",
     }

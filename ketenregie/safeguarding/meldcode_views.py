@@ -76,7 +76,12 @@ def _page(request: AuthedRequest, case: Case, bound: dict[str, Any] | None = Non
     context: dict[str, Any] = {
         "case": case,
         "current": current,
-        "earlier": [t for t in all_trajectories if not t.is_open],
+        # Ended trajectories with their whole history of answer sets.
+        "earlier": [
+            (t, [answer_set_view(a) for a in t.answer_sets.all()])
+            for t in all_trajectories
+            if not t.is_open
+        ],
         "may_record": record,
         "acts_as_casusregisseur": acting_cr,
         "questions": [str(q) for q in QUESTIONS],

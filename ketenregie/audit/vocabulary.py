@@ -272,6 +272,16 @@ _ACTIONS = (
     AuditAction(
         "team.profile_override", _("Regisseur toegewezen onder het vereiste competentieprofiel")
     ),
+    # Slice meldcode (issue 15): the meldcode trajectory, its five steps, the decision
+    # questions (afwegingsvragen) and reports to Veilig Thuis with their follow-up.
+    AuditAction("meldcode.viewed", _("Meldcode ingezien"), R),
+    AuditAction("meldcode.started", _("Meldcodetraject gestart")),
+    AuditAction("meldcode.step_recorded", _("Stap van de meldcode vastgelegd")),
+    AuditAction("meldcode.acute_changed", _("Acuut gevaar (meldcode) gewijzigd")),
+    AuditAction("meldcode.answers_recorded", _("Afwegingsvragen meldcode beantwoord")),
+    AuditAction("meldcode.ended", _("Meldcodetraject afgesloten")),
+    AuditAction("meldcode.vt_reported", _("Melding bij Veilig Thuis vastgelegd")),
+    AuditAction("meldcode.vt_followup", _("Reactie van Veilig Thuis vastgelegd")),
 )
 
 ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}

@@ -544,6 +544,9 @@ class ExchangeKind(models.TextChoices):
     MEETING_HELD = "casusoverleg", _("Casusoverleg gehouden")
     LETTER_PDF = "informatiebrief", _("Informatiebrief aan betrokkene (PDF)")
     SUBJECT_ACCESS = "inzageverzoek", _("Inzageverzoek: export aan betrokkene")
+    # Slice meldcode (issue 15): a report under the meldrecht (Wmo 2015 art. 5.2.6,
+    # Jeugdwet art. 7.3.8).
+    VEILIG_THUIS_REPORT = "melding_veilig_thuis", _("Melding aan Veilig Thuis (meldrecht)")
 
 
 class SharingGrounds(models.Model):

@@ -112,6 +112,26 @@ STATUTORY_GROUNDS: dict[str, Grounds] = {
             person_informed=True,
         ),
     ),
+    # Slice meldcode (issue 15): a report to Veilig Thuis rests on the meldrecht, which
+    # lifts professional secrecy without the person's consent; the Wet verplichte
+    # meldcode's afwegingskader says when reporting is necessary. No house may change it.
+    ExchangeKind.VEILIG_THUIS_REPORT: Grounds(
+        purpose="melding huiselijk geweld of kindermishandeling bij Veilig Thuis (meldcode)",
+        legal_basis=LegalBasis.LEGAL_OBLIGATION,
+        special_category=SpecialCategoryException.SUBSTANTIAL_PUBLIC_INTEREST,
+        secrecy_ground=SecrecyGround.LEGAL_DUTY,
+        legal_reference="Wmo 2015 art. 5.2.6 en Jeugdwet art. 7.3.8 (meldrecht); Wet "
+        "verplichte meldcode huiselijk geweld en kindermishandeling (afwegingskader)",
+        necessity=Necessity(
+            proportional=True,
+            proportionality_note="Alleen de signalen en feiten die Veilig Thuis nodig heeft "
+            "om de veiligheid te beoordelen.",
+            subsidiary=True,
+            subsidiarity_note="Het afwegingskader van de meldcode wijst melden aan als "
+            "noodzakelijk.",
+            person_informed=True,
+        ),
+    ),
 }
 
 # The kinds the house fixes once (its configuration page lists exactly these).

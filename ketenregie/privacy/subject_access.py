@@ -51,6 +51,7 @@ from ketenregie.privacy.subject_access_output import (
     _withhold,
 )
 from ketenregie.privacy.subject_access_trail import _recipients, _trail, _user
+from ketenregie.safeguarding.meldcode_queries import answer_set_view, trajectories_of
 
 SCHEMA_VERSION = "1.0"
 PURPOSE = "inzageverzoek betrokkene (AVG art. 15)"
@@ -312,6 +313,11 @@ SECTIONS = {
     "actions": ("Acties", "Wat partners hebben afgesproken te doen, en hoe dat ging."),
     "signals": ("Signalen", "Signalen die tijdens de uitvoering zijn gemeld."),
     "closing": ("Afsluiting", "Hoe de casus is afgesloten."),
+    # Slice meldcode (issue 15).
+    "meldcode": (
+        "Meldcode huiselijk geweld en kindermishandeling",
+        "De stappen van de meldcode, de afwegingsvragen en meldingen bij Veilig Thuis.",
+    ),
 }
 
 
@@ -393,6 +399,7 @@ def _case(case: Case, redact: Redactor) -> dict[str, Any]:
                 for s in pga["signals"]
             ],
         ),
+        _meldcode_section(case, redact),
         _section(
             "closing",
             [
@@ -444,6 +451,42 @@ EVALUATION_FIELDS = (
     "client_view",
     "lessons",
 )
+
+
+def _meldcode_section(case: Case, redact: Redactor) -> dict[str, Any]:
+    """Slice meldcode: steps, answer sets (only the questions answered) and reports."""
+    items: list[dict[str, Any]] = []
+    for t in trajectories_of(case):
+        items += [
+            _item("meldcode_step", s.pk, _model_fields(s, ("number", "taken_on", "note"), redact))
+            for s in t.steps.all()
+        ]
+        for a in t.answer_sets.all():
+            answered = [q for q in answer_set_view(a).questions if q.answer is not None]
+            items.append(
+                _item(
+                    "meldcode_answers",
+                    a.pk,
+                    [_field("answered_on", "Datum", a.answered_on)]
+                    + [_field(f"q{q.number}", q.question, q.answer) for q in answered]
+                    + [
+                        _field(f"note{q.number}", "Toelichting", redact(q.note), text=True)
+                        for q in answered
+                        if q.note
+                    ],
+                )
+            )
+        items += [
+            _item(
+                "vt_report",
+                r.pk,
+                _model_fields(r, ("reported_on", "reference", "content", "status"), redact),
+            )
+            for r in t.vt_reports.all()
+        ]
+    return _section("meldcode", items)
+
+
 INFORMING_FIELDS = ("kind", "on_date", "by_whom", "method", "postponed_reason", "note")
 REFERRAL_FIELDS = (
     "reason",

@@ -11,3 +11,10 @@ class SafeguardingConfig(AppConfig):
     name = "ketenregie.safeguarding"
     label = "safeguarding"
     verbose_name = _("Meldcode en Verwijsindex")
+
+    def ready(self) -> None:
+        # Slice meldcode: the decision questions on a case meeting's page.
+        from ketenregie.plans.meeting_panels import register_meeting_panel
+        from ketenregie.safeguarding.meldcode_views import meeting_panel
+
+        register_meeting_panel(meeting_panel)

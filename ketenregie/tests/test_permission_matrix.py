@@ -60,6 +60,11 @@ from ketenregie.privacy import processing_services
 from ketenregie.privacy.deadlines import request_deadline
 from ketenregie.privacy.models import LegalHold, PrivacyRequest, SubjectAccessReview
 from ketenregie.reports.models import ScanParticipant, ScanRound, ScanStatement
+from ketenregie.safeguarding.meldcode_models import (
+    DecisionAnswers,
+    MeldcodeTrajectory,
+    VeiligThuisReport,
+)
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -230,6 +235,19 @@ def _action_report(role: Role, relation: str) -> int:
     if relation == "chair":
         return 200
     return 403 if relation == "adviseur" else 302
+
+
+def _meldcode_record(ok: int = 302) -> Callable[[Role, str], int]:
+    # Slice meldcode: steps and decision questions are recorded by the directors and the
+    # betrokken partners with full access (the world's member is a betrokken partner,
+    # or the procesregisseur; an aanmelder is neither).
+    def expected(role: Role, relation: str) -> int:
+        code = _plan_read(role, relation)
+        if code != 200:
+            return code
+        return 403 if (relation == "member" and role == Role.AANMELDER) else ok
+
+    return expected
 
 
 ENDPOINTS = [
@@ -1489,6 +1507,90 @@ ENDPOINTS = [
         lambda c: reverse("manage_edit", args=["competentieprofielen", c["escmap"]["profile"].pk]),
         _only(Role.BEHEERDER),
     ),
+    # Slice meldcode (issue 15).
+    Endpoint("meldcode", "get", lambda c: reverse("meldcode", args=[c["case"].pk]), _plan_read),
+    Endpoint(
+        "meldcode_meeting",
+        "get",
+        lambda c: reverse("meldcode_meeting", args=[c["case"].pk, c["meeting"].pk]),
+        _plan_read,
+    ),
+    # A trajectory runs already: starting another is refused on the page (200).
+    Endpoint(
+        "meldcode_start",
+        "post",
+        lambda c: reverse("meldcode_start", args=[c["case"].pk]),
+        _meldcode_record(200),
+        data=lambda c: {},
+    ),
+    Endpoint(
+        "meldcode_step",
+        "post",
+        lambda c: reverse("meldcode_step", args=[c["case"].pk]),
+        _meldcode_record(),
+        data=lambda c: {"number": "1", "taken_on": today().isoformat(), "note": "Signalen"},
+    ),
+    Endpoint(
+        "meldcode_acute",
+        "post",
+        lambda c: reverse("meldcode_acute", args=[c["case"].pk]),
+        _meldcode_record(),
+        data=lambda c: {"version": c["meldcode"].version, "acute": "ja"},
+    ),
+    Endpoint(
+        "meldcode_answers",
+        "post",
+        lambda c: reverse("meldcode_answers", args=[c["case"].pk]),
+        _meldcode_record(),
+        data=lambda c: {"answered_on": today().isoformat(), "q1": "nee"},
+    ),
+    Endpoint(
+        "meldcode_meeting",
+        "post",
+        lambda c: reverse("meldcode_meeting", args=[c["case"].pk, c["meeting"].pk]),
+        _meldcode_record(),
+        data=lambda c: {"answered_on": today().isoformat(), "q1": "nee"},
+    ),
+    # Reporting to Veilig Thuis and ending: the casusregisseur, or (the world's case has
+    # none) the procesregisseur; Veilig Thuis's response: either director.
+    *[
+        Endpoint(
+            name,
+            "post",
+            url,
+            _plan_write,
+            data=data,
+        )
+        for name, url, data in (
+            (
+                "meldcode_report",
+                lambda c: reverse("meldcode_report", args=[c["case"].pk]),
+                lambda c: {
+                    "reported_on": today().isoformat(),
+                    "content": "Signalen",
+                    "person_informed": "ja",
+                },
+            ),
+            (
+                "meldcode_end",
+                lambda c: reverse("meldcode_end", args=[c["case"].pk]),
+                lambda c: {
+                    "version": c["meldcode"].version,
+                    "reason": "duurzaam_veilig",
+                    "ended_on": today().isoformat(),
+                },
+            ),
+            (
+                "meldcode_followup",
+                lambda c: reverse("meldcode_followup", args=[c["case"].pk, c["vt_report"].pk]),
+                lambda c: {
+                    "version": c["vt_report"].version,
+                    "status": "ontvangen",
+                    "on_date": today().isoformat(),
+                },
+            ),
+        )
+    ],
 ]
 
 
@@ -1709,12 +1811,36 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
             for key, whom in (("own_notice", user), ("other_notice", spare))
         },
     }
+    # Slice meldcode: an open trajectory since before the held meeting, whose latest
+    # answers reach lasting safety, with a report to Veilig Thuis awaiting its response.
+    meldcode = MeldcodeTrajectory.objects.create(
+        case=case, started_by=spare, started_at=timezone.now() - dt.timedelta(days=2)
+    )
+    DecisionAnswers.objects.create(
+        trajectory=meldcode,
+        answered_on=today(),
+        answered_by=spare,
+        q1=True,
+        q2=False,
+        q3=True,
+        q4=True,
+        q5=True,
+    )
+    vt_report = VeiligThuisReport.objects.create(
+        trajectory=meldcode,
+        reported_on=today() - dt.timedelta(days=1),
+        reported_by=spare,
+        content="Signalen",
+        status_on=today() - dt.timedelta(days=1),
+    )
     return {
         "aftercare": aftercare,
         "hh_child": hh_child,
         "hh_contact": hh_contact,
         "hh_consent": hh_consent,
         "escmap": escmap,
+        "meldcode": meldcode,
+        "vt_report": vt_report,
         "privacy_request": privacy_request,
         "processing_key": register.content["processings"][0]["key"],
         "review": review,

@@ -49,6 +49,7 @@ from ketenregie.plans.forms import (
     ReplyForm,
     VersionOnlyForm,
 )
+from ketenregie.plans.meeting_panels import panels_for
 from ketenregie.plans.models import (
     Goal,
     Meeting,
@@ -316,6 +317,8 @@ def _meeting_page(
         )
     if manage and meeting.state != Meeting.State.CANCELLED:
         context.update(_manage_forms(meeting, case, full, participants))
+    # Panels of apps above plans (the meldcode's decision questions).
+    context["panels"] = panels_for(request.user, view)
     context.update(bound or {})
     audit.record(
         "meeting.viewed",

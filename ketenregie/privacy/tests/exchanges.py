@@ -194,6 +194,24 @@ def drive_subject_access(team: Team) -> Any:
     return team["case"]
 
 
+def drive_veilig_thuis_report(team: Team) -> Any:
+    # Slice meldcode: the casusregisseur records a report to Veilig Thuis on the page.
+    from ketenregie.safeguarding.meldcode_services import start_trajectory
+
+    start_trajectory(team["case"], actor=team["casus"])
+    resp = client_of(team["casus"]).post(
+        reverse("meldcode_report", args=[team["case"].pk]),
+        {
+            "reported_on": today().isoformat(),
+            "reference": "VT-1",
+            "content": "Signalen van huiselijk geweld.",
+            "person_informed": "ja",
+        },
+    )
+    assert resp.status_code == 302, resp.status_code
+    return team["case"]
+
+
 DRIVERS: dict[str, Callable[[Team], Any]] = {
     ExchangeKind.ENRICHMENT_ANSWER: drive_enrichment_answer,
     ExchangeKind.ESCALATION: drive_escalation,
@@ -205,4 +223,5 @@ DRIVERS: dict[str, Callable[[Team], Any]] = {
     ExchangeKind.ATTACHMENT: drive_attachment,
     ExchangeKind.LETTER_PDF: drive_letter_pdf,
     ExchangeKind.SUBJECT_ACCESS: drive_subject_access,
+    ExchangeKind.VEILIG_THUIS_REPORT: drive_veilig_thuis_report,
 }

@@ -102,6 +102,13 @@ from ketenregie.privacy.models import (
     SubjectAccessReview,
     Withholding,
 )
+from ketenregie.safeguarding.meldcode_models import (
+    DecisionAnswers,
+    MeldcodeStep,
+    MeldcodeTrajectory,
+    VeiligThuisReport,
+    VeiligThuisUpdate,
+)
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -619,6 +626,50 @@ def _closed_case(
         on_date=closed.date(),
         recorded_by=staff,
         note=_m("safetyscore.note"),
+    )
+    # Slice meldcode (issue 15): a trajectory with a step, an answer set at the meeting,
+    # a report to Veilig Thuis and its follow-up.
+    trajectory = MeldcodeTrajectory.objects.create(
+        case=case,
+        started_by=staff,
+        ended_on=closed.date(),
+        ended_by=staff,
+        end_reason=MeldcodeTrajectory.EndReason.LASTING_SAFETY,
+        end_note=_m("meldcode.end_note"),
+    )
+    answers = DecisionAnswers.objects.create(
+        trajectory=trajectory,
+        meeting=meeting,
+        answered_on=closed.date(),
+        answered_by=staff,
+        q1=True,
+        **{f"note{n}": _m(f"answers.note{n}") for n in range(1, 6)},
+    )
+    MeldcodeStep.objects.create(
+        trajectory=trajectory,
+        number=5,
+        taken_on=closed.date(),
+        taken_by=staff,
+        note=_m("step.note"),
+        instrument_other=_m("step.instrument_other"),
+        order_reason=_m("step.order_reason"),
+        answers=answers,
+    )
+    vt_report = VeiligThuisReport.objects.create(
+        trajectory=trajectory,
+        reported_on=closed.date(),
+        reported_by=staff,
+        reference=_m("vt.reference"),
+        content=_m("vt.content"),
+        answers=answers,
+        status_on=closed.date(),
+    )
+    VeiligThuisUpdate.objects.create(
+        report=vt_report,
+        status=VeiligThuisReport.Status.CLOSED,
+        on_date=closed.date(),
+        note=_m("vtupdate.note"),
+        recorded_by=staff,
     )
     DirectorEscalation.objects.create(
         case=case,

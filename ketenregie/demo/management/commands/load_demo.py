@@ -21,6 +21,7 @@ from ketenregie.demo.generator import (
 )
 from ketenregie.demo.hh_escmap import seed_escmap
 from ketenregie.demo.hh_hh import seed_household_variant
+from ketenregie.demo.hh_meldcode import seed_meldcode
 from ketenregie.demo.hh_phases import move_procesregie
 from ketenregie.demo.scan import seed_scan
 
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             execution.update(seed_household_variant(seed=2026))
             # Issue 15, slice templates: the 7.1 / 7.2 parts on the household cases' plans.
             execution.update(hh_templates.seed(seed=2026))
+            execution.update(seed_meldcode())  # issue 15, slice meldcode
             # Case views of persons with more than one case (journey 9's subject access).
             execution["gelezen (inzage)"] = plant_case_reads(seed=2026)
             # Issue 15 (escmap): the escalation map per house, regisseurs' profiles.

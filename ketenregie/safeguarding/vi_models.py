@@ -25,43 +25,70 @@ from ketenregie.cases.models import Case, Person
 class RiskCategory(models.TextChoices):
     """The twelve risks of Jeugdwet art. 7.1.4.1 lid 1 (a-l), verbatim from seed 002 section 8."""
 
-    GEWELD = "a", _(
-        "De jeugdige staat bloot aan geestelijk, lichamelijk of seksueel geweld, enige andere "
-        "vernederende behandeling, of verwaarlozing"
+    GEWELD = (
+        "a",
+        _(
+            "De jeugdige staat bloot aan geestelijk, lichamelijk of seksueel geweld, enige andere "
+            "vernederende behandeling, of verwaarlozing"
+        ),
     )
-    PSYCHISCH = "b", _(
-        "De jeugdige heeft meer of andere dan bij zijn leeftijd normaliter voorkomende "
-        "psychische problemen waaronder verslaving aan alcohol, drugs of kansspelen"
+    PSYCHISCH = (
+        "b",
+        _(
+            "De jeugdige heeft meer of andere dan bij zijn leeftijd normaliter voorkomende "
+            "psychische problemen waaronder verslaving aan alcohol, drugs of kansspelen"
+        ),
     )
-    OPGROEIEN = "c", _(
-        "De jeugdige heeft meer of andere dan bij zijn leeftijd normaliter voorkomende ernstige "
-        "opgroei- of opvoedingsproblemen"
+    OPGROEIEN = (
+        "c",
+        _(
+            "De jeugdige heeft meer of andere dan bij zijn leeftijd normaliter voorkomende ernstige "
+            "opgroei- of opvoedingsproblemen"
+        ),
     )
     MOEDER_ZWANGER = "d", _("De jeugdige is minderjarig en moeder of zwanger")
-    SCHOOLVERZUIM = "e", _(
-        "De jeugdige verzuimt veelvuldig van school of van een andere onderwijsinstelling, dan "
-        "wel verlaat die voortijdig of dreigt die voortijdig te verlaten"
+    SCHOOLVERZUIM = (
+        "e",
+        _(
+            "De jeugdige verzuimt veelvuldig van school of van een andere onderwijsinstelling, dan "
+            "wel verlaat die voortijdig of dreigt die voortijdig te verlaten"
+        ),
     )
-    ARBEID = "f", _(
-        "De jeugdige is niet gemotiveerd om door legale arbeid in zijn levensonderhoud te voorzien"
+    ARBEID = (
+        "f",
+        _(
+            "De jeugdige is niet gemotiveerd om door legale arbeid in zijn levensonderhoud te voorzien"
+        ),
     )
-    FINANCIEEL = "g", _(
-        "De jeugdige heeft meer of andere dan bij zijn leeftijd normaliter voorkomende "
-        "financiële problemen"
+    FINANCIEEL = (
+        "g",
+        _(
+            "De jeugdige heeft meer of andere dan bij zijn leeftijd normaliter voorkomende "
+            "financiële problemen"
+        ),
     )
     WOONPLAATS = "h", _("De jeugdige heeft geen vaste woon- of verblijfplaats")
-    GEVAAR = "i", _(
-        "De jeugdige is een gevaar voor anderen door lichamelijk of geestelijk geweld of ander "
-        "intimiderend gedrag"
+    GEVAAR = (
+        "i",
+        _(
+            "De jeugdige is een gevaar voor anderen door lichamelijk of geestelijk geweld of ander "
+            "intimiderend gedrag"
+        ),
     )
     STRAFBAAR = "j", _("De jeugdige laat zich in met activiteiten die strafbaar zijn gesteld")
-    OUDERS = "k", _(
-        "De ouders of andere verzorgers van de jeugdige schieten ernstig tekort in de verzorging "
-        "of opvoeding van de jeugdige"
+    OUDERS = (
+        "k",
+        _(
+            "De ouders of andere verzorgers van de jeugdige schieten ernstig tekort in de verzorging "
+            "of opvoeding van de jeugdige"
+        ),
     )
-    ETNISCH = "l", _(
-        "De jeugdige staat bloot aan risico's die in bepaalde etnische groepen onevenredig vaak "
-        "voorkomen"
+    ETNISCH = (
+        "l",
+        _(
+            "De jeugdige staat bloot aan risico's die in bepaalde etnische groepen onevenredig vaak "
+            "voorkomen"
+        ),
     )
 
 

@@ -184,9 +184,7 @@ def record_informed(
 
 
 @transaction.atomic
-def withdraw_signal(
-    signal: VerwijsindexSignal, *, actor: User, reason: str
-) -> VerwijsindexSignal:
+def withdraw_signal(signal: VerwijsindexSignal, *, actor: User, reason: str) -> VerwijsindexSignal:
     """The signaller withdraws: the signal ends today (no longer matches; removed by the
     next retention run, its matches with it)."""
     locked = lock(signal)

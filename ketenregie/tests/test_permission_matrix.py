@@ -28,7 +28,7 @@ from ketenregie.accounts.models import (
     hash_setup_token,
 )
 from ketenregie.accounts.roles import CASE_WORK_ROLES, HOUSE_SCOPED_ROLES, Role
-from ketenregie.cases.models import Case, CaseMembership, CaseRole
+from ketenregie.cases.models import Case, CaseMembership, CaseRole, Household, HouseholdMember
 from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
 from ketenregie.intake.models import AgendaItem, EnrichmentRequest, Referral
@@ -46,11 +46,13 @@ from ketenregie.privacy import processing_services
 from ketenregie.privacy.deadlines import request_deadline
 from ketenregie.privacy.models import LegalHold, PrivacyRequest, SubjectAccessReview
 from ketenregie.reports.models import ScanParticipant, ScanRound, ScanStatement
+from ketenregie.safeguarding.vi_models import VerwijsindexMatch, VerwijsindexSignal
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
     MembershipFactory,
     OrganisationFactory,
+    PersonFactory,
     UserFactory,
 )
 from ketenregie.tests_support.files import stored_attachment
@@ -203,6 +205,26 @@ def _action_report(role: Role, relation: str) -> int:
     if relation == "chair":
         return 200
     return 403 if relation == "adviseur" else 302
+
+
+def _vi_page(role: Role, relation: str) -> int:
+    # Issue 15, slice vi: Verwijsindex pages need full access (an adviser knows the case
+    # exists: 403); the chair sees the intake case in full.
+    if not _sees(role, relation):
+        return 404
+    return 403 if relation == "adviseur" else 200
+
+
+def _vi_own(role: Role, relation: str) -> int:
+    # The user's own signal or match on the case: a valid POST redirects.
+    code = _vi_page(role, relation)
+    return 302 if code == 200 else code
+
+
+def _vi_new(role: Role, relation: str) -> int:
+    # A new signal needs a running PGA: on the chair's intake case the page says why not.
+    code = _vi_own(role, relation)
+    return 200 if code == 302 and relation == "chair" else code
 
 
 ENDPOINTS = [
@@ -1144,6 +1166,40 @@ ENDPOINTS = [
         lambda c: reverse("account_setup", args=[c["setup_token"]]),
         lambda r, rel: 200,
         public=True,
+    ),  # Issue 15, slice vi: the Verwijsindex pages of a case.
+    Endpoint("vi_list", "get", lambda c: reverse("vi_list", args=[c["case"].pk]), _vi_page),
+    Endpoint("vi_new", "get", lambda c: reverse("vi_new", args=[c["case"].pk]), _vi_page),
+    Endpoint(
+        "vi_new",
+        "post",
+        lambda c: reverse("vi_new", args=[c["case"].pk]),
+        _vi_new,
+        data=lambda c: {
+            "person": c["vi_child"].pk,
+            "category": "c",
+            "informed_on": today().isoformat(),
+        },
+    ),
+    Endpoint(
+        "vi_informed",
+        "post",
+        lambda c: reverse("vi_informed", args=[c["case"].pk, c["vi_own"].pk]),
+        _vi_own,
+        data=lambda c: {"informed_on": today().isoformat()},
+    ),
+    Endpoint(
+        "vi_withdraw",
+        "post",
+        lambda c: reverse("vi_withdraw", args=[c["case"].pk, c["vi_own"].pk]),
+        _vi_own,
+        data=lambda c: {"reason": "onterecht"},
+    ),
+    Endpoint(
+        "vi_consultation",
+        "post",
+        lambda c: reverse("vi_consultation", args=[c["case"].pk, c["vi_match"].pk]),
+        _vi_own,
+        data=lambda c: {"held_on": today().isoformat(), "outcome": "coordinatie"},
     ),
 ]
 
@@ -1308,7 +1364,43 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
     ScanParticipant.objects.create(round=scan, user=spare, organisation=spare.organisation)
     if role == Role.PROFESSIONAL:
         ScanParticipant.objects.create(round=scan, user=user, organisation=user.organisation)
+    # Issue 15, slice vi: two children in the case's household; the user signalled the
+    # first (not yet informed), the spare both, so the first is a match and a new signal
+    # on the second makes one.
+    household = Household.objects.create(name="Gezin")
+    Case.objects.filter(pk=case.pk).update(household=household)
+    vi_children = [
+        PersonFactory(geboortedatum=today() - dt.timedelta(days=days)) for days in (5000, 3000)
+    ]
+    for child in vi_children:
+        HouseholdMember.objects.create(household=household, person=child, relation="kind")
+    type(user).objects.filter(pk=user.pk).update(phone="06-11111111")
+    spare.phone = "06-22222222"
+    spare.save(update_fields=["phone"])
+
+    def vi_signal(signaller: Any, child: Any) -> VerwijsindexSignal:
+        return VerwijsindexSignal.objects.create(
+            case=case,
+            person=child,
+            signaller=signaller,
+            organisation=signaller.organisation,
+            category="a",
+            signalled_on=today(),
+            not_informed_reason="Nog niet",
+            expires_on=today() + dt.timedelta(days=700),
+            created_at=timezone.now(),
+        )
+
+    spare_signal = vi_signal(spare, vi_children[0])
+    vi_own = vi_signal(user, vi_children[0])
+    vi_signal(spare, vi_children[1])
+    vi_match = VerwijsindexMatch.objects.create(
+        first=spare_signal, second=vi_own, matched_at=timezone.now(), consultation_due=today()
+    )
     return {
+        "vi_child": vi_children[1],
+        "vi_own": vi_own,
+        "vi_match": vi_match,
         "privacy_request": privacy_request,
         "processing_key": register.content["processings"][0]["key"],
         "review": review,

@@ -42,8 +42,8 @@ class RiskCategory(models.TextChoices):
     OPGROEIEN = (
         "c",
         _(
-            "De jeugdige heeft meer of andere dan bij zijn leeftijd normaliter voorkomende ernstige "
-            "opgroei- of opvoedingsproblemen"
+            "De jeugdige heeft meer of andere dan bij zijn leeftijd normaliter "
+            "voorkomende ernstige opgroei- of opvoedingsproblemen"
         ),
     )
     MOEDER_ZWANGER = "d", _("De jeugdige is minderjarig en moeder of zwanger")
@@ -57,7 +57,8 @@ class RiskCategory(models.TextChoices):
     ARBEID = (
         "f",
         _(
-            "De jeugdige is niet gemotiveerd om door legale arbeid in zijn levensonderhoud te voorzien"
+            "De jeugdige is niet gemotiveerd om door legale arbeid in zijn "
+            "levensonderhoud te voorzien"
         ),
     )
     FINANCIEEL = (
@@ -79,15 +80,15 @@ class RiskCategory(models.TextChoices):
     OUDERS = (
         "k",
         _(
-            "De ouders of andere verzorgers van de jeugdige schieten ernstig tekort in de verzorging "
-            "of opvoeding van de jeugdige"
+            "De ouders of andere verzorgers van de jeugdige schieten ernstig tekort in "
+            "de verzorging of opvoeding van de jeugdige"
         ),
     )
     ETNISCH = (
         "l",
         _(
-            "De jeugdige staat bloot aan risico's die in bepaalde etnische groepen onevenredig vaak "
-            "voorkomen"
+            "De jeugdige staat bloot aan risico’s die in bepaalde etnische groepen "
+            "onevenredig vaak voorkomen"
         ),
     )
 

@@ -42,7 +42,7 @@ class InHouseIndex:
     """The index in this database: a match is another active signal on the same person by
     another professional, in any case or house."""
 
-    transport = Transport.IN_HOUSE
+    transport: str = Transport.IN_HOUSE
 
     def submit(self, signal: VerwijsindexSignal, *, actor: User) -> list[VerwijsindexMatch]:
         now = timezone.now()

@@ -3,6 +3,7 @@ consultation), a new signal, and the signaller's own changes (informed, withdraw
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -27,7 +28,25 @@ from ketenregie.safeguarding.vi_forms import (
     SignalForm,
     WithdrawForm,
 )
-from ketenregie.safeguarding.vi_queries import case_signals, matches_on_case, signal_candidates
+from ketenregie.safeguarding.vi_models import VerwijsindexSignal
+from ketenregie.safeguarding.vi_queries import (
+    MatchView,
+    case_signals,
+    matches_on_case,
+    signal_candidates,
+)
+
+
+@dataclass
+class SignalRow:
+    """One signal on the page, with the viewer's own matches and forms."""
+
+    signal: VerwijsindexSignal
+    own: bool
+    active: bool
+    informed_form: InformedForm
+    withdraw_form: WithdrawForm
+    matches: list[tuple[MatchView, ConsultationForm]] = field(default_factory=list)
 
 
 def _list_page(
@@ -38,29 +57,22 @@ def _list_page(
     matches = matches_on_case(request.user, case)
     rows = []
     for signal in case_signals(case):
-        own = signal.signaller_id == request.user.pk
-        active = signal.expires_on > day
-        key = f"signal-{signal.pk}"
-        rows.append(
-            {
-                "signal": signal,
-                "own": own,
-                "active": active,
-                "matches": [m for m in matches if m.own.pk == signal.pk],
-                "informed_form": bound.get(f"informed-{signal.pk}")
-                or InformedForm(auto_id=f"inf{signal.pk}_%s", initial={"informed_on": day}),
-                "withdraw_form": bound.get(f"withdraw-{signal.pk}")
-                or WithdrawForm(auto_id=f"wd{signal.pk}_%s"),
-                "key": key,
-            }
+        row = SignalRow(
+            signal=signal,
+            own=signal.signaller_id == request.user.pk,
+            active=signal.expires_on > day,
+            informed_form=bound.get(f"informed-{signal.pk}")
+            or InformedForm(auto_id=f"inf{signal.pk}_%s", initial={"informed_on": day}),
+            withdraw_form=bound.get(f"withdraw-{signal.pk}")
+            or WithdrawForm(auto_id=f"wd{signal.pk}_%s"),
         )
-    consultation_forms = {
-        m.match.pk: bound.get(f"consult-{m.match.pk}")
-        or ConsultationForm(auto_id=f"co{m.match.pk}_%s", initial={"held_on": day})
-        for m in matches
-    }
-    for row in rows:
-        row["matches"] = [(m, consultation_forms[m.match.pk]) for m in row["matches"]]
+        for m in matches:
+            if m.own.pk == signal.pk:
+                form = bound.get(f"consult-{m.match.pk}") or ConsultationForm(
+                    auto_id=f"co{m.match.pk}_%s", initial={"held_on": day}
+                )
+                row.matches.append((m, form))
+        rows.append(row)
     context = {
         "case": case,
         "rows": rows,

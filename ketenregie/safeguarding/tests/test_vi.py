@@ -5,12 +5,14 @@ the other case, the consultation within five working days, and removal by retent
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -21,7 +23,6 @@ from ketenregie.cases.workflow import Status
 from ketenregie.core.tests.mailutil import addressees
 from ketenregie.core.timeutil import today
 from ketenregie.intake.schedule import add_working_days
-from ketenregie.privacy.retention import apply_retention
 from ketenregie.safeguarding import vi_services as services
 from ketenregie.safeguarding.vi_models import (
     ConsultationOutcome,
@@ -42,6 +43,16 @@ from ketenregie.tests_support.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def _retention(on: dt.date, *, dry_run: bool = False) -> str:
+    """Run the privacy app's daily job (`manage.py apply_retention`) on `on`, at noon; its
+    output. Through the command: the privacy app sits above this one."""
+    noon = dt.datetime.combine(on, dt.time(12), tzinfo=dt.UTC)
+    out = io.StringIO()
+    with time_machine.travel(noon, tick=False):
+        call_command("apply_retention", *(["--dry-run"] if dry_run else []), stdout=out)
+    return out.getvalue()
 
 
 def _born(years: int, days: int = 0) -> dt.date:
@@ -176,25 +187,24 @@ def test_retention_removes_expired_signals_and_their_matches(two_sides: dict[str
     HouseholdMember.objects.create(household=ctx["a"].household, person=other, relation="kind")
     kept = _signal(ctx["a"], ctx["anna"], other)
     # The day before two years: everything stays.
-    run = apply_retention(on=first.expires_on - dt.timedelta(days=1))
-    assert run.vi_signals == 0 and VerwijsindexSignal.objects.count() == 3
-    # On the day the two years are up: the two matched signals and the match go; the
-    # child signalled later the same day goes too, the eight-year-old's signal as well
-    # (same day), so move the last one's end on by hand to see it stay.
+    assert "Verwijsindex" not in _retention(first.expires_on - dt.timedelta(days=1))
+    assert VerwijsindexSignal.objects.count() == 3
+    # On the day the two years are up the signals of that day go (with the match); move
+    # the eight-year-old's end on by hand to see a signal that is not due stay.
     VerwijsindexSignal.objects.filter(pk=kept.pk).update(
         expires_on=first.expires_on + dt.timedelta(days=10)
     )
-    dry = apply_retention(dry_run=True, on=first.expires_on)
-    assert dry.vi_signals == 2 and VerwijsindexSignal.objects.count() == 3
-    run = apply_retention(on=first.expires_on)
-    assert run.vi_signals == 2
+    dry = _retention(first.expires_on, dry_run=True)
+    assert "Verwijsindex: 2 verlopen signaal(en) te verwijderen" in dry
+    assert VerwijsindexSignal.objects.count() == 3
+    assert "Verwijsindex: 2 verlopen signaal(en) verwijderd" in _retention(first.expires_on)
     assert list(VerwijsindexSignal.objects.values_list("pk", flat=True)) == [kept.pk]
     assert not VerwijsindexMatch.objects.exists()
     events = AuditEvent.objects.filter(action="vi.signal_expired")
     assert sorted(e.data["signaal"] for e in events) == sorted([first.pk, second.pk])
     assert {e.case_id for e in events} == {ctx["a"].pk, ctx["b"].pk}
     # Idempotent: a second run finds nothing.
-    assert apply_retention(on=first.expires_on).vi_signals == 0
+    assert "Verwijsindex" not in _retention(first.expires_on)
     assert AuditEvent.objects.filter(action="vi.signal_expired").count() == 2
 
 
@@ -211,7 +221,7 @@ def test_withdrawn_signal_ends_at_once_and_goes_with_the_next_run(
     assert not VerwijsindexMatch.objects.exists()
     with pytest.raises(ValidationError, match="al ingetrokken"):
         services.withdraw_signal(signal, actor=ctx["anna"], reason=WithdrawalReason.IN_ERROR)
-    assert apply_retention(on=today()).vi_signals == 1
+    assert "1 verlopen signaal(en) verwijderd" in _retention(today())
     assert not VerwijsindexSignal.objects.filter(pk=signal.pk).exists()
 
 

@@ -51,6 +51,7 @@ from ketenregie.privacy.subject_access_output import (
     _withhold,
 )
 from ketenregie.privacy.subject_access_trail import _recipients, _trail, _user
+from ketenregie.safeguarding.vi_queries import signals_about
 
 SCHEMA_VERSION = "1.0"
 PURPOSE = "inzageverzoek betrokkene (AVG art. 15)"
@@ -312,6 +313,12 @@ SECTIONS = {
     "actions": ("Acties", "Wat partners hebben afgesproken te doen, en hoe dat ging."),
     "signals": ("Signalen", "Signalen die tijdens de uitvoering zijn gemeld."),
     "closing": ("Afsluiting", "Hoe de casus is afgesloten."),
+    # Issue 15, slice vi: only that a professional signalled, who and when.
+    "vi_signals": (
+        "Verwijsindex risicojongeren",
+        "Welke professionals hebben gemeld dat zij bij u betrokken zijn, en wanneer. De "
+        "Verwijsindex zegt alleen dát zij betrokken zijn, niet waarom.",
+    ),
 }
 
 
@@ -391,6 +398,24 @@ def _case(case: Case, redact: Redactor) -> dict[str, Any]:
                     ),
                 )
                 for s in pga["signals"]
+            ],
+        ),
+        _section(
+            "vi_signals",
+            [
+                _item(
+                    "vi_signal",
+                    v.pk,
+                    [
+                        _field("signaller", "Signaleerder", v.signaller),
+                        _field("organisation", "Organisatie", v.organisation),
+                        _field("signalled_on", "Afgegeven op", v.signalled_on),
+                        _field("informed_on", "U of uw ouders geïnformeerd op", v.informed_on),
+                        _field("expires_on", "Vervalt op", v.expires_on),
+                        _field("withdrawn", "Ingetrokken", v.withdrawn),
+                    ],
+                )
+                for v in signals_about(case.person_id, case_id=case.pk)
             ],
         ),
         _section(

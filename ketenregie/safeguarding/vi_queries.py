@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from ketenregie.cases.models import HouseholdMember, Person
-from ketenregie.core.timeutil import age_band, today
+from ketenregie.core.timeutil import today
 from ketenregie.safeguarding.vi_access import vi_active_matches
 from ketenregie.safeguarding.vi_models import VerwijsindexMatch, VerwijsindexSignal
 
@@ -123,6 +123,7 @@ def open_matches(user: User, limit: int = 20) -> list[MatchView]:
 class PersonSignal:
     """A signal as the person's own export shows it: that it exists, who, when."""
 
+    pk: int
     signaller: str
     organisation: str
     signalled_on: dt.date
@@ -131,9 +132,14 @@ class PersonSignal:
     withdrawn: bool
 
 
-def signals_about(person_id: int) -> list[PersonSignal]:
+def signals_about(person_id: int, case_id: int | None = None) -> list[PersonSignal]:
+    """The signals about a person (on one case, with `case_id`), for their own export."""
+    rows = VerwijsindexSignal.objects.filter(person_id=person_id)
+    if case_id is not None:
+        rows = rows.filter(case_id=case_id)
     return [
         PersonSignal(
+            pk=s.pk,
             signaller=s.signaller.get_full_name() or s.signaller.username,
             organisation=s.organisation.name,
             signalled_on=s.signalled_on,
@@ -141,14 +147,5 @@ def signals_about(person_id: int) -> list[PersonSignal]:
             expires_on=s.expires_on,
             withdrawn=s.is_withdrawn,
         )
-        for s in VerwijsindexSignal.objects.filter(person_id=person_id)
-        .select_related("signaller", "organisation")
-        .order_by("signalled_on", "pk")
+        for s in rows.select_related("signaller", "organisation").order_by("signalled_on", "pk")
     ]
-
-
-def person_label(person: Person, full: bool) -> str:
-    """How a young person is named on the page: in full, or by age band only."""
-    if full:
-        return person.full_name
-    return f"jongere ({age_band(person.geboortedatum)})"

@@ -18,6 +18,7 @@ from ketenregie.demo.generator import (
     plant_possible_duplicates,
     plant_rejection_counts,
 )
+from ketenregie.demo.hh_vi import seed_vi
 from ketenregie.demo.scan import seed_scan
 
 
@@ -51,6 +52,8 @@ class Command(BaseCommand):
             execution = seed_execution(journeys, seed=2026)
             # The PGA-scan's rounds at ZVH Parkstad (reports), also through the services.
             execution.update(seed_scan(seed=2026))
+            # Issue 15, slice vi: Verwijsindex signals and matches in demo households.
+            execution.update(seed_vi())
             # Case views of persons with more than one case (journey 9's subject access).
             execution["gelezen (inzage)"] = plant_case_reads(seed=2026)
         self.stdout.write(f"Demodata geladen: {User.objects.count()} gebruikers, {n} casussen.")

@@ -23,8 +23,6 @@ def _person_label(person: Person) -> str:
 
 
 class SignalForm(StyledFormMixin, forms.Form):
-    service_required = ("informed_on",)
-
     person = forms.TypedChoiceField(
         label=_("Jongere"),
         coerce=int,
@@ -41,7 +39,10 @@ class SignalForm(StyledFormMixin, forms.Form):
         ),
     )
     informed_on = forms.DateField(
-        label=_("Jongere of ouders geïnformeerd op"), required=False, widget=DateInput()
+        label=_("Jongere of ouders geïnformeerd op"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Vul de datum in, of hieronder waarom nog niet is geïnformeerd."),
     )
     not_informed_reason = forms.CharField(
         label=_("Nog niet geïnformeerd: waarom niet"),

@@ -215,7 +215,7 @@ def record_consultation(
     match: VerwijsindexMatch, *, actor: User, held_on: dt.date | None, outcome: str
 ) -> VerwijsindexMatch:
     """Either signaller records that the consultation was held (once for both)."""
-    locked = lock(match, related=("consultation_by",))
+    locked = lock(match, related=("consultation_by",), of=("self",))
     if locked.consultation_held_on is not None:
         who = locked.consultation_by.get_full_name() if locked.consultation_by else ""
         raise ValidationError(

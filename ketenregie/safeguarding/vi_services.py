@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ketenregie.audit import services as audit
 from ketenregie.audit.writes import create_audited, lock, save_audited
+from ketenregie.cases.models import Person
 from ketenregie.cases.workflow import PGA_STATUSES
 from ketenregie.core.forms import check_free_text, not_in_future
 from ketenregie.core.mail import send_link_mail
@@ -104,6 +105,9 @@ def record_signal(
             "waarom dat nog niet is gebeurd."
         )
     if person is not None and "person" not in errors:
+        # Two signals on one young person at the same moment must see each other (or the
+        # match is lost): the person's row is the lock they queue on.
+        Person.objects.select_for_update().filter(pk=person.pk).first()
         if VerwijsindexSignal.objects.filter(
             person=person, signaller=actor, expires_on__gt=day
         ).exists():

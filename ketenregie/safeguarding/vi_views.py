@@ -107,6 +107,8 @@ def vi_new(request: AuthedRequest, case_id: int) -> HttpResponse:
             return redirect("vi_list", case_id=case.pk)
     else:
         form = SignalForm(people=people)
+        # The form names the household's people with their ages: a read of person data.
+        audit.record("vi.viewed", actor=request.user, case_id=case.pk, purpose="casusregie")
     context = {
         "case": case,
         "form": form,

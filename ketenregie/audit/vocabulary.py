@@ -282,6 +282,15 @@ _ACTIONS = (
     AuditAction("meldcode.ended", _("Meldcodetraject afgesloten")),
     AuditAction("meldcode.vt_reported", _("Melding bij Veilig Thuis vastgelegd")),
     AuditAction("meldcode.vt_followup", _("Reactie van Veilig Thuis vastgelegd")),
+    # Verwijsindex signals (issue 15, slice vi): the risk category is the signal's legal
+    # ground and enters the trail as its letter; the facts stay in the case.
+    AuditAction("vi.viewed", _("Verwijsindex-signalen bij casus ingezien"), R),
+    AuditAction("vi.signal_recorded", _("Signaal in de Verwijsindex afgegeven")),
+    AuditAction("vi.signal_informed", _("Informeren jongere of ouders over signaal vastgelegd")),
+    AuditAction("vi.signal_withdrawn", _("Signaal in de Verwijsindex ingetrokken")),
+    AuditAction("vi.match_made", _("Match in de Verwijsindex ontstaan")),
+    AuditAction("vi.consultation_recorded", _("Afstemming na match in de Verwijsindex vastgelegd")),
+    AuditAction("vi.signal_expired", _("Signaal in de Verwijsindex verlopen en verwijderd")),
 )
 
 ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}

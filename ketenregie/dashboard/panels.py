@@ -34,6 +34,7 @@ from ketenregie.pga.queries import aftercare_follow_ups, due_informing_reviews
 from ketenregie.plans import queries as plan_queries
 from ketenregie.reports.mi import headlines
 from ketenregie.reports.mi_forms import default_period
+from ketenregie.safeguarding.vi_queries import open_matches
 
 if TYPE_CHECKING:
     from ketenregie.accounts.models import User
@@ -90,6 +91,12 @@ def chair_panel(user: User) -> Context:
 def signals_panel(user: User) -> Context:
     """Case work: unresolved signals on the cases the user directs."""
     return {"open_signals": list(plan_queries.open_signals_for_director(user)[:20])}
+
+
+def vi_panel(user: User) -> Context:
+    """Case work (issue 15, slice vi): Verwijsindex matches of the user's own signals whose
+    consultation is still to be held."""
+    return {"vi_matches": open_matches(user)}
 
 
 def actions_panel(user: User) -> Context:
@@ -150,6 +157,7 @@ PANELS: tuple[Panel, ...] = (
     Panel(lambda roles: bool(roles & set(MANAGEMENT_INFO_ROLES)), steering_panel),
     Panel(_has(Role.PROFESSIONAL), enrichment_panel),
     Panel(works_with_cases, signals_panel),
+    Panel(works_with_cases, vi_panel),
     Panel(works_with_cases, actions_panel),
     Panel(works_with_cases, cases_panel),
     # CASE_WORK_ROLES holds the chair, so the count lands next to "Mijn casussen".

@@ -94,3 +94,20 @@ def dutch_holidays(year: int) -> dict[dt.date, str]:
 
 def holiday_name(day: dt.date) -> str:
     return dutch_holidays(day.year).get(day, "")
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Monday to Friday and not a holiday of the Algemene termijnenwet (`dutch_holidays`)."""
+    return day.weekday() < 5 and day not in dutch_holidays(day.year)
+
+
+def add_working_days(day: dt.date, count: int) -> dt.date:
+    """The `count`-th working day after `day` ("within five working days" of a Friday
+    ends on the next Friday; a holiday in between moves it one more day)."""
+    if count < 0:
+        raise ValueError("count must not be negative")
+    while count:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day

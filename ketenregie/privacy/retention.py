@@ -41,6 +41,7 @@ from ketenregie.intake.services.feedback import (
 )
 from ketenregie.plans.services import forget_casusregisseur_agreements
 from ketenregie.privacy.models import Category, LegalHold, RetentionPeriod
+from ketenregie.safeguarding.vi_services import delete_expired_signals
 
 log = logging.getLogger(__name__)
 
@@ -378,6 +379,8 @@ class RetentionRun:
     held: list[DueCase] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (house, category)
+    # Verwijsindex signals past their end (two years, age 23, withdrawn), with matches.
+    vi_signals: int = 0
 
 
 def phase_reached(case: Case) -> str:
@@ -477,4 +480,6 @@ def apply_retention(*, dry_run: bool = False, on: dt.date | None = None) -> Rete
             log.exception("retention: case %s not deleted", due.case.code)
             run.failed.append((due.case.code, f"{type(error).__name__}: {error}"))
     _delete_rows(run, houses, on)
+    # Verwijsindex signals have their own end, set when they were recorded (ADR 30).
+    run.vi_signals = delete_expired_signals(on, dry_run=dry_run)
     return run

@@ -52,6 +52,7 @@ from ketenregie.privacy.subject_access_output import (
 )
 from ketenregie.privacy.subject_access_trail import _recipients, _trail, _user
 from ketenregie.safeguarding.meldcode_queries import answer_set_view, trajectories_of
+from ketenregie.safeguarding.vi_queries import signals_about
 
 SCHEMA_VERSION = "1.0"
 PURPOSE = "inzageverzoek betrokkene (AVG art. 15)"
@@ -318,6 +319,12 @@ SECTIONS = {
         "Meldcode huiselijk geweld en kindermishandeling",
         "De stappen van de meldcode, de afwegingsvragen en meldingen bij Veilig Thuis.",
     ),
+    # Issue 15, slice vi: only that a professional signalled, who and when.
+    "vi_signals": (
+        "Verwijsindex risicojongeren",
+        "Welke professionals hebben gemeld dat zij bij u betrokken zijn, en wanneer. De "
+        "Verwijsindex zegt alleen dát zij betrokken zijn, niet waarom.",
+    ),
 }
 
 
@@ -400,6 +407,24 @@ def _case(case: Case, redact: Redactor) -> dict[str, Any]:
             ],
         ),
         _meldcode_section(case, redact),
+        _section(
+            "vi_signals",
+            [
+                _item(
+                    "vi_signal",
+                    v.pk,
+                    [
+                        _field("signaller", "Signaleerder", v.signaller),
+                        _field("organisation", "Organisatie", v.organisation),
+                        _field("signalled_on", "Afgegeven op", v.signalled_on),
+                        _field("informed_on", "U of uw ouders geïnformeerd op", v.informed_on),
+                        _field("expires_on", "Vervalt op", v.expires_on),
+                        _field("withdrawn", "Ingetrokken", v.withdrawn),
+                    ],
+                )
+                for v in signals_about(case.person_id, case_id=case.pk)
+            ],
+        ),
         _section(
             "closing",
             [

@@ -65,6 +65,7 @@ from ketenregie.safeguarding.meldcode_models import (
     MeldcodeTrajectory,
     VeiligThuisReport,
 )
+from ketenregie.safeguarding.vi_models import VerwijsindexMatch, VerwijsindexSignal
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -248,6 +249,26 @@ def _meldcode_record(ok: int = 302) -> Callable[[Role, str], int]:
         return 403 if (relation == "member" and role == Role.AANMELDER) else ok
 
     return expected
+
+
+def _vi_page(role: Role, relation: str) -> int:
+    # Issue 15, slice vi: Verwijsindex pages need full access (an adviser knows the case
+    # exists: 403); the chair sees the intake case in full.
+    if not _sees(role, relation):
+        return 404
+    return 403 if relation == "adviseur" else 200
+
+
+def _vi_own(role: Role, relation: str) -> int:
+    # The user's own signal or match on the case: a valid POST redirects.
+    code = _vi_page(role, relation)
+    return 302 if code == 200 else code
+
+
+def _vi_new(role: Role, relation: str) -> int:
+    # A new signal needs a running PGA: on the chair's intake case the page says why not.
+    code = _vi_own(role, relation)
+    return 200 if code == 302 and relation == "chair" else code
 
 
 ENDPOINTS = [
@@ -1189,6 +1210,40 @@ ENDPOINTS = [
         lambda c: reverse("account_setup", args=[c["setup_token"]]),
         lambda r, rel: 200,
         public=True,
+    ),  # Issue 15, slice vi: the Verwijsindex pages of a case.
+    Endpoint("vi_list", "get", lambda c: reverse("vi_list", args=[c["case"].pk]), _vi_page),
+    Endpoint("vi_new", "get", lambda c: reverse("vi_new", args=[c["case"].pk]), _vi_page),
+    Endpoint(
+        "vi_new",
+        "post",
+        lambda c: reverse("vi_new", args=[c["case"].pk]),
+        _vi_new,
+        data=lambda c: {
+            "person": c["vi_child"].pk,
+            "category": "c",
+            "informed_on": today().isoformat(),
+        },
+    ),
+    Endpoint(
+        "vi_informed",
+        "post",
+        lambda c: reverse("vi_informed", args=[c["case"].pk, c["vi_own"].pk]),
+        _vi_own,
+        data=lambda c: {"informed_on": today().isoformat()},
+    ),
+    Endpoint(
+        "vi_withdraw",
+        "post",
+        lambda c: reverse("vi_withdraw", args=[c["case"].pk, c["vi_own"].pk]),
+        _vi_own,
+        data=lambda c: {"reason": "onterecht"},
+    ),
+    Endpoint(
+        "vi_consultation",
+        "post",
+        lambda c: reverse("vi_consultation", args=[c["case"].pk, c["vi_match"].pk]),
+        _vi_own,
+        data=lambda c: {"held_on": today().isoformat(), "outcome": "coordinatie"},
     ),
     # Issue 15, slice phases: aftercare and evaluation (6b) and phase 6a, read in full by
     # whoever sees the case in full, written by the procesregisseur.
@@ -1833,6 +1888,40 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
         content="Signalen",
         status_on=today() - dt.timedelta(days=1),
     )
+    # Issue 15, slice vi: two children in the case's household; the user signalled the
+    # first (not yet informed), the spare both, so the first is a match and a new signal
+    # on the second makes one.
+    # The household the hh block above gave the case.
+    household = case.household
+    assert household is not None
+    vi_children = [
+        PersonFactory(geboortedatum=today() - dt.timedelta(days=days)) for days in (5000, 3000)
+    ]
+    for child in vi_children:
+        HouseholdMember.objects.create(household=household, person=child, relation="kind")
+    type(user).objects.filter(pk=user.pk).update(phone="06-11111111")
+    spare.phone = "06-22222222"
+    spare.save(update_fields=["phone"])
+
+    def vi_signal(signaller: Any, child: Any) -> VerwijsindexSignal:
+        return VerwijsindexSignal.objects.create(
+            case=case,
+            person=child,
+            signaller=signaller,
+            organisation=signaller.organisation,
+            category="a",
+            signalled_on=today(),
+            not_informed_reason="Nog niet",
+            expires_on=today() + dt.timedelta(days=700),
+            created_at=timezone.now(),
+        )
+
+    spare_signal = vi_signal(spare, vi_children[0])
+    vi_own = vi_signal(user, vi_children[0])
+    vi_signal(spare, vi_children[1])
+    vi_match = VerwijsindexMatch.objects.create(
+        first=spare_signal, second=vi_own, matched_at=timezone.now(), consultation_due=today()
+    )
     return {
         "aftercare": aftercare,
         "hh_child": hh_child,
@@ -1841,6 +1930,9 @@ def _world(role: Role, relation: str) -> dict[str, Any]:
         "escmap": escmap,
         "meldcode": meldcode,
         "vt_report": vt_report,
+        "vi_child": vi_children[1],
+        "vi_own": vi_own,
+        "vi_match": vi_match,
         "privacy_request": privacy_request,
         "processing_key": register.content["processings"][0]["key"],
         "review": review,

@@ -22,6 +22,7 @@ from ketenregie.dashboard.panels import PANELS, panels_for
 from ketenregie.intake.models import EnrichmentRequest, Feedback, Referral
 from ketenregie.pga.models import Informing, Signal
 from ketenregie.plans.models import Action, DirectorEscalation, Meeting
+from ketenregie.safeguarding.vi_models import VerwijsindexMatch, VerwijsindexSignal
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -95,6 +96,25 @@ def _build(n: int) -> dict[str, Any]:
             text="Signaal",
             raised_by=other,
             raised_at=timezone.now(),
+        )
+        # Issue 15, slice vi: the user's and a colleague's Verwijsindex signals on the
+        # case's person, matched, the consultation still to hold.
+        vi = [
+            VerwijsindexSignal.objects.create(
+                case=case,
+                person=case.person,
+                signaller=signaller,
+                organisation=signaller.organisation,
+                category="a",
+                signalled_on=today(),
+                informed_on=today(),
+                expires_on=today() + dt.timedelta(days=700),
+                created_at=timezone.now(),
+            )
+            for signaller in (user, other)
+        ]
+        VerwijsindexMatch.objects.create(
+            first=vi[0], second=vi[1], matched_at=timezone.now(), consultation_due=today()
         )
         Informing.objects.create(
             case=case,
@@ -175,6 +195,7 @@ def test_every_panel_shows_for_the_user_with_every_role(client: Client) -> None:
         "Voor de manager",
         "Verslagen niet binnen een week verstuurd",
         "Open signalen in mijn casussen",
+        "Nieuwe match in de Verwijsindex",
         "Opschalingen van casusregisseurs",
         "Mijn acties",
         "Acties over de datum in mijn casussen",
@@ -194,6 +215,7 @@ def test_each_role_gets_only_its_panels() -> None:
     assert set(panels_for(partner, frozenset({Role.PROFESSIONAL}))) == {
         "open_requests",
         "open_signals",
+        "vi_matches",
         "my_actions",
         "my_actions_open",
         "my_actions_overdue",

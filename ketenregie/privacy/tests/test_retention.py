@@ -109,6 +109,7 @@ from ketenregie.safeguarding.meldcode_models import (
     VeiligThuisReport,
     VeiligThuisUpdate,
 )
+from ketenregie.safeguarding.vi_models import VerwijsindexMatch, VerwijsindexSignal
 from ketenregie.tests_support.factories import (
     CaseFactory,
     HouseFactory,
@@ -696,6 +697,28 @@ def _closed_case(
         subsidiarity_note=_m("register.subsidiarity_note"),
         person_informed=False,
         not_informed_reason=_m("register.not_informed_reason"),
+    )
+    # Issue 15, slice vi: Verwijsindex signals on the case's person, and their match.
+    vi_signals = [
+        VerwijsindexSignal.objects.create(
+            case=case,
+            person=person,
+            signaller=signaller,
+            organisation=signaller.organisation,
+            category="a",
+            signalled_on=closed.date(),
+            not_informed_reason=_m("vi.not_informed_reason"),
+            expires_on=closed.date() + dt.timedelta(days=3650),
+            created_at=closed,
+            external_id=_m("vi.external_id"),
+        )
+        for signaller in (staff, UserFactory(organisation=org))
+    ]
+    VerwijsindexMatch.objects.create(
+        first=vi_signals[0],
+        second=vi_signals[1],
+        matched_at=closed,
+        consultation_due=closed.date(),
     )
     assert isinstance(case, Case)
     return case

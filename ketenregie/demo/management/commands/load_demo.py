@@ -23,6 +23,7 @@ from ketenregie.demo.hh_escmap import seed_escmap
 from ketenregie.demo.hh_hh import seed_household_variant
 from ketenregie.demo.hh_meldcode import seed_meldcode
 from ketenregie.demo.hh_phases import move_procesregie
+from ketenregie.demo.hh_vi import seed_vi
 from ketenregie.demo.scan import seed_scan
 
 
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             # Issue 15, slice templates: the 7.1 / 7.2 parts on the household cases' plans.
             execution.update(hh_templates.seed(seed=2026))
             execution.update(seed_meldcode())  # issue 15, slice meldcode
+            # Issue 15, slice vi: Verwijsindex signals and matches in demo households.
+            execution.update(seed_vi())
             # Case views of persons with more than one case (journey 9's subject access).
             execution["gelezen (inzage)"] = plant_case_reads(seed=2026)
             # Issue 15 (escmap): the escalation map per house, regisseurs' profiles.

@@ -36,6 +36,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{due.case.code} ({due.case.house.name}): geblokkeerd, blijft")
         for (house, category), n in sorted(run.rows.items()):
             self.stdout.write(f"{house}, {category}: {n} rij(en) {total}")
+        if run.vi_signals:
+            self.stdout.write(f"Verwijsindex: {run.vi_signals} verlopen signaal(en) {total}")
         for code, error in run.failed:
             self.stderr.write(f"{code}: niet verwijderd ({error})")
         self.stdout.write(

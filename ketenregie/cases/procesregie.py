@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ketenregie.audit import services as audit
+from ketenregie.cases.client_system import household_has_client_system
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, Household, active_on_q
 from ketenregie.cases.workflow import Status
 
@@ -72,7 +73,7 @@ def ensure_one_procesregisseur(
     case's contents. A case without a household is its own client system.
     """
     household_id = _household_of(case_id)
-    if household_id is None or user is None:
+    if household_id is None or user is None or not household_has_client_system(household_id):
         return
     _lock_household(household_id)
     # Imported here: services calls this module (one call line), not the other way round.
@@ -139,7 +140,11 @@ def hand_over_procesregie(
         ]
     case = Case.objects.get(pk=membership.case_id)
     others: list[CaseMembership] = []
-    if case.household_id is not None and membership.user_id is not None:
+    if (
+        case.household_id is not None
+        and membership.user_id is not None
+        and household_has_client_system(case.household_id)
+    ):
         ids = [case.pk, *(c.pk for c in sibling_cases(case))]
         # Cases in key order, then the household: the order every assignment keeps.
         list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk"))

@@ -23,6 +23,7 @@ from ketenregie.cases.access import (
     get_case_for,
     handover_successors,
 )
+from ketenregie.cases.client_system import is_client_system
 from ketenregie.cases.forms import (
     CaseFilterForm,
     EndMembershipForm,
@@ -141,7 +142,7 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         "has_referral": full and Case.objects.filter(pk=case.pk, referral__isnull=False).exists(),
         "household": household_of(case, full=full),
         # Issue 15 (phases): the household phase of seed 002 and its next step.
-        "household_phase": case_phase(case) if case.household_id else None,
+        "household_phase": case_phase(case) if is_client_system(case) else None,
         # Later referrals of the same person that a triage chair linked to this case
         # (their codes only: the team is not on those referrals).
         "linked_referrals": list(case.linked_referrals.select_related("case").order_by("pk"))

@@ -22,6 +22,7 @@ from ketenregie.audit import services as audit
 from ketenregie.audit.writes import create_audited, lock, save_audited
 from ketenregie.cases import procesregie
 from ketenregie.cases import services as case_services
+from ketenregie.cases.client_system import is_client_system
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, StatusChange
 from ketenregie.cases.workflow import CLOSING_CONVERSATION_STATUSES, RUNNING_STATUSES, Status
 from ketenregie.core.forms import END_BEFORE_START
@@ -247,10 +248,10 @@ def record_evaluation(
 def closing_errors(case: Case, *, provisional: bool) -> dict[str, str]:
     """What blocks closing a household case for good: no evaluation of the trajectory.
 
-    A case without a household closes as before; the household variant's flag (issue 15)
-    narrows this to houses working in that variant.
+    Only a client system's case (`cases.client_system`) needs it; other cases close as
+    before.
     """
-    if provisional or case.household_id is None or current_evaluation(case) is not None:
+    if provisional or not is_client_system(case) or current_evaluation(case) is not None:
         return {}
     return {
         NON_FIELD_ERRORS: _(
@@ -264,7 +265,7 @@ def closing_errors(case: Case, *, provisional: bool) -> dict[str, str]:
 def closing_summary(case: Case) -> dict[str, Any]:
     """What the closing page shows of phase 6b: the agreements and the evaluation."""
     return {
-        "household_case": case.household_id is not None,
+        "household_case": is_client_system(case),
         "aftercare_agreements": list(
             AftercareAgreement.objects.filter(case=case).select_related("organisation")
         ),

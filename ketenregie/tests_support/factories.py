@@ -229,3 +229,11 @@ NECESSITY_POST = {
     "subsidiarity_note": NECESSARY.subsidiarity_note,
     "person_informed": "ja",
 }
+
+
+def in_household_variant(house: House) -> House:
+    """Switch a house to the household variant (issue 15), on the row and the object, so
+    its cases with a household are client systems (`cases.client_system`)."""
+    House.objects.filter(pk=house.pk).update(household_variant=True)
+    house.household_variant = True
+    return house

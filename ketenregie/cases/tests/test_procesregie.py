@@ -18,7 +18,12 @@ from ketenregie.cases import procesregie, services
 from ketenregie.cases.models import CaseMembership, CaseRole, Household
 from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
-from ketenregie.tests_support.factories import CaseFactory, MembershipFactory, UserFactory
+from ketenregie.tests_support.factories import (
+    CaseFactory,
+    MembershipFactory,
+    UserFactory,
+    in_household_variant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +31,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def family(house: Any) -> dict[str, Any]:
     """One household with two open cases in one house, and two procesregisseurs."""
+    in_household_variant(house)
     household = Household.objects.create(name="Gezin De Vries")
     first = CaseFactory(house=house, household=household, status=Status.IN_UITVOERING)
     second = CaseFactory(house=house, household=household, status=Status.PGA_GESTART)

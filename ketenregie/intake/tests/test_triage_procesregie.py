@@ -15,7 +15,12 @@ from ketenregie.intake import services
 from ketenregie.intake.models import Referral
 from ketenregie.intake.tests.test_services import _agenda
 from ketenregie.tests_support.clock import during
-from ketenregie.tests_support.factories import CaseFactory, MembershipFactory, UserFactory
+from ketenregie.tests_support.factories import (
+    CaseFactory,
+    MembershipFactory,
+    UserFactory,
+    in_household_variant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +28,7 @@ pytestmark = pytest.mark.django_db
 def test_triage_start_refuses_a_second_procesregisseur_for_the_household(
     submitted: Referral, intake: dict[str, Any]
 ) -> None:
+    in_household_variant(intake["house"])
     household = Household.objects.create(name="Gezin Jansen")
     Case.objects.filter(pk=submitted.case_id).update(household=household)
     sibling = CaseFactory(house=intake["house"], household=household, status=Status.IN_UITVOERING)

@@ -24,6 +24,7 @@ from ketenregie.tests_support.factories import (
     MembershipFactory,
     OrganisationFactory,
     UserFactory,
+    in_household_variant,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,7 @@ EVALUATION = {
 @pytest.fixture
 def family(case_with_team: dict[str, Any]) -> dict[str, Any]:
     case = case_with_team["case"]
+    in_household_variant(case.house)
     case.household = Household.objects.create(name="Gezin Bakker")
     case.save(update_fields=["household"])
     return {**case_with_team, "team": OrganisationFactory(name="Wijkteam Noord")}

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ketenregie.cases.models import Household
 from ketenregie.plans.models import Meeting
+from ketenregie.tests_support.factories import in_household_variant
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,7 @@ def test_case_page_shows_the_household_phase_and_next_step(
     client.force_login(regisseur)
     # Without a household the case page has no household phase.
     assert _phase_block(client, case) == ""
+    in_household_variant(case.house)
     case.household = Household.objects.create(name="Gezin")
     case.save(update_fields=["household"])
     assert "Fase 3a: Startoverleg voorbereiden" in _phase_block(client, case)
@@ -69,6 +71,7 @@ def test_adviser_sees_the_phase_but_not_the_6a_and_aftercare_links(
     client: Client, case_with_team: dict[str, Any]
 ) -> None:
     case = case_with_team["case"]
+    in_household_variant(case.house)
     case.household = Household.objects.create(name="Gezin")
     case.save(update_fields=["household"])
     client.force_login(case_with_team["adviser"])

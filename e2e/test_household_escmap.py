@@ -23,7 +23,10 @@ def _case_with_a_b_procesregisseur() -> tuple[Case, User, User]:
     colleague of the same organisation who can take procesregie over."""
     b_users = CompetenceProfile.objects.filter(profile="B").values("user_id")
     for case in Case.objects.filter(
-        household__isnull=False, status__in=PGA_STATUSES, escalation_level=3
+        household__isnull=False,
+        house__household_variant=True,
+        status__in=PGA_STATUSES,
+        escalation_level=3,
     ).order_by("pk"):
         lead = case_team(case.pk).filter(role=CaseRole.PROCESREGISSEUR, user_id__in=b_users).first()
         if lead is None or lead.user is None:

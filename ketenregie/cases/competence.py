@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ketenregie.accounts.models import PROFILE_RANK, CompetenceProfile
 from ketenregie.audit import services as audit
 from ketenregie.cases.access import case_team
+from ketenregie.cases.client_system import is_client_system
 from ketenregie.cases.escalation_map import level_of
 from ketenregie.cases.escalation_models import ProfileOverride
 from ketenregie.cases.models import DIRECTOR_ROLES, CaseRole
@@ -59,8 +60,8 @@ class Shortfall:
 
 def applies(case: Case) -> bool:
     """The check is part of the household variant (seed 002): it applies to a client
-    system's case. The integrator adds `and case.house.household_variant` here."""
-    return case.household_id is not None
+    system's case (`cases.client_system`)."""
+    return is_client_system(case)
 
 
 def profile_of(user: User) -> str:

@@ -35,6 +35,7 @@ from ketenregie.tests_support.factories import (
     MembershipFactory,
     OrganisationFactory,
     UserFactory,
+    in_household_variant,
 )
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def _regisseur(house: Any, org: Any, profile: str | None, name: str) -> User:
 
 @pytest.fixture
 def world() -> dict[str, Any]:
-    house = HouseFactory()
+    house = in_household_variant(HouseFactory())
     ensure_escalation_map(house)
     org = OrganisationFactory()
     case = CaseFactory(house=house, household=Household.objects.create(name="Huishouden"))
@@ -167,7 +168,11 @@ def test_only_regisseurs_of_a_client_system_in_a_house_with_a_map_are_checked(
 ) -> None:
     _at(world, 4)
     assert check_profile(world["none"], world["case"], CaseRole.BETROKKEN_PARTNER) is None
-    # Without a household the case is not the client system's (the household variant).
+    # Without a household the case is not the client system's (the household variant),
+    # nor is a case with a household in a house that does not work in that variant.
+    other = CaseFactory(escalation_level=4, household=Household.objects.create(name="y"))
+    ensure_escalation_map(other.house)
+    assert check_profile(world["none"], other, CaseRole.PROCESREGISSEUR) is None
     plain = CaseFactory(house=world["house"], escalation_level=4)
     assert check_profile(world["none"], plain, CaseRole.PROCESREGISSEUR) is None
     # A house without a map requires nothing.

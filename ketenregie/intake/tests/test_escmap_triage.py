@@ -14,6 +14,7 @@ from ketenregie.cases.models import Household, ProfileOverride
 from ketenregie.intake import services
 from ketenregie.intake.models import AgendaItem, Referral
 from ketenregie.tests_support.clock import during
+from ketenregie.tests_support.factories import in_household_variant
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def test_triage_start_with_a_procesregisseur_without_profile_asks_why(
     client: Client, intake: dict[str, Any], submitted: Referral
 ) -> None:
-    ensure_escalation_map(intake["house"])
+    ensure_escalation_map(in_household_variant(intake["house"]))
     case = submitted.case
     if case.household_id is None:
         case.household = Household.objects.create(name="Huishouden")

@@ -15,13 +15,14 @@ from ketenregie.accounts.models import CompetenceProfile
 from ketenregie.cases.escalation_map import ensure_escalation_map
 from ketenregie.cases.models import CaseRole, Household, ProfileOverride
 from ketenregie.plans import services
+from ketenregie.tests_support.factories import in_household_variant
 
 pytestmark = pytest.mark.django_db
 
 
 def _client_system_at_level_4(team: dict[str, Any]) -> Any:
     case = team["case"]
-    ensure_escalation_map(case.house)
+    ensure_escalation_map(in_household_variant(case.house))
     case.household = Household.objects.create(name="Huishouden")
     case.escalation_level = 4
     case.save(update_fields=["household", "escalation_level"])

@@ -81,7 +81,9 @@ class AnswersForm(StyledFormMixin, forms.Form):
             no, yes = CONSEQUENCES[n - 1]
             self.fields[f"q{n}"] = forms.ChoiceField(
                 label=question,
-                choices=YES_NO,
+                # A radio choice cannot be cleared in the browser: "not asked" is a choice.
+                choices=[*YES_NO, ("", _("Niet gesteld"))],
+                initial="",
                 widget=forms.RadioSelect,
                 required=False,
                 help_text=_("Nee: %(no)s Ja: %(yes)s") % {"no": no, "yes": yes},

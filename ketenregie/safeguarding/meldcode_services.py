@@ -256,7 +256,7 @@ def record_answers(
         errors[f"q{n}"] = _("Beantwoord deze vraag met ja of nee.")
     for n in decision.not_asked:
         errors[f"q{n}"] = _(
-            "Na uw eerdere antwoorden komt deze vraag niet aan de orde: laat haar leeg."
+            "Na uw eerdere antwoorden komt deze vraag niet aan de orde: kies ‘Niet gesteld’."
         )
     if errors:
         raise ValidationError(errors)

@@ -288,10 +288,12 @@ def test_demo_shows_the_pga_after_triage_in_every_state() -> None:
     first = AuditEvent.objects.filter(action="pga.informing_recorded").order_by("id").first()
     assert first is not None
     # (Seeded afterwards with their historic times, and left out: the PGA-scan's rounds,
-    # which concern no case, and the case reads planted for journey 9.)
+    # which concern no case, the case reads planted for journey 9, and the meldcode's
+    # trajectories of issue 15, demo/hh_meldcode.py.)
     times = list(
         AuditEvent.objects.filter(id__gte=first.pk, case_id__isnull=False)
         .exclude(action="case.viewed")
+        .exclude(action__startswith="meldcode.")
         .order_by("id")
         .values_list("occurred_at", flat=True)
     )
@@ -305,6 +307,17 @@ def test_demo_shows_the_pga_after_triage_in_every_state() -> None:
     )
     checked, problem = verify_chain()
     assert problem is None and checked > 3000
+    # Issue 15, slice meldcode (demo/hh_meldcode.py): on household cases, answers at two
+    # meetings and a report to Veilig Thuis with its follow-up; acute danger; one ended.
+    from ketenregie.safeguarding.meldcode_models import DecisionAnswers, MeldcodeTrajectory
+
+    trajectories = MeldcodeTrajectory.objects.filter(case__household__isnull=False)
+    assert trajectories.filter(acute_danger=True, ended_on__isnull=True).exists()
+    assert trajectories.filter(end_reason="duurzaam_veilig").exists()
+    reported = trajectories.get(vt_reports__isnull=False)
+    at_meetings = DecisionAnswers.objects.filter(trajectory=reported, meeting__isnull=False)
+    assert at_meetings.values("meeting").distinct().count() == 2
+    assert reported.vt_reports.get().updates.count() == 2
 
 
 def _regisseur_of(case: Case) -> int:

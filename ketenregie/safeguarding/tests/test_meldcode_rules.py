@@ -7,21 +7,21 @@ import pytest
 
 from ketenregie.safeguarding.meldcode_rules import QUESTIONS, decide
 
-Y, N, _ = True, False, None
+Y, N, E = True, False, None  # E: empty, not answered
 
 # Every complete path through the scheme: answers -> (report to Veilig Thuis, help
 # possible, closed, lasting safety).
 TABLE = [
     # 1 no: close and record in the file.
-    ((N, _, _, _, _), (False, False, True, False)),
+    ((N, E, E, E, E), (False, False, True, False)),
     # 2 yes: report; 3-5 walked with Veilig Thuis.
-    ((Y, Y, N, _, _), (True, False, False, False)),
-    ((Y, Y, Y, N, _), (True, False, False, False)),
+    ((Y, Y, N, E, E), (True, False, False, False)),
+    ((Y, Y, Y, N, E), (True, False, False, False)),
     ((Y, Y, Y, Y, N), (True, True, False, False)),
     ((Y, Y, Y, Y, Y), (True, True, False, True)),
     # 2 no: on to 3.
-    ((Y, N, N, _, _), (True, False, False, False)),
-    ((Y, N, Y, N, _), (True, False, False, False)),
+    ((Y, N, N, E, E), (True, False, False, False)),
+    ((Y, N, Y, N, E), (True, False, False, False)),
     ((Y, N, Y, Y, N), (True, True, False, False)),
     # The one path without a report: help that leads to lasting safety.
     ((Y, N, Y, Y, Y), (False, True, False, True)),
@@ -42,21 +42,21 @@ def test_the_table_covers_every_path() -> None:
     # is in the table: no path of the seed is left untested.
     import itertools
 
-    complete = {combo for combo in itertools.product((Y, N, _), repeat=5) if decide(combo).complete}
+    complete = {combo for combo in itertools.product((Y, N, E), repeat=5) if decide(combo).complete}
     assert complete == {answers for answers, _expected in TABLE}
 
 
 @pytest.mark.parametrize(
     ("answers", "missing", "not_asked"),
     [
-        ((_, _, _, _, _), (1,), ()),
-        ((Y, _, _, _, _), (2, 3), ()),
+        ((E, E, E, E, E), (1,), ()),
+        ((Y, E, E, E, E), (2, 3), ()),
         # After 2 yes the scheme still asks 3 (with Veilig Thuis).
-        ((Y, Y, _, _, _), (3,), ()),
-        ((Y, N, Y, _, _), (4,), ()),
-        ((Y, N, Y, Y, _), (5,), ()),
+        ((Y, Y, E, E, E), (3,), ()),
+        ((Y, N, Y, E, E), (4,), ()),
+        ((Y, N, Y, Y, E), (5,), ()),
         # Answers the scheme never reaches.
-        ((N, Y, _, _, _), (), (2,)),
+        ((N, Y, E, E, E), (), (2,)),
         ((Y, N, N, Y, Y), (), (4, 5)),
         ((Y, N, Y, N, Y), (), (5,)),
     ],

@@ -20,9 +20,13 @@ from ketenregie.cases import household_services as hs
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, HouseholdMember, LifeDomain
 from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
+from ketenregie.demo.generator import PROBLEM_TEXTS
 from ketenregie.intake import services as intake_services
 from ketenregie.intake.criteria import ensure_default_criteria
 from ketenregie.intake.models import Criterion, Referral, ReferralCriterion
+
+# Cases this module adds to the generated ones: issue 15's family, referred fresh.
+EXTRA_CASES = 1
 
 # The statuses a household case is shown in, referral to closed.
 PHASES = (
@@ -235,7 +239,8 @@ def _fresh_referral(house: House, ticked: list[Criterion]) -> int:
                 "informed": "ja",
                 "informed_how": "Mondeling, in het gesprek op school.",
             },
-            problems={domain.pk: "Onveilige thuissituatie; schulden na de scheiding."},
+            # The generator's own wording for the domain (the demo reads like one region).
+            problems={domain.pk: PROBLEM_TEXTS.get(domain.name, ["Schulden."])[0]},
             criteria={c.pk: WHY for c in ticked},
         ),
         submit=True,

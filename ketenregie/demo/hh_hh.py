@@ -181,7 +181,8 @@ def seed_household_variant(seed: int = 2026) -> dict[str, int]:
     ticked = list(cset.criteria.filter(Q(number=2) | Q(number=4)))
     for referral in Referral.objects.filter(case__house=house, case__status=Status.AANGEMELD):
         ReferralCriterion.objects.bulk_create(
-            [ReferralCriterion(referral=referral, criterion=c, explanation=WHY) for c in ticked]
+            [ReferralCriterion(referral=referral, criterion=c, explanation=WHY) for c in ticked],
+            ignore_conflicts=True,
         )
     return {
         "huishoudvariant: casussen met huishouden": done,

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ketenregie.audit import services as audit
 from ketenregie.audit.writes import create_audited, lock, save_audited, snapshot
@@ -35,6 +36,7 @@ from ketenregie.core.timeutil import today
 if TYPE_CHECKING:
     from ketenregie.accounts.models import Organisation, User
 
+PRIMARY_STAYS = gettext_lazy("De betrokkene zelf blijft lid van het huishouden van de eigen casus.")
 MEMBER_FIELDS = ["relation", "custody", "lives_in_home", "valid_from", "valid_to"]
 NETWORK_FIELDS = ["name", "relation", "support_kinds", "support_note", "contact", "valid_from"]
 # The person fields a household page edits for a member (the rest: the person page).
@@ -122,6 +124,8 @@ def update_member(
     """Change a member's role, custody, home or period (and, if given, their name and
     date of birth through the person service); the old values stay as a version."""
     locked = lock(member, expected_version=expected_version, related=["person"], of=("self",))
+    if locked.person_id == case.person_id and values.get("valid_to") is not None:
+        raise ValidationError({"valid_to": str(PRIMARY_STAYS)})
     _check_period(values.get("valid_from", locked.valid_from), values.get("valid_to"))
     changed = save_audited(
         locked,
@@ -153,9 +157,7 @@ def end_member(
     """A member leaves the household on `on` (their last day): kept, with the end date."""
     locked = lock(member, expected_version=expected_version, of=("self",))
     if locked.person_id == case.person_id:
-        raise ValidationError(
-            _("De betrokkene zelf blijft lid van het huishouden van de eigen casus.")
-        )
+        raise ValidationError(str(PRIMARY_STAYS))
     if locked.valid_to is not None:
         raise ValidationError(_("Dit gezinslid is al uit het huishouden."))
     _check_period(locked.valid_from, on, "on")

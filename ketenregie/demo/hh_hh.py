@@ -20,9 +20,13 @@ from ketenregie.cases import household_services as hs
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, HouseholdMember, LifeDomain
 from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
+from ketenregie.demo.generator import PROBLEM_TEXTS
 from ketenregie.intake import services as intake_services
 from ketenregie.intake.criteria import ensure_default_criteria
 from ketenregie.intake.models import Criterion, Referral, ReferralCriterion
+
+# Cases this module adds to the generated ones: issue 15's family, referred fresh.
+EXTRA_CASES = 1
 
 # The statuses a household case is shown in, referral to closed.
 PHASES = (
@@ -177,7 +181,8 @@ def seed_household_variant(seed: int = 2026) -> dict[str, int]:
     ticked = list(cset.criteria.filter(Q(number=2) | Q(number=4)))
     for referral in Referral.objects.filter(case__house=house, case__status=Status.AANGEMELD):
         ReferralCriterion.objects.bulk_create(
-            [ReferralCriterion(referral=referral, criterion=c, explanation=WHY) for c in ticked]
+            [ReferralCriterion(referral=referral, criterion=c, explanation=WHY) for c in ticked],
+            ignore_conflicts=True,
         )
     return {
         "huishoudvariant: casussen met huishouden": done,
@@ -235,7 +240,8 @@ def _fresh_referral(house: House, ticked: list[Criterion]) -> int:
                 "informed": "ja",
                 "informed_how": "Mondeling, in het gesprek op school.",
             },
-            problems={domain.pk: "Onveilige thuissituatie; schulden na de scheiding."},
+            # The generator's own wording for the domain (the demo reads like one region).
+            problems={domain.pk: PROBLEM_TEXTS.get(domain.name, ["Schulden."])[0]},
             criteria={c.pk: WHY for c in ticked},
         ),
         submit=True,

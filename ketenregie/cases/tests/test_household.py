@@ -127,6 +127,10 @@ def test_ending_a_member_keeps_the_row(family: dict[str, Any]) -> None:
     primary = HouseholdMember.objects.get(household_id=case.household_id, person=case.person)
     with pytest.raises(ValidationError, match="betrokkene zelf"):
         hs.end_member(primary, case=case, actor=regisseur, expected_version=1, on=today())
+    with pytest.raises(ValidationError, match="betrokkene zelf"):
+        hs.update_member(
+            primary, case=case, actor=regisseur, expected_version=1, values={"valid_to": today()}
+        )
 
 
 def test_network_contact_added_changed_ended(family: dict[str, Any]) -> None:

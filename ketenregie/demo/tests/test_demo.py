@@ -15,6 +15,7 @@ from ketenregie.cases.models import Case, CaseMembership, CaseRole, HouseholdMem
 from ketenregie.cases.workflow import Status
 from ketenregie.core.bsn import is_valid_bsn
 from ketenregie.demo.generator import PROBLEM_TEXTS
+from ketenregie.demo.hh_hh import EXTRA_CASES
 from ketenregie.demo.reference import LOCAL_USERS
 from ketenregie.intake.models import Feedback, Referral, ReferralProblem
 from ketenregie.pga.models import Transfer
@@ -33,7 +34,8 @@ def test_load_demo_covers_everything() -> None:
     assert 20 <= User.objects.count() <= 40
     assert set(RoleAssignment.objects.values_list("role", flat=True)) == {r.value for r in Role}
     # Each transfer of a local PGA case opens a new referral at a Zorg- en Veiligheidshuis.
-    assert Case.objects.count() == 150 + Transfer.objects.count()
+    # Issue 15, slice hh: the household demo refers one family of its own.
+    assert Case.objects.count() == 150 + Transfer.objects.count() + EXTRA_CASES
     assert set(Case.objects.values_list("status", flat=True)) == {s.value for s in Status}
     assert set(Case.objects.values_list("escalation_level", flat=True)) == {1, 2, 3, 4, 5}
     assert set(CaseMembership.objects.values_list("role", flat=True)) == {r.value for r in CaseRole}
@@ -105,7 +107,7 @@ def test_demo_logins_print_otpauth_for_every_user() -> None:
 def test_load_demo_refuses_a_non_empty_database_unless_if_empty() -> None:
     call_command("load_demo", "--cases", "3", stdout=io.StringIO())
     call_command("load_demo", "--if-empty", stdout=io.StringIO())
-    assert Case.objects.count() == 3
+    assert Case.objects.count() == 3 + EXTRA_CASES
     with pytest.raises(SystemExit):
         call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
 

@@ -18,6 +18,7 @@ from ketenregie.audit.verify import verify_chain
 from ketenregie.cases.access import visible_cases
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, StatusChange
 from ketenregie.cases.workflow import EXECUTION_ENDED_STATUSES, Status
+from ketenregie.demo.hh_hh import EXTRA_CASES
 from ketenregie.intake.models import Referral
 from ketenregie.pga import services as pga_services
 from ketenregie.pga.models import (
@@ -270,7 +271,8 @@ def test_demo_shows_the_pga_after_triage_in_every_state() -> None:
 
     # --- Audit: every row the services would audit has its event; nothing in the future -----
     # The transfer opens a new referral at the Zorg- en Veiligheidshuis, as in real use.
-    assert Case.objects.count() == 150 + Transfer.objects.count()
+    # Issue 15, slice hh: the household demo refers one family of its own.
+    assert Case.objects.count() == 150 + Transfer.objects.count() + EXTRA_CASES
     for action, model in (
         ("meeting.scheduled", Meeting),
         ("plan.adopted", PlanVersion),

@@ -47,10 +47,13 @@ def signal_candidates(case: Case) -> list[Person]:
     of its household (the age rule is the service's, with its own message)."""
     people = {case.person_id: case.person}
     if case.household_id:
+        day = today()
         for member in HouseholdMember.objects.filter(household_id=case.household_id).select_related(
             "person"
         ):
-            people.setdefault(member.person_id, member.person)
+            # A member who has left the household is no longer one of this case's young.
+            if member.is_current(day):
+                people.setdefault(member.person_id, member.person)
     return sorted(people.values(), key=lambda p: (p.geboortedatum or dt.date.max, p.pk))
 
 

@@ -20,7 +20,10 @@ def _household_cases() -> list[tuple[Case, str]]:
     """Running household cases with a plan, and the username of their procesregisseur."""
     out = []
     for case in Case.objects.filter(
-        household__isnull=False, status__in=RUNNING_STATUSES, plan__isnull=False
+        household__isnull=False,
+        house__household_variant=True,
+        status__in=RUNNING_STATUSES,
+        plan__isnull=False,
     ).order_by("code"):
         row = (
             CaseMembership.objects.filter(case=case, role=CaseRole.PROCESREGISSEUR)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ketenregie.audit.writes import lock, save_audited
+from ketenregie.cases.client_system import is_client_system
 from ketenregie.cases.models import Case
 from ketenregie.cases.workflow import PGA_STATUSES
 
@@ -28,13 +29,11 @@ NOTE_MAX = 500
 
 
 def in_household_scope(case: Case) -> bool:
-    """Whether the rule applies: cases of a client system (a case with a household).
+    """Whether the rule applies: a client system's case (`cases.client_system`).
 
-    The ZVH variant keeps its own practice (a safety plan suggested); the household
-    variant's flag (`House.household_variant`, slice hh) narrows this further at
-    integration.
+    The ZVH and local PGA cases keep their own practice (a safety plan suggested).
     """
-    return case.household_id is not None
+    return is_client_system(case)
 
 
 def safety_plan_required(case: Case) -> str | None:

@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from ketenregie.audit.writes import create_audited, lock, save_audited
 from ketenregie.cases.models import Case, ExchangeKind
+from ketenregie.cases.safety import set_safety_concerns
 from ketenregie.cases.sharing import record_exchange
-from ketenregie.cases.workflow import Status
+from ketenregie.cases.workflow import PGA_STATUSES, Status
 from ketenregie.core.timeutil import today
 from ketenregie.plans.models import Meeting
 from ketenregie.safeguarding.meldcode_access import WRITE_STATUSES
@@ -211,7 +212,24 @@ def record_step(
         mode="names",
         extra={"stap": number, "datum": taken_on.isoformat(), "afwijkende_volgorde": bool(skipped)},
     )
+    if number == Step.SIGNALS:
+        _record_safety_concerns(locked.case_id, actor=actor)
     return step
+
+
+def _record_safety_concerns(case_id: int, *, actor: User) -> None:
+    """Mapped signals of violence or abuse are safety concerns (seed 002 7.1): recorded on
+    the case, so the one rule (`cases.safety`) requires a safety plan for a client system."""
+    case = Case.objects.get(pk=case_id)
+    if case.safety_concerns or case.status not in PGA_STATUSES:
+        return
+    set_safety_concerns(
+        case,
+        actor=actor,
+        concerns=True,
+        note=_("Signalen van huiselijk geweld of kindermishandeling (meldcode, stap 1)."),
+        expected_version=case.version,
+    )
 
 
 def _check_meeting(meeting: Meeting, trajectory: MeldcodeTrajectory) -> None:

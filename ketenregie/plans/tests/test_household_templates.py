@@ -21,7 +21,7 @@ from ketenregie.cases.safety import safety_plan_required, set_safety_concerns
 from ketenregie.core.timeutil import today
 from ketenregie.plans import pdf, services, versions
 from ketenregie.plans.models import Plan, PlanVersion
-from ketenregie.tests_support.factories import PersonFactory
+from ketenregie.tests_support.factories import PersonFactory, in_household_variant
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +97,7 @@ def _pdf_text(data: bytes) -> str:
 def _household(team: dict[str, Any]) -> dict[str, Any]:
     """The team's case becomes a client system: the person, a partner and a child."""
     case = team["case"]
+    in_household_variant(case.house)
     household = Household.objects.create(name="Gezin")
     HouseholdMember.objects.create(
         household=household, person=case.person, relation=HouseholdMember.Relation.BETROKKENE

@@ -109,6 +109,30 @@ def test_steps_in_order_with_date_who_and_note(world: dict[str, Any]) -> None:
     assert rows[3].instrument == "lirik" and all(not s.order_reason for s in rows)
 
 
+def test_mapping_signals_records_safety_concerns_on_the_case(world: dict[str, Any]) -> None:
+    """Step 1 makes the signals a recorded safety concern, so a client system's case then
+    needs a safety plan (the one rule in `cases.safety`)."""
+    from ketenregie.cases.models import Case, Household
+    from ketenregie.cases.safety import safety_plan_required
+    from ketenregie.tests_support.factories import in_household_variant
+
+    case = Case.objects.get(pk=world["trajectory"].case_id)
+    assert not case.safety_concerns
+    step(world, 1)
+    case.refresh_from_db()
+    assert case.safety_concerns and "meldcode" in case.safety_concerns_note
+    # Below level 3 only the concerns make the safety plan required.
+    in_household_variant(case.house)
+    case.household = Household.objects.create(name="Gezin")
+    case.escalation_level = 2
+    assert safety_plan_required(case)
+    # Recorded once: a second step 1 leaves the case as it is.
+    version = case.version
+    step(world, 1)
+    case.refresh_from_db()
+    assert case.version == version
+
+
 def test_a_step_out_of_order_needs_its_reason(world: dict[str, Any]) -> None:
     step(world, 1)
     with pytest.raises(ValidationError) as err:

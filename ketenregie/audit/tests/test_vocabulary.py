@@ -63,7 +63,17 @@ BUILT = {
     # accounts.services.save_record (beheer resources): f"{model_name}.created" / ".updated".
     *(
         f"{model}.{verb}"
-        for model in ("region", "organisation", "house", "lettertemplate", "scanstatement", "need")
+        for model in (
+            "region",
+            "organisation",
+            "house",
+            "lettertemplate",
+            "scanstatement",
+            "need",
+            # issue 15: the escalation map and the competence profiles (escmap)
+            "escalationmaplevel",
+            "competenceprofile",
+        )
         for verb in ("created", "updated")
     ),
     # plans.views.common._pdf_response: f"{kind}.pdf_downloaded".

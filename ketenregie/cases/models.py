@@ -268,7 +268,7 @@ class Case(VersionedModel):
     )
     # Slice templates (issue 15): safety concerns recorded on the case make a safety plan
     # required (`cases.safety.safety_plan_required`); set by a director through
-    # `services.set_safety_concerns`, later also by the meldcode when signals are mapped.
+    # `cases.safety.set_safety_concerns`, later also by the meldcode when signals are mapped.
     safety_concerns = models.BooleanField(_("zorgen over basiszorg of veiligheid"), default=False)
     safety_concerns_note = models.CharField(
         _("toelichting zorgen over veiligheid"), max_length=500, blank=True

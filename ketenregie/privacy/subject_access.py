@@ -458,6 +458,9 @@ def _case(case: Case, redact: Redactor) -> dict[str, Any]:
         "house": str(case.house),
         "status": case.get_status_display(),
         "escalation_level": case.escalation_level,
+        # Issue 15 (slice templates): the concerns recorded on the case, note redacted.
+        "safety_concerns": case.safety_concerns,
+        "safety_concerns_note": redact(case.safety_concerns_note),
         "opened_at": timezone.localtime(case.created_at),
         "retention": retention_for_case(case, final[-1].closed_at if final else None),
         "sources": sources,

@@ -189,6 +189,8 @@ def record_step(
         raise ValidationError(errors)
     if number == Step.SIGNALS and acute_danger is not None and acute_danger != locked.acute_danger:
         _set_acute(locked, actor=actor, acute=acute_danger)
+    if number == Step.SIGNALS:
+        _record_safety_concerns(locked.case_id, actor=actor)
     weigh = number == Step.WEIGH
     step = create_audited(
         MeldcodeStep,
@@ -212,8 +214,6 @@ def record_step(
         mode="names",
         extra={"stap": number, "datum": taken_on.isoformat(), "afwijkende_volgorde": bool(skipped)},
     )
-    if number == Step.SIGNALS:
-        _record_safety_concerns(locked.case_id, actor=actor)
     return step
 
 

@@ -19,8 +19,17 @@ pytestmark = pytest.mark.django_db
 def test_letter_templates_are_registered_after_accounts_own_kinds() -> None:
     # Apps higher up (plans: the social map) register theirs after pga.
     kinds = list(resources())
-    assert kinds[:5] == ["regios", "huizen", "organisaties", "gebruikers", "brieven"]
-    assert kinds[5:] == ["behoeften", "sociale-kaart", "scanstellingen"]
+    assert kinds[:7] == [
+        "regios",
+        "huizen",
+        "organisaties",
+        "gebruikers",
+        # cases (issue 15): the competence profiles and the escalation map.
+        "competentieprofielen",
+        "escalatiekaart",
+        "brieven",
+    ]
+    assert kinds[7:] == ["behoeften", "sociale-kaart", "scanstellingen"]
     assert resources()["brieven"].model is LetterTemplate
 
 

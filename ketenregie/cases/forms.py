@@ -21,19 +21,11 @@ from ketenregie.core.forms import DateInput, IdsChoiceField, PeriodFormMixin, St
 from ketenregie.core.timeutil import today
 
 
-class PersonForm(StyledFormMixin, forms.ModelForm[Person]):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    bsn = forms.CharField(
-        label=_("BSN"),
-        required=False,
-        max_length=11,
-        help_text=_("9 cijfers; laat leeg als het BSN niet bekend is."),
-    )
+class PersonChecksMixin:
+    """The checks on a person's BSN and date of birth, for every form that edits them (the
+    person's own page, a household member's)."""
 
-    class Meta:
-        model = Person
-        fields = PERSON_FIELDS
-        widgets = {"geboortedatum": DateInput()}
+    cleaned_data: dict[str, Any]
 
     def clean_bsn(self) -> str | None:
         raw = self.cleaned_data.get("bsn") or ""
@@ -48,6 +40,21 @@ class PersonForm(StyledFormMixin, forms.ModelForm[Person]):
         if value and value > today():
             raise forms.ValidationError(_("De geboortedatum ligt in de toekomst."))
         return value
+
+
+class PersonForm(PersonChecksMixin, StyledFormMixin, forms.ModelForm[Person]):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    bsn = forms.CharField(
+        label=_("BSN"),
+        required=False,
+        max_length=11,
+        help_text=_("9 cijfers; laat leeg als het BSN niet bekend is."),
+    )
+
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        widgets = {"geboortedatum": DateInput()}
 
     def validate_unique(self) -> None:
         # Uniqueness (BSN) is checked by the service under the same rules, with one message.

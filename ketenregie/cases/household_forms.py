@@ -8,13 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import Organisation
+from ketenregie.cases.forms import PersonChecksMixin
 from ketenregie.cases.models import Consent, HouseholdMember, NetworkContact
-from ketenregie.core.bsn import normalise_bsn, validate_bsn
 from ketenregie.core.forms import DateInput, PeriodFormMixin, StyledFormMixin
-from ketenregie.core.timeutil import today
 
 
-class MemberForm(PeriodFormMixin, StyledFormMixin, forms.Form):
+class MemberForm(PersonChecksMixin, PeriodFormMixin, StyledFormMixin, forms.Form):
     """A member: the person (name, date of birth, BSN) and their place in the household."""
 
     period_fields = ("valid_from", "valid_to")
@@ -44,20 +43,6 @@ class MemberForm(PeriodFormMixin, StyledFormMixin, forms.Form):
     valid_to = forms.DateField(
         label=_("Lid tot en met"), widget=DateInput(), required=False, help_text=_("Leeg: nog lid.")
     )
-
-    def clean_bsn(self) -> str | None:
-        raw = self.cleaned_data.get("bsn") or ""
-        if not raw.strip():
-            return None
-        value = normalise_bsn(raw)
-        validate_bsn(value)
-        return value
-
-    def clean_geboortedatum(self) -> Any:
-        value = self.cleaned_data.get("geboortedatum")
-        if value and value > today():
-            raise forms.ValidationError(_("De geboortedatum ligt in de toekomst."))
-        return value
 
     def person_values(self) -> dict[str, Any]:
         d = self.cleaned_data

@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from e2e.conftest import assert_accessible, log_in, shot
@@ -297,28 +298,43 @@ def _plan_refused_then_safety_plan(page: Page, base: str, case: Case) -> None:
     shot(page, "15-journey-10-plan-adopted")
 
 
-def _plan_meeting(page: Page, base: str, case: Case, days_ago: int) -> Meeting:
-    """A case meeting recorded afterwards, through the case's meeting page."""
+def _earlier_today(hours_back: int) -> tuple[str, str]:
+    """A start and end time earlier today (local), so the meeting has begun and falls on
+    the day the meldcode trajectory started (where the questions are asked)."""
+    now = timezone.localtime()
+    start = now - dt.timedelta(hours=hours_back)
+    if start.date() != now.date():  # just after midnight: the first minutes of today
+        start = now.replace(hour=0, minute=(2 - hours_back) * 5, second=0, microsecond=0)
+    end = start + dt.timedelta(minutes=5)
+    return f"{start:%H:%M}", f"{end:%H:%M}"
+
+
+def _plan_meeting(page: Page, base: str, case: Case, hours_back: int) -> Meeting:
+    """A case meeting recorded afterwards (it took place earlier today), through the
+    case's meeting page."""
     page.goto(f"{base}/casussen/{case.pk}/overleg/nieuw/")
-    page.get_by_label("Datum").fill((today() - dt.timedelta(days=days_ago)).isoformat())
-    page.get_by_label("Begintijd").fill("09:00")
-    page.get_by_label("Eindtijd").fill("10:00")
+    start, end = _earlier_today(hours_back)
+    page.get_by_label("Datum").fill(today().isoformat())
+    page.get_by_label("Begintijd").fill(start)
+    page.get_by_label("Eindtijd").fill(end)
     page.get_by_label("Locatie").fill("Stadskantoor Venlo")
     page.locator("input[name='participants']").first.check()
     page.get_by_label("Achteraf vastleggen: dit overleg heeft al plaatsgevonden").check()
     before = set(Meeting.objects.filter(case=case).values_list("pk", flat=True))
     page.get_by_role("button", name="Plannen en uitnodigen").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    meeting = Meeting.objects.filter(case=case).exclude(pk__in=before).get()
-    return meeting
+    return Meeting.objects.filter(case=case).exclude(pk__in=before).get()
 
 
-def _answer_at_meeting(page: Page, base: str, meeting: Meeting, answers: dict[int, str]) -> None:
+def _answer_at_meeting(
+    page: Page, base: str, meeting: Meeting, answers: dict[int, str], note: str
+) -> None:
     page.goto(f"{base}/overleggen/{meeting.pk}/")
     panel = page.locator("#meldcode")
     expect(panel.get_by_role("heading", name="Meldcode: afwegingsvragen")).to_be_visible()
     for n, value in answers.items():
         panel.locator(f"input[name='q{n}'][value='{value}']").check()
+    panel.get_by_label("Toelichting bij afweging 5").fill(note)
     panel.get_by_role("button", name="Afwegingsvragen vastleggen").click()
     expect(page.get_by_text("Afwegingsvragen van dit overleg vastgelegd.")).to_be_visible()
 
@@ -334,37 +350,56 @@ def _meldcode(page: Page, base: str, case: Case) -> None:
         2: "Collegiale consultatie en advies bij Veilig Thuis gevraagd.",
         3: "Gesprek met moeder; zij bevestigt het geweld door de vader.",
         4: "Weging met de LIRIK: risico op herhaling, geen acuut gevaar.",
-        5: "Besloten: hulp via het plan van aanpak en het veiligheidsplan.",
     }
     for number, note in notes.items():
-        page.locator("summary", has_text="Stap vastleggen").click()
-        page.locator("#step_number").select_option(str(number))
-        page.get_by_label("Wat heeft u gedaan en vastgesteld").fill(note)
-        if number == 2:
-            page.get_by_label("Stap 2: Veilig Thuis om advies gevraagd").check()
-        if number == 4:
-            page.get_by_label("Stap 4: hoe is de weging ondersteund").select_option("lirik")
-        page.get_by_role("button", name="Stap vastleggen").click()
-        expect(page.get_by_text("Stap vastgelegd.")).to_be_visible()
-    assert MeldcodeStep.objects.filter(trajectory__case=case).count() == 5
+        _record_step(page, number, note)
     assert_accessible(page)
     shot(page, "15-journey-11-meldcode-steps")
 
-    first = _plan_meeting(page, base, case, days_ago=1)
+    # The decision questions at two case meetings, planned (afterwards) on the case.
+    first = _plan_meeting(page, base, case, hours_back=2)
     assert_accessible(page)
     shot(page, "15-journey-12-meeting-1")
-    _answer_at_meeting(page, base, first, {1: "ja", 2: "nee", 3: "ja", 4: "nee", 5: "nee"})
+    _answer_at_meeting(
+        page,
+        base,
+        first,
+        {1: "ja", 2: "nee", 3: "ja", 4: "ja", 5: "ja"},
+        "Het veiligheidsplan is net afgesproken; in het volgende overleg opnieuw wegen.",
+    )
     assert_accessible(page)
     shot(page, "15-journey-13-meeting-1-questions")
-    second = _plan_meeting(page, base, case, days_ago=0)
-    _answer_at_meeting(page, base, second, {1: "ja", 2: "nee", 3: "ja", 4: "ja", 5: "nee"})
+    second = _plan_meeting(page, base, case, hours_back=1)
+    _answer_at_meeting(
+        page,
+        base,
+        second,
+        {1: "ja", 2: "nee", 3: "ja", 4: "ja", 5: "ja"},
+        "De overdracht bij oma loopt; vader houdt zich aan de afspraken.",
+    )
     assert_accessible(page)
     shot(page, "15-journey-14-meeting-2-questions")
-    sets = DecisionAnswers.objects.filter(trajectory__case=case)
-    assert set(sets.values_list("meeting_id", flat=True)) == {first.pk, second.pk}
+    answered = DecisionAnswers.objects.filter(trajectory__case=case)
+    assert set(answered.values_list("meeting_id", flat=True)) == {first.pk, second.pk}
+
+    # Step 5 rests on the last answers: decided on help, with the plan and safety plan.
     page.goto(f"{base}/casussen/{case.pk}/meldcode/")
+    _record_step(page, 5, "Besloten: hulp via het plan van aanpak en het veiligheidsplan.")
+    assert MeldcodeStep.objects.filter(trajectory__case=case).count() == 5
     assert_accessible(page)
     shot(page, "15-journey-15-meldcode-page")
+
+
+def _record_step(page: Page, number: int, note: str) -> None:
+    page.locator("summary", has_text="Stap vastleggen").click()
+    page.locator("#step_number").select_option(str(number))
+    page.get_by_label("Wat heeft u gedaan en vastgesteld").fill(note)
+    if number == 2:
+        page.get_by_label("Stap 2: Veilig Thuis om advies gevraagd").check()
+    if number == 4:
+        page.get_by_label("Stap 4: hoe is de weging ondersteund").select_option("lirik")
+    page.get_by_role("button", name="Stap vastleggen").click()
+    expect(page.get_by_text("Stap vastgelegd.")).to_be_visible()
 
 
 def _verwijsindex(page: Page, base: str, case: Case) -> None:

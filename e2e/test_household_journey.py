@@ -144,6 +144,15 @@ def _household(page: Page, base: str, case: Case) -> None:
     )
     assert not father.lives_in_home
     assert father.custody == HouseholdMember.Custody.JA
+    # The referral did not say who has custody: the mother has it too.
+    page.locator("#members tr", has_text=f"Marieke {SURNAME}").get_by_role(
+        "link", name="Wijzigen"
+    ).click()
+    page.get_by_label("Gezag").select_option("ja")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("#members tr", has_text=f"Marieke {SURNAME}")).to_contain_text(
+        "Ja, heeft gezag"
+    )
 
     page.get_by_role("link", name="Netwerkcontact toevoegen").click()
     page.get_by_label("Naam").fill("Zus Ingrid")

@@ -162,16 +162,6 @@ USERS: list[tuple[str, str, str, str, str, list[tuple[Role, str | None]]]] = [
         "PGA-expert gemeente",
         [(Role.PROCESREGISSEUR, "VNL")],
     ),
-    # Issue 15: a second procesregisseur of the household-variant house (profile B in the
-    # demo, below pr.venlo's B+), so a raise to level 4 has a B+ colleague to hand over to.
-    (
-        "pr2.venlo",
-        "Anouk",
-        "Hendrix",
-        "gem_venlo",
-        "Regisseur huishoudens",
-        [(Role.PROCESREGISSEUR, "VNL")],
-    ),
     (
         "tv.parkstad",
         "Marloes",

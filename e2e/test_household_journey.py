@@ -139,9 +139,7 @@ def _household(page: Page, base: str, case: Case) -> None:
     shot(page, "15-journey-04-father-form")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("Het gezinslid is toegevoegd.")).to_be_visible()
-    father = HouseholdMember.objects.get(
-        household_id=case.household_id, person__voornamen="Dennis"
-    )
+    father = HouseholdMember.objects.get(household_id=case.household_id, person__voornamen="Dennis")
     assert not father.lives_in_home
     assert father.custody == HouseholdMember.Custody.JA
     # The referral did not say who has custody: the mother has it too.
@@ -453,7 +451,9 @@ def _escalate(page: Page, base: str, case: Case, holder: User, colleague: User) 
     expect(page.locator("#escmap-case-shortfall")).to_contain_text(short)
     page.get_by_role("link", name=re.compile(r"^Overdragen \(Procesregisseur")).click()
     page.get_by_label("Opvolger").select_option(str(colleague.pk))
-    page.get_by_label("Overdrachtsnotitie").fill("Niveau 4 vraagt profiel B+; gezin is op de hoogte.")
+    page.get_by_label("Overdrachtsnotitie").fill(
+        "Niveau 4 vraagt profiel B+; gezin is op de hoogte."
+    )
     assert_accessible(page)
     shot(page, "15-journey-20-handover")
     page.get_by_role("button", name="Overdragen").click()

@@ -33,8 +33,8 @@ def test_household_variant_house_has_a_client_system_in_every_phase() -> None:
 def test_the_journey_has_a_b_and_a_b_plus_procesregisseur_at_the_house() -> None:
     call_command("load_demo", "--cases", "5", stdout=io.StringIO())
     profiles = dict(
-        CompetenceProfile.objects.filter(
-            user__username__in=["pr.venlo", "pr2.venlo"]
-        ).values_list("user__username", "profile")
+        CompetenceProfile.objects.filter(user__username__in=["pr.venlo", "pr2.venlo"]).values_list(
+            "user__username", "profile"
+        )
     )
     assert profiles == {"pr.venlo": "B+", "pr2.venlo": "B"}

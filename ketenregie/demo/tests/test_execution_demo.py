@@ -300,13 +300,11 @@ def test_demo_shows_the_pga_after_triage_in_every_state() -> None:
     assert first is not None
     # (Seeded afterwards with their historic times, and left out: the PGA-scan's rounds,
     # which concern no case, the case reads planted for journey 9, and the meldcode's
-    # trajectories of issue 15, demo/hh_meldcode.py, with the safety concerns their step 1
-    # records on the case.)
+    # trajectories of issue 15, demo/hh_meldcode.py.)
     times = list(
         AuditEvent.objects.filter(id__gte=first.pk, case_id__isnull=False)
         .exclude(action="case.viewed")
         .exclude(action__startswith="meldcode.")
-        .exclude(action="case.safety_concerns_set")
         .order_by("id")
         .values_list("occurred_at", flat=True)
     )

@@ -18,12 +18,15 @@ from ketenregie.accounts.models import House, User
 from ketenregie.accounts.roles import Role
 from ketenregie.cases import household_services as hs
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, HouseholdMember, LifeDomain
-from ketenregie.cases.workflow import Status
+from ketenregie.cases.phases import HouseholdPhase, household_phase, phase_facts
+from ketenregie.cases.workflow import CLOSED_STATUSES, Status
+from ketenregie.core.mail import muted
 from ketenregie.core.timeutil import today
 from ketenregie.demo.generator import PROBLEM_TEXTS
 from ketenregie.intake import services as intake_services
 from ketenregie.intake.criteria import ensure_default_criteria
 from ketenregie.intake.models import Criterion, Referral, ReferralCriterion
+from ketenregie.pga import services as pga_services
 
 # Cases this module adds to the generated ones: issue 15's family, referred fresh.
 EXTRA_CASES = 1
@@ -177,6 +180,7 @@ def seed_household_variant(seed: int = 2026) -> dict[str, int]:
         ]:
             _family(case, _actor(case, chair), rng, n + done)
             done += 1
+    done += _progress_case(house, chair, rng, n=len(PHASES) + done)
     # The waiting referrals meet the household criteria (signals of unsafety, 2+ providers).
     ticked = list(cset.criteria.filter(Q(number=2) | Q(number=4)))
     for referral in Referral.objects.filter(case__house=house, case__status=Status.AANGEMELD):
@@ -191,6 +195,29 @@ def seed_household_variant(seed: int = 2026) -> dict[str, int]:
 
 
 WHY = "Signalen van huiselijk geweld; school en GGZ betrokken."
+
+
+def _progress_case(house: House, chair: User, rng: random.Random, n: int) -> int:
+    """A household in phase 4 (voortgang): running, its start meeting held and the minutes
+    sent, no next meeting on the calendar yet. The demo's running cases are all on next
+    week's structural monitoring agenda (phase 5a), so a case the demo closed, with its
+    meetings behind it, is reopened through the service: it is on no agenda yet."""
+    for case in Case.objects.filter(
+        house=house, household__isnull=True, status__in=CLOSED_STATUSES
+    ).order_by("pk"):
+        facts = phase_facts(case)
+        if household_phase(Status.IN_UITVOERING, facts) != HouseholdPhase.VOORTGANG:
+            continue
+        actor = _actor(case, chair)
+        with muted():
+            pga_services.reopen_case(
+                case,
+                actor=actor,
+                reason="Nieuwe zorgen op school; het gezin wordt weer gevolgd.",
+            )
+        _family(case, actor, rng, n)
+        return 1
+    return 0
 
 
 def _fresh_referral(house: House, ticked: list[Criterion]) -> int:

@@ -18,6 +18,7 @@ from ketenregie.audit.verify import verify_chain
 from ketenregie.cases.access import visible_cases
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, StatusChange
 from ketenregie.cases.workflow import EXECUTION_ENDED_STATUSES, Status
+from ketenregie.demo import hh_journey
 from ketenregie.demo.hh_hh import EXTRA_CASES
 from ketenregie.intake.models import Referral
 from ketenregie.pga import services as pga_services
@@ -66,8 +67,11 @@ def test_demo_shows_the_pga_after_triage_in_every_state() -> None:
     call_command("load_demo", stdout=io.StringIO())
     now, today = timezone.now(), timezone.localdate()
     started = Q(case__status=Status.PGA_GESTART)
+    # The household journey's regisseur is added after the stories and directs none.
     regisseurs = list(
-        User.objects.filter(role_assignments__role=Role.PROCESREGISSEUR).order_by("username")
+        User.objects.filter(role_assignments__role=Role.PROCESREGISSEUR)
+        .exclude(username=hh_journey.USERNAME)
+        .order_by("username")
     )
     assert len(regisseurs) == 4
 
@@ -199,11 +203,16 @@ def test_demo_shows_the_pga_after_triage_in_every_state() -> None:
         "gedaan",
         "niet_uitvoerbaar",
     }
-    # Case workers of the demo's cases (the PGA-scan's extra respondents hold no case).
-    workers = User.objects.filter(
-        role_assignments__role__in=[Role.PROCESREGISSEUR, Role.PROFESSIONAL],
-        pk__in=CaseMembership.objects.values("user_id"),
-    ).distinct()
+    # Case workers of the demo's cases (the PGA-scan's extra respondents hold no case;
+    # the household journey's regisseur took one case over after the stories).
+    workers = (
+        User.objects.filter(
+            role_assignments__role__in=[Role.PROCESREGISSEUR, Role.PROFESSIONAL],
+            pk__in=CaseMembership.objects.values("user_id"),
+        )
+        .exclude(username=hh_journey.USERNAME)
+        .distinct()
+    )
     for user in workers:
         # What "Mijn acties" lists: own or organisation's actions on fully visible cases.
         mine = Action.objects.filter(

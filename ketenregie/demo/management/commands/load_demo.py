@@ -21,6 +21,7 @@ from ketenregie.demo.generator import (
 )
 from ketenregie.demo.hh_escmap import seed_escmap
 from ketenregie.demo.hh_hh import seed_household_variant
+from ketenregie.demo.hh_journey import hand_over_a_case, seed_journey_regisseur
 from ketenregie.demo.hh_meldcode import seed_meldcode
 from ketenregie.demo.hh_phases import move_procesregie
 from ketenregie.demo.hh_vi import seed_vi
@@ -67,8 +68,10 @@ class Command(BaseCommand):
             execution.update(seed_vi())
             # Case views of persons with more than one case (journey 9's subject access).
             execution["gelezen (inzage)"] = plant_case_reads(seed=2026)
+            execution.update(seed_journey_regisseur())  # issue 15: the journey's B regisseur
             # Issue 15 (escmap): the escalation map per house, regisseurs' profiles.
             execution.update(seed_escmap())
+            execution.update(hand_over_a_case())  # issue 15: a case for the B regisseur
         self.stdout.write(f"Demodata geladen: {User.objects.count()} gebruikers, {n} casussen.")
         if options["verbosity"] > 1:
             for key, count in sorted(execution.items()):

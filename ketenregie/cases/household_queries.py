@@ -110,6 +110,18 @@ def consents_of(case: Case) -> list[Consent]:
     return sorted(rows, key=lambda c: (c.withdrawn_on is not None, -c.given_on.toordinal(), -c.pk))
 
 
+def current_network(case: Case) -> list[NetworkContact]:
+    """The informal network still involved today (the support plan's "betrokken familie
+    en vrienden", seed 002 7.1)."""
+    day = today()
+    return [c for c in network_of(case) if c.valid_to is None or c.valid_to >= day]
+
+
+def current_consents(case: Case) -> list[Consent]:
+    """The consents that hold (not withdrawn): the support plan's "overige gegevens"."""
+    return [c for c in consents_of(case) if not c.is_withdrawn]
+
+
 def preference_of(case: Case) -> RegisseurPreference | None:
     return (
         RegisseurPreference.objects.filter(case=case)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ketenregie.cases.household_queries import current_consents, current_network
 from ketenregie.cases.models import Case, CaseMembership
 from ketenregie.cases.queries import household_of
 from ketenregie.plans.models import (
@@ -45,6 +46,8 @@ def plan_pdf(case: Case) -> bytes:
                 plan.goals.select_related("need__domain", "intervention", "member__person")
             ),
             "household": household_of(case),
+            "network": current_network(case),
+            "consents": current_consents(case),
             "team_now": list(
                 CaseMembership.objects.filter(case=case)
                 .active_on(timezone.localdate())

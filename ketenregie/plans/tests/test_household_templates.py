@@ -16,7 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from ketenregie.audit.models import AuditEvent
-from ketenregie.cases.models import Case, Household, HouseholdMember
+from ketenregie.cases import household_services
+from ketenregie.cases.models import Case, Consent, Household, HouseholdMember, NetworkContact
 from ketenregie.cases.safety import safety_plan_required, set_safety_concerns
 from ketenregie.core.timeutil import today
 from ketenregie.plans import pdf, services, versions
@@ -539,8 +540,33 @@ def test_the_support_plan_page_and_pdf_hold_every_part_of_7_1(
 ) -> None:
     team = _filled(team)
     case = team["case"]
+    # 7.1's "betrokken familie en vrienden" and "overige gegevens": the household's informal
+    # network and the consent (kept on the household page) are in the plan and its PDF.
+    household_services.add_network_contact(
+        case,
+        actor=team["regisseur"],
+        values={
+            "name": "Tante Netwerknaam",
+            "relation": NetworkContact.Relation.FAMILIE,
+            "support_kinds": ["praktisch"],
+            "contact": "06-12345678",
+            "valid_from": today() - 10 * DAY,
+        },
+    )
+    household_services.record_consent(
+        case,
+        actor=team["regisseur"],
+        values={
+            "subject": Consent.Subject.COORDINATIE,
+            "given_by_representative": "Voogd",
+            "given_on": today() - 2 * DAY,
+            "form": Consent.Form.SCHRIFTELIJK,
+        },
+    )
     client.force_login(team["regisseur"])
     page = client.get(reverse("plan", args=[case.pk])).content.decode()
+    assert "Tante Netwerknaam (familie): praktische steun" in page and "06-12345678" in page
+    assert "Toestemming coördinatie" in page
     missing = [seed for seed, shown in SEED_7_1.items() if shown not in page]
     assert missing == []
     assert "Noor Kindsdottir (kind)" in page and "Nodigtekst" in page
@@ -552,7 +578,14 @@ def test_the_support_plan_page_and_pdf_hold_every_part_of_7_1(
         if shown not in text and shown not in ("Huishouden", "Doelcheck", "Bereikt")
     ]
     assert pdf_missing == []
-    for value in ("Aanleidingtekst", "Samenvattingtekst", "Controleur Woon", "Netwerktekst"):
+    for value in (
+        "Aanleidingtekst",
+        "Samenvattingtekst",
+        "Controleur Woon",
+        "Netwerktekst",
+        "Tante Netwerknaam",
+        "Toestemming coördinatie",
+    ):
         assert value in text
     assert "Gezinsleden" in text and "Noor Kindsdottir" in text and "Doelcheck" in text
 

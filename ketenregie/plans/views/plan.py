@@ -21,6 +21,7 @@ from ketenregie.audit import services as audit
 from ketenregie.cases.access import (
     can_manage_case,
 )
+from ketenregie.cases.household_queries import current_consents, current_network
 from ketenregie.cases.models import Case, CaseMembership, HouseholdMember
 from ketenregie.cases.queries import household_of
 from ketenregie.cases.safety import safety_plan_required
@@ -166,6 +167,9 @@ def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, A
         "signed_how": dict(SignedHow.choices),
         "today": today(),
         "household": household_of(case),
+        # Seed 002 7.1: the informal network and the consents, in the plan's head and PDF.
+        "network": current_network(case),
+        "consents": current_consents(case),
     }
 
 

@@ -688,11 +688,11 @@ def test_journey_5_first_case_meeting_and_integrated_plan(
     expect(page.get_by_label("score 4 van 10")).to_be_visible()
     _open(page, "Afspraak toevoegen")
     agreement = _form(page, "Afspraak toevoegen")
-    agreement.get_by_label("Wat moet er gebeuren").fill(
+    agreement.get_by_label("Wat moet er concreet en direct gebeuren").fill(
         "Geen alcohol in huis als de kinderen er zijn."
     )
-    agreement.get_by_label("Wie controleert dat").fill("wijkagent")
-    agreement.get_by_label("Wat gebeurt er als het niet gebeurt").fill(
+    agreement.get_by_label("Wie ziet erop toe").fill("wijkagent")
+    agreement.get_by_label("Wat gebeurt er als de afspraak niet wordt nagekomen").fill(
         "Melding bij Veilig Thuis en een huisbezoek."
     )
     agreement.get_by_role("button", name="Afspraak toevoegen").click()
@@ -934,6 +934,9 @@ def test_journey_6_partner_reports_and_directors_escalate(page: Page, demo: Any)
     page.get_by_label("Toelichting").fill("Afspraken worden niet nagekomen; meer regie nodig.")
     page.get_by_role("button", name="Niveau wijzigen").click()
     _message(page, "Het escalatieniveau is gewijzigd.")
+    # Issue 15: a level change lands on the escalation map with the new level's next step.
+    expect(page.get_by_role("heading", name=f"Volgende stap op niveau {new_level}")).to_be_visible()
+    page.get_by_role("link", name="Terug naar de casus").click()
     expect(page.locator(".kr-page-head")).to_contain_text(f"Niveau {new_level}")
 
     page.get_by_role("link", name="Opschalen naar manager").click()

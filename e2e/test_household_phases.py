@@ -9,15 +9,15 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import assert_accessible, log_in, shot
-from ketenregie.cases.models import Case, CaseMembership, CaseRole, Household
+from ketenregie.cases.models import Case, CaseMembership, CaseRole
 from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
 from ketenregie.pga.models import Signal
 
 
 def _running_household_case() -> tuple[Case, str]:
-    """A running demo case whose procesregisseur has a demo login and that no open acute
-    unsafety blocks from closing; given a household when the demo made it without one."""
+    """A running client system's case (a household at the household-variant house) whose
+    procesregisseur has a demo login and that no open acute unsafety blocks from closing."""
     blocked = Signal.objects.filter(
         kind=Signal.Kind.ACUTE_UNSAFETY, resolved_at__isnull=True
     ).values("case_id")
@@ -27,17 +27,18 @@ def _running_household_case() -> tuple[Case, str]:
             role=CaseRole.PROCESREGISSEUR,
             user__isnull=False,
             case__status=Status.IN_UITVOERING,
+            # The client system (cases.client_system): PostgreSQL sorts a NULL household
+            # first, so the scope is a filter, not an ordering.
+            case__household__isnull=False,
+            case__house__household_variant=True,
         )
         .exclude(case_id__in=blocked)
         .select_related("case", "user")
-        .order_by("-case__household_id", "case_id")
+        .order_by("case_id")
         .first()
     )
     assert membership is not None and membership.user is not None
     case = membership.case
-    if case.household_id is None:
-        case.household = Household.objects.create(name="Gezin (browsertest)")
-        case.save(update_fields=["household"])
     return case, membership.user.username
 
 

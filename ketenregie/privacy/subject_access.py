@@ -47,12 +47,17 @@ from ketenregie.pga.queries import pga_records_for_subject
 from ketenregie.plans.queries import plan_records_for_subject
 from ketenregie.privacy.redaction import OMITTED, Redactor
 from ketenregie.privacy.retention import retention_date_for_case
+from ketenregie.privacy.subject_access_fields import _field, _item, _label, _model_fields
 from ketenregie.privacy.subject_access_output import (
     _withhold,
 )
+from ketenregie.privacy.subject_access_safeguarding import (
+    AFTERCARE_FIELDS,
+    EVALUATION_FIELDS,
+    meldcode_items,
+    vi_items,
+)
 from ketenregie.privacy.subject_access_trail import _recipients, _trail, _user
-from ketenregie.safeguarding.meldcode_queries import answer_set_view, trajectories_of
-from ketenregie.safeguarding.vi_queries import signals_about
 
 SCHEMA_VERSION = "1.0"
 PURPOSE = "inzageverzoek betrokkene (AVG art. 15)"
@@ -121,59 +126,6 @@ class Review:
 
 
 # Building the dict.
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, dt.datetime):
-        return "datetime"
-    if isinstance(value, dt.date):
-        return "date"
-    return "value"
-
-
-def _field(key: str, label: Any, value: Any, *, text: bool = False) -> dict[str, Any]:
-    """One labelled value. `text`: free text, which the reviewer may withhold on its own."""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value)
-    return {
-        "key": key,
-        "label": str(label),
-        "type": "text" if text else _kind(value),
-        "value": value,
-    }
-
-
-def _model_fields(
-    obj: models.Model, names: Iterable[str], redact: Redactor
-) -> list[dict[str, Any]]:
-    """The named columns of a row under their Dutch labels; free text redacted."""
-    out = []
-    for name in names:
-        f = obj._meta.get_field(name)
-        assert isinstance(f, models.Field)  # a column, never a reverse relation
-        if getattr(f, "choices", None):
-            value: Any = str(getattr(obj, f"get_{name}_display")())
-        else:
-            value = getattr(obj, name)
-        if isinstance(value, models.Model):
-            value = str(value)
-        is_text = isinstance(f, models.TextField)
-        if isinstance(value, str):
-            value = redact(value)
-        out.append(_field(name, f.verbose_name, value, text=is_text))
-    return out
-
-
-def _label(model: type[models.Model], name: str) -> str:
-    f = model._meta.get_field(name)
-    assert isinstance(f, models.Field)  # a column, never a reverse relation
-    return str(f.verbose_name)
-
-
-def _item(kind: str, pk: Any, fields: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"id": f"{kind}:{pk}", "withheld": None, "fields": fields}
 
 
 def build_export(
@@ -406,25 +358,8 @@ def _case(case: Case, redact: Redactor) -> dict[str, Any]:
                 for s in pga["signals"]
             ],
         ),
-        _meldcode_section(case, redact),
-        _section(
-            "vi_signals",
-            [
-                _item(
-                    "vi_signal",
-                    v.pk,
-                    [
-                        _field("signaller", "Signaleerder", v.signaller),
-                        _field("organisation", "Organisatie", v.organisation),
-                        _field("signalled_on", "Afgegeven op", v.signalled_on),
-                        _field("informed_on", "U of uw ouders geïnformeerd op", v.informed_on),
-                        _field("expires_on", "Vervalt op", v.expires_on),
-                        _field("withdrawn", "Ingetrokken", v.withdrawn),
-                    ],
-                )
-                for v in signals_about(case.person_id, case_id=case.pk)
-            ],
-        ),
+        _section("meldcode", meldcode_items(case, redact)),
+        _section("vi_signals", vi_items(case)),
         _section(
             "closing",
             [
@@ -466,53 +401,6 @@ def _case(case: Case, redact: Redactor) -> dict[str, Any]:
         "sources": sources,
         "sections": [s for s in sections if s["items"]],
     }
-
-
-# Issue 15 (phases): aftercare and the trajectory's evaluation, in the closing section.
-AFTERCARE_FIELDS = ("organisation", "who", "what", "starts_on", "frequency", "ends_on")
-EVALUATION_FIELDS = (
-    "held_on",
-    "goals_reached",
-    "client_satisfaction",
-    "went_well",
-    "went_less_well",
-    "client_view",
-    "lessons",
-)
-
-
-def _meldcode_section(case: Case, redact: Redactor) -> dict[str, Any]:
-    """Slice meldcode: steps, answer sets (only the questions answered) and reports."""
-    items: list[dict[str, Any]] = []
-    for t in trajectories_of(case):
-        items += [
-            _item("meldcode_step", s.pk, _model_fields(s, ("number", "taken_on", "note"), redact))
-            for s in t.steps.all()
-        ]
-        for a in t.answer_sets.all():
-            answered = [q for q in answer_set_view(a).questions if q.answer is not None]
-            items.append(
-                _item(
-                    "meldcode_answers",
-                    a.pk,
-                    [_field("answered_on", "Datum", a.answered_on)]
-                    + [_field(f"q{q.number}", q.question, q.answer) for q in answered]
-                    + [
-                        _field(f"note{q.number}", "Toelichting", redact(q.note), text=True)
-                        for q in answered
-                        if q.note
-                    ],
-                )
-            )
-        items += [
-            _item(
-                "vt_report",
-                r.pk,
-                _model_fields(r, ("reported_on", "reference", "content", "status"), redact),
-            )
-            for r in t.vt_reports.all()
-        ]
-    return _section("meldcode", items)
 
 
 INFORMING_FIELDS = ("kind", "on_date", "by_whom", "method", "postponed_reason", "note")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from ketenregie.audit import services as audit
@@ -88,5 +89,10 @@ def current_index() -> SignalIndex:
     """The index signals go to (setting KETENREGIE_VI_TRANSPORT; only "lokaal" today)."""
     name = getattr(settings, "KETENREGIE_VI_TRANSPORT", Transport.IN_HOUSE)
     if name != Transport.IN_HOUSE:
-        raise NotImplementedError(f"Verwijsindex transport {name!r} is not built (ADR 30)")
+        # A setting naming a transport that does not exist is a configuration error; the
+        # regional link is a second implementation of SignalIndex (ADR 30).
+        raise ImproperlyConfigured(
+            f"KETENREGIE_VI_TRANSPORT={name!r}: unknown Verwijsindex transport (only "
+            f"{Transport.IN_HOUSE.value!r} exists)"
+        )
     return InHouseIndex()

@@ -433,3 +433,16 @@ def test_subject_access_lists_that_signals_exist(two_sides: dict[str, Any]) -> N
     _signal(ctx["a"], ctx["anna"], ctx["child"])
     rows = signals_about(ctx["child"].pk)
     assert [(r.organisation, r.signalled_on) for r in rows] == [("Jeugdteam Zuid", today())]
+
+
+def test_an_unknown_transport_setting_is_a_configuration_error(settings: Any) -> None:
+    """Only the in-house index exists (ADR 30): a setting naming another is refused, not
+    silently replaced by the in-house one."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ketenregie.safeguarding.vi_transport import current_index
+
+    assert current_index() is not None
+    settings.KETENREGIE_VI_TRANSPORT = "regionaal"
+    with pytest.raises(ImproperlyConfigured):
+        current_index()

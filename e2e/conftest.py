@@ -85,10 +85,15 @@ def log_in(page: Page, base_url: str, username: str) -> None:
 
 def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_load_state("load")
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def assert_accessible(page: Page) -> None:
+    # A text can be "visible" to Playwright before the head's stylesheets have loaded;
+    # axe would then judge the component library's fallback colours, not the theme's
+    # (a CI run saw a status badge at #80a659, the library's default). Wait for "load".
+    page.wait_for_load_state("load")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
 

@@ -291,6 +291,12 @@ _ACTIONS = (
     AuditAction("vi.match_made", _("Match in de Verwijsindex ontstaan")),
     AuditAction("vi.consultation_recorded", _("Afstemming na match in de Verwijsindex vastgelegd")),
     AuditAction("vi.signal_expired", _("Signaal in de Verwijsindex verlopen en verwijderd")),
+    # Issue 15, slice consent: the footing of the start; a meeting recorded as held.
+    AuditAction(
+        "household.coordination_started",
+        _("Start coördinatie vastgelegd (met of zonder toestemming)"),
+    ),
+    AuditAction("meeting.marked_held", _("Overleg als gehouden vastgelegd")),
 )
 
 ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}

@@ -16,7 +16,7 @@ from ketenregie.accounts.models import Organisation
 from ketenregie.cases.models import Case, HouseholdMember
 from ketenregie.core.models import VersionedModel
 
-__all__ = ["Consent", "NetworkContact", "RegisseurPreference"]
+__all__ = ["Consent", "CoordinationStart", "NetworkContact", "RegisseurPreference"]
 
 
 class NetworkContact(VersionedModel):
@@ -119,6 +119,50 @@ class Consent(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_on is not None
+
+
+class CoordinationStart(models.Model):
+    """On what footing coordination of the client system started without the triage
+    (seed 002 section 3.4): the client's consent to coordination it rested on, or, when
+    the client gave none, the reason it started anyway. Seed 002 section 4: without
+    consent to coordination the meldcode is followed, so the case page then points there.
+
+    One per case, written once by the start; the consent row itself may be withdrawn
+    later (it stays, marked withdrawn), which the case page shows as a warning."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="coordination_start")
+    # RESTRICT, not PROTECT: deleting the case (retention) takes both rows along.
+    consent = models.ForeignKey(
+        Consent,
+        verbose_name=_("toestemming"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    without_consent_reason = models.TextField(_("reden: gestart zonder toestemming"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("start van de coördinatie")
+        constraints = [
+            # Either the consent it rests on, or a reason to start without one.
+            models.CheckConstraint(
+                condition=(models.Q(consent__isnull=False) & models.Q(without_consent_reason=""))
+                | (models.Q(consent__isnull=True) & ~models.Q(without_consent_reason="")),
+                name="coordination_start_consent_or_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}"
+
+    @property
+    def without_consent(self) -> bool:
+        return self.consent_id is None
 
 
 class RegisseurPreference(VersionedModel):

@@ -9,14 +9,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from ketenregie.cases.models import (
     Case,
     Consent,
+    CoordinationStart,
     HouseholdMember,
     HouseholdMemberVersion,
     NetworkContact,
     RegisseurPreference,
 )
+from ketenregie.cases.workflow import START_STATUSES
 from ketenregie.core.timeutil import age_band, age_on, today
 
 ADULT_AGE = 18
@@ -120,6 +124,65 @@ def current_network(case: Case) -> list[NetworkContact]:
 def current_consents(case: Case) -> list[Consent]:
     """The consents that hold (not withdrawn): the support plan's "overige gegevens"."""
     return [c for c in consents_of(case) if not c.is_withdrawn]
+
+
+def current_coordination_consent(case: Case) -> Consent | None:
+    """The latest consent to coordination that holds (not withdrawn), if any."""
+    return (
+        Consent.objects.filter(
+            case=case, subject=Consent.Subject.COORDINATIE, withdrawn_on__isnull=True
+        )
+        .select_related("given_by_member__person")
+        .order_by("-given_on", "-pk")
+        .first()
+    )
+
+
+@dataclass
+class ConsentWarning:
+    """Why coordination of this case runs without the client's consent (seed 002: the
+    meldcode is then followed): `withdrawn` the consent it had was withdrawn, else it
+    started without one (`start` holds the reason)."""
+
+    withdrawn: Consent | None
+    start: CoordinationStart | None
+
+
+def coordination_consent_warning(case: Case) -> ConsentWarning | None:
+    """The one rule for "coordination without consent": None while a consent to
+    coordination holds, or when none was ever asked (no start recorded, none withdrawn).
+
+    A withdrawn consent counts when the start rested on a consent, or when it was given
+    on or after a start without consent (given later, then withdrawn again); otherwise
+    the start without consent (and its reason) is what the page shows. Only while
+    coordination runs (started, not closed): a closed case's history is on its pages."""
+    if case.status not in START_STATUSES or current_coordination_consent(case) is not None:
+        return None
+    start = CoordinationStart.objects.filter(case=case).select_related("decided_by").first()
+    withdrawn = (
+        Consent.objects.filter(
+            case=case, subject=Consent.Subject.COORDINATIE, withdrawn_on__isnull=False
+        )
+        .order_by("-withdrawn_on", "-pk")
+        .first()
+    )
+    if withdrawn is not None and (
+        start is None
+        or not start.without_consent
+        or withdrawn.given_on >= timezone.localdate(start.decided_at)
+    ):
+        return ConsentWarning(withdrawn=withdrawn, start=start)
+    if start is not None and start.without_consent:
+        return ConsentWarning(withdrawn=None, start=start)
+    return None
+
+
+def coordination_start_of(case: Case) -> CoordinationStart | None:
+    return (
+        CoordinationStart.objects.filter(case=case)
+        .select_related("consent__given_by_member__person", "decided_by")
+        .first()
+    )
 
 
 def preference_of(case: Case) -> RegisseurPreference | None:

@@ -23,6 +23,7 @@ from ketenregie.audit.writes import create_audited, lock, save_audited, snapshot
 from ketenregie.cases.models import (
     Case,
     Consent,
+    CoordinationStart,
     Household,
     HouseholdMember,
     HouseholdMemberVersion,
@@ -228,9 +229,11 @@ def end_network_contact(
     return locked
 
 
-@transaction.atomic
-def record_consent(case: Case, *, actor: User, values: dict[str, Any]) -> Consent:
-    """The client (a member, or a legal representative) gives consent: what, when, how."""
+def consent_errors(case: Case, values: dict[str, Any]) -> dict[str, str]:
+    """What is wrong with a consent about to be recorded (Dutch, keyed by field): given
+    by one member of the household or by a legal representative, partners named when
+    sharing with partners, not given in the future. The start without triage asks it
+    before it records anything."""
     member: HouseholdMember | None = values.get("given_by_member")
     representative = (values.get("given_by_representative") or "").strip()
     errors: dict[str, str] = {}
@@ -250,6 +253,15 @@ def record_consent(case: Case, *, actor: User, values: dict[str, Any]) -> Consen
         not_in_future(values.get("given_on"))
     except ValidationError as exc:
         errors["given_on"] = exc.messages[0]
+    return errors
+
+
+@transaction.atomic
+def record_consent(case: Case, *, actor: User, values: dict[str, Any]) -> Consent:
+    """The client (a member, or a legal representative) gives consent: what, when, how."""
+    member: HouseholdMember | None = values.get("given_by_member")
+    representative = (values.get("given_by_representative") or "").strip()
+    errors = consent_errors(case, values)
     if errors:
         raise ValidationError(errors)
     consent = Consent(
@@ -307,6 +319,69 @@ def withdraw_consent(consent: Consent, *, actor: User, on: dt.date, by: str) -> 
         extra={"onderwerp": locked.subject},
     )
     return locked
+
+
+NO_CURRENT_CONSENT = gettext_lazy(
+    "Er is geen geldende toestemming voor coördinatie vastgelegd. Leg de toestemming nu "
+    "vast, of kies ‘zonder toestemming’ en vul de reden in."
+)
+CONSENT_HOLDS = gettext_lazy(
+    "Er is een geldende toestemming voor coördinatie vastgelegd: start met die toestemming."
+)
+REASON_REQUIRED = gettext_lazy(
+    "Vul in waarom de coördinatie zonder toestemming van de klant start. De meldcode "
+    "wordt dan gevolgd."
+)
+
+
+@transaction.atomic
+def record_coordination_start(
+    case: Case, *, actor: User, consent: Consent | None, reason: str = ""
+) -> CoordinationStart:
+    """Record on what footing coordination starts: the consent to coordination that holds
+    (locked, so a withdrawal cannot slip in between), or, without one, the reason.
+
+    Errors are keyed `consent_choice` / `without_consent_reason`, the start form's fields.
+    The reason enters the trail by name only (free text about the family)."""
+    reason = reason.strip()
+    if consent is not None:
+        locked = lock(consent)
+        if (
+            locked.case_id != case.pk
+            or locked.subject != Consent.Subject.COORDINATIE
+            or locked.withdrawn_on is not None
+        ):
+            raise ValidationError({"consent_choice": str(NO_CURRENT_CONSENT)})
+        reason = ""
+    else:
+        held = Consent.objects.select_for_update().filter(
+            case=case, subject=Consent.Subject.COORDINATIE, withdrawn_on__isnull=True
+        )
+        if held.exists():
+            raise ValidationError({"consent_choice": str(CONSENT_HOLDS)})
+        if not reason:
+            raise ValidationError({"without_consent_reason": str(REASON_REQUIRED)})
+    if CoordinationStart.objects.filter(case=case).exists():
+        raise ValidationError(_("De start van de coördinatie is al vastgelegd."))
+    start = CoordinationStart.objects.create(
+        case=case,
+        consent=consent,
+        without_consent_reason=reason,
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+    audit.record(
+        "household.coordination_started",
+        actor=actor,
+        case_id=case.pk,
+        obj=start,
+        data={
+            "met_toestemming": consent is not None,
+            "toestemming": consent.pk if consent is not None else None,
+            "reden_vastgelegd": bool(reason),
+        },
+    )
+    return start
 
 
 @transaction.atomic

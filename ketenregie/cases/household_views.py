@@ -33,6 +33,8 @@ from ketenregie.cases.household_forms import (
 )
 from ketenregie.cases.household_queries import (
     consents_of,
+    coordination_consent_warning,
+    coordination_start_of,
     current_members,
     member_rows,
     network_of,
@@ -69,6 +71,9 @@ def household(request: AuthedRequest, case_id: int) -> HttpResponse:
             "network": network_of(case),
             "consents": consents_of(case),
             "preference": pref,
+            # Issue 15 (consent): on what footing coordination started, and the warning.
+            "coordination_start": coordination_start_of(case),
+            "consent_warning": coordination_consent_warning(case),
         }
     return TemplateResponse(request, "cases/household.html", context)
 

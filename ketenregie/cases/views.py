@@ -40,6 +40,7 @@ from ketenregie.cases.models import (
     CaseRole,
     EscalationChange,
 )
+from ketenregie.cases.household_queries import coordination_consent_warning
 from ketenregie.cases.phases import case_phase
 from ketenregie.cases.queries import filter_cases, household_of, team_history, timeline
 from ketenregie.cases.safety import safety_plan_required
@@ -151,6 +152,8 @@ def _detail_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         # Slice templates (issue 15): why a safety plan is required, and where concerns go.
         "safety_required": safety_plan_required(case),
         "pga_statuses": case.status in PGA_STATUSES,
+        # Issue 15 (consent): coordination without the client's consent -> the meldcode.
+        "consent_warning": coordination_consent_warning(case) if full else None,
         # Issue 15 (escmap): regisseurs' profiles on the team and shortfalls at this level.
         **escalation_views.case_page_context(case, team),
     }

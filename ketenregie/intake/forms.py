@@ -268,28 +268,6 @@ class ScreeningForm(StyledFormMixin, forms.Form):
     referred_to = forms.CharField(label=_("Doorverwezen naar"), max_length=200, required=False)
 
 
-class HouseholdStartForm(StyledFormMixin, forms.Form):
-    """Household variant (issue 15): start coordination without the triage."""
-
-    id_prefix = "huishouden"
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    decision = forms.CharField(widget=forms.HiddenInput, initial="household_start")
-    procesregisseur = forms.ModelChoiceField(
-        label=_("Procesregisseur"),
-        queryset=User.objects.none(),
-        required=False,
-        help_text=_("Wie de procesregie voert, spreekt u bij de start onderling af."),
-    )
-
-    def __init__(self, *args: Any, house: House, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["procesregisseur"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            is_active=True,
-            role_assignments__role=Role.PROCESREGISSEUR,
-            role_assignments__house=house,
-        ).distinct()
-
-
 class AgendaForm(StyledFormMixin, forms.Form):
     """Weighing and putting on the agenda; an acute referral may go to an extra triage at
     a moment the chair picks instead of the weekly one."""

@@ -3,21 +3,37 @@ house (seed 002 section 3.4), and its refusal everywhere else."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
 from ketenregie.audit.models import AuditEvent
+from ketenregie.cases import household_services
 from ketenregie.cases import services as case_services
-from ketenregie.cases.models import CaseMembership, CaseRole
+from ketenregie.cases.household_queries import coordination_consent_warning
+from ketenregie.cases.models import (
+    CaseMembership,
+    CaseRole,
+    Consent,
+    CoordinationStart,
+    HouseholdMember,
+)
 from ketenregie.cases.workflow import Status, ensure_allowed
 from ketenregie.core.errors import TransitionNotAllowed
+from ketenregie.core.timeutil import today
 from ketenregie.intake import services
 from ketenregie.intake.criteria import HUISHOUDEN, criteria_of, ensure_default_criteria
 from ketenregie.intake.models import CriteriaSet, Feedback
+from ketenregie.intake.services.household_start import (
+    CONSENT_NOW,
+    CONSENT_RECORDED,
+    WITHOUT_CONSENT,
+)
 from ketenregie.intake.tests.conftest import referral_input
 
 pytestmark = pytest.mark.django_db
@@ -61,14 +77,20 @@ def test_start_without_triage_makes_what_the_triage_start_makes(
     referral = _submit(household_house)
     chair, regisseur = household_house["chair"], household_house["regisseur"]
     services.start_without_triage(
-        referral.case, actor=chair, expected_version=referral.version, procesregisseur=regisseur
+        referral.case,
+        actor=chair,
+        expected_version=referral.version,
+        procesregisseur=regisseur,
+        consent_choice=WITHOUT_CONSENT,
+        without_consent_reason="De klant weigert; signalen van geweld.",
     )
     case = referral.case
     case.refresh_from_db()
     assert case.status == Status.PGA_GESTART
     assert CaseMembership.objects.get(case=case, role=CaseRole.PROCESREGISSEUR).user == regisseur
     event = AuditEvent.objects.get(action="referral.started_without_triage")
-    assert event.case_id == case.pk and event.data == {"procesregisseur": regisseur.pk}
+    assert event.case_id == case.pk
+    assert event.data == {"procesregisseur": regisseur.pk, "toestemming": WITHOUT_CONSENT}
     assert case.status_changes.filter(from_status=Status.AANGEMELD, to_status=Status.PGA_GESTART)
     assert Feedback.objects.filter(
         case_id=case.pk, message__icontains="zonder integrale triage"
@@ -91,6 +113,8 @@ def test_start_without_triage_refused_in_a_house_without_the_variant(
             actor=intake["chair"],
             expected_version=referral.version,
             procesregisseur=intake["regisseur"],
+            consent_choice=WITHOUT_CONSENT,
+            without_consent_reason="Reden.",
         )
     referral.case.refresh_from_db()
     assert referral.case.status == Status.AANGEMELD
@@ -116,6 +140,8 @@ def test_start_without_triage_needs_the_household_criteria_and_a_regisseur(
             actor=household_house["chair"],
             expected_version=referral.version,
             procesregisseur=household_house["regisseur"],
+            consent_choice=WITHOUT_CONSENT,
+            without_consent_reason="Reden.",
         )
     referral2 = _submit(household_house, ticked={crit[3].pk: "signalen van geweld"})
     with pytest.raises(ValidationError) as exc:
@@ -124,6 +150,8 @@ def test_start_without_triage_needs_the_household_criteria_and_a_regisseur(
             actor=household_house["chair"],
             expected_version=referral2.version,
             procesregisseur=None,
+            consent_choice=WITHOUT_CONSENT,
+            without_consent_reason="Reden.",
         )
     assert "procesregisseur" in exc.value.message_dict
 
@@ -146,6 +174,10 @@ def test_screening_page_offers_and_runs_the_start(
             "decision": "household_start",
             "version": referral.version,
             "procesregisseur": household_house["regisseur"].pk,
+            "consent_choice": CONSENT_NOW,
+            "given_by_representative": "J. Jansen, voogd",
+            "given_on": (today() - dt.timedelta(days=1)).isoformat(),
+            "form": "mondeling",
         },
     )
     assert resp.status_code == 302 and resp["Location"] == reverse(
@@ -172,3 +204,197 @@ def test_screening_page_has_no_start_outside_the_variant(
     assert resp.status_code == 200 and "niet in de huishoudvariant" in resp.content.decode()
     submitted.case.refresh_from_db()
     assert submitted.case.status == Status.AANGEMELD
+
+
+# Issue 15, slice consent: the start rests on consent to coordination, or on an explicit
+# start without it (with a reason); seed 002: without consent the meldcode is followed.
+
+
+def _start(ctx: dict[str, Any], referral: Any, **kwargs: Any) -> Any:
+    return services.start_without_triage(
+        referral.case,
+        actor=ctx["chair"],
+        expected_version=referral.version,
+        procesregisseur=ctx["regisseur"],
+        **kwargs,
+    )
+
+
+def _consent(ctx: dict[str, Any], case: Any, **values: Any) -> Consent:
+    return household_services.record_consent(
+        case,
+        actor=ctx["chair"],
+        values={
+            "subject": Consent.Subject.COORDINATIE,
+            "partners": "",
+            "given_by_member": None,
+            "given_by_representative": "A. de Voogd, voogd",
+            "given_on": today() - dt.timedelta(days=3),
+            "form": Consent.Form.SCHRIFTELIJK,
+            "note": "",
+            **values,
+        },
+    )
+
+
+def _refused(ctx: dict[str, Any], referral: Any, **kwargs: Any) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as exc:
+        _start(ctx, referral, **kwargs)
+    referral.case.refresh_from_db()
+    assert referral.case.status == Status.AANGEMELD
+    assert not CoordinationStart.objects.filter(case=referral.case).exists()
+    return exc.value.message_dict
+
+
+def test_start_needs_an_answer_about_consent(household_house: dict[str, Any]) -> None:
+    referral = _submit(household_house)
+    errors = _refused(household_house, referral, consent_choice="")
+    assert "toestemming gaf voor coördinatie" in errors["consent_choice"][0]
+
+
+def test_start_on_recorded_consent_needs_one_that_holds(household_house: dict[str, Any]) -> None:
+    ctx = household_house
+    referral = _submit(ctx)
+    errors = _refused(ctx, referral, consent_choice=CONSENT_RECORDED)
+    assert "geen geldende toestemming" in errors["consent_choice"][0]
+    # A consent for something else, or one withdrawn, is no consent to coordination.
+    _consent(ctx, referral.case, subject=Consent.Subject.DELEN_NETWERK)
+    withdrawn = _consent(ctx, referral.case)
+    household_services.withdraw_consent(withdrawn, actor=ctx["chair"], on=today(), by="moeder")
+    assert "consent_choice" in _refused(ctx, referral, consent_choice=CONSENT_RECORDED)
+
+    held = _consent(ctx, referral.case)
+    _start(ctx, referral, consent_choice=CONSENT_RECORDED)
+    start = CoordinationStart.objects.get(case=referral.case)
+    assert start.consent == held and start.without_consent_reason == ""
+    event = AuditEvent.objects.get(action="household.coordination_started")
+    assert event.data == {
+        "met_toestemming": True,
+        "toestemming": held.pk,
+        "reden_vastgelegd": False,
+    }
+    assert coordination_consent_warning(referral.case) is None
+
+
+def test_consent_given_now_is_recorded_with_the_start(household_house: dict[str, Any]) -> None:
+    ctx = household_house
+    referral = _submit(ctx)
+    errors = _refused(ctx, referral, consent_choice=CONSENT_NOW, new_consent={})
+    assert set(errors) >= {"given_by_member", "given_on", "form"}
+    assert not Consent.objects.filter(case=referral.case).exists()
+    errors = _refused(
+        ctx,
+        referral,
+        consent_choice=CONSENT_NOW,
+        new_consent={
+            "given_by_representative": "A. de Voogd",
+            "given_on": today() + dt.timedelta(days=1),
+            "form": "mondeling",
+        },
+    )
+    assert set(errors) == {"given_on"}
+    assert not Consent.objects.filter(case=referral.case).exists()
+
+    mother = HouseholdMember.objects.get(
+        household_id=referral.case.household_id, person_id=referral.case.person_id
+    )
+    _start(
+        ctx,
+        referral,
+        consent_choice=CONSENT_NOW,
+        new_consent={"given_by_member": mother, "given_on": today(), "form": "mondeling"},
+    )
+    consent = Consent.objects.get(case=referral.case)
+    assert consent.subject == Consent.Subject.COORDINATIE and consent.given_by_member == mother
+    assert CoordinationStart.objects.get(case=referral.case).consent == consent
+    assert AuditEvent.objects.filter(action="household.consent_recorded").count() == 1
+
+
+def test_start_without_consent_needs_a_reason(household_house: dict[str, Any]) -> None:
+    ctx = household_house
+    referral = _submit(ctx)
+    errors = _refused(ctx, referral, consent_choice=WITHOUT_CONSENT, without_consent_reason=" ")
+    assert "zonder toestemming" in errors["without_consent_reason"][0]
+    _start(
+        ctx,
+        referral,
+        consent_choice=WITHOUT_CONSENT,
+        without_consent_reason="Moeder weigert; de kinderen zijn getuige van geweld.",
+    )
+    start = CoordinationStart.objects.get(case=referral.case)
+    assert start.without_consent and start.consent is None
+    assert start.without_consent_reason.startswith("Moeder weigert")
+    event = AuditEvent.objects.get(action="household.coordination_started")
+    # The reason is about the family: the trail says only that there is one.
+    assert event.data == {"met_toestemming": False, "toestemming": None, "reden_vastgelegd": True}
+    referral.case.refresh_from_db()
+    warning = coordination_consent_warning(referral.case)
+    assert warning is not None and warning.withdrawn is None and warning.start == start
+
+
+def test_start_without_consent_refused_while_one_holds(household_house: dict[str, Any]) -> None:
+    ctx = household_house
+    referral = _submit(ctx)
+    _consent(ctx, referral.case)
+    errors = _refused(
+        ctx, referral, consent_choice=WITHOUT_CONSENT, without_consent_reason="Reden."
+    )
+    assert "geldende toestemming" in errors["consent_choice"][0]
+
+
+def test_withdrawn_consent_warns_on_the_case_page_with_the_meldcode(
+    client: Client, household_house: dict[str, Any]
+) -> None:
+    ctx = household_house
+    referral = _submit(ctx)
+    consent = _consent(ctx, referral.case)
+    _start(ctx, referral, consent_choice=CONSENT_RECORDED)
+    case = referral.case
+    case.refresh_from_db()
+    client.force_login(ctx["regisseur"])
+    page = reverse("case_detail", args=[case.pk])
+    meldcode = reverse("meldcode", args=[case.pk])
+    html = client.get(page).content.decode()
+    assert 'id="consent-warning"' not in html
+    household_services.withdraw_consent(
+        consent, actor=ctx["regisseur"], on=today(), by="Moeder, telefonisch"
+    )
+    html = client.get(page).content.decode()
+    assert "Toestemming voor coördinatie ingetrokken" in html
+    assert "Moeder, telefonisch" in html and f'href="{meldcode}"' in html
+    html = client.get(reverse("household", args=[case.pk])).content.decode()
+    assert 'id="consent-warning"' in html and 'id="coordination-start"' in html
+    # Consent given again: coordination runs with consent, no warning.
+    _consent(ctx, case, given_on=today())
+    assert 'id="consent-warning"' not in client.get(page).content.decode()
+
+
+def test_start_form_keeps_the_reason_and_the_case_shows_it(
+    client: Client, household_house: dict[str, Any]
+) -> None:
+    ctx = household_house
+    referral = _submit(ctx)
+    client.force_login(ctx["chair"])
+    html = client.get(reverse("referral_detail", args=[referral.case.pk])).content.decode()
+    # Nothing recorded yet: no "already recorded" answer, and none chosen for the screener.
+    assert 'value="vastgelegd"' not in html and 'value="zonder"' in html
+    post = reverse("referral_screen", args=[referral.case.pk])
+    reason = "Vader dreigt; moeder durft niet te tekenen."
+    data = {
+        "decision": "household_start",
+        "version": referral.version,
+        "consent_choice": WITHOUT_CONSENT,
+        "without_consent_reason": reason,
+    }
+    resp = client.post(post, data)
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "Kies de procesregisseur die de PGA start." in html
+    assert reason in html
+    resp = client.post(post, {**data, "procesregisseur": ctx["regisseur"].pk})
+    assert resp.status_code == 302
+    messages = [str(m) for m in get_messages(resp.wsgi_request)]
+    assert any("Gestart zonder toestemming van de klant" in m for m in messages)
+    client.force_login(ctx["regisseur"])
+    html = client.get(reverse("case_detail", args=[referral.case.pk])).content.decode()
+    assert "Coördinatie gestart zonder toestemming van de klant" in html and reason in html
+    assert f'href="{reverse("meldcode", args=[referral.case.pk])}"' in html

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ketenregie.accounts.models import House
 from ketenregie.audit import services as audit
 from ketenregie.cases.access import get_case_for, is_chair_of
+from ketenregie.cases.household_queries import current_coordination_consent, current_members
 from ketenregie.cases.models import Case
 from ketenregie.cases.workflow import Status
 from ketenregie.core.forms import apply_service, error_summary
@@ -43,12 +44,12 @@ from ketenregie.intake.criteria import (
 from ketenregie.intake.forms import (
     AgendaForm,
     HouseholdFormSet,
-    HouseholdStartForm,
     LinkCaseForm,
     ReferralForm,
     ReferralPersonForm,
     ScreeningForm,
 )
+from ketenregie.intake.household_forms import HouseholdStartForm
 from ketenregie.intake.matching import duplicates_for
 from ketenregie.intake.models import (
     DraftUpload,
@@ -291,6 +292,21 @@ def _enrichment_answers(
     return answers
 
 
+def household_start_form(
+    case: Case, referral: Referral | None, data: Any = None
+) -> HouseholdStartForm:
+    """The household start's form, with the household's current members (who gave consent)
+    and the consent to coordination that holds, if any."""
+    initial = {"version": referral.version} if referral is not None else None
+    return HouseholdStartForm(
+        data,
+        initial=initial,
+        house=case.house,
+        members=current_members(case),
+        held=current_coordination_consent(case),
+    )
+
+
 def _screening_context(request: AuthedRequest, case: Case, referral: Referral) -> dict[str, Any]:
     """Possible duplicates (search recorded) and the screening or agenda form for the chair."""
     claimed = {case.person_id: referral.claimed_bsn} if referral.claimed_bsn else {}
@@ -314,9 +330,7 @@ def _screening_context(request: AuthedRequest, case: Case, referral: Referral) -
         context["screen_form"] = ScreeningForm(initial={"version": referral.version})
         if case.house.household_variant:
             # Issue 15: in the household variant the screener may start coordination.
-            context["household_start_form"] = HouseholdStartForm(
-                initial={"version": referral.version}, house=case.house
-            )
+            context["household_start_form"] = household_start_form(case, referral)
             context["household_criteria_met"] = household_criteria_met(referral.pk, case.house)
     else:
         context["agenda_form"] = AgendaForm(

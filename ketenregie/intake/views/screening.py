@@ -31,7 +31,6 @@ from ketenregie.intake.access import (
 )
 from ketenregie.intake.forms import (
     AgendaForm,
-    HouseholdStartForm,
     LinkCaseForm,
     ScreeningForm,
 )
@@ -41,7 +40,8 @@ from ketenregie.intake.models import (
     Referral,
 )
 from ketenregie.intake.services.common import DECIDED_AWAY
-from ketenregie.intake.views.referral import referral_detail
+from ketenregie.intake.services.household_start import WITHOUT_CONSENT
+from ketenregie.intake.views.referral import household_start_form, referral_detail
 
 
 def _chair_case(request: AuthedRequest, case_id: int) -> Case:
@@ -72,7 +72,7 @@ def _decided_away_page(request: AuthedRequest, case_id: int, form: Any) -> HttpR
 def _household_start(request: AuthedRequest, case_id: int) -> HttpResponse:
     """Household variant (issue 15): the screener starts coordination without triage."""
     case = _chair_case(request, case_id)
-    form = HouseholdStartForm(request.POST, house=case.house)
+    form = household_start_form(case, None, request.POST)
     if form.is_valid() and apply_service(
         form,
         lambda: services.start_without_triage(
@@ -80,11 +80,24 @@ def _household_start(request: AuthedRequest, case_id: int) -> HttpResponse:
             actor=request.user,
             expected_version=form.cleaned_data["version"],
             procesregisseur=form.cleaned_data["procesregisseur"],
+            consent_choice=form.cleaned_data["consent_choice"],
+            new_consent=form.new_consent(),
+            without_consent_reason=form.cleaned_data["without_consent_reason"],
         ),
     ):
         messages.success(
             request, _("De coördinatie is gestart; de procesregisseur en de aanmelder weten het.")
         )
+        if form.cleaned_data["consent_choice"] == WITHOUT_CONSENT:
+            # Seed 002: without consent to coordination the meldcode is followed; the
+            # case page says so at the top, with the link to the meldcode.
+            messages.warning(
+                request,
+                _(
+                    "Gestart zonder toestemming van de klant: volg de meldcode huiselijk "
+                    "geweld en kindermishandeling (zie de casus)."
+                ),
+            )
         return redirect("case_detail", case_id=case.pk)
     return _detail_with_form(request, case, "household_start_form", form)
 

@@ -33,6 +33,7 @@ from ketenregie.cases.forms import (
     PersonForm,
     TimelineFilterForm,
 )
+from ketenregie.cases.household_queries import coordination_consent_warning
 from ketenregie.cases.models import (
     DIRECTOR_ROLES,
     Case,
@@ -40,7 +41,6 @@ from ketenregie.cases.models import (
     CaseRole,
     EscalationChange,
 )
-from ketenregie.cases.household_queries import coordination_consent_warning
 from ketenregie.cases.phases import case_phase
 from ketenregie.cases.queries import filter_cases, household_of, team_history, timeline
 from ketenregie.cases.safety import safety_plan_required

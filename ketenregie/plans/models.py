@@ -40,6 +40,13 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         """Not cancelled: planned or held."""
         return self.exclude(state=Meeting.State.CANCELLED)
 
+    def upcoming_q(self) -> models.Q:
+        """Planned and not begun (`Meeting.is_upcoming`): listed as "Gepland"."""
+        return models.Q(state=Meeting.State.PLANNED, starts_at__gt=timezone.now())
+
+    def upcoming(self) -> MeetingQuerySet:
+        return self.filter(self.upcoming_q())
+
     def first_of(self, case_id: int) -> MeetingQuerySet:
         """The case's first case meeting, unless it was cancelled (then a new first one)."""
         return self.live().filter(case_id=case_id, kind=Meeting.Kind.FIRST)
@@ -193,6 +200,26 @@ class Meeting(VersionedModel):
         return self.minutes_in_time(
             timezone.localdate(self.starts_at), timezone.localdate(sent) if sent else None
         )
+
+    @property
+    def awaits_record(self) -> bool:
+        """Still planned though it has begun: what happened is yet to be recorded (its
+        attendance, minutes or another outcome make it held)."""
+        return self.state == self.State.PLANNED and self.has_begun
+
+    @property
+    def is_upcoming(self) -> bool:
+        """Planned and not begun: still to come. Only then is the invitation answered
+        ("Komt u?") or someone invited, and is it listed as "Gepland"."""
+        return self.state == self.State.PLANNED and not self.has_begun
+
+    @property
+    def state_label(self) -> str:
+        """The state as the lists show it: a planned meeting whose time has come is no
+        longer "Gepland"."""
+        if self.awaits_record:
+            return str(_("Voorbij, nog vast te leggen"))
+        return str(self.get_state_display())
 
     @property
     def is_incidental(self) -> bool:

@@ -54,9 +54,7 @@ def plan_pdf(case: Case) -> bytes:
                 .select_related("user", "organisation")
                 .order_by("role", "pk")
             ),
-            "planned": list(
-                Meeting.objects.filter(case=case, state=Meeting.State.PLANNED).order_by("starts_at")
-            ),
+            "planned": list(Meeting.objects.upcoming().filter(case=case).order_by("starts_at")),
             "actions": list(
                 Action.objects.filter(case=case).select_related("owner_user", "owner_organisation")
             ),

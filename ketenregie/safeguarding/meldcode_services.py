@@ -26,6 +26,7 @@ from ketenregie.cases.safety import set_safety_concerns
 from ketenregie.cases.sharing import record_exchange
 from ketenregie.cases.workflow import PGA_STATUSES, Status
 from ketenregie.core.timeutil import today
+from ketenregie.plans import services as plan_services
 from ketenregie.plans.models import Meeting
 from ketenregie.safeguarding.meldcode_access import WRITE_STATUSES
 from ketenregie.safeguarding.meldcode_models import (
@@ -296,6 +297,9 @@ def record_answers(
         # The answers themselves stay out of the permanent trail (special category data).
         extra={"overleg": meeting.pk if meeting else None, "datum": answered_on.isoformat()},
     )
+    if meeting is not None:
+        # Answered at the meeting: it was held (issue 15, a meeting recorded afterwards).
+        plan_services.mark_held(meeting, actor=actor)
     return row
 
 

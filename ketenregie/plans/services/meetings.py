@@ -233,6 +233,7 @@ def schedule_meeting(
         house=house,
         case=case,
         kind=kind,
+        state=Meeting.State.HELD if afterwards else Meeting.State.PLANNED,
         starts_at=starts_at,
         ends_at=ends_at,
         location=location.strip() or house.name,
@@ -240,7 +241,14 @@ def schedule_meeting(
         person_not_invited_reason=person_not_invited_reason.strip() if not person_invited else "",
         organiser=actor,
     )
-    Participant.objects.bulk_create([Participant(meeting=meeting, user=u) for u in people])
+    # Recorded afterwards, the meeting took place: held, with who took part present
+    # (corrected on the attendance form if someone was not there).
+    Participant.objects.bulk_create(
+        [
+            Participant(meeting=meeting, user=u, attended=True if afterwards else None)
+            for u in people
+        ]
+    )
     if kind == Meeting.Kind.MONITORING:
         _add_monitoring_items(meeting, house)
     audit.record(
@@ -255,9 +263,12 @@ def schedule_meeting(
             "betrokkene_uitgenodigd": meeting.person_invited,
             "zwaarwegende_redenen_vastgelegd": bool(meeting.person_not_invited_reason),
             "achteraf_vastgelegd": afterwards,
+            "stand": meeting.state,
         },
     )
-    if not afterwards:
+    if afterwards:
+        _register_meeting_held(meeting, {u.pk for u in people}, actor=actor)
+    else:
         _invite(meeting, people)
         _register_invitation(meeting, people, actor=actor)
     return meeting
@@ -268,6 +279,8 @@ def add_participant(meeting: Meeting, *, actor: User, user: User) -> Participant
     locked = lock(meeting)
     if locked.state != Meeting.State.PLANNED:
         raise ValidationError({"user": _("Dit overleg is al gehouden of vervallen.")})
+    if not locked.is_upcoming:
+        raise ValidationError({"user": _("Dit overleg is al begonnen; uitnodigen kan niet meer.")})
     if Participant.objects.filter(meeting=locked, user=user).exists():
         raise ValidationError({"user": _("Deze persoon is al uitgenodigd.")})
     participant = Participant.objects.create(meeting=locked, user=user)
@@ -333,6 +346,8 @@ def reply(participant: Participant, *, actor: User, answer: str, capacity: str) 
         errors["capacity"] = _("Verklaar of u betrokken bent of als adviseur deelneemt.")
     if meeting.state != Meeting.State.PLANNED:
         errors["answer"] = _("Dit overleg is al gehouden of vervallen; antwoorden kan niet meer.")
+    elif not meeting.is_upcoming:
+        errors["answer"] = _("Dit overleg is al begonnen; antwoorden kan niet meer.")
     if errors:
         raise ValidationError(errors)
     # Filed under the meeting, with the whole answer before and after; a repeated
@@ -416,7 +431,9 @@ def record_attendance(
     if locked.starts_at > timezone.now():
         raise ValidationError(_("Aanwezigheid leg je vast als het overleg begonnen is."))
     present_ids = set(present)
-    first_time = locked.state != Meeting.State.HELD
+    # The register row comes with the first attendance, also when the minutes (or an
+    # outcome) made the meeting held before anyone recorded who was there.
+    first_time = not Participant.objects.filter(meeting=locked, attended__isnull=False).exists()
     for p in Participant.objects.filter(meeting=locked):
         p.attended = p.user_id in present_ids
         p.save(update_fields=["attended"])
@@ -432,6 +449,24 @@ def record_attendance(
         extra={"aanwezig": sorted(present_ids)},
         always=True,
     )
+    return locked
+
+
+@transaction.atomic
+def mark_held(meeting: Meeting, *, actor: User) -> Meeting:
+    """An outcome recorded for a planned meeting that has begun (the meldcode's answers
+    at it, from the app above): the meeting was held. Nothing for a meeting still to
+    come, held or cancelled."""
+    locked = lock(meeting)
+    if locked.awaits_record:
+        save_audited(
+            locked,
+            actor=actor,
+            action="meeting.marked_held",
+            values={"state": Meeting.State.HELD},
+            case_id=locked.case_id,
+            mode="none",
+        )
     return locked
 
 
@@ -469,8 +504,12 @@ def save_minutes(
 ) -> Meeting:
     """Write (or improve) the minutes. `notes`: monitoring item id -> state of affairs."""
     locked = lock(meeting, expected_version=expected_version)
-    if locked.state != Meeting.State.HELD:
-        raise ValidationError(_("Leg eerst de aanwezigheid vast; daarna schrijft u het verslag."))
+    if locked.state == Meeting.State.CANCELLED:
+        raise ValidationError(_("Dit overleg is vervallen."))
+    if not locked.has_begun:
+        raise ValidationError(
+            _("Dit overleg is nog niet begonnen; het verslag schrijft u na het overleg.")
+        )
     errors = {}
     if not minutes.strip():
         errors["minutes"] = _("Schrijf het verslag.")
@@ -484,7 +523,12 @@ def save_minutes(
         locked,
         actor=actor,
         action="meeting.minutes_saved",
-        values={"minutes": minutes.strip(), "decisions": decisions.strip()},
+        # Minutes of a meeting that has begun: it was held (issue 15), in the same save.
+        values={
+            "minutes": minutes.strip(),
+            "decisions": decisions.strip(),
+            "state": Meeting.State.HELD,
+        },
         case_id=locked.case_id,
         mode="names",
         always=True,

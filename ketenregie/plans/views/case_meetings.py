@@ -311,7 +311,8 @@ def _meeting_page(
         else [],
         "show_minutes": view.show_minutes,
     }
-    if mine is not None and meeting.state != Meeting.State.CANCELLED:
+    # "Komt u?" only while the meeting is still to come (not once begun or held).
+    if mine is not None and meeting.is_upcoming:
         context["reply_form"] = ReplyForm(
             initial={"answer": mine.reply or "ja", "capacity": mine.capacity}
         )
@@ -553,9 +554,11 @@ def meetings(request: AuthedRequest) -> HttpResponse:
     roles = roles_of(user)
     day = today()
     qs = Meeting.objects.filter(pk__in=_my_meeting_ids(user, roles)).select_related("case", "house")
-    upcoming = list(qs.filter(state=Meeting.State.PLANNED).order_by("starts_at")[:50])
+    # Still to come under "Gepland"; a planned meeting whose time has come is earlier
+    # (shown as still to record), with the held and cancelled ones.
+    upcoming = list(qs.upcoming().order_by("starts_at")[:50])
     late = list(qs.minutes_late(day).order_by("starts_at")[:50])
-    recent = list(qs.exclude(state=Meeting.State.PLANNED).order_by("-starts_at")[:30])
+    recent = list(qs.exclude(qs.upcoming_q()).order_by("-starts_at")[:30])
     return TemplateResponse(
         request,
         "plans/meetings.html",

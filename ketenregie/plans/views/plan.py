@@ -153,7 +153,7 @@ def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, A
         ),
         "agreements": agreements,
         "meetings": meetings,
-        "planned": sorted((m for m in meetings if m.is_planned), key=lambda m: m.starts_at),
+        "planned": sorted((m for m in meetings if m.is_upcoming), key=lambda m: m.starts_at),
         "team_now": list(
             CaseMembership.objects.filter(case=case)
             .active_on(today())

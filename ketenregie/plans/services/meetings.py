@@ -279,8 +279,6 @@ def add_participant(meeting: Meeting, *, actor: User, user: User) -> Participant
     locked = lock(meeting)
     if locked.state != Meeting.State.PLANNED:
         raise ValidationError({"user": _("Dit overleg is al gehouden of vervallen.")})
-    if not locked.is_upcoming:
-        raise ValidationError({"user": _("Dit overleg is al begonnen; uitnodigen kan niet meer.")})
     if Participant.objects.filter(meeting=locked, user=user).exists():
         raise ValidationError({"user": _("Deze persoon is al uitgenodigd.")})
     participant = Participant.objects.create(meeting=locked, user=user)
@@ -346,8 +344,6 @@ def reply(participant: Participant, *, actor: User, answer: str, capacity: str) 
         errors["capacity"] = _("Verklaar of u betrokken bent of als adviseur deelneemt.")
     if meeting.state != Meeting.State.PLANNED:
         errors["answer"] = _("Dit overleg is al gehouden of vervallen; antwoorden kan niet meer.")
-    elif not meeting.is_upcoming:
-        errors["answer"] = _("Dit overleg is al begonnen; antwoorden kan niet meer.")
     if errors:
         raise ValidationError(errors)
     # Filed under the meeting, with the whole answer before and after; a repeated

@@ -25,8 +25,6 @@ from ketenregie.plans.tests.conftest import schedule
 
 pytestmark = pytest.mark.django_db
 
-REPLY = 'action="/overleggen/%d/antwoord/"'
-
 
 def _client(user: Any) -> Client:
     client = Client()
@@ -60,7 +58,7 @@ def test_meeting_recorded_afterwards_is_held_with_its_participants_present(
     html = _client(team["casus"]).get(reverse("meeting_detail", args=[meeting.pk])).content
     page = html.decode()
     assert ">Gehouden</span>" in page and "Gepland" not in page
-    assert "Komt u?" not in page and REPLY % meeting.pk not in page
+    assert "Komt u?" not in page and _reply_url(meeting) not in page
     # Minutes straight away; correcting the attendance adds no second register row.
     services.save_minutes(
         meeting,
@@ -136,18 +134,13 @@ def test_an_outcome_from_above_marks_a_begun_meeting_held_once(team: dict[str, A
 
 
 def test_nobody_is_asked_to_reply_once_the_meeting_has_begun(team: dict[str, Any]) -> None:
+    """The page asks no more (a late answer posted from an old page is still taken in
+    while the meeting is not recorded: a capacity declared at the table counts)."""
     meeting = schedule(team, starts_at=_past())
-    participant = Participant.objects.get(meeting=meeting, user=team["partner"])
     client = _client(team["partner"])
     page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
-    assert "Komt u?" not in page and REPLY % meeting.pk not in page
+    assert "Komt u?" not in page and _reply_url(meeting) not in page
     assert "Voorbij, nog vast te leggen" in page
-    with pytest.raises(ValidationError, match="al begonnen"):
-        services.reply(participant, actor=team["partner"], answer="ja", capacity="betrokken")
-    resp = client.post(_reply_url(meeting), {"answer": "ja", "capacity": "betrokken"})
-    assert resp.status_code == 200 and "al begonnen" in resp.content.decode()
-    participant.refresh_from_db()
-    assert participant.reply == ""
     # A meeting still to come asks.
     ahead = schedule(team, kind=Meeting.Kind.INCIDENTAL, person_invited=True)
     page = client.get(reverse("meeting_detail", args=[ahead.pk])).content.decode()

@@ -376,7 +376,8 @@ def test_attendance_of_a_cancelled_meeting_is_refused(team: dict[str, Any]) -> N
 
 def test_minutes_need_a_held_meeting_and_decisions(team: dict[str, Any]) -> None:
     planned = schedule(team, kind=Meeting.Kind.INCIDENTAL, person_invited=True)
-    with pytest.raises(ValidationError, match="aanwezigheid"):
+    # Minutes follow the meeting (issue 15: of a begun meeting they make it held).
+    with pytest.raises(ValidationError, match="nog niet begonnen"):
         services.save_minutes(
             planned, actor=team["regisseur"], minutes="x", decisions="y", expected_version=1
         )

@@ -73,13 +73,11 @@ def test_first_meeting_from_form_to_minutes(case_with_team: dict[str, Any]) -> N
         reverse("meeting_new", args=[case.pk]),
         {
             "kind": "eerste",
-            "day": today().isoformat(),
-            "start": "00:00",
-            "end": "00:30",
+            "day": (today() + dt.timedelta(days=1)).isoformat(),
+            "start": "09:00",
+            "end": "09:30",
             "participants": [team["regisseur"].pk, team["casus"].pk, outsider.pk],
             "person_invited": "on",
-            # Begun already (00:00 today): recorded afterwards, the explicit choice.
-            "afterwards": "on",
         },
     )
     assert resp.status_code == 302, resp.content.decode()[:2000]
@@ -95,7 +93,12 @@ def test_first_meeting_from_form_to_minutes(case_with_team: dict[str, Any]) -> N
     assert resp.status_code == 302
     assert visible_cases(outsider).get(pk=case.pk).full_access is False
     assert guest.get(reverse("plan", args=[case.pk])).status_code == 403
-    # Attendance, minutes, send.
+    # The meeting's day comes (it has begun): attendance, minutes, send.
+    now = timezone.now()
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=now - dt.timedelta(hours=1), ends_at=now - dt.timedelta(minutes=30)
+    )
+    meeting.refresh_from_db()
     resp = regisseur.post(
         reverse("meeting_attendance", args=[meeting.pk]),
         {"version": meeting.version, "present": [team["regisseur"].pk, outsider.pk]},

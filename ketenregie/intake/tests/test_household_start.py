@@ -34,6 +34,7 @@ from ketenregie.intake.services.household_start import (
     CONSENT_RECORDED,
     WITHOUT_CONSENT,
 )
+from ketenregie.intake.services.screening import delete_referral_data
 from ketenregie.intake.tests.conftest import referral_input
 
 pytestmark = pytest.mark.django_db
@@ -398,3 +399,16 @@ def test_start_form_keeps_the_reason_and_the_case_shows_it(
     html = client.get(reverse("case_detail", args=[referral.case.pk])).content.decode()
     assert "Coördinatie gestart zonder toestemming van de klant" in html and reason in html
     assert f'href="{reverse("meldcode", args=[referral.case.pk])}"' in html
+
+
+def test_deleting_the_case_takes_the_start_and_its_consent(household_house: dict[str, Any]) -> None:
+    """The start's link to its consent is RESTRICT: the case's deletion (retention, a
+    rejected referral) still takes both along."""
+    ctx = household_house
+    referral = _submit(ctx)
+    _consent(ctx, referral.case)
+    _start(ctx, referral, consent_choice=CONSENT_RECORDED)
+    case = referral.case
+    delete_referral_data(case)
+    assert not CoordinationStart.objects.filter(case_id=case.pk).exists()
+    assert not Consent.objects.filter(case_id=case.pk).exists()

@@ -31,6 +31,7 @@ from ketenregie.cases.models import (
     CaseMembership,
     CaseRole,
     Consent,
+    CoordinationStart,
     DeletedCaseCount,
     EscalationChange,
     EscalationNotice,
@@ -290,6 +291,15 @@ def _closed_case(
     )
     RegisseurPreference.objects.create(
         case=case, preference=_m("preference"), recorded_by=staff, recorded_at=closed
+    )
+    # Issue 15, slice consent: a start without consent and its reason (one per case; the
+    # RESTRICT link to a consent is taken along: intake's test_household_start).
+    CoordinationStart.objects.create(
+        case=case,
+        consent=None,
+        without_consent_reason=_m("coordination_start.reason"),
+        decided_by=staff,
+        decided_at=closed,
     )
     for frm, to in (
         ("", Status.AANGEMELD),

@@ -108,6 +108,11 @@ def _start_without_triage(page: Page, base: str, case: Case, regisseur: User) ->
     section = page.locator("section", has=page.get_by_role("heading", name="Huishoudvariant"))
     expect(section).to_contain_text("voldoet aan de criteria voor kwetsbare huishoudens")
     section.get_by_label("Procesregisseur").select_option(str(regisseur.pk))
+    # Issue 15 (consent): the mother gives consent to coordination, recorded with the start.
+    section.get_by_label("Ja, de klant geeft toestemming: nu vastleggen").check()
+    section.get_by_label("Gegeven door (gezinslid)").select_option(index=1)
+    section.get_by_label("Gegeven op").fill(today().isoformat())
+    section.get_by_label("Mondeling").check()
     assert_accessible(page)
     shot(page, "15-journey-03-start-without-triage")
     section.get_by_role("button", name="Coördinatie starten zonder triage").click()
@@ -162,12 +167,15 @@ def _household(page: Page, base: str, case: Case) -> None:
     page.get_by_role("button", name="Opslaan").click()
     expect(page.locator("#network")).to_contain_text("Zus Ingrid")
 
+    # Consent to coordination came with the start; now consent to share with partners.
+    expect(page.locator("#coordination-start")).to_contain_text("met toestemming van")
     page.get_by_role("link", name="Toestemming vastleggen").click()
-    page.get_by_label("Toestemming voor").select_option("coordinatie")
+    page.get_by_label("Toestemming voor").select_option("delen_partners")
+    page.get_by_label("Met welke partners of personen").fill("Veilig Thuis, school, huisarts")
     page.get_by_label("Gegeven door (gezinslid)").select_option(index=1)
     page.get_by_label("Schriftelijk").check()
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.locator("#consents")).to_contain_text("geldt")
+    expect(page.locator("#consents")).to_contain_text("Veilig Thuis, school, huisarts")
     assert_accessible(page)
     shot(page, "15-journey-05-household")
 

@@ -137,7 +137,8 @@ class MeetingForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_(
             "Alleen voor een overleg dat al is gehouden. Er gaan dan geen uitnodigingen uit; "
-            "u legt daarna de aanwezigheid en het verslag vast."
+            "het overleg staat als gehouden, met de gekozen deelnemers als aanwezig (te "
+            "corrigeren bij de aanwezigheid). Daarna legt u het verslag vast."
         ),
     )
 

@@ -136,7 +136,10 @@ def meeting_new(request: AuthedRequest, case_id: int) -> HttpResponse:
         if form.cleaned_data.get("afterwards"):
             messages.success(
                 request,
-                _("Overleg achteraf vastgelegd; er zijn geen uitnodigingen verstuurd."),
+                _(
+                    "Overleg achteraf vastgelegd: gehouden, met de deelnemers als aanwezig; "
+                    "er zijn geen uitnodigingen verstuurd."
+                ),
             )
         else:
             messages.success(request, _("Overleg gepland; de uitnodigingen zijn verstuurd."))
@@ -189,7 +192,10 @@ def monitoring_new(request: AuthedRequest) -> HttpResponse:
             if form.cleaned_data.get("afterwards"):
                 messages.success(
                     request,
-                    _("Overleg achteraf vastgelegd; er zijn geen uitnodigingen verstuurd."),
+                    _(
+                        "Overleg achteraf vastgelegd: gehouden, met de deelnemers als aanwezig; "
+                        "er zijn geen uitnodigingen verstuurd."
+                    ),
                 )
             else:
                 messages.success(

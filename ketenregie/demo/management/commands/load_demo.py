@@ -19,6 +19,7 @@ from ketenregie.demo.generator import (
     plant_possible_duplicates,
     plant_rejection_counts,
 )
+from ketenregie.demo.hh_consent import seed_consent
 from ketenregie.demo.hh_escmap import seed_escmap
 from ketenregie.demo.hh_hh import seed_household_variant
 from ketenregie.demo.hh_journey import hand_over_a_case, seed_journey_regisseur
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             execution.update(seed_scan(seed=2026))
             # Issue 15, slice hh: the local PGA team in the household variant.
             execution.update(seed_household_variant(seed=2026))
+            # Issue 15, slice consent: a household started without consent (the meldcode).
+            execution.update(seed_consent())
             # Issue 15, slice templates: the 7.1 / 7.2 parts on the household cases' plans.
             execution.update(hh_templates.seed(seed=2026))
             execution.update(seed_meldcode())  # issue 15, slice meldcode

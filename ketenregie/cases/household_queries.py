@@ -147,7 +147,9 @@ def _person_history(person_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
                 "by": v.changed_by,
                 **shown,
                 "name": " ".join(
-                    p for p in (shown["voornamen"], shown["tussenvoegsel"], shown["achternaam"]) if p
+                    p
+                    for p in (shown["voornamen"], shown["tussenvoegsel"], shown["achternaam"])
+                    if p
                 ),
                 "geboortedatum": dt.date.fromisoformat(born) if born else None,
             }

@@ -220,7 +220,8 @@ class HouseholdMember(VersionedModel):
 
 class HouseholdMemberVersion(models.Model):
     """A household member's role, custody, home, period and 7.1 fields (gender, marital
-    status, profession or school) at each version: the history the household page shows (the trail names only the version, like `PersonVersion`)."""
+    status, profession or school) at each version: the history the household page shows
+    (the trail names only the version, like `PersonVersion`)."""
 
     member = models.ForeignKey(HouseholdMember, on_delete=models.CASCADE, related_name="versions")
     version = models.PositiveIntegerField()

@@ -110,3 +110,11 @@ def membership_items(export: dict[str, Any]) -> Iterable[dict[str, Any]]:
         for member in household["members"]:
             if member.get("item"):
                 yield member["item"]
+
+
+def drop_withheld_history(export: dict[str, Any]) -> None:
+    """A withheld membership takes its earlier versions with it."""
+    for household in export["households"]:
+        for member in household["members"]:
+            if member.get("item") and member["item"]["withheld"]:
+                member["history"] = []

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 
 from ketenregie.core.templatetags.dates import time_of_day
 from ketenregie.privacy.redaction import withheld_text
-from ketenregie.privacy.subject_access_household import membership_items
+from ketenregie.privacy.subject_access_household import drop_withheld_history, membership_items
 
 # Withholding.
 ROW_KEEP = ("id", "withheld")
@@ -63,6 +63,7 @@ def _withhold(export: dict[str, Any], withheld: Mapping[str, str]) -> None:
                 applied.append({"id": row["id"], "reason": reason})
             rows.append(row)
         export[key] = rows
+    drop_withheld_history(export)
     export["withheld"] = applied
 
 

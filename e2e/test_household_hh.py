@@ -43,14 +43,42 @@ def test_screener_records_the_household_and_starts_without_triage(page: Page, de
     page.get_by_label("Geboortedatum").fill(born.isoformat())
     page.get_by_label("Rol in het gezin").select_option("kind")
     page.get_by_label("Gezag").select_option("nee")
+    # Slice members (ADR 0031): the support plan's 7.1 fields of a member.
+    page.get_by_label("Geslacht").select_option("man")
+    page.get_by_label("Burgerlijke staat").select_option("ongehuwd")
+    page.get_by_label("Beroep of school").fill("4 havo, scholengemeenschap De Maasoever")
+    page.get_by_label("Straat en huisnummer").fill("Kaldenkerkerweg 1")
+    page.get_by_label("Postcode").fill("59133")
+    page.get_by_label("Woonplaats").fill("Venlo")
+    page.get_by_label("Telefoon").fill("06-1234")
+    page.get_by_label("E-mail").fill("jesse@example.com")
     assert_accessible(page)
     shot(page, "15-hh-member-form")
+    page.get_by_role("button", name="Opslaan").click()
+    # A malformed postcode and phone: Dutch errors, everything typed is kept.
+    expect(page.get_by_role("heading", name="Het gezinslid is niet opgeslagen")).to_be_visible()
+    expect(page.get_by_text("Vul een Nederlandse postcode in").first).to_be_visible()
+    expect(
+        page.get_by_text("Vul een telefoonnummer in van 10 tot 15 cijfers").first
+    ).to_be_visible()
+    expect(page.get_by_label("Beroep of school")).to_have_value(
+        "4 havo, scholengemeenschap De Maasoever"
+    )
+    expect(page.get_by_label("Voornamen")).to_have_value("Jesse")
+    assert_accessible(page)
+    shot(page, "15-members-form-errors")
+    page.get_by_label("Postcode").fill("5913 ab")
+    page.get_by_label("Telefoon").fill("06-12345678")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("Het gezinslid is toegevoegd.")).to_be_visible()
     members = page.locator("#members")
     expect(members).to_contain_text("Jesse Brouwers-Demo")
     expect(members).to_contain_text("15 jaar")
     expect(members).to_contain_text("minderjarig")
+    expect(members).to_contain_text("4 havo, scholengemeenschap De Maasoever")
+    expect(members).to_contain_text("5913 AB Venlo")
+    expect(members).to_contain_text("jesse@example.com")
+    shot(page, "15-members-household")
 
     # Bad input keeps what was typed: a network contact without any kind of support.
     page.get_by_role("link", name="Netwerkcontact toevoegen").click()
@@ -145,5 +173,54 @@ def test_adviser_sees_the_household_pseudonymised(page: Page, demo: Any) -> None
     ):
         assert m.person.achternaam not in text
     assert "Informeel netwerk" not in text
+    # Slice members: none of a member's 7.1 fields or contact details.
+    for m in HouseholdMember.objects.filter(household_id=case.household_id).select_related(
+        "person"
+    ):
+        for secret in filter(None, [m.occupation, m.person.telefoon, m.person.email]):
+            assert secret not in text
+    assert "Burgerlijke staat" not in text and "Beroep of school" not in text
     assert_accessible(page)
     shot(page, "15-hh-household-adviser")
+
+
+def test_the_plan_shows_the_members_as_the_seed_table(page: Page, demo: Any) -> None:
+    """Slice members (ADR 0031): the support plan's "Gezinsleden", a column per member."""
+    from ketenregie.cases.models import HouseholdMember
+    from ketenregie.plans.models import Plan
+
+    base = demo.url
+    plan = (
+        Plan.objects.filter(
+            case__house__household_variant=True,
+            case__status=Status.IN_UITVOERING,
+            # A family of the demo's household module (its members' 7.1 fields filled).
+            case__household__members__relation="kind",
+            case__household__members__occupation__gt="",
+        )
+        .select_related("case")
+        .order_by("pk")
+        .first()
+    )
+    assert plan is not None
+    case = plan.case
+    regisseur = CaseMembership.objects.filter(
+        case=case, role=CaseRole.PROCESREGISSEUR, valid_to__isnull=True
+    ).first()
+    assert regisseur is not None and regisseur.user is not None
+    log_in(page, base, regisseur.user.username)
+    page.goto(f"{base}/casussen/{case.pk}/plan/")
+    table = page.locator("#members-71")
+    expect(table).to_be_visible()
+    for label in ("Geslacht", "Burgerlijke staat", "Beroep of school", "Telefoon", "E-mail"):
+        expect(table.get_by_role("rowheader", name=label)).to_be_visible()
+    child = (
+        HouseholdMember.objects.filter(household_id=case.household_id, relation="kind")
+        .exclude(occupation="")
+        .first()
+    )
+    assert child is not None
+    expect(table).to_contain_text(child.occupation)
+    table.scroll_into_view_if_needed()
+    assert_accessible(page)
+    shot(page, "15-members-plan")

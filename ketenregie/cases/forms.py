@@ -17,13 +17,14 @@ from ketenregie.cases.models import CaseRole, EscalationCriterion, EscalationLev
 from ketenregie.cases.services import PERSON_FIELDS
 from ketenregie.cases.workflow import Phase
 from ketenregie.core.bsn import normalise_bsn, validate_bsn
+from ketenregie.core.contact import check_phone, normalise_postcode
 from ketenregie.core.forms import DateInput, IdsChoiceField, PeriodFormMixin, StyledFormMixin
 from ketenregie.core.timeutil import today
 
 
 class PersonChecksMixin:
-    """The checks on a person's BSN and date of birth, for every form that edits them (the
-    person's own page, a household member's)."""
+    """The checks on a person's BSN, date of birth, postcode and phone, for every form that
+    edits them (the person's own page, the referral, a household member's)."""
 
     cleaned_data: dict[str, Any]
 
@@ -40,6 +41,12 @@ class PersonChecksMixin:
         if value and value > today():
             raise forms.ValidationError(_("De geboortedatum ligt in de toekomst."))
         return value
+
+    def clean_postcode(self) -> str:
+        return normalise_postcode(self.cleaned_data.get("postcode") or "")
+
+    def clean_telefoon(self) -> str:
+        return check_phone(self.cleaned_data.get("telefoon") or "")
 
 
 class PersonForm(PersonChecksMixin, StyledFormMixin, forms.ModelForm[Person]):

@@ -9,12 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import Organisation
 from ketenregie.cases.forms import PersonChecksMixin
+from ketenregie.cases.household_services import MEMBER_FIELDS, MEMBER_PERSON_FIELDS
 from ketenregie.cases.models import Consent, HouseholdMember, NetworkContact
 from ketenregie.core.forms import DateInput, PeriodFormMixin, StyledFormMixin
 
 
 class MemberForm(PersonChecksMixin, PeriodFormMixin, StyledFormMixin, forms.Form):
-    """A member: the person (name, date of birth, BSN) and their place in the household."""
+    """A member as the support plan's "Gezinsleden" asks (seed 002 7.1): the person (name,
+    date of birth, BSN, own address, phone and e-mail) and their place in the household
+    (role, custody, home, period, gender, marital status, profession or school)."""
 
     period_fields = ("valid_from", "valid_to")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -22,6 +25,14 @@ class MemberForm(PersonChecksMixin, PeriodFormMixin, StyledFormMixin, forms.Form
     voornamen = forms.CharField(label=_("Voornamen"), max_length=200)
     tussenvoegsel = forms.CharField(label=_("Tussenvoegsel"), max_length=30, required=False)
     achternaam = forms.CharField(label=_("Achternaam"), max_length=200)
+    # Not required: a form sent without it (an older page) keeps "onbekend".
+    gender = forms.TypedChoiceField(
+        label=_("Geslacht"),
+        choices=HouseholdMember.Gender.choices,
+        initial=HouseholdMember.Gender.ONBEKEND,
+        required=False,
+        empty_value=HouseholdMember.Gender.ONBEKEND,
+    )
     geboortedatum = forms.DateField(label=_("Geboortedatum"), widget=DateInput(), required=False)
     bsn = forms.CharField(
         label=_("BSN"),
@@ -38,21 +49,71 @@ class MemberForm(PersonChecksMixin, PeriodFormMixin, StyledFormMixin, forms.Form
         initial=HouseholdMember.Custody.ONBEKEND,
         help_text=_("Heeft dit gezinslid (ouderlijk) gezag over de kinderen?"),
     )
+    marital_status = forms.TypedChoiceField(
+        label=_("Burgerlijke staat"),
+        choices=HouseholdMember.MaritalStatus.choices,
+        initial=HouseholdMember.MaritalStatus.ONBEKEND,
+        required=False,
+        empty_value=HouseholdMember.MaritalStatus.ONBEKEND,
+    )
+    occupation = forms.CharField(
+        label=_("Beroep of school"),
+        max_length=200,
+        required=False,
+        help_text=_("Bijvoorbeeld: verpleegkundige, werkzoekend, groep 6 basisschool."),
+    )
+    straat = forms.CharField(label=_("Straat en huisnummer"), max_length=200, required=False)
+    postcode = forms.CharField(
+        label=_("Postcode"), max_length=7, required=False, help_text=_("Bijvoorbeeld 5911 AB.")
+    )
+    woonplaats = forms.CharField(label=_("Woonplaats"), max_length=100, required=False)
+    telefoon = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
     lives_in_home = forms.BooleanField(label=_("Woont in het huis"), required=False, initial=True)
     valid_from = forms.DateField(label=_("Lid van het huishouden vanaf"), widget=DateInput())
     valid_to = forms.DateField(
         label=_("Lid tot en met"), widget=DateInput(), required=False, help_text=_("Leeg: nog lid.")
     )
 
+    # The page shows the fields in these groups (the order of seed 002 7.1).
+    groups = (
+        (
+            _("Persoon"),
+            ("voornamen", "tussenvoegsel", "achternaam", "gender", "geboortedatum", "bsn"),
+        ),
+        (
+            _("In het gezin"),
+            ("relation", "custody", "marital_status", "occupation", "lives_in_home"),
+        ),
+        (
+            _("Eigen adres en contact"),
+            ("straat", "postcode", "woonplaats", "telefoon", "email"),
+        ),
+        (_("Periode"), ("valid_from", "valid_to")),
+    )
+
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(str(legend), [self[name] for name in names]) for legend, names in self.groups]
+
     def person_values(self) -> dict[str, Any]:
         d = self.cleaned_data
-        return {
-            k: d[k] for k in ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum", "bsn")
-        }
+        return {k: d[k] for k in MEMBER_PERSON_FIELDS}
 
     def member_values(self) -> dict[str, Any]:
         d = self.cleaned_data
-        return {k: d[k] for k in ("relation", "custody", "lives_in_home", "valid_from", "valid_to")}
+        return {k: d[k] for k in MEMBER_FIELDS}
+
+    @staticmethod
+    def initial_for(member: HouseholdMember) -> dict[str, Any]:
+        """The edit page's values: the member's and their person's, as stored."""
+        person = member.person
+        return {
+            "version": member.version,
+            "person_version": person.version,
+            **{k: getattr(member, k) for k in MEMBER_FIELDS},
+            **{k: getattr(person, k) for k in MEMBER_PERSON_FIELDS},
+            "bsn": person.bsn or "",
+        }
 
 
 class EndForm(StyledFormMixin, forms.Form):

@@ -18,6 +18,7 @@ from ketenregie.cases.models import (
     HouseholdMember,
     HouseholdMemberVersion,
     NetworkContact,
+    PersonVersion,
     RegisseurPreference,
 )
 from ketenregie.cases.workflow import START_STATUSES
@@ -47,6 +48,11 @@ def _labels(values: dict[str, Any]) -> dict[str, Any]:
     out["relation"] = HouseholdMember.Relation(rel).label if rel else ""
     cus = values.get("custody")
     out["custody"] = HouseholdMember.Custody(cus).label if cus else ""
+    # Versions stored before ADR 0031 have no 7.1 fields: shown as not recorded.
+    gender = values.get("gender")
+    out["gender"] = HouseholdMember.Gender(gender).label if gender else ""
+    marital = values.get("marital_status")
+    out["marital_status"] = HouseholdMember.MaritalStatus(marital).label if marital else ""
     for key in ("valid_from", "valid_to"):
         out[key] = dt.date.fromisoformat(values[key]) if values.get(key) else None
     return out
@@ -83,14 +89,19 @@ def member_rows(
         ).select_related("changed_by"):
             versions.setdefault(v.member_id, []).append(
                 {
+                    "kind": "member",
                     "version": v.version,
                     "at": v.changed_at,
                     "by": v.changed_by,
                     **_labels(v.values),
                 }
             )
+        person_history = _person_history([r.member.person_id for r in rows])
         for row in rows:
-            row.history = versions.get(row.member.pk, [])
+            row.history = sorted(
+                versions.get(row.member.pk, []) + person_history.get(row.member.person_id, []),
+                key=lambda h: (h["at"], h["kind"] == "person", h["version"]),
+            )
     return sorted(
         rows,
         key=lambda r: (
@@ -100,6 +111,54 @@ def member_rows(
             r.member.pk,
         ),
     )
+
+
+# What a member's history shows of their person's versions: name, date of birth and the
+# member's own address, phone and e-mail (seed 002 7.1); the BSN stays on the person page.
+PERSON_HISTORY_FIELDS = (
+    "voornamen",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "straat",
+    "postcode",
+    "woonplaats",
+    "telefoon",
+    "email",
+)
+
+
+def _person_history(person_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each person's versions (from `PersonVersion`, one query) where a field the
+    household page shows changed: a member's contact details change on their person."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    previous: dict[int, dict[str, Any]] = {}
+    for v in (
+        PersonVersion.objects.filter(person_id__in=person_ids)
+        .select_related("changed_by")
+        .order_by("person_id", "version")
+    ):
+        shown = {k: v.values.get(k) or "" for k in PERSON_HISTORY_FIELDS}
+        if previous.get(v.person_id) == shown:
+            continue
+        previous[v.person_id] = shown
+        born = shown["geboortedatum"]
+        out.setdefault(v.person_id, []).append(
+            {
+                "kind": "person",
+                "version": v.version,
+                "at": v.changed_at,
+                "by": v.changed_by,
+                **shown,
+                "name": " ".join(
+                    p
+                    for p in (shown["voornamen"], shown["tussenvoegsel"], shown["achternaam"])
+                    if p
+                ),
+                "geboortedatum": dt.date.fromisoformat(born) if born else None,
+            }
+        )
+    return out
 
 
 def network_of(case: Case) -> list[NetworkContact]:

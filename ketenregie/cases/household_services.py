@@ -38,10 +38,33 @@ if TYPE_CHECKING:
     from ketenregie.accounts.models import Organisation, User
 
 PRIMARY_STAYS = gettext_lazy("De betrokkene zelf blijft lid van het huishouden van de eigen casus.")
-MEMBER_FIELDS = ["relation", "custody", "lives_in_home", "valid_from", "valid_to"]
+MEMBER_FIELDS = [
+    "relation",
+    "custody",
+    "lives_in_home",
+    "valid_from",
+    "valid_to",
+    # Seed 002 7.1 "Gezinsleden" (ADR 0031).
+    "gender",
+    "marital_status",
+    "occupation",
+]
 NETWORK_FIELDS = ["name", "relation", "support_kinds", "support_note", "contact", "valid_from"]
-# The person fields a household page edits for a member (the rest: the person page).
-MEMBER_PERSON_FIELDS = ["voornamen", "tussenvoegsel", "achternaam", "geboortedatum", "bsn"]
+# The person fields a household page edits for a member (the rest: the person page): the
+# name, date of birth and BSN, and the member's own address, phone and e-mail (seed 002
+# 7.1), kept once on the person, with their history in `PersonVersion`.
+MEMBER_PERSON_FIELDS = [
+    "voornamen",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "bsn",
+    "straat",
+    "postcode",
+    "woonplaats",
+    "telefoon",
+    "email",
+]
 
 
 def _store_member_version(member: HouseholdMember, actor: User | None) -> None:
@@ -93,7 +116,8 @@ def add_member(
     person_values: dict[str, Any],
     values: dict[str, Any],
 ) -> HouseholdMember:
-    """A new person joins the case's household, with their role, custody and home."""
+    """A new person joins the case's household, with their role, custody, home and the
+    support plan's 7.1 fields; their contact details go on the new person."""
     _check_period(values.get("valid_from"), values.get("valid_to"))
     household = _household_of(case, actor)
     person = create_person(actor=actor, values=person_values, case_id=case.pk)
@@ -122,8 +146,9 @@ def update_member(
     person_values: dict[str, Any] | None = None,
     person_version: int | None = None,
 ) -> HouseholdMember:
-    """Change a member's role, custody, home or period (and, if given, their name and
-    date of birth through the person service); the old values stay as a version."""
+    """Change a member's role, custody, home, period or 7.1 fields (and, if given, their
+    name, date of birth and contact details through the person service); the old values
+    stay as a version (the member's here, the person's in `PersonVersion`)."""
     locked = lock(member, expected_version=expected_version, related=["person"], of=("self",))
     if locked.person_id == case.person_id and values.get("valid_to") is not None:
         raise ValidationError({"valid_to": str(PRIMARY_STAYS)})

@@ -41,7 +41,7 @@ from ketenregie.cases.household_queries import (
     preference_of,
 )
 from ketenregie.cases.models import Case, Consent, HouseholdMember, NetworkContact
-from ketenregie.core.forms import apply_service
+from ketenregie.core.forms import apply_service, error_summary
 from ketenregie.core.http import AuthedRequest
 from ketenregie.core.timeutil import today
 
@@ -101,7 +101,13 @@ def _form_page(
     return TemplateResponse(
         request,
         "cases/household_form.html",
-        {"case": case, "form": form, "title": title, "intro": intro},
+        {
+            "case": case,
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "error_summary": error_summary([(form, "")]),
+        },
     )
 
 
@@ -159,22 +165,7 @@ def member_edit(request: AuthedRequest, case_id: int, member_id: int) -> HttpRes
             ):
                 return _saved(case, request, _("Het gezinslid is gewijzigd."))
     else:
-        form = MemberForm(
-            initial={
-                "version": member.version,
-                "person_version": person.version,
-                "voornamen": person.voornamen,
-                "tussenvoegsel": person.tussenvoegsel,
-                "achternaam": person.achternaam,
-                "geboortedatum": person.geboortedatum,
-                "bsn": person.bsn or "",
-                "relation": member.relation,
-                "custody": member.custody,
-                "lives_in_home": member.lives_in_home,
-                "valid_from": member.valid_from,
-                "valid_to": member.valid_to,
-            }
-        )
+        form = MemberForm(initial=MemberForm.initial_for(member))
     return _form_page(
         request, case, form, _("Gezinslid wijzigen: %(naam)s") % {"naam": person.full_name}
     )

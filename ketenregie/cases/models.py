@@ -161,6 +161,24 @@ class HouseholdMember(VersionedModel):
         GEDEELTELIJK = "gedeeltelijk", _("Gedeeltelijk / gedeeld")
         ONBEKEND = "onbekend", _("Onbekend")
 
+    # Seed 002 7.1 "Gezinsleden" (ADR 0031): asked for the support plan, so kept on the
+    # membership (deleted with the household), not on the person every case shares.
+    class Gender(models.TextChoices):
+        VROUW = "vrouw", _("Vrouw")
+        MAN = "man", _("Man")
+        ANDERS = "anders", _("Anders")
+        ONBEKEND = "onbekend", _("Onbekend")
+        LIEVER_NIET = "liever_niet", _("Zeg ik liever niet")
+
+    class MaritalStatus(models.TextChoices):
+        ONGEHUWD = "ongehuwd", _("Ongehuwd")
+        GEHUWD = "gehuwd", _("Gehuwd")
+        PARTNERSCHAP = "partnerschap", _("Geregistreerd partnerschap")
+        GESCHEIDEN = "gescheiden", _("Gescheiden")
+        VERWEDUWD = "verweduwd", _("Weduwe of weduwnaar")
+        ONBEKEND = "onbekend", _("Onbekend")
+        LIEVER_NIET = "liever_niet", _("Zeg ik liever niet")
+
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="households")
     relation = models.CharField(_("rol in het gezin"), max_length=20, choices=Relation.choices)
@@ -170,6 +188,16 @@ class HouseholdMember(VersionedModel):
     lives_in_home = models.BooleanField(_("woont in het huis"), default=True)
     valid_from = models.DateField(_("lid vanaf"), null=True, blank=True)
     valid_to = models.DateField(_("lid tot en met"), null=True, blank=True)
+    gender = models.CharField(
+        _("geslacht"), max_length=20, choices=Gender.choices, default=Gender.ONBEKEND
+    )
+    marital_status = models.CharField(
+        _("burgerlijke staat"),
+        max_length=20,
+        choices=MaritalStatus.choices,
+        default=MaritalStatus.ONBEKEND,
+    )
+    occupation = models.CharField(_("beroep of school"), max_length=200, blank=True)
 
     class Meta:
         constraints = [
@@ -191,8 +219,9 @@ class HouseholdMember(VersionedModel):
 
 
 class HouseholdMemberVersion(models.Model):
-    """A household member's role, custody, home and period at each version: the history
-    the household page shows (the trail names only the version, like `PersonVersion`)."""
+    """A household member's role, custody, home, period and 7.1 fields (gender, marital
+    status, profession or school) at each version: the history the household page shows
+    (the trail names only the version, like `PersonVersion`)."""
 
     member = models.ForeignKey(HouseholdMember, on_delete=models.CASCADE, related_name="versions")
     version = models.PositiveIntegerField()

@@ -1,7 +1,9 @@
 """Demo data of issue 15, slice hh: the local PGA team of Venlo works in the household
 variant (1Gezin1Plan1Regisseur), with its household criteria, and household cases in
 every phase (from referral to closed), each with a family (parents and children of
-several ages, custody, who lives in the home), an informal network and consent.
+several ages, custody, who lives in the home, and the support plan's 7.1 fields: gender,
+marital status, profession or school, a member's own address, phone and e-mail), an
+informal network and consent.
 
 Everything is written through the household services (audited, with history) on cases
 the generator already made; the names are fictitious and nobody gets a BSN.
@@ -22,6 +24,7 @@ from ketenregie.cases.phases import HouseholdPhase, household_phase, phase_facts
 from ketenregie.cases.workflow import CLOSED_STATUSES, Status
 from ketenregie.core.mail import muted
 from ketenregie.core.timeutil import today
+from ketenregie.demo import reference as ref
 from ketenregie.demo.generator import PROBLEM_TEXTS
 from ketenregie.intake import services as intake_services
 from ketenregie.intake.criteria import ensure_default_criteria
@@ -68,45 +71,88 @@ def _actor(case: Case, chair: User) -> User:
     return membership.user if membership and membership.user else chair
 
 
+# ADR 0031: the support plan's 7.1 fields of the members (fictitious schools and jobs).
+JOBS = ("Vrachtwagenchauffeur", "Magazijnmedewerker", "Monteur", "Werkzoekend", "Kok")
+CLIENT_JOBS = ("Kassamedewerker", "Medewerker thuiszorg", "Werkzoekend", "Schoonmaker")
+WOMEN = set(ref.FIRST_NAMES[ref.FIRST_NAMES.index("Emma") :])
+M = HouseholdMember
+
+
+def _school(years: int) -> str:
+    if years >= 12:
+        return f"{years - 11} havo, scholengemeenschap De Maasoever"
+    if years >= 4:
+        return f"Groep {years - 3}, basisschool De Wilgenhof"
+    return "Kinderdagverblijf 't Kwekske"
+
+
+def _address(case: Case) -> dict[str, str]:
+    """The client's address: the children live with them."""
+    p = case.person
+    return {"straat": p.straat, "postcode": p.postcode, "woonplaats": p.woonplaats}
+
+
 def _family(case: Case, actor: User, rng: random.Random, n: int) -> None:
     surname = SURNAMES[n % len(SURNAMES)]
     since = today() - dt.timedelta(days=rng.randint(200, 2000))
     father_home = n % 3 == 0
+    # A random source of its own for the 7.1 values, so the rest of the demo is unchanged.
+    extra = random.Random(n)
+    father = PARENTS[n % len(PARENTS)]
     hs.add_member(
         case,
         actor=actor,
         person_values={
-            "voornamen": PARENTS[n % len(PARENTS)],
+            "voornamen": father,
             "tussenvoegsel": "",
             "achternaam": surname,
             "geboortedatum": _born(rng.randint(32, 45), rng),
             "bsn": None,
+            **(
+                _address(case)
+                if father_home
+                else {
+                    "straat": f"{extra.choice(ref.STREETS)} {extra.randint(1, 90)}",
+                    "postcode": f"59{extra.randint(11, 28)} {extra.choice(('AB', 'KL', 'RT'))}",
+                    "woonplaats": "Venlo",
+                }
+            ),
+            "telefoon": f"06-{extra.randint(10000000, 99999999)}",
+            "email": f"{father.lower()}.{surname.lower()}@example.com",
         },
         values={
-            "relation": HouseholdMember.Relation.OUDER,
-            "custody": HouseholdMember.Custody.JA,
+            "relation": M.Relation.OUDER,
+            "custody": M.Custody.JA,
             "lives_in_home": father_home,
             "valid_from": since,
             "valid_to": None,
+            "gender": M.Gender.MAN,
+            "marital_status": M.MaritalStatus.GEHUWD if father_home else M.MaritalStatus.GESCHEIDEN,
+            "occupation": extra.choice(JOBS),
         },
     )
     for i, years in enumerate(sorted(rng.sample([15, 13, 9, 6, 4, 2], k=rng.randint(2, 3)))):
+        child = (n * 3 + i) % len(CHILDREN)
         hs.add_member(
             case,
             actor=actor,
             person_values={
-                "voornamen": CHILDREN[(n * 3 + i) % len(CHILDREN)],
+                "voornamen": CHILDREN[child],
                 "tussenvoegsel": "",
                 "achternaam": surname,
                 "geboortedatum": _born(years, rng),
                 "bsn": None,
+                **_address(case),
             },
             values={
-                "relation": HouseholdMember.Relation.KIND,
-                "custody": HouseholdMember.Custody.NEE,
+                "relation": M.Relation.KIND,
+                "custody": M.Custody.NEE,
                 "lives_in_home": True,
                 "valid_from": since,
                 "valid_to": None,
+                "gender": M.Gender.VROUW if child % 2 == 0 else M.Gender.MAN,
+                "marital_status": M.MaritalStatus.ONGEHUWD,
+                "occupation": _school(years),
             },
         )
     for name, relation, kinds, note in rng.sample(NETWORK, k=2):
@@ -129,7 +175,13 @@ def _family(case: Case, actor: User, rng: random.Random, n: int) -> None:
         case=case,
         actor=actor,
         expected_version=primary.version,
-        values={"custody": HouseholdMember.Custody.JA, "valid_from": since},
+        values={
+            "custody": M.Custody.JA,
+            "valid_from": since,
+            "gender": M.Gender.VROUW if case.person.voornamen in WOMEN else M.Gender.MAN,
+            "marital_status": M.MaritalStatus.GEHUWD if father_home else M.MaritalStatus.GESCHEIDEN,
+            "occupation": extra.choice(CLIENT_JOBS),
+        },
     )
     consent = hs.record_consent(
         case,

@@ -15,9 +15,10 @@ the trail by `case_id` (indexed) and `(object_type, object_id)` (index `audit_ob
 so the export costs the same with a million events as with a thousand.
 
 Other people's data is left out: household members appear only with their relation to
-the person, and their names (and the names the reviewer typed as "andere personen") are
-blacked out of every free text with the visible marker `OMITTED`. Events filed under
-another person's record keep their who/when (the case was seen) but not what.
+the person (the person's own membership in full, `subject_access_household`), and their
+names (and the names the reviewer typed as "andere personen") are blacked out of every
+free text with the visible marker `OMITTED`. Events filed under another person's record
+keep their who/when (the case was seen) but not what.
 
 This module reads and renders; the review's writes are in `privacy.review`.
 """
@@ -48,6 +49,7 @@ from ketenregie.plans.queries import plan_records_for_subject
 from ketenregie.privacy.redaction import OMITTED, Redactor
 from ketenregie.privacy.retention import retention_date_for_case
 from ketenregie.privacy.subject_access_fields import _field, _item, _label, _model_fields
+from ketenregie.privacy.subject_access_household import households_of
 from ketenregie.privacy.subject_access_output import (
     _withhold,
 )
@@ -161,21 +163,7 @@ def build_export(
         "scope": scope_summary(scope),
         "omitted_marker": OMITTED,
         "person": _person(person, redact),
-        "households": [
-            {
-                "id": hid,
-                "members": [
-                    {
-                        "relation": m.get_relation_display(),
-                        "is_subject": m.person_id == person.pk,
-                        "name": person.full_name if m.person_id == person.pk else OMITTED,
-                    }
-                    for m in members
-                    if m.household_id == hid
-                ],
-            }
-            for hid in sorted(shown_households)
-        ],
+        "households": households_of(person, members, shown_households, redact),
         "cases": [_case(case, redact) for case in cases],
         "recipients": _recipients(codes, redact),
         "access_log": _trail(person, codes, set(others), scope),

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 
 from ketenregie.core.templatetags.dates import time_of_day
 from ketenregie.privacy.redaction import withheld_text
+from ketenregie.privacy.subject_access_household import drop_withheld_history, membership_items
 
 # Withholding.
 ROW_KEEP = ("id", "withheld")
@@ -28,8 +29,10 @@ def passages(export: dict[str, Any]) -> set[str]:
 
 
 def items_of(export: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    """Every section item of the export: the person's data, then each case's."""
+    """Every section item of the export: the person's data and own memberships of a
+    household, then each case's."""
     yield export["person"]["item"]
+    yield from membership_items(export)
     for case in export["cases"]:
         for section in case["sections"]:
             yield from section["items"]
@@ -60,6 +63,7 @@ def _withhold(export: dict[str, Any], withheld: Mapping[str, str]) -> None:
                 applied.append({"id": row["id"], "reason": reason})
             rows.append(row)
         export[key] = rows
+    drop_withheld_history(export)
     export["withheld"] = applied
 
 

@@ -155,9 +155,9 @@ NOT_FREE_TEXT = {
     # information: numbers, no text.
     "plans.PlanVersion": {"scores"},
     "plans.Statement": {"kind"},
-    # Issue 15, slice hh: a member's structured values at each version (role, custody,
-    # home, period) and the network contact's kinds of support (choice keys).
-    "cases.HouseholdMemberVersion": {"values"},
+    # Issue 15, slice hh: the network contact's kinds of support (choice keys). (A
+    # member's values at each version hold the profession or school since ADR 0031: a
+    # marker is planted there.)
     "cases.NetworkContact": {"support_kinds"},
     "cases.SharingRecord": {
         "kind",
@@ -224,8 +224,16 @@ def _closed_case(
     mate = Person.objects.create(
         voornamen="Huisgenoot", achternaam=f"{NAME}-Huisgenoot", straat=f"{STREET} 12"
     )
-    HouseholdMember.objects.create(household=household, person=person, relation="betrokkene")
-    HouseholdMember.objects.create(household=household, person=mate, relation="partner")
+    HouseholdMember.objects.create(
+        household=household,
+        person=person,
+        relation="betrokkene",
+        # ADR 0031: the support plan's 7.1 fields of a member.
+        occupation=_m("member.occupation"),
+    )
+    HouseholdMember.objects.create(
+        household=household, person=mate, relation="partner", occupation=_m("mate.occupation")
+    )
     # Person data changed through the service: the old values go to PersonVersion.
     update_person(
         person,
@@ -262,7 +270,7 @@ def _closed_case(
     HouseholdMemberVersion.objects.create(
         member=mate_member,
         version=1,
-        values={"relation": "partner"},
+        values={"relation": "partner", "occupation": _m("member_version.occupation")},
         changed_at=closed,
         changed_by=staff,
     )

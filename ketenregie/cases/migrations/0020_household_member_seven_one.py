@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0018_exchange_kind_veilig_thuis'),
+        ('cases', '0019_coordination_start'),
     ]
 
     operations = [

@@ -6,6 +6,8 @@ The traits are found on the factories themselves, so a trait added later is chec
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
 
 import factory
@@ -16,6 +18,7 @@ from ketenregie.accounts.models import Domain, House, RoleAssignment
 from ketenregie.accounts.roles import Role
 from ketenregie.cases.models import CaseRole, StatusChange
 from ketenregie.cases.workflow import Status
+from ketenregie.core.bsn import reserved_test_bsns
 from ketenregie.core.timeutil import today
 from ketenregie.tests_support import factories as f
 
@@ -162,3 +165,19 @@ def test_smaller_traits() -> None:
         assignment = f.RoleAssignmentFactory(**{trait: True})
         assert assignment.role == role and assignment.house is not None
     assert f.RoleAssignmentFactory().house is None
+
+
+def test_person_factory_never_hands_out_a_bsn_tests_write_literally() -> None:
+    """A BSN written in a test (the 99999000x block) or picked from the end of the range
+    must never come out of the factory's sequence, whatever index a worker's counter has
+    reached: a random order under xdist made the triage test meet its own fixture's BSN."""
+    root = Path(__file__).resolve().parents[1]
+    literal = {
+        m
+        for path in [*root.rglob("test*.py"), *root.rglob("conftest.py")]
+        for m in re.findall(r"\b9999[0-9]{5}\b", path.read_text(encoding="utf-8"))
+    }
+    from_the_end = set(list(reserved_test_bsns())[-50:])
+    handed_out = {f.PersonFactory.build().bsn for _ in range(2 * len(f._BSNS))}
+    assert literal, "the scan found the tests' literal BSNs"
+    assert not handed_out & (literal | from_the_end)

@@ -58,7 +58,7 @@ def test_the_plan_pdf_shows_goal_actions_and_scores(team: dict[str, Any]) -> Non
     )
     plan.refresh_from_db()
     services.adopt_plan(plan, actor=regisseur, expected_version=plan.version)
-    text = _text(pdf.plan_pdf(case))
+    text = _text(pdf.plan_pdf(case, team["regisseur"]))
     assert "Integraal plan van aanpak" in text and case.code in text
     assert "Rustig wonen in de wijk" in text
     assert "Schulden in beeld" in text and "Budgetplan" in text
@@ -117,7 +117,7 @@ def test_empty_plans_still_render(team: dict[str, Any]) -> None:
     # Started but not filled in: the PDFs say what is missing.
     services.plan_for(team["case"], actor=team["regisseur"])
     services.safety_plan_for(team["case"], actor=team["regisseur"])
-    plan_text = _text(pdf.plan_pdf(team["case"]))
+    plan_text = _text(pdf.plan_pdf(team["case"], team["regisseur"]))
     assert "Nog niet vastgesteld" in plan_text
     safety_text = _text(pdf.safety_pdf(team["case"]))
     assert "nog niet ondertekend" in safety_text
@@ -139,7 +139,7 @@ def test_the_plan_pdf_states_the_safety_concerns(
         expected_version=case.version,
     )
     case.refresh_from_db()
-    text = _text(pdf.plan_pdf(case))
+    text = _text(pdf.plan_pdf(case, team["regisseur"]))
     heading = "Zorgen rondom basiszorg en veiligheid"
     after = text.split(heading, 1)[1].split("Doelen", 1)[0].strip()
     after = after.removesuffix("(Dreiging)").strip()

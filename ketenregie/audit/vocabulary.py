@@ -291,6 +291,10 @@ _ACTIONS = (
     AuditAction("vi.match_made", _("Match in de Verwijsindex ontstaan")),
     AuditAction("vi.consultation_recorded", _("Afstemming na match in de Verwijsindex vastgelegd")),
     AuditAction("vi.signal_expired", _("Signaal in de Verwijsindex verlopen en verwijderd")),
+    # Slice planvi (issue 15): the safety plan's contacts as rows (seed 002 7.2).
+    AuditAction("safety.contact_added", _("Contactpersoon veiligheidsplan toegevoegd")),
+    AuditAction("safety.contact_changed", _("Contactpersoon veiligheidsplan gewijzigd")),
+    AuditAction("safety.contact_removed", _("Contactpersoon veiligheidsplan verwijderd")),
 )
 
 ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}

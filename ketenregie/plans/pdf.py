@@ -86,6 +86,7 @@ def safety_pdf(case: Case) -> bytes:
         {
             "case": case,
             "safety": safety,
+            "contacts": list(safety.contacts.all()),
             "agreements": list(safety.agreements.all()),
             "scores": list(SafetyScore.objects.filter(case=case)),
         },

@@ -81,10 +81,17 @@ def test_the_safety_pdf_shows_agreements_and_the_scaling_question(team: dict[str
             "concerns": "Dreigende taal",
             "worst_case": "",
             "complicating_factors": "",
-            "contacts": "Wijkagent",
             "evaluation_date": None,
         },
         expected_version=safety.version,
+        contacts=[
+            {
+                "name": "Wijkagent Bakker",
+                "role": "wijkagent",
+                "phone": "0900-8844",
+                "when_to_call": "bij dreiging",
+            }
+        ],
     )
     safety = services.save_signatures(
         safety,
@@ -111,6 +118,9 @@ def test_the_safety_pdf_shows_agreements_and_the_scaling_question(team: dict[str
     day = today()
     assert f"{day.day}-{day.month}-{day.year} Moeder 7" in text
     assert "vertegenwoordiger(s): Betrokkene" in text and "nog niet gepland" in text
+    # Slice planvi: the contacts as a table of rows.
+    assert "Wanneer te bellen" in text
+    assert "Wijkagent Bakker wijkagent 0900-8844" in text and "bij dreiging" in text
 
 
 def test_empty_plans_still_render(team: dict[str, Any]) -> None:

@@ -104,9 +104,7 @@ def test_signal_in_plan_head_and_safety_contacts_as_rows(page: Page, demo: Any) 
     expect(page.get_by_text("Veiligheidsplan bijgewerkt.").first).to_be_visible()
     form = page.locator("#safety_form")
     expect(form.get_by_label(f"Contactpersoon {new}: naam")).to_have_value("Huisarts Van Dam")
-    expect(form.get_by_label(f"Contactpersoon {new}: telefoonnummer")).to_have_value(
-        "045-5551234"
-    )
+    expect(form.get_by_label(f"Contactpersoon {new}: telefoonnummer")).to_have_value("045-5551234")
     safety = SafetyPlan.objects.get(case=case)
     assert [c.name for c in safety.contacts.all()][-1] == "Huisarts Van Dam"
     form.locator("#contacts").scroll_into_view_if_needed()

@@ -113,7 +113,12 @@ class SafetyContactForm(StyledFormMixin, forms.Form):
         label=_("Telefoonnummer"), max_length=30, required=False, validators=[PHONE]
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
-    when_to_call = forms.CharField(label=_("Wanneer te bellen"), max_length=300, required=False)
+    when_to_call = forms.CharField(
+        label=_("Wanneer te bellen"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -3,7 +3,7 @@ safety concerns recorded on a case."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -165,15 +165,19 @@ class BaseContactFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
 
 
 CONTACT_PREFIX = "contact"
-ContactFormSet = forms.formset_factory(
-    SafetyContactForm,
-    formset=BaseContactFormSet,
-    extra=2,
-    can_delete=True,
-    can_delete_extra=False,
-    max_num=30,
-    validate_max=True,
-    absolute_max=30,
+# formset_factory returns a subclass of `formset`: typed as such, for `rows()`.
+ContactFormSet = cast(
+    type[BaseContactFormSet],
+    forms.formset_factory(
+        SafetyContactForm,
+        formset=BaseContactFormSet,
+        extra=2,
+        can_delete=True,
+        can_delete_extra=False,
+        max_num=30,
+        validate_max=True,
+        absolute_max=30,
+    ),
 )
 
 

@@ -20,8 +20,10 @@ from ketenregie.safeguarding.vi_queries import signal_candidates
 from ketenregie.safeguarding.vi_rules import is_young
 
 
-def _case_and_director() -> tuple[Case, Any]:
-    """A running client system's case with a plan and a safety plan, and its procesregisseur."""
+def _directed_cases() -> list[tuple[Case, Any]]:
+    """Running client systems' cases with a plan and a safety plan, with their
+    procesregisseur."""
+    out = []
     for case in Case.objects.filter(
         household__isnull=False,
         house__household_variant=True,
@@ -37,30 +39,37 @@ def _case_and_director() -> tuple[Case, Any]:
             .first()
         )
         if row is not None and row.user is not None:
-            return case, row.user
-    raise AssertionError("the demo has a running household case with a plan and safety plan")
+            out.append((case, row.user))
+    return out
 
 
-def _active_signal(case: Case, director: Any) -> VerwijsindexSignal:
-    """The case's active signal; when the demo gave none here, the director gives one."""
-    signal = VerwijsindexSignal.objects.filter(case=case, expires_on__gt=today()).first()
-    if signal is not None:
-        return signal
-    young = next(p for p in signal_candidates(case) if is_young(p.geboortedatum, today()))
-    return vi_services.record_signal(
-        case,
-        actor=director,
-        person_id=young.pk,
-        category=RiskCategory.SCHOOLVERZUIM,
-        informed_on=today(),
-        not_informed_reason="",
-    )
+def _case_with_signal() -> tuple[Case, Any, VerwijsindexSignal]:
+    """A case of those with an active signal; when the demo gave none there, the
+    procesregisseur gives one for a young member of a case's household."""
+    cases = _directed_cases()
+    assert cases, "the demo has running household cases with a plan and a safety plan"
+    for case, director in cases:
+        signal = VerwijsindexSignal.objects.filter(case=case, expires_on__gt=today()).first()
+        if signal is not None:
+            return case, director, signal
+    for case, director in cases:
+        young = [p for p in signal_candidates(case) if is_young(p.geboortedatum, today())]
+        if young:
+            signal = vi_services.record_signal(
+                case,
+                actor=director,
+                person_id=young[0].pk,
+                category=RiskCategory.SCHOOLVERZUIM,
+                informed_on=today(),
+                not_informed_reason="",
+            )
+            return case, director, signal
+    raise AssertionError("the demo has a household case with a young member")
 
 
 def test_signal_in_plan_head_and_safety_contacts_as_rows(page: Page, demo: Any) -> None:
     base = demo.url
-    case, director = _case_and_director()
-    signal = _active_signal(case, director)
+    case, director, signal = _case_with_signal()
     log_in(page, base, director.username)
 
     # The plan's "overige gegevens": the young person with the active signal, "ja".

@@ -26,7 +26,7 @@ from ketenregie.accounts.models import CompetenceProfile, House, User
 from ketenregie.cases.models import Case, CaseMembership, CaseRole, HouseholdMember, LifeDomain
 from ketenregie.cases.workflow import Status
 from ketenregie.core.timeutil import today
-from ketenregie.plans.models import Goal, Meeting, PlanVersion
+from ketenregie.plans.models import Goal, Meeting, PlanVersion, SafetyContact
 from ketenregie.safeguarding.meldcode_models import DecisionAnswers, MeldcodeStep
 from ketenregie.safeguarding.vi_models import RiskCategory, VerwijsindexSignal
 
@@ -287,8 +287,17 @@ def _plan_refused_then_safety_plan(page: Page, base: str, case: Case) -> None:
     form.get_by_label("Laatste incident: wat is er gebeurd").fill(
         "Vader dreigde bij de overdracht van de kinderen bij school."
     )
+    # The contacts are rows (seed 002 7.2): the aunt in the first empty row.
+    row = SafetyContact.objects.filter(safety_plan__case=case).count() + 1
+    form.get_by_label(f"Contactpersoon {row}: naam").fill("Zus Ingrid")
+    form.get_by_label(f"Contactpersoon {row}: rol of relatie").fill("zus van moeder, veilig adres")
+    form.get_by_label(f"Contactpersoon {row}: telefoonnummer").fill("06-12340009")
+    form.get_by_label(f"Contactpersoon {row}: wanneer te bellen").fill(
+        "Als vader dreigt bij de overdracht."
+    )
     form.get_by_role("button", name="Veiligheidsplan opslaan").click()
     expect(page.get_by_text("Veiligheidsplan bijgewerkt.").first).to_be_visible()
+    expect(page.get_by_label(f"Contactpersoon {row}: naam")).to_have_value("Zus Ingrid")
     agreements = page.locator("#agreement_form")
     agreements.locator("summary", has_text="Afspraak toevoegen").click()
     agreements.get_by_label("Wat moet er concreet en direct gebeuren").fill(

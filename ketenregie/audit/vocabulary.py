@@ -297,6 +297,10 @@ _ACTIONS = (
         _("Start coördinatie vastgelegd (met of zonder toestemming)"),
     ),
     AuditAction("meeting.marked_held", _("Overleg als gehouden vastgelegd")),
+    # Slice planvi (issue 15): the safety plan's contacts as rows (seed 002 7.2).
+    AuditAction("safety.contact_added", _("Contactpersoon veiligheidsplan toegevoegd")),
+    AuditAction("safety.contact_changed", _("Contactpersoon veiligheidsplan gewijzigd")),
+    AuditAction("safety.contact_removed", _("Contactpersoon veiligheidsplan verwijderd")),
 )
 
 ACTIONS: dict[str, AuditAction] = {a.code: a for a in _ACTIONS}

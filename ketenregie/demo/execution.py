@@ -576,7 +576,11 @@ class ExecutionSeeder:
         values: dict[str, object] = dict(tx.SAFETY)
         values["evaluation_date"] = signed + dt.timedelta(days=self.rng.choice([42, 56, 90]))
         safety = plans.save_safety_plan(
-            safety, actor=actor, values=values, expected_version=safety.version
+            safety,
+            actor=actor,
+            values=values,
+            expected_version=safety.version,
+            contacts=tx.SAFETY_CONTACTS,
         )
         plans.save_signatures(
             safety,

@@ -1,9 +1,9 @@
 """Demo data of issue 15's support plan and safety plan (seed 002 7.1 / 7.2) on the demo
 cases that have a household: the plan's reason and summary, goals per household member
 and for the whole family with their goal check, the client's and the professional's
-signatures, and a safety plan with incidents, harm, agreements saying what is needed
-and its signatures. Everything through the plans services, so it is audited like real
-work. Fictitious texts only."""
+signatures, and a safety plan with incidents, harm, agreements saying what is needed,
+its contacts and its signatures. Everything through the plans services, so it is
+audited like real work. Fictitious texts only."""
 
 from __future__ import annotations
 
@@ -55,6 +55,22 @@ SAFETY_TEXT = {
     "harm": "De oudste slaapt slecht en blijft vaker thuis van school; moeder heeft blauwe "
     "plekken gehad.",
 }
+# The family's own contacts in the safety plan (seed 002 7.2 "Contactgegevens"), added
+# to the rows the plan has (slice planvi). Fictitious names and numbers.
+FAMILY_CONTACTS = [
+    {
+        "name": "Ingrid (zus van moeder)",
+        "role": "familie, veilig adres",
+        "phone": "06-12340001",
+        "when_to_call": "Als de spanning thuis oploopt; de kinderen kunnen bij haar terecht.",
+    },
+    {
+        "name": "Mentor basisschool",
+        "role": "school",
+        "email": "mentor@school.invalid",
+        "when_to_call": "Als een kind onrustig of afwezig is; school belt ook zelf.",
+    },
+]
 AGREEMENT = (
     "Bij oplopende spanning gaat moeder met de kinderen naar haar zus.",
     "Moeder en de kinderen",
@@ -156,6 +172,14 @@ def _fill_safety(safety: SafetyPlan, actor: User, client: str) -> None:
             "last_incident_on": made - dt.timedelta(days=9),
         },
         expected_version=safety.version,
+        # The rows the plan has stay (the list is the whole set), the family's come after.
+        contacts=[
+            *(
+                {"id": c.pk, **{f: getattr(c, f) for f in plans.CONTACT_FIELDS}}
+                for c in safety.contacts.all()
+            ),
+            *FAMILY_CONTACTS,
+        ],
     )
     what, who, when, needed, who_checks, if_not = AGREEMENT
     plans.add_safety_agreement(

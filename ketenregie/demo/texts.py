@@ -169,9 +169,23 @@ SAFETY = {
     "concerns": "Bedreigingen en vernielingen bij ruzie, vooral na alcoholgebruik.",
     "worst_case": "Lichamelijk geweld tegen partner of kinderen.",
     "complicating_factors": "Alcohol, geldzorgen, weinig netwerk, wantrouwen naar instanties.",
-    "contacts": "Veilig Thuis 0800-2000; wijkagent via 0900-8844; casusregisseur via de "
-    "mailgroep van het team.",
 }
+# The safety plan's contacts (seed 002 7.2 "Contactgegevens"), one row each.
+SAFETY_CONTACTS = [
+    {
+        "name": "Veilig Thuis",
+        "role": "advies- en meldpunt",
+        "phone": "0800-2000",
+        "when_to_call": "Bij twijfel of zorgen over huiselijk geweld, dag en nacht.",
+    },
+    {
+        "name": "Wijkagent",
+        "role": "politie",
+        "phone": "0900-8844",
+        "when_to_call": "Bij dreiging of als een afspraak niet wordt nagekomen; bij acuut "
+        "gevaar 112.",
+    },
+]
 SAFETY_SIGNED_BY = "Betrokkene en partner"
 SAFETY_CONCERNS_NOTE = "Bedreigingen en vernielingen bij ruzie thuis."
 SAFETY_AGREEMENTS = [

@@ -20,6 +20,7 @@ from ketenregie.core.templatetags.dates import short_date
 from ketenregie.core.timeutil import today
 from ketenregie.plans.safety_models import (
     SafetyAgreement,
+    SafetyContact,
     SafetyPlan,
     SafetyScore,
     Signatures,
@@ -28,7 +29,15 @@ from ketenregie.plans.safety_models import (
 from ketenregie.plans.socialmap_models import Intervention, Need, NeedTags
 
 # Defined in their own modules, part of this app and imported from here.
-__all__ = ["Intervention", "Need", "SafetyAgreement", "SafetyPlan", "SafetyScore", "SignedHow"]
+__all__ = [
+    "Intervention",
+    "Need",
+    "SafetyAgreement",
+    "SafetyContact",
+    "SafetyPlan",
+    "SafetyScore",
+    "SignedHow",
+]
 
 MINUTES_DEADLINE_DAYS = 7
 

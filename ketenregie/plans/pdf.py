@@ -6,6 +6,8 @@ writes the audit event.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -21,6 +23,10 @@ from ketenregie.plans.models import (
     SafetyPlan,
     SafetyScore,
 )
+from ketenregie.plans.plan_details import PlanHead, plan_details_for
+
+if TYPE_CHECKING:
+    from ketenregie.accounts.models import User
 
 
 def render_pdf(template: str, context: dict[str, object]) -> bytes:
@@ -32,8 +38,11 @@ def render_pdf(template: str, context: dict[str, object]) -> bytes:
     return bytes(weasyprint.HTML(string=html).write_pdf())
 
 
-def plan_pdf(case: Case) -> bytes:
+def plan_pdf(case: Case, user: User) -> bytes:
+    """The support plan as `user` downloads it (the providers of "overige gegevens" get
+    the viewer; the case came through the gate with full access, see above)."""
     plan = Plan.objects.get(case=case)
+    household = household_of(case)
     return render_pdf(
         "plans/pdf_plan.html",
         {
@@ -45,9 +54,12 @@ def plan_pdf(case: Case) -> bytes:
             "goals": list(
                 plan.goals.select_related("need__domain", "intervention", "member__person")
             ),
-            "household": household_of(case),
+            "household": household,
             "network": current_network(case),
             "consents": current_consents(case),
+            "plan_details": plan_details_for(
+                user, PlanHead(case=case, full=True, household=household)
+            ),
             "team_now": list(
                 CaseMembership.objects.filter(case=case)
                 .active_on(timezone.localdate())
@@ -72,6 +84,7 @@ def safety_pdf(case: Case) -> bytes:
         {
             "case": case,
             "safety": safety,
+            "contacts": list(safety.contacts.all()),
             "agreements": list(safety.agreements.all()),
             "scores": list(SafetyScore.objects.filter(case=case)),
         },

@@ -159,15 +159,18 @@ def household_phase_facts(case: Case) -> PhaseFacts:
 
 def plan_records_for_subject(case: Case) -> dict[str, Any]:
     """The execution records of a case for the subject access export (privacy): the plan
-    with its scores, statements and goals, the safety plan with its agreements, meetings,
-    monitoring notes and actions with their reports. A fixed number of queries per case."""
+    with its scores, statements and goals, the safety plan with its agreements and
+    contacts, meetings, monitoring notes and actions with their reports. A fixed number
+    of queries per case."""
     from ketenregie.plans.models import MonitoringItem, Plan, SafetyPlan
 
     return {
         "plan": Plan.objects.filter(case=case)
         .prefetch_related("domain_scores__domain", "statements", "goals")
         .first(),
-        "safety_plan": SafetyPlan.objects.filter(case=case).prefetch_related("agreements").first(),
+        "safety_plan": SafetyPlan.objects.filter(case=case)
+        .prefetch_related("agreements", "contacts")
+        .first(),
         "meetings": list(Meeting.objects.filter(case=case).order_by("starts_at", "pk")),
         "monitoring": list(
             MonitoringItem.objects.filter(case=case).select_related("meeting").order_by("pk")

@@ -3,14 +3,14 @@ safety concerns recorded on a case."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ketenregie.cases.safety import NOTE_MAX
 from ketenregie.core.forms import DateInput, StyledFormMixin
-from ketenregie.plans.safety_models import SignedHow
+from ketenregie.plans.safety_models import PHONE, SignedHow
 
 TEXTAREA = {"rows": 3}
 
@@ -87,13 +87,98 @@ class SafetyPlanForm(StyledFormMixin, forms.Form):
         _("Complicerende factoren, triggers en stressoren"),
         _("Wat maakt het soms moeilijker om het veilig te houden?"),
     )
-    contacts = _text(
-        _("Contactgegevens"),
-        _("Per contactpersoon: naam, wanneer te bellen, telefoonnummer en e-mail."),
-    )
     evaluation_date = forms.DateField(
         label=_("Datum (vervolg)evaluatie"), required=False, widget=DateInput()
     )
+    # Only while contacts written as free text before the rows are still there (ADR 32).
+    clear_earlier_contacts = forms.BooleanField(
+        label=_("De eerder vastgelegde contactgegevens staan nu in de tabel: tekst verwijderen"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, earlier_contacts: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not earlier_contacts:
+            del self.fields["clear_earlier_contacts"]
+
+
+class SafetyContactForm(StyledFormMixin, forms.Form):
+    """One row of the safety plan's contacts (seed 002 7.2 "Contactgegevens"). A row
+    left empty is no contact; a filled row needs a name and a phone number or e-mail."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    name = forms.CharField(label=_("Naam"), max_length=200, required=False)
+    role = forms.CharField(label=_("Rol of relatie"), max_length=200, required=False)
+    phone = forms.CharField(
+        label=_("Telefoonnummer"), max_length=30, required=False, validators=[PHONE]
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    when_to_call = forms.CharField(
+        label=_("Wanneer te bellen"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        filled = any(data.get(name) for name in CONTACT_COLUMNS) or any(
+            self.has_error(name) for name in CONTACT_COLUMNS
+        )
+        if filled and not data.get("name") and not self.has_error("name"):
+            self.add_error("name", _("Vul de naam in."))
+        if (
+            filled
+            and not data.get("phone")
+            and not data.get("email")
+            and not self.has_error("phone")
+            and not self.has_error("email")
+        ):
+            self.add_error("phone", _("Vul een telefoonnummer of e-mailadres in."))
+        return data
+
+
+CONTACT_COLUMNS = ("name", "role", "phone", "email", "when_to_call")
+
+
+class BaseContactFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """The rows in the order shown, with a Dutch "Verwijderen" box per stored row."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Verwijderen")
+            form.fields["DELETE"].widget.attrs["class"] = (
+                "utrecht-checkbox utrecht-checkbox--html-input"
+            )
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows to keep, for the service: deleted ones left out."""
+        return [
+            {
+                "id": f.cleaned_data.get("id"),
+                **{c: f.cleaned_data.get(c, "") for c in CONTACT_COLUMNS},
+            }
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+CONTACT_PREFIX = "contact"
+# formset_factory returns a subclass of `formset`: typed as such, for `rows()`.
+ContactFormSet = cast(
+    type[BaseContactFormSet],
+    forms.formset_factory(
+        SafetyContactForm,
+        formset=BaseContactFormSet,
+        extra=2,
+        can_delete=True,
+        can_delete_extra=False,
+        max_num=30,
+        validate_max=True,
+        absolute_max=30,
+    ),
+)
 
 
 class SafetyAgreementForm(StyledFormMixin, forms.Form):

@@ -5,7 +5,7 @@ safety plan both carry. Part of the plans app's models (`plans.models` imports t
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -91,7 +91,11 @@ class SafetyPlan(Signatures, VersionedModel):
     harm = models.TextField(_("opgelopen schade"), blank=True)
     worst_case = models.TextField(_("het ergste dat kan gebeuren"), blank=True)
     complicating_factors = models.TextField(_("complicerende factoren"), blank=True)
-    contacts = models.TextField(_("contactpersonen en telefoonnummers"), blank=True)
+    # The contacts before they were rows (issue 15, slice planvi, ADR 32): kept verbatim
+    # and shown read-only until a director has taken them over into the rows and clears it.
+    earlier_contacts = models.TextField(
+        _("contactgegevens, eerder vastgelegd als vrije tekst"), blank=True
+    )
     evaluation_date = models.DateField(_("evaluatiedatum"), null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
@@ -119,6 +123,35 @@ class SafetyAgreement(models.Model):
 
     def __str__(self) -> str:
         return self.what[:40]
+
+
+# A phone number as people write it: digits, spaces, a leading +, dashes, brackets.
+PHONE = RegexValidator(
+    r"^\+?[0-9][0-9 ()\-]{1,28}[0-9]$",
+    _("Vul een telefoonnummer in met cijfers (eventueel met +, spaties of streepjes)."),
+)
+
+
+class SafetyContact(models.Model):
+    """A contact person or important phone number of the safety plan (seed 002 7.2
+    "Contactgegevens": name, when to call, phone, e-mail), with their role or relation.
+    Ordered as the director lists them; written with the safety plan (one form, one
+    version check, one transaction)."""
+
+    safety_plan = models.ForeignKey(SafetyPlan, on_delete=models.CASCADE, related_name="contacts")
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    name = models.CharField(_("naam"), max_length=200)
+    role = models.CharField(_("rol of relatie"), max_length=200, blank=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True, validators=[PHONE])
+    email = models.EmailField(_("e-mail"), blank=True)
+    when_to_call = models.CharField(_("wanneer te bellen"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("contactpersoon veiligheidsplan")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name[:40]
 
 
 class SafetyScore(models.Model):

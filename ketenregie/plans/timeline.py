@@ -107,6 +107,13 @@ def register() -> None:
     )
     register_step(
         "safety.work",
-        ["safety.saved", "safety.agreement_added", "safety.score_added"],
+        [
+            "safety.saved",
+            "safety.agreement_added",
+            "safety.score_added",
+            "safety.contact_added",
+            "safety.contact_changed",
+            "safety.contact_removed",
+        ],
         lambda es: _("Veiligheidsplan: %(wat)s") % {"wat": counted(es)},
     )

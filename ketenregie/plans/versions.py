@@ -52,7 +52,8 @@ SAFETY_LABELS = {
     "harm": "Opgelopen schade",
     "worst_case": "Het ergste dat kan gebeuren",
     "complicating_factors": "Complicerende factoren",
-    "contacts": "Contactpersonen",
+    # The free text from before the rows (ADR 32); the rows compare as a list below.
+    "contacts": "Contactpersonen (vrije tekst)",
     # Versions from before issue 15 kept one signature under these names.
     "signed_by": "Ondertekend door",
     "signed_on": "Ondertekend op",
@@ -193,6 +194,15 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
             "wat",
             ("wie", "wanneer", "nodig", "wie_controleert", "als_niet"),
             "Veiligheidsafspraken",
+        )
+    )
+    changes.extend(
+        _items(
+            old_safety.get("contactpersonen", []),
+            new_safety.get("contactpersonen", []),
+            "naam",
+            ("rol", "telefoon", "email", "wanneer"),
+            "Veiligheidsplan: contactpersonen",
         )
     )
     return changes

@@ -575,7 +575,7 @@ def _plan_sections(plans: dict[str, Any], redact: Redactor) -> list[dict[str, An
                         "concerns",
                         "worst_case",
                         "complicating_factors",
-                        "contacts",
+                        "earlier_contacts",
                         "conditions",
                         "first_incident",
                         "worst_incident",
@@ -595,6 +595,15 @@ def _plan_sections(plans: dict[str, Any], redact: Redactor) -> list[dict[str, An
                     _model_fields(a, ("what", "who", "when", "needed", "if_not_kept"), redact),
                 )
                 for a in safety.agreements.all()
+            ],
+            # Slice planvi: the contact rows (seed 002 7.2).
+            *[
+                _item(
+                    "safety_contact",
+                    c.pk,
+                    _model_fields(c, ("name", "role", "phone", "email", "when_to_call"), redact),
+                )
+                for c in safety.contacts.all()
             ],
         ]
     return [

@@ -18,3 +18,9 @@ class SafeguardingConfig(AppConfig):
         from ketenregie.safeguarding.meldcode_views import meeting_panel
 
         register_meeting_panel(meeting_panel)
+
+        # Slice planvi: the Verwijsindex line of the support plan's "overige gegevens".
+        from ketenregie.plans.plan_details import register_plan_detail
+        from ketenregie.safeguarding.vi_plan import plan_signal_detail
+
+        register_plan_detail(plan_signal_detail)

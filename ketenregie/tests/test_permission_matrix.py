@@ -475,7 +475,15 @@ ENDPOINTS = [
             ("plan_adopt", lambda c: {"version": c["plan"].version}),
             (
                 "safety_save",
-                lambda c: {"version": c["safety"].version, "worst_case": "Escalatie"},
+                # Slice planvi: the contacts are rows posted with the form (a formset).
+                lambda c: {
+                    "version": c["safety"].version,
+                    "worst_case": "Escalatie",
+                    "contact-TOTAL_FORMS": "1",
+                    "contact-INITIAL_FORMS": "0",
+                    "contact-0-name": "Wijkagent",
+                    "contact-0-phone": "0900-8844",
+                },
             ),
             (
                 "safety_agreement",

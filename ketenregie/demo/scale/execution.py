@@ -46,6 +46,7 @@ from ketenregie.plans.models import (
     Plan,
     PlanVersion,
     SafetyAgreement,
+    SafetyContact,
     SafetyPlan,
     SafetyScore,
     SignedHow,
@@ -508,6 +509,8 @@ class Writer:
             **tx.SAFETY,
         )
         self.event("safety.created", casus, c, (SafetyPlan, pk), when)
+        for position, contact in enumerate(tx.SAFETY_CONTACTS):
+            self.rows.add(SafetyContact, safety_plan_id=pk, position=position, email="", **contact)
         for what, who, if_not in self.rng.sample(tx.SAFETY_AGREEMENTS, k=2):
             agreement = self.rows.add(
                 SafetyAgreement, safety_plan_id=pk, what=what, who_checks=who, if_not_kept=if_not

@@ -97,6 +97,7 @@ COUNTED = [
     "plans.ActionReminder",
     "plans.SafetyPlan",
     "plans.SafetyAgreement",
+    "plans.SafetyContact",
     "plans.SafetyScore",
     "plans.DirectorEscalation",
     "audit.AuditEvent",

@@ -44,6 +44,7 @@ from ketenregie.plans.services.plan import (
     set_goal_reached,
 )
 from ketenregie.plans.services.safety import (
+    CONTACT_FIELDS,
     SAFETY_FIELDS,
     add_safety_agreement,
     add_safety_score,
@@ -58,6 +59,7 @@ __all__ = [
     "set_action_tags",
     "set_goal_tags",
     "PLAN_TEXT_FIELDS",
+    "CONTACT_FIELDS",
     "SAFETY_FIELDS",
     "add_action",
     "add_goal",

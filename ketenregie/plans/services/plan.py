@@ -363,8 +363,36 @@ def plan_content(plan: Plan) -> dict[str, Any]:
                 }
                 for a in safety.agreements.all()
             ],
+            # Slice planvi: the contact rows (ADR 32); only when there are any, so versions
+            # from before the rows compare unchanged.
+            **_safety_contacts_content(safety),
         }
     return content
+
+
+def _safety_contacts_content(safety: SafetyPlan) -> dict[str, Any]:
+    """The safety plan's contacts as a version keeps them: the rows (each with the parts
+    filled in) and the free text from before the rows while it is there."""
+    out: dict[str, Any] = {}
+    if safety.earlier_contacts:
+        out["contacts"] = safety.earlier_contacts
+    rows = [
+        {
+            key: value
+            for key, value in (
+                ("naam", c.name),
+                ("rol", c.role),
+                ("telefoon", c.phone),
+                ("email", c.email),
+                ("wanneer", c.when_to_call),
+            )
+            if value
+        }
+        for c in safety.contacts.all()
+    ]
+    if rows:
+        out["contactpersonen"] = rows
+    return out
 
 
 def member_label(member: HouseholdMember | None) -> str:

@@ -162,7 +162,6 @@ def run_full_flow(team: dict[str, Any]) -> dict[str, Any]:
             "concerns": secret("zorgen"),
             "worst_case": secret("ergste"),
             "complicating_factors": secret("factoren"),
-            "contacts": secret("contacten"),
             "evaluation_date": today() + 30 * DAY,
             "check_end_unsafety": True,
             "conditions": secret("voorwaarden"),
@@ -176,6 +175,15 @@ def run_full_flow(team: dict[str, Any]) -> dict[str, Any]:
             "harm": secret("schade"),
         },
         expected_version=safety.version,
+        contacts=[
+            {
+                "name": secret("contactpersoon"),
+                "role": secret("rol"),
+                "phone": "06-12345678",
+                "email": "zus@example.invalid",
+                "when_to_call": secret("wanneer bellen"),
+            }
+        ],
     )
     safety.refresh_from_db()
     services.save_signatures(

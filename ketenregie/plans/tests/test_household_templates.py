@@ -571,7 +571,7 @@ def test_the_support_plan_page_and_pdf_hold_every_part_of_7_1(
     assert missing == []
     assert "Noor Kindsdottir (kind)" in page and "Nodigtekst" in page
     case.refresh_from_db()
-    text = _pdf_text(pdf.plan_pdf(case))
+    text = _pdf_text(pdf.plan_pdf(case, team["regisseur"]))
     pdf_missing = [
         seed
         for seed, shown in SEED_7_1.items()

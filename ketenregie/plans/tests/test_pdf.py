@@ -58,7 +58,7 @@ def test_the_plan_pdf_shows_goal_actions_and_scores(team: dict[str, Any]) -> Non
     )
     plan.refresh_from_db()
     services.adopt_plan(plan, actor=regisseur, expected_version=plan.version)
-    text = _text(pdf.plan_pdf(case))
+    text = _text(pdf.plan_pdf(case, team["regisseur"]))
     assert "Integraal plan van aanpak" in text and case.code in text
     assert "Rustig wonen in de wijk" in text
     assert "Schulden in beeld" in text and "Budgetplan" in text
@@ -81,10 +81,17 @@ def test_the_safety_pdf_shows_agreements_and_the_scaling_question(team: dict[str
             "concerns": "Dreigende taal",
             "worst_case": "",
             "complicating_factors": "",
-            "contacts": "Wijkagent",
             "evaluation_date": None,
         },
         expected_version=safety.version,
+        contacts=[
+            {
+                "name": "Wijkagent Bakker",
+                "role": "wijkagent",
+                "phone": "0900-8844",
+                "when_to_call": "bij dreiging",
+            }
+        ],
     )
     safety = services.save_signatures(
         safety,
@@ -111,13 +118,16 @@ def test_the_safety_pdf_shows_agreements_and_the_scaling_question(team: dict[str
     day = today()
     assert f"{day.day}-{day.month}-{day.year} Moeder 7" in text
     assert "vertegenwoordiger(s): Betrokkene" in text and "nog niet gepland" in text
+    # Slice planvi: the contacts as a table of rows.
+    assert "Wanneer te bellen" in text
+    assert "Wijkagent Bakker wijkagent 0900-8844" in text and "bij dreiging" in text
 
 
 def test_empty_plans_still_render(team: dict[str, Any]) -> None:
     # Started but not filled in: the PDFs say what is missing.
     services.plan_for(team["case"], actor=team["regisseur"])
     services.safety_plan_for(team["case"], actor=team["regisseur"])
-    plan_text = _text(pdf.plan_pdf(team["case"]))
+    plan_text = _text(pdf.plan_pdf(team["case"], team["regisseur"]))
     assert "Nog niet vastgesteld" in plan_text
     safety_text = _text(pdf.safety_pdf(team["case"]))
     assert "nog niet ondertekend" in safety_text
@@ -139,7 +149,7 @@ def test_the_plan_pdf_states_the_safety_concerns(
         expected_version=case.version,
     )
     case.refresh_from_db()
-    text = _text(pdf.plan_pdf(case))
+    text = _text(pdf.plan_pdf(case, team["regisseur"]))
     heading = "Zorgen rondom basiszorg en veiligheid"
     after = text.split(heading, 1)[1].split("Doelen", 1)[0].strip()
     after = after.removesuffix("(Dreiging)").strip()

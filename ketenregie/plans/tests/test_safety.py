@@ -28,7 +28,6 @@ def _values(**kw: Any) -> dict[str, Any]:
         "concerns": "Dreigende taal tegen de buren.",
         "worst_case": "Geweld bij een ontruiming.",
         "complicating_factors": "Alcohol.",
-        "contacts": "Wijkagent 06-00000000",
         "last_incident_on": today() - DAY,
         "last_incident": "Ruzie met de buurman in het trappenhuis.",
         "evaluation_date": today() + 30 * DAY,
@@ -133,11 +132,11 @@ def test_a_partial_safety_plan_save_keeps_the_rest_and_its_checks(team: dict[str
     saved = services.save_safety_plan(
         safety,
         actor=team["regisseur"],
-        values={"contacts": "Wijkagent en zus"},
+        values={"frequency": "Wekelijks"},
         expected_version=safety.version,
     )
     saved.refresh_from_db()
-    assert saved.contacts == "Wijkagent en zus"
+    assert saved.frequency == "Wekelijks"
     assert saved.concerns == "Dreigende taal tegen de buren."
     assert saved.last_incident_on == today() - DAY and saved.client_signed_on == today() - DAY
     # The stored signing date still bounds a new evaluation date.

@@ -57,6 +57,7 @@ from ketenregie.plans.models import (
     PlanVersion,
     SafetyPlan,
 )
+from ketenregie.plans.plan_details import PlanHead, plan_details_for
 from ketenregie.plans.safety import safety_plan_missing
 from ketenregie.plans.safety_forms import SignaturesForm
 from ketenregie.plans.safety_models import SIGNATURE_FIELDS, SignedHow
@@ -128,6 +129,7 @@ def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, A
         ("werkversie", current),
     )
     meetings = list(Meeting.objects.filter(case=case).order_by("-starts_at"))
+    household = household_of(case)
     agreements = list(
         CasusregisseurAgreement.objects.filter(case=case)
         .select_related("casusregisseur", "recorded_by", "meeting")
@@ -166,10 +168,14 @@ def _plan_context(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, A
         "safety_missing": safety_plan_missing(case),
         "signed_how": dict(SignedHow.choices),
         "today": today(),
-        "household": household_of(case),
+        "household": household,
         # Seed 002 7.1: the informal network and the consents, in the plan's head and PDF.
         "network": current_network(case),
         "consents": current_consents(case),
+        # Slice planvi: "overige gegevens" answered by apps above plans (the Verwijsindex).
+        "plan_details": plan_details_for(
+            request.user, PlanHead(case=case, full=case.full_access, household=household)
+        ),
     }
 
 
@@ -556,4 +562,4 @@ def plan_pdf(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = _full_case(request, case_id)
     if not Plan.objects.filter(case=case).exists():
         raise Http404
-    return _pdf_response(request, case, "plan", lambda: make(case))
+    return _pdf_response(request, case, "plan", lambda: make(case, request.user))

@@ -36,6 +36,8 @@ from ketenregie.plans.models import (
 )
 from ketenregie.plans.safety import safety_plan_missing
 from ketenregie.plans.safety_forms import (
+    CONTACT_PREFIX,
+    ContactFormSet,
     SafetyAgreementForm,
     SafetyConcernsForm,
     SafetyPlanForm,
@@ -73,9 +75,11 @@ def _safety_page(
     by_who: dict[str, list[SafetyScore]] = {}
     for s in scores:
         by_who.setdefault(s.who, []).append(s)
+    contacts = list(safety.contacts.all())
     context: dict[str, Any] = {
         "case": case,
         "safety": safety,
+        "contacts": contacts,
         "agreements": list(safety.agreements.all()),
         "scores": scores,
         "scores_by_who": by_who,
@@ -92,7 +96,16 @@ def _safety_page(
                     initial={
                         "version": safety.version,
                         **{f: getattr(safety, f) for f in services.SAFETY_FIELDS},
-                    }
+                    },
+                    earlier_contacts=safety.earlier_contacts,
+                ),
+                # Slice planvi: the contacts as rows, saved with the form above.
+                "contact_formset": ContactFormSet(
+                    prefix=CONTACT_PREFIX,
+                    initial=[
+                        {"id": c.pk, **{f: getattr(c, f) for f in services.CONTACT_FIELDS}}
+                        for c in contacts
+                    ],
                 ),
                 "agreement_form": SafetyAgreementForm(),
                 "score_form": SafetyScoreForm(initial={"on_date": today()}),
@@ -125,6 +138,11 @@ def safety_start(request: AuthedRequest, case_id: int) -> HttpResponse:
     return redirect("safety_plan", case.pk)
 
 
+def _start_first(request: AuthedRequest, case: Case) -> HttpResponse:
+    messages.error(request, _("Start eerst het veiligheidsplan."))
+    return redirect("safety_plan", case.pk)
+
+
 def _safety_post(
     request: AuthedRequest,
     case_id: int,
@@ -136,8 +154,7 @@ def _safety_post(
     case = _directed_case(request, case_id)
     safety = SafetyPlan.objects.filter(case=case).first()
     if safety is None:
-        messages.error(request, _("Start eerst het veiligheidsplan."))
-        return redirect("safety_plan", case.pk)
+        return _start_first(request, case)
 
     def current() -> int | None:
         return SafetyPlan.objects.get(pk=safety.pk).version if versioned else None
@@ -156,15 +173,33 @@ def _safety_post(
 @login_required
 @require_POST
 def safety_save(request: AuthedRequest, case_id: int) -> HttpResponse:
-    return _safety_post(
+    """The safety plan's texts and its contact rows: one form, one version check, one
+    transaction (slice planvi); bad rows keep everything typed, in Dutch."""
+    case = _directed_case(request, case_id)
+    safety = SafetyPlan.objects.filter(case=case).first()
+    if safety is None:
+        return _start_first(request, case)
+    form = SafetyPlanForm(request.POST, earlier_contacts=safety.earlier_contacts)
+    rows = ContactFormSet(request.POST, prefix=CONTACT_PREFIX)
+    bound = {"safety_form": form, "contact_formset": rows}
+    if not rows.is_valid():
+        form.is_valid()  # the form's own errors show too
+        return _safety_page(request, case, bound)
+    return _submit(
         request,
-        case_id,
-        "safety_form",
-        SafetyPlanForm(request.POST),
-        lambda c, s, d: services.save_safety_plan(
-            s, actor=request.user, values=d, expected_version=d["version"]
+        form,
+        lambda d: services.save_safety_plan(
+            safety,
+            actor=request.user,
+            values=d,
+            expected_version=d["version"],
+            contacts=rows.rows(),
+            clear_earlier_contacts=bool(d.get("clear_earlier_contacts")),
         ),
-        versioned=True,
+        done=_("Veiligheidsplan bijgewerkt."),
+        success_url=reverse("safety_plan", args=[case.pk]) + "#safety_form",
+        rerender=lambda: _safety_page(request, case, bound),
+        current=lambda: SafetyPlan.objects.get(pk=safety.pk).version,
     )
 
 

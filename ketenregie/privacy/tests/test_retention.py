@@ -90,6 +90,7 @@ from ketenregie.plans.models import (
     Plan,
     PlanVersion,
     SafetyAgreement,
+    SafetyContact,
     SafetyPlan,
     SafetyScore,
     Statement,
@@ -618,7 +619,7 @@ def _closed_case(
         concerns=_m("safety.concerns"),
         worst_case=_m("safety.worst_case"),
         complicating_factors=_m("safety.complicating"),
-        contacts=_m("safety.contacts"),
+        earlier_contacts=_m("safety.earlier_contacts"),
         client_signed_by=_m("safety.client_signed_by"),
         # Slice templates (issue 15).
         professional_signed_by=_m("safety.professional_signed_by"),
@@ -628,6 +629,15 @@ def _closed_case(
         last_incident=_m("safety.last_incident"),
         frequency=_m("safety.frequency"),
         harm=_m("safety.harm"),
+    )
+    # Slice planvi: the safety plan's contact rows.
+    SafetyContact.objects.create(
+        safety_plan=safety,
+        name=_m("safetycontact.name"),
+        role=_m("safetycontact.role"),
+        phone=f"{MARK} 0612",
+        email=f"{MARK.lower()}@example.invalid",
+        when_to_call=_m("safetycontact.when_to_call"),
     )
     SafetyAgreement.objects.create(
         safety_plan=safety,

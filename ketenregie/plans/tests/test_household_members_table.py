@@ -101,7 +101,7 @@ def test_the_plan_page_shows_the_members_as_the_seed_table(
 
 def test_the_plan_pdf_holds_the_members_table(family: dict[str, Any]) -> None:
     case = family["case"]
-    text = _pdf_text(pdf.plan_pdf(case))
+    text = _pdf_text(pdf.plan_pdf(case, family["regisseur"]))
     assert "Gezinsleden" in text
     for label in ("Geslacht", "Burgerlijke staat", "Beroep of school", "Postcode en woonplaats"):
         assert label in text

@@ -1,0 +1,658 @@
+"""The household variant at national scale (issue 15): one house coordinates client systems.
+
+The first local PGA house (Venlo, as in the demo) works in the household variant: its
+household criteria, its escalation map and the competence profiles of the people who
+direct its cases are set up as the beheerder would. Every case of that house with a
+household then gets what the household pages show, written in bulk like the rest of the
+scale data (each row with the audit event of the service that writes it):
+
+- the members' role in the family, custody, whether they live at home, since when, and
+  their first history row; one or two children per household (0 to 17 years);
+- from the start of the PGA: the informal network, the consent to coordination (now and
+  then withdrawn) and the sharing consent, sometimes the client's preference;
+- for about a quarter of the client systems with children (more at higher levels) a
+  meldcode trajectory with its steps and the answers to the decision questions, ended
+  with lasting safety once the case closed;
+- Verwijsindex signals on members under 23 by professionals of the team, a share matched
+  by a second organisation (consultation due or held); withdrawn when the case ended;
+- a level change with the escalation map's notices for running cases at level 3 and up;
+- aftercare agreements and the trajectory evaluation for closed cases.
+
+Deterministic for a seed; fictitious people (children get a BSN from the test range
+while it lasts, then none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ketenregie.accounts.models import CompetenceProfile, House, RoleAssignment, User
+from ketenregie.accounts.roles import Role
+from ketenregie.audit.writes import snapshot
+from ketenregie.cases.escalation_map import ensure_escalation_map
+from ketenregie.cases.escalation_models import EscalationNotice
+from ketenregie.cases.household_models import Consent, NetworkContact, RegisseurPreference
+from ketenregie.cases.household_services import MEMBER_FIELDS
+from ketenregie.cases.models import (
+    Case,
+    CaseMembership,
+    CaseRole,
+    EscalationChange,
+    HouseholdMember,
+    HouseholdMemberVersion,
+    Person,
+    PersonVersion,
+)
+from ketenregie.cases.services import PERSON_FIELDS
+from ketenregie.cases.workflow import PGA_STATUSES, STARTED_STATUSES, Status
+from ketenregie.core.bulk import RowBuffer, insert_rows
+from ketenregie.demo import reference as ref
+from ketenregie.demo.generator import _bsn_supply
+from ketenregie.demo.hh_escmap import HOUSE_CYCLE, PARTNER_CYCLE
+from ketenregie.demo.hh_hh import NETWORK
+from ketenregie.demo.scale.execution import Clock, Course, label, load_courses
+from ketenregie.demo.scale.sink import AuditSink
+from ketenregie.intake.criteria import ensure_default_criteria
+from ketenregie.pga.aftercare_models import AftercareAgreement, TrajectoryEvaluation
+from ketenregie.safeguarding.meldcode_models import (
+    DecisionAnswers,
+    MeldcodeStep,
+    MeldcodeTrajectory,
+)
+from ketenregie.safeguarding.vi_models import (
+    ConsultationOutcome,
+    RiskCategory,
+    TransportState,
+    VerwijsindexMatch,
+    VerwijsindexSignal,
+    WithdrawalReason,
+)
+from ketenregie.safeguarding.vi_rules import consultation_due, expiry_date, is_young
+
+Rel = HouseholdMember.Relation
+Custody = HouseholdMember.Custody
+Step = MeldcodeStep.Number
+
+# Custody by role in the family (relative to the primary client).
+CUSTODY = {
+    Rel.BETROKKENE: Custody.JA,
+    Rel.PARTNER: Custody.GEDEELTELIJK,
+    Rel.OUDER: Custody.JA,
+    Rel.KIND: Custody.NEE,
+    Rel.HUISGENOOT: Custody.NEE,
+}
+STEP_NOTES = {
+    Step.SIGNALS: "Signalen in kaart gebracht: spanningen thuis, kinderen stil op school.",
+    Step.CONSULT: "Overlegd met de aandachtsfunctionaris en Veilig Thuis (advies).",
+    Step.TALK: "Gesprek met moeder gevoerd; zij herkent de zorgen.",
+    Step.WEIGH: "Onveiligheid gewogen met het afwegingskader.",
+    Step.DECIDE: "Besloten: hulp in het gezin is mogelijk en wordt ingezet.",
+}
+INSTRUMENTS = (
+    MeldcodeStep.Instrument.LIRIK,
+    MeldcodeStep.Instrument.ARIJ,
+    MeldcodeStep.Instrument.VT_CONSULTATION,
+)
+# Decision answers (seed 4.6): help possible (report not needed), and lasting safety.
+HELP_POSSIBLE = (True, False, True, True, False)
+LASTING_SAFETY = (True, False, True, True, True)
+ANSWER_NOTES = ("Signalen bevestigd.", "", "Gezin werkt mee.", "Hulp is ingezet.", "")
+CATEGORIES = (
+    RiskCategory.GEWELD,
+    RiskCategory.SCHOOLVERZUIM,
+    RiskCategory.OPGROEIEN,
+    RiskCategory.OUDERS,
+    RiskCategory.PSYCHISCH,
+)
+AFTERCARE = (
+    ("Wijkteam", "Vinger aan de pols bij het gezin", "eens per maand"),
+    ("Oma", "Haalt de kinderen twee middagen uit school", "twee keer per week"),
+    ("Huisarts", "Bespreekt de spanning bij moeder", "eens per kwartaal"),
+    ("Schoolmaatschappelijk werk", "Volgt de kinderen op school", "eens per zes weken"),
+)
+CHILD_AGES = (1, 17)
+SHARED_WITH = "School, huisarts en GGZ"
+
+
+@dataclass
+class Member:
+    pk: int
+    person: int
+    relation: str
+    birth: dt.date | None
+
+
+@dataclass
+class Household:
+    """One client system's case: the case's course and its household."""
+
+    course: Course
+    household: int
+    person: int
+    surname: tuple[str, str, str]  # tussenvoegsel, achternaam, woonplaats
+    members: list[Member] = field(default_factory=list)
+
+
+def variant_house() -> House | None:
+    """The house that works in the household variant: the first local PGA house."""
+    return House.objects.filter(kind=House.Kind.LOCAL_PGA).order_by("code").first()
+
+
+def set_up(house: House, since: dt.date) -> int:
+    """The beheerder's part: the variant on, household criteria, the escalation map and
+    competence profiles for the house's regisseurs and the casusregisseurs of its cases.
+    Returns the profiles given."""
+    House.objects.filter(pk=house.pk).update(household_variant=True)
+    house.household_variant = True
+    ensure_default_criteria(house)
+    ensure_escalation_map(house)
+    have = set(CompetenceProfile.objects.values_list("user_id", flat=True))
+    regisseurs = list(
+        RoleAssignment.objects.filter(role=Role.PROCESREGISSEUR, house=house)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    casus = list(
+        CaseMembership.objects.filter(
+            case__house=house, role=CaseRole.CASUSREGISSEUR, user__isnull=False
+        )
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    rows = []
+    for users, cycle in ((regisseurs, HOUSE_CYCLE), (casus, PARTNER_CYCLE)):
+        for i, user in enumerate(users):
+            if user not in have:
+                have.add(user)
+                profile = cycle[i % len(cycle)]
+                rows.append(CompetenceProfile(user_id=user, profile=profile, since=since))
+    CompetenceProfile.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+class HouseholdWriter:
+    """Builds the rows and events of one batch of client systems."""
+
+    def __init__(self, rng: random.Random, sink: AuditSink, rows: RowBuffer) -> None:
+        self.rng, self.sink, self.rows = rng, sink, rows
+        self.clock = Clock()
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.bsns = _bsn_supply()
+        self.user_org: dict[int, int | None] = {}
+        self.member_updates: list[HouseholdMember] = []
+        self.persons: list[Person] = []
+
+    def event(
+        self,
+        action: str,
+        actor: int | None,
+        h: Household,
+        obj: tuple[type[Any], int],
+        when: dt.datetime,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self.sink.add(action, actor, h.course.pk, (label(obj[0]), obj[1]), when, data)
+
+    def start(self, h: Household) -> dt.datetime:
+        """When the household was first known: the referral."""
+        return min(h.course.times.values(), default=self.now)
+
+    def pga(self, h: Household) -> dt.datetime:
+        return h.course.times.get(Status.PGA_GESTART) or self.start(h)
+
+    def when(self, h: Household, moment: dt.datetime, days: int) -> dt.datetime:
+        """`days` after `moment`, never after the case ended nor after now."""
+        return min(moment + dt.timedelta(days=days), h.course.ended or self.now, self.now)
+
+    # Members -------------------------------------------------------------------------
+    def members(self, h: Household) -> None:
+        rng, actor = self.rng, h.course.team.regisseur
+        since = self.clock.day(self.start(h)) - dt.timedelta(days=rng.randint(200, 2000))
+        for m in h.members:
+            row = HouseholdMember(
+                pk=m.pk,
+                relation=m.relation,
+                custody=CUSTODY.get(Rel(m.relation), Custody.ONBEKEND),
+                # An ex-partner who moved out keeps custody of the children.
+                lives_in_home=not (m.relation == Rel.PARTNER and rng.random() < 0.3),
+                valid_from=since,
+            )
+            self.member_updates.append(row)
+            self._version(row, since)
+        at = self.start(h)
+        for _ in range(rng.choice((1, 1, 2))):
+            self.child(h, since, actor, at)
+
+    def _version(self, member: HouseholdMember, since: dt.date) -> None:
+        self.rows.add(
+            HouseholdMemberVersion,
+            member_id=member.pk,
+            version=1,
+            values=snapshot(member, MEMBER_FIELDS),
+            changed_at=self.clock.at(since, 9),
+            changed_by_id=None,
+        )
+
+    def child(self, h: Household, since: dt.date, actor: int, at: dt.datetime) -> None:
+        rng = self.rng
+        prefix, surname, place = h.surname
+        young, old = CHILD_AGES
+        birth = self.today - dt.timedelta(days=rng.randint(young * 365, old * 365 + 300))
+        person = Person(
+            voornamen=rng.choice(ref.FIRST_NAMES),
+            tussenvoegsel=prefix,
+            achternaam=surname,
+            geboortedatum=birth,
+            bsn=next(self.bsns),
+            woonplaats=place,
+            gemeente=place,
+        )
+        # Built as an object: the name keys of the search are computed when it is written.
+        person.pk = self.rows.pool.take(Person)
+        self.persons.append(person)
+        self.rows.add(
+            PersonVersion,
+            person_id=person.pk,
+            version=1,
+            values=snapshot(person, PERSON_FIELDS),
+            changed_at=at,
+        )
+        member = HouseholdMember(
+            household_id=h.household,
+            person_id=person.pk,
+            relation=Rel.KIND,
+            custody=Custody.NEE,
+            lives_in_home=rng.random() < 0.9,
+            valid_from=max(since, birth),
+        )
+        member.pk = self.rows.add(
+            HouseholdMember,
+            household_id=h.household,
+            person_id=person.pk,
+            relation=member.relation,
+            custody=member.custody,
+            lives_in_home=member.lives_in_home,
+            valid_from=member.valid_from,
+            valid_to=None,
+        )
+        self._version(member, member.valid_from or since)
+        h.members.append(Member(member.pk, person.pk, Rel.KIND, birth))
+        data = {"velden": ["relation", "custody", "lives_in_home", "valid_from"], "versie": 1}
+        self.event("household.member_added", actor, h, (HouseholdMember, member.pk), at, data)
+
+    # Network, consent, preference ------------------------------------------------------
+    def network(self, h: Household) -> None:
+        rng, c = self.rng, h.course
+        actor, pga = c.team.regisseur, self.pga(h)
+        when = self.when(h, pga, 3)
+        for name, relation, kinds, note in rng.sample(NETWORK, k=rng.randint(1, 3)):
+            ended = c.ended is not None and rng.random() < 0.3
+            pk = self.rows.add(
+                NetworkContact,
+                case_id=c.pk,
+                name=name,
+                relation=relation,
+                support_kinds=kinds,
+                support_note=note,
+                contact="",
+                valid_from=self.clock.day(when),
+                valid_to=self.clock.day(c.ended) if ended and c.ended else None,
+                created_by_id=actor,
+            )
+            data = {"relatie": relation, "steun": kinds}
+            self.event("household.network_added", actor, h, (NetworkContact, pk), when, data)
+        primary = next(m.pk for m in h.members if m.person == h.person)
+        given = self.clock.day(self.when(h, pga, 2))
+        subjects = [Consent.Subject.COORDINATIE]
+        if rng.random() < 0.4:
+            subjects.append(Consent.Subject.DELEN_PARTNERS)
+        for subject in subjects:
+            withdrawn = c.ended is None and rng.random() < 0.06
+            pk = self.rows.add(
+                Consent,
+                case_id=c.pk,
+                subject=subject,
+                partners="" if subject == Consent.Subject.COORDINATIE else SHARED_WITH,
+                given_by_member_id=primary,
+                given_by_representative="",
+                given_on=given,
+                form=rng.choice(Consent.Form.values),
+                note="",
+                withdrawn_on=self.today if withdrawn else None,
+                withdrawn_by="De betrokkene, telefonisch" if withdrawn else "",
+                recorded_by_id=actor,
+                recorded_at=self.clock.at(given, 15),
+            )
+            data = {
+                "onderwerp": subject,
+                "gegeven_op": given.isoformat(),
+                "door_gezinslid": primary,
+                "door_vertegenwoordiger": False,
+            }
+            at = self.clock.at(given, 15)
+            self.event("household.consent_recorded", actor, h, (Consent, pk), at, data)
+        if rng.random() < 0.15:
+            pk = self.rows.add(
+                RegisseurPreference,
+                case_id=c.pk,
+                preference="Liefst iemand die het gezin al kent.",
+                organisation_id=None,
+                recorded_by_id=actor,
+                recorded_at=when,
+            )
+            self.event("household.preference_recorded", actor, h, (RegisseurPreference, pk), when)
+
+    # The meldcode ------------------------------------------------------------------------
+    def meldcode(self, h: Household) -> None:
+        rng, c = self.rng, h.course
+        actor = c.team.casus
+        started = self.when(h, self.pga(h), rng.randint(3, 30))
+        closed = c.ended is not None
+        acute = not closed and c.level >= 4 and rng.random() < 0.3
+        trajectory = self.rows.add(
+            MeldcodeTrajectory,
+            case_id=c.pk,
+            started_at=started,
+            started_by_id=actor,
+            acute_danger=acute,
+            acute_changed_at=started if acute else None,
+            ended_on=self.clock.day(c.ended) if closed and c.ended else None,
+            ended_by_id=actor if closed else None,
+            end_reason=MeldcodeTrajectory.EndReason.LASTING_SAFETY if closed else "",
+            end_note="Afspraken worden nagekomen; de kinderen zijn veilig." if closed else "",
+        )
+        self.event("meldcode.started", actor, h, (MeldcodeTrajectory, trajectory), started)
+        steps = 5 if closed else rng.randint(1, 5)
+        day = self.clock.day(started)
+        answers: int | None = None
+        for number in range(1, steps + 1):
+            taken = min(day + dt.timedelta(days=(number - 1) * rng.randint(2, 6)), self.today)
+            when = self.when(h, self.clock.at(taken, 16), 0)
+            if number == Step.WEIGH:
+                answers = self._answers(h, trajectory, taken, HELP_POSSIBLE, when)
+            pk = self.rows.add(
+                MeldcodeStep,
+                trajectory_id=trajectory,
+                number=number,
+                taken_on=taken,
+                taken_by_id=actor,
+                recorded_at=when,
+                note=STEP_NOTES[Step(number)],
+                vt_consulted=number == Step.CONSULT,
+                instrument=rng.choice(INSTRUMENTS) if number == Step.WEIGH else "",
+                instrument_other="",
+                order_reason="",
+                answers_id=answers if number == Step.DECIDE else None,
+            )
+            data = {"stap": number, "datum": taken.isoformat(), "afwijkende_volgorde": False}
+            self.event("meldcode.step_recorded", actor, h, (MeldcodeStep, pk), when, data)
+        if closed and c.ended is not None:
+            ended = self.clock.day(c.ended)
+            self._answers(h, trajectory, ended, LASTING_SAFETY, c.ended)
+            data = {"reden": MeldcodeTrajectory.EndReason.LASTING_SAFETY}
+            self.event("meldcode.ended", actor, h, (MeldcodeTrajectory, trajectory), c.ended, data)
+
+    def _answers(
+        self,
+        h: Household,
+        trajectory: int,
+        on: dt.date,
+        answers: tuple[bool | None, ...],
+        when: dt.datetime,
+    ) -> int:
+        actor = h.course.team.casus
+        pk = self.rows.add(
+            DecisionAnswers,
+            trajectory_id=trajectory,
+            meeting_id=None,
+            answered_on=on,
+            answered_by_id=actor,
+            recorded_at=when,
+            **{f"q{n}": answers[n - 1] for n in range(1, 6)},
+            **{f"note{n}": ANSWER_NOTES[n - 1] for n in range(1, 6)},
+        )
+        data = {"overleg": None, "datum": on.isoformat()}
+        self.event("meldcode.answers_recorded", actor, h, (DecisionAnswers, pk), when, data)
+        return pk
+
+    # The Verwijsindex --------------------------------------------------------------------
+    def verwijsindex(self, h: Household, orgs: dict[int, int | None]) -> None:
+        rng, c = self.rng, h.course
+        signallers = [(u, orgs.get(u)) for u in c.team.users if orgs.get(u) is not None]
+        if not signallers:
+            return
+        for member in h.members:
+            signalled = self.clock.day(self.when(h, self.pga(h), rng.randint(5, 60)))
+            if not is_young(member.birth, signalled) or rng.random() < 0.4:
+                continue
+            assert member.birth is not None
+            by = rng.sample(signallers, k=min(len(signallers), 2 if rng.random() < 0.35 else 1))
+            if len({org for _u, org in by}) < len(by):
+                by = by[:1]
+            pks = []
+            for n, (user, org) in enumerate(by):
+                on = min(signalled + dt.timedelta(days=n * rng.randint(3, 40)), self.today)
+                pks.append(self._signal(h, member, user, org, on))
+            if len(pks) == 2:
+                self._match(h, pks, by, signalled)
+
+    def _signal(self, h: Household, member: Member, user: int, org: int | None, on: dt.date) -> int:
+        rng, c = self.rng, h.course
+        assert member.birth is not None
+        created = self.clock.at(on, 11)
+        expires = expiry_date(on, member.birth)
+        withdrawn = None
+        if c.ended is not None and expires > self.clock.day(c.ended):
+            withdrawn = c.ended
+            expires = self.clock.day(c.ended)
+        informed = rng.random() < 0.85
+        category = rng.choice(CATEGORIES)
+        pk = self.rows.add(
+            VerwijsindexSignal,
+            case_id=c.pk,
+            person_id=member.person,
+            signaller_id=user,
+            organisation_id=org,
+            category=category,
+            signalled_on=on,
+            informed_on=on if informed else None,
+            not_informed_reason="" if informed else "Eerst overleg met Veilig Thuis.",
+            expires_on=expires,
+            withdrawn_at=withdrawn,
+            withdrawn_by_id=user if withdrawn else None,
+            withdrawal_reason=WithdrawalReason.INVOLVEMENT_ENDED if withdrawn else "",
+            created_at=created,
+            external_id="",
+            sent_at=created,
+            state=TransportState.ACCEPTED,
+        )
+        data = {
+            "betrokkene": member.person,
+            "risico": category,
+            "geinformeerd_op": on.isoformat() if informed else None,
+            "vervalt_op": expires.isoformat(),
+        }
+        self.event("vi.signal_recorded", user, h, (VerwijsindexSignal, pk), created, data)
+        if withdrawn is not None:
+            data = {"reden": WithdrawalReason.INVOLVEMENT_ENDED}
+            self.event("vi.signal_withdrawn", user, h, (VerwijsindexSignal, pk), withdrawn, data)
+        return pk
+
+    def _match(
+        self, h: Household, pks: list[int], by: list[tuple[int, int | None]], on: dt.date
+    ) -> None:
+        rng = self.rng
+        matched = self.clock.at(on, 11, 5)
+        due = consultation_due(on)
+        held = due < self.today or rng.random() < 0.5
+        held_on = min(on + dt.timedelta(days=rng.randint(1, 5)), self.today) if held else None
+        first, second = sorted(pks)
+        pk = self.rows.add(
+            VerwijsindexMatch,
+            first_id=first,
+            second_id=second,
+            matched_at=matched,
+            consultation_due=due,
+            consultation_held_on=held_on,
+            consultation_outcome=rng.choice(ConsultationOutcome.values) if held else "",
+            consultation_by_id=by[0][0] if held else None,
+        )
+        if held_on is not None:
+            data = {"datum": held_on.isoformat()}
+            at = self.clock.at(held_on, 14)
+            self.event("vi.consultation_recorded", by[0][0], h, (VerwijsindexMatch, pk), at, data)
+
+    # The escalation map ------------------------------------------------------------------
+    def escalation(self, h: Household) -> None:
+        c = h.course
+        when = self.when(h, self.pga(h), self.rng.randint(10, 90))
+        regisseur = c.team.regisseur
+        change = self.rows.add(
+            EscalationChange,
+            case_id=c.pk,
+            from_level=c.level - 1,
+            to_level=c.level,
+            reason="Toenemende onveiligheid in het gezin; meer partners nodig.",
+            criteria=[],
+            decided_by_id=regisseur,
+            decided_at=when,
+        )
+        self.event("case.escalation_changed", regisseur, h, (Case, c.pk), when, {"criteria": []})
+        told = sorted({regisseur, c.team.casus})
+        for user in told:
+            seen = self.rng.random() < 0.6
+            self.rows.add(
+                EscalationNotice,
+                case_id=c.pk,
+                change_id=change,
+                user_id=user,
+                responsibility=EscalationNotice.Responsibility.DIRECTOR,
+                created_at=when,
+                seen_at=self.when(h, when, 1) if seen else None,
+            )
+        data = {"naar_niveau": c.level, "ontvangers": told, "verantwoordelijkheden": ["regisseur"]}
+        self.event("case.escalation_notified", regisseur, h, (EscalationChange, change), when, data)
+
+    # Aftercare -----------------------------------------------------------------------------
+    def aftercare(self, h: Household) -> None:
+        rng, c = self.rng, h.course
+        assert c.ended is not None
+        actor, ended = c.team.regisseur, self.clock.day(c.ended)
+        for who, what, how_often in rng.sample(AFTERCARE, k=rng.randint(1, 2)):
+            pk = self.rows.add(
+                AftercareAgreement,
+                case_id=c.pk,
+                organisation_id=rng.choice(c.team.orgs),
+                who=who,
+                what=what,
+                starts_on=ended,
+                frequency=how_often,
+                ends_on=ended + dt.timedelta(days=rng.choice((90, 180))),
+                follow_up_on=ended + dt.timedelta(days=42),
+                recorded_by_id=actor,
+                recorded_at=c.ended,
+            )
+            self.event("pga.aftercare_added", actor, h, (AftercareAgreement, pk), c.ended)
+        held = ended - dt.timedelta(days=rng.randint(0, 7))
+        pk = self.rows.add(
+            TrajectoryEvaluation,
+            case_id=c.pk,
+            held_on=held,
+            with_client=True,
+            with_professionals=True,
+            went_well="Eén plan voor het hele gezin; korte lijnen tussen school en wijkteam.",
+            went_less_well="De start duurde lang; de toestemming liet op zich wachten.",
+            goals_reached=rng.choice(TrajectoryEvaluation.GoalsReached.values),
+            client_satisfaction=rng.randint(5, 9),
+            client_view="Wij wisten eindelijk bij wie we terecht konden.",
+            lessons="Eerder de school erbij halen.",
+            recorded_by_id=actor,
+            recorded_at=c.ended,
+        )
+        self.event("pga.evaluation_recorded", actor, h, (TrajectoryEvaluation, pk), c.ended)
+
+    def household(self, h: Household, orgs: dict[int, int | None]) -> None:
+        """The whole client system of one case."""
+        c = h.course
+        self.members(h)
+        if c.status not in STARTED_STATUSES:
+            return
+        self.network(h)
+        children = any(m.relation == Rel.KIND for m in h.members)
+        if children and self.rng.random() < (0.6 if c.level >= 3 else 0.25):
+            self.meldcode(h)
+        if c.status in PGA_STATUSES or c.status == Status.AFGESLOTEN:
+            self.verwijsindex(h, orgs)
+        if c.ended is None and c.level >= 3:
+            self.escalation(h)
+        if c.status == Status.AFGESLOTEN:
+            self.aftercare(h)
+
+
+def _batch(house: House, last: int, size: int) -> list[Household]:
+    cases = list(
+        Case.objects.filter(house=house, household__isnull=False, pk__gt=last)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "house_id",
+            "status",
+            "escalation_level",
+            "household_id",
+            "person_id",
+            "person__tussenvoegsel",
+            "person__achternaam",
+            "person__woonplaats",
+        )[:size]
+    )
+    if not cases:
+        return []
+    members: dict[int, list[Member]] = defaultdict(list)
+    for pk, household, person, relation, birth in (
+        HouseholdMember.objects.filter(household_id__in={c[4] for c in cases})
+        .order_by("pk")
+        .values_list("pk", "household_id", "person_id", "relation", "person__geboortedatum")
+    ):
+        members[household].append(Member(pk, person, relation, birth))
+    courses = {c.pk: c for c in load_courses([c[:4] for c in cases])}
+    return [Household(courses[c[0]], c[4], c[5], (c[6], c[7], c[8]), members[c[4]]) for c in cases]
+
+
+def write_households(
+    rng: random.Random, sink: AuditSink, rows: RowBuffer, *, batch: int = 2000
+) -> dict[str, int]:
+    """Put the variant house in the household variant and write its client systems."""
+    house = variant_house()
+    if house is None:
+        return {}
+    profiles = set_up(house, timezone.localdate() - dt.timedelta(days=400))
+    writer = HouseholdWriter(rng, sink, rows)
+    orgs = writer.user_org
+    orgs.update(User.objects.values_list("pk", "organisation_id"))
+    last, done = 0, 0
+    while households := _batch(house, last, batch):
+        with transaction.atomic():
+            for h in households:
+                writer.household(h, orgs)
+            insert_rows(Person, writer.persons, with_pk=True)
+            writer.persons = []
+            rows.flush()
+            HouseholdMember.objects.bulk_update(
+                writer.member_updates,
+                ["custody", "lives_in_home", "valid_from"],
+                batch_size=1000,
+            )
+            writer.member_updates = []
+            sink.flush()
+        last, done = households[-1].course.pk, done + len(households)
+    return {"huishoudvariant: cliëntsystemen": done, "competentieprofielen": profiles}

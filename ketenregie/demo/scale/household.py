@@ -544,7 +544,7 @@ class HouseholdWriter:
         self.event("case.escalation_notified", regisseur, h, (EscalationChange, change), when, data)
 
     # Aftercare -----------------------------------------------------------------------------
-    def aftercare(self, h: Household) -> None:
+    def aftercare(self, h: Household, *, evaluated: bool) -> None:
         rng, c = self.rng, h.course
         assert c.ended is not None
         actor, ended = c.team.regisseur, self.clock.day(c.ended)
@@ -563,6 +563,8 @@ class HouseholdWriter:
                 recorded_at=c.ended,
             )
             self.event("pga.aftercare_added", actor, h, (AftercareAgreement, pk), c.ended)
+        if not evaluated:
+            return
         held = ended - dt.timedelta(days=rng.randint(0, 7))
         pk = self.rows.add(
             TrajectoryEvaluation,
@@ -595,8 +597,10 @@ class HouseholdWriter:
             self.verwijsindex(h, orgs)
         if c.ended is None and c.level >= 3:
             self.escalation(h)
-        if c.status == Status.AFGESLOTEN:
-            self.aftercare(h)
+        # Aftercare is agreed at closing: provisionally closed cases (still followed, so
+        # on the team's pages) have it, and closed ones with their evaluation.
+        if c.status in (Status.AFGESLOTEN, Status.VOORLOPIG_AFGESLOTEN):
+            self.aftercare(h, evaluated=c.status == Status.AFGESLOTEN or self.rng.random() < 0.5)
 
 
 def _batch(house: House, last: int, size: int) -> list[Household]:

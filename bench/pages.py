@@ -75,6 +75,10 @@ PAGES: tuple[Page, ...] = (
     Page("mi_domains", "Sturing: leefgebieden", "/sturing/leefgebieden/", "management"),
 )
 PAGE_BY_NAME = {page.name: page for page in PAGES}
+# The pages of a client system's case (issue 15), and why they are not in the mix of an
+# account whose house does not work in the household variant (as designed, like a 403).
+VARIANT_PAGES = {"household", "hh_plan", "meldcode", "verwijsindex", "escalation_map", "aftercare"}
+NOT_IN_VARIANT = "niet in de huishoudvariant"
 
 # What the issue asks for that the product does not have yet: reported, never faked.
 NOT_YET: tuple[str, ...] = ()

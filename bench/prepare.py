@@ -63,7 +63,7 @@ def _client_system_values(visible: Any, rng: random.Random) -> dict[str, list[st
     from ketenregie.cases.workflow import RUNNING_STATUSES
 
     systems = visible.filter(
-        full_access=True,  # type: ignore[misc]
+        full_access=True,
         household__isnull=False,
         house__household_variant=True,
     )
@@ -148,7 +148,7 @@ def _pages_that_open(
     from django.conf import settings
     from django.test import Client
 
-    from bench.pages import PAGES
+    from bench.pages import NOT_IN_VARIANT, PAGES, VARIANT_PAGES
 
     client = Client()
     client.cookies[settings.SESSION_COOKIE_NAME] = cookie
@@ -166,7 +166,10 @@ def _pages_that_open(
     for page in PAGES:
         path = fill(page.path, values, rng)
         if path is None:
-            left_out[page.name] = "geen gegevens"
+            # A client system's page for someone with no client system in view (their
+            # house does not work in the household variant) is not for them, like a 403.
+            outside = page.name in VARIANT_PAGES and not values.get("hh_case")
+            left_out[page.name] = NOT_IN_VARIANT if outside else "geen gegevens"
             continue
         response = client.get(path, headers=page.headers)
         if response.status_code == 200:

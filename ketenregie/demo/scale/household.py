@@ -309,7 +309,7 @@ class HouseholdWriter:
                 valid_to=self.clock.day(c.ended) if ended and c.ended else None,
                 created_by_id=actor,
             )
-            data = {"relatie": relation, "steun": kinds}
+            data: dict[str, Any] = {"relatie": relation, "steun": kinds}
             self.event("household.network_added", actor, h, (NetworkContact, pk), when, data)
         primary = next(m.pk for m in h.members if m.person == h.person)
         given = self.clock.day(self.when(h, pga, 2))

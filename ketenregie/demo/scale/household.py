@@ -6,13 +6,15 @@ direct its cases are set up as the beheerder would. Every case of that house wit
 household then gets what the household pages show, written in bulk like the rest of the
 scale data (each row with the audit event of the service that writes it):
 
-- the members' role in the family, custody, whether they live at home, since when, and
-  their first history row; one or two children per household (0 to 17 years);
+- the members' role in the family (made plausible for their ages), custody, whether they
+  live at home, since when, and their first history row; one or two children per
+  household (1 to 17 years, young enough to be the client's);
 - from the start of the PGA: the informal network, the consent to coordination (now and
   then withdrawn) and the sharing consent, sometimes the client's preference;
 - for about a quarter of the client systems with children (more at higher levels) a
-  meldcode trajectory with its steps and the answers to the decision questions, ended
-  with lasting safety once the case closed;
+  meldcode trajectory with its steps and the answers to the decision questions (at step 4
+  and at the progress meetings after the start), ended with lasting safety once the case
+  closed;
 - Verwijsindex signals on members under 23 by professionals of the team, a share matched
   by a second organisation (consultation due or held); withdrawn when the case ended;
 - a level change with the escalation map's notices for running cases at level 3 and up;
@@ -61,6 +63,7 @@ from ketenregie.demo.scale.execution import Clock, Course, label, load_courses
 from ketenregie.demo.scale.sink import AuditSink
 from ketenregie.intake.criteria import ensure_default_criteria
 from ketenregie.pga.aftercare_models import AftercareAgreement, TrajectoryEvaluation
+from ketenregie.plans.models import Meeting
 from ketenregie.safeguarding.meldcode_models import (
     DecisionAnswers,
     MeldcodeStep,
@@ -81,13 +84,10 @@ Custody = HouseholdMember.Custody
 Step = MeldcodeStep.Number
 
 # Custody by role in the family (relative to the primary client).
-CUSTODY = {
-    Rel.BETROKKENE: Custody.JA,
-    Rel.PARTNER: Custody.GEDEELTELIJK,
-    Rel.OUDER: Custody.JA,
-    Rel.KIND: Custody.NEE,
-    Rel.HUISGENOOT: Custody.NEE,
-}
+# Custody of the children, by role in the family (relative to the primary client): the
+# client and a partner have it, everybody else not.
+CUSTODY = {Rel.BETROKKENE: Custody.JA, Rel.PARTNER: Custody.GEDEELTELIJK}
+PARENT_GAP = 16  # years: a child is at least this much younger than its parent
 STEP_NOTES = {
     Step.SIGNALS: "Signalen in kaart gebracht: spanningen thuis, kinderen stil op school.",
     Step.CONSULT: "Overlegd met de aandachtsfunctionaris en Veilig Thuis (advies).",
@@ -138,6 +138,7 @@ class Household:
     person: int
     surname: tuple[str, str, str]  # tussenvoegsel, achternaam, woonplaats
     members: list[Member] = field(default_factory=list)
+    meetings: list[tuple[int, dt.datetime]] = field(default_factory=list)  # held, in order
 
 
 def variant_house() -> House | None:
@@ -218,11 +219,13 @@ class HouseholdWriter:
     def members(self, h: Household) -> None:
         rng, actor = self.rng, h.course.team.regisseur
         since = self.clock.day(self.start(h)) - dt.timedelta(days=rng.randint(200, 2000))
+        primary = next((m.birth for m in h.members if m.person == h.person), None)
         for m in h.members:
+            m.relation = _plausible(m, primary)
             row = HouseholdMember(
                 pk=m.pk,
                 relation=m.relation,
-                custody=CUSTODY.get(Rel(m.relation), Custody.ONBEKEND),
+                custody=CUSTODY.get(Rel(m.relation), Custody.NEE),
                 # An ex-partner who moved out keeps custody of the children.
                 lives_in_home=not (m.relation == Rel.PARTNER and rng.random() < 0.3),
                 valid_from=since,
@@ -230,8 +233,12 @@ class HouseholdWriter:
             self.member_updates.append(row)
             self._version(row, since)
         at = self.start(h)
-        for _ in range(rng.choice((1, 1, 2))):
-            self.child(h, since, actor, at)
+        # A child or two the client can be the parent of (a grandparent's grandchild at most).
+        age = (self.today - primary).days // 365 if primary else 40
+        ages = (max(CHILD_AGES[0], age - 50), min(CHILD_AGES[1], age - PARENT_GAP - 2))
+        if ages[0] <= ages[1]:
+            for _ in range(rng.choice((1, 1, 2))):
+                self.child(h, since, actor, at, ages)
 
     def _version(self, member: HouseholdMember, since: dt.date) -> None:
         self.rows.add(
@@ -243,10 +250,12 @@ class HouseholdWriter:
             changed_by_id=None,
         )
 
-    def child(self, h: Household, since: dt.date, actor: int, at: dt.datetime) -> None:
+    def child(
+        self, h: Household, since: dt.date, actor: int, at: dt.datetime, ages: tuple[int, int]
+    ) -> None:
         rng = self.rng
         prefix, surname, place = h.surname
-        young, old = CHILD_AGES
+        young, old = ages
         birth = self.today - dt.timedelta(days=rng.randint(young * 365, old * 365 + 300))
         person = Person(
             voornamen=rng.choice(ref.FIRST_NAMES),
@@ -396,6 +405,13 @@ class HouseholdWriter:
             )
             data = {"stap": number, "datum": taken.isoformat(), "afwijkende_volgorde": False}
             self.event("meldcode.step_recorded", actor, h, (MeldcodeStep, pk), when, data)
+        # The questions are asked again at each progress meeting (seed 4.6), the last four.
+        end = c.ended or self.now
+        asked = [(pk, t) for pk, t in h.meetings if started <= t <= end][-4:]
+        for n, (meeting, starts) in enumerate(asked, start=1):
+            answers_now = LASTING_SAFETY if closed and n == len(asked) else HELP_POSSIBLE
+            when = starts + dt.timedelta(hours=1)
+            self._answers(h, trajectory, self.clock.day(starts), answers_now, when, meeting)
         if closed and c.ended is not None:
             ended = self.clock.day(c.ended)
             self._answers(h, trajectory, ended, LASTING_SAFETY, c.ended)
@@ -409,19 +425,20 @@ class HouseholdWriter:
         on: dt.date,
         answers: tuple[bool | None, ...],
         when: dt.datetime,
+        meeting: int | None = None,
     ) -> int:
         actor = h.course.team.casus
         pk = self.rows.add(
             DecisionAnswers,
             trajectory_id=trajectory,
-            meeting_id=None,
+            meeting_id=meeting,
             answered_on=on,
             answered_by_id=actor,
             recorded_at=when,
             **{f"q{n}": answers[n - 1] for n in range(1, 6)},
             **{f"note{n}": ANSWER_NOTES[n - 1] for n in range(1, 6)},
         )
-        data = {"overleg": None, "datum": on.isoformat()}
+        data = {"overleg": meeting, "datum": on.isoformat()}
         self.event("meldcode.answers_recorded", actor, h, (DecisionAnswers, pk), when, data)
         return pk
 
@@ -603,6 +620,19 @@ class HouseholdWriter:
             self.aftercare(h, evaluated=c.status == Status.AFGESLOTEN or self.rng.random() < 0.5)
 
 
+def _plausible(member: Member, primary: dt.date | None) -> str:
+    """The case generator draws roles and ages apart: a "child" older than the client
+    becomes a sibling or housemate, a "parent" younger than the client a housemate."""
+    if primary is None or member.birth is None or member.relation == Rel.BETROKKENE:
+        return member.relation
+    years = (member.birth - primary).days / 365.25  # > 0: younger than the client
+    if member.relation == Rel.KIND and years < PARENT_GAP:
+        return Rel.BROER_ZUS if abs(years) < 12 else Rel.HUISGENOOT
+    if member.relation == Rel.OUDER and years > -PARENT_GAP:
+        return Rel.HUISGENOOT
+    return member.relation
+
+
 def _batch(house: House, last: int, size: int) -> list[Household]:
     cases = list(
         Case.objects.filter(house=house, household__isnull=False, pk__gt=last)
@@ -628,8 +658,22 @@ def _batch(house: House, last: int, size: int) -> list[Household]:
         .values_list("pk", "household_id", "person_id", "relation", "person__geboortedatum")
     ):
         members[household].append(Member(pk, person, relation, birth))
+    meetings: dict[int, list[tuple[int, dt.datetime]]] = defaultdict(list)
+    for case_id, pk, starts in (
+        Meeting.objects.filter(
+            case_id__in=[c[0] for c in cases],
+            state=Meeting.State.HELD,
+            kind__in=(Meeting.Kind.FIRST, Meeting.Kind.INCIDENTAL),
+        )
+        .order_by("starts_at", "pk")
+        .values_list("case_id", "pk", "starts_at")
+    ):
+        meetings[case_id].append((pk, starts))
     courses = {c.pk: c for c in load_courses([c[:4] for c in cases])}
-    return [Household(courses[c[0]], c[4], c[5], (c[6], c[7], c[8]), members[c[4]]) for c in cases]
+    return [
+        Household(courses[c[0]], c[4], c[5], (c[6], c[7], c[8]), members[c[4]], meetings[c[0]])
+        for c in cases
+    ]
 
 
 def write_households(
@@ -653,7 +697,7 @@ def write_households(
             rows.flush()
             HouseholdMember.objects.bulk_update(
                 writer.member_updates,
-                ["custody", "lives_in_home", "valid_from"],
+                ["relation", "custody", "lives_in_home", "valid_from"],
                 batch_size=1000,
             )
             writer.member_updates = []

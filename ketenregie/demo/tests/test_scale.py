@@ -159,7 +159,7 @@ def test_the_household_variant_house_has_client_systems_where_the_services_put_t
     from ketenregie.cases.household_models import Consent, NetworkContact
     from ketenregie.cases.models import HouseholdMember, HouseholdMemberVersion
     from ketenregie.pga.aftercare_models import AftercareAgreement
-    from ketenregie.safeguarding.meldcode_models import MeldcodeStep
+    from ketenregie.safeguarding.meldcode_models import DecisionAnswers, MeldcodeStep
     from ketenregie.safeguarding.vi_models import VerwijsindexMatch, VerwijsindexSignal
     from ketenregie.safeguarding.vi_rules import AGE_LIMIT, add_years
 
@@ -181,6 +181,17 @@ def test_the_household_variant_house_has_client_systems_where_the_services_put_t
     # Steps 5 rest on an answer set; signals on the young only, by the signaller's own
     # organisation; a match joins two organisations on one young person.
     assert not MeldcodeStep.objects.filter(number=5, answers__isnull=True).exists()
+    assert DecisionAnswers.objects.filter(meeting__case=F("trajectory__case")).exists()
+    assert (
+        not DecisionAnswers.objects.exclude(meeting=None)
+        .exclude(meeting__case=F("trajectory__case"))
+        .exists()
+    )
+    # A child is young enough to be the client's.
+    for child in members.filter(relation="kind").select_related("person")[:200]:
+        client = Case.objects.get(household_id=child.household_id, house__in=variant).person
+        assert child.person.geboortedatum is not None and client.geboortedatum is not None
+        assert (child.person.geboortedatum - client.geboortedatum).days > 16 * 365
     for signal in VerwijsindexSignal.objects.select_related("person", "signaller"):
         assert signal.person.geboortedatum is not None
         assert signal.signalled_on < add_years(signal.person.geboortedatum, AGE_LIMIT)

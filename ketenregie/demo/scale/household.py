@@ -74,11 +74,13 @@ Custody = HouseholdMember.Custody
 # client and a partner have it, everybody else not.
 CUSTODY = {Rel.BETROKKENE: Custody.JA, Rel.PARTNER: Custody.GEDEELTELIJK}
 PARENT_GAP = 16  # years: a child is at least this much younger than its parent
+# (professional of a team organisation?, who, what, how often): a named professional of
+# one of the case's organisations, or someone of the informal network without one.
 AFTERCARE = (
-    ("Wijkteam", "Vinger aan de pols bij het gezin", "eens per maand"),
-    ("Oma", "Haalt de kinderen twee middagen uit school", "twee keer per week"),
-    ("Huisarts", "Bespreekt de spanning bij moeder", "eens per kwartaal"),
-    ("Schoolmaatschappelijk werk", "Volgt de kinderen op school", "eens per zes weken"),
+    (True, "Vaste contactpersoon", "Vinger aan de pols bij het gezin", "maandelijks"),
+    (False, "Oma Truus", "Haalt de kinderen twee middagen uit school", "twee keer per week"),
+    (False, "Huisarts Van Rens", "Bespreekt de spanning bij moeder", "eens per kwartaal"),
+    (True, "Jeugdprofessional", "Volgt de kinderen op school", "eens per zes weken"),
 )
 CHILD_AGES = (1, 17)
 SHARED_WITH = "School, huisarts en GGZ"
@@ -315,11 +317,11 @@ class HouseholdWriter(SafeguardingWriter):
         rng, c = self.rng, h.course
         assert c.ended is not None
         actor, ended = c.team.regisseur, self.clock.day(c.ended)
-        for who, what, how_often in rng.sample(AFTERCARE, k=rng.randint(1, 2)):
+        for professional, who, what, how_often in rng.sample(AFTERCARE, k=rng.randint(1, 2)):
             pk = self.rows.add(
                 AftercareAgreement,
                 case_id=c.pk,
-                organisation_id=rng.choice(c.team.orgs),
+                organisation_id=rng.choice(c.team.orgs) if professional else None,
                 who=who,
                 what=what,
                 starts_on=ended,

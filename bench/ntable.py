@@ -22,10 +22,12 @@ ROUNDS = 3
 SLOW_MS = 5000.0
 # One account per kind of page: a partner who refers, a procesregisseur, a triage chair, the
 # privacy officer, the functional administrator, and for the management information a
-# manager (one house) and a policy adviser (a region).
+# manager (one house) and a policy adviser (a region); the procesregisseur of the house in
+# the household variant for the pages of a client system (issue 15).
 ACCOUNTS = (
     "wijkagent.heerlen",
     "pr.parkstad",
+    "pr.venlo",
     "tv.parkstad",
     "fg",
     "beheer",

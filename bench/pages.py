@@ -42,6 +42,15 @@ PAGES: tuple[Page, ...] = (
     ),
     Page("plan", "Plan van aanpak", "/casussen/{plan_case}/plan/", "daily"),
     Page("safety_plan", "Veiligheidsplan", "/casussen/{safety_case}/veiligheidsplan/", "daily"),
+    # The household variant (issue 15): the pages of a client system's case, for the
+    # regisseurs of the house that works in it (bench/prepare.py picks cases that have
+    # what the page shows: a meldcode trajectory, signals, a level change, aftercare).
+    Page("household", "Huishouden", "/casussen/{hh_case}/huishouden/", "daily"),
+    Page("hh_plan", "Plan van het cliëntsysteem", "/casussen/{hh_plan_case}/plan/", "daily"),
+    Page("meldcode", "Meldcode", "/casussen/{meldcode_case}/meldcode/", "daily"),
+    Page("verwijsindex", "Verwijsindex", "/casussen/{vi_case}/verwijsindex/", "daily"),
+    Page("escalation_map", "Escalatiekaart", "/casussen/{escmap_case}/escalatiekaart/", "daily"),
+    Page("aftercare", "Nazorg en evaluatie", "/casussen/{aftercare_case}/nazorg/", "daily"),
     Page("my_actions", "Mijn acties", "/acties/", "daily", 2),
     Page("meetings", "Overleggen", "/overleggen/", "daily"),
     Page("screening", "Screening", "/screening/", "daily", 2),
@@ -66,6 +75,10 @@ PAGES: tuple[Page, ...] = (
     Page("mi_domains", "Sturing: leefgebieden", "/sturing/leefgebieden/", "management"),
 )
 PAGE_BY_NAME = {page.name: page for page in PAGES}
+# The pages of a client system's case (issue 15), and why they are not in the mix of an
+# account whose house does not work in the household variant (as designed, like a 403).
+VARIANT_PAGES = {"household", "hh_plan", "meldcode", "verwijsindex", "escalation_map", "aftercare"}
+NOT_IN_VARIANT = "niet in de huishoudvariant"
 
 # What the issue asks for that the product does not have yet: reported, never faked.
 NOT_YET: tuple[str, ...] = ()

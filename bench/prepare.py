@@ -52,6 +52,32 @@ def _case_values(user: Any, rng: random.Random) -> dict[str, list[str]]:
         "bsn": _bsns(visible.filter(full_access=True), rng),  # type: ignore[misc]
         "plan_case": _some(with_plan, rng) or _some(started, rng),
         "safety_case": _some(with_safety, rng) or _some(started, rng),
+        **_client_system_values(visible, rng),
+    }
+
+
+def _client_system_values(visible: Any, rng: random.Random) -> dict[str, list[str]]:
+    """Client systems' cases (issue 15) this user sees in full, each with what its page
+    shows: the household page of any, the meldcode page of one with a trajectory, and so on.
+    Empty for a user outside a house in the household variant (the pages are left out)."""
+    from ketenregie.cases.workflow import RUNNING_STATUSES
+
+    systems = visible.filter(
+        full_access=True,
+        household__isnull=False,
+        house__household_variant=True,
+    )
+
+    def pick(cases: Any) -> list[str]:
+        return _some(list(cases.values_list("pk", flat=True).distinct()[:200]), rng)
+
+    return {
+        "hh_case": pick(systems),
+        "hh_plan_case": pick(systems.filter(plan__isnull=False)),
+        "meldcode_case": pick(systems.filter(meldcode_trajectories__isnull=False)),
+        "vi_case": pick(systems.filter(vi_signals__isnull=False)),
+        "escmap_case": pick(systems.filter(escalation_level__gte=3, status__in=RUNNING_STATUSES)),
+        "aftercare_case": pick(systems.filter(aftercare_agreements__isnull=False)),
     }
 
 
@@ -84,7 +110,16 @@ def _any_person_values(rng: random.Random) -> dict[str, list[str]]:
     }
 
 
-CHECKED = {"plan_case", "safety_case"}
+CHECKED = {
+    "plan_case",
+    "safety_case",
+    "hh_case",
+    "hh_plan_case",
+    "meldcode_case",
+    "vi_case",
+    "escmap_case",
+    "aftercare_case",
+}
 
 
 def _session_cookie(user: Any) -> str:
@@ -113,7 +148,7 @@ def _pages_that_open(
     from django.conf import settings
     from django.test import Client
 
-    from bench.pages import PAGES
+    from bench.pages import NOT_IN_VARIANT, PAGES, VARIANT_PAGES
 
     client = Client()
     client.cookies[settings.SESSION_COOKIE_NAME] = cookie
@@ -131,7 +166,10 @@ def _pages_that_open(
     for page in PAGES:
         path = fill(page.path, values, rng)
         if path is None:
-            left_out[page.name] = "geen gegevens"
+            # A client system's page for someone with no client system in view (their
+            # house does not work in the household variant) is not for them, like a 403.
+            outside = page.name in VARIANT_PAGES and not values.get("hh_case")
+            left_out[page.name] = NOT_IN_VARIANT if outside else "geen gegevens"
             continue
         response = client.get(path, headers=page.headers)
         if response.status_code == 200:

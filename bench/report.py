@@ -20,6 +20,7 @@ from bench.pages import (
     DAILY_MAX_FLOOR_RATIO,
     DAILY_MAX_MS,
     FLOOR,
+    NOT_IN_VARIANT,
     NOT_YET,
     PAGE_BY_NAME,
     PAGES,
@@ -241,7 +242,8 @@ def _left_out_rows(report: dict[str, Any]) -> list[str]:
             page = PAGE_BY_NAME[name]
             # Refusals and pages of a kind the role has no part in are as designed.
             role_has_part = reads_audit if page.kind == "privacy" else works_with_cases
-            if page.kind in ("daily", "privacy") and why != "403" and role_has_part:
+            designed = why in ("403", NOT_IN_VARIANT)
+            if page.kind in ("daily", "privacy") and not designed and role_has_part:
                 shown.append(f"{page.label} ({why})")
         if shown:
             lines.append(f"- {username}: {', '.join(shown)}")

@@ -36,7 +36,8 @@ def trajectories_of(case: Case) -> list[MeldcodeTrajectory]:
         MeldcodeTrajectory.objects.filter(case=case)
         .select_related("started_by", "ended_by")
         .prefetch_related(
-            Prefetch("steps", MeldcodeStep.objects.select_related("taken_by")),
+            # A decision shows the answer set it rests on: joined, not a query per step.
+            Prefetch("steps", MeldcodeStep.objects.select_related("taken_by", "answers")),
             Prefetch(
                 "answer_sets", DecisionAnswers.objects.select_related("answered_by", "meeting")
             ),

@@ -652,7 +652,7 @@ class Writer:
         self.closing(c)
 
 
-def _courses(cases: list[tuple[int, int, str, int]]) -> list[Course]:
+def load_courses(cases: list[tuple[int, int, str, int]]) -> list[Course]:
     """The status dates and the team of a batch of cases, in two queries."""
     ids = [c[0] for c in cases]
     times: dict[int, dict[str, dt.datetime]] = defaultdict(dict)
@@ -709,7 +709,7 @@ def write_execution(
         if not cases:
             return done
         with transaction.atomic():
-            for course in _courses(cases):
+            for course in load_courses(cases):
                 writer.case(course)
             rows.flush()
             sink.flush()

@@ -26,6 +26,7 @@ from ketenregie.cases.workflow import RUNNING_STATUSES, Status
 from ketenregie.core.bulk import IdPool, RowBuffer, deferred_indexes
 from ketenregie.demo.generator import Timing, generate_cases, load_reference_data
 from ketenregie.demo.scale.execution import at, write_execution
+from ketenregie.demo.scale.household import write_households
 from ketenregie.demo.scale.sink import AuditSink
 from ketenregie.demo.scale.staff import add_staff
 from ketenregie.plans.models import Meeting, MonitoringItem, Participant
@@ -100,6 +101,21 @@ COUNTED = [
     "plans.SafetyContact",
     "plans.SafetyScore",
     "plans.DirectorEscalation",
+    # The household variant (issue 15), in its house.
+    "cases.HouseholdMember",
+    "cases.HouseholdMemberVersion",
+    "cases.NetworkContact",
+    "cases.Consent",
+    "cases.EscalationChange",
+    "cases.EscalationNotice",
+    "accounts.CompetenceProfile",
+    "safeguarding.MeldcodeTrajectory",
+    "safeguarding.MeldcodeStep",
+    "safeguarding.DecisionAnswers",
+    "safeguarding.VerwijsindexSignal",
+    "safeguarding.VerwijsindexMatch",
+    "pga.AftercareAgreement",
+    "pga.TrajectoryEvaluation",
     "audit.AuditEvent",
 ]
 
@@ -123,6 +139,7 @@ class Report:
     counts: dict[str, int] = field(default_factory=dict)
     staff: dict[str, int] = field(default_factory=dict)
     chain_events: int = 0
+    household: dict[str, int] = field(default_factory=dict)
     writer_cpu: float = 0.0
 
     @contextmanager
@@ -165,6 +182,8 @@ def generate(
         with report.stage("uitvoering (overleggen, plannen, acties)"):
             write_execution(rng, sink, rows)
             monitoring_meetings(rng, sink, rows)
+        with report.stage("huishoudvariant (cliëntsystemen)"):
+            report.household = write_households(rng, sink, rows)
         with report.stage("extra auditevents"):
             page_views(rng, sink, audit_events)
         with report.stage("auditketen afronden"):
@@ -282,6 +301,10 @@ def summary(report: Report) -> list[str]:
         "Gegenereerde medewerkers per rol: "
         + ", ".join(f"{k} {v}" for k, v in report.staff.items())
     )
+    if report.household:
+        lines.append(
+            "Huishoudvariant: " + ", ".join(f"{k} {v}" for k, v in report.household.items())
+        )
     lines.append("Aantallen per soort record:")
     lines += [
         f"  {name:<35} {count:>12,}".replace(",", ".") for name, count in report.counts.items()

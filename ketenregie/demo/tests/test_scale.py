@@ -147,3 +147,86 @@ def _all_open(user: User, urls: list[str]) -> None:
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
+
+
+def test_the_household_variant_house_has_client_systems_where_the_services_put_them(
+    generated: str,
+) -> None:
+    """Issue 15 at scale: one house in the variant; its client systems carry members with
+    custody and history, children, network, consent, meldcode, Verwijsindex signals only
+    on members under 23 (matched across organisations), notices and aftercare."""
+    from ketenregie.accounts.models import House
+    from ketenregie.cases.household_models import Consent, NetworkContact
+    from ketenregie.cases.models import HouseholdMember, HouseholdMemberVersion
+    from ketenregie.pga.aftercare_models import AftercareAgreement
+    from ketenregie.safeguarding.meldcode_models import DecisionAnswers, MeldcodeStep
+    from ketenregie.safeguarding.vi_models import VerwijsindexMatch, VerwijsindexSignal
+    from ketenregie.safeguarding.vi_rules import AGE_LIMIT, add_years
+
+    variant = list(House.objects.filter(household_variant=True))
+    assert len(variant) == 1
+    systems = Case.objects.filter(house__in=variant, household__isnull=False)
+    assert systems.exists() and "Huishoudvariant" in generated
+    members = HouseholdMember.objects.filter(household__cases__in=systems)
+    assert not members.filter(valid_from__isnull=True).exists()
+    assert members.filter(relation="kind", custody="nee").exists()
+    assert not members.exclude(pk__in=HouseholdMemberVersion.objects.values("member_id")).exists()
+    started = [s.value for s in STARTED_STATUSES]
+    for model in (NetworkContact, Consent, AftercareAgreement):
+        assert model.objects.exists()
+        assert not model.objects.exclude(case__in=systems.filter(status__in=started)).exists()
+    assert not AftercareAgreement.objects.exclude(
+        case__status__in=["afgesloten", "voorlopig_afgesloten"]
+    ).exists()
+    # Steps 5 rest on an answer set; signals on the young only, by the signaller's own
+    # organisation; a match joins two organisations on one young person.
+    assert not MeldcodeStep.objects.filter(number=5, answers__isnull=True).exists()
+    assert DecisionAnswers.objects.filter(meeting__case=F("trajectory__case")).exists()
+    assert (
+        not DecisionAnswers.objects.exclude(meeting=None)
+        .exclude(meeting__case=F("trajectory__case"))
+        .exists()
+    )
+    # A child is young enough to be the client's.
+    for child in members.filter(relation="kind").select_related("person")[:200]:
+        client = Case.objects.get(household_id=child.household_id, house__in=variant).person
+        assert child.person.geboortedatum is not None and client.geboortedatum is not None
+        assert (child.person.geboortedatum - client.geboortedatum).days > 16 * 365
+    for signal in VerwijsindexSignal.objects.select_related("person", "signaller"):
+        assert signal.person.geboortedatum is not None
+        assert signal.signalled_on < add_years(signal.person.geboortedatum, AGE_LIMIT)
+        assert signal.organisation_id == signal.signaller.organisation_id
+    for match in VerwijsindexMatch.objects.select_related("first", "second"):
+        assert match.first.person_id == match.second.person_id
+        assert match.first.organisation_id != match.second.organisation_id
+
+
+def test_household_pages_of_a_generated_client_system_open_for_its_procesregisseur(
+    generated: str,
+) -> None:
+    from ketenregie.safeguarding.meldcode_models import MeldcodeTrajectory
+
+    case = (
+        Case.objects.filter(
+            house__household_variant=True,
+            household__isnull=False,
+            status__in=[Status.PGA_GESTART, Status.IN_UITVOERING, Status.VOORLOPIG_AFGESLOTEN],
+        )
+        .order_by("-status", "-escalation_level", "pk")
+        .first()
+    )
+    assert case is not None
+    regisseur = CaseMembership.objects.get(
+        case=case, role=CaseRole.PROCESREGISSEUR, valid_to__isnull=True
+    ).user
+    assert regisseur is not None
+    urls = [
+        reverse("household", args=[case.pk]),
+        reverse("vi_list", args=[case.pk]),
+        reverse("case_escalation_map", args=[case.pk]),
+        reverse("pga_aftercare", args=[case.pk]),
+        reverse("plan", args=[case.pk]),
+    ]
+    if MeldcodeTrajectory.objects.filter(case=case).exists():
+        urls.append(reverse("meldcode", args=[case.pk]))
+    _all_open(regisseur, urls)

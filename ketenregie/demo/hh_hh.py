@@ -78,7 +78,7 @@ WOMEN = set(ref.FIRST_NAMES[ref.FIRST_NAMES.index("Emma") :])
 M = HouseholdMember
 
 
-def _school(years: int) -> str:
+def school_for(years: int) -> str:
     if years >= 12:
         return f"{years - 11} havo, scholengemeenschap De Maasoever"
     if years >= 4:
@@ -152,7 +152,7 @@ def _family(case: Case, actor: User, rng: random.Random, n: int) -> None:
                 "valid_to": None,
                 "gender": M.Gender.VROUW if child % 2 == 0 else M.Gender.MAN,
                 "marital_status": M.MaritalStatus.ONGEHUWD,
-                "occupation": _school(years),
+                "occupation": school_for(years),
             },
         )
     for name, relation, kinds, note in rng.sample(NETWORK, k=2):

@@ -59,7 +59,7 @@ from ketenregie.core.bulk import RowBuffer, insert_rows
 from ketenregie.demo import reference as ref
 from ketenregie.demo.generator import _bsn_supply
 from ketenregie.demo.hh_escmap import HOUSE_CYCLE, PARTNER_CYCLE
-from ketenregie.demo.hh_hh import NETWORK
+from ketenregie.demo.hh_hh import JOBS, NETWORK, WOMEN, school_for
 from ketenregie.demo.scale.execution import load_courses
 from ketenregie.demo.scale.safeguarding import Household, Member, SafeguardingWriter
 from ketenregie.demo.scale.sink import AuditSink
@@ -142,13 +142,15 @@ class HouseholdWriter(SafeguardingWriter):
         primary = next((m.birth for m in h.members if m.person == h.person), None)
         for m in h.members:
             m.relation = _plausible(m, primary)
+            home = not (m.relation == Rel.PARTNER and rng.random() < 0.3)
             row = HouseholdMember(
                 pk=m.pk,
                 relation=m.relation,
                 custody=CUSTODY.get(Rel(m.relation), Custody.NEE),
                 # An ex-partner who moved out keeps custody of the children.
-                lives_in_home=not (m.relation == Rel.PARTNER and rng.random() < 0.3),
+                lives_in_home=home,
                 valid_from=since,
+                **self._seven_one(Rel(m.relation), m.birth, home, None),
             )
             self.member_updates.append(row)
             self._version(row, since)
@@ -159,6 +161,27 @@ class HouseholdWriter(SafeguardingWriter):
         if ages[0] <= ages[1]:
             for _ in range(rng.choice((1, 1, 2))):
                 self.child(h, since, actor, at, ages)
+
+    def _seven_one(
+        self, relation: Rel, birth: dt.date | None, home: bool, first_name: str | None
+    ) -> dict[str, str]:
+        """The support plan's 7.1 fields of a member (seed 002, ADR 0031), as the demo's
+        families have them: a job or "werkzoekend" for adults, a school for children."""
+        rng, G, S = self.rng, HouseholdMember.Gender, HouseholdMember.MaritalStatus
+        years = (self.today - birth).days // 365 if birth else 40
+        if first_name is not None:
+            gender = G.VROUW if first_name in WOMEN else G.MAN
+        else:
+            gender = rng.choice((G.VROUW, G.MAN, G.VROUW, G.MAN, G.ONBEKEND))
+        if years < 18:
+            return {"gender": gender, "marital_status": S.ONGEHUWD, "occupation": school_for(years)}
+        married = S.GEHUWD if home else S.GESCHEIDEN
+        marital = (
+            married
+            if relation in (Rel.PARTNER, Rel.OUDER, Rel.MOEDER, Rel.VADER)
+            else rng.choice(list(S))
+        )
+        return {"gender": gender, "marital_status": marital, "occupation": rng.choice(JOBS)}
 
     def _version(self, member: HouseholdMember, since: dt.date) -> None:
         self.rows.add(
@@ -196,13 +219,15 @@ class HouseholdWriter(SafeguardingWriter):
             values=snapshot(person, PERSON_FIELDS),
             changed_at=at,
         )
+        home = rng.random() < 0.9
         member = HouseholdMember(
             household_id=h.household,
             person_id=person.pk,
             relation=Rel.KIND,
             custody=Custody.NEE,
-            lives_in_home=rng.random() < 0.9,
+            lives_in_home=home,
             valid_from=max(since, birth),
+            **self._seven_one(Rel.KIND, birth, home, person.voornamen),
         )
         member.pk = self.rows.add(
             HouseholdMember,
@@ -213,6 +238,9 @@ class HouseholdWriter(SafeguardingWriter):
             lives_in_home=member.lives_in_home,
             valid_from=member.valid_from,
             valid_to=None,
+            gender=member.gender,
+            marital_status=member.marital_status,
+            occupation=member.occupation,
         )
         self._version(member, member.valid_from or since)
         h.members.append(Member(member.pk, person.pk, Rel.KIND, birth))
@@ -449,7 +477,15 @@ def write_households(
             rows.flush()
             HouseholdMember.objects.bulk_update(
                 writer.member_updates,
-                ["relation", "custody", "lives_in_home", "valid_from"],
+                [
+                    "relation",
+                    "custody",
+                    "lives_in_home",
+                    "valid_from",
+                    "gender",
+                    "marital_status",
+                    "occupation",
+                ],
                 batch_size=1000,
             )
             writer.member_updates = []

@@ -171,6 +171,11 @@ def test_the_household_variant_house_has_client_systems_where_the_services_put_t
     assert not members.filter(valid_from__isnull=True).exists()
     assert members.filter(relation="kind", custody="nee").exists()
     assert not members.exclude(pk__in=HouseholdMemberVersion.objects.values("member_id")).exists()
+    # The support plan's 7.1 fields (ADR 0031): every member has a profession or school.
+    assert not members.filter(occupation="").exists()
+    assert members.filter(relation="kind", occupation__contains="basisschool").exists() or (
+        members.filter(relation="kind", occupation__contains="havo").exists()
+    )
     started = [s.value for s in STARTED_STATUSES]
     for model in (NetworkContact, Consent, AftercareAgreement):
         assert model.objects.exists()

@@ -160,14 +160,10 @@ class NetworkForm(StyledFormMixin, forms.Form):
         }
 
 
-class ConsentForm(StyledFormMixin, forms.Form):
-    subject = forms.ChoiceField(label=_("Toestemming voor"), choices=Consent.Subject.choices)
-    partners = forms.CharField(
-        label=_("Met welke partners of personen"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        help_text=_("Verplicht bij het delen met genoemde partners."),
-    )
+class ConsentGiverFields(forms.Form):
+    """Who gave a consent, when and how: the household page's consent form and the
+    household start (intake) record a consent with the same fields and the same names."""
+
     given_by_member = forms.ModelChoiceField(
         label=_("Gegeven door (gezinslid)"),
         queryset=HouseholdMember.objects.none(),
@@ -183,12 +179,9 @@ class ConsentForm(StyledFormMixin, forms.Form):
     form = forms.ChoiceField(
         label=_("Hoe gegeven"), choices=Consent.Form.choices, widget=forms.RadioSelect
     )
-    note = forms.CharField(
-        label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
 
-    def __init__(self, *args: Any, members: list[HouseholdMember], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def limit_givers(self, members: list[HouseholdMember]) -> None:
+        """Only the household's members can be chosen, named with their role."""
         field = self.fields["given_by_member"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = HouseholdMember.objects.filter(pk__in=[m.pk for m in members])
@@ -196,6 +189,32 @@ class ConsentForm(StyledFormMixin, forms.Form):
             m.pk: f"{m.person.full_name} ({m.get_relation_display().lower()})" for m in members
         }
         field.label_from_instance = lambda obj: names.get(obj.pk, str(obj))  # type: ignore[method-assign]
+
+
+class ConsentForm(StyledFormMixin, ConsentGiverFields):
+    field_order = [
+        "subject",
+        "partners",
+        "given_by_member",
+        "given_by_representative",
+        "given_on",
+        "form",
+        "note",
+    ]
+    subject = forms.ChoiceField(label=_("Toestemming voor"), choices=Consent.Subject.choices)
+    partners = forms.CharField(
+        label=_("Met welke partners of personen"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Verplicht bij het delen met genoemde partners."),
+    )
+    note = forms.CharField(
+        label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args: Any, members: list[HouseholdMember], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_givers(members)
 
 
 class WithdrawForm(StyledFormMixin, forms.Form):

@@ -10,18 +10,30 @@ from django.utils.translation import gettext_lazy as _
 
 from ketenregie.accounts.models import House, User
 from ketenregie.accounts.roles import Role
+from ketenregie.cases.household_forms import ConsentGiverFields
 from ketenregie.cases.models import Consent, HouseholdMember
-from ketenregie.core.forms import DateInput, StyledFormMixin
+from ketenregie.core.forms import StyledFormMixin
 from ketenregie.core.templatetags.dates import short_date
 from ketenregie.intake.services.household_start import CONSENT_CHOICES, CONSENT_RECORDED
 
 
-class HouseholdStartForm(StyledFormMixin, forms.Form):
+class HouseholdStartForm(StyledFormMixin, ConsentGiverFields):
     """Household variant (issue 15): start coordination without the triage, on the
     client's consent to coordination or, explicitly, without it (seed 002: the meldcode
     is then followed). The consent given now is recorded in the same transaction."""
 
     template_name = "intake/household_start_form.html"
+    field_order = [
+        "version",
+        "decision",
+        "procesregisseur",
+        "consent_choice",
+        "given_by_member",
+        "given_by_representative",
+        "given_on",
+        "form",
+        "without_consent_reason",
+    ]
     id_prefix = "huishouden"
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.CharField(widget=forms.HiddenInput, initial="household_start")
@@ -34,24 +46,6 @@ class HouseholdStartForm(StyledFormMixin, forms.Form):
     consent_choice = forms.ChoiceField(
         label=_("Heeft de klant toestemming gegeven voor coördinatie van zorg?"),
         choices=CONSENT_CHOICES,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    given_by_member = forms.ModelChoiceField(
-        label=_("Gegeven door (gezinslid)"),
-        queryset=HouseholdMember.objects.none(),
-        required=False,
-    )
-    given_by_representative = forms.CharField(
-        label=_("Of: gegeven door wettelijk vertegenwoordiger"),
-        max_length=200,
-        required=False,
-        help_text=_("Naam en hoedanigheid, bijv. voogd."),
-    )
-    given_on = forms.DateField(label=_("Gegeven op"), widget=DateInput(), required=False)
-    form = forms.ChoiceField(
-        label=_("Hoe gegeven"),
-        choices=Consent.Form.choices,
         widget=forms.RadioSelect,
         required=False,
     )
@@ -79,13 +73,10 @@ class HouseholdStartForm(StyledFormMixin, forms.Form):
             role_assignments__role=Role.PROCESREGISSEUR,
             role_assignments__house=house,
         ).distinct()
-        member_field = self.fields["given_by_member"]
-        assert isinstance(member_field, forms.ModelChoiceField)
-        member_field.queryset = HouseholdMember.objects.filter(pk__in=[m.pk for m in members])
-        names = {
-            m.pk: f"{m.person.full_name} ({m.get_relation_display().lower()})" for m in members
-        }
-        member_field.label_from_instance = lambda obj: names.get(obj.pk, str(obj))  # type: ignore[method-assign]
+        self.limit_givers(members)
+        # Asked only when the consent is given now: the service says what is missing.
+        self.fields["given_on"].required = False
+        self.fields["form"].required = False
         choice = self.fields["consent_choice"]
         assert isinstance(choice, forms.ChoiceField)
         if held is None:

@@ -108,3 +108,30 @@ def fill_necessity(form: Locator | Page) -> None:
         "Een minder ingrijpende weg volstaat niet."
     )
     form.locator("input[name$='person_informed'][value='ja']").check()
+
+
+def directed_client_systems(**filters: Any) -> list[tuple[Any, Any]]:
+    """Running client systems' cases of the demo with a plan (and `filters`), each with
+    its current procesregisseur: the household journeys' starting points."""
+    from ketenregie.cases.models import Case, CaseMembership, CaseRole
+    from ketenregie.cases.workflow import RUNNING_STATUSES
+    from ketenregie.core.timeutil import today
+
+    out = []
+    for case in Case.objects.filter(
+        household__isnull=False,
+        house__household_variant=True,
+        status__in=RUNNING_STATUSES,
+        plan__isnull=False,
+        **filters,
+    ).order_by("code"):
+        row = (
+            CaseMembership.objects.filter(case=case, role=CaseRole.PROCESREGISSEUR)
+            .active_on(today())
+            .exclude(user=None)
+            .select_related("user")
+            .first()
+        )
+        if row is not None and row.user is not None:
+            out.append((case, row.user))
+    return out

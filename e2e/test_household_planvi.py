@@ -9,9 +9,8 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import assert_accessible, log_in, shot
-from ketenregie.cases.models import Case, CaseMembership, CaseRole
-from ketenregie.cases.workflow import RUNNING_STATUSES
+from e2e.conftest import assert_accessible, directed_client_systems, log_in, shot
+from ketenregie.cases.models import Case
 from ketenregie.core.timeutil import today
 from ketenregie.plans.models import SafetyContact, SafetyPlan
 from ketenregie.safeguarding import vi_services
@@ -20,33 +19,10 @@ from ketenregie.safeguarding.vi_queries import signal_candidates
 from ketenregie.safeguarding.vi_rules import is_young
 
 
-def _directed_cases() -> list[tuple[Case, Any]]:
-    """Running client systems' cases with a plan and a safety plan, with their
-    procesregisseur."""
-    out = []
-    for case in Case.objects.filter(
-        household__isnull=False,
-        house__household_variant=True,
-        status__in=RUNNING_STATUSES,
-        plan__isnull=False,
-        safety_plan__isnull=False,
-    ).order_by("code"):
-        row = (
-            CaseMembership.objects.filter(case=case, role=CaseRole.PROCESREGISSEUR)
-            .active_on(today())
-            .exclude(user=None)
-            .select_related("user")
-            .first()
-        )
-        if row is not None and row.user is not None:
-            out.append((case, row.user))
-    return out
-
-
 def _case_with_signal() -> tuple[Case, Any, VerwijsindexSignal]:
     """A case of those with an active signal; when the demo gave none there, the
     procesregisseur gives one for a young member of a case's household."""
-    cases = _directed_cases()
+    cases = directed_client_systems(safety_plan__isnull=False)
     assert cases, "the demo has running household cases with a plan and a safety plan"
     for case, director in cases:
         signal = VerwijsindexSignal.objects.filter(case=case, expires_on__gt=today()).first()

@@ -9,37 +9,13 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import assert_accessible, log_in, shot
-from ketenregie.cases.models import Case, CaseMembership, CaseRole
-from ketenregie.cases.workflow import RUNNING_STATUSES
-from ketenregie.core.timeutil import today
+from e2e.conftest import assert_accessible, directed_client_systems, log_in, shot
 from ketenregie.plans.models import SafetyAgreement
-
-
-def _household_cases() -> list[tuple[Case, str]]:
-    """Running household cases with a plan, and the username of their procesregisseur."""
-    out = []
-    for case in Case.objects.filter(
-        household__isnull=False,
-        house__household_variant=True,
-        status__in=RUNNING_STATUSES,
-        plan__isnull=False,
-    ).order_by("code"):
-        row = (
-            CaseMembership.objects.filter(case=case, role=CaseRole.PROCESREGISSEUR)
-            .active_on(today())
-            .exclude(user=None)
-            .select_related("user")
-            .first()
-        )
-        if row is not None and row.user is not None:
-            out.append((case, row.user.username))
-    return out
 
 
 def test_support_plan_and_safety_plan_of_a_household(page: Page, demo: Any) -> None:
     base = demo.url
-    cases = _household_cases()
+    cases = [(c, u.username) for c, u in directed_client_systems()]
     assert cases, "the demo has running household cases with a plan"
     case, username = cases[0]
     log_in(page, base, username)

@@ -63,20 +63,22 @@ def vi_active_matches(user: User) -> QuerySet[VerwijsindexMatch]:
     )
 
 
+def vi_matches_on_case(user: User, case: Case) -> QuerySet[VerwijsindexMatch]:
+    """The user's active matches through their own signals on `case`, a case that has
+    passed the gate in full (`vi_case_for`). The own side is then this case, so the
+    user's whole set of visible cases (`vi_own_side_q`, a subquery that grows with the
+    data) need not be joined: the same rows, from the signals of one case."""
+    day = today()
+    own = VerwijsindexSignal.objects.filter(case=case, signaller_id=user.pk).values("pk")
+    return VerwijsindexMatch.objects.filter(Q(first_id__in=own) | Q(second_id__in=own)).filter(
+        first__expires_on__gt=day, second__expires_on__gt=day
+    )
+
+
 def vi_match_for(user: User, case: Case, match_id: Any) -> VerwijsindexMatch:
     """A match of one of the user's active signals on this case; 404 otherwise."""
     pk = parse_id(match_id)
-    match = (
-        vi_active_matches(user)
-        .filter(
-            Q(first__case=case, first__signaller_id=user.pk)
-            | Q(second__case=case, second__signaller_id=user.pk)
-        )
-        .filter(pk=pk)
-        .first()
-        if pk is not None
-        else None
-    )
+    match = vi_matches_on_case(user, case).filter(pk=pk).first() if pk is not None else None
     if match is None:
         raise Http404("Match niet gevonden")
     return match

@@ -8,11 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
-
 from ketenregie.cases.models import HouseholdMember, Person
 from ketenregie.core.timeutil import today
-from ketenregie.safeguarding.vi_access import vi_active_matches
+from ketenregie.safeguarding.vi_access import vi_active_matches, vi_matches_on_case
 from ketenregie.safeguarding.vi_models import VerwijsindexMatch, VerwijsindexSignal
 
 if TYPE_CHECKING:
@@ -100,14 +98,7 @@ def _views(user: User, matches: list[VerwijsindexMatch]) -> list[MatchView]:
 
 def matches_on_case(user: User, case: Case) -> list[MatchView]:
     """The user's own active matches through their signals on this case."""
-    rows = (
-        vi_active_matches(user)
-        .filter(
-            Q(first__case=case, first__signaller_id=user.pk)
-            | Q(second__case=case, second__signaller_id=user.pk)
-        )
-        .select_related(*_RELATED)
-    )
+    rows = vi_matches_on_case(user, case).select_related(*_RELATED)
     return _views(user, list(rows))
 
 

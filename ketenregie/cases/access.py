@@ -69,6 +69,26 @@ def team_users(case_id: int, *, include_advisers: bool = True) -> QuerySet[User]
     )
 
 
+def made_on_case_q(case: Case, user_field: str) -> Q:
+    """Records (on `user_field`) made by someone who was ever on this case's team, by
+    whoever made the case, or by the system: what a case may show of a person it shares
+    with other cases. A change another case's team made to that person stays with that
+    case: showing it (and its author) would tell this team that the other case exists."""
+    team = CaseMembership.objects.filter(case_id=case.pk)
+    return (
+        Q(**{f"{user_field}__isnull": True})
+        | Q(**{user_field: case.created_by_id})
+        | Q(**{f"{user_field}__in": team.filter(user__isnull=False).values("user_id")})
+        | Q(
+            **{
+                f"{user_field}__organisation_id__in": team.filter(user__isnull=True).values(
+                    "organisation_id"
+                )
+            }
+        )
+    )
+
+
 def director_emails(case_id: int, roles: tuple[str, ...] | None = None) -> list[str]:
     """E-mail addresses of the case's active procesregisseur and casusregisseur."""
     wanted = roles or DIRECTOR_ROLES

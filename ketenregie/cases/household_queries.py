@@ -9,8 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 
+from ketenregie.cases.access import made_on_case_q
 from ketenregie.cases.models import (
     Case,
     Consent,
@@ -96,7 +98,7 @@ def member_rows(
                     **_labels(v.values),
                 }
             )
-        person_history = _person_history([r.member.person_id for r in rows])
+        person_history = _person_history(case, [r.member.person_id for r in rows])
         for row in rows:
             row.history = sorted(
                 versions.get(row.member.pk, []) + person_history.get(row.member.person_id, []),
@@ -128,13 +130,16 @@ PERSON_HISTORY_FIELDS = (
 )
 
 
-def _person_history(person_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _person_history(case: Case, person_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Each person's versions (from `PersonVersion`, one query) where a field the
-    household page shows changed: a member's contact details change on their person."""
+    household page shows changed: a member's contact details change on their person.
+    A person can be on other cases too: only the versions made through this case are
+    shown (`made_on_case_q`); the others still count as the baseline of a change."""
     out: dict[int, list[dict[str, Any]]] = {}
     previous: dict[int, dict[str, Any]] = {}
     for v in (
         PersonVersion.objects.filter(person_id__in=person_ids)
+        .annotate(on_case=ExpressionWrapper(made_on_case_q(case, "changed_by"), BooleanField()))
         .select_related("changed_by")
         .order_by("person_id", "version")
     ):
@@ -142,6 +147,8 @@ def _person_history(person_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         if previous.get(v.person_id) == shown:
             continue
         previous[v.person_id] = shown
+        if not v.on_case:
+            continue
         born = shown["geboortedatum"]
         out.setdefault(v.person_id, []).append(
             {

@@ -275,3 +275,27 @@ def test_a_partner_on_the_team_sees_them_through_the_same_gate(
     for user in (family["former"], family["outsider"]):
         client.force_login(user)
         assert client.get(reverse("household", args=[case.pk])).status_code == 404
+
+
+def test_another_cases_change_to_a_shared_person_stays_out_of_the_history(
+    client: Client, family: dict[str, Any]
+) -> None:
+    """A member can be the client of another case: what that case's team changed on the
+    person (and who did) must not show here, or this team learns the other case exists."""
+    from ketenregie.cases import services
+    from ketenregie.tests_support.factories import CaseFactory, UserFactory
+
+    case, father = family["case"], family["father"]
+    CaseFactory(person=father.person)
+    outsider = UserFactory(first_name="Otto", last_name="Elders")
+    services.update_person(
+        father.person,
+        actor=outsider,
+        values={"telefoon": "043-9998877"},
+        expected_version=father.person.version,
+    )
+    client.force_login(family["regisseur"])
+    html = client.get(reverse("household", args=[case.pk])).content.decode()
+    history = html.split('id="member-history"')[1]
+    assert f"telefoon: {PHONE}" in history
+    assert "043-9998877" not in history and "Otto Elders" not in history

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ketenregie.cases.safety import NOTE_MAX
 from ketenregie.core.forms import DateInput, StyledFormMixin
 from ketenregie.plans.safety_models import PHONE, SignedHow
+from ketenregie.plans.services.safety import CONTACT_FIELDS, CONTACTS_MAX, contact_row_gaps
 
 TEXTAREA = {"rows": 3}
 
@@ -125,20 +126,16 @@ class SafetyContactForm(StyledFormMixin, forms.Form):
         filled = any(data.get(name) for name in CONTACT_COLUMNS) or any(
             self.has_error(name) for name in CONTACT_COLUMNS
         )
-        if filled and not data.get("name") and not self.has_error("name"):
-            self.add_error("name", _("Vul de naam in."))
-        if (
-            filled
-            and not data.get("phone")
-            and not data.get("email")
-            and not self.has_error("phone")
-            and not self.has_error("email")
-        ):
-            self.add_error("phone", _("Vul een telefoonnummer of e-mailadres in."))
+        if not filled:
+            return data
+        for column, gap in contact_row_gaps(data).items():
+            # A cell with its own error (a malformed phone or e-mail) says that first.
+            if not self.has_error(column) and not (column == "phone" and self.has_error("email")):
+                self.add_error(column, gap[0].upper() + gap[1:])
         return data
 
 
-CONTACT_COLUMNS = ("name", "role", "phone", "email", "when_to_call")
+CONTACT_COLUMNS = CONTACT_FIELDS
 
 
 class BaseContactFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
@@ -174,9 +171,9 @@ ContactFormSet = cast(
         extra=2,
         can_delete=True,
         can_delete_extra=False,
-        max_num=30,
+        max_num=CONTACTS_MAX,
         validate_max=True,
-        absolute_max=30,
+        absolute_max=CONTACTS_MAX,
     ),
 )
 

@@ -76,6 +76,17 @@ def safety_plan_for(case: Case, actor: User | None = None) -> SafetyPlan:
     return safety
 
 
+def contact_row_gaps(values: Mapping[str, Any]) -> dict[str, str]:
+    """What a filled contact row lacks, by column (one rule for the form's cells and this
+    service): a name, and a phone number or e-mail address to reach them."""
+    gaps: dict[str, str] = {}
+    if not values.get("name"):
+        gaps["name"] = str(_("vul de naam in."))
+    if not values.get("phone") and not values.get("email"):
+        gaps["phone"] = str(_("vul een telefoonnummer of e-mailadres in."))
+    return gaps
+
+
 def _contact_values(row: Mapping[str, Any]) -> dict[str, str]:
     return {name: str(row.get(name) or "").strip() for name in CONTACT_FIELDS}
 
@@ -94,10 +105,7 @@ def _contact_errors(rows: Sequence[tuple[int, Mapping[str, Any]]], existing: set
             messages.append(prefix + _("deze rij hoort niet bij dit veiligheidsplan."))
             continue
         values = _contact_values(row)
-        if not values["name"]:
-            messages.append(prefix + _("vul de naam in."))
-        if not values["phone"] and not values["email"]:
-            messages.append(prefix + _("vul een telefoonnummer of e-mailadres in."))
+        messages += [prefix + gap for gap in contact_row_gaps(values).values()]
         try:
             # The name's own rule (its length) once it is there; missing: said above.
             skip = ["safety_plan"] if values["name"] else ["safety_plan", "name"]

@@ -373,6 +373,33 @@ def test_consultation_recorded_once_by_either(client: Client, two_sides: dict[st
     assert client.post(other, {}).status_code == 404
 
 
+def test_a_signaller_who_left_the_case_no_longer_sees_or_answers_its_match(
+    client: Client, two_sides: dict[str, Any]
+) -> None:
+    """The match pages rest on the case gate: once Anna's membership of her case has
+    ended, its Verwijsindex page and the consultation answer are closed to her (404),
+    and the match is no longer on her dashboard list."""
+    from ketenregie.cases.models import CaseMembership
+
+    ctx = two_sides
+    _signal(ctx["a"], ctx["anna"], ctx["child"])
+    _signal(ctx["b"], ctx["piet"], ctx["child"])
+    match = VerwijsindexMatch.objects.get()
+    client.force_login(ctx["anna"])
+    assert client.get(reverse("vi_list", args=[ctx["a"].pk])).status_code == 200
+    assert len(open_matches(ctx["anna"])) == 1
+    CaseMembership.objects.filter(case=ctx["a"], user=ctx["anna"]).update(
+        valid_to=today() - dt.timedelta(days=1)
+    )
+    assert client.get(reverse("vi_list", args=[ctx["a"].pk])).status_code == 404
+    url = reverse("vi_consultation", args=[ctx["a"].pk, match.pk])
+    held = {"held_on": today().isoformat(), "outcome": ConsultationOutcome.COORDINATION}
+    assert client.post(url, held).status_code == 404
+    assert open_matches(ctx["anna"]) == []
+    match.refresh_from_db()
+    assert match.consultation_held_on is None
+
+
 # ----------------------------------------------------------------- pages
 
 

@@ -123,8 +123,8 @@ class SafetyContactForm(StyledFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        filled = any(data.get(name) for name in CONTACT_COLUMNS) or any(
-            self.has_error(name) for name in CONTACT_COLUMNS
+        filled = any(data.get(name) for name in CONTACT_FIELDS) or any(
+            self.has_error(name) for name in CONTACT_FIELDS
         )
         if not filled:
             return data
@@ -133,9 +133,6 @@ class SafetyContactForm(StyledFormMixin, forms.Form):
             if not self.has_error(column) and not (column == "phone" and self.has_error("email")):
                 self.add_error(column, gap[0].upper() + gap[1:])
         return data
-
-
-CONTACT_COLUMNS = CONTACT_FIELDS
 
 
 class BaseContactFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
@@ -154,7 +151,7 @@ class BaseContactFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         return [
             {
                 "id": f.cleaned_data.get("id"),
-                **{c: f.cleaned_data.get(c, "") for c in CONTACT_COLUMNS},
+                **{c: f.cleaned_data.get(c, "") for c in CONTACT_FIELDS},
             }
             for f in self.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
